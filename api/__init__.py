@@ -1,0 +1,1 @@
+"""curator's HTTP service (FastAPI): the public resource list, editors' reports and actions."""

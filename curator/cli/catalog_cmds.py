@@ -1,0 +1,132 @@
+"""`curator validate`, `curator sync`, `curator export`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from curator.catalog.export import export_catalog
+from curator.catalog.sync import ChangeKind, SyncPlan, sync_catalog
+from curator.cli.app import (
+    CatalogOption,
+    app,
+    catalog_path,
+    migrated_engine,
+    out,
+    read_catalog,
+    run,
+    settings,
+)
+from curator.store.engine import session_factory
+
+_STYLE = {
+    ChangeKind.ADDED: "green",
+    ChangeKind.CHANGED: "yellow",
+    ChangeKind.RETIRED: "red",
+    ChangeKind.RESTORED: "green",
+    ChangeKind.CONFLICT: "bold red",
+    ChangeKind.UNCHANGED: "dim",
+}
+
+
+@app.command()
+def validate(catalog: CatalogOption = None) -> None:
+    """Check the catalog file and print every problem with its line (exit 2 if any)."""
+    path = catalog_path(catalog, settings())
+    loaded = read_catalog(path)
+    resources = sum(len(g.all_resources()) for g in loaded.guides)
+    out.print(f"{path}: valid: {len(loaded.guides)} guide(s), {resources} resource(s).")
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def print_plan(plan: SyncPlan, *, dry_run: bool, verbose: bool = False) -> None:
+    """The sync plan as an editor reads it: what changed, named."""
+    for change in plan.changes:
+        if change.kind is ChangeKind.UNCHANGED and not verbose:
+            continue
+        where = change.guide if change.subject == "guide" else f"{change.guide}/{change.key}"
+        line = f"[{_STYLE[change.kind]}]{change.kind.value:<9}[/] {change.subject:<8} {where}"
+        out.print(line)
+        for f in change.fields:
+            if change.kind is ChangeKind.CONFLICT:
+                out.print(
+                    f"            {f.field}: database has {_short(f.old)!s} (kept), "
+                    f"file has {_short(f.new)!s}",
+                    markup=False,
+                )
+            else:
+                out.print(f"            {f.field}: {_short(f.old)} → {_short(f.new)}", markup=False)
+    counts = plan.counts()
+    summary = ", ".join(
+        f"{counts[k.value]} {k.value}" for k in ChangeKind if k is not ChangeKind.CONFLICT
+    )
+    conflicts = plan.of(ChangeKind.CONFLICT)
+    if not plan.changed_anything:
+        out.print(f"No changes: {counts['unchanged']} resources unchanged.")
+    else:
+        prefix = "Would apply" if dry_run else "Applied"
+        out.print(f"{prefix}: {summary} (resources).")
+    if conflicts:
+        out.print(
+            f"[bold red]{len(conflicts)} conflict(s)[/]: values editors changed in the database "
+            "were kept. Run `curator export` to write them into the file, or "
+            "`curator sync --force` to take the file's values."
+        )
+
+
+@app.command()
+def sync(
+    catalog: CatalogOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show the plan, write nothing")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="the file wins over editors' changes in the database")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="list unchanged too")] = False,
+) -> None:
+    """Apply the catalog file to the database and print the plan (added/changed/retired)."""
+    current = settings()
+    path = catalog_path(catalog, current)
+    loaded = read_catalog(path)
+
+    async def body() -> SyncPlan:
+        async with migrated_engine(current) as engine:
+            async with session_factory(engine)() as session:
+                plan = await sync_catalog(
+                    session, loaded, source_file=str(path.resolve()), force=force
+                )
+                if dry_run:
+                    await session.rollback()
+                else:
+                    await session.commit()
+                return plan
+
+    plan = run(body)
+    if dry_run:
+        out.print("[bold]Dry run[/]: nothing written.")
+    print_plan(plan, dry_run=dry_run, verbose=verbose)
+
+
+@app.command()
+def export(catalog: CatalogOption = None) -> None:
+    """Write the database's catalog (editors' changes included) back into the YAML file."""
+    current = settings()
+    path = catalog_path(catalog, current)
+
+    async def body() -> Any:
+        async with migrated_engine(current) as engine:
+            async with session_factory(engine)() as session:
+                return await export_catalog(session, path)
+
+    result = run(body)
+    out.print(
+        f"Exported {len(result.guides)} guide(s) to {result.path}: "
+        f"{result.resources_updated} resource(s) updated, {result.resources_added} added, "
+        f"{result.resources_removed} removed."
+    )

@@ -1,0 +1,106 @@
+"""All of curator's settings, read from the environment (prefix CURATOR_) by pydantic-settings.
+
+Build one `Settings` at the edge (CLI, app factory, scheduler) and pass it in; tests construct
+`Settings(...)` directly. There is no module-level instance.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
+CONTACT_URL = "https://github.com/safeguarding-hub/curator"
+
+
+class Settings(BaseSettings):
+    """curator's configuration; every field is documented in README.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CURATOR_", env_file=None, extra="ignore", populate_by_name=True
+    )
+
+    # --- store -----------------------------------------------------------------------------
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("CURATOR_DATABASE_URL", "DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL; sqlite:///… (embedded default) or postgresql+psycopg://…",
+    )
+    catalog_path: Path = Field(default=Path("resources.yaml"), description="the catalog file")
+
+    # --- checker ---------------------------------------------------------------------------
+    allow_private_addresses: bool = Field(
+        default=False,
+        description="let the fetcher connect to loopback/private addresses (tests, local setups)",
+    )
+    concurrency: int = Field(default=128, ge=1, description="URLs checked at once, in all")
+    per_host_concurrency: int = Field(default=2, ge=1, description="requests at once per host")
+    per_host_interval: float = Field(
+        default=0.5, ge=0, description="seconds between the starts of two requests to one host"
+    )
+    connect_timeout: float = Field(default=10.0, gt=0)
+    read_timeout: float = Field(default=15.0, gt=0)
+    url_deadline: float = Field(
+        default=30.0, gt=0, description="wall-clock seconds for one URL, all hops and body"
+    )
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=10, ge=0)
+    retries: int = Field(default=2, ge=0, description="extra tries after a transient failure")
+    retry_backoff: float = Field(default=1.0, ge=0, description="first backoff in seconds")
+    max_retry_after: float = Field(
+        default=60.0, ge=0, description="longest Retry-After honoured, in seconds"
+    )
+    user_agent: str = Field(
+        default=f"Mozilla/5.0 (compatible; curator/0.1; +{CONTACT_URL})",
+        description="sent with every request; must not contain the word 'link'",
+    )
+
+    # --- confirmation policy: when a failure becomes `broken` --------------------------------
+    confirm_failures: int = Field(default=3, ge=1, description="failed checks needed")
+    confirm_days: float = Field(default=3.0, ge=0, description="over at least this many days")
+
+    # --- scheduler ---------------------------------------------------------------------------
+    full_check_cron: str = Field(default="0 3 * * mon", description="full check of every guide")
+    confirm_check_cron: str = Field(default="0 6 * * *", description="recheck failing links")
+    recheck_poll_seconds: float = Field(default=20.0, gt=0)
+    timezone: str = Field(default="UTC")
+
+    # --- API ---------------------------------------------------------------------------------
+    public_base_url: str = Field(default="http://127.0.0.1:8000")
+    cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds")
+    report_rate_limit: int = Field(
+        default=5, ge=1, description="reader reports per minute per client"
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("change-me"), description="signs the dashboard's cookies"
+    )
+
+    # --- mail --------------------------------------------------------------------------------
+    smtp_host: str = Field(default="127.0.0.1")
+    smtp_port: int = Field(default=1025)
+    smtp_security: Literal["none", "starttls", "tls"] = Field(default="none")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = Field(default="curator@localhost")
+    mail_to: str = Field(default="", description="comma-separated editors' addresses")
+
+    @field_validator("user_agent")
+    @classmethod
+    def _no_link_word(cls, value: str) -> str:
+        # A common mod_security rule blocks user agents containing "link".
+        if "link" in value.lower():
+            raise ValueError("must not contain the word 'link' (firewalls block it)")
+        return value
+
+    @property
+    def mail_recipients(self) -> list[str]:
+        """The editors' addresses from `mail_to`."""
+        return [a.strip() for a in self.mail_to.split(",") if a.strip()]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides taking precedence."""
+    return Settings(**overrides)  # type: ignore[arg-type]

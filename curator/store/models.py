@@ -1,0 +1,291 @@
+"""curator's tables: the catalog, check runs and their results, link state, editors' work."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from curator.store.base import Base, str_enum, utcnow
+from curator.verdicts import Verdict
+
+
+class ResourceKind(StrEnum):
+    """What a resource is; decides which expectations apply."""
+
+    WEBPAGE = "webpage"
+    VIDEO = "video"
+    HELPLINE = "helpline"
+    DOCUMENT = "document"
+
+
+class RunStatus(StrEnum):
+    """Where a check run stands."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INCONCLUSIVE = "inconclusive"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+
+
+class Guide(Base):
+    """A published guide whose resource list curator keeps honest."""
+
+    __tablename__ = "guides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    review_every: Mapped[str | None] = mapped_column(String(40))
+    last_reviewed: Mapped[date | None] = mapped_column(Date)
+    editors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    # The values as of the last sync: tells an editor's change from a change in the file.
+    synced: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="guide", order_by="Section.position", cascade="all, delete-orphan"
+    )
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="guide", order_by="Resource.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(Base):
+    """A heading of a guide's resource list."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired_at: Mapped[datetime | None]
+
+    guide: Mapped[Guide] = relationship(back_populates="sections")
+    resources: Mapped[list[Resource]] = relationship(
+        back_populates="section", order_by="Resource.position"
+    )
+
+
+class Resource(Base):
+    """One curated external resource of a guide."""
+
+    __tablename__ = "resources"
+    __table_args__ = (UniqueConstraint("guide_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sections.id", ondelete="SET NULL"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text, index=True)
+    kind: Mapped[ResourceKind] = mapped_column(str_enum(ResourceKind), default=ResourceKind.WEBPAGE)
+    description: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    expect_text: Mapped[list[str]] = mapped_column(JSON, default=list)
+    audience: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    retired_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+    snooze_reason: Mapped[str | None] = mapped_column(Text)
+    synced: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    guide: Mapped[Guide] = relationship(back_populates="resources")
+    section: Mapped[Section | None] = relationship(back_populates="resources")
+
+
+class Run(Base):
+    """One pass of the checker over a set of URLs."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(20))
+    status: Mapped[RunStatus] = mapped_column(str_enum(RunStatus), default=RunStatus.RUNNING)
+    guide_slug: Mapped[str | None] = mapped_column(String(120))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(200))
+    total_urls: Mapped[int] = mapped_column(Integer, default=0)
+    checked_urls: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # The URLs this run set out to check, so an interrupted run can be resumed.
+    planned_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str | None] = mapped_column(Text)
+    resumed_from_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+
+    checks: Mapped[list[Check]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", foreign_keys="Check.run_id"
+    )
+
+
+class Check(Base):
+    """The facts and verdict of one URL in one run."""
+
+    __tablename__ = "checks"
+    __table_args__ = (
+        UniqueConstraint("run_id", "url"),
+        Index("ix_checks_url_checked_at", "url", "checked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verdict: Mapped[Verdict] = mapped_column(str_enum(Verdict))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    suggested_url: Mapped[str | None] = mapped_column(Text)
+    elapsed_ms: Mapped[int | None] = mapped_column(Integer)
+    error_kind: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str | None] = mapped_column(Text)
+    hops: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A fingerprint of the page's visible text: tells editors when a page changed a lot.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+    run: Mapped[Run] = relationship(back_populates="checks", foreign_keys=[run_id])
+
+
+class LinkState(Base):
+    """What curator currently believes about one URL, confirmed over time."""
+
+    __tablename__ = "link_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    verdict: Mapped[Verdict | None] = mapped_column(str_enum(Verdict))
+    last_verdict: Mapped[Verdict | None] = mapped_column(str_enum(Verdict))
+    detail: Mapped[str | None] = mapped_column(Text)
+    suggested_url: Mapped[str | None] = mapped_column(Text)
+    first_failure_at: Mapped[datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_ok_at: Mapped[datetime | None]
+    last_checked_at: Mapped[datetime | None]
+    last_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="SET NULL"))
+    # Visible-text fingerprint as of the guide's last review (see the refresh report).
+    baseline_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+class EditorToken(Base):
+    """An editor's API token; only its hash is stored."""
+
+    __tablename__ = "editor_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class EditorAction(Base):
+    """Who did what to which resource, and when."""
+
+    __tablename__ = "editor_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReaderReport(Base):
+    """A reader's report that a catalogued resource's link is broken."""
+
+    __tablename__ = "reader_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str | None] = mapped_column(String(320))
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+
+class RecheckRequest(Base):
+    """A recheck of one resource asked for by a reader's report or an editor."""
+
+    __tablename__ = "recheck_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(20))
+    requested_by: Mapped[str | None] = mapped_column(String(120))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+
+
+class MailDelivery(Base):
+    """An email curator owes the editors, sent once and retried until it is."""
+
+    __tablename__ = "mail_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Deduplication key, e.g. "refresh:run:12" or "review:sextortion:2026-05-01".
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    guide_slug: Mapped[str | None] = mapped_column(String(120))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+
+
+class JobState(Base):
+    """When a scheduled job last ran and is next due; kept here, not in the scheduler."""
+
+    __tablename__ = "job_states"
+
+    job_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    next_due_at: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(String(20))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Lease(Base):
+    """A named lease (e.g. the active scheduler) held by one process until it expires."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]

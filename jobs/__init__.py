@@ -1,0 +1,1 @@
+"""curator's scheduler process (APScheduler 3.x): scheduled checks, rechecks, reports."""

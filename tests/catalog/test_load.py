@@ -1,0 +1,254 @@
+"""Catalog validation: every problem with its file, line and field, all at once."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from curator.catalog import load_catalog
+from curator.catalog.schema import Interval, parse_interval, phone_e164, slugify
+from curator.errors import CatalogError
+
+MINIMAL = """\
+guides:
+  - slug: sextortion
+    title: Sextortion
+    sections:
+      - title: Police
+        resources:
+          - title: Report Fraud
+            url: https://www.reportfraud.police.uk/
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "catalog.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(CatalogError) as info:
+        load_catalog(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_minimal_form_is_accepted_and_ids_are_derived(tmp_path: Path) -> None:
+    catalog = load_catalog(write(tmp_path, MINIMAL))
+    (guide,) = catalog.guides
+    (section,) = guide.sections
+    (resource,) = section.resources
+    assert (guide.slug, section.title, resource.key) == ("sextortion", "Police", "report-fraud")
+    assert resource.kind.value == "webpage"
+    assert guide.next_review_due() is None
+
+
+def test_the_shipped_catalog_holds_the_whole_guide(shipped_catalog: Path) -> None:
+    catalog = load_catalog(shipped_catalog)
+    (guide,) = catalog.guides
+    assert [s.title for s in guide.sections] == [
+        "From the Non-Government agencies",
+        "From the Police",
+        "The Legislation",
+        "Other useful links",
+    ]
+    assert len(guide.all_resources()) == 9
+    helpline = guide.sections[0].resources[0]
+    assert helpline.kind.value == "helpline"
+    assert helpline.phone is not None and phone_e164(helpline.phone) == "+443456000459"
+    # The guide prints the same number as 03456 000 459.
+    assert phone_e164("03456 000 459") == "+443456000459"
+
+
+CASES = [
+    (
+        "url-not-http",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", "ftp://example.org/x"),
+        ["catalog.yaml:8: guides[0].sections[0].resources[0].url: not an http(s) URL"],
+    ),
+    (
+        "url-with-space",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", '"https://a.org/x y"'),
+        [
+            "catalog.yaml:8: guides[0].sections[0].resources[0].url: "
+            "not an http(s) URL (it contains spaces)"
+        ],
+    ),
+    (
+        "unknown-field",
+        MINIMAL + "            expect_txt: [Report]\n",
+        ["catalog.yaml:9: guides[0].sections[0].resources[0].expect_txt: unknown field"],
+    ),
+    (
+        "missing-url",
+        MINIMAL.replace("            url: https://www.reportfraud.police.uk/\n", ""),
+        ["catalog.yaml:7: guides[0].sections[0].resources[0].url: missing (required)"],
+    ),
+    (
+        "bad-phone",
+        MINIMAL + "            phone: call us maybe\n",
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[0].phone: "
+            "not a phone number phonenumbers can read for region GB"
+        ],
+    ),
+    (
+        "invalid-phone",
+        MINIMAL + "            phone: 0345 600\n",
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[0].phone: "
+            "not a valid phone number for region GB"
+        ],
+    ),
+    (
+        "bad-review-every",
+        MINIMAL.replace(
+            "    title: Sextortion\n", "    title: Sextortion\n    review_every: twice a year\n"
+        ),
+        [
+            'catalog.yaml:4: guides[0].review_every: not a review interval such as "6 months", '
+            '"1 year", "12 weeks"'
+        ],
+    ),
+    (
+        "bad-kind",
+        MINIMAL + "            kind: podcast\n",
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[0].kind: "
+            "must be one of webpage, video, helpline or document"
+        ],
+    ),
+    (
+        "bad-slug",
+        MINIMAL.replace("slug: sextortion", "slug: Sextortion Guide"),
+        [
+            "catalog.yaml:2: guides[0].slug: must be lower-case words joined by hyphens "
+            "(e.g. revenge-porn-helpline)"
+        ],
+    ),
+    (
+        "bad-date",
+        MINIMAL.replace(
+            "    title: Sextortion\n", "    title: Sextortion\n    last_reviewed: soon\n"
+        ),
+        ["catalog.yaml:4: guides[0].last_reviewed: must be a date (YYYY-MM-DD)"],
+    ),
+    (
+        "duplicate-explicit-id",
+        MINIMAL
+        + "          - id: report-fraud\n            title: Other\n            url: https://a.org/\n",
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[1].id: duplicate id 'report-fraud'; "
+            "first used by guides[0].sections[0].resources[0]"
+        ],
+    ),
+    (
+        "duplicate-derived-id",
+        MINIMAL + "          - title: Report  fraud!\n            url: https://a.org/\n",
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[1].title: duplicate id "
+            "'report-fraud' (derived from the title; add an id); first used by "
+            "guides[0].sections[0].resources[0]"
+        ],
+    ),
+    (
+        "yaml-syntax",
+        MINIMAL.replace("title: Police", "title: [Police"),
+        [
+            "catalog.yaml:6: YAML syntax error, column 18: while parsing a flow sequence "
+            "expected ',' or ']', but got ':'"
+        ],
+    ),
+    (
+        "empty-file",
+        "",
+        ["catalog.yaml: the file is empty; expected a 'guides:' list"],
+    ),
+    (
+        "not-a-mapping",
+        "- just a list\n",
+        ["catalog.yaml:1: expected a mapping with a 'guides:' list at the top"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_validation_messages(tmp_path: Path, text: str, expected: list[str]) -> None:
+    path = write(tmp_path, text)
+    got = [p.replace(str(path.parent) + "/", "") for p in problems_of(path)]
+    assert got == expected
+
+
+def test_five_mistakes_are_all_reported_in_line_order(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        guides:
+          - slug: sextortion
+            title: Sextortion
+            review_every: now and then
+            sections:
+              - title: Police
+                resources:
+                  - title: Report Fraud
+                    url: not a url
+                  - title: Helpline
+                    url: https://a.org/
+                    phone: "12"
+                    colour: blue
+                  - title: Report Fraud
+                    url: https://b.org/
+                    kind: tv
+        """,
+    )
+    got = [
+        p.split(": ", 2)[0:2]
+        for p in (s.replace(str(tmp_path) + "/", "") for s in problems_of(path))
+    ]
+    assert got == [
+        ["catalog.yaml:4", "guides[0].review_every"],
+        ["catalog.yaml:9", "guides[0].sections[0].resources[0].url"],
+        ["catalog.yaml:12", "guides[0].sections[0].resources[1].phone"],
+        ["catalog.yaml:13", "guides[0].sections[0].resources[1].colour"],
+        ["catalog.yaml:14", "guides[0].sections[0].resources[2].title"],
+        ["catalog.yaml:16", "guides[0].sections[0].resources[2].kind"],
+    ]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path}/nope.yaml: no such file"]
+
+
+@pytest.mark.parametrize(
+    ("text", "interval", "start", "due"),
+    [
+        ("6 months", Interval(6, "month"), date(2026, 6, 1), date(2026, 12, 1)),
+        ("6 months", Interval(6, "month"), date(2026, 8, 31), date(2027, 2, 28)),
+        ("1 year", Interval(1, "year"), date(2024, 2, 29), date(2025, 2, 28)),
+        ("12 Weeks", Interval(12, "week"), date(2026, 1, 1), date(2026, 3, 26)),
+        ("90 days", Interval(90, "day"), date(2026, 1, 1), date(2026, 4, 1)),
+    ],
+    ids=["months", "month-end", "leap-year", "weeks", "days"],
+)
+def test_review_intervals(text: str, interval: Interval, start: date, due: date) -> None:
+    assert parse_interval(text) == interval
+    assert interval.after(start) == due
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Revenge Porn Helpline", "revenge-porn-helpline"),
+        ("CPS: Revenge Pornography – Guidelines", "cps-revenge-pornography-guidelines"),
+        (
+            "Sextortion reaction film – Have you met Jess?",
+            "sextortion-reaction-film-have-you-met-jess",
+        ),
+        ("Café Ñandú", "cafe-nandu"),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug

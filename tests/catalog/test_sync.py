@@ -1,0 +1,183 @@
+"""Sync: idempotent, retires instead of deleting, keeps editors' changes as conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.catalog import load_catalog
+from curator.catalog.load import parse_catalog
+from curator.catalog.sync import ChangeKind, FieldChange, sync_catalog
+from curator.store.catalog import active_resources, guide_by_slug
+from curator.store.models import Resource
+
+BASE = {
+    "guides": [
+        {
+            "slug": "g",
+            "title": "Guide",
+            "review_every": "6 months",
+            "sections": [
+                {
+                    "title": "Police",
+                    "resources": [
+                        {"title": "Alpha", "url": "https://a.example/"},
+                        {"id": "beta", "title": "Beta", "url": "https://b.example/"},
+                    ],
+                },
+                {"title": "Other", "resources": [{"title": "Gamma", "url": "https://c.example/"}]},
+            ],
+        }
+    ]
+}
+
+
+def catalog(**edits: object) -> object:
+    import copy
+
+    data = copy.deepcopy(BASE)
+    resources = [r for s in data["guides"][0]["sections"] for r in s["resources"]]  # type: ignore[index]
+    for key, value in edits.items():
+        for r in resources:
+            if r.get("id", r["title"].lower()) == key:
+                if value is None:
+                    for s in data["guides"][0]["sections"]:  # type: ignore[index]
+                        if r in s["resources"]:
+                            s["resources"].remove(r)
+                else:
+                    r.update(value)  # type: ignore[arg-type]
+    return parse_catalog("test.yaml", data)
+
+
+async def apply(session: AsyncSession, data: object, force: bool = False):  # type: ignore[no-untyped-def]
+    plan = await sync_catalog(session, data, force=force)  # type: ignore[arg-type]
+    await session.commit()
+    return plan
+
+
+async def test_first_sync_adds_and_second_changes_nothing(session: AsyncSession) -> None:
+    first = await apply(session, catalog())
+    assert [c.key for c in first.of(ChangeKind.ADDED)] == ["g", "alpha", "beta", "gamma"]
+    second = await apply(session, catalog())
+    assert not second.changed_anything
+    assert second.counts()["unchanged"] == 3
+
+
+async def test_shipped_catalog_syncs_idempotently(
+    session: AsyncSession, shipped_catalog: Path
+) -> None:
+    first = await apply(session, load_catalog(shipped_catalog))
+    assert first.counts()["added"] == 9
+    second = await apply(session, load_catalog(shipped_catalog))
+    assert not second.changed_anything
+    guide = await guide_by_slug(session, slug="sextortion")
+    assert (
+        guide is not None
+        and [s.title for s in guide.sections][0] == "From the Non-Government agencies"
+    )
+
+
+async def test_changed_field_is_applied_and_named(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    plan = await apply(session, catalog(alpha={"url": "https://a2.example/"}))
+    (change,) = plan.of(ChangeKind.CHANGED)
+    assert (change.key, change.fields) == (
+        "alpha",
+        (FieldChange("url", "https://a.example/", "https://a2.example/"),),
+    )
+    (alpha,) = [r for r in await active_resources(session) if r.key == "alpha"]
+    assert alpha.url == "https://a2.example/"
+
+
+async def test_removed_resource_is_retired_with_history_and_restored(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    plan = await apply(session, catalog(beta=None))
+    assert [c.key for c in plan.of(ChangeKind.RETIRED)] == ["beta"]
+    rows = (await session.execute(select(Resource).where(Resource.key == "beta"))).scalars().all()
+    assert len(rows) == 1 and rows[0].retired_at is not None
+    assert [r.key for r in await active_resources(session)] == ["alpha", "gamma"]
+    plan = await apply(session, catalog())
+    assert [c.key for c in plan.of(ChangeKind.RESTORED)] == ["beta"]
+    assert [r.key for r in await active_resources(session)] == ["alpha", "beta", "gamma"]
+
+
+async def test_editor_change_is_kept_as_conflict_unless_forced(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    (beta,) = [r for r in await active_resources(session) if r.key == "beta"]
+    beta.url = "https://b-new.example/"  # an editor accepted a suggestion through the API
+    await session.commit()
+
+    plan = await apply(session, catalog())
+    (conflict,) = plan.of(ChangeKind.CONFLICT)
+    assert conflict.fields == (FieldChange("url", "https://b-new.example/", "https://b.example/"),)
+    assert not plan.changed_anything
+    await session.refresh(beta)
+    assert beta.url == "https://b-new.example/"
+
+    forced = await apply(session, catalog(), force=True)
+    assert [c.key for c in forced.of(ChangeKind.CHANGED)] == ["beta"]
+    await session.refresh(beta)
+    assert beta.url == "https://b.example/"
+
+
+async def test_editor_retirement_is_a_conflict(session: AsyncSession) -> None:
+    from curator.store.base import utcnow
+
+    await apply(session, catalog())
+    (gamma,) = [r for r in await active_resources(session) if r.key == "gamma"]
+    gamma.retired_at = utcnow()
+    await session.commit()
+    plan = await apply(session, catalog())
+    assert [c.key for c in plan.of(ChangeKind.CONFLICT)] == ["gamma"]
+    assert [r.key for r in await active_resources(session)] == ["alpha", "beta"]
+
+
+async def test_file_and_editor_agreeing_is_no_conflict(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    (alpha,) = [r for r in await active_resources(session) if r.key == "alpha"]
+    alpha.title = "Alpha (new)"
+    alpha.key = "alpha"
+    await session.commit()
+    plan = await apply(session, catalog(alpha={"title": "Alpha (new)", "id": "alpha"}))
+    assert not plan.of(ChangeKind.CONFLICT) and not plan.changed_anything
+
+
+async def test_sync_touches_only_the_guides_in_the_file(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    other = parse_catalog(
+        "other.yaml",
+        {
+            "guides": [
+                {
+                    "slug": "o",
+                    "title": "O",
+                    "sections": [
+                        {"title": "S", "resources": [{"title": "X", "url": "https://x.example/"}]}
+                    ],
+                }
+            ]
+        },
+    )
+    await apply(session, other)
+    keys = sorted(r.key for r in await active_resources(session))
+    assert keys == ["alpha", "beta", "gamma", "x"]
+
+
+async def test_moving_a_resource_between_sections(session: AsyncSession) -> None:
+    import copy
+
+    await apply(session, catalog())
+    data = copy.deepcopy(BASE)
+    sections = data["guides"][0]["sections"]  # type: ignore[index]
+    sections[1]["resources"].append(sections[0]["resources"].pop(0))
+    plan = await apply(session, parse_catalog("t.yaml", data))
+    (change,) = plan.of(ChangeKind.CHANGED)
+    assert change.fields == (FieldChange("section", "Police", "Other"),)
+    resources = await active_resources(session)
+    assert [(r.section.title if r.section else None, r.key) for r in resources] == [
+        ("Police", "beta"),
+        ("Other", "gamma"),
+        ("Other", "alpha"),
+    ]

@@ -1,0 +1,98 @@
+"""The console script as a newcomer uses it: validate, sync, export, db."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from curator.cli import app
+
+runner = CliRunner()
+
+FIVE_MISTAKES = """\
+guides:
+  - slug: sextortion
+    title: Sextortion
+    review_every: now and then
+    sections:
+      - title: Police
+        resources:
+          - title: Report Fraud
+            url: not a url
+          - title: Helpline
+            url: https://a.org/
+            phone: "12"
+          - title: Report Fraud
+            url: https://b.org/
+            kind: tv
+"""
+
+
+def test_help_lists_every_command_with_one_line() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("validate", "sync", "export", "db"):
+        assert f"  {command} " in result.output
+
+
+def test_validate_shipped_catalog(shipped_catalog: Path) -> None:
+    result = runner.invoke(app, ["validate", "--catalog", str(shipped_catalog)])
+    assert result.exit_code == 0
+    assert result.output.strip().endswith("valid: 1 guide(s), 9 resource(s).")
+
+
+def test_five_mistakes_exit_2_and_write_nothing(tmp_path: Path, env_database: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(FIVE_MISTAKES)
+    for command in ("validate", "sync"):
+        result = runner.invoke(app, [command, "--catalog", str(path)])
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert [line.split(": ")[0] for line in lines[:-1]] == [
+            f"{path}:4",
+            f"{path}:9",
+            f"{path}:12",
+            f"{path}:13",
+            f"{path}:15",
+        ]
+        assert lines[-1] == "5 problems; nothing was written."
+    listed = runner.invoke(app, ["sync", "--dry-run", "--catalog", str(path)])
+    assert listed.exit_code == 2
+
+
+def test_sync_twice_then_export_then_sync(
+    tmp_path: Path, env_database: str, shipped_catalog: Path
+) -> None:
+    path = tmp_path / "resources.yaml"
+    shutil.copy(shipped_catalog, path)
+    dry = runner.invoke(app, ["sync", "--dry-run", "--catalog", str(path)])
+    assert dry.exit_code == 0, dry.output
+    assert "Would apply: 9 added" in dry.output
+    first = runner.invoke(app, ["sync", "--catalog", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "added     resource sextortion/revenge-porn-helpline" in first.output
+    assert "Applied: 9 added, 0 changed, 0 retired" in first.output
+    second = runner.invoke(app, ["sync", "--catalog", str(path)])
+    assert second.output.strip() == "No changes: 9 resources unchanged."
+    exported = runner.invoke(app, ["export", "--catalog", str(path)])
+    assert exported.exit_code == 0, exported.output
+    assert path.read_text() == shipped_catalog.read_text()
+    third = runner.invoke(app, ["sync", "--catalog", str(path)])
+    assert third.output.strip() == "No changes: 9 resources unchanged."
+
+
+def test_db_upgrade_and_current(env_database: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and "Database at revision" in result.output
+    current = runner.invoke(app, ["db", "current"])
+    assert current.exit_code == 0
+
+
+def test_bad_database_url_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CURATOR_DATABASE_URL", "mysql://x/y")
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 4
+    assert "curator supports sqlite and postgresql, not mysql" in result.stderr
