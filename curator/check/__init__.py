@@ -1,0 +1,1 @@
+"""The checker: fetch facts from the network, classify them (pure), persist verdicts."""

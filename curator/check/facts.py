@@ -1,0 +1,150 @@
+"""What the fetcher saw: frozen facts, no verdicts. The classifier reads only these.
+
+These values are the contract between `fetcher.py` (the only network code) and
+`classifier.py` (pure rules). Foreign exceptions are translated once, at the fetcher's
+boundary, into an `ErrorKind`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from curator.verdicts import Verdict
+
+
+class ErrorKind(StrEnum):
+    """Why a fetch ended without a usable final response; most specific first."""
+
+    DNS_NXDOMAIN = "dns_nxdomain"
+    """The name does not exist (NXDOMAIN / no address records)."""
+    DNS_FAILURE = "dns_failure"
+    """The resolver failed or timed out (SERVFAIL, no network): says nothing about the site."""
+    BLOCKED_ADDRESS = "blocked_address"
+    """The name resolves to a loopback, private or reserved address: refused, never connected."""
+    CONNECT_REFUSED = "connect_refused"
+    CONNECT_TIMEOUT = "connect_timeout"
+    CONNECT_ERROR = "connect_error"
+    """Unreachable network/host, or another failure before the connection was made."""
+    TLS_EXPIRED = "tls_expired"
+    TLS_SELF_SIGNED = "tls_self_signed"
+    TLS_HOSTNAME = "tls_hostname"
+    TLS_ERROR = "tls_error"
+    READ_TIMEOUT = "read_timeout"
+    DEADLINE = "deadline"
+    """The whole fetch (all hops and body) passed its wall-clock deadline."""
+    RESET = "reset"
+    """The connection was reset or closed before a complete response."""
+    PROTOCOL = "protocol"
+    """A response curator cannot parse as HTTP (garbage, oversized headers)."""
+    DECODING = "decoding"
+    """The body's content encoding is invalid."""
+    REDIRECT_LOOP = "redirect_loop"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    INVALID_URL = "invalid_url"
+    """The URL (or a redirect's Location) is not a fetchable http(s) URL."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One request/response of a redirect chain, as evidence."""
+
+    url: str
+    status: int | None
+    address: str | None = None
+    """The IP address actually connected to."""
+    location: str | None = None
+    """The Location header (absolute), for 3xx."""
+    elapsed_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What curator read of the final response's body (capped)."""
+
+    content_type: str | None = None
+    title: str | None = None
+    headings: tuple[str, ...] = ()
+    """h1/h2 texts, for error-page signatures."""
+    text: str = ""
+    """Visible text, whitespace collapsed, scripts/styles/navigation removed."""
+    meta_refresh: str | None = None
+    """The absolute target of a <meta http-equiv=refresh>, if any."""
+    canonical: str | None = None
+    bytes_read: int = 0
+    truncated: bool = False
+    """True when the body cap stopped reading."""
+    fingerprint: str | None = None
+    """A fingerprint of the visible text (see curator.check.text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything the fetcher learned about one URL."""
+
+    url: str
+    hops: tuple[Hop, ...] = ()
+    status: int | None = None
+    """The final response's status; None when no final response arrived."""
+    final_url: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    """The final response's headers (lower-case names), a bounded number of them."""
+    page: Page | None = None
+    error: ErrorKind | None = None
+    error_detail: str | None = None
+    attempts: int = 1
+    elapsed_ms: int = 0
+    retry_after: float | None = None
+    """Seconds from a Retry-After header of the last response, if any."""
+
+    def header(self, name: str) -> str | None:
+        """The final response's header `name` (case-insensitive), if present."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k == lowered), None)
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFacts:
+    """What a video host's oEmbed endpoint says of a video URL."""
+
+    provider: str
+    available: bool
+    status: int | None
+    title: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteBaseline:
+    """What a host returns for a random path that cannot exist (the soft-404 probe)."""
+
+    host: str
+    probe_url: str
+    status: int | None
+    final_url: str | None
+    title: str | None
+    fingerprint: str | None
+    text_sample: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What a resource promises to show: from the catalog entry."""
+
+    title: str
+    kind: str = "webpage"
+    expect_text: tuple[str, ...] = ()
+    phone: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The verdict of one check, with its human detail and evidence."""
+
+    verdict: Verdict
+    detail: str
+    suggested_url: str | None = None
+    rule: str = ""
+    """The name of the classifier rule that decided."""
+    evidence: dict[str, object] = field(default_factory=dict)
