@@ -32,7 +32,7 @@ _STYLE = {
 
 @app.command()
 def validate(catalog: CatalogOption = None) -> None:
-    """Check the catalog file and print every problem with its line (exit 2 if any)."""
+    """Validate the catalog file; list every problem with its line."""
     path = catalog_path(catalog, settings())
     loaded = read_catalog(path)
     resources = sum(len(g.all_resources()) for g in loaded.guides)
@@ -90,7 +90,7 @@ def sync(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="list unchanged too")] = False,
 ) -> None:
-    """Apply the catalog file to the database and print the plan (added/changed/retired)."""
+    """Apply the catalog file to the database; print the plan."""
     current = settings()
     path = catalog_path(catalog, current)
     loaded = read_catalog(path)
@@ -115,7 +115,7 @@ def sync(
 
 @app.command()
 def export(catalog: CatalogOption = None) -> None:
-    """Write the database's catalog (editors' changes included) back into the YAML file."""
+    """Write the database's catalog back into the YAML file."""
     current = settings()
     path = catalog_path(catalog, current)
 
