@@ -6,8 +6,6 @@ file so that the file stays the source of truth and `sync` right after is a no-o
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.catalog.load import plain, read_document, round_trip_yaml
+from curator.catalog.load import plain, read_document, write_document
 from curator.catalog.schema import slugify
 from curator.catalog.sync import GUIDE_FIELDS, RESOURCE_FIELDS
 from curator.errors import CatalogError
@@ -119,7 +117,7 @@ async def export_catalog(
         _set_fields(node, guide, GUIDE_FIELDS)
         u, a, r = _export_resources(node, guide)
         updated, added, removed = updated + u, added + a, removed + r
-    _write_atomically(path, document)
+    write_document(path, document)
     return ExportResult(path, tuple(exported), updated, added, removed)
 
 
@@ -157,18 +155,3 @@ def _export_resources(guide_node: dict[str, Any], guide: Guide) -> tuple[int, in
         section_node.setdefault("resources", CommentedSeq()).append(_new_resource(resource))
         added += 1
     return updated, added, removed
-
-
-def _write_atomically(path: Path, document: Any) -> None:
-    # Write beside the file and rename, so a crash never leaves half a catalog.
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            round_trip_yaml().dump(document, handle)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,22 @@ def read_document(path: Path) -> Any:
         raise CatalogError.single(name, line, "", f"YAML syntax error{column}: {problem}") from None
     except YAMLError as exc:
         raise CatalogError.single(name, None, "", f"YAML error: {exc}") from None
+
+
+def write_document(path: Path, document: Any) -> None:
+    """Write a round-trip document to `path` atomically: a crash never leaves half a catalog."""
+    # Write beside the file and rename, so readers see the old file or the new one.
+    directory = path.resolve().parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            round_trip_yaml().dump(document, handle)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def plain(node: Any) -> Any:
