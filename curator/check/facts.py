@@ -76,6 +76,9 @@ class Page:
     """True when the body cap stopped reading."""
     fingerprint: str | None = None
     """A fingerprint of the visible text (see curator.check.text)."""
+    markup_sample: str = ""
+    """The first few KiB of the decoded body as markup: parking scripts and bot-challenge
+    scripts live in tags and attributes, not in visible text (see curator.check.quirks)."""
 
 
 @dataclass(frozen=True, slots=True)
