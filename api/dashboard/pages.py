@@ -1,0 +1,133 @@
+"""Rendering the dashboard's pages: templates, their filters, and the HTML error pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from importlib.resources import files
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from api.dashboard.session import BrowserSession, Flash
+from api.dashboard.timeline import format_day, format_moment
+
+SNOOZE_DAYS = 30
+"""The snooze form's default: hide a false positive for a month."""
+
+
+def is_web_url(value: object) -> bool:
+    """True for http(s) URLs: only those become links (a stored URL may be anything)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """'today', '1 day ago', '3 weeks ago': how long ago `moment` was."""
+    days = (now - moment).days
+    if days < 1:
+        return "today"
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''} ago"
+    if days < 60:
+        return f"{days // 7} weeks ago"
+    return f"{days // 30} months ago"
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("api.dashboard", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = format_moment
+    env.filters["day"] = format_day
+    env.filters["ago"] = ago
+    env.tests["web_url"] = is_web_url
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+STYLESHEET: bytes = files("api.dashboard").joinpath("static", "dashboard.css").read_bytes()
+
+
+def href(request: Request) -> Any:
+    """A template helper: the path of a dashboard route by name (root path included)."""
+
+    def path(name: str, **params: object) -> str:
+        return request.url_for(name, **params).path
+
+    return path
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    browser: BrowserSession | None,
+    title: str,
+    context: Mapping[str, object] | None = None,
+    flash: Flash | None = None,
+    status_code: int = 200,
+    nav: str | None = None,
+) -> HTMLResponse:
+    """A page of the dashboard, with the frame every page shares."""
+    now = datetime.now(UTC)
+    today = now.date()
+    values: dict[str, object] = {
+        "browser": browser or BrowserSession(csrf=""),
+        "page_title": title,
+        "flash": flash,
+        "nav": nav,
+        "href": href(request),
+        "now": now,
+        "today": today,
+        "snooze_default": today + timedelta(days=SNOOZE_DAYS),
+    }
+    values.update(context or {})
+    response = templates.TemplateResponse(request, template, values, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(
+    request: Request,
+    *,
+    browser: BrowserSession | None,
+    status_code: int,
+    title: str,
+    message: str,
+    back_href: str | None = None,
+    back_text: str = "Back to the problems",
+) -> HTMLResponse:
+    """An HTML error page (the dashboard never answers a browser with JSON)."""
+    return render(
+        request,
+        "error.html",
+        browser=browser,
+        title=title,
+        status_code=status_code,
+        context={
+            "message": message,
+            "back_href": back_href or request.url_for("dashboard_problems").path,
+            "back_text": back_text,
+        },
+    )
+
+
+def parse_day(value: str) -> date | None:
+    """A date from an `<input type=date>` (YYYY-MM-DD), or None."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None

@@ -1,0 +1,470 @@
+"""The editor dashboard under /editor: sign-in, problems, a resource's page, runs, actions.
+
+Every page is server-rendered; every action is a plain HTML form POST carrying the session's
+CSRF token, calls the same domain functions as the editor API, and answers with a redirect
+(post/redirect/get) that leaves a one-time message for the next page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.dashboard import data
+from api.dashboard.pages import STYLESHEET, error_page, parse_day, render
+from api.dashboard.session import CSRF_FIELD, BrowserSession, CookieJar, Flash, new_session
+from api.dashboard.timeline import build_timeline
+from api.dashboard.views import SECTIONS, sections_of
+from curator.errors import ConflictError, CuratorError, NotFoundError
+from curator.verdicts import Group
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in editor; the browser goes to the sign-in page."""
+
+
+class CsrfRejected(Exception):
+    """A form came back without this session's CSRF token."""
+
+    def __init__(self, browser: BrowserSession | None) -> None:
+        super().__init__("missing or wrong CSRF token")
+        self.browser = browser
+
+
+class DashboardRoute(APIRoute):
+    """Answers the dashboard's refusals with HTML pages and redirects, not the API's JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The route's handler, wrapped so refusals become pages."""
+        handler = super().get_route_handler()
+
+        async def dashboard_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SignInRequired:
+                target = request.url.path
+                if request.method != "GET":
+                    target = request.url_for("dashboard_problems").path
+                query = urlencode({"next": target})
+                return RedirectResponse(
+                    f"{request.url_for('dashboard_sign_in').path}?{query}", status_code=303
+                )
+            except CsrfRejected as exc:
+                return error_page(
+                    request,
+                    browser=exc.browser,
+                    status_code=403,
+                    title="Action refused",
+                    message="This form did not carry a valid security token, so nothing was "
+                    "changed. Reload the page and try again.",
+                )
+            except NotFoundError as exc:
+                return error_page(
+                    request,
+                    browser=_jar(request).read_session(request),
+                    status_code=404,
+                    title="Not found",
+                    message=f"There is {exc}.",
+                )
+
+        return dashboard_handler
+
+
+router = APIRouter(prefix="/editor", route_class=DashboardRoute, include_in_schema=False)
+
+
+# --- dependencies ----------------------------------------------------------------------------
+
+
+def _jar(request: Request) -> CookieJar:
+    return CookieJar(data.secret_key(request))
+
+
+@dataclass(frozen=True, slots=True)
+class Editor:
+    """A signed-in editor and their browser session."""
+
+    name: str
+    browser: BrowserSession
+
+
+async def _editor(request: Request, db: data.DbSession) -> Editor:
+    browser = _jar(request).read_session(request)
+    if browser is None or not browser.signed_in:
+        raise SignInRequired
+    assert browser.editor is not None and browser.token_id is not None
+    # A revoked token ends the sessions it opened.
+    if not await data.token_still_valid(db, token_id=browser.token_id, editor=browser.editor):
+        raise SignInRequired
+    return Editor(browser.editor, browser)
+
+
+async def _checked_editor(request: Request, editor: Annotated[Editor, Depends(_editor)]) -> Editor:
+    form = await request.form()
+    submitted = form.get(CSRF_FIELD)
+    if not editor.browser.csrf_matches(submitted if isinstance(submitted, str) else None):
+        raise CsrfRejected(editor.browser)
+    return editor
+
+
+EditorPage = Annotated[Editor, Depends(_editor)]
+"""A page only a signed-in editor sees."""
+EditorAction = Annotated[Editor, Depends(_checked_editor)]
+"""A form POST of a signed-in editor, CSRF token checked."""
+
+
+def _flash(request: Request) -> Flash | None:
+    return _jar(request).read_flash(request)
+
+
+def _page_response(request: Request, response: Response) -> Response:
+    if request.cookies.get("curator_flash"):
+        _jar(request).clear_flash(request, response)
+    return response
+
+
+def _redirect(request: Request, to: str, flash: Flash) -> RedirectResponse:
+    response = RedirectResponse(to, status_code=303)
+    _jar(request).write_flash(request, response, flash)
+    return response
+
+
+def _safe_back(request: Request, back: str | None, default: str) -> str:
+    """Where an action returns to: only a path of this dashboard, never another site."""
+    prefix = request.url_for("dashboard_home").path.rstrip("/")
+    if back and back.startswith(prefix + "/") and not back.startswith("//") and "\\" not in back:
+        return back
+    return default
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+
+@router.get("/static/dashboard.css", name="dashboard_css")
+async def stylesheet() -> Response:
+    """The dashboard's stylesheet."""
+    return Response(
+        STYLESHEET,
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("", name="dashboard_home")
+@router.get("/", name="dashboard_home_slash")
+async def home(request: Request) -> RedirectResponse:
+    """The dashboard starts at the problems."""
+    return RedirectResponse(request.url_for("dashboard_problems").path, status_code=303)
+
+
+@router.get("/sign-in", name="dashboard_sign_in")
+async def sign_in_form(request: Request, next: str | None = None) -> Response:
+    """The sign-in form; it opens an anonymous session so the form has a CSRF token."""
+    jar = _jar(request)
+    browser = jar.read_session(request)
+    if browser is not None and browser.signed_in:
+        return RedirectResponse(
+            _safe_back(request, next, request.url_for("dashboard_problems").path),
+            status_code=303,
+        )
+    if browser is None:
+        browser = new_session()
+    response = render(
+        request,
+        "sign_in.html",
+        browser=BrowserSession(csrf=browser.csrf),
+        title="Sign in",
+        flash=_flash(request),
+        context={"next_path": _safe_back(request, next, "")},
+    )
+    jar.write_session(request, response, browser)
+    return _page_response(request, response)
+
+
+@router.post("/sign-in", name="dashboard_sign_in_submit")
+async def sign_in(
+    request: Request,
+    db: data.DbSession,
+    token: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the editor token; on success the browser gets a signed-in session."""
+    jar = _jar(request)
+    browser = jar.read_session(request)
+    if browser is None or not browser.csrf_matches(csrf_token):
+        raise CsrfRejected(None)
+    found = await data.verify_token(db, token=token.strip())
+    if found is None:
+        return render(
+            request,
+            "sign_in.html",
+            browser=BrowserSession(csrf=browser.csrf),
+            title="Sign in",
+            status_code=401,
+            context={
+                "next_path": _safe_back(request, next, ""),
+                "error": "That token is not a valid editor token. Check it and try again.",
+            },
+        )
+    name, token_id = found
+    await db.commit()  # the token's last use is recorded
+    signed_in = browser.signed_in_as(name, token_id)
+    target = _safe_back(request, next, request.url_for("dashboard_problems").path)
+    response = _redirect(request, target, Flash("success", f"Signed in as {name}."))
+    jar.write_session(request, response, signed_in)
+    return response
+
+
+@router.post("/sign-out", name="dashboard_sign_out")
+async def sign_out(request: Request, editor: EditorAction) -> Response:
+    """Forget the browser's session."""
+    jar = _jar(request)
+    response = _redirect(
+        request, request.url_for("dashboard_sign_in").path, Flash("success", "Signed out.")
+    )
+    jar.write_session(request, response, new_session())
+    return response
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@router.get("/problems", name="dashboard_problems")
+async def problems_page(request: Request, editor: EditorPage, db: data.DbSession) -> Response:
+    """Every resource that needs an editor, grouped by severity."""
+    problems = await data.problems(db)
+    response = render(
+        request,
+        "problems.html",
+        browser=editor.browser,
+        title="Problems",
+        nav="problems",
+        flash=_flash(request),
+        context={
+            "sections": sections_of(problems),
+            "total": len(problems),
+            "back": request.url_for("dashboard_problems").path,
+        },
+    )
+    return _page_response(request, response)
+
+
+async def _resource_response(
+    request: Request,
+    editor: Editor,
+    db: AsyncSession,
+    resource_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    submitted: dict[str, str] | None = None,
+    flash: Flash | None = None,
+) -> Response:
+    page = await data.resource_page(db, resource_id=resource_id)
+    response = render(
+        request,
+        "resource.html",
+        browser=editor.browser,
+        title=page.problem.title,
+        flash=flash,
+        status_code=400 if errors else 200,
+        context={
+            "r": page.problem,
+            "retired_at": page.retired_at,
+            "timeline": build_timeline(page.checks),
+            "checks": sorted(page.checks, key=lambda c: c.checked_at, reverse=True),
+            "legend": [(g.value, h) for g, h, _ in SECTIONS] + [(Group.WORKING.value, "Working")],
+            "fields": data.edit_fields(page, submitted),
+            "errors": errors or {},
+            "history": page.history,
+            "back": request.url_for("dashboard_resource", resource_id=resource_id).path,
+        },
+    )
+    return response
+
+
+@router.get("/resources/{resource_id}", name="dashboard_resource")
+async def resource_page(
+    request: Request, resource_id: int, editor: EditorPage, db: data.DbSession
+) -> Response:
+    """One resource: its health timeline, evidence, actions, edit form and history."""
+    response = await _resource_response(request, editor, db, resource_id, flash=_flash(request))
+    return _page_response(request, response)
+
+
+@router.get("/runs", name="dashboard_runs")
+async def runs_page(request: Request, editor: EditorPage, db: data.DbSession) -> Response:
+    """Recent check runs, and the button that starts one."""
+    runs = await data.runs(db)
+    running = next((r for r in runs if r.status == "running"), None)
+    response = render(
+        request,
+        "runs.html",
+        browser=editor.browser,
+        title="Runs",
+        nav="runs",
+        flash=_flash(request),
+        context={"runs": runs, "running": running},
+    )
+    return _page_response(request, response)
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+async def _act(
+    request: Request,
+    db: AsyncSession,
+    back: str | None,
+    default: str,
+    action: Callable[[], Awaitable[str]],
+) -> Response:
+    """Run one action in its own transaction; report what happened on the next page."""
+    target = _safe_back(request, back, default)
+    try:
+        message = await action()
+        await db.commit()
+    except NotFoundError:
+        await db.rollback()
+        raise
+    except CuratorError as exc:
+        await db.rollback()
+        return _redirect(request, target, Flash("error", str(exc)))
+    return _redirect(request, target, Flash("success", message))
+
+
+@router.post("/resources/{resource_id}/accept-suggestion", name="dashboard_accept")
+async def accept_suggestion(
+    request: Request,
+    resource_id: int,
+    editor: EditorAction,
+    db: data.DbSession,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Point the resource at the suggested URL and recheck it."""
+    return await _act(
+        request,
+        db,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.accept_suggestion(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/recheck", name="dashboard_recheck")
+async def recheck(
+    request: Request,
+    resource_id: int,
+    editor: EditorAction,
+    db: data.DbSession,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Queue a recheck of this resource."""
+    return await _act(
+        request,
+        db,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.recheck(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/snooze", name="dashboard_snooze")
+async def snooze(
+    request: Request,
+    resource_id: int,
+    editor: EditorAction,
+    db: data.DbSession,
+    until: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Hide a false positive from the problems until a date."""
+    target = _safe_back(request, back, request.url_for("dashboard_problems").path)
+    day = parse_day(until)
+    today = datetime.now(UTC).date()
+    if day is None or day <= today:
+        return _redirect(
+            request, target, Flash("error", "Nothing was snoozed: choose a date after today.")
+        )
+    if not reason.strip():
+        return _redirect(
+            request, target, Flash("error", "Nothing was snoozed: say why it is a false positive.")
+        )
+    until_at = datetime.combine(day, time.min, tzinfo=UTC)
+    return await _act(
+        request,
+        db,
+        back,
+        target,
+        lambda: data.snooze(
+            db, resource_id=resource_id, actor=editor.name, until=until_at, reason=reason.strip()
+        ),
+    )
+
+
+@router.post("/resources/{resource_id}/retire", name="dashboard_retire")
+async def retire(
+    request: Request,
+    resource_id: int,
+    editor: EditorAction,
+    db: data.DbSession,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Take the resource off the published list."""
+    return await _act(
+        request,
+        db,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.retire(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/edit", name="dashboard_edit")
+async def edit(
+    request: Request, resource_id: int, editor: EditorAction, db: data.DbSession
+) -> Response:
+    """Save the edit form; invalid values re-show the form with each field's problem."""
+    form = await request.form()
+    submitted = {
+        name: value.strip() if isinstance(value := form.get(name), str) else ""
+        for name in data.EDITABLE
+    }
+    try:
+        message = await data.edit(db, resource_id=resource_id, actor=editor.name, values=submitted)
+    except data.InvalidEdit as exc:
+        await db.rollback()
+        return await _resource_response(
+            request, editor, db, resource_id, errors=exc.errors, submitted=submitted
+        )
+    except NotFoundError:
+        await db.rollback()
+        raise
+    await db.commit()
+    return _redirect(
+        request,
+        request.url_for("dashboard_resource", resource_id=resource_id).path,
+        Flash("success", message),
+    )
+
+
+@router.post("/runs", name="dashboard_start_run")
+async def start_run(request: Request, editor: EditorAction, db: data.DbSession) -> Response:
+    """Start a full run now, unless one is already running."""
+    runs_path = request.url_for("dashboard_runs").path
+    try:
+        message = await data.start_run(request, db, actor=editor.name)
+        await db.commit()
+    except ConflictError as exc:
+        await db.rollback()
+        return _redirect(request, runs_path, Flash("error", f"Not started: {exc}"))
+    return _redirect(request, runs_path, Flash("success", message))

@@ -1,0 +1,148 @@
+"""The dashboard's browser session: a signed cookie naming the editor, with its CSRF token.
+
+The cookie is signed (itsdangerous, `settings.secret_key`), HttpOnly, SameSite=Strict, and
+Secure when the request came over https. It holds no secret of the editor's: only the id of
+the token they signed in with (checked again on every request, so revoking a token ends its
+sessions), their name, and the per-session CSRF token every form carries back.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from fastapi import Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SESSION_COOKIE = "curator_editor"
+FLASH_COOKIE = "curator_flash"
+CSRF_FIELD = "csrf_token"
+COOKIE_PATH = "/editor"
+SESSION_MAX_AGE = 12 * 60 * 60
+"""Seconds a sign-in lasts (a working day), then the editor signs in again."""
+FLASH_MAX_AGE = 5 * 60
+
+FlashKind = Literal["success", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class BrowserSession:
+    """Who is signed in (if anyone) and the CSRF token this browser's forms must carry."""
+
+    csrf: str
+    editor: str | None = None
+    token_id: int | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        """True once an editor has signed in with a valid token."""
+        return self.editor is not None and self.token_id is not None
+
+    def csrf_matches(self, submitted: str | None) -> bool:
+        """Whether a submitted form's CSRF token is this session's (constant time)."""
+        if not submitted:
+            return False
+        return hmac.compare_digest(submitted.encode(), self.csrf.encode())
+
+    def signed_in_as(self, editor: str, token_id: int) -> BrowserSession:
+        """A new session for `editor`, with a fresh CSRF token (no fixation across sign-in)."""
+        return replace(new_session(), editor=editor, token_id=token_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """A one-time message shown on the page after an action (post/redirect/get)."""
+
+    kind: FlashKind
+    text: str
+
+
+def new_session() -> BrowserSession:
+    """An anonymous session: nobody signed in yet, but a CSRF token for the sign-in form."""
+    return BrowserSession(csrf=secrets.token_urlsafe(32))
+
+
+class CookieJar:
+    """Reads and writes the dashboard's signed cookies."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._session = URLSafeTimedSerializer(secret_key, salt="curator.dashboard.session")
+        self._flash = URLSafeTimedSerializer(secret_key, salt="curator.dashboard.flash")
+
+    def read_session(self, request: Request) -> BrowserSession | None:
+        """The browser's session, or None when it has none or its cookie is forged or stale."""
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            data = self._session.loads(raw, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("c"), str):
+            return None
+        editor, token_id = data.get("e"), data.get("t")
+        if not (isinstance(editor, str) and isinstance(token_id, int)):
+            editor, token_id = None, None
+        return BrowserSession(csrf=data["c"], editor=editor, token_id=token_id)
+
+    def write_session(self, request: Request, response: Response, session: BrowserSession) -> None:
+        """Store `session` in the browser."""
+        value = self._session.dumps({"c": session.csrf, "e": session.editor, "t": session.token_id})
+        _set(request, response, SESSION_COOKIE, value, SESSION_MAX_AGE)
+
+    def clear_session(self, request: Request, response: Response) -> None:
+        """Forget the browser's session (sign-out)."""
+        response.delete_cookie(
+            SESSION_COOKIE,
+            path=COOKIE_PATH,
+            secure=_secure(request),
+            httponly=True,
+            samesite="strict",
+        )
+
+    def read_flash(self, request: Request) -> Flash | None:
+        """The message an action left for this page, if any."""
+        raw = request.cookies.get(FLASH_COOKIE)
+        if not raw:
+            return None
+        try:
+            data = self._flash.loads(raw, max_age=FLASH_MAX_AGE)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or data.get("k") not in ("success", "error"):
+            return None
+        text = data.get("m")
+        return Flash(kind=data["k"], text=text) if isinstance(text, str) else None
+
+    def write_flash(self, request: Request, response: Response, flash: Flash) -> None:
+        """Leave a message for the next page the browser shows."""
+        value = self._flash.dumps({"k": flash.kind, "m": flash.text})
+        _set(request, response, FLASH_COOKIE, value, FLASH_MAX_AGE)
+
+    def clear_flash(self, request: Request, response: Response) -> None:
+        """Drop the message once it has been shown."""
+        response.delete_cookie(
+            FLASH_COOKIE,
+            path=COOKIE_PATH,
+            secure=_secure(request),
+            httponly=True,
+            samesite="strict",
+        )
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _set(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=COOKIE_PATH,
+        secure=_secure(request),
+        httponly=True,
+        samesite="strict",
+    )

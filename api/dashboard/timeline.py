@@ -1,0 +1,132 @@
+"""A resource's health timeline: past checks as a strip of bars, drawn as inline SVG.
+
+Colour says the group, and so does height (a healthier check stands taller), so the strip
+reads without colour too; every bar carries a text label, and the page repeats the checks
+as a table.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from curator.verdicts import Group, Verdict, group_of
+
+SLOTS = 60
+"""The most checks the strip shows (the newest ones)."""
+BAR_WIDTH = 10
+GAP = 2
+HEIGHT = 40
+
+COLOURS: dict[Group, str] = {
+    Group.WORKING: "#166534",
+    Group.UPDATE: "#5b21b6",
+    Group.UNKNOWN: "#8a3c0c",
+    Group.BROKEN: "#b91c1c",
+}
+# Height as a share of the strip: a working check is a full bar, a broken one a stub.
+HEIGHTS: dict[Group, float] = {
+    Group.WORKING: 1.0,
+    Group.UPDATE: 0.75,
+    Group.UNKNOWN: 0.5,
+    Group.BROKEN: 0.25,
+}
+GROUP_LABELS: dict[Group, str] = {
+    Group.WORKING: "working",
+    Group.UPDATE: "moved",
+    Group.UNKNOWN: "unconfirmed",
+    Group.BROKEN: "broken",
+}
+
+
+class CheckPoint(Protocol):
+    """What the timeline needs of one check."""
+
+    @property
+    def checked_at(self) -> datetime: ...
+
+    @property
+    def verdict(self) -> Verdict: ...
+
+    @property
+    def status_code(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One check drawn as a bar."""
+
+    x: int
+    y: float
+    width: int
+    height: float
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """The strip's geometry and its text alternative."""
+
+    width: int
+    height: int
+    bars: tuple[Bar, ...]
+    summary: str
+
+
+def build_timeline(checks: Sequence[CheckPoint], *, slots: int = SLOTS) -> Timeline:
+    """Bars for the newest `slots` checks, oldest on the left, with a one-sentence summary."""
+    shown = sorted(checks, key=lambda c: c.checked_at)[-slots:]
+    bars = []
+    for index, check in enumerate(shown):
+        group = group_of(check.verdict)
+        height = HEIGHT * HEIGHTS[group]
+        status = f", status {check.status_code}" if check.status_code is not None else ""
+        bars.append(
+            Bar(
+                x=index * (BAR_WIDTH + GAP),
+                y=HEIGHT - height,
+                width=BAR_WIDTH,
+                height=height,
+                colour=COLOURS[group],
+                label=f"{format_moment(check.checked_at)}: {check.verdict.value}{status}",
+            )
+        )
+    return Timeline(
+        width=slots * (BAR_WIDTH + GAP) - GAP,
+        height=HEIGHT,
+        bars=tuple(bars),
+        summary=summarise(shown),
+    )
+
+
+def summarise(checks: Sequence[CheckPoint]) -> str:
+    """'3 checks from 1 Nov 2026 to 24 Nov 2026: 2 working, 1 broken. Latest: broken.'"""
+    if not checks:
+        return "Not checked yet."
+    counts = Counter(group_of(c.verdict) for c in checks)
+    parts = [f"{counts[g]} {GROUP_LABELS[g]}" for g in COLOURS if counts[g]]
+    first, last = checks[0], checks[-1]
+    noun = "check" if len(checks) == 1 else "checks"
+    span = (
+        f"on {format_day(first.checked_at)}"
+        if format_day(first.checked_at) == format_day(last.checked_at)
+        else f"from {format_day(first.checked_at)} to {format_day(last.checked_at)}"
+    )
+    return (
+        f"{len(checks)} {noun} {span}: {', '.join(parts)}. "
+        f"Latest: {last.verdict.value} ({GROUP_LABELS[group_of(last.verdict)]})."
+    )
+
+
+def format_day(moment: datetime) -> str:
+    """'24 Nov 2026'."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def format_moment(moment: datetime) -> str:
+    """'24 Nov 2026, 16:20 UTC' (curator stores UTC)."""
+    return f"{format_day(moment)}, {moment:%H:%M} UTC"

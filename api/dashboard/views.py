@@ -1,0 +1,268 @@
+"""What the dashboard's templates show: small frozen values built from the store's rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from curator.verdicts import Group, Verdict, group_of
+
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.OK: "working",
+    Verdict.MOVED: "moved",
+    Verdict.BROKEN: "broken",
+    Verdict.SOFT_404: "soft 404",
+    Verdict.PARKED: "parked domain",
+    Verdict.CHANGED: "content changed",
+    Verdict.INSECURE: "insecure (TLS)",
+    Verdict.TRANSIENT: "temporary failure",
+    Verdict.UNVERIFIABLE: "cannot verify",
+}
+
+# The problems page's sections, most severe first, each with what an editor should do.
+SECTIONS: tuple[tuple[Group, str, str], ...] = (
+    (
+        Group.BROKEN,
+        "Broken",
+        "Readers reach a dead, wrong or unsafe page: fix the link, replace it, or retire it.",
+    ),
+    (
+        Group.UPDATE,
+        "Moved",
+        "The link still works through a permanent redirect: accept the new address.",
+    ),
+    (
+        Group.UNKNOWN,
+        "Unconfirmed",
+        "Failures not yet confirmed over several checks, or sites that refuse automated checks:"
+        " recheck, or snooze a false positive.",
+    ),
+)
+
+
+def verdict_label(verdict: Verdict | None) -> str:
+    """The words an editor reads for a verdict."""
+    return VERDICT_LABELS[verdict] if verdict is not None else "not checked yet"
+
+
+def group_name(verdict: Verdict | None) -> str:
+    """The CSS/anchor name of a verdict's group ('unknown' when never checked)."""
+    return group_of(verdict).value if verdict is not None else Group.UNKNOWN.value
+
+
+@dataclass(frozen=True, slots=True)
+class HopView:
+    """One request of a redirect chain."""
+
+    url: str
+    status: int | None
+    location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """What the latest check saw."""
+
+    checked_at: datetime | None
+    status_code: int | None
+    final_url: str | None
+    error_kind: str | None
+    elapsed_ms: int | None
+    attempts: int
+    hops: tuple[HopView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """A reader's report, as editors see it."""
+
+    created_at: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """One resource that needs an editor, with everything needed to decide."""
+
+    resource_id: int
+    title: str
+    url: str
+    guide_title: str
+    section_title: str | None
+    verdict: Verdict | None
+    detail: str
+    since: datetime | None
+    consecutive_failures: int
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    suggested_url: str | None
+    evidence: EvidenceView | None
+    reports: tuple[ReportView, ...]
+    retired_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    snooze_reason: str | None = None
+
+    @property
+    def group(self) -> str:
+        """The group's name (CSS class, section anchor)."""
+        return group_name(self.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict in words."""
+        return verdict_label(self.verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemSection:
+    """The problems of one group."""
+
+    group: str
+    heading: str
+    note: str
+    problems: tuple[ProblemView, ...]
+
+
+def sections_of(problems: Iterable[ProblemView]) -> tuple[ProblemSection, ...]:
+    """Problems split by group, most severe group first; order within a group is kept."""
+    items = list(problems)
+    sections = []
+    for group, heading, note in SECTIONS:
+        members = tuple(p for p in items if p.group == group.value)
+        if members:
+            sections.append(ProblemSection(group.value, heading, note, members))
+    return tuple(sections)
+
+
+def hops_of(raw: Sequence[Mapping[str, Any]] | None) -> tuple[HopView, ...]:
+    """Hops as stored with a check (dicts of the fetcher's `Hop`), tolerant of missing keys."""
+    hops = []
+    for hop in raw or ():
+        url = hop.get("url")
+        if not isinstance(url, str):
+            continue
+        status = hop.get("status")
+        location = hop.get("location")
+        hops.append(
+            HopView(
+                url=url,
+                status=status if isinstance(status, int) else None,
+                location=location if isinstance(location, str) else None,
+            )
+        )
+    return tuple(hops)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One past check in a resource's history table and timeline."""
+
+    checked_at: datetime
+    verdict: Verdict
+    status_code: int | None
+    detail: str
+    url: str
+
+    @property
+    def group(self) -> str:
+        """The group's name."""
+        return group_name(self.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict in words."""
+        return verdict_label(self.verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One editor action in a resource's history."""
+
+    created_at: datetime
+    actor: str
+    summary: str
+
+
+ACTION_WORDS: dict[str, str] = {
+    "accept_suggestion": "accepted the suggested URL",
+    "accept-suggestion": "accepted the suggested URL",
+    "edit": "edited",
+    "snooze": "snoozed as a false positive",
+    "retire": "retired the resource",
+    "recheck": "asked for a recheck",
+    "start_run": "started a run",
+}
+
+
+def action_summary(action: str, payload: Mapping[str, Any]) -> str:
+    """'edited: url → https://…' — an editor action in words."""
+    words = ACTION_WORDS.get(action, action.replace("_", " "))
+    if action == "edit":
+        changes = payload.get("changes") if isinstance(payload.get("changes"), Mapping) else payload
+        names = ", ".join(sorted(str(k) for k in changes)) if changes else ""
+        return f"{words} {names}".strip()
+    if action == "snooze" and payload.get("until"):
+        reason = f": {payload['reason']}" if payload.get("reason") else ""
+        return f"{words} until {str(payload['until'])[:10]}{reason}"
+    if action.startswith("accept") and payload.get("url"):
+        return f"{words} ({payload['url']})"
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class EditField:
+    """One field of the resource's edit form."""
+
+    name: str
+    label: str
+    value: str
+    input_type: str = "text"
+    hint: str | None = None
+    multiline: bool = False
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One run in the runs table."""
+
+    id: int
+    trigger: str
+    guide_slug: str | None
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    checked: int
+    total: int
+    counts: tuple[tuple[str, int], ...]
+    summary: str | None
+
+    @property
+    def status_group(self) -> str:
+        """Badge colour for the run's status."""
+        return {
+            "completed": "working",
+            "running": "update",
+            "inconclusive": "unknown",
+        }.get(self.status, "broken")
+
+    @property
+    def duration(self) -> str:
+        """'2 min 5 s', or 'running' while it runs."""
+        if self.finished_at is None:
+            return "running" if self.status == "running" else "—"
+        seconds = max(0, int((self.finished_at - self.started_at).total_seconds()))
+        if seconds < 60:
+            return f"{seconds} s"
+        if seconds < 3600:
+            return f"{seconds // 60} min {seconds % 60} s"
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def ordered_counts(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """A run's counts per verdict, in the verdicts' own order, zeros left out."""
+    known = [(v.value, counts.get(v.value, 0)) for v in Verdict]
+    extra = [(k, n) for k, n in counts.items() if k not in {v.value for v in Verdict}]
+    return tuple((k, n) for k, n in known + sorted(extra) if n)

@@ -1,0 +1,338 @@
+"""The dashboard over HTTP (in-process), on SQLite and PostgreSQL: auth, CSRF, pages, actions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store.models import (
+    EditorAction,
+    EditorToken,
+    RecheckRequest,
+    Resource,
+    Run,
+    RunStatus,
+)
+from tests.dashboard.conftest import csrf_of, sign_in
+from tests.dashboard.seed import MOVED_TO, MOVED_URL, Seeded
+
+
+def _headings(html: str, level: int) -> list[str]:
+    found = re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html, flags=re.S)
+    return [re.sub(r"<[^>]+>", "", h).split("(")[0].strip() for h in found]
+
+
+async def test_pages_send_strangers_to_sign_in(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    for path in ("/editor/problems", "/editor/runs", f"/editor/resources/{seeded.broken_id}"):
+        response = await client.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/editor/sign-in?next=")
+    home = await client.get("/editor")
+    assert home.headers["location"] == "/editor/problems"
+
+
+async def test_wrong_token_is_refused(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    response = await sign_in(client, "not-" + seeded.token)
+    assert response.status_code == 401
+    assert "not a valid editor token" in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert (await client.get("/editor/problems")).status_code == 303
+
+
+async def test_sign_in_cookie_is_signed_httponly_strict(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    form = await client.get("/editor/sign-in")
+    response = await client.post(
+        "/editor/sign-in", data={"token": seeded.token, "csrf_token": csrf_of(form.text)}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/editor/problems"
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("curator_editor=")
+    )
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")}
+    assert {"httponly", "samesite", "path"} <= attributes
+    assert "samesite=strict" in cookie.lower()
+    assert "secure" not in attributes  # plain http here; https sets Secure (next test)
+    # The session's CSRF token is new: the anonymous one from the sign-in form is dead.
+    problems = await client.get("/editor/problems")
+    assert problems.status_code == 200
+    assert csrf_of(problems.text) != csrf_of(form.text)
+
+
+async def test_cookie_is_secure_over_https(dashboard_settings: object, seeded: Seeded) -> None:
+    from tests.dashboard.conftest import create_test_app
+
+    app = create_test_app(dashboard_settings)  # type: ignore[arg-type]
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
+            form = await c.get("/editor/sign-in")
+            assert "; secure" in form.headers["set-cookie"].lower()
+            response = await c.post(
+                "/editor/sign-in", data={"token": seeded.token, "csrf_token": csrf_of(form.text)}
+            )
+            assert "; secure" in response.headers["set-cookie"].lower()
+
+
+async def test_forged_session_cookie_is_ignored(editor: httpx.AsyncClient, seeded: Seeded) -> None:
+    value = editor.cookies["curator_editor"]
+    editor.cookies.set("curator_editor", value[:-3] + "AAA", path="/editor")
+    assert (await editor.get("/editor/problems")).status_code == 303
+
+
+async def test_next_never_leaves_the_dashboard(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    form = await client.get("/editor/sign-in?next=//evil.example/editor/")
+    assert 'name="next" value=""' in form.text
+    response = await client.post(
+        "/editor/sign-in",
+        data={
+            "token": seeded.token,
+            "csrf_token": csrf_of(form.text),
+            "next": "https://evil.example/editor/x",
+        },
+    )
+    assert response.headers["location"] == "/editor/problems"
+
+
+async def test_sign_in_keeps_where_the_editor_was_going(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    target = f"/editor/resources/{seeded.broken_id}"
+    redirect = await client.get(target)
+    form = await client.get(redirect.headers["location"])
+    assert f'name="next" value="{target}"' in form.text
+    response = await client.post(
+        "/editor/sign-in",
+        data={"token": seeded.token, "csrf_token": csrf_of(form.text), "next": target},
+    )
+    assert response.headers["location"] == target
+
+
+async def test_sign_in_without_csrf_is_refused(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    await client.get("/editor/sign-in")
+    response = await client.post("/editor/sign-in", data={"token": seeded.token})
+    assert response.status_code == 403
+    assert "Action refused" in response.text
+
+
+async def test_problems_grouped_by_severity_with_evidence(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    page = await editor.get("/editor/problems")
+    html = page.text
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert _headings(html, 1) == ["Problems"]
+    assert _headings(html, 2) == ["Broken", "Moved", "Unconfirmed"]
+    assert _headings(html, 3) == ["Report Remove", "StopNCII", "CEOP Safety Centre"]
+    assert "Police advice on sextortion" not in html  # working: not a problem
+    assert "The page is gone: 404 Not Found after a redirect." in html
+    assert '<span class="status redirect">301</span>' in html
+    assert '<span class="status bad">404</span>' in html
+    assert "The Report Remove link says page not found." in html
+    assert "Sextortion – Guide and Resources" in html
+    assert "3 failed checks" in html
+    assert f'href="{MOVED_TO}"' in html  # the suggested fix
+    assert html.count("Accept suggestion") == 1  # only the moved one has a suggestion
+    # Sign-out, then recheck, snooze and retire on each of three problems, and one accept.
+    assert html.count('name="csrf_token"') == 1 + 3 * 3 + 1
+
+
+async def test_action_without_csrf_is_refused(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    path = f"/editor/resources/{seeded.moved_id}/accept-suggestion"
+    missing = await editor.post(path, data={})
+    wrong = await editor.post(path, data={"csrf_token": "x" * 43})
+    for response in (missing, wrong):
+        assert response.status_code == 403
+        assert "<h1>Action refused</h1>" in response.text
+    resource = await session.get(Resource, seeded.moved_id)
+    assert resource is not None and resource.url == MOVED_URL
+    actions = (await session.execute(select(EditorAction))).scalars().all()
+    assert actions == []
+
+
+async def test_actions_by_strangers_go_to_sign_in(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    response = await client.post(f"/editor/resources/{seeded.moved_id}/recheck", data={})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/editor/sign-in")
+
+
+async def test_accept_suggestion_fixes_the_link(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/problems")
+    response = await editor.post(
+        f"/editor/resources/{seeded.moved_id}/accept-suggestion",
+        data={"csrf_token": csrf_of(page.text), "back": "/editor/problems"},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/editor/problems"
+    after = await editor.get("/editor/problems")
+    assert "StopNCII now links to https://stopncii.example.org/en-gb/" in after.text
+    assert 'role="status"' in after.text
+    assert "StopNCII" not in _headings(after.text, 3)
+    # The message is shown once.
+    again = await editor.get("/editor/problems")
+    assert "now links to" not in again.text
+    resource = await session.get(Resource, seeded.moved_id)
+    assert resource is not None and resource.url == MOVED_TO
+    action = (await session.execute(select(EditorAction))).scalars().one()
+    assert (action.actor, action.resource_id) == (seeded.editor, seeded.moved_id)
+    assert action.created_at is not None
+
+
+async def test_recheck_queues_one_resource(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/problems")
+    response = await editor.post(
+        f"/editor/resources/{seeded.flaky_id}/recheck",
+        data={"csrf_token": csrf_of(page.text), "back": "/editor/problems"},
+        follow_redirects=True,
+    )
+    assert "CEOP Safety Centre will be rechecked" in response.text
+    requests = (await session.execute(select(RecheckRequest))).scalars().all()
+    assert [(r.resource_id, r.requested_by) for r in requests] == [(seeded.flaky_id, seeded.editor)]
+
+
+async def test_snooze_hides_a_false_positive_until_the_date(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/problems")
+    token = csrf_of(page.text)
+    path = f"/editor/resources/{seeded.flaky_id}/snooze"
+    past = await editor.post(
+        path,
+        data={"csrf_token": token, "until": "2020-01-01", "reason": "fine"},
+        follow_redirects=True,
+    )
+    assert "choose a date after today" in past.text
+    assert 'role="alert"' in past.text
+    until = (datetime.now(UTC) + timedelta(days=10)).date()
+    done = await editor.post(
+        path,
+        data={"csrf_token": token, "until": until.isoformat(), "reason": "Works in a browser"},
+        follow_redirects=True,
+    )
+    assert "CEOP Safety Centre is snoozed until" in done.text
+    assert "CEOP Safety Centre" not in _headings(done.text, 3)
+    resource = await session.get(Resource, seeded.flaky_id)
+    assert resource is not None and resource.snoozed_until is not None
+    assert resource.snoozed_until.date() == until
+    assert resource.snooze_reason == "Works in a browser"
+
+
+async def test_retire_takes_it_off_the_problems(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/problems")
+    done = await editor.post(
+        f"/editor/resources/{seeded.broken_id}/retire",
+        data={"csrf_token": csrf_of(page.text)},
+        follow_redirects=True,
+    )
+    assert "Report Remove is retired" in done.text
+    assert "Report Remove" not in _headings(done.text, 3)
+    resource = await session.get(Resource, seeded.broken_id)
+    assert resource is not None and resource.retired_at is not None
+
+
+async def test_edit_shows_each_problem_then_saves(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    path = f"/editor/resources/{seeded.broken_id}"
+    page = await editor.get(path)
+    token = csrf_of(page.text)
+    values = {
+        "csrf_token": token,
+        "url": "not a url",
+        "title": "",
+        "description": "",
+        "phone": "",
+        "expect_text": "Report Remove",
+    }
+    bad = await editor.post(f"{path}/edit", data=values)
+    assert bad.status_code == 400
+    assert 'id="f-url" name="url" value="not a url"' in bad.text
+    assert 'aria-describedby="f-url-error" aria-invalid="true"' in bad.text
+    assert "Nothing was saved" in bad.text
+    good = await editor.post(
+        f"{path}/edit",
+        data={**values, "url": "https://helpline.example.org/report", "title": "Report Remove"},
+        follow_redirects=True,
+    )
+    assert good.status_code == 200
+    assert "Saved Report Remove" in good.text
+    await session.commit()
+    resource = await session.get(Resource, seeded.broken_id)
+    assert resource is not None and resource.url == "https://helpline.example.org/report"
+
+
+async def test_resource_page_draws_its_health_timeline(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    page = await editor.get(f"/editor/resources/{seeded.broken_id}")
+    html = page.text
+    assert page.status_code == 200
+    assert _headings(html, 1) == ["Report Remove"]
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg
+    assert svg.count("<rect") == 7  # six past checks and the latest
+    assert "7 checks from" in html
+    assert "3 working, 2 unconfirmed, 2 broken" in html
+    assert html.count("<tr>") == 1 + 7  # header row and one row per check
+
+
+async def test_unknown_resource_is_a_404_page(editor: httpx.AsyncClient) -> None:
+    response = await editor.get("/editor/resources/999999")
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.text
+
+
+async def test_run_all_now_once_at_a_time(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/runs")
+    assert "Run all checks now" in page.text
+    assert f"#{seeded.run_id}" in page.text
+    token = csrf_of(page.text)
+    session.add(Run(trigger="schedule", status=RunStatus.RUNNING, total_urls=4))
+    await session.commit()
+    refused = await editor.post("/editor/runs", data={"csrf_token": token}, follow_redirects=True)
+    assert "Not started" in refused.text and "already running" in refused.text
+    assert 'role="alert"' in refused.text
+
+
+async def test_revoking_the_token_ends_the_session(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    row = (await session.execute(select(EditorToken))).scalars().one()
+    row.revoked_at = datetime.now(UTC)
+    await session.commit()
+    assert (await editor.get("/editor/problems")).status_code == 303
+
+
+async def test_sign_out(editor: httpx.AsyncClient) -> None:
+    page = await editor.get("/editor/problems")
+    done = await editor.post(
+        "/editor/sign-out", data={"csrf_token": csrf_of(page.text)}, follow_redirects=True
+    )
+    assert "Signed out." in done.text
+    assert (await editor.get("/editor/problems")).status_code == 303
+
+
+async def test_stylesheet(client: httpx.AsyncClient) -> None:
+    response = await client.get("/editor/static/dashboard.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
+    assert ":focus-visible" in response.text
