@@ -128,6 +128,9 @@ class SiteBaseline:
     title: str | None
     fingerprint: str | None
     text_sample: str = ""
+    error: ErrorKind | None = None
+    """Why the probe got no usable answer (then the baseline says nothing about the site)."""
+    headings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
