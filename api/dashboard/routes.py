@@ -22,9 +22,8 @@ from api.dashboard import data
 from api.dashboard.pages import STYLESHEET, error_page, parse_day, render
 from api.dashboard.session import CSRF_FIELD, BrowserSession, CookieJar, Flash, new_session
 from api.dashboard.timeline import build_timeline
-from api.dashboard.views import SECTIONS, sections_of
+from api.dashboard.views import sections_of
 from curator.errors import ConflictError, CuratorError, NotFoundError
-from curator.verdicts import Group
 
 
 class SignInRequired(Exception):
@@ -77,6 +76,14 @@ class DashboardRoute(APIRoute):
 
         return dashboard_handler
 
+
+# Healthiest first, as the timeline's bar heights fall.
+LEGEND = (
+    ("working", "Working (full bar)"),
+    ("update", "Moved (¾)"),
+    ("unknown", "Unconfirmed (½)"),
+    ("broken", "Broken (¼)"),
+)
 
 router = APIRouter(prefix="/editor", route_class=DashboardRoute, include_in_schema=False)
 
@@ -281,7 +288,7 @@ async def _resource_response(
             "retired_at": page.retired_at,
             "timeline": build_timeline(page.checks),
             "checks": sorted(page.checks, key=lambda c: c.checked_at, reverse=True),
-            "legend": [(g.value, h) for g, h, _ in SECTIONS] + [(Group.WORKING.value, "Working")],
+            "legend": LEGEND,
             "fields": data.edit_fields(page, submitted),
             "errors": errors or {},
             "history": page.history,

@@ -15,11 +15,13 @@ from typing import Protocol
 
 from curator.verdicts import Group, Verdict, group_of
 
-SLOTS = 60
+SLOTS = 40
 """The most checks the strip shows (the newest ones)."""
-BAR_WIDTH = 10
-GAP = 2
-HEIGHT = 40
+BAR_WIDTH = 14
+GAP = 4
+HEIGHT = 48
+TRACK = "#e3e8ee"
+"""The strip's background, where there is no check (yet)."""
 
 COLOURS: dict[Group, str] = {
     Group.WORKING: "#166534",
@@ -75,13 +77,15 @@ class Timeline:
     height: int
     bars: tuple[Bar, ...]
     summary: str
+    track: str = TRACK
 
 
 def build_timeline(checks: Sequence[CheckPoint], *, slots: int = SLOTS) -> Timeline:
-    """Bars for the newest `slots` checks, oldest on the left, with a one-sentence summary."""
+    """Bars for the newest `slots` checks, newest at the right edge, and a summary sentence."""
     shown = sorted(checks, key=lambda c: c.checked_at)[-slots:]
     bars = []
-    for index, check in enumerate(shown):
+    first_slot = slots - len(shown)
+    for index, check in enumerate(shown, start=first_slot):
         group = group_of(check.verdict)
         height = HEIGHT * HEIGHTS[group]
         status = f", status {check.status_code}" if check.status_code is not None else ""
@@ -116,10 +120,10 @@ def summarise(checks: Sequence[CheckPoint]) -> str:
         if format_day(first.checked_at) == format_day(last.checked_at)
         else f"from {format_day(first.checked_at)} to {format_day(last.checked_at)}"
     )
-    return (
-        f"{len(checks)} {noun} {span}: {', '.join(parts)}. "
-        f"Latest: {last.verdict.value} ({GROUP_LABELS[group_of(last.verdict)]})."
-    )
+    latest = last.verdict.value.replace("_", " ")
+    group = GROUP_LABELS[group_of(last.verdict)]
+    latest = latest if latest == group else f"{latest} ({group})"
+    return f"{len(checks)} {noun} {span}: {', '.join(parts)}. Latest: {latest}."
 
 
 def format_day(moment: datetime) -> str:

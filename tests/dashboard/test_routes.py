@@ -287,7 +287,7 @@ async def test_resource_page_draws_its_health_timeline(
     assert _headings(html, 1) == ["Report Remove"]
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'role="img"' in svg
-    assert svg.count("<rect") == 7  # six past checks and the latest
+    assert svg.count('class="bar"') == 7  # six past checks and the latest
     assert "7 checks from" in html
     assert "3 working, 2 unconfirmed, 2 broken" in html
     assert html.count("<tr>") == 1 + 7  # header row and one row per check

@@ -1,0 +1,164 @@
+"""The dashboard in Debian's Chromium (Playwright, headless): what an editor actually does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.dashboard.conftest import ARTIFACTS, LiveServer
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 375, "height": 812}
+
+
+def sign_in(page: Page, server: LiveServer, token: str | None = None) -> None:
+    """Sign in through the form, as an editor would."""
+    page.goto(f"{server.base_url}/editor/problems")
+    expect(page).to_have_url(re.compile(r"/editor/sign-in\?next="))
+    page.get_by_label("Editor token").fill(token or server.seeded.token)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_sign_in_and_see_the_broken_link_with_its_evidence(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    page = browser_page
+    sign_in(page, live_server)
+    expect(page).to_have_url(f"{live_server.base_url}/editor/problems")
+    expect(page.get_by_role("status")).to_have_text("Signed in as editor-one.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Problems")
+    broken = page.get_by_role("article", name="Report Remove")
+    expect(broken).to_contain_text("The page is gone: 404 Not Found after a redirect.")
+    expect(broken.locator(".hops li")).to_have_count(2)
+    expect(broken.locator(".hops li").nth(0)).to_contain_text("301")
+    expect(broken.locator(".hops li").nth(1)).to_contain_text("404")
+    expect(broken).to_contain_text("The Report Remove link says page not found.")
+    expect(broken).to_contain_text("3 failed checks")
+    expect(page.get_by_role("article", name="Police advice on sextortion")).to_have_count(0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-problems.png"), full_page=True)
+
+
+def test_wrong_token_is_refused(browser_page: Page, live_server: LiveServer) -> None:
+    page = browser_page
+    sign_in(page, live_server, token="not-the-token")
+    expect(page).to_have_url(re.compile(r"/editor/sign-in"))
+    expect(page.get_by_text("That token is not a valid editor token.")).to_be_visible()
+    expect(page.get_by_label("Editor token")).to_have_attribute("aria-invalid", "true")
+    page.goto(f"{live_server.base_url}/editor/problems")
+    expect(page).to_have_url(re.compile(r"/editor/sign-in"))
+
+
+def test_accept_a_suggestion_and_see_it_leave_the_list(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    page = browser_page
+    sign_in(page, live_server)
+    moved = page.get_by_role("article", name="StopNCII")
+    expect(moved).to_contain_text("https://stopncii.example.org/en-gb/")
+    moved.get_by_role("button", name="Accept suggestion").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "StopNCII now links to https://stopncii.example.org/en-gb/"
+    )
+    expect(page.get_by_role("article", name="StopNCII")).to_have_count(0)
+    expect(page.get_by_role("article", name="Report Remove")).to_be_visible()
+
+
+def test_action_without_the_csrf_token_is_refused(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    page = browser_page
+    sign_in(page, live_server)
+    moved = page.get_by_role("article", name="StopNCII")
+    form = moved.locator("form").filter(has=page.get_by_role("button", name="Accept suggestion"))
+    form.locator("input[name=csrf_token]").evaluate("input => input.remove()")
+    form.get_by_role("button", name="Accept suggestion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Action refused")
+    page.goto(f"{live_server.base_url}/editor/problems")
+    expect(page.get_by_role("article", name="StopNCII")).to_be_visible()
+
+
+def test_keyboard_alone_reaches_and_uses_the_actions(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    page = browser_page
+    sign_in(page, live_server)
+    page.goto(f"{live_server.base_url}/editor/problems")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    assert skip.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    accept = page.get_by_role("button", name="Accept suggestion for StopNCII")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if accept.evaluate("e => e === document.activeElement"):
+            break
+    expect(accept).to_be_focused()
+    ring = accept.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).boxShadow"
+    )
+    assert not ring.startswith("none"), ring
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("StopNCII now links to")
+    # The snooze form opens and submits from the keyboard too.
+    summary = page.locator("summary", has_text="Snooze as false positive").first
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if summary.evaluate("e => e === document.activeElement"):
+            break
+    expect(summary).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Hide from problems until").first).to_be_visible()
+
+
+def test_phone_width_has_no_sideways_scrolling(browser_page: Page, live_server: LiveServer) -> None:
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server)
+    seeded = live_server.seeded
+    for path in (
+        "/editor/problems",
+        f"/editor/resources/{seeded.broken_id}",
+        "/editor/runs",
+        "/editor/sign-in",
+    ):
+        page.goto(f"{live_server.base_url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width}px wide at {PHONE['width']}px"
+        if path == "/editor/problems":
+            page.screenshot(path=str(ARTIFACTS / "dashboard-problems-phone.png"), full_page=True)
+
+
+def test_resource_page_timeline_and_edit(browser_page: Page, live_server: LiveServer) -> None:
+    page = browser_page
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Report Remove").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report Remove")
+    timeline = page.get_by_role("img", name=re.compile("Health of the last 7 checks"))
+    expect(timeline).to_be_visible()
+    expect(timeline.locator("rect.bar")).to_have_count(7)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-resource.png"), full_page=True)
+    page.get_by_label("Link (URL)").fill("https://helpline.example.org/report")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved Report Remove")
+    expect(page.get_by_label("Link (URL)")).to_have_value("https://helpline.example.org/report")
+    expect(page.get_by_role("table", name=re.compile("What editors did"))).to_contain_text(
+        "editor-one"
+    )
+
+
+def test_run_all_now(browser_page: Page, live_server: LiveServer) -> None:
+    page = browser_page
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Runs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Runs")
+    page.get_by_role("button", name="Run all checks now").click()
+    expect(page.get_by_role("status")).to_contain_text("started")
+    page.get_by_role("button", name="Run all checks now").click()
+    expect(page.get_by_role("alert")).to_contain_text("already running")
