@@ -1,0 +1,107 @@
+"""Queries over `job_states`: when each scheduled job last ran and is next due. None commits.
+
+Claiming is one conditional UPDATE, so two processes that both think a job is due cannot both
+start it: the row lock makes the second UPDATE see the first one's new `next_due_at`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store.models import JobState
+
+# The values of `job_states.last_status`.
+RUNNING = "running"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+INTERRUPTED = "interrupted"
+SKIPPED = "skipped"
+
+
+async def job_state(session: AsyncSession, *, job_id: str) -> JobState | None:
+    """The state of one job, or None if it never ran and was never planned."""
+    return await session.get(JobState, job_id, populate_existing=True)
+
+
+async def all_job_states(session: AsyncSession) -> Sequence[JobState]:
+    """Every job's state, by id."""
+    result = await session.execute(select(JobState).order_by(JobState.job_id))
+    return result.scalars().all()
+
+
+async def ensure_job_state(session: AsyncSession, *, job_id: str) -> None:
+    """Create the job's row if it is missing (concurrency-safe: a second insert is ignored)."""
+    dialect = session.get_bind().dialect.name
+    values: dict[str, Any] = {"job_id": job_id}
+    if dialect == "postgresql":
+        await session.execute(postgresql.insert(JobState).values(values).on_conflict_do_nothing())
+    else:
+        await session.execute(sqlite.insert(JobState).values(values).on_conflict_do_nothing())
+
+
+async def plan_job(session: AsyncSession, *, job_id: str, next_due_at: datetime) -> None:
+    """Set when the job is next due (creating its row if needed)."""
+    await ensure_job_state(session, job_id=job_id)
+    await session.execute(
+        update(JobState).where(JobState.job_id == job_id).values(next_due_at=next_due_at)
+    )
+
+
+async def claim_due_job(
+    session: AsyncSession, *, job_id: str, now: datetime, next_due_at: datetime
+) -> bool:
+    """Start the job if it is due at `now`, planning its next time; False if it is not due.
+
+    Atomic: of several callers racing for the same due job, exactly one gets True.
+    """
+    await ensure_job_state(session, job_id=job_id)
+    result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        update(JobState)
+        .where(
+            JobState.job_id == job_id,
+            or_(JobState.next_due_at.is_(None), JobState.next_due_at <= now),
+        )
+        .values(
+            last_started_at=now,
+            next_due_at=next_due_at,
+            last_status=RUNNING,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def start_job(session: AsyncSession, *, job_id: str, now: datetime) -> None:
+    """Record that a job without a due time (a poll, a sweep) started at `now`."""
+    await ensure_job_state(session, job_id=job_id)
+    await session.execute(
+        update(JobState)
+        .where(JobState.job_id == job_id)
+        .values(last_started_at=now, last_status=RUNNING, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def finish_job(
+    session: AsyncSession,
+    *,
+    job_id: str,
+    now: datetime,
+    status: str,
+    error: str | None = None,
+) -> None:
+    """Record how a job's latest start ended: succeeded, failed (with the error), interrupted."""
+    await ensure_job_state(session, job_id=job_id)
+    await session.execute(
+        update(JobState)
+        .where(JobState.job_id == job_id)
+        .values(last_finished_at=now, last_status=status, last_error=error)
+        .execution_options(synchronize_session=False)
+    )
