@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= auto
 
-.PHONY: install run check lint test test-sqlite bench clean
+.PHONY: install run check lint test test-sqlite bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+## browser: Debian's Chromium for the dashboard's browser tests (never `playwright install`)
+browser:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+
 ## test: lint, types, and the whole suite on SQLite and PostgreSQL
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
 bench: install
