@@ -1,0 +1,698 @@
+"""Reading a published guide page into a `GuideSpec`: its title, address and resource list.
+
+The page is a CMS's article (WordPress-like markup). The importer relies on structure, not on
+one site's class names: it reads the article body (schema.org `articleBody`, the common CMS
+content containers, `<article>`, `<main>`, else `<body>`), leaves out the chrome (header,
+navigation, asides, footers, forms, and blocks whose class or id says share, social, comment,
+widget, menu, …), starts the resource list after a heading such as "The Resources", and takes
+each later heading (h1–h6, or a paragraph that is all bold) as a section and each outbound link
+under it as a resource. Links to the site itself, share buttons and non-web links are not
+resources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import httpx
+import phonenumbers
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from curator.catalog.matching import unique_key
+from curator.catalog.schema import (
+    PHONE_REGION,
+    GuideSpec,
+    ResourceSpec,
+    SectionSpec,
+    check_http_url,
+    check_phone,
+    slugify,
+)
+from curator.store.models import ResourceKind
+
+# --- what a page's chrome looks like ------------------------------------------------------------
+
+CONTENT_SELECTORS = (
+    '[itemprop="articleBody"]',
+    ".entry-content",
+    ".post-content",
+    ".article-content",
+    ".article-body",
+    ".post-body",
+    ".page-content",
+    "article",
+    '[role="main"]',
+    "main",
+)
+"""Where a CMS puts an article's body, most specific first; `<body>` when none is found."""
+
+CHROME_TAGS = frozenset(
+    {
+        "header",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "select",
+        "textarea",
+        "dialog",
+    }
+)
+CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"}
+)
+# Words of a class or id (split at spaces, "-" and "_") that mark a block as chrome.
+CHROME_WORD_PREFIXES = (
+    "share",
+    "sharing",
+    "social",
+    "addtoany",
+    "comment",
+    "respond",
+    "reply",
+    "widget",
+    "sidebar",
+    "footer",
+    "header",
+    "masthead",
+    "colophon",
+    "menu",
+    "nav",
+    "breadcrumb",
+    "newsletter",
+    "subscribe",
+    "cookie",
+    "consent",
+    "related",
+    "popup",
+    "modal",
+)
+CHROME_WORDS = frozenset(
+    {"ad", "ads", "advert", "adverts", "sponsor", "sponsored", "author", "byline", "meta", "tags"}
+    | {"cat", "categories", "pagination", "pager", "print", "a2a"}
+)
+
+SHARE_ENDPOINTS: tuple[tuple[str, str], ...] = (
+    ("facebook.com", "/sharer"),
+    ("facebook.com", "/share.php"),
+    ("facebook.com", "/dialog/"),
+    ("twitter.com", "/intent/"),
+    ("twitter.com", "/share"),
+    ("x.com", "/intent/"),
+    ("x.com", "/share"),
+    ("linkedin.com", "/shareArticle"),
+    ("linkedin.com", "/sharing/"),
+    ("linkedin.com", "/cws/share"),
+    ("pinterest.com", "/pin/create"),
+    ("pinterest.co.uk", "/pin/create"),
+    ("reddit.com", "/submit"),
+    ("whatsapp.com", "/send"),
+    ("wa.me", "/"),
+    ("t.me", "/share"),
+    ("telegram.me", "/share"),
+    ("tumblr.com", "/share"),
+    ("tumblr.com", "/widgets/share"),
+    ("bsky.app", "/intent/"),
+    ("addtoany.com", "/"),
+    ("getpocket.com", "/save"),
+)
+"""(host, path prefix) of share buttons' targets: never a resource, wherever they appear."""
+
+RESOURCES_HEADING = re.compile(
+    r"^(?:(?:the|useful|other|more|further|key|additional|external|our|helpful)\s+)*"
+    r"(?:resources|links|reading|information|help and support)"
+    r"(?:\s+and\s+(?:links|resources|support|further reading|information))?\s*:?$",
+    re.IGNORECASE,
+)
+"""A heading that starts a guide's resource list: "The Resources", "Useful links", …"""
+
+# --- what a resource looks like ----------------------------------------------------------------
+
+VIDEO_HOSTS = (
+    "youtube.com",
+    "youtu.be",
+    "youtube-nocookie.com",
+    "vimeo.com",
+    "dailymotion.com",
+    "dai.ly",
+    "wistia.com",
+    "ted.com",
+    "tiktok.com",
+)
+DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".ppt", ".pptx", ".xls", ".xlsx")
+KIND_CUES: tuple[tuple[ResourceKind, re.Pattern[str]], ...] = (
+    (ResourceKind.VIDEO, re.compile(r"\b(?:video|film|webinar|animation)\b", re.IGNORECASE)),
+    (
+        ResourceKind.DOCUMENT,
+        re.compile(
+            r"\b(?:guidelines|guidance|leaflet|factsheet|fact sheet|booklet|handbook|toolkit|"
+            r"pdf)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+"""Words in a link's text, then in its sentence, that say what it links to when the address
+does not."""
+
+GENERIC_LINK_TEXTS = frozenset(
+    {
+        "here",
+        "click here",
+        "link",
+        "this link",
+        "this",
+        "this page",
+        "website",
+        "this website",
+        "read more",
+        "more",
+        "more information",
+        "find out more",
+        "download",
+        "visit",
+    }
+)
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+BLOCK_TAGS = frozenset(
+    {"p", "div", "ul", "ol", "li", "dl", "dt", "dd", "table", "tbody", "thead", "tr", "td", "th"}
+    | {"section", "article", "main", "blockquote", "figure", "figcaption", "address", "pre"}
+    | {"details", "summary", "hr"}
+    | HEADINGS
+)
+_PSEUDO_HEADING_MAX = 100
+_NOT_EDITORIAL = frozenset({"ugc", "sponsored"})
+_WHITESPACE = re.compile(r"\s+")
+# A sentence ends at . ! ? (closing quotes allowed) before a capital, a digit or an opening quote.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[A-Z0-9“\"‘'(\[])|\n")
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—\-·•»:]\s+")
+_LEAD_SEPARATOR = re.compile(r"^[\s–—\-:,;|]+")
+
+
+# --- the page's parts ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Heading:
+    level: int  # 1–6, or 7 for a paragraph that is all bold
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    nodes: tuple[LexborNode, ...]
+
+
+@dataclass(slots=True)
+class _Anchor:
+    start: int
+    end: int
+    href: str
+    label: str  # alt/aria-label/title when the link has no text
+
+
+@dataclass(slots=True)
+class _BlockText:
+    text: str = ""
+    anchors: list[_Anchor] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Found:
+    section: str
+    title: str
+    url: str
+    description: str | None
+    link_text: str
+    sentence: str
+    phone: str | None = None
+
+
+def _attr(node: LexborNode, name: str) -> str:
+    value = node.attributes.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _clean(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _is_chrome(node: LexborNode) -> bool:
+    if node.tag in CHROME_TAGS:
+        return True
+    attrs = node.attributes
+    if "hidden" in attrs or _attr(node, "aria-hidden") == "true":
+        return True
+    if _attr(node, "role") in CHROME_ROLES:
+        return True
+    words = re.split(r"[\s_-]+", f"{_attr(node, 'class')} {_attr(node, 'id')}".lower())
+    return any(w in CHROME_WORDS or w.startswith(CHROME_WORD_PREFIXES) for w in words if w)
+
+
+def _element_children(node: LexborNode) -> Iterator[LexborNode]:
+    """A node's children, text nodes included."""
+    yield from node.iter(include_text=True)
+
+
+def _has_block_inside(node: LexborNode) -> bool:
+    first = True
+    for descendant in node.traverse():
+        if first:
+            first = False
+            continue
+        if descendant.tag in BLOCK_TAGS:
+            return True
+    return False
+
+
+def _pseudo_heading(node: LexborNode) -> _Heading | None:
+    """A paragraph that is all bold, short and without links or phone numbers: a heading."""
+    if node.tag not in ("p", "div") or node.css_first("a[href]") is not None:
+        return None
+    text = _clean(node.text())
+    if not text or len(text) > _PSEUDO_HEADING_MAX or text.endswith((".", ",", ";")):
+        return None
+    bold = _clean(" ".join(b.text() for b in node.css("strong, b")))
+    if bold != text:
+        return None
+    if next(iter(phonenumbers.PhoneNumberMatcher(text, PHONE_REGION)), None) is not None:
+        return None
+    return _Heading(7, text)
+
+
+def _items(node: LexborNode, out: list[_Heading | _Block]) -> None:
+    """The body as a flat sequence of headings and blocks of text, chrome left out."""
+    run: list[LexborNode] = []
+
+    def flush() -> None:
+        if run:
+            out.append(_Block(tuple(run)))
+            run.clear()
+
+    for child in _element_children(node):
+        tag = child.tag
+        if tag == "-text":
+            run.append(child)
+            continue
+        if tag is None or tag.startswith("-") or _is_chrome(child):
+            continue
+        if tag not in BLOCK_TAGS:
+            run.append(child)
+            continue
+        flush()
+        if tag in HEADINGS:
+            text = _clean(child.text())
+            if text:
+                out.append(_Heading(int(tag[1]), text))
+        elif _has_block_inside(child):
+            _items(child, out)
+        else:
+            out.append(_pseudo_heading(child) or _Block((child,)))
+    flush()
+
+
+def _block_text(nodes: Iterable[LexborNode]) -> _BlockText:
+    """A block's visible text, whitespace collapsed, with where each link's text lies."""
+    parts: list[str] = []
+    length = 0
+    anchors: list[_Anchor] = []
+
+    def add(raw: str) -> None:
+        nonlocal length
+        text = _WHITESPACE.sub(" ", raw)
+        if text.startswith(" ") and (not parts or parts[-1].endswith((" ", "\n"))):
+            text = text[1:]
+        if text:
+            parts.append(text)
+            length += len(text)
+
+    def walk(node: LexborNode) -> None:
+        tag = node.tag
+        if tag == "-text":
+            add(node.text(deep=False))
+            return
+        if tag is None or tag.startswith("-") or _is_chrome(node):
+            return
+        if tag == "br":
+            parts.append("\n")
+            nonlocal length
+            length += 1
+            return
+        href = _attr(node, "href") if tag == "a" else ""
+        if href and _NOT_EDITORIAL & set(_attr(node, "rel").lower().split()):
+            href = ""  # readers' and advertisers' links are not the guide's resources
+        start = length
+        for child in _element_children(node):
+            walk(child)
+        if href:
+            label = _attr(node, "aria-label") or _attr(node, "title")
+            image = node.css_first("img[alt]")
+            if image is not None and _attr(image, "alt"):
+                label = _attr(image, "alt")
+            anchors.append(_Anchor(start, length, href, label))
+
+    for node in nodes:
+        walk(node)
+    anchors.sort(key=lambda a: a.start)
+    return _BlockText("".join(parts), anchors)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that holds [start, end); ends inside the link do not count."""
+    bounds = [m.end() for m in _SENTENCE_END.finditer(text)]
+    first = max((b for b in bounds if b <= start), default=0)
+    last = min((b for b in bounds if b >= end and b > start), default=len(text))
+    return _clean(text[first:last])
+
+
+def _description(sentence: str, link_text: str) -> str | None:
+    """The sentence around a link, less the link's own text when the sentence opens with it."""
+    if link_text and sentence.casefold().startswith(link_text.casefold()):
+        sentence = _LEAD_SEPARATOR.sub("", sentence[len(link_text) :])
+    sentence = sentence.strip()
+    if not sentence or len(sentence) < 3:
+        return None
+    return sentence[0].upper() + sentence[1:]
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+
+def _bare_host(host: str) -> str:
+    return host.lower().removeprefix("www.")
+
+
+def _host_in(host: str, domains: Iterable[str]) -> bool:
+    bare = _bare_host(host)
+    return any(bare == d or bare.endswith("." + d) for d in domains)
+
+
+def _is_share_button(url: httpx.URL) -> bool:
+    return any(
+        _host_in(url.host, (host,)) and url.path.startswith(prefix)
+        for host, prefix in SHARE_ENDPOINTS
+    )
+
+
+def _absolute(href: str, base: str | None) -> httpx.URL | None:
+    try:
+        url = httpx.URL(base).join(href) if base else httpx.URL(href)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return None
+    if url.scheme not in ("http", "https") or not url.host:
+        return None
+    return url.copy_with(fragment=None)
+
+
+def _http_url(value: str | None, base: str | None = None) -> str | None:
+    if not value:
+        return None
+    url = _absolute(value, base)
+    if url is None:
+        return None
+    try:
+        return check_http_url(str(url))
+    except ValueError:
+        return None
+
+
+def guess_kind(url: str, *, link_text: str = "", sentence: str = "", phone: bool = False) -> str:
+    """What a link is: a video host or a document's extension first, a phone number next to it,
+    then words of its text and sentence ("video", "guidelines"); else a webpage."""
+    parsed = httpx.URL(url)
+    if _host_in(parsed.host, VIDEO_HOSTS):
+        return ResourceKind.VIDEO.value
+    if parsed.path.lower().endswith(DOCUMENT_EXTENSIONS):
+        return ResourceKind.DOCUMENT.value
+    if phone:
+        return ResourceKind.HELPLINE.value
+    for text in (link_text, sentence):
+        for kind, cue in KIND_CUES:
+            if cue.search(text):
+                return kind.value
+    return ResourceKind.WEBPAGE.value
+
+
+# --- the guide's title and address ----------------------------------------------------------------
+
+
+def _meta(tree: LexborHTMLParser, *names: str) -> str:
+    for name in names:
+        node = tree.css_first(f'meta[property="{name}"], meta[name="{name}"]')
+        if node is not None and _attr(node, "content"):
+            return _clean(_attr(node, "content"))
+    return ""
+
+
+def _without_site_name(title: str, site_name: str) -> str:
+    parts = _TITLE_SEPARATOR.split(title)
+    if site_name and len(parts) > 1:
+        kept = [p for p in parts if p.casefold() != site_name.casefold()]
+        if kept and len(kept) < len(parts):
+            # Put back the separators between the parts that stay (they belong to the title).
+            start = title.find(kept[0])
+            end = title.rfind(kept[-1]) + len(kept[-1])
+            return title[start:end].strip()
+    return title
+
+
+_CONTENT_LANDMARKS = ("article", "main")
+_CHROME_LANDMARKS = ("header", "nav", "aside", "footer")
+
+
+def _is_page_heading(node: LexborNode) -> bool:
+    """An h1 of the article, not the site's name in its banner."""
+    parent = node.parent
+    while parent is not None and parent.tag != "body":
+        if parent.tag in _CONTENT_LANDMARKS or _attr(parent, "role") == "main":
+            return True
+        if parent.tag in _CHROME_LANDMARKS or _attr(parent, "role") in CHROME_ROLES:
+            return False
+        parent = parent.parent
+    return True
+
+
+def _guide_title(tree: LexborHTMLParser) -> str:
+    for node in tree.css("h1"):
+        if _is_page_heading(node) and _clean(node.text()):
+            return _clean(node.text())
+    og_title = _meta(tree, "og:title", "twitter:title")
+    if og_title:
+        return og_title
+    site_name = _meta(tree, "og:site_name", "application-name")
+    title_node = tree.css_first("title")
+    if title_node is not None and _clean(title_node.text()):
+        return _without_site_name(_clean(title_node.text()), site_name)
+    return ""
+
+
+def _canonical(tree: LexborHTMLParser, page_url: str | None) -> str | None:
+    link = tree.css_first('link[rel="canonical"]')
+    canonical = _http_url(_attr(link, "href"), page_url) if link is not None else None
+    return canonical or _http_url(_meta(tree, "og:url"), page_url) or _http_url(page_url)
+
+
+def _content_root(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in CONTENT_SELECTORS:
+        nodes = tree.css(selector)
+        if nodes:
+            # Several matches (teasers of other posts): the one with the most text is the body.
+            return max(nodes, key=lambda n: len(n.text()))
+    return tree.body
+
+
+# --- the resource list ----------------------------------------------------------------------------
+
+
+def _resource_list(items: list[_Heading | _Block]) -> tuple[str | None, list[_Heading | _Block]]:
+    """The items after the resources heading (up to the next heading as high as it, when the
+    sections under it are lower), and the heading's text; the whole body when there is none."""
+    start = next(
+        (
+            i
+            for i, item in enumerate(items)
+            if isinstance(item, _Heading) and _is_list_heading(item)
+        ),
+        None,
+    )
+    if start is None:
+        return None, items
+    heading = items[start]
+    assert isinstance(heading, _Heading)
+    rest = items[start + 1 :]
+    first_sub = next((item for item in rest if isinstance(item, _Heading)), None)
+    if heading.level < 7 and first_sub is not None and first_sub.level > heading.level:
+        for i, item in enumerate(rest):
+            if isinstance(item, _Heading) and item.level <= heading.level:
+                rest = rest[:i]
+                break
+    return heading.text, rest
+
+
+def _is_list_heading(heading: _Heading) -> bool:
+    return RESOURCES_HEADING.match(heading.text) is not None
+
+
+@dataclass(slots=True)
+class _Reader:
+    base: str | None
+    site_hosts: tuple[str, ...]
+    found: list[_Found] = field(default_factory=list)
+
+    def outbound(self, href: str) -> str | None:
+        """The absolute address of a link to another site, or None for anything else."""
+        if not href or href.startswith("#"):
+            return None
+        url = _absolute(href, self.base)
+        if url is None or _host_in(url.host, self.site_hosts) or _is_share_button(url):
+            return None
+        try:
+            return check_http_url(str(url))
+        except ValueError:
+            return None
+
+    def read_block(self, section: str, block: _Block) -> list[_Found]:
+        """The resources one block links to, each with its sentence and phone number."""
+        text = _block_text(block.nodes)
+        found: list[_Found] = []
+        seen: set[str] = set()
+        starts: list[int] = []
+        for anchor in text.anchors:
+            url = self.outbound(anchor.href)
+            if url is None or url in seen:
+                continue
+            seen.add(url)
+            link_text = _clean(text.text[anchor.start : anchor.end]) or anchor.label
+            sentence = _sentence(text.text, anchor.start, anchor.end)
+            title = link_text
+            if _is_generic(title):
+                title = sentence.rstrip(".")
+                if len(title) > 100:
+                    title = title[:97].rsplit(" ", 1)[0] + "…"
+            if not title:
+                title = _bare_host(httpx.URL(url).host)
+            found.append(
+                _Found(section, title, url, _description(sentence, link_text), link_text, sentence)
+            )
+            starts.append(anchor.start)
+        for match in phonenumbers.PhoneNumberMatcher(text.text, PHONE_REGION):
+            owner = _nearest_before(starts, match.start)
+            if owner is not None and found[owner].phone is None:
+                found[owner].phone = _valid_phone(match.raw_string)
+        return found
+
+
+def _is_generic(link_text: str) -> bool:
+    """'here', 'read more': a link text that names nothing."""
+    return not link_text or link_text.casefold().strip(" .:") in GENERIC_LINK_TEXTS
+
+
+def _nearest_before(starts: list[int], position: int) -> int | None:
+    if not starts:
+        return None
+    before = [i for i, s in enumerate(starts) if s <= position]
+    return before[-1] if before else 0
+
+
+def _valid_phone(raw: str) -> str | None:
+    try:
+        return check_phone(_clean(raw))
+    except ValueError:
+        return None
+
+
+def _phones(block: _Block) -> list[str]:
+    text = _block_text(block.nodes).text
+    raw = (m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION))
+    return [p for p in (_valid_phone(r) for r in raw) if p]
+
+
+def _site_hosts(*urls: str | None) -> tuple[str, ...]:
+    hosts = {_bare_host(httpx.URL(u).host) for u in urls if u}
+    return tuple(sorted(h for h in hosts if h))
+
+
+def parse_guide(html: str, *, url: str | None = None, slug: str | None = None) -> GuideSpec:
+    """The guide a published page shows: title, address and the resource list's sections, each
+    outbound link under them a resource. `url` is where the page was fetched from, if it was."""
+    tree = LexborHTMLParser(html)
+    page_url = _http_url(url)
+    base_node = tree.css_first("base[href]")
+    base = _http_url(_attr(base_node, "href"), page_url) if base_node is not None else None
+    source_url = _canonical(tree, page_url)
+    title = _guide_title(tree) or "Untitled guide"
+
+    root = _content_root(tree)
+    items: list[_Heading | _Block] = []
+    if root is not None:
+        _items(root, items)
+    list_heading, listed = _resource_list(items)
+
+    reader = _Reader(base or page_url or source_url, _site_hosts(page_url, source_url))
+    section = list_heading or "Resources"
+    last: _Found | None = None
+    for item in listed:
+        if isinstance(item, _Heading):
+            if item.text != title:  # the article's own title heads no section
+                section, last = item.text, None
+            continue
+        found = reader.read_block(section, item)
+        if found:
+            reader.found.extend(found)
+            last = found[-1]
+        elif last is not None and last.phone is None:
+            # "Tel: …" on its own line under a link belongs to that link.
+            phones = _phones(item)
+            last.phone = phones[0] if phones else None
+
+    return GuideSpec(
+        slug=slug or slugify(title) or "guide",
+        title=title,
+        source_url=source_url,
+        sections=_sections(reader.found),
+    )
+
+
+def _sections(found: list[_Found]) -> list[SectionSpec]:
+    """Resources grouped by section in page order; a link repeated with its title, or as
+    'here', is one."""
+    order: list[str] = []
+    grouped: dict[str, list[ResourceSpec]] = {}
+    used: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    urls: set[str] = set()
+    for item in found:
+        identity = (item.url, slugify(item.title))
+        if identity in seen or (item.url in urls and _is_generic(item.link_text)):
+            continue
+        seen.add(identity)
+        urls.add(item.url)
+        name = next((s for s in order if s.casefold() == item.section.casefold()), item.section)
+        if name not in grouped:
+            order.append(name)
+            grouped[name] = []
+        kind = guess_kind(
+            item.url, link_text=item.link_text, sentence=item.sentence, phone=bool(item.phone)
+        )
+        grouped[name].append(
+            ResourceSpec(
+                id=unique_key(item.title, used),
+                title=item.title,
+                url=item.url,
+                kind=ResourceKind(kind),
+                description=item.description,
+                phone=item.phone,
+            )
+        )
+    return [SectionSpec(title=name, resources=grouped[name]) for name in order]

@@ -1,0 +1,129 @@
+"""Which link on a published page is which resource of the catalog.
+
+Import and audit both compare a page's links with a guide's resources. A resource's identity
+on the page is its address, compared in a normalised form; a guide may list one address twice
+(two videos on one organisation's page), so the pairing is one-to-one and prefers a resource
+of the same section, then of the same title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+import httpx
+
+from curator.catalog.schema import slugify
+
+# Query parameters that say how a reader arrived, not which page it is.
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"})
+
+
+def normalise_url(url: str) -> str:
+    """A URL's identity: scheme, `www.`, host case, default port, a trailing slash,
+    the fragment and tracking parameters make no difference."""
+    text = url.strip()
+    try:
+        parsed = httpx.URL(text)
+    except httpx.InvalidURL:
+        return text
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return text
+    host = parsed.host.lower().removeprefix("www.")
+    if parsed.port is not None:
+        host = f"{host}:{parsed.port}"
+    raw_path, _, raw_query = parsed.raw_path.decode("ascii").partition("?")
+    path = raw_path.rstrip("/") or "/"
+    pairs = [
+        (name, value)
+        for name, value in parse_qsl(raw_query, keep_blank_values=True)
+        if name.lower() not in _TRACKING_NAMES and not name.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    query = f"?{urlencode(pairs)}" if pairs else ""
+    return f"{host}{path}{query}"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEntry:
+    """One link of a page, or one resource of the catalog, as the pairing sees it."""
+
+    section: str
+    key: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """Which page links are which catalog resources, by index, and what is left on each side."""
+
+    pairs: tuple[tuple[int, int], ...]
+    """(page index, catalog index), in page order."""
+    page_only: tuple[int, ...]
+    catalog_only: tuple[int, ...]
+
+
+def _same_text(a: str, b: str) -> bool:
+    return slugify(a) == slugify(b)
+
+
+Rule = Callable[[LinkEntry, LinkEntry], bool]
+
+
+def _rules(by_key: bool) -> list[Rule]:
+    def url(p: LinkEntry, c: LinkEntry) -> bool:
+        return normalise_url(p.url) == normalise_url(c.url)
+
+    def section(p: LinkEntry, c: LinkEntry) -> bool:
+        return _same_text(p.section, c.section)
+
+    def title(p: LinkEntry, c: LinkEntry) -> bool:
+        return p.key == c.key or _same_text(p.title, c.title)
+
+    rules: list[Rule] = [
+        lambda p, c: url(p, c) and section(p, c) and title(p, c),
+        lambda p, c: url(p, c) and section(p, c),
+        lambda p, c: url(p, c) and title(p, c),
+        url,
+    ]
+    if by_key:
+        rules += [lambda p, c: title(p, c) and section(p, c), title]
+    return rules
+
+
+def pair_links(
+    page: Sequence[LinkEntry], catalog: Sequence[LinkEntry], *, by_key: bool = False
+) -> Pairing:
+    """Pair page links with catalog resources one-to-one by normalised address (and, with
+    `by_key`, by id or title when no address matches); closer matches are paired first."""
+    page_free = list(range(len(page)))
+    catalog_free = list(range(len(catalog)))
+    pairs: list[tuple[int, int]] = []
+    for rule in _rules(by_key):
+        for p in list(page_free):
+            match = next((c for c in catalog_free if rule(page[p], catalog[c])), None)
+            if match is not None:
+                pairs.append((p, match))
+                page_free.remove(p)
+                catalog_free.remove(match)
+    return Pairing(tuple(sorted(pairs)), tuple(page_free), tuple(catalog_free))
+
+
+_KEY_LENGTH = 60
+
+
+def unique_key(title: str, used: set[str]) -> str:
+    """A resource id from a title (its first 60 characters, whole words), suffixed -2, -3, …
+    until unused; added to `used`."""
+    base = slugify(title) or "resource"
+    if len(base) > _KEY_LENGTH:
+        base = base[: _KEY_LENGTH + 1].rsplit("-", 1)[0]
+    key, n = base, 1
+    while key in used:
+        n += 1
+        suffix = f"-{n}"
+        key = base[: 120 - len(suffix)].rstrip("-") + suffix
+    used.add(key)
+    return key
