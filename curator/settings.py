@@ -12,6 +12,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from curator.errors import SettingsError
+from curator.schedule import cron_trigger, zone
+
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
 
@@ -67,6 +70,34 @@ class Settings(BaseSettings):
     confirm_check_cron: str = Field(default="0 6 * * *", description="recheck failing links")
     recheck_poll_seconds: float = Field(default=20.0, gt=0)
     timezone: str = Field(default="UTC")
+    scheduler_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="a standby scheduler takes over within this after the active one dies",
+    )
+    shutdown_grace_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="on SIGTERM, how long in-flight checks may take to finish",
+    )
+
+    @field_validator("full_check_cron", "confirm_check_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        try:
+            cron_trigger(value)
+        except SettingsError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except SettingsError as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     # --- API ---------------------------------------------------------------------------------
     public_base_url: str = Field(default="http://127.0.0.1:8000")

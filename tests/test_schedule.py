@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from curator.errors import SettingsError
 from curator.schedule import cron_trigger, is_due, next_due, planned_due
+from curator.settings import Settings
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 
@@ -129,3 +131,13 @@ def test_planned_due_a_looser_schedule_never_postpones_planned_work() -> None:
     stored = next_due("0 3 * * mon", started)
     planned = planned_due("0 3 1 * *", stored=stored, last_started_at=started, now=started)
     assert planned == stored
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"full_check_cron": "0 3 * *"}, {"confirm_check_cron": "61 * * * *"}, {"timezone": "Nowhere"}],
+    ids=["full-check", "confirm-check", "timezone"],
+)
+def test_settings_refuse_a_schedule_that_cannot_run(overrides: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**overrides)  # type: ignore[arg-type]
