@@ -1,0 +1,59 @@
+"""The inputs every classifier rule sees, and how a rule states its verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from curator.check import evidence as ev
+from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, VideoFacts
+from curator.verdicts import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One check's inputs, as every rule sees them."""
+
+    facts: Facts
+    expectation: Expectation
+    baseline: SiteBaseline | None = None
+    video: VideoFacts | None = None
+    refresh: Facts | None = None
+
+    @property
+    def status(self) -> int | None:
+        """The final response's status."""
+        return self.facts.status
+
+    @property
+    def final(self) -> str:
+        """The final URL (the original when no response arrived)."""
+        return ev.final_url(self.facts)
+
+    @property
+    def success(self) -> bool:
+        """True when the final response has a 2xx status."""
+        return self.status is not None and 200 <= self.status < 300
+
+
+Rule = Callable[[Case], Outcome | None]
+
+
+def reason(status: int) -> str:
+    """A status with its standard phrase ("HTTP 404 Not Found"), for detail lines."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def decide(case: Case, verdict: Verdict, detail: str, **extra: object) -> Outcome:
+    """An outcome with the base evidence of `case` and the rule's own (None values left out)."""
+    suggested = extra.pop("suggested_url", None)
+    return Outcome(
+        verdict=verdict,
+        detail=detail,
+        suggested_url=suggested if isinstance(suggested, str) else None,
+        evidence=ev.base(case.facts) | {k: v for k, v in extra.items() if v is not None},
+    )

@@ -1,0 +1,165 @@
+"""From facts to a verdict: an ordered tuple of small named rules, first match wins.
+
+`classify` is pure: no I/O, no clock, no database. Everything it needs arrives as values:
+the fetcher's facts, the catalog's expectation, the host's random-path baseline, what a video
+host said, and the facts of a meta refresh's target. The run decides what else to fetch with
+`refresh_target` and `wants_baseline`, then classifies again with the extra facts.
+
+The order matters: failures to get any answer first, then refusals and error statuses, then
+what the page shows (parked before moved, soft 404 before moved, expectations before moved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from curator.check import evidence as ev
+from curator.check import urls
+from curator.check.case import Case, Rule, decide
+from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, VideoFacts
+from curator.check.page_rules import (
+    expectation_missing,
+    moved_permanently,
+    ok,
+    parked_domain,
+    parked_redirect,
+    soft_404_error_page,
+    soft_404_home_redirect,
+    soft_404_like_random_path,
+    video_unavailable,
+)
+from curator.check.response_rules import (
+    blocked_address,
+    bot_wall,
+    dns_failure,
+    dns_nxdomain,
+    gone,
+    invalid_url,
+    network_failure,
+    rate_limited,
+    redirect_loop,
+    server_error,
+    tls_failure,
+    unexpected_status,
+)
+from curator.verdicts import Group, Verdict, group_of
+
+
+def meta_refresh_to_broken(case: Case) -> Outcome | None:
+    """The page forwards readers (meta refresh) to a page that is broken."""
+    if case.refresh is None:
+        return None
+    inner = classify(case.refresh, case.expectation, None, case.video)
+    if inner.verdict not in (Verdict.BROKEN, Verdict.SOFT_404, Verdict.PARKED, Verdict.INSECURE):
+        return None
+    target = case.refresh.url
+    return decide(
+        case,
+        Verdict.BROKEN,
+        f"The page forwards readers (meta refresh) to {target}, which is broken: "
+        f"{inner.detail[:1].lower()}{inner.detail[1:]}",
+        meta_refresh=target,
+        refresh_verdict=inner.verdict.value,
+        refresh_evidence=inner.evidence,
+    )
+
+
+def meta_refresh_target(case: Case) -> Outcome | None:
+    """The page forwards readers (meta refresh) to a page: that page's verdict decides."""
+    if case.refresh is None:
+        return None
+    inner = classify(case.refresh, case.expectation, None, case.video)
+    landing = ev.final_url(case.refresh)
+    if urls.is_deep_link(case.facts.url) and urls.is_home(landing):
+        return decide(
+            case,
+            Verdict.SOFT_404,
+            f"The page now forwards readers (meta refresh) to the home page of "
+            f"{urls.host(landing)} ({landing}): the page it named is gone.",
+            meta_refresh=case.refresh.url,
+        )
+    return decide(
+        case,
+        inner.verdict,
+        f"The page forwards readers (meta refresh) to {case.refresh.url}. {inner.detail}",
+        suggested_url=inner.suggested_url,
+        meta_refresh=case.refresh.url,
+        refresh_verdict=inner.verdict.value,
+        refresh_evidence=inner.evidence,
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    blocked_address,
+    invalid_url,
+    dns_nxdomain,
+    dns_failure,
+    tls_failure,
+    redirect_loop,
+    network_failure,
+    bot_wall,
+    rate_limited,
+    gone,
+    server_error,
+    unexpected_status,
+    parked_domain,
+    parked_redirect,
+    meta_refresh_to_broken,
+    meta_refresh_target,
+    soft_404_home_redirect,
+    soft_404_error_page,
+    soft_404_like_random_path,
+    video_unavailable,
+    expectation_missing,
+    moved_permanently,
+    ok,
+)
+_AFTER_BASELINE = frozenset(
+    rule.__name__ for rule in RULES[RULES.index(soft_404_like_random_path) + 1 :]
+)
+
+
+def classify(
+    facts: Facts,
+    expectation: Expectation,
+    baseline: SiteBaseline | None = None,
+    video: VideoFacts | None = None,
+    *,
+    refresh: Facts | None = None,
+) -> Outcome:
+    """The verdict of one check: the first rule that matches decides."""
+    case = Case(facts, expectation, baseline, video, refresh)
+    for rule in RULES:
+        outcome = rule(case)
+        if outcome is not None:
+            return replace(outcome, rule=rule.__name__)
+    raise AssertionError("the last rule always decides")  # pragma: no cover
+
+
+def refresh_target(facts: Facts) -> str | None:
+    """The page a successful response forwards to by meta refresh, if the run must fetch it."""
+    page = facts.page
+    if page is None or page.meta_refresh is None or facts.error is not None:
+        return None
+    if facts.status is None or not 200 <= facts.status < 300:
+        return None
+    target = page.meta_refresh
+    if urls.same_url(target, ev.final_url(facts)) or not target.startswith(("http://", "https://")):
+        return None
+    return target
+
+
+def wants_baseline(facts: Facts, outcome: Outcome) -> bool:
+    """True when this outcome could change once the host's random-path baseline is known."""
+    return (
+        outcome.rule in _AFTER_BASELINE
+        and facts.page is not None
+        and facts.status is not None
+        and 200 <= facts.status < 300
+        and urls.is_deep_link(facts.url)
+    )
+
+
+def is_failure(outcome: Outcome) -> bool:
+    """True for broken-group and transient verdicts (what confirmation counts)."""
+    return group_of(outcome.verdict) is Group.BROKEN or outcome.verdict is Verdict.TRANSIENT

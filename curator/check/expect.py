@@ -1,0 +1,120 @@
+"""Does a page still show what its resource promises? Texts, a phone number, its words.
+
+Texts compare case- and whitespace-insensitively (typographic quotes and dashes folded too).
+Phone numbers compare as numbers: phonenumbers finds them on the page for region GB, so
+"03456 000 459", "0345 6000 459" and "+44 345 6000 459" are the same helpline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import phonenumbers
+
+from curator.check.facts import Expectation, Page
+
+PHONE_REGION = "GB"
+_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
+_MATCHER_TEXT_LIMIT = 200_000
+"""Characters of a page phonenumbers reads: enough for any real page, bounded for hostile ones."""
+
+# Words too common to tell one site from another: they never count as "the resource's words".
+_COMMON = frozenset(
+    """
+    about also advice from guide guidance help home information page pages service services
+    site that their there this what when where which with your website online official more
+    news other useful links link video film have been
+    """.split()
+)
+
+
+def normal(text: str) -> str:
+    """`text` folded for comparison: NFKC, case, quotes and dashes, runs of whitespace."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    return " ".join(folded.split())
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """`text` in single quotes for a detail line, shortened to `limit` characters."""
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+
+
+def has_readable_text(page: Page) -> bool:
+    """True when the page is text curator can read (HTML or plain text), not a PDF or image."""
+    if page.text.strip():
+        return True
+    kind = (page.content_type or "").lower()
+    return kind.startswith(("text/", "application/xhtml"))
+
+
+def _haystack(page: Page) -> str:
+    return normal(" ".join((page.title or "", *page.headings, page.text)))
+
+
+def missing_texts(page: Page, expected: Sequence[str]) -> tuple[str, ...]:
+    """The expected texts the page no longer shows, in catalog order."""
+    haystack = _haystack(page)
+    return tuple(t for t in expected if normal(t) and normal(t) not in haystack)
+
+
+def _national(digits: str) -> str:
+    """A UK number's national significant digits from any of its printed forms."""
+    if digits.startswith("0044"):
+        digits = digits[4:]
+    elif digits.startswith("44") and len(digits) >= 12:
+        digits = digits[2:]
+    return digits[1:] if digits.startswith("0") else digits
+
+
+def missing_phone(page: Page, phone: str | None) -> list[str] | None:
+    """None when the page shows `phone` (or none is expected); else the numbers it does show."""
+    if not phone:
+        return None
+    try:
+        wanted = phonenumbers.parse(phone, PHONE_REGION)
+        key: tuple[int | None, str] = (wanted.country_code, str(wanted.national_number))
+    except phonenumbers.NumberParseException:
+        key = (None, _national(re.sub(r"\D", "", phone)))
+    text = " ".join((page.title or "", page.text))[:_MATCHER_TEXT_LIMIT]
+    seen: list[str] = []
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE
+    ):
+        number = match.number
+        if (number.country_code, str(number.national_number)) == key or (
+            key[0] is None and str(number.national_number) == key[1]
+        ):
+            return None
+        seen.append(match.raw_string)
+    # Numbers phonenumbers does not read (odd grouping): compare digits only.
+    for run in _DIGIT_RUN.finditer(text):
+        if _national(re.sub(r"\D", "", run.group())) == key[1]:
+            return None
+    return seen
+
+
+def expected_words(expectation: Expectation) -> frozenset[str]:
+    """The distinctive words of a resource's title (four letters or more, common words out)."""
+    words = {w for w in _WORD.findall(normal(expectation.title)) if w not in _COMMON}
+    return frozenset(words)
+
+
+def shows_any_expected_word(page: Page, expectation: Expectation) -> bool | None:
+    """True when the page shows a title word, an expected text or the phone; None when the
+    resource gives nothing to look for."""
+    words = expected_words(expectation)
+    if not words and not expectation.expect_text and not expectation.phone:
+        return None
+    haystack = _haystack(page)
+    if words & set(_WORD.findall(haystack)):
+        return True
+    if expectation.expect_text and len(missing_texts(page, expectation.expect_text)) < len(
+        expectation.expect_text
+    ):
+        return True
+    return bool(expectation.phone) and missing_phone(page, expectation.phone) is None

@@ -1,0 +1,87 @@
+"""What an address says by itself: its host, its registrable domain, deep link or home page.
+
+Registrable domains come from tldextract's bundled public-suffix snapshot; curator never
+fetches the list (the checker's only network code is the fetcher).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+import tldextract
+
+from curator.check.quirks import is_home_path
+
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def host(url: str) -> str:
+    """The lower-case host name of `url` ("" when it has none)."""
+    try:
+        return (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
+
+
+def registrable_domain(name: str) -> str:
+    """The domain a registrant owns: "www.police.uk" stays, "a.b.co.uk" → "b.co.uk".
+
+    IP addresses are their own domain; a name under a suffix the list does not know
+    (".test", ".internal") is taken to be registered one level below its last label.
+    """
+    name = name.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+        return name
+    except ValueError:
+        pass
+    parts = _EXTRACT(name)
+    if parts.suffix and parts.domain:
+        return f"{parts.domain}.{parts.suffix}"
+    labels = [label for label in name.split(".") if label]
+    return ".".join(labels[-2:])
+
+
+def _path(url: str) -> tuple[str, str]:
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        return "", ""
+    return split.path, split.query
+
+
+def is_home(url: str) -> bool:
+    """True when `url` is a site's home page ("/", "/index.html", "/en/"), no query."""
+    path, query = _path(url)
+    return is_home_path(path) and not query
+
+
+def is_deep_link(url: str) -> bool:
+    """True when `url` names a page below the home page (a path or a query)."""
+    path, query = _path(url)
+    return bool(query) or not is_home_path(path)
+
+
+def _normal(url: str) -> tuple[str, str, str, str]:
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        return url, "", "", ""
+    default = {"http": 80, "https": 443}.get(split.scheme)
+    netloc = (split.hostname or "").rstrip(".")
+    if split.port is not None and split.port != default:
+        netloc += f":{split.port}"
+    return split.scheme.lower(), netloc, split.path.rstrip("/") or "/", split.query
+
+
+def same_url(a: str, b: str) -> bool:
+    """True when two addresses name the same page (case of host, default port, fragment,
+    trailing slash aside)."""
+    return _normal(a) == _normal(b)
+
+
+def is_https_upgrade(old: str, new: str) -> bool:
+    """True when `new` is `old` moved from http to https on the same host and path."""
+    a, b = _normal(old), _normal(new)
+    return a[0] == "http" and b[0] == "https" and a[1:] == b[1:]
