@@ -1,0 +1,1 @@
+"""The refresh report: a frozen value built from the store (data.py), then rendered (render.py)."""

@@ -1,0 +1,117 @@
+"""Pure readings of check history: confirmation, streaks, baselines, review dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from curator.report.history import (
+    ConfirmPolicy,
+    baseline_point,
+    confirmed_broken,
+    failure_streak,
+    next_review,
+    until,
+)
+from curator.store.reports import CheckPoint
+from curator.verdicts import Verdict
+
+T0 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
+POLICY = ConfirmPolicy(failures=3, span=timedelta(days=3))
+V = Verdict
+
+
+def points(*verdicts: Verdict, fingerprints: tuple[str | None, ...] = ()) -> list[CheckPoint]:
+    """One check a day from T0, with the given verdicts (and fingerprints)."""
+    prints = fingerprints or (None,) * len(verdicts)
+    return [
+        CheckPoint(i + 1, "https://a.example/", T0 + timedelta(days=i), v, f)
+        for i, (v, f) in enumerate(zip(verdicts, prints, strict=True))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("verdicts", "broken"),
+    [
+        ((), False),
+        ((V.OK,), False),
+        ((V.BROKEN,), True),
+        ((V.OK, V.SOFT_404), True),
+        ((V.PARKED, V.OK), False),
+        ((V.TRANSIENT,), False),
+        ((V.TRANSIENT, V.TRANSIENT), False),
+        ((V.TRANSIENT, V.TRANSIENT, V.TRANSIENT), False),  # 3 failures over 2 days only
+        ((V.TRANSIENT, V.TRANSIENT, V.TRANSIENT, V.TRANSIENT), True),  # 4 over 3 days
+        ((V.TRANSIENT, V.TRANSIENT, V.OK, V.TRANSIENT, V.TRANSIENT), False),
+        ((V.TRANSIENT, V.UNVERIFIABLE, V.TRANSIENT, V.TRANSIENT), True),
+        ((V.BROKEN, V.MOVED), False),
+        ((V.INSECURE, V.UNVERIFIABLE), True),
+    ],
+    ids=[
+        "never-checked",
+        "ok",
+        "definitive-at-once",
+        "soft-404-at-once",
+        "recovered",
+        "one-transient",
+        "two-transients",
+        "three-transients-too-soon",
+        "transients-over-the-span",
+        "ok-restarts-the-streak",
+        "unverifiable-neither-counts-nor-ends",
+        "moved-works",
+        "unverifiable-keeps-insecure",
+    ],
+)
+def test_confirmed_broken(verdicts: tuple[Verdict, ...], broken: bool) -> None:
+    assert confirmed_broken(points(*verdicts), POLICY) is broken
+
+
+def test_failure_streak_is_the_tail_of_failures() -> None:
+    history = points(V.BROKEN, V.OK, V.TRANSIENT, V.UNVERIFIABLE, V.BROKEN)
+    assert [p.check_id for p in failure_streak(history)] == [3, 5]
+
+
+def test_until_keeps_only_checks_before_the_instant() -> None:
+    history = points(V.OK, V.OK, V.OK)
+    assert [p.check_id for p in until(history, T0 + timedelta(days=1))] == [1]
+    assert until(history, None) == history
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "expected"),
+    [
+        (None, 2),  # the first fingerprint ever seen
+        (date(2026, 6, 3), 3),  # the first on or after the review day
+        (date(2026, 6, 2), 3),  # check 2 (06-02 03:00) has no fingerprint
+        (date(2026, 7, 1), 4),  # nothing after the review yet: the last before it
+    ],
+    ids=["no-review", "first-after-review", "skips-unprinted", "latest-before-review"],
+)
+def test_baseline_point(reviewed: date | None, expected: int) -> None:
+    history = points(V.BROKEN, V.OK, V.OK, V.OK, fingerprints=(None, "aa", "bb", "cc"))
+    history[1] = CheckPoint(2, history[1].url, T0 - timedelta(days=1), V.OK, "aa")
+    history.sort(key=lambda p: p.checked_at)
+    chosen = baseline_point(history, reviewed)
+    assert chosen is not None and chosen.check_id == expected
+
+
+def test_baseline_point_without_fingerprints_is_none() -> None:
+    assert baseline_point(points(V.BROKEN, V.TRANSIENT), date(2026, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("every", "last", "due"),
+    [
+        ("6 months", date(2025, 11, 1), date(2026, 5, 1)),
+        ("6 months", date(2025, 8, 31), date(2026, 2, 28)),
+        ("1 year", date(2024, 2, 29), date(2025, 2, 28)),
+        ("12 weeks", date(2026, 1, 1), date(2026, 3, 26)),
+        (None, date(2026, 1, 1), None),
+        ("6 months", None, None),
+    ],
+    ids=["six-months", "month-end-clamps", "leap-day", "weeks", "no-interval", "never"],
+)
+def test_next_review(every: str | None, last: date | None, due: date | None) -> None:
+    assert next_review(every, last) == due
