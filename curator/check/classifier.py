@@ -42,7 +42,7 @@ from curator.check.response_rules import (
     tls_failure,
     unexpected_status,
 )
-from curator.verdicts import Group, Verdict, group_of
+from curator.verdicts import Verdict
 
 
 def meta_refresh_to_broken(case: Case) -> Outcome | None:
@@ -158,8 +158,3 @@ def wants_baseline(facts: Facts, outcome: Outcome) -> bool:
         and 200 <= facts.status < 300
         and urls.is_deep_link(facts.url)
     )
-
-
-def is_failure(outcome: Outcome) -> bool:
-    """True for broken-group and transient verdicts (what confirmation counts)."""
-    return group_of(outcome.verdict) is Group.BROKEN or outcome.verdict is Verdict.TRANSIENT

@@ -1,0 +1,111 @@
+"""What curator believes about a URL over time: one check is not proof.
+
+`advance(state, outcome, now, policy)` is pure; the store keeps its result in `link_states`.
+
+The policy, in full:
+
+- A working or update verdict (`ok`, `moved`) is believed at once: it becomes the confirmed
+  verdict and clears the failure streak.
+- A failure (the broken group: `broken`, `soft_404`, `parked`, `changed`, `insecure`; and
+  `transient`) extends the streak. It is confirmed only once the streak is `failures` checks
+  long *and* spans at least `days` days since its first failure; until then the confirmed
+  verdict stays what it was, so the public list keeps the resource. Definitive verdicts wait
+  too: a 404 during a site's botched deployment, a parking page during a registrar's
+  hiccup or an error page served for an hour look exactly like the real thing, and taking a
+  safeguarding resource off a public list is the costlier mistake. Once confirmed, a
+  broken-group verdict is kept as itself (editors need to know *parked*, not just broken);
+  a confirmed run of `transient` failures becomes `broken`.
+- `unverifiable` (bot walls, logins, 999) is no evidence either way: it neither extends nor
+  clears the streak and leaves the confirmed verdict alone, except that a URL never seen
+  before is confirmed `unverifiable` (the best that is known). This deliberately differs
+  from escalating unknowns to `broken`: a site that always shows a bot wall would otherwise
+  drop off the public list while working for every reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from curator.check.facts import Outcome
+from curator.settings import Settings
+from curator.verdicts import Group, Verdict, group_of
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmPolicy:
+    """When a failure becomes the confirmed verdict: this many checks over this many days."""
+
+    failures: int = 3
+    days: float = 3.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ConfirmPolicy:
+        """The policy configured by CURATOR_CONFIRM_FAILURES and CURATOR_CONFIRM_DAYS."""
+        return cls(failures=settings.confirm_failures, days=settings.confirm_days)
+
+    def confirms(self, streak: int, first_failure_at: datetime, now: datetime) -> bool:
+        """True when a failure streak is long enough, over a long enough time, to believe."""
+        return streak >= self.failures and now - first_failure_at >= timedelta(days=self.days)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """One URL's state, as the `link_states` row keeps it."""
+
+    verdict: Verdict | None = None
+    """The confirmed verdict (what the public list goes by); None before any evidence."""
+    last_verdict: Verdict | None = None
+    detail: str | None = None
+    """The latest check's detail."""
+    suggested_url: str | None = None
+    """The latest check's suggestion."""
+    first_failure_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_ok_at: datetime | None = None
+    last_checked_at: datetime | None = None
+
+    @property
+    def failing(self) -> bool:
+        """True while a failure streak is open (confirmed or not)."""
+        return self.consecutive_failures > 0
+
+    @property
+    def pending(self) -> bool:
+        """True when the latest checks failed but the failure is not confirmed yet."""
+        return self.failing and (self.verdict is None or group_of(self.verdict) is not Group.BROKEN)
+
+
+def is_failure(verdict: Verdict) -> bool:
+    """True for the verdicts a failure streak counts: the broken group and `transient`."""
+    return group_of(verdict) is Group.BROKEN or verdict is Verdict.TRANSIENT
+
+
+def advance(
+    state: LinkStatus, outcome: Outcome, now: datetime, policy: ConfirmPolicy
+) -> LinkStatus:
+    """The state after one more check of the URL (see the module's policy)."""
+    latest = replace(
+        state,
+        last_verdict=outcome.verdict,
+        detail=outcome.detail,
+        suggested_url=outcome.suggested_url,
+        last_checked_at=now,
+    )
+    group = group_of(outcome.verdict)
+    if group in (Group.WORKING, Group.UPDATE):
+        return replace(
+            latest,
+            verdict=outcome.verdict,
+            first_failure_at=None,
+            consecutive_failures=0,
+            last_ok_at=now,
+        )
+    if outcome.verdict is Verdict.UNVERIFIABLE:
+        return replace(latest, verdict=state.verdict or Verdict.UNVERIFIABLE)
+    streak = state.consecutive_failures + 1
+    first = state.first_failure_at or now
+    confirmed = state.verdict
+    if policy.confirms(streak, first, now):
+        confirmed = outcome.verdict if group is Group.BROKEN else Verdict.BROKEN
+    return replace(latest, verdict=confirmed, first_failure_at=first, consecutive_failures=streak)

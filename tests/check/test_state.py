@@ -1,0 +1,125 @@
+"""Confirmation over time: one check is not proof (pure, no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from curator.check.facts import Outcome
+from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
+from curator.settings import Settings
+from curator.verdicts import Verdict
+
+T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+POLICY = ConfirmPolicy(failures=3, days=3)
+OK, MOVED, BROKEN = Verdict.OK, Verdict.MOVED, Verdict.BROKEN
+TRANSIENT, UNVERIFIABLE = Verdict.TRANSIENT, Verdict.UNVERIFIABLE
+PARKED, SOFT_404, CHANGED = Verdict.PARKED, Verdict.SOFT_404, Verdict.CHANGED
+
+
+def outcome(verdict: Verdict) -> Outcome:
+    suggested = "https://new.example/" if verdict is MOVED else None
+    return Outcome(verdict=verdict, detail=f"{verdict} detail", suggested_url=suggested)
+
+
+@dataclass(frozen=True)
+class Story:
+    start: LinkStatus
+    checks: tuple[tuple[float, Verdict], ...]
+    """(days after T0, verdict of that check)"""
+    confirmed: Verdict | None
+    streak: int
+
+
+CONFIRMED_OK = LinkStatus(verdict=OK, last_verdict=OK, last_ok_at=T0, last_checked_at=T0)
+NEW = LinkStatus()
+
+STORIES = {
+    "ok-is-believed-at-once": Story(NEW, ((0, OK),), OK, 0),
+    "moved-is-believed-at-once": Story(NEW, ((0, MOVED),), MOVED, 0),
+    "one-404-is-not-proof": Story(CONFIRMED_OK, ((1, BROKEN),), OK, 1),
+    "three-404s-in-one-day-are-not-enough": Story(
+        CONFIRMED_OK, ((1, BROKEN), (1.1, BROKEN), (1.2, BROKEN)), OK, 3
+    ),
+    "three-404s-over-three-days-confirm": Story(
+        CONFIRMED_OK, ((1, BROKEN), (2, BROKEN), (4, BROKEN)), BROKEN, 3
+    ),
+    "two-failures-over-a-week-are-not-enough": Story(
+        CONFIRMED_OK, ((1, BROKEN), (8, BROKEN)), OK, 2
+    ),
+    "transients-persisting-become-broken": Story(
+        CONFIRMED_OK, ((1, TRANSIENT), (2, TRANSIENT), (4, TRANSIENT)), BROKEN, 3
+    ),
+    "confirmed-parked-stays-parked": Story(
+        CONFIRMED_OK, ((1, PARKED), (2, PARKED), (4, PARKED)), PARKED, 3
+    ),
+    "mixed-failures-confirm-the-latest-definitive": Story(
+        CONFIRMED_OK, ((1, TRANSIENT), (2, BROKEN), (4, SOFT_404)), SOFT_404, 3
+    ),
+    "mixed-ending-transient-confirms-broken": Story(
+        CONFIRMED_OK, ((1, CHANGED), (2, BROKEN), (4, TRANSIENT)), BROKEN, 3
+    ),
+    "a-success-clears-the-streak": Story(
+        CONFIRMED_OK, ((1, BROKEN), (2, BROKEN), (3, OK), (4, BROKEN)), OK, 1
+    ),
+    "a-success-after-confirmation-restores": Story(
+        CONFIRMED_OK, ((1, BROKEN), (2, BROKEN), (4, BROKEN), (5, MOVED)), MOVED, 0
+    ),
+    "confirmed-broken-updates-to-the-next-failure": Story(
+        CONFIRMED_OK, ((1, BROKEN), (2, BROKEN), (4, BROKEN), (5, PARKED)), PARKED, 4
+    ),
+    "unverifiable-neither-counts-nor-clears": Story(
+        CONFIRMED_OK, ((1, BROKEN), (2, UNVERIFIABLE), (3, BROKEN), (4, BROKEN)), BROKEN, 3
+    ),
+    "unverifiable-keeps-the-confirmed-verdict": Story(
+        CONFIRMED_OK, ((1, UNVERIFIABLE), (5, UNVERIFIABLE), (9, UNVERIFIABLE)), OK, 0
+    ),
+    "unverifiable-on-a-new-url-is-what-is-known": Story(NEW, ((0, UNVERIFIABLE),), UNVERIFIABLE, 0),
+    "a-new-url-failing-has-no-confirmed-verdict": Story(NEW, ((0, BROKEN),), None, 1),
+}
+
+
+@pytest.mark.parametrize("story", list(STORIES.values()), ids=list(STORIES))
+def test_stories(story: Story) -> None:
+    state = story.start
+    for days, verdict in story.checks:
+        state = advance(state, outcome(verdict), T0 + timedelta(days=days), POLICY)
+    last_day, last_verdict = story.checks[-1]
+    assert state.verdict == story.confirmed
+    assert state.consecutive_failures == story.streak
+    assert state.last_verdict is last_verdict
+    assert state.detail == f"{last_verdict} detail"
+    assert state.last_checked_at == T0 + timedelta(days=last_day)
+
+
+def test_streak_remembers_its_first_failure_and_the_last_success() -> None:
+    state = advance(CONFIRMED_OK, outcome(BROKEN), T0 + timedelta(days=1), POLICY)
+    state = advance(state, outcome(TRANSIENT), T0 + timedelta(days=2), POLICY)
+    assert state.first_failure_at == T0 + timedelta(days=1)
+    assert state.last_ok_at == T0
+    assert state.pending and state.failing
+    cleared = advance(state, outcome(MOVED), T0 + timedelta(days=3), POLICY)
+    assert cleared.first_failure_at is None and not cleared.failing
+    assert cleared.last_ok_at == T0 + timedelta(days=3)
+    assert cleared.suggested_url == "https://new.example/"
+
+
+def test_immediate_policy_confirms_the_first_failure() -> None:
+    state = advance(CONFIRMED_OK, outcome(PARKED), T0, ConfirmPolicy(failures=1, days=0))
+    assert state.verdict is PARKED and not state.pending
+
+
+def test_policy_comes_from_settings() -> None:
+    policy = ConfirmPolicy.from_settings(Settings(confirm_failures=5, confirm_days=7.5))
+    assert policy == ConfirmPolicy(failures=5, days=7.5)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "counts"),
+    [(v, v not in (OK, MOVED, UNVERIFIABLE)) for v in Verdict],
+    ids=[v.value for v in Verdict],
+)
+def test_which_verdicts_count_as_failures(verdict: Verdict, counts: bool) -> None:
+    assert is_failure(verdict) is counts
