@@ -355,6 +355,8 @@ class VideoHost:
     """The endpoint; the video's URL goes into its `url` query parameter."""
     status_meaning: tuple[tuple[int, bool, str], ...]
     """(oEmbed status, available, what it means for an editor)."""
+    params: tuple[tuple[str, str], ...] = ()
+    """Query parameters the endpoint needs besides `url`."""
 
     def matches(self, url: str) -> bool:
         """True when `url` is a video address on this host."""
@@ -381,6 +383,7 @@ VIDEO_HOSTS: tuple[VideoHost, ...] = (
             _url(r"youtu\.be/[\w-]+"),
         ),
         oembed="https://www.youtube.com/oembed",
+        params=(("format", "json"),),
         status_meaning=(
             (200, True, "available"),
             (401, False, "private, or its owner disabled embedding"),
