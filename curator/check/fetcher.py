@@ -1,0 +1,338 @@
+"""The fetcher: curator's only network code. One URL in, frozen `Facts` out, never an exception
+for network trouble.
+
+Each try follows redirects by hand (so every hop is recorded and guarded), under a wall-clock
+deadline that covers every hop and the body but not the time spent queueing for a polite
+slot. Transient failures are tried again with backoff; the last try's facts are returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import ssl
+import time
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import Self
+from urllib.parse import urlsplit
+
+import httpx
+
+from curator.check.body import Body, DecodingError, content_encodings, read_body
+from curator.check.facts import ErrorKind, Facts, Hop, Page, SiteBaseline
+from curator.check.failures import translate
+from curator.check.guard import AddressGuard
+from curator.check.politeness import (
+    THROTTLE_STATUSES,
+    HostLimiter,
+    RetryPolicy,
+    parse_retry_after,
+)
+from curator.check.resolver import Resolver
+from curator.check.text import extract_page
+from curator.check.transport import ConnectTrace, build_client, connect_trace
+from curator.settings import Settings
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_HEADERS = 100
+MAX_HEADER_CHARS = 2048
+PROBE_PREFIX = "/curator-probe-"
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: its host name, lower-cased (ports share a host)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port] of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}".lower()
+
+
+class _Budget:
+    """The per-URL deadline as a budget of seconds, paused while queueing for a slot."""
+
+    def __init__(self, timeout: asyncio.Timeout, seconds: float) -> None:
+        self._timeout = timeout
+        self._remaining = seconds
+        self._since: float | None = None
+        self._loop = asyncio.get_running_loop()
+
+    def resume(self) -> None:
+        self._since = self._loop.time()
+        self._timeout.reschedule(self._since + self._remaining)
+
+    def pause(self) -> None:
+        if self._since is not None:
+            self._remaining -= self._loop.time() - self._since
+            self._since = None
+        self._timeout.reschedule(None)
+
+
+@dataclass(slots=True)
+class _Try:
+    """What one try of a URL has learned so far (mutable while it runs)."""
+
+    url: str
+    hops: list[Hop] = field(default_factory=list)
+    current: str = ""
+    status: int | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    page: Page | None = None
+    retry_after: float | None = None
+
+    def facts(self, error: ErrorKind | None = None, detail: str | None = None) -> Facts:
+        return Facts(
+            url=self.url,
+            hops=tuple(self.hops),
+            status=self.status,
+            final_url=self.current or None,
+            headers=self.headers,
+            page=self.page,
+            error=error,
+            error_detail=detail,
+            elapsed_ms=sum(h.elapsed_ms for h in self.hops),
+            retry_after=self.retry_after,
+        )
+
+
+def _is_fetchable(url: str) -> str | None:
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, UnicodeError, TypeError) as exc:
+        return f"not a valid URL ({exc})"
+    if parsed.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {url}"
+    if not parsed.host:
+        return f"no host in {url}"
+    return None
+
+
+def _address(response: httpx.Response, trace: ConnectTrace) -> str | None:
+    stream = response.extensions.get("network_stream")
+    if stream is not None:
+        address = stream.get_extra_info("curator_address")
+        if address is None:
+            peer = stream.get_extra_info("server_addr")
+            address = peer[0] if peer else None
+        if address is not None:
+            return str(address)
+    return trace.connected
+
+
+def _headers(response: httpx.Response) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name.lower(), value[:MAX_HEADER_CHARS])
+        for name, value in response.headers.multi_items()[:MAX_HEADERS]
+    )
+
+
+def _ms(start: float) -> int:
+    return int((time.monotonic() - start) * 1000)
+
+
+class Fetcher:
+    """Fetches URLs politely and safely into Facts; probes hosts for their not-found page."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: httpx.AsyncClient | None = None,
+        resolver: Resolver | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        guard: AddressGuard | None = None,
+        limiter: HostLimiter | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        self._settings = settings
+        self._owns_client = client is None
+        self._client = client or build_client(
+            settings, resolver=resolver, ssl_context=ssl_context, guard=guard
+        )
+        self._limiter = limiter or HostLimiter(
+            concurrency=settings.concurrency,
+            per_host=settings.per_host_concurrency,
+            interval=settings.per_host_interval,
+        )
+        self._retry = retry_policy or RetryPolicy(
+            retries=settings.retries,
+            backoff=settings.retry_backoff,
+            max_retry_after=settings.max_retry_after,
+        )
+        self._probes: dict[str, asyncio.Task[SiteBaseline]] = {}
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Cancel unfinished probes and close the client if this fetcher made it."""
+        for task in self._probes.values():
+            task.cancel()
+        await asyncio.gather(*self._probes.values(), return_exceptions=True)
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def fetch(self, url: str) -> Facts:
+        """GET `url` (redirects followed by hand, retried when transient) into Facts."""
+        problem = _is_fetchable(url)
+        if problem is not None:
+            return Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=problem, attempts=0)
+        attempt = 0
+        while True:
+            attempt += 1
+            facts = await self._try(url)
+            decision = self._retry.decide(attempt, facts.error, facts.status, facts.retry_after)
+            if not decision.retry:
+                return replace(facts, attempts=attempt)
+            if facts.error is None and facts.status in THROTTLE_STATUSES:
+                self._limiter.defer(host_key(facts.final_url or url), decision.delay)
+            await asyncio.sleep(decision.delay)
+
+    async def probe(self, host_url: str) -> SiteBaseline:
+        """What the host of `host_url` answers for a random path (once per host per fetcher)."""
+        key = origin(host_url)
+        task = self._probes.get(key)
+        if task is None:
+            task = self._probes[key] = asyncio.ensure_future(self._probe(key))
+        return await asyncio.shield(task)
+
+    async def _probe(self, base: str) -> SiteBaseline:
+        probe_url = f"{base}{PROBE_PREFIX}{secrets.token_hex(8)}"
+        facts = await self.fetch(probe_url)
+        page = facts.page
+        return SiteBaseline(
+            host=host_key(base),
+            probe_url=probe_url,
+            status=facts.status,
+            final_url=facts.final_url,
+            title=page.title if page else None,
+            fingerprint=page.fingerprint if page else None,
+            text_sample=page.text[:1000] if page else "",
+            error=facts.error,
+            headings=page.headings if page else (),
+        )
+
+    async def _try(self, url: str) -> Facts:
+        state = _Try(url=url, current=url)
+        deadline = self._settings.url_deadline
+        try:
+            async with asyncio.timeout(None) as timeout:
+                await self._follow(state, _Budget(timeout, deadline))
+        except _Stop as stop:
+            return state.facts(stop.kind, stop.detail)
+        except TimeoutError:
+            if not timeout.expired():
+                raise
+            return state.facts(
+                ErrorKind.DEADLINE, f"no complete answer within the {deadline:g} s deadline"
+            )
+        except Exception as exc:
+            failure = translate(exc)
+            if failure is None:
+                raise
+            return state.facts(*failure)
+        return state.facts()
+
+    async def _follow(self, state: _Try, budget: _Budget) -> None:
+        jar = httpx.Cookies()
+        seen: set[tuple[str, str]] = set()
+        while True:
+            request = self._client.build_request("GET", state.current)
+            jar.set_cookie_header(request)
+            # The same URL with new cookies is a cookie check, not yet a loop.
+            key = (str(request.url.copy_with(fragment=None)), request.headers.get("cookie", ""))
+            if key in seen:
+                raise _Stop(ErrorKind.REDIRECT_LOOP, f"redirect loop back to {state.current}")
+            seen.add(key)
+            budget.pause()
+            async with self._limiter.slot(host_key(state.current)):
+                budget.resume()
+                location = await self._request(state, request, jar)
+            if location is None:
+                return
+            # The chain goes on: the redirect's status and headers are in its hop.
+            state.status, state.headers = None, ()
+            redirects = len(state.hops)
+            if redirects > self._settings.max_redirects:
+                raise _Stop(
+                    ErrorKind.TOO_MANY_REDIRECTS,
+                    f"more than {self._settings.max_redirects} redirects",
+                )
+            problem = _is_fetchable(location)
+            if problem is not None:
+                raise _Stop(ErrorKind.INVALID_URL, f"redirect to {problem}")
+            state.current = location
+
+    async def _request(self, state: _Try, request: httpx.Request, jar: httpx.Cookies) -> str | None:
+        """Send one request; returns the absolute Location of a redirect, or None when final."""
+        start = time.monotonic()
+        with connect_trace() as trace:
+            try:
+                response = await self._client.send(request, stream=True)
+            except Exception as exc:
+                hop = Hop(state.current, trace.status, trace.connected, trace.location, _ms(start))
+                state.hops.append(hop)
+                if trace.status in REDIRECT_STATUSES:
+                    # The answer arrived; httpx failed to read its Location as a URL.
+                    raise _Stop(
+                        ErrorKind.INVALID_URL, f"redirect to an invalid URL: {trace.location!r}"
+                    ) from exc
+                raise
+            except BaseException:
+                state.hops.append(Hop(state.current, None, trace.connected, None, _ms(start)))
+                raise
+        try:
+            address = _address(response, trace)
+            state.status = response.status_code
+            state.headers = _headers(response)
+            state.retry_after = parse_retry_after(response.headers.get("retry-after"))
+            jar.extract_cookies(response)
+            location = response.headers.get("location")
+            if response.status_code in REDIRECT_STATUSES and location:
+                target = str(response.url.join(location).copy_with(fragment=None))
+                state.hops.append(Hop(state.current, state.status, address, target, _ms(start)))
+                return target
+            content_type = response.headers.get("content-type")
+            try:
+                body = await self._read(response)
+            except DecodingError as exc:
+                state.page = Page(content_type=content_type, bytes_read=exc.raw_bytes)
+                raise
+            finally:
+                state.hops.append(Hop(state.current, state.status, address, None, _ms(start)))
+            state.page = extract_page(
+                body.data,
+                content_type=content_type,
+                base_url=str(response.url),
+                bytes_read=body.raw_bytes,
+                truncated=body.truncated,
+            )
+            return None
+        finally:
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response) -> Body:
+        encodings = content_encodings(response.headers.get_list("content-encoding"))
+        return await read_body(
+            response.aiter_raw(), encodings=encodings, max_bytes=self._settings.max_body_bytes
+        )
+
+
+class _Stop(Exception):
+    """Ends a try with a fact of the redirect chain itself (loop, too many, bad Location)."""
+
+    def __init__(self, kind: ErrorKind, detail: str) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail

@@ -1,0 +1,340 @@
+"""The guarded transport: resolve once, check every answer, connect to a checked address.
+
+Checking a name and then letting the HTTP client resolve it again at connect time is a
+DNS-rebinding hole. So the check sits where the connection is made: a custom httpcore
+network backend given to the connection pool. It resolves the host once, drops every answer
+the address guard forbids, connects to the first allowed answer that accepts, and keeps the
+original host name for TLS (SNI and certificate verification). Every redirect hop opens its
+connections through here, so every hop is guarded.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
+
+import certifi
+import httpcore
+import httpx
+
+from curator.check.guard import DEFAULT_GUARD, AddressGuard, parse_address
+from curator.check.resolver import Resolver, SystemResolver
+from curator.errors import CuratorError
+from curator.settings import Settings
+
+
+class BlockedAddressError(CuratorError):
+    """Every address of a host is forbidden by the address guard; nothing was connected to."""
+
+    def __init__(self, host: str, refused: Iterable[tuple[str, str]]) -> None:
+        self.host = host
+        self.refused: tuple[tuple[str, str], ...] = tuple(refused)
+        shown = "; ".join(f"{address}: {reason}" for address, reason in self.refused)
+        super().__init__(f"refused to connect to {host} ({shown})")
+
+
+@dataclass(slots=True)
+class ConnectTrace:
+    """What the transport saw while a trace was active: addresses, and the response's head."""
+
+    tried: list[str] = field(default_factory=list)
+    connected: str | None = None
+    status: int | None = None
+    """The status of the response the transport returned (kept even if httpx then fails)."""
+    location: str | None = None
+
+
+_TRACE: ContextVar[ConnectTrace | None] = ContextVar("curator_connect_trace", default=None)
+
+
+@contextmanager
+def connect_trace() -> Iterator[ConnectTrace]:
+    """Record the connections the current task opens inside the block."""
+    trace = ConnectTrace()
+    token = _TRACE.set(trace)
+    try:
+        yield trace
+    finally:
+        _TRACE.reset(token)
+
+
+class GuardedStream(httpcore.AsyncNetworkStream):
+    """A connected stream that remembers the IP address it was connected to."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream, address: str) -> None:
+        self._inner = inner
+        self.address = address
+
+    # httpcore's stream and backend interfaces take `timeout` arguments: hence the noqa below.
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
+        """Read up to `max_bytes`."""
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
+        """Write all of `buffer` (and note this connection's address in the active trace)."""
+        trace = _TRACE.get()
+        if trace is not None:
+            # A pooled connection is reused without a connect: the request's write says where.
+            trace.connected = self.address
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        """Close the connection."""
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> httpcore.AsyncNetworkStream:
+        """Upgrade to TLS, verifying the certificate against `server_hostname` (the URL's host)."""
+        upgraded = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return GuardedStream(upgraded, self.address)
+
+    def get_extra_info(self, info: str) -> Any:
+        """Extra information of the inner stream, plus `curator_address`."""
+        if info == "curator_address":
+            return self.address
+        return self._inner.get_extra_info(info)
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that resolves once and connects only to allowed addresses."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        guard: AddressGuard | None,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        self._resolver = resolver
+        self._guard = guard
+        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Resolve `host`, drop forbidden answers, connect to the first allowed one that answers."""
+        allowed = await self.allowed_addresses(host, port)
+        trace = _TRACE.get()
+        failure: Exception | None = None
+        for address in allowed:
+            if trace is not None:
+                trace.tried.append(address)
+            try:
+                stream = await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+                continue
+            if trace is not None:
+                trace.connected = address
+            return GuardedStream(stream, address)
+        assert failure is not None  # allowed_addresses never returns an empty list
+        raise failure
+
+    async def allowed_addresses(self, host: str, port: int) -> list[str]:
+        """The addresses of `host` the guard allows, in order; raises BlockedAddressError."""
+        literal = parse_address(host)
+        if literal is not None:
+            candidates = [str(literal)]
+        else:
+            candidates = await self._resolver.resolve(host, port)
+        if self._guard is None:
+            return candidates
+        allowed: list[str] = []
+        refused: list[tuple[str, str]] = []
+        for address in candidates:
+            try:
+                reason = self._guard.check(address)
+            except ValueError:
+                reason = "not an IP address"
+            if reason is None:
+                allowed.append(address)
+            else:
+                refused.append((address, reason))
+        if not allowed:
+            raise BlockedAddressError(host, refused)
+        return allowed
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Never: the checker only speaks TCP."""
+        raise BlockedAddressError(path, [(path, "unix sockets are not allowed")])
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep (used by httpcore between connect retries)."""
+        await self._inner.sleep(seconds)
+
+
+# httpcore's exceptions and the httpx ones a caller of an httpx client expects; most
+# specific first, the first match wins.
+_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.ProxyError, httpx.ProxyError),
+)
+
+
+@contextmanager
+def _httpx_exceptions() -> Iterator[None]:
+    try:
+        yield
+    except httpcore.ConnectionNotAvailable as exc:
+        raise httpx.ConnectError(str(exc)) from exc
+    except Exception as exc:
+        mapped = next((to for frm, to in _EXCEPTIONS if isinstance(exc, frm)), None)
+        if mapped is None:
+            raise
+        raise mapped(str(exc)) from exc
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpcore.Response) -> None:
+        self._inner = inner
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with _httpx_exceptions():
+            async for part in self._inner.aiter_stream():
+                yield part
+
+    async def aclose(self) -> None:
+        with _httpx_exceptions():
+            await self._inner.aclose()
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport over an httpcore pool whose connections go through GuardedBackend."""
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` through the guarded pool."""
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_exceptions():
+            response = await self._pool.handle_async_request(core_request)
+        trace = _TRACE.get()
+        if trace is not None:
+            trace.status = response.status
+            trace.location = next(
+                (v.decode("latin-1") for k, v in response.headers if k.lower() == b"location"),
+                None,
+            )
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        """Close every pooled connection."""
+        await self._pool.aclose()
+
+
+def default_ssl_context() -> ssl.SSLContext:
+    """Verify certificates against the system trust store (SSL_CERT_FILE / SSL_CERT_DIR honoured).
+
+    OpenSSL reads the two variables when the default verify paths are loaded. Where the
+    system has no trust store at all and neither variable is set, certifi's bundle is used.
+    """
+    context = ssl.create_default_context()
+    paths = ssl.get_default_verify_paths()
+    configured = any(os.environ.get(name) for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"))
+    if not configured and not (paths.cafile or paths.capath):
+        context.load_verify_locations(cafile=certifi.where())
+    return context
+
+
+def _refuse_all_cookies() -> CookieJar:
+    # The client itself keeps no cookies between URLs; the fetcher keeps a jar per fetch.
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+
+
+def request_headers(settings: Settings) -> dict[str, str]:
+    """The headers every check sends: curator's User-Agent, HTML first, gzip/deflate only."""
+    return {
+        "User-Agent": settings.user_agent,
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        "Accept-Language": "en-GB,en;q=0.9,*;q=0.5",
+        # Only encodings the fetcher decodes itself with a bound on output bytes.
+        "Accept-Encoding": "gzip, deflate",
+    }
+
+
+def build_client(
+    settings: Settings,
+    *,
+    resolver: Resolver | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    guard: AddressGuard | None = None,
+) -> httpx.AsyncClient:
+    """The checker's httpx client: guarded connections (unless private addresses are allowed),
+    verified TLS, settings' timeouts, no automatic redirects, decoding or cookies."""
+    backend = GuardedBackend(
+        resolver if resolver is not None else SystemResolver(timeout=settings.connect_timeout),
+        None if settings.allow_private_addresses else (guard or DEFAULT_GUARD),
+    )
+    pool = httpcore.AsyncConnectionPool(
+        ssl_context=ssl_context if ssl_context is not None else default_ssl_context(),
+        max_connections=None,  # concurrency is bounded by the politeness limiter
+        max_keepalive_connections=settings.concurrency,
+        keepalive_expiry=5.0,
+        http1=True,
+        http2=False,
+        network_backend=backend,
+    )
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.read_timeout,
+        write=settings.read_timeout,
+        pool=settings.url_deadline,
+    )
+    return httpx.AsyncClient(
+        transport=GuardedTransport(pool),
+        timeout=timeout,
+        follow_redirects=False,
+        trust_env=False,
+        headers=request_headers(settings),
+        cookies=_refuse_all_cookies(),
+    )
