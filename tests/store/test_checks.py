@@ -1,0 +1,197 @@
+"""Run, check and link-state queries, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.check.facts import ErrorKind, Facts, Hop, Outcome, Page
+from curator.check.state import LinkStatus
+from curator.store import checks as q
+from curator.store.models import RunStatus
+from curator.verdicts import Verdict
+
+T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+A, B, C = "https://a.example/", "https://b.example/x", "https://c.example/y"
+
+
+def facts(url: str, status: int | None = 200, error: ErrorKind | None = None) -> Facts:
+    return Facts(
+        url=url,
+        hops=(Hop(url=url, status=status, address="203.0.113.9", elapsed_ms=12),),
+        status=status,
+        final_url=url,
+        page=Page(title="A page", text="words", fingerprint="00ff00ff00ff00ff") if status else None,
+        error=error,
+        elapsed_ms=12,
+    )
+
+
+def outcome(verdict: Verdict, detail: str = "detail") -> Outcome:
+    return Outcome(verdict=verdict, detail=detail, rule="ok", evidence={"status": 200})
+
+
+async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> None:
+    async with session.begin():
+        run = await q.create_run(
+            session, trigger="cli", planned_urls=[A, B, C], started_at=T0, owner="host:1"
+        )
+    run_id = run.id
+    async with session.begin():
+        check = await q.add_check(
+            session,
+            run_id=run_id,
+            facts=facts(A),
+            outcome=outcome(Verdict.OK),
+            checked_at=T0 + timedelta(seconds=1),
+        )
+    assert check.id is not None
+    async with session.begin():
+        await q.add_check(
+            session,
+            run_id=run_id,
+            facts=facts(B, None, ErrorKind.DNS_NXDOMAIN),
+            outcome=outcome(Verdict.BROKEN),
+            checked_at=T0 + timedelta(seconds=2),
+        )
+    async with session.begin():
+        assert await q.unchecked_urls(session, run_id=run_id) == [C]
+        assert (await q.running_run(session)).id == run_id  # type: ignore[union-attr]
+        stored = await q.run_checks(session, run_ids=[run_id])
+        assert [c.url for c in stored] == [A, B]
+        first = stored[0]
+        assert first.verdict is Verdict.OK and first.status_code == 200
+        assert first.hops == [
+            {
+                "url": A,
+                "status": 200,
+                "address": "203.0.113.9",
+                "location": None,
+                "elapsed_ms": 12,
+            }
+        ]
+        assert first.evidence == {"rule": "ok", "status": 200}
+        assert first.title == "A page" and first.fingerprint == "00ff00ff00ff00ff"
+        assert stored[1].error_kind == "dns_nxdomain" and stored[1].status_code is None
+    async with session.begin():
+        await q.finish_run(
+            session,
+            run_id=run_id,
+            status=RunStatus.COMPLETED,
+            counts={"ok": 1, "broken": 1},
+            finished_at=T0 + timedelta(minutes=1),
+            summary="done",
+        )
+    session.expunge_all()
+    async with session.begin():
+        done = await q.require_run(session, run_id=run_id)
+        assert done.status is RunStatus.COMPLETED
+        assert done.checked_urls == 2 and done.total_urls == 3
+        assert done.counts == {"ok": 1, "broken": 1}
+        assert done.finished_at == T0 + timedelta(minutes=1)
+        assert await q.running_run(session) is None
+
+
+async def test_interrupted_runs_are_marked_and_resumable(session: AsyncSession) -> None:
+    async with session.begin():
+        dead = await q.create_run(session, trigger="schedule", planned_urls=[A, B], started_at=T0)
+        await q.add_check(
+            session, run_id=dead.id, facts=facts(A), outcome=outcome(Verdict.OK), checked_at=T0
+        )
+        dead_id = dead.id
+    async with session.begin():
+        marked = await q.mark_interrupted(
+            session, run_ids=[dead_id], finished_at=T0 + timedelta(hours=1), summary="died"
+        )
+        assert marked == 1
+        assert await q.running_runs(session) == []
+        again = await q.mark_interrupted(
+            session, run_ids=[dead_id], finished_at=T0 + timedelta(hours=2), summary="again"
+        )
+        assert again == 0
+    session.expunge_all()
+    async with session.begin():
+        found = await q.latest_interrupted_run(session)
+        assert found is not None and found.id == dead_id
+        assert found.summary == "died"
+        assert await q.unchecked_urls(session, run_id=dead_id) == [B]
+        resumed = await q.create_run(
+            session,
+            trigger="resume",
+            planned_urls=[B],
+            started_at=T0 + timedelta(hours=3),
+            resumed_from_id=dead_id,
+        )
+        assert await q.latest_interrupted_run(session) is None
+        chain = await q.run_chain(session, run_id=resumed.id)
+        assert [r.id for r in chain] == [resumed.id, dead_id]
+
+
+async def test_latest_checks_and_history(session: AsyncSession) -> None:
+    async with session.begin():
+        for day in range(3):
+            run = await q.create_run(
+                session, trigger="cli", planned_urls=[A, B], started_at=T0 + timedelta(days=day)
+            )
+            for url in (A, B):
+                verdict = Verdict.BROKEN if (url == B and day == 2) else Verdict.OK
+                await q.add_check(
+                    session,
+                    run_id=run.id,
+                    facts=facts(url),
+                    outcome=outcome(verdict, f"day {day}"),
+                    checked_at=T0 + timedelta(days=day, minutes=1),
+                )
+    async with session.begin():
+        latest = await q.latest_checks(session, urls=[A, B, C])
+        assert set(latest) == {A, B}
+        assert latest[B].verdict is Verdict.BROKEN and latest[B].detail == "day 2"
+        assert set(await q.latest_checks(session)) == {A, B}
+        history = await q.url_history(session, url=A, limit=2)
+        assert [c.detail for c in history] == ["day 2", "day 1"]
+        assert len(await q.recent_runs(session)) == 3
+
+
+async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
+    failing = LinkStatus(
+        verdict=Verdict.OK,
+        last_verdict=Verdict.TRANSIENT,
+        detail="timed out",
+        first_failure_at=T0,
+        consecutive_failures=1,
+        last_ok_at=T0 - timedelta(days=7),
+        last_checked_at=T0,
+    )
+    async with session.begin():
+        await q.upsert_link_state(session, url=A, status=failing, check_id=None)
+        await q.upsert_link_state(
+            session,
+            url=B,
+            status=LinkStatus(
+                verdict=Verdict.OK, last_verdict=Verdict.OK, last_ok_at=T0, last_checked_at=T0
+            ),
+            check_id=None,
+        )
+    async with session.begin():
+        rows = await q.link_states(session, urls=[A, B, C], for_update=True)
+        assert set(rows) == {A, B}
+        assert q.to_status(rows[A]) == failing
+        assert q.to_status(None) == LinkStatus()
+        assert await q.failing_urls(session) == [A]
+        assert await q.recently_ok_urls(session) == [B]
+        assert await q.recently_ok_urls(session, exclude=[B]) == []
+    recovered = LinkStatus(
+        verdict=Verdict.MOVED,
+        last_verdict=Verdict.MOVED,
+        suggested_url="https://a.example/new",
+        last_ok_at=T0 + timedelta(days=1),
+        last_checked_at=T0 + timedelta(days=1),
+    )
+    async with session.begin():
+        await q.upsert_link_state(session, url=A, status=recovered, check_id=None)
+    session.expunge_all()
+    async with session.begin():
+        rows = await q.link_states(session, urls=[A])
+        assert q.to_status(rows[A]) == recovered
+        assert await q.failing_urls(session) == []
