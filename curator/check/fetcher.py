@@ -30,7 +30,7 @@ from curator.check.politeness import (
     parse_retry_after,
 )
 from curator.check.resolver import Resolver
-from curator.check.text import extract_page
+from curator.check.text import HTML_TYPES, decode, extract_page, is_parsable, media_type
 from curator.check.transport import ConnectTrace, build_client, connect_trace
 from curator.settings import Settings
 
@@ -82,6 +82,8 @@ class _Try:
     headers: tuple[tuple[str, str], ...] = ()
     page: Page | None = None
     retry_after: float | None = None
+    body: bytes | None = None
+    """The final response's body as read (decompressed, capped), for `fetch_document`."""
 
     def facts(self, error: ErrorKind | None = None, detail: str | None = None) -> Facts:
         return Facts(
@@ -185,16 +187,33 @@ class Fetcher:
 
     async def fetch(self, url: str) -> Facts:
         """GET `url` (redirects followed by hand, retried when transient) into Facts."""
+        return (await self._fetch(url))[0]
+
+    async def fetch_document(self, url: str) -> tuple[Facts, str | None]:
+        """`fetch`, and the final response's HTML as text (capped like every body); None when
+        the fetch failed or the final response is not HTML."""
+        facts, body = await self._fetch(url)
+        if facts.error is not None or body is None:
+            return facts, None
+        content_type = facts.page.content_type if facts.page else None
+        kind = media_type(content_type)
+        if kind not in HTML_TYPES and (kind is not None or not is_parsable(None, body)):
+            return facts, None
+        return facts, decode(body, content_type)
+
+    async def _fetch(self, url: str) -> tuple[Facts, bytes | None]:
         problem = _is_fetchable(url)
         if problem is not None:
-            return Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=problem, attempts=0)
+            facts = Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=problem, attempts=0)
+            return facts, None
         attempt = 0
         while True:
             attempt += 1
-            facts = await self._try(url)
+            state = _Try(url=url, current=url)
+            facts = await self._try(state)
             decision = self._retry.decide(attempt, facts.error, facts.status, facts.retry_after)
             if not decision.retry:
-                return replace(facts, attempts=attempt)
+                return replace(facts, attempts=attempt), state.body
             if facts.error is None and facts.status in THROTTLE_STATUSES:
                 self._limiter.defer(host_key(facts.final_url or url), decision.delay)
             await asyncio.sleep(decision.delay)
@@ -223,8 +242,7 @@ class Fetcher:
             headings=page.headings if page else (),
         )
 
-    async def _try(self, url: str) -> Facts:
-        state = _Try(url=url, current=url)
+    async def _try(self, state: _Try) -> Facts:
         deadline = self._settings.url_deadline
         try:
             async with asyncio.timeout(None) as timeout:
@@ -306,6 +324,7 @@ class Fetcher:
             content_type = response.headers.get("content-type")
             try:
                 body = await self._read(response)
+                state.body = body.data
             except DecodingError as exc:
                 state.page = Page(content_type=content_type, bytes_read=exc.raw_bytes)
                 raise
