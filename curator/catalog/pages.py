@@ -1,0 +1,97 @@
+"""Getting a published guide page's HTML: from a local file, or through the checker's fetcher.
+
+Import and audit never open a connection themselves: a URL is read by `FetcherPageReader`,
+which goes through `curator.check.fetcher.Fetcher` (the address guard, the deadline, the body
+cap). Tests and tools may pass any `PageReader`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from curator.errors import CuratorError
+
+if TYPE_CHECKING:
+    from curator.check.fetcher import Fetcher
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class PageError(CuratorError):
+    """A guide page could not be read: it names the page and says why."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedPage:
+    """A guide page's HTML and the address it was read from (None for a local file)."""
+
+    html: str
+    url: str | None = None
+
+
+class PageReader(Protocol):
+    """Reads the published page at an http(s) address."""
+
+    async def __call__(self, url: str) -> PublishedPage:
+        """The page at `url`, or a PageError saying why not."""
+        ...
+
+
+def is_url(source: str) -> bool:
+    """True when an import source is an http(s) address rather than a file."""
+    return source.lower().startswith(("http://", "https://"))
+
+
+def decode_html(data: bytes) -> str:
+    """HTML bytes as text: UTF-8, else the charset its <meta> declares, else Windows-1252."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        try:
+            return data.decode(match.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def read_page_file(path: str | Path) -> PublishedPage:
+    """A saved guide page from disk, or a PageError naming the file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PageError(str(path), "no such file") from None
+    except OSError as exc:
+        raise PageError(str(path), f"cannot be read ({exc.strerror})") from None
+    return PublishedPage(decode_html(data))
+
+
+class FetcherPageReader:
+    """Reads pages through the checker's safe fetcher: only pages that answer 2xx with HTML."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self._fetcher = fetcher
+
+    async def __call__(self, url: str) -> PublishedPage:
+        """The page at `url` (after redirects), or a PageError with the fetcher's reason."""
+        facts, html = await self._fetcher.fetch_document(url)
+        if facts.error is not None:
+            detail = facts.error_detail or facts.error.value.replace("_", " ")
+            raise PageError(url, f"could not be fetched: {detail}")
+        if facts.status is None or not 200 <= facts.status < 300:
+            raise PageError(url, f"answered HTTP {facts.status}")
+        if html is None:
+            content_type = facts.page.content_type if facts.page else None
+            raise PageError(url, f"is not an HTML page ({content_type or 'no content type'})")
+        return PublishedPage(html, facts.final_url or url)
