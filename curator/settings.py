@@ -60,6 +60,10 @@ class Settings(BaseSettings):
         default=f"Mozilla/5.0 (compatible; curator/0.1; +{CONTACT_URL})",
         description="sent with every request; must not contain the word 'link'",
     )
+    video_oembed: bool = Field(
+        default=True,
+        description="ask YouTube's and Vimeo's oEmbed endpoints whether a video is still there",
+    )
 
     # --- confirmation policy: when a failure becomes `broken` --------------------------------
     confirm_failures: int = Field(default=3, ge=1, description="failed checks needed")

@@ -82,6 +82,8 @@ def same_url(a: str, b: str) -> bool:
 
 
 def is_https_upgrade(old: str, new: str) -> bool:
-    """True when `new` is `old` moved from http to https on the same host and path."""
+    """True when `new` is `old` moved from http to https on the same host and path (a
+    non-default port may change with the scheme)."""
     a, b = _normal(old), _normal(new)
-    return a[0] == "http" and b[0] == "https" and a[1:] == b[1:]
+    same_host = host(old) == host(new)
+    return a[0] == "http" and b[0] == "https" and same_host and a[2:] == b[2:]
