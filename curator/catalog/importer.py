@@ -20,6 +20,18 @@ import httpx
 import phonenumbers
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from curator.catalog.chrome import (
+    CHROME_ROLES,
+    CONTENT_SELECTORS,
+    NOT_EDITORIAL_RELS,
+    attr,
+    bare_host,
+    host_in,
+    is_chrome,
+    is_resources_heading,
+    is_share_button,
+)
+from curator.catalog.kinds import guess_kind
 from curator.catalog.matching import unique_key
 from curator.catalog.schema import (
     PHONE_REGION,
@@ -31,139 +43,6 @@ from curator.catalog.schema import (
     slugify,
 )
 from curator.store.models import ResourceKind
-
-# --- what a page's chrome looks like ------------------------------------------------------------
-
-CONTENT_SELECTORS = (
-    '[itemprop="articleBody"]',
-    ".entry-content",
-    ".post-content",
-    ".article-content",
-    ".article-body",
-    ".post-body",
-    ".page-content",
-    "article",
-    '[role="main"]',
-    "main",
-)
-"""Where a CMS puts an article's body, most specific first; `<body>` when none is found."""
-
-CHROME_TAGS = frozenset(
-    {
-        "header",
-        "nav",
-        "footer",
-        "aside",
-        "form",
-        "button",
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "iframe",
-        "object",
-        "embed",
-        "select",
-        "textarea",
-        "dialog",
-    }
-)
-CHROME_ROLES = frozenset(
-    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"}
-)
-# Words of a class or id (split at spaces, "-" and "_") that mark a block as chrome.
-CHROME_WORD_PREFIXES = (
-    "share",
-    "sharing",
-    "social",
-    "addtoany",
-    "comment",
-    "respond",
-    "reply",
-    "widget",
-    "sidebar",
-    "footer",
-    "header",
-    "masthead",
-    "colophon",
-    "menu",
-    "nav",
-    "breadcrumb",
-    "newsletter",
-    "subscribe",
-    "cookie",
-    "consent",
-    "related",
-    "popup",
-    "modal",
-)
-CHROME_WORDS = frozenset(
-    {"ad", "ads", "advert", "adverts", "sponsor", "sponsored", "author", "byline", "meta", "tags"}
-    | {"cat", "categories", "pagination", "pager", "print", "a2a"}
-)
-
-SHARE_ENDPOINTS: tuple[tuple[str, str], ...] = (
-    ("facebook.com", "/sharer"),
-    ("facebook.com", "/share.php"),
-    ("facebook.com", "/dialog/"),
-    ("twitter.com", "/intent/"),
-    ("twitter.com", "/share"),
-    ("x.com", "/intent/"),
-    ("x.com", "/share"),
-    ("linkedin.com", "/shareArticle"),
-    ("linkedin.com", "/sharing/"),
-    ("linkedin.com", "/cws/share"),
-    ("pinterest.com", "/pin/create"),
-    ("pinterest.co.uk", "/pin/create"),
-    ("reddit.com", "/submit"),
-    ("whatsapp.com", "/send"),
-    ("wa.me", "/"),
-    ("t.me", "/share"),
-    ("telegram.me", "/share"),
-    ("tumblr.com", "/share"),
-    ("tumblr.com", "/widgets/share"),
-    ("bsky.app", "/intent/"),
-    ("addtoany.com", "/"),
-    ("getpocket.com", "/save"),
-)
-"""(host, path prefix) of share buttons' targets: never a resource, wherever they appear."""
-
-RESOURCES_HEADING = re.compile(
-    r"^(?:(?:the|useful|other|more|further|key|additional|external|our|helpful)\s+)*"
-    r"(?:resources|links|reading|information|help and support)"
-    r"(?:\s+and\s+(?:links|resources|support|further reading|information))?\s*:?$",
-    re.IGNORECASE,
-)
-"""A heading that starts a guide's resource list: "The Resources", "Useful links", …"""
-
-# --- what a resource looks like ----------------------------------------------------------------
-
-VIDEO_HOSTS = (
-    "youtube.com",
-    "youtu.be",
-    "youtube-nocookie.com",
-    "vimeo.com",
-    "dailymotion.com",
-    "dai.ly",
-    "wistia.com",
-    "ted.com",
-    "tiktok.com",
-)
-DOCUMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".ppt", ".pptx", ".xls", ".xlsx")
-KIND_CUES: tuple[tuple[ResourceKind, re.Pattern[str]], ...] = (
-    (ResourceKind.VIDEO, re.compile(r"\b(?:video|film|webinar|animation)\b", re.IGNORECASE)),
-    (
-        ResourceKind.DOCUMENT,
-        re.compile(
-            r"\b(?:guidelines|guidance|leaflet|factsheet|fact sheet|booklet|handbook|toolkit|"
-            r"pdf)\b",
-            re.IGNORECASE,
-        ),
-    ),
-)
-"""Words in a link's text, then in its sentence, that say what it links to when the address
-does not."""
 
 GENERIC_LINK_TEXTS = frozenset(
     {
@@ -192,7 +71,6 @@ BLOCK_TAGS = frozenset(
     | HEADINGS
 )
 _PSEUDO_HEADING_MAX = 100
-_NOT_EDITORIAL = frozenset({"ugc", "sponsored"})
 _WHITESPACE = re.compile(r"\s+")
 # A sentence ends at . ! ? (closing quotes allowed) before a capital, a digit or an opening quote.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[A-Z0-9“\"‘'(\[])|\n")
@@ -239,25 +117,8 @@ class _Found:
     phone: str | None = None
 
 
-def _attr(node: LexborNode, name: str) -> str:
-    value = node.attributes.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 def _clean(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
-
-
-def _is_chrome(node: LexborNode) -> bool:
-    if node.tag in CHROME_TAGS:
-        return True
-    attrs = node.attributes
-    if "hidden" in attrs or _attr(node, "aria-hidden") == "true":
-        return True
-    if _attr(node, "role") in CHROME_ROLES:
-        return True
-    words = re.split(r"[\s_-]+", f"{_attr(node, 'class')} {_attr(node, 'id')}".lower())
-    return any(w in CHROME_WORDS or w.startswith(CHROME_WORD_PREFIXES) for w in words if w)
 
 
 def _element_children(node: LexborNode) -> Iterator[LexborNode]:
@@ -305,7 +166,7 @@ def _items(node: LexborNode, out: list[_Heading | _Block]) -> None:
         if tag == "-text":
             run.append(child)
             continue
-        if tag is None or tag.startswith("-") or _is_chrome(child):
+        if tag is None or tag.startswith("-") or is_chrome(child):
             continue
         if tag not in BLOCK_TAGS:
             run.append(child)
@@ -342,24 +203,24 @@ def _block_text(nodes: Iterable[LexborNode]) -> _BlockText:
         if tag == "-text":
             add(node.text(deep=False))
             return
-        if tag is None or tag.startswith("-") or _is_chrome(node):
+        if tag is None or tag.startswith("-") or is_chrome(node):
             return
         if tag == "br":
             parts.append("\n")
             nonlocal length
             length += 1
             return
-        href = _attr(node, "href") if tag == "a" else ""
-        if href and _NOT_EDITORIAL & set(_attr(node, "rel").lower().split()):
+        href = attr(node, "href") if tag == "a" else ""
+        if href and NOT_EDITORIAL_RELS & set(attr(node, "rel").lower().split()):
             href = ""  # readers' and advertisers' links are not the guide's resources
         start = length
         for child in _element_children(node):
             walk(child)
         if href:
-            label = _attr(node, "aria-label") or _attr(node, "title")
+            label = attr(node, "aria-label") or attr(node, "title")
             image = node.css_first("img[alt]")
-            if image is not None and _attr(image, "alt"):
-                label = _attr(image, "alt")
+            if image is not None and attr(image, "alt"):
+                label = attr(image, "alt")
             anchors.append(_Anchor(start, length, href, label))
 
     for node in nodes:
@@ -389,22 +250,6 @@ def _description(sentence: str, link_text: str) -> str | None:
 # --- addresses -----------------------------------------------------------------------------------
 
 
-def _bare_host(host: str) -> str:
-    return host.lower().removeprefix("www.")
-
-
-def _host_in(host: str, domains: Iterable[str]) -> bool:
-    bare = _bare_host(host)
-    return any(bare == d or bare.endswith("." + d) for d in domains)
-
-
-def _is_share_button(url: httpx.URL) -> bool:
-    return any(
-        _host_in(url.host, (host,)) and url.path.startswith(prefix)
-        for host, prefix in SHARE_ENDPOINTS
-    )
-
-
 def _absolute(href: str, base: str | None) -> httpx.URL | None:
     try:
         url = httpx.URL(base).join(href) if base else httpx.URL(href)
@@ -427,31 +272,14 @@ def _http_url(value: str | None, base: str | None = None) -> str | None:
         return None
 
 
-def guess_kind(url: str, *, link_text: str = "", sentence: str = "", phone: bool = False) -> str:
-    """What a link is: a video host or a document's extension first, a phone number next to it,
-    then words of its text and sentence ("video", "guidelines"); else a webpage."""
-    parsed = httpx.URL(url)
-    if _host_in(parsed.host, VIDEO_HOSTS):
-        return ResourceKind.VIDEO.value
-    if parsed.path.lower().endswith(DOCUMENT_EXTENSIONS):
-        return ResourceKind.DOCUMENT.value
-    if phone:
-        return ResourceKind.HELPLINE.value
-    for text in (link_text, sentence):
-        for kind, cue in KIND_CUES:
-            if cue.search(text):
-                return kind.value
-    return ResourceKind.WEBPAGE.value
-
-
 # --- the guide's title and address ----------------------------------------------------------------
 
 
 def _meta(tree: LexborHTMLParser, *names: str) -> str:
     for name in names:
         node = tree.css_first(f'meta[property="{name}"], meta[name="{name}"]')
-        if node is not None and _attr(node, "content"):
-            return _clean(_attr(node, "content"))
+        if node is not None and attr(node, "content"):
+            return _clean(attr(node, "content"))
     return ""
 
 
@@ -475,9 +303,9 @@ def _is_page_heading(node: LexborNode) -> bool:
     """An h1 of the article, not the site's name in its banner."""
     parent = node.parent
     while parent is not None and parent.tag != "body":
-        if parent.tag in _CONTENT_LANDMARKS or _attr(parent, "role") == "main":
+        if parent.tag in _CONTENT_LANDMARKS or attr(parent, "role") == "main":
             return True
-        if parent.tag in _CHROME_LANDMARKS or _attr(parent, "role") in CHROME_ROLES:
+        if parent.tag in _CHROME_LANDMARKS or attr(parent, "role") in CHROME_ROLES:
             return False
         parent = parent.parent
     return True
@@ -499,7 +327,7 @@ def _guide_title(tree: LexborHTMLParser) -> str:
 
 def _canonical(tree: LexborHTMLParser, page_url: str | None) -> str | None:
     link = tree.css_first('link[rel="canonical"]')
-    canonical = _http_url(_attr(link, "href"), page_url) if link is not None else None
+    canonical = _http_url(attr(link, "href"), page_url) if link is not None else None
     return canonical or _http_url(_meta(tree, "og:url"), page_url) or _http_url(page_url)
 
 
@@ -541,7 +369,7 @@ def _resource_list(items: list[_Heading | _Block]) -> tuple[str | None, list[_He
 
 
 def _is_list_heading(heading: _Heading) -> bool:
-    return RESOURCES_HEADING.match(heading.text) is not None
+    return is_resources_heading(heading.text)
 
 
 @dataclass(slots=True)
@@ -555,7 +383,7 @@ class _Reader:
         if not href or href.startswith("#"):
             return None
         url = _absolute(href, self.base)
-        if url is None or _host_in(url.host, self.site_hosts) or _is_share_button(url):
+        if url is None or host_in(url.host, self.site_hosts) or is_share_button(url):
             return None
         try:
             return check_http_url(str(url))
@@ -581,7 +409,7 @@ class _Reader:
                 if len(title) > 100:
                     title = title[:97].rsplit(" ", 1)[0] + "…"
             if not title:
-                title = _bare_host(httpx.URL(url).host)
+                title = bare_host(httpx.URL(url).host)
             found.append(
                 _Found(section, title, url, _description(sentence, link_text), link_text, sentence)
             )
@@ -619,17 +447,20 @@ def _phones(block: _Block) -> list[str]:
 
 
 def _site_hosts(*urls: str | None) -> tuple[str, ...]:
-    hosts = {_bare_host(httpx.URL(u).host) for u in urls if u}
+    hosts = {bare_host(httpx.URL(u).host) for u in urls if u}
     return tuple(sorted(h for h in hosts if h))
 
 
 def parse_guide(html: str, *, url: str | None = None, slug: str | None = None) -> GuideSpec:
-    """The guide a published page shows: title, address and the resource list's sections, each
-    outbound link under them a resource. `url` is where the page was fetched from, if it was."""
+    """The guide a published page shows: its title, address and resource list.
+
+    `url` is where the page was fetched from, if it was; `slug` names the guide (default: the
+    slug of its title). Each section of the list holds a resource per outbound link under it.
+    """
     tree = LexborHTMLParser(html)
     page_url = _http_url(url)
     base_node = tree.css_first("base[href]")
-    base = _http_url(_attr(base_node, "href"), page_url) if base_node is not None else None
+    base = _http_url(attr(base_node, "href"), page_url) if base_node is not None else None
     source_url = _canonical(tree, page_url)
     title = _guide_title(tree) or "Untitled guide"
 

@@ -22,8 +22,11 @@ _TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "m
 
 
 def normalise_url(url: str) -> str:
-    """A URL's identity: scheme, `www.`, host case, default port, a trailing slash,
-    the fragment and tracking parameters make no difference."""
+    """A URL's identity for comparing a page with the catalog.
+
+    Scheme, `www.`, the host's case, a default port, a trailing slash, the fragment and
+    tracking parameters (utm_…, fbclid, …) make no difference.
+    """
     text = url.strip()
     try:
         parsed = httpx.URL(text)
@@ -96,8 +99,11 @@ def _rules(by_key: bool) -> list[Rule]:
 def pair_links(
     page: Sequence[LinkEntry], catalog: Sequence[LinkEntry], *, by_key: bool = False
 ) -> Pairing:
-    """Pair page links with catalog resources one-to-one by normalised address (and, with
-    `by_key`, by id or title when no address matches); closer matches are paired first."""
+    """Pair page links with catalog resources one-to-one; closer matches are paired first.
+
+    Pairs share a normalised address; with `by_key`, a link whose address matches nothing may
+    pair with a resource of the same id or title.
+    """
     page_free = list(range(len(page)))
     catalog_free = list(range(len(catalog)))
     pairs: list[tuple[int, int]] = []
@@ -115,8 +121,10 @@ _KEY_LENGTH = 60
 
 
 def unique_key(title: str, used: set[str]) -> str:
-    """A resource id from a title (its first 60 characters, whole words), suffixed -2, -3, …
-    until unused; added to `used`."""
+    """A resource id from a title, unique among `used` (and added to it).
+
+    The slug of the title's first 60 characters (whole words), suffixed -2, -3, … if taken.
+    """
     base = slugify(title) or "resource"
     if len(base) > _KEY_LENGTH:
         base = base[: _KEY_LENGTH + 1].rsplit("-", 1)[0]

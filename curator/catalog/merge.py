@@ -302,8 +302,11 @@ def merge_guide(document: Any, spec: GuideSpec, *, guide_slug: str | None = None
 def import_guide(
     path: str | Path, spec: GuideSpec, *, guide_slug: str | None = None, dry_run: bool = False
 ) -> ImportPlan:
-    """Merge `spec` into the catalog file at `path` (created when missing) and write it
-    atomically, unless `dry_run`; the file must be valid before and after."""
+    """Merge `spec` into the catalog file at `path` and write it atomically, unless `dry_run`.
+
+    A missing file is created. The file must be valid before and after (CatalogError if not;
+    nothing is written then).
+    """
     path = Path(path)
     document = read_document(path) if path.exists() else None
     if document is None:

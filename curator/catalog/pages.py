@@ -7,17 +7,15 @@ cap). Tests and tools may pass any `PageReader`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from curator.check.text import decode
 from curator.errors import CuratorError
 
 if TYPE_CHECKING:
     from curator.check.fetcher import Fetcher
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class PageError(CuratorError):
@@ -50,21 +48,6 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def decode_html(data: bytes) -> str:
-    """HTML bytes as text: UTF-8, else the charset its <meta> declares, else Windows-1252."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        try:
-            return data.decode(match.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return data.decode("cp1252", errors="replace")
-
-
 def read_page_file(path: str | Path) -> PublishedPage:
     """A saved guide page from disk, or a PageError naming the file."""
     path = Path(path)
@@ -74,7 +57,7 @@ def read_page_file(path: str | Path) -> PublishedPage:
         raise PageError(str(path), "no such file") from None
     except OSError as exc:
         raise PageError(str(path), f"cannot be read ({exc.strerror})") from None
-    return PublishedPage(decode_html(data))
+    return PublishedPage(decode(data, None))
 
 
 class FetcherPageReader:

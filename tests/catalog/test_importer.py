@@ -9,7 +9,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from curator.catalog import GuideSpec, load_catalog
-from curator.catalog.importer import guess_kind, parse_guide
+from curator.catalog.importer import parse_guide
+from curator.catalog.kinds import guess_kind
 from curator.catalog.schema import phone_e164
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "sextortion-guide.html"
