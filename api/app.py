@@ -1,0 +1,161 @@
+"""The FastAPI app factory: `create_app(settings)`.
+
+The lifespan owns the database engine, the session factory, one httpx client for the
+rechecks and runs this process does, and the background worker that drains the recheck
+queue. Every error is JSON `{"error": …, "detail": …}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.background import Background
+from api.publishing import GuideCache
+from api.routes import editor, public
+from api.runner import checker_executor
+from curator import __version__
+from curator.editing import InvalidEditError
+from curator.errors import ConflictError, NotFoundError
+from curator.reader_reports import RateLimitedError
+from curator.rechecks import RunExecutor
+from curator.settings import Settings
+from curator.store.engine import create_engine, session_factory
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+The validated resource lists of the hub's guides, for websites (no authentication; cached,
+with ETags), readers' reports of broken links, and editors' problems, runs, history and
+actions (bearer token from `curator token create NAME`).
+
+Resource ids: the public lists give each resource its catalog `id`, unique within its guide;
+`POST /v1/reports` takes it together with the guide's slug. Editor endpoints take the numeric
+`resource_id` that `GET /v1/editor/problems` gives.
+"""
+
+ExecutorFactory = Callable[[httpx.AsyncClient], RunExecutor]
+
+
+def _error(
+    status: int, error: str, detail: object, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "error"
+
+
+def _field_problems(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        location = loc[0] if loc else "body"
+        field = ".".join(loc[1:]) or location
+        problems.append({"field": field, "location": location, "message": str(error.get("msg"))})
+    return problems
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error as JSON {"error": …, "detail": …}, 500 included."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, _phrase(exc.status_code), exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "invalid request", _field_problems(exc))
+
+    @app.exception_handler(InvalidEditError)
+    async def invalid_edit(request: Request, exc: InvalidEditError) -> JSONResponse:
+        detail = [
+            {"field": name, "location": "body", "message": message}
+            for name, message in exc.errors.items()
+        ]
+        return _error(422, "invalid request", detail)
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
+        return _error(404, "not found", str(exc))
+
+    @app.exception_handler(ConflictError)
+    async def conflict(request: Request, exc: ConflictError) -> JSONResponse:
+        return _error(409, "conflict", str(exc))
+
+    @app.exception_handler(RateLimitedError)
+    async def rate_limited(request: Request, exc: RateLimitedError) -> JSONResponse:
+        return _error(429, "too many requests", str(exc), {"Retry-After": str(exc.retry_after)})
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _error(500, "internal server error", "the server failed; the error is logged")
+
+
+def create_app(settings: Settings, *, executor: ExecutorFactory | None = None) -> FastAPI:
+    """The API on `settings`; `executor` replaces the checker (tests pass a stand-in)."""
+    make_executor = executor or checker_executor
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        sessions = session_factory(engine)
+        client = _checker_client(settings)
+        background = Background(sessions, settings, make_executor(client))
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.sessions = sessions
+        app.state.http = client
+        app.state.background = background
+        app.state.guide_cache = GuideCache(sessions)
+        background.start()
+        try:
+            yield
+        finally:
+            await background.close()
+            await client.aclose()
+            await engine.dispose()
+
+    app = FastAPI(
+        title="curator",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    # Websites read the lists (and may let readers report) from any origin. No credentials:
+    # editors' bearer tokens are never sent cross-origin by a browser on its own.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "If-None-Match"],
+        expose_headers=["ETag", "Retry-After"],
+        max_age=86400,
+    )
+    install_error_handlers(app)
+    app.include_router(public.router)
+    app.include_router(editor.router)
+    return app
+
+
+def _checker_client(settings: Settings) -> httpx.AsyncClient:
+    from curator.check.transport import build_client
+
+    return build_client(settings)

@@ -1,0 +1,90 @@
+"""The API's dependencies as `Annotated` aliases: settings, a session, the editor, services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.background import Background
+from api.publishing import GuideCache
+from curator.settings import Settings
+from curator.tokens import Editor, verify_token
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The app's session factory (owned by its lifespan)."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    return sessions
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session for one request; a route that writes opens its own `session.begin()`."""
+    async with get_sessions(request)() as session:
+        yield session
+
+
+def get_background(request: Request) -> Background:
+    """The app's background work: queued rechecks and editor-started runs."""
+    background: Background = request.app.state.background
+    return background
+
+
+def get_guide_cache(request: Request) -> GuideCache:
+    """The rendered public lists."""
+    cache: GuideCache = request.app.state.guide_cache
+    return cache
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessions)]
+BackgroundDep = Annotated[Background, Depends(get_background)]
+GuideCacheDep = Annotated[GuideCache, Depends(get_guide_cache)]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="editorToken",
+    description="An editor token from `curator token create NAME`.",
+)
+
+
+def _unauthorized(detail: str, *, invalid: bool) -> HTTPException:
+    challenge = 'Bearer realm="curator"'
+    if invalid:
+        challenge += ', error="invalid_token"'
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+async def get_editor(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Editor:
+    """The editor whose live token the request carries, else 401."""
+    if credentials is None:
+        raise _unauthorized(
+            "an editor token is required: send 'Authorization: Bearer <token>'", invalid=False
+        )
+    editor = await verify_token(session, token=credentials.credentials)
+    # Ends the transaction the lookup began (and keeps last_used_at), so the route can
+    # open its own with `session.begin()`.
+    await session.commit()
+    if editor is None:
+        raise _unauthorized("the token is unknown or revoked", invalid=True)
+    return editor
+
+
+EditorDep = Annotated[Editor, Depends(get_editor)]

@@ -1,0 +1,1 @@
+"""The API's routers: public (no authentication) and editor (bearer token)."""

@@ -1,0 +1,461 @@
+"""The API's request and response bodies: pydantic models, separate from the ORM rows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+
+from curator.catalog.schema import SLUG_PATTERN, phone_e164
+from curator.editing import ActionResult
+from curator.reader_reports import NOTE_MAX, FiledReport
+from curator.store.history import ActionEntry, ResourceHistory, RunSummary
+from curator.store.models import ResourceKind, RunStatus
+from curator.store.problems import Evidence, Problem, Report
+from curator.store.publish import PublicGuide, PublicResource
+from curator.verdicts import Group, Verdict
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on insert.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+CleanText = Annotated[str, AfterValidator(_no_nul)]
+Key = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=200)]
+SlugText = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+class FieldProblem(_Out):
+    """What is wrong with one field of a request."""
+
+    field: str = Field(description="the field, e.g. url or expect_text.0")
+    location: str = Field(description="body, query, path or header")
+    message: str
+
+
+class ErrorOut(_Out):
+    """Every error the API answers with."""
+
+    error: str = Field(description="what kind of error, e.g. 'not found'")
+    detail: str | list[FieldProblem] = Field(
+        description="a sentence, or (422) one entry per invalid field"
+    )
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+class PhoneOut(_Out):
+    """A helpline number as the guide prints it and in E.164 for tel: links."""
+
+    printed: str
+    e164: str | None
+
+
+class ResourceOut(_Out):
+    """One resource of a published list."""
+
+    id: str = Field(
+        description="the resource's catalog id, unique within its guide; "
+        "POST /v1/reports takes it with the guide's slug"
+    )
+    title: str
+    url: str
+    kind: ResourceKind
+    description: str | None
+    phone: PhoneOut | None
+    audience: str | None
+    region: str | None
+    status: Group = Field(description="working, update, broken or unknown (never checked)")
+    verdict: Verdict | None = Field(description="the link's confirmed verdict; null if unchecked")
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+
+    @classmethod
+    def of(cls, resource: PublicResource) -> ResourceOut:
+        """The public view of a resource."""
+        phone = None
+        if resource.phone:
+            try:
+                e164: str | None = phone_e164(resource.phone)
+            except Exception:  # phonenumbers refuses what sync let through only if edited badly
+                e164 = None
+            phone = PhoneOut(printed=resource.phone, e164=e164)
+        return cls(
+            id=resource.id,
+            title=resource.title,
+            url=resource.url,
+            kind=resource.kind,
+            description=resource.description,
+            phone=phone,
+            audience=resource.audience,
+            region=resource.region,
+            status=resource.status,
+            verdict=resource.verdict,
+            last_checked_at=resource.last_checked_at,
+            last_ok_at=resource.last_ok_at,
+        )
+
+
+class SectionOut(_Out):
+    """A heading of a guide's list and its resources, in order."""
+
+    title: str
+    resources: list[ResourceOut]
+
+
+class GuideOut(_Out):
+    """A guide's published resource list."""
+
+    slug: str
+    title: str
+    source_url: str | None
+    last_reviewed: date | None
+    next_review_due: date | None
+    sections: list[SectionOut]
+
+    @classmethod
+    def of(cls, guide: PublicGuide) -> GuideOut:
+        """The public view of a guide."""
+        return cls(
+            slug=guide.slug,
+            title=guide.title,
+            source_url=guide.source_url,
+            last_reviewed=guide.last_reviewed,
+            next_review_due=guide.next_review_due,
+            sections=[
+                SectionOut(title=s.title, resources=[ResourceOut.of(r) for r in s.resources])
+                for s in guide.sections
+            ],
+        )
+
+
+class GuidesOut(_Out):
+    """Every guide's published list."""
+
+    guides: list[GuideOut]
+
+
+class ReportIn(_In):
+    """A reader's report that a resource's link is broken."""
+
+    guide: SlugText = Field(description="the guide's slug, as in GET /v1/guides/{slug}")
+    resource_id: Key = Field(description="the resource's `id` from the guide's JSON")
+    note: Annotated[CleanText, Field(max_length=NOTE_MAX)] = Field(
+        default="", description="what the reader saw"
+    )
+    contact: EmailStr | None = Field(
+        default=None, max_length=320, description="optional: an address to reply to"
+    )
+
+
+class ReportOut(_Out):
+    """A stored report; a recheck of the resource is queued."""
+
+    id: int
+    guide: str
+    resource_id: str
+    received_at: datetime
+    recheck: str = Field(description="'queued': the resource's link will be checked again")
+
+    @classmethod
+    def of(cls, report: FiledReport) -> ReportOut:
+        """The reader's receipt."""
+        return cls(
+            id=report.id,
+            guide=report.guide,
+            resource_id=report.resource_key,
+            received_at=report.created_at,
+            recheck="queued",
+        )
+
+
+# --- editors ---------------------------------------------------------------------------------
+
+
+class EvidenceOut(_Out):
+    """What a check of a link saw."""
+
+    check_id: int
+    run_id: int
+    url: str
+    checked_at: datetime
+    verdict: Verdict
+    detail: str
+    status_code: int | None
+    final_url: str | None
+    title: str | None
+    error_kind: str | None
+    elapsed_ms: int | None
+    attempts: int
+    hops: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, evidence: Evidence) -> EvidenceOut:
+        """A check as evidence."""
+        return cls(
+            check_id=evidence.check_id,
+            run_id=evidence.run_id,
+            url=evidence.url,
+            checked_at=evidence.checked_at,
+            verdict=evidence.verdict,
+            detail=evidence.detail,
+            status_code=evidence.status_code,
+            final_url=evidence.final_url,
+            title=evidence.title,
+            error_kind=evidence.error_kind,
+            elapsed_ms=evidence.elapsed_ms,
+            attempts=evidence.attempts,
+            hops=[dict(h) for h in evidence.hops],
+        )
+
+
+class ReaderReportOut(_Out):
+    """A reader's report as editors see it."""
+
+    id: int
+    created_at: datetime
+    note: str
+    contact: str | None
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, report: Report) -> ReaderReportOut:
+        """A report for editors."""
+        return cls(
+            id=report.id,
+            created_at=report.created_at,
+            note=report.note,
+            contact=report.contact,
+            resolved_at=report.resolved_at,
+        )
+
+
+class ProblemOut(_Out):
+    """A resource that needs an editor."""
+
+    resource_id: int = Field(description="the numeric id the editor endpoints take")
+    guide: str
+    key: str = Field(description="the resource's catalog id within its guide")
+    title: str
+    url: str
+    section: str | None
+    status: Group
+    verdict: Verdict | None
+    last_verdict: Verdict | None
+    detail: str | None
+    since: datetime | None = Field(description="first failure of the current streak")
+    consecutive_failures: int
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    suggested_url: str | None
+    evidence: EvidenceOut | None
+    reports: list[ReaderReportOut]
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemOut:
+        """A problem for editors."""
+        return cls(
+            resource_id=problem.resource_id,
+            guide=problem.guide,
+            key=problem.key,
+            title=problem.title,
+            url=problem.url,
+            section=problem.section,
+            status=problem.status,
+            verdict=problem.verdict,
+            last_verdict=problem.last_verdict,
+            detail=problem.detail,
+            since=problem.since,
+            consecutive_failures=problem.consecutive_failures,
+            last_checked_at=problem.last_checked_at,
+            last_ok_at=problem.last_ok_at,
+            suggested_url=problem.suggested_url,
+            evidence=EvidenceOut.of(problem.evidence) if problem.evidence else None,
+            reports=[ReaderReportOut.of(r) for r in problem.reports],
+        )
+
+
+class ProblemsOut(_Out):
+    """Every problem, most severe first, then oldest."""
+
+    count: int
+    problems: list[ProblemOut]
+
+
+class RunOut(_Out):
+    """A check run."""
+
+    id: int
+    trigger: str
+    status: RunStatus
+    guide: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    duration_seconds: float | None
+    total_urls: int
+    checked_urls: int
+    counts: dict[str, int] = Field(description="URLs per verdict")
+    summary: str | None
+    resumed_from_id: int | None
+
+    @classmethod
+    def of(cls, run: RunSummary) -> RunOut:
+        """A run for editors."""
+        return cls(
+            id=run.id,
+            trigger=run.trigger,
+            status=run.status,
+            guide=run.guide_slug,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            duration_seconds=run.duration_seconds,
+            total_urls=run.total_urls,
+            checked_urls=run.checked_urls,
+            counts=run.counts,
+            summary=run.summary,
+            resumed_from_id=run.resumed_from_id,
+        )
+
+
+class RunsOut(_Out):
+    """Runs, newest first."""
+
+    runs: list[RunOut]
+
+
+class ActionOut(_Out):
+    """What an editor's action did; it is in the resource's history from now on."""
+
+    action: str
+    actor: str
+    at: datetime
+    resource_id: int | None
+    message: str
+    changes: dict[str, Any]
+    recheck_id: int | None
+    action_id: int | None
+
+    @classmethod
+    def of(cls, result: ActionResult) -> ActionOut:
+        """An action's receipt."""
+        return cls(
+            action=result.action,
+            actor=result.actor,
+            at=result.at,
+            resource_id=result.resource_id,
+            message=result.message,
+            changes=dict(result.changes),
+            recheck_id=result.recheck_id,
+            action_id=result.action_id,
+        )
+
+
+class ActionEntryOut(_Out):
+    """One editor's action in a resource's history."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    payload: dict[str, Any]
+
+    @classmethod
+    def of(cls, entry: ActionEntry) -> ActionEntryOut:
+        """An action for the history."""
+        return cls(
+            id=entry.id, at=entry.at, actor=entry.actor, action=entry.action, payload=entry.payload
+        )
+
+
+class ResourceStateOut(_Out):
+    """A resource's catalog values as they are now."""
+
+    id: int
+    guide: str
+    key: str
+    title: str
+    url: str
+    kind: ResourceKind
+    description: str | None
+    phone: str | None
+    expect_text: list[str]
+    retired_at: datetime | None
+    snoozed_until: datetime | None
+    snooze_reason: str | None
+
+
+class HistoryOut(_Out):
+    """Everything that happened to a resource, newest first."""
+
+    resource: ResourceStateOut
+    urls: list[str] = Field(description="the URLs this resource has had, current first")
+    checks: list[EvidenceOut]
+    actions: list[ActionEntryOut]
+    reports: list[ReaderReportOut]
+
+    @classmethod
+    def of(cls, history: ResourceHistory) -> HistoryOut:
+        """A resource's history for editors."""
+        r = history.resource
+        return cls(
+            resource=ResourceStateOut(
+                id=r.id,
+                guide=r.guide.slug,
+                key=r.key,
+                title=r.title,
+                url=r.url,
+                kind=r.kind,
+                description=r.description,
+                phone=r.phone,
+                expect_text=list(r.expect_text or []),
+                retired_at=r.retired_at,
+                snoozed_until=r.snoozed_until,
+                snooze_reason=r.snooze_reason,
+            ),
+            urls=list(history.urls),
+            checks=[EvidenceOut.of(c) for c in history.checks],
+            actions=[ActionEntryOut.of(a) for a in history.actions],
+            reports=[ReaderReportOut.of(r) for r in history.reports],
+        )
+
+
+class ResourcePatch(_In):
+    """New values for some of a resource's fields; a field left out is unchanged, and
+    null clears description or phone. Validated as the catalog validates resources.yaml."""
+
+    url: CleanText | None = Field(default=None, max_length=2000)
+    title: CleanText | None = Field(default=None, max_length=500)
+    description: CleanText | None = Field(default=None, max_length=10_000)
+    phone: CleanText | None = Field(default=None, max_length=40)
+    expect_text: list[Annotated[CleanText, Field(max_length=500)]] | None = Field(
+        default=None, max_length=50
+    )
+
+
+class SnoozeIn(_In):
+    """Hide a false positive from the problems list until a moment (UTC when no zone is given)."""
+
+    until: datetime
+    reason: Annotated[CleanText, Field(min_length=1, max_length=500)]
+
+
+class RetireIn(_In):
+    """Why the resource leaves the list (optional)."""
+
+    reason: Annotated[CleanText, Field(max_length=500)] | None = None

@@ -1,0 +1,79 @@
+"""`curator token …`: editors' API tokens (created once, shown once, stored hashed)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from curator.cli.app import EXIT_INVALID, app, err, migrated_engine, out, run, settings
+from curator.store.engine import session_factory
+from curator.tokens import TokenInfo, create_token, list_tokens, revoke_token
+
+token_app = typer.Typer(help="Create, list and revoke editors' API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+NameArgument = Annotated[str, typer.Argument(help="who the token is for, e.g. alex or newsroom")]
+
+
+@token_app.command("create")
+def token_create(name: NameArgument) -> None:
+    """Create a token for NAME and print it once; only its hash is stored."""
+    current = settings()
+
+    async def body() -> tuple[TokenInfo, str]:
+        async with migrated_engine(current) as engine:
+            async with session_factory(engine)() as session, session.begin():
+                return await create_token(session, name=name)
+
+    try:
+        info, token = run(body)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_INVALID) from None
+    # The token alone on stdout, so `curator token create x > file` captures just it.
+    print(token)
+    err.print(
+        f"Token for {info.name!r} created. It is shown only now: keep it somewhere safe. "
+        "Send it as 'Authorization: Bearer <token>'."
+    )
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens by name with when they were created, last used and revoked."""
+    current = settings()
+
+    async def body() -> list[TokenInfo]:
+        async with migrated_engine(current) as engine:
+            async with session_factory(engine)() as session:
+                return await list_tokens(session)
+
+    tokens = run(body)
+    if not tokens:
+        out.print("No tokens. Create one with `curator token create NAME`.")
+        return
+    table = Table("name", "created", "last used", "status")
+    for info in tokens:
+        table.add_row(
+            info.name,
+            f"{info.created_at:%Y-%m-%d %H:%M}",
+            f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never",
+            "active" if info.active else f"revoked {info.revoked_at:%Y-%m-%d %H:%M}",
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(name: NameArgument) -> None:
+    """Revoke NAME's token: requests carrying it are refused from now on."""
+    current = settings()
+
+    async def body() -> TokenInfo:
+        async with migrated_engine(current) as engine:
+            async with session_factory(engine)() as session, session.begin():
+                return await revoke_token(session, name=name)
+
+    info = run(body)
+    out.print(f"Token {info.name!r} revoked.")

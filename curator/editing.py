@@ -1,0 +1,407 @@
+"""Editors' actions on the catalog: accept a suggestion, edit, snooze, retire, recheck, run.
+
+Each function does one action in the caller's transaction (`async with session.begin():`),
+so the change, the queued recheck and the editor_actions row that records who did it and
+when are committed together or not at all. Nothing here knows about HTTP: the editor API and
+the dashboard both call these functions.
+
+Edits leave the catalog's `synced` snapshot alone: `curator sync` sees them as editors'
+changes (kept, reported as conflicts) and `curator export` writes them back to the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.catalog.schema import check_http_url, check_phone
+from curator.errors import ConflictError, CuratorError, NotFoundError
+from curator.rechecks import RecheckReason, queue_recheck
+from curator.store.base import utcnow
+from curator.store.catalog import resource_by_id
+from curator.store.checks import running_run
+from curator.store.models import EditorAction, LinkState, ReaderReport, Resource
+
+EDITABLE_FIELDS = ("url", "title", "description", "phone", "expect_text")
+"""The resource fields an edit may change."""
+RECHECKED_FIELDS = frozenset({"url", "phone", "expect_text"})
+"""Fields whose change makes the last verdict stale, so an edit of them queues a recheck."""
+REASON_MAX = 500
+TEXT_MAX = 10_000
+
+
+class Action:
+    """The names of actions as editor_actions.action stores them."""
+
+    ACCEPT_SUGGESTION = "accept_suggestion"
+    EDIT = "edit"
+    SNOOZE = "snooze"
+    RETIRE = "retire"
+    RECHECK = "recheck"
+    START_RUN = "start_run"
+
+
+class InvalidEditError(CuratorError):
+    """An action's values are not valid; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.errors.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    """What an action did, for the caller to show."""
+
+    action: str
+    actor: str
+    at: datetime
+    resource_id: int | None
+    message: str
+    changes: Mapping[str, Any]
+    recheck_id: int | None = None
+    action_id: int | None = None
+
+
+# --- shared steps ----------------------------------------------------------------------------
+
+
+async def _live_resource(session: AsyncSession, resource_id: int) -> Resource:
+    resource = await resource_by_id(session, resource_id=resource_id)
+    if resource is None:
+        raise NotFoundError("resource", resource_id)
+    if resource.retired_at is not None:
+        raise ConflictError(f"resource {resource_id} ({resource.title}) is retired")
+    return resource
+
+
+async def _record(
+    session: AsyncSession,
+    *,
+    resource_id: int | None,
+    actor: str,
+    action: str,
+    at: datetime,
+    payload: Mapping[str, Any],
+) -> int:
+    row = EditorAction(
+        resource_id=resource_id, actor=actor, action=action, payload=dict(payload), created_at=at
+    )
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def _resolve_reports(session: AsyncSession, resource_id: int, at: datetime) -> int:
+    """Close the resource's open readers' reports: an editor has dealt with the resource."""
+    result = await session.execute(
+        update(ReaderReport)
+        .where(ReaderReport.resource_id == resource_id, ReaderReport.resolved_at.is_(None))
+        .values(resolved_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def _finish(
+    session: AsyncSession,
+    *,
+    resource: Resource | None,
+    actor: str,
+    action: str,
+    at: datetime,
+    message: str,
+    changes: Mapping[str, Any],
+    recheck: bool = False,
+    resolve: bool = False,
+) -> ActionResult:
+    resource_id = resource.id if resource is not None else None
+    payload: dict[str, Any] = dict(changes)
+    recheck_id = None
+    if resource is not None and recheck:
+        request = await queue_recheck(
+            session,
+            resource_id=resource.id,
+            reason=RecheckReason.EDITOR if action == Action.RECHECK else RecheckReason.EDIT,
+            requested_by=actor,
+            now=at,
+        )
+        recheck_id = request.id
+        payload["recheck_id"] = recheck_id
+    if resource is not None and resolve:
+        resolved = await _resolve_reports(session, resource.id, at)
+        if resolved:
+            payload["resolved_reports"] = resolved
+    action_id = await _record(
+        session, resource_id=resource_id, actor=actor, action=action, at=at, payload=payload
+    )
+    return ActionResult(action, actor, at, resource_id, message, payload, recheck_id, action_id)
+
+
+# --- the actions -----------------------------------------------------------------------------
+
+
+async def accept_suggestion(
+    session: AsyncSession, *, resource_id: int, actor: str, now: datetime | None = None
+) -> ActionResult:
+    """The resource's URL becomes the checker's suggested URL, and a recheck is queued."""
+    at = now or utcnow()
+    resource = await _live_resource(session, resource_id)
+    state = (
+        await session.execute(select(LinkState).where(LinkState.url == resource.url))
+    ).scalar_one_or_none()
+    suggested = state.suggested_url if state is not None else None
+    if not suggested or suggested == resource.url:
+        raise ConflictError(f"resource {resource_id} ({resource.title}) has no suggested URL")
+    try:
+        check_http_url(suggested)
+    except ValueError as exc:
+        raise ConflictError(f"the suggested URL {suggested!r} is unusable: {exc}") from None
+    previous, resource.url = resource.url, suggested
+    resource.updated_at = at
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=Action.ACCEPT_SUGGESTION,
+        at=at,
+        message=f"{resource.title} now links to {suggested}; it will be rechecked.",
+        changes={"url": {"from": previous, "to": suggested}},
+        recheck=True,
+        resolve=True,
+    )
+
+
+def _text(value: object, *, required: bool) -> str | None:
+    if value is None:
+        if required:
+            raise ValueError("is required")
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    if len(value) > TEXT_MAX:
+        raise ValueError(f"must be at most {TEXT_MAX} characters")
+    if not value.strip():
+        if required:
+            raise ValueError("must not be empty")
+        return None
+    return value
+
+
+def _url(value: object) -> str | None:
+    text = _text(value, required=True)
+    assert text is not None
+    return check_http_url(text)
+
+
+def _title(value: object) -> str | None:
+    text = _text(value, required=True)
+    assert text is not None
+    return text.strip()
+
+
+def _description(value: object) -> str | None:
+    return _text(value, required=False)
+
+
+def _phone(value: object) -> str | None:
+    text = _text(value, required=False)
+    return None if text is None else check_phone(text.strip())
+
+
+def _expect_text(value: object) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValueError("must be a list of texts")
+    texts = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise ValueError(f"item {index} must be a text that is not empty")
+        texts.append(item.strip())
+    return texts
+
+
+_VALIDATORS: dict[str, Callable[[object], object]] = {
+    "url": _url,
+    "title": _title,
+    "description": _description,
+    "phone": _phone,
+    "expect_text": _expect_text,
+}
+
+
+def validate_edit(changes: Mapping[str, object]) -> dict[str, object]:
+    """The edit's values, cleaned, validated as the catalog validates them; else InvalidEditError.
+
+    Every field's problem is reported, not just the first; a field set to None is cleared.
+    """
+    errors: dict[str, str] = {}
+    clean: dict[str, object] = {}
+    for name, value in changes.items():
+        validator = _VALIDATORS.get(name)
+        if validator is None:
+            errors[name] = f"cannot be edited (editable: {', '.join(EDITABLE_FIELDS)})"
+            continue
+        try:
+            clean[name] = validator(value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if not changes:
+        errors["body"] = f"nothing to change (editable: {', '.join(EDITABLE_FIELDS)})"
+    if errors:
+        raise InvalidEditError(errors)
+    return clean
+
+
+async def edit_resource(
+    session: AsyncSession,
+    *,
+    resource_id: int,
+    actor: str,
+    changes: Mapping[str, object],
+    now: datetime | None = None,
+) -> ActionResult:
+    """Change url, title, description, phone or expect_text; a recheck follows when the
+    URL or what the page must show changed. An edit that changes nothing records nothing."""
+    at = now or utcnow()
+    clean = validate_edit(changes)
+    resource = await _live_resource(session, resource_id)
+    changed: dict[str, dict[str, Any]] = {}
+    for name, value in clean.items():
+        current = getattr(resource, name)
+        if (current or None) != (value or None):
+            changed[name] = {"from": current, "to": value}
+            setattr(resource, name, value)
+    if not changed:
+        return ActionResult(
+            Action.EDIT, actor, at, resource.id, f"{resource.title}: nothing changed.", {}
+        )
+    resource.updated_at = at
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=Action.EDIT,
+        at=at,
+        message=f"Saved {resource.title}.",
+        changes={"fields": changed},
+        recheck=bool(RECHECKED_FIELDS & changed.keys()),
+        resolve=True,
+    )
+
+
+async def snooze(
+    session: AsyncSession,
+    *,
+    resource_id: int,
+    actor: str,
+    until: datetime,
+    reason: str,
+    now: datetime | None = None,
+) -> ActionResult:
+    """Hide a false positive from the problems list until `until`, saying why."""
+    at = now or utcnow()
+    errors = {}
+    if until.tzinfo is None:
+        errors["until"] = "must carry a time zone (e.g. 2026-07-01T00:00:00Z)"
+    elif until <= at:
+        errors["until"] = "must be in the future"
+    if not reason or not reason.strip():
+        errors["reason"] = "must not be empty: say why this is a false positive"
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = f"must be at most {REASON_MAX} characters"
+    if errors:
+        raise InvalidEditError(errors)
+    resource = await _live_resource(session, resource_id)
+    resource.snoozed_until, resource.snooze_reason = until, reason.strip()
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=Action.SNOOZE,
+        at=at,
+        message=f"{resource.title} is hidden from problems until {until:%Y-%m-%d %H:%M} UTC.",
+        changes={"until": until.isoformat(), "reason": reason.strip()},
+        resolve=True,
+    )
+
+
+async def retire(
+    session: AsyncSession,
+    *,
+    resource_id: int,
+    actor: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> ActionResult:
+    """Take the resource off its guide's public list (its history stays)."""
+    at = now or utcnow()
+    if reason is not None and len(reason) > REASON_MAX:
+        raise InvalidEditError({"reason": f"must be at most {REASON_MAX} characters"})
+    resource = await _live_resource(session, resource_id)
+    resource.retired_at = at
+    resource.updated_at = at
+    changes = {"reason": reason.strip()} if reason and reason.strip() else {}
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=Action.RETIRE,
+        at=at,
+        message=f"{resource.title} is retired: it no longer appears on the guide.",
+        changes=changes,
+        resolve=True,
+    )
+
+
+async def recheck(
+    session: AsyncSession, *, resource_id: int, actor: str, now: datetime | None = None
+) -> ActionResult:
+    """Queue a recheck of the resource now (one already waiting is reused)."""
+    at = now or utcnow()
+    resource = await _live_resource(session, resource_id)
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=Action.RECHECK,
+        at=at,
+        message=f"{resource.title} will be rechecked shortly.",
+        changes={},
+        recheck=True,
+    )
+
+
+async def start_run(
+    session: AsyncSession,
+    *,
+    actor: str,
+    guide_slug: str | None = None,
+    now: datetime | None = None,
+) -> ActionResult:
+    """Record an editor's request for a full run; ConflictError while a run is running.
+
+    The caller starts the run itself (in the background) once this is committed.
+    """
+    at = now or utcnow()
+    running = await running_run(session)
+    if running is not None:
+        raise ConflictError(f"run {running.id} is already running (started {running.started_at})")
+    changes = {"guide": guide_slug} if guide_slug else {}
+    return await _finish(
+        session,
+        resource=None,
+        actor=actor,
+        action=Action.START_RUN,
+        at=at,
+        message="A full check run has started."
+        if not guide_slug
+        else f"A run of {guide_slug} has started.",
+        changes=changes,
+    )

@@ -1,0 +1,189 @@
+"""Queries behind the editors' views of the past: check runs, and one resource's history.
+
+None of them commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store.catalog import resource_by_id
+from curator.store.models import Check, EditorAction, ReaderReport, Resource, Run, RunStatus
+from curator.store.problems import Evidence, Report, evidence_of, report_of
+from curator.verdicts import Verdict
+
+HISTORY_CHECKS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """A check run: when, why, how it ended and how many URLs got each verdict."""
+
+    id: int
+    trigger: str
+    status: RunStatus
+    guide_slug: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    total_urls: int
+    checked_urls: int
+    counts: dict[str, int]
+    summary: str | None
+    resumed_from_id: int | None
+
+    @property
+    def duration_seconds(self) -> float | None:
+        """How long the run took, once it finished."""
+        if self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
+async def _counts(session: AsyncSession, run_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Checks per verdict of each run, from the check rows themselves."""
+    if not run_ids:
+        return {}
+    rows = await session.execute(
+        select(Check.run_id, Check.verdict, func.count())
+        .where(Check.run_id.in_(list(run_ids)))
+        .group_by(Check.run_id, Check.verdict)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for run_id, verdict, count in rows:
+        counts.setdefault(run_id, {})[Verdict(verdict).value] = int(count)
+    return counts
+
+
+def _summary(run: Run, counts: dict[str, int] | None) -> RunSummary:
+    # Every verdict present, zeros included, in the contract's order.
+    merged = {v.value: 0 for v in Verdict}
+    merged.update(run.counts or {} if counts is None else counts)
+    return RunSummary(
+        id=run.id,
+        trigger=run.trigger,
+        status=run.status,
+        guide_slug=run.guide_slug,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        total_urls=run.total_urls,
+        checked_urls=run.checked_urls,
+        counts=merged,
+        summary=run.summary,
+        resumed_from_id=run.resumed_from_id,
+    )
+
+
+async def recent_runs(
+    session: AsyncSession, *, limit: int = 50, before_id: int | None = None
+) -> list[RunSummary]:
+    """The newest runs first (those older than `before_id` when given, for paging)."""
+    query = select(Run).order_by(Run.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(Run.id < before_id)
+    runs = (await session.execute(query)).scalars().all()
+    counts = await _counts(session, [r.id for r in runs])
+    return [_summary(run, counts.get(run.id, {})) for run in runs]
+
+
+async def run_summary(session: AsyncSession, *, run_id: int) -> RunSummary | None:
+    """One run, or None."""
+    run = await session.get(Run, run_id)
+    if run is None:
+        return None
+    counts = await _counts(session, [run.id])
+    return _summary(run, counts.get(run.id, {}))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEntry:
+    """Who did what to a resource, and when."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceHistory:
+    """A resource's checks (of every URL it has had), editors' actions and readers' reports."""
+
+    resource: Resource
+    urls: tuple[str, ...]
+    checks: tuple[Evidence, ...]
+    actions: tuple[ActionEntry, ...]
+    reports: tuple[Report, ...]
+
+
+def _urls_in(payload: dict[str, Any]) -> list[str]:
+    """URLs an action moved the resource away from (accept-suggestion and edit payloads)."""
+    found = []
+    for change in (payload.get("url"), (payload.get("fields") or {}).get("url")):
+        if isinstance(change, dict) and isinstance(change.get("from"), str):
+            found.append(change["from"])
+    return found
+
+
+async def resource_history(
+    session: AsyncSession, *, resource_id: int, limit: int = HISTORY_CHECKS
+) -> ResourceHistory | None:
+    """Everything that happened to one resource, newest first; None when it does not exist."""
+    resource = await resource_by_id(session, resource_id=resource_id)
+    if resource is None:
+        return None
+    actions = (
+        (
+            await session.execute(
+                select(EditorAction)
+                .where(EditorAction.resource_id == resource_id)
+                .order_by(EditorAction.created_at.desc(), EditorAction.id.desc())
+            )
+        )
+        .scalars()
+        .all()
+    )
+    urls = [resource.url]
+    for action in actions:
+        for url in _urls_in(action.payload or {}):
+            if url not in urls:
+                urls.append(url)
+    checks = (
+        (
+            await session.execute(
+                select(Check)
+                .where(Check.url.in_(urls))
+                .order_by(Check.checked_at.desc(), Check.id.desc())
+                .limit(limit)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    reports = (
+        (
+            await session.execute(
+                select(ReaderReport)
+                .where(ReaderReport.resource_id == resource_id)
+                .order_by(ReaderReport.created_at.desc(), ReaderReport.id.desc())
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return ResourceHistory(
+        resource=resource,
+        urls=tuple(urls),
+        checks=tuple(evidence_of(c) for c in checks),
+        actions=tuple(
+            ActionEntry(a.id, a.created_at, a.actor, a.action, dict(a.payload or {}))
+            for a in actions
+        ),
+        reports=tuple(report_of(r) for r in reports),
+    )

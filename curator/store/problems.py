@@ -1,0 +1,209 @@
+"""Queries behind the editors' problems list. None of them commits.
+
+A problem is a live resource whose link is not in the working group (broken, moved, not yet
+confirmed or unverifiable) or that readers reported and no editor has dealt with yet. Snoozed
+resources stay hidden until their date. Most severe first (curator.verdicts.SEVERITY), then
+the oldest failure first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource
+from curator.verdicts import SEVERITY, Group, Verdict, group_of, severity_rank
+
+_FAR = datetime.max.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the latest check of a link saw."""
+
+    check_id: int
+    run_id: int
+    url: str
+    checked_at: datetime
+    verdict: Verdict
+    detail: str
+    status_code: int | None
+    final_url: str | None
+    title: str | None
+    error_kind: str | None
+    elapsed_ms: int | None
+    attempts: int
+    hops: tuple[dict[str, Any], ...]
+    evidence: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A reader's report as editors see it."""
+
+    id: int
+    resource_id: int
+    created_at: datetime
+    note: str
+    contact: str | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One resource that needs an editor, with the evidence and what to do about it."""
+
+    resource_id: int
+    guide: str
+    guide_title: str
+    key: str
+    title: str
+    url: str
+    section: str | None
+    verdict: Verdict | None
+    last_verdict: Verdict | None
+    detail: str | None
+    since: datetime | None
+    consecutive_failures: int
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    suggested_url: str | None
+    evidence: Evidence | None
+    reports: tuple[Report, ...]
+
+    @property
+    def status(self) -> Group:
+        """The group of the link's verdict; "unknown" when it was never checked."""
+        return group_of(self.verdict) if self.verdict is not None else Group.UNKNOWN
+
+    def sort_key(self) -> tuple[int, datetime, int]:
+        """Most severe first, then the oldest failure (or report), then by id."""
+        rank = severity_rank(self.verdict) if self.verdict is not None else len(SEVERITY)
+        oldest_report = min((r.created_at for r in self.reports), default=_FAR)
+        return (rank, self.since or oldest_report, self.resource_id)
+
+
+def evidence_of(check: Check) -> Evidence:
+    """A check row as evidence."""
+    return Evidence(
+        check_id=check.id,
+        run_id=check.run_id,
+        url=check.url,
+        checked_at=check.checked_at,
+        verdict=check.verdict,
+        detail=check.detail,
+        status_code=check.status_code,
+        final_url=check.final_url,
+        title=check.title,
+        error_kind=check.error_kind,
+        elapsed_ms=check.elapsed_ms,
+        attempts=check.attempts,
+        hops=tuple(dict(h) for h in (check.hops or []) if isinstance(h, dict)),
+        evidence=dict(check.evidence or {}),
+    )
+
+
+def report_of(row: ReaderReport) -> Report:
+    """A report row as editors see it."""
+    return Report(row.id, row.resource_id, row.created_at, row.note, row.contact, row.resolved_at)
+
+
+async def open_reports(
+    session: AsyncSession, *, resource_ids: Collection[int] | None = None
+) -> dict[int, list[Report]]:
+    """Unresolved readers' reports by resource, newest first."""
+    query = (
+        select(ReaderReport)
+        .where(ReaderReport.resolved_at.is_(None))
+        .order_by(ReaderReport.created_at.desc(), ReaderReport.id.desc())
+    )
+    if resource_ids is not None:
+        if not resource_ids:
+            return {}
+        query = query.where(ReaderReport.resource_id.in_(list(resource_ids)))
+    reports: dict[int, list[Report]] = {}
+    for row in (await session.execute(query)).scalars():
+        reports.setdefault(row.resource_id, []).append(report_of(row))
+    return reports
+
+
+async def checks_by_id(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Check]:
+    """Check rows by id."""
+    if not ids:
+        return {}
+    result = await session.execute(select(Check).where(Check.id.in_(list(ids))))
+    return {check.id: check for check in result.scalars()}
+
+
+async def problems(
+    session: AsyncSession, *, now: datetime, guide_slug: str | None = None
+) -> list[Problem]:
+    """Every live, unsnoozed resource needing an editor, most severe first, then oldest."""
+    query = (
+        select(Resource, LinkState)
+        .join(Guide, Resource.guide_id == Guide.id)
+        .outerjoin(LinkState, LinkState.url == Resource.url)
+        .where(Resource.retired_at.is_(None))
+        .options(selectinload(Resource.guide), selectinload(Resource.section))
+    )
+    if guide_slug is not None:
+        query = query.where(Guide.slug == guide_slug)
+    rows: Sequence[Any] = (await session.execute(query)).all()
+    reports = await open_reports(session)
+    chosen: list[tuple[Resource, LinkState | None]] = []
+    for resource, state in rows:
+        if resource.snoozed_until is not None and resource.snoozed_until > now:
+            continue
+        verdict = _verdict(state)
+        failing = verdict is not None and group_of(verdict) is not Group.WORKING
+        if failing or resource.id in reports:
+            chosen.append((resource, state))
+    checks = await checks_by_id(
+        session, ids=[s.last_check_id for _, s in chosen if s is not None and s.last_check_id]
+    )
+    found = [
+        _problem(
+            resource,
+            state,
+            checks.get(state.last_check_id) if state and state.last_check_id else None,
+            reports.get(resource.id, []),
+        )
+        for resource, state in chosen
+    ]
+    return sorted(found, key=Problem.sort_key)
+
+
+def _verdict(state: LinkState | None) -> Verdict | None:
+    if state is None:
+        return None
+    return state.verdict or state.last_verdict
+
+
+def _problem(
+    resource: Resource, state: LinkState | None, check: Check | None, reports: Sequence[Report]
+) -> Problem:
+    return Problem(
+        resource_id=resource.id,
+        guide=resource.guide.slug,
+        guide_title=resource.guide.title,
+        key=resource.key,
+        title=resource.title,
+        url=resource.url,
+        section=resource.section.title if resource.section is not None else None,
+        verdict=_verdict(state),
+        last_verdict=state.last_verdict if state is not None else None,
+        detail=state.detail if state is not None else None,
+        since=state.first_failure_at if state is not None else None,
+        consecutive_failures=state.consecutive_failures if state is not None else 0,
+        last_checked_at=state.last_checked_at if state is not None else None,
+        last_ok_at=state.last_ok_at if state is not None else None,
+        suggested_url=state.suggested_url if state is not None else None,
+        evidence=evidence_of(check) if check is not None else None,
+        reports=tuple(reports),
+    )

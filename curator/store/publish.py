@@ -1,0 +1,184 @@
+"""Queries behind the public resource list: what a website may show, and a cheap data version.
+
+None of them commits. The list is the catalog's live resources in order, each with its link's
+confirmed state; a resource whose confirmed verdict is in the broken group is left out unless
+asked for (a single transient failure never hides anything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from curator.catalog.schema import parse_interval
+from curator.store.models import Guide, LinkState, Resource, ResourceKind, Section
+from curator.verdicts import Group, Verdict, group_of
+
+
+@dataclass(frozen=True, slots=True)
+class PublicResource:
+    """One resource as websites see it."""
+
+    id: str
+    title: str
+    url: str
+    kind: ResourceKind
+    description: str | None
+    phone: str | None
+    audience: str | None
+    region: str | None
+    verdict: Verdict | None
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+
+    @property
+    def status(self) -> Group:
+        """The verdict's group; "unknown" for a link never checked."""
+        return group_of(self.verdict) if self.verdict is not None else Group.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSection:
+    """A heading of a guide's list with its resources, in order."""
+
+    title: str
+    resources: tuple[PublicResource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PublicGuide:
+    """A guide and its published list."""
+
+    slug: str
+    title: str
+    source_url: str | None
+    last_reviewed: date | None
+    next_review_due: date | None
+    sections: tuple[PublicSection, ...]
+
+
+def next_review_due(review_every: str | None, last_reviewed: date | None) -> date | None:
+    """When a guide's next review falls due, if it has an interval and a last review."""
+    if not review_every or last_reviewed is None:
+        return None
+    try:
+        return parse_interval(review_every).after(last_reviewed)
+    except ValueError:
+        return None
+
+
+def _sum_position_id() -> ScalarSelect[int]:
+    # Order-sensitive: swapping two sections' positions changes it.
+    return select(func.coalesce(func.sum(Section.position * Section.id), 0)).scalar_subquery()
+
+
+async def data_version(session: AsyncSession) -> tuple[object, ...]:
+    """A value that changes whenever the published lists can change, in one small query.
+
+    Counts and latest update times of guides, sections and resources, and the sum of the link
+    states' latest check ids (each new check raises it, whatever order runs commit in).
+    """
+    row = (
+        await session.execute(
+            select(
+                select(func.count()).select_from(Guide).scalar_subquery(),
+                select(func.max(Guide.updated_at)).scalar_subquery(),
+                select(func.count()).select_from(Section).scalar_subquery(),
+                select(func.count(Section.retired_at)).scalar_subquery(),
+                _sum_position_id(),
+                select(func.count()).select_from(Resource).scalar_subquery(),
+                select(func.count(Resource.retired_at)).scalar_subquery(),
+                select(func.max(Resource.updated_at)).scalar_subquery(),
+                select(func.count()).select_from(LinkState).scalar_subquery(),
+                select(func.coalesce(func.sum(LinkState.last_check_id), 0)).scalar_subquery(),
+                select(func.max(LinkState.last_checked_at)).scalar_subquery(),
+            )
+        )
+    ).one()
+    return tuple(str(value) for value in row)
+
+
+async def guide_slugs(session: AsyncSession) -> list[str]:
+    """Every guide's slug, in order."""
+    return list((await session.execute(select(Guide.slug).order_by(Guide.slug))).scalars())
+
+
+async def published_guides(
+    session: AsyncSession, *, slug: str | None = None, include_broken: bool = False
+) -> list[PublicGuide]:
+    """The published lists of every guide (or the one with `slug`), in catalog order.
+
+    Retired resources and sections never appear; sections left with nothing to show are
+    dropped. Confirmed-broken resources appear only with `include_broken`.
+    """
+    guide_query = select(Guide).order_by(Guide.slug)
+    if slug is not None:
+        guide_query = guide_query.where(Guide.slug == slug)
+    guides: Sequence[Guide] = (await session.execute(guide_query)).scalars().all()
+    if not guides:
+        return []
+    guide_ids = [g.id for g in guides]
+    sections = (
+        (
+            await session.execute(
+                select(Section)
+                .where(Section.guide_id.in_(guide_ids), Section.retired_at.is_(None))
+                .order_by(Section.guide_id, Section.position, Section.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    rows = (
+        await session.execute(
+            select(Resource, LinkState)
+            .outerjoin(LinkState, LinkState.url == Resource.url)
+            .where(Resource.guide_id.in_(guide_ids), Resource.retired_at.is_(None))
+            .order_by(Resource.position, Resource.id)
+        )
+    ).all()
+    by_section: dict[int, list[PublicResource]] = {}
+    for resource, state in rows:
+        verdict = state.verdict if state is not None else None
+        if not include_broken and verdict is not None and group_of(verdict) is Group.BROKEN:
+            continue
+        if resource.section_id is None:
+            continue
+        by_section.setdefault(resource.section_id, []).append(
+            PublicResource(
+                id=resource.key,
+                title=resource.title,
+                url=resource.url,
+                kind=resource.kind,
+                description=resource.description,
+                phone=resource.phone,
+                audience=resource.audience,
+                region=resource.region,
+                verdict=verdict,
+                last_checked_at=state.last_checked_at if state is not None else None,
+                last_ok_at=state.last_ok_at if state is not None else None,
+            )
+        )
+    sections_of: dict[int, list[PublicSection]] = {}
+    for section in sections:
+        listed = by_section.get(section.id)
+        if listed:
+            sections_of.setdefault(section.guide_id, []).append(
+                PublicSection(section.title, tuple(listed))
+            )
+    return [
+        PublicGuide(
+            slug=guide.slug,
+            title=guide.title,
+            source_url=guide.source_url,
+            last_reviewed=guide.last_reviewed,
+            next_review_due=next_review_due(guide.review_every, guide.last_reviewed),
+            sections=tuple(sections_of.get(guide.id, ())),
+        )
+        for guide in guides
+    ]

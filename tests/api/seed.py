@@ -1,0 +1,199 @@
+"""A small guide whose links are in every state the API shows, stored straight in the DB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store.models import (
+    Check,
+    Guide,
+    LinkState,
+    ReaderReport,
+    Resource,
+    ResourceKind,
+    Run,
+    RunStatus,
+    Section,
+)
+from curator.tokens import create_token
+from curator.verdicts import Verdict
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+OK_URL = "https://police.example.org/sextortion"
+MOVED_URL = "http://stopncii.example.org/"
+MOVED_TO = "https://stopncii.example.org/en-gb/"
+BROKEN_URL = "https://helpline.example.org/report-remove"
+FLAKY_URL = "https://ceop.example.org/safety-centre/"
+NEW_URL = "https://new.example.org/"
+RETIRED_URL = "https://retired.example.org/"
+
+
+@dataclass(frozen=True, slots=True)
+class Seeded:
+    """Ids and the editor's token of what `seed` stored."""
+
+    token: str
+    editor: str
+    guide: str
+    ok_id: int
+    moved_id: int
+    broken_id: int
+    flaky_id: int
+    new_id: int
+    retired_id: int
+    run_id: int
+    broken_check_id: int
+
+
+async def seed(session: AsyncSession) -> Seeded:
+    """Two guides; the first with a working, a moved, a broken, a flaky, an unchecked and a
+    retired resource, their checks and link states, a reader's report and an editor token."""
+    guide = Guide(
+        slug="sextortion",
+        title="Sextortion – Guide and Resources",
+        source_url="https://hub.example/guides/sextortion",
+        review_every="6 months",
+        last_reviewed=date(2026, 6, 1),
+        editors=[],
+        synced={},
+    )
+    other = Guide(slug="online-safety", title="Online safety", editors=[], synced={})
+    help_now = Section(guide=guide, title="Get help now", position=1)
+    police = Section(guide=guide, title="From the Police", position=2)
+    other_section = Section(guide=other, title="Reading", position=1)
+
+    def resource(section: Section, key: str, title: str, url: str, position: int) -> Resource:
+        return Resource(
+            guide=section.guide,
+            section=section,
+            key=key,
+            title=title,
+            url=url,
+            position=position,
+            expect_text=[],
+            synced={},
+        )
+
+    ok = resource(police, "police-advice", "Police advice on sextortion", OK_URL, 4)
+    moved = resource(help_now, "stop-ncii", "StopNCII", MOVED_URL, 2)
+    broken = resource(help_now, "report-remove", "Report Remove", BROKEN_URL, 1)
+    broken.kind = ResourceKind.HELPLINE
+    broken.phone = "0345 6000 459"
+    flaky = resource(help_now, "ceop", "CEOP Safety Centre", FLAKY_URL, 3)
+    new = resource(police, "new-page", "A page never checked yet", NEW_URL, 5)
+    retired = resource(police, "old-page", "An old page", RETIRED_URL, 6)
+    retired.retired_at = NOW - timedelta(days=30)
+    ok.description = "What the police advise."
+    ok.audience = "Everyone"
+    ok.region = "England"
+    ok.phone = "101"
+    shared = resource(other_section, "police-advice", "Police advice", OK_URL, 1)
+    session.add_all([guide, other, ok, moved, broken, flaky, new, retired, shared])
+
+    run = Run(
+        trigger="schedule",
+        status=RunStatus.COMPLETED,
+        started_at=NOW - timedelta(hours=2, minutes=2),
+        finished_at=NOW - timedelta(hours=2),
+        total_urls=4,
+        checked_urls=4,
+        counts={"ok": 1, "broken": 1, "moved": 1, "transient": 1},
+    )
+    session.add(run)
+    await session.flush()
+
+    def check(url: str, verdict: Verdict, status: int | None, **extra: object) -> Check:
+        return Check(
+            run_id=run.id,
+            url=url,
+            checked_at=NOW - timedelta(hours=2),
+            verdict=verdict,
+            status_code=status,
+            detail=f"{verdict.value} ({status})",
+            **extra,
+        )
+
+    ok_check = check(OK_URL, Verdict.OK, 200, title="Sextortion advice")
+    moved_check = check(
+        MOVED_URL,
+        Verdict.MOVED,
+        200,
+        final_url=MOVED_TO,
+        suggested_url=MOVED_TO,
+        hops=[
+            {"url": MOVED_URL, "status": 301, "location": MOVED_TO},
+            {"url": MOVED_TO, "status": 200},
+        ],
+    )
+    broken_check = check(
+        BROKEN_URL,
+        Verdict.BROKEN,
+        404,
+        final_url=BROKEN_URL,
+        title="Page not found",
+        hops=[{"url": BROKEN_URL, "status": 404}],
+    )
+    flaky_check = check(FLAKY_URL, Verdict.TRANSIENT, 503, attempts=3)
+    session.add_all([ok_check, moved_check, broken_check, flaky_check])
+    await session.flush()
+
+    def state(url: str, c: Check, **extra: object) -> LinkState:
+        return LinkState(
+            url=url,
+            verdict=c.verdict,
+            last_verdict=c.verdict,
+            detail=c.detail,
+            last_checked_at=c.checked_at,
+            last_check_id=c.id,
+            **extra,
+        )
+
+    session.add_all(
+        [
+            state(OK_URL, ok_check, last_ok_at=ok_check.checked_at),
+            state(
+                MOVED_URL,
+                moved_check,
+                suggested_url=MOVED_TO,
+                first_failure_at=NOW - timedelta(hours=2),
+                last_ok_at=NOW - timedelta(days=7),
+            ),
+            state(
+                BROKEN_URL,
+                broken_check,
+                first_failure_at=NOW - timedelta(days=5),
+                consecutive_failures=3,
+                last_ok_at=NOW - timedelta(days=7),
+            ),
+            state(
+                FLAKY_URL,
+                flaky_check,
+                first_failure_at=NOW - timedelta(hours=2),
+                consecutive_failures=1,
+                last_ok_at=NOW - timedelta(days=7),
+            ),
+            ReaderReport(
+                resource_id=broken.id,
+                note="The Report Remove link says page not found.",
+                created_at=NOW - timedelta(days=1),
+            ),
+        ]
+    )
+    _, token = await create_token(session, name="editor-one")
+    await session.commit()
+    return Seeded(
+        token=token,
+        editor="editor-one",
+        guide="sextortion",
+        ok_id=ok.id,
+        moved_id=moved.id,
+        broken_id=broken.id,
+        flaky_id=flaky.id,
+        new_id=new.id,
+        retired_id=retired.id,
+        run_id=run.id,
+        broken_check_id=broken_check.id,
+    )

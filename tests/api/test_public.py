@@ -1,0 +1,307 @@
+"""The public routes: the resource lists (ETag, 304, caching, CORS) and readers' reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from api.background import Background
+from curator.settings import Settings
+from curator.store.engine import create_engine, session_factory
+from curator.store.models import Check, LinkState, ReaderReport, RecheckRequest
+from curator.verdicts import Verdict
+from tests.api.conftest import FakeChecker
+from tests.api.seed import OK_URL, Seeded
+
+
+def _resources(guide: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for s in guide["sections"] for r in s["resources"]]
+
+
+async def test_guide_lists_resources_in_order_with_status(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    response = await client.get("/v1/guides/sextortion")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    guide = response.json()
+    assert guide["slug"] == "sextortion"
+    assert guide["source_url"] == "https://hub.example/guides/sextortion"
+    assert guide["last_reviewed"] == "2026-06-01"
+    assert guide["next_review_due"] == "2026-12-01"
+    assert [s["title"] for s in guide["sections"]] == ["Get help now", "From the Police"]
+    # Confirmed broken (report-remove) and retired (old-page) are left out.
+    assert [r["id"] for r in _resources(guide)] == [
+        "stop-ncii",
+        "ceop",
+        "police-advice",
+        "new-page",
+    ]
+    by_id = {r["id"]: r for r in _resources(guide)}
+    assert by_id["police-advice"]["status"] == "working"
+    assert by_id["police-advice"]["verdict"] == "ok"
+    assert by_id["police-advice"]["phone"] == {"printed": "101", "e164": "+44101"}
+    assert by_id["police-advice"]["last_ok_at"] is not None
+    assert by_id["police-advice"]["description"] == "What the police advise."
+    assert by_id["stop-ncii"]["status"] == "update"
+    assert by_id["ceop"]["status"] == "unknown"  # one transient failure hides nothing
+    assert by_id["ceop"]["verdict"] == "transient"
+    assert by_id["new-page"]["status"] == "unknown"
+    assert by_id["new-page"]["verdict"] is None
+    assert by_id["new-page"]["last_checked_at"] is None
+
+
+async def test_include_all_lists_confirmed_broken_but_never_retired(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    guide = (await client.get("/v1/guides/sextortion", params={"include": "all"})).json()
+    ids = [r["id"] for r in _resources(guide)]
+    assert ids == ["report-remove", "stop-ncii", "ceop", "police-advice", "new-page"]
+    broken = _resources(guide)[0]
+    assert broken["status"] == "broken"
+    assert broken["phone"] == {"printed": "0345 6000 459", "e164": "+443456000459"}
+    assert broken["kind"] == "helpline"
+
+
+async def test_all_guides(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    response = await client.get("/v1/guides")
+    assert response.status_code == 200
+    guides = response.json()["guides"]
+    assert [g["slug"] for g in guides] == ["online-safety", "sextortion"]
+    assert len(_resources(guides[1])) == 4
+
+
+async def test_unknown_guide_is_404_json(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    for slug in ("no-such-guide", "Not A Slug!"):
+        response = await client.get(f"/v1/guides/{slug}")
+        assert response.status_code == 404
+        assert response.json()["error"] == "not found"
+        assert slug in response.json()["detail"]
+
+
+async def test_invalid_include_is_422_json(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    response = await client.get("/v1/guides/sextortion", params={"include": "everything"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "invalid request"
+    assert body["detail"][0]["field"] == "include"
+    assert body["detail"][0]["location"] == "query"
+
+
+async def test_etag_and_304(client: httpx.AsyncClient, settings: Settings, seeded: Seeded) -> None:
+    first = await client.get("/v1/guides/sextortion")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert first.headers["cache-control"] == f"public, max-age={settings.cache_max_age}"
+    again = await client.get("/v1/guides/sextortion", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    assert again.headers["cache-control"] == f"public, max-age={settings.cache_max_age}"
+    listed = await client.get(
+        "/v1/guides/sextortion", headers={"If-None-Match": f'"other", W/{etag}'}
+    )
+    assert listed.status_code == 304
+    stale = await client.get("/v1/guides/sextortion", headers={"If-None-Match": '"stale"'})
+    assert stale.status_code == 200
+    assert stale.content == first.content
+    everything = await client.get("/v1/guides/sextortion", params={"include": "all"})
+    assert everything.headers["etag"] != etag
+
+
+async def test_rendered_once_per_change_of_data(
+    app: FastAPI, client: httpx.AsyncClient, settings: Settings, seeded: Seeded
+) -> None:
+    cache = app.state.guide_cache
+    first = await client.get("/v1/guides/sextortion")
+    for _ in range(3):
+        assert (await client.get("/v1/guides/sextortion")).content == first.content
+    assert cache.renders == 1
+
+    # The checker confirms the working link broken: the next request sees it gone.
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            state = (
+                await session.execute(select(LinkState).where(LinkState.url == OK_URL))
+            ).scalar_one()
+            check = Check(run_id=seeded.run_id, url=OK_URL + "?again", verdict=Verdict.PARKED)
+            session.add(check)
+            await session.flush()
+            state.verdict = Verdict.PARKED
+            state.last_check_id = check.id
+    finally:
+        await engine.dispose()
+    changed = await client.get("/v1/guides/sextortion")
+    assert changed.headers["etag"] != first.headers["etag"]
+    assert "police-advice" not in [r["id"] for r in _resources(changed.json())]
+    assert cache.renders == 2
+    old = await client.get(
+        "/v1/guides/sextortion", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert old.status_code == 200
+
+
+async def test_editor_edit_shows_on_the_public_list_at_once(
+    client: httpx.AsyncClient, editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    before = await client.get("/v1/guides/sextortion")
+    await editor.patch(f"/v1/editor/resources/{seeded.ok_id}", json={"title": "Police: advice"})
+    after = (await client.get("/v1/guides/sextortion")).json()
+    titles = {r["id"]: r["title"] for r in _resources(after)}
+    assert titles["police-advice"] == "Police: advice"
+    assert before.json() != after
+
+
+async def test_cors_for_any_origin(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    response = await client.get("/v1/guides/sextortion", headers={"Origin": "https://hub.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "etag" in response.headers["access-control-expose-headers"].lower()
+    preflight = await client.options(
+        "/v1/guides/sextortion",
+        headers={
+            "Origin": "https://other.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "GET" in preflight.headers["access-control-allow-methods"]
+
+
+async def test_cors_does_not_let_browsers_send_editor_tokens(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    preflight = await client.options(
+        "/v1/editor/problems",
+        headers={
+            "Origin": "https://other.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "Authorization",
+        },
+    )
+    assert preflight.status_code == 400
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+async def test_report_queues_a_recheck_of_that_resource_only(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    seeded: Seeded,
+    checker: FakeChecker,
+) -> None:
+    response = await client.post(
+        "/v1/reports",
+        json={
+            "guide": "sextortion",
+            "resource_id": "ceop",
+            "note": "It says 503 again",
+            "contact": "reader@example.org",
+        },
+    )
+    assert response.status_code == 202
+    body = response.json()
+    assert body["resource_id"] == "ceop"
+    assert body["recheck"] == "queued"
+    background: Background = app.state.background
+    await background.idle()
+    assert checker.calls == [("recheck", (seeded.flaky_id,))]
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            report = await session.get(ReaderReport, body["id"])
+            assert report is not None
+            assert report.resource_id == seeded.flaky_id
+            assert report.contact == "reader@example.org"
+            assert report.client_hash and "203.0.113.7" not in report.client_hash
+            requests = (await session.execute(select(RecheckRequest))).scalars().all()
+            assert [(r.resource_id, r.reason) for r in requests] == [(seeded.flaky_id, "report")]
+            assert requests[0].finished_at is not None and requests[0].run_id is not None
+    finally:
+        await engine.dispose()
+
+
+async def test_report_reaches_the_editors_problems(
+    client: httpx.AsyncClient, editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # The working link: only a reader's report makes it a problem.
+    await client.post(
+        "/v1/reports",
+        json={"guide": "sextortion", "resource_id": "police-advice", "note": "Blank page"},
+    )
+    problems = (await editor.get("/v1/editor/problems")).json()["problems"]
+    reported = [p for p in problems if p["resource_id"] == seeded.ok_id]
+    assert len(reported) == 1
+    assert reported[0]["status"] == "working"
+    assert [r["note"] for r in reported[0]["reports"]] == ["Blank page"]
+
+
+async def test_report_of_unknown_or_retired_resource_is_404(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    for guide, key in (("sextortion", "nothing-here"), ("sextortion", "old-page"), ("x", "ceop")):
+        response = await client.post("/v1/reports", json={"guide": guide, "resource_id": key})
+        assert response.status_code == 404, (guide, key)
+        assert response.json()["error"] == "not found"
+
+
+async def test_report_takes_no_url_and_validates(client: httpx.AsyncClient, seeded: Seeded) -> None:
+    with_url = await client.post(
+        "/v1/reports",
+        json={"guide": "sextortion", "resource_id": "ceop", "url": "http://127.0.0.1/"},
+    )
+    assert with_url.status_code == 422
+    assert with_url.json()["detail"][0]["field"] == "url"
+    long_note = await client.post(
+        "/v1/reports", json={"guide": "sextortion", "resource_id": "ceop", "note": "x" * 1001}
+    )
+    assert long_note.status_code == 422
+    assert long_note.json()["detail"][0]["field"] == "note"
+    bad_contact = await client.post(
+        "/v1/reports",
+        json={"guide": "sextortion", "resource_id": "ceop", "contact": "not an address"},
+    )
+    assert bad_contact.status_code == 422
+    assert bad_contact.json()["detail"][0]["field"] == "contact"
+
+
+async def test_reports_are_rate_limited_per_address(
+    app: FastAPI, settings: Settings, seeded: Seeded
+) -> None:
+    async def post(address: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, client=(address, 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await c.post("/v1/reports", json={"guide": "sextortion", "resource_id": "ceop"})
+
+    statuses = [(await post("198.51.100.1")).status_code for _ in range(settings.report_rate_limit)]
+    assert statuses == [202] * settings.report_rate_limit
+    limited = await post("198.51.100.1")
+    assert limited.status_code == 429
+    assert limited.json()["error"] == "too many requests"
+    assert 1 <= int(limited.headers["retry-after"]) <= 60
+    assert (await post("198.51.100.2")).status_code == 202
+
+
+async def test_openapi_and_docs(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    assert "/v1/guides/{slug}" in schema["paths"]
+    assert "/v1/editor/resources/{resource_id}" in schema["paths"]
+    docs = await client.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+async def test_unknown_route_and_method_are_json(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/v1/nothing")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": "not found", "detail": "Not Found"}
+    wrong = await client.delete("/v1/guides")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"] == "method not allowed"

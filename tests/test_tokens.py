@@ -1,0 +1,114 @@
+"""Editors' tokens: shown once, stored hashed, verified, revoked; and `curator token …`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from typer.testing import CliRunner
+
+from curator.cli import app
+from curator.errors import ConflictError, NotFoundError
+from curator.store.base import utcnow
+from curator.store.models import EditorToken
+from curator.tokens import (
+    LAST_USED_PRECISION,
+    create_token,
+    hash_token,
+    list_tokens,
+    revoke_token,
+    verify_token,
+)
+
+runner = CliRunner()
+
+
+async def _last_used(session: AsyncSession) -> object:
+    async with session.begin():
+        return (await list_tokens(session))[0].last_used_at
+
+
+async def test_token_is_stored_only_as_its_hash(session: AsyncSession) -> None:
+    async with session.begin():
+        info, token = await create_token(session, name="alex")
+    assert info.name == "alex" and info.active
+    assert len(token) > 40
+    async with session.begin():
+        row = (await session.execute(select(EditorToken))).scalar_one()
+    assert row.token_hash == hash_token(token)
+    assert token not in row.token_hash
+
+
+async def test_verify_names_the_editor_and_notes_last_use(session: AsyncSession) -> None:
+    async with session.begin():
+        _, token = await create_token(session, name="alex")
+        await create_token(session, name="sam")
+    now = utcnow()
+    async with session.begin():
+        editor = await verify_token(session, token=token, now=now)
+    assert editor is not None and editor.name == "alex"
+    async with session.begin():
+        assert await verify_token(session, token=token + "x", now=now) is None
+        assert await verify_token(session, token="", now=now) is None
+    # Used again within the precision: no write; later: the new time.
+    async with session.begin():
+        await verify_token(session, token=token, now=now + LAST_USED_PRECISION / 2)
+    assert await _last_used(session) == now
+    later = now + timedelta(hours=1)
+    async with session.begin():
+        await verify_token(session, token=token, now=later)
+    assert await _last_used(session) == later
+
+
+async def test_revoked_token_is_refused_and_name_can_be_reused(session: AsyncSession) -> None:
+    async with session.begin():
+        _, old = await create_token(session, name="alex")
+    async with session.begin():
+        with pytest.raises(ConflictError):
+            await create_token(session, name="alex")
+    async with session.begin():
+        info = await revoke_token(session, name="alex")
+    assert not info.active
+    async with session.begin():
+        assert await verify_token(session, token=old) is None
+    async with session.begin():
+        _, new = await create_token(session, name="alex")
+    async with session.begin():
+        assert await verify_token(session, token=old) is None
+        assert (await verify_token(session, token=new)) is not None
+    async with session.begin():
+        with pytest.raises(NotFoundError):
+            await revoke_token(session, name="nobody")
+
+
+@pytest.mark.parametrize("name", ["", "two words", "x" * 121], ids=["empty", "space", "long"])
+async def test_bad_names_are_refused(session: AsyncSession, name: str) -> None:
+    with pytest.raises(ValueError, match="token name"):
+        await create_token(session, name=name)
+
+
+def test_token_commands(env_database: str) -> None:
+    created = runner.invoke(app, ["token", "create", "alex"])
+    assert created.exit_code == 0, created.output
+    token = created.stdout.strip()
+    assert token.startswith("cur_") and "\n" not in token
+    assert "shown only now" in created.stderr
+
+    listed = runner.invoke(app, ["token", "list"])
+    assert listed.exit_code == 0
+    assert "alex" in listed.stdout and "active" in listed.stdout and token not in listed.stdout
+
+    again = runner.invoke(app, ["token", "create", "alex"])
+    assert again.exit_code == 4
+    assert "revoke it first" in again.stderr
+
+    revoked = runner.invoke(app, ["token", "revoke", "alex"])
+    assert revoked.exit_code == 0
+    assert "revoked" in runner.invoke(app, ["token", "list"]).stdout
+
+    missing = runner.invoke(app, ["token", "revoke", "nobody"])
+    assert missing.exit_code == 4
+    bad = runner.invoke(app, ["token", "create", "two words"])
+    assert bad.exit_code == 2
