@@ -58,11 +58,7 @@ CHROME_WORD_PREFIXES = (
     "addtoany",
     "comment",
     "respond",
-    "reply",
-    "widget",
     "sidebar",
-    "footer",
-    "header",
     "masthead",
     "colophon",
     "menu",
@@ -75,11 +71,34 @@ CHROME_WORD_PREFIXES = (
     "related",
     "popup",
     "modal",
+    "advert",
+    "sponsor",
+    "byline",
 )
-CHROME_WORDS = frozenset(
-    {"ad", "ads", "advert", "adverts", "sponsor", "sponsored", "author", "byline", "meta", "tags"}
-    | {"cat", "categories", "pagination", "pager", "print", "a2a"}
+"""Starts of a word (split at spaces, "-" and "_") of a class or id that mark a block as chrome
+wherever they appear: `sharedaddy`, `wp-block-social-links`, `comments-area`, `jp-relatedposts`."""
+
+CHROME_CLASS_PREFIXES = (
+    "widget",
+    "header",
+    "footer",
+    "site-header",
+    "site-footer",
+    "entry-footer",
+    "entry-meta",
+    "post-meta",
+    "cat-links",
+    "tags-links",
+    "author-",
+    "a2a",
+    "sd-",
 )
+CHROME_CLASS_NAMES = frozenset(
+    {"ad", "ads", "meta", "tags", "categories", "author", "pagination", "pager", "print"}
+)
+"""Whole class names (or their starts) of page-level chrome. Matched whole, not as words, so a
+page builder's content blocks (`elementor-widget-text-editor`) are not taken for a sidebar's
+widgets (`widget widget_text`)."""
 
 SHARE_ENDPOINTS: tuple[tuple[str, str], ...] = (
     ("facebook.com", "/sharer"),
@@ -134,8 +153,11 @@ def is_chrome(node: LexborNode) -> bool:
         return True
     if attr(node, "role") in CHROME_ROLES:
         return True
-    words = re.split(r"[\s_-]+", f"{attr(node, 'class')} {attr(node, 'id')}".lower())
-    return any(w in CHROME_WORDS or w.startswith(CHROME_WORD_PREFIXES) for w in words if w)
+    names = f"{attr(node, 'class')} {attr(node, 'id')}".lower().split()
+    if any(n in CHROME_CLASS_NAMES or n.startswith(CHROME_CLASS_PREFIXES) for n in names):
+        return True
+    words = (w for n in names for w in re.split(r"[_-]+", n))
+    return any(w.startswith(CHROME_WORD_PREFIXES) for w in words if w)
 
 
 def is_resources_heading(text: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from curator.catalog import GuideSpec, load_catalog
+from curator.catalog.chrome import is_chrome
 from curator.catalog.importer import parse_guide
 from curator.catalog.kinds import guess_kind
 from curator.catalog.schema import phone_e164
@@ -308,3 +309,53 @@ def test_guide_title(head: str, body: str, title: str | None) -> None:
 )
 def test_guess_kind(url: str, text: str, sentence: str, phone: bool, kind: str) -> None:
     assert guess_kind(url, link_text=text, sentence=sentence, phone=phone) == kind
+
+
+def test_a_page_builders_content_widgets_are_content_and_its_share_widget_is_not() -> None:
+    def widget(kind: str, inner: str) -> str:
+        return (
+            f'<div class="elementor-element elementor-widget elementor-widget-{kind}">'
+            f'<div class="elementor-widget-container">{inner}</div></div>'
+        )
+
+    html = _page(
+        '<main><div class="elementor elementor-1187"><section class="elementor-section">'
+        '<div class="elementor-column"><div class="elementor-widget-wrap">'
+        + widget("heading", '<h2 class="elementor-heading-title">Useful resources</h2>')
+        + widget("text-editor", '<p><a href="https://www.nspcc.org.uk/">NSPCC</a> – advice.</p>')
+        + widget("share-buttons", '<a href="https://www.example.org/share/x">Share by post</a>')
+        + "</div></div></section></div></main>"
+        + '<div class="widget-area"><section class="widget widget_text">'
+        '<p><a href="https://partner.example/">A partner</a></p></section></div>'
+    )
+    assert [r.title for _, r in parse_guide(html).all_resources()] == ["NSPCC"]
+
+
+@pytest.mark.parametrize(
+    ("element", "chrome"),
+    [
+        ('<div class="sharedaddy sd-sharing-enabled">', True),
+        ('<ul class="wp-block-social-links">', True),
+        ('<div id="comments" class="comments-area">', True),
+        ('<div id="jp-relatedposts" class="jp-relatedposts">', True),
+        ('<section class="widget widget_recent_entries">', True),
+        ('<div class="entry-meta">', True),
+        ('<span class="cat-links">', True),
+        ('<div class="newsletter-signup">', True),
+        ('<div role="navigation">', True),
+        ("<div hidden>", True),
+        ('<div aria-hidden="true">', True),
+        ('<nav class="post-navigation">', True),
+        ('<div class="elementor-widget elementor-widget-text-editor">', False),
+        ('<div class="wp-block-group advice-box">', False),
+        ('<ul class="wp-block-list resources">', False),
+        ('<div class="entry-content">', False),
+        ('<div class="address-list">', False),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_is_chrome(element: str, chrome: bool) -> None:
+    node = LexborHTMLParser(f"{element}x").body
+    assert node is not None and node.child is not None
+    assert node.child.tag == element[1:].split()[0].rstrip(">")
+    assert is_chrome(node.child) is chrome
