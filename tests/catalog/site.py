@@ -65,12 +65,18 @@ def _handler(site: HubSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # A kept-alive connection must not hold the test up when the site stops.
+    daemon_threads = True
+    block_on_close = False
+
+
 @contextmanager
 def hub_site(host: str = "127.0.0.9") -> Iterator[HubSite]:
     """A running site on `host` at a free port; stopped when the block ends."""
-    server = ThreadingHTTPServer((host, 0), _handler(HubSite(host, 0)))
-    site = HubSite(host, server.server_address[1])
-    server.RequestHandlerClass = _handler(site)
+    site = HubSite(host, 0)
+    server = _Server((host, 0), _handler(site))
+    site.port = server.server_address[1]
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="hub-site", daemon=True
     )
