@@ -6,31 +6,25 @@ No I/O and no clock: the report builder hands in the history and the instants.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from curator.catalog.schema import parse_interval
-from curator.settings import Settings
+from curator.check.facts import Outcome
+from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
 from curator.store.reports import CheckPoint
 from curator.verdicts import Group, Verdict, group_of
 
-# Verdicts that extend a failure streak; ok and moved end one, unverifiable says nothing.
-FAILING: frozenset[Verdict] = frozenset(
-    v for v in Verdict if group_of(v) is Group.BROKEN or v is Verdict.TRANSIENT
-)
 
+def replay(points: Sequence[CheckPoint], policy: ConfirmPolicy) -> LinkStatus:
+    """The link state the checker held after these checks: its own `advance`, replayed.
 
-@dataclass(frozen=True, slots=True)
-class ConfirmPolicy:
-    """When a run of failures counts as broken: this many failed checks over this long."""
-
-    failures: int
-    span: timedelta
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ConfirmPolicy:
-        """The policy of CURATOR_CONFIRM_FAILURES and CURATOR_CONFIRM_DAYS."""
-        return cls(settings.confirm_failures, timedelta(days=settings.confirm_days))
+    This is how the report knows what was confirmed when the period began (what the editors
+    were told then) without storing a copy of every past state.
+    """
+    status = LinkStatus()
+    for point in points:
+        status = advance(status, Outcome(point.verdict, ""), point.checked_at, policy)
+    return status
 
 
 def until(points: Sequence[CheckPoint], at: datetime | None) -> Sequence[CheckPoint]:
@@ -40,36 +34,13 @@ def until(points: Sequence[CheckPoint], at: datetime | None) -> Sequence[CheckPo
     return [p for p in points if p.checked_at < at]
 
 
-def failure_streak(points: Sequence[CheckPoint]) -> list[CheckPoint]:
-    """The failed checks since the last working one; unverifiable ones neither count nor end it."""
-    streak: list[CheckPoint] = []
-    for point in points:
-        if point.verdict in FAILING:
-            streak.append(point)
-        elif point.verdict is not Verdict.UNVERIFIABLE:
-            streak = []
-    return streak
+# Verdicts that extend a failure streak (the checker's `is_failure`).
+FAILING: frozenset[Verdict] = frozenset(v for v in Verdict if is_failure(v))
 
 
-def confirmed_broken(points: Sequence[CheckPoint], policy: ConfirmPolicy) -> bool:
-    """Whether, after these checks, the link counted as broken.
-
-    A definitive verdict (404, parked, soft 404, ...) counts at once; transient failures count
-    once they persist: `policy.failures` failed checks spread over at least `policy.span`.
-    """
-    streak = failure_streak(points)
-    if not streak:
-        return False
-    if any(group_of(p.verdict) is Group.BROKEN for p in streak):
-        return True
-    return len(streak) >= policy.failures and streak[-1].checked_at - streak[0].checked_at >= (
-        policy.span
-    )
-
-
-def last_verdict(points: Sequence[CheckPoint]) -> Verdict | None:
-    """The verdict of the newest check, if any."""
-    return points[-1].verdict if points else None
+def is_broken(verdict: Verdict | None) -> bool:
+    """True for a verdict of the broken group."""
+    return verdict is not None and group_of(verdict) is Group.BROKEN
 
 
 def start_of(day: date) -> datetime:

@@ -6,19 +6,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from curator.check.state import ConfirmPolicy
 from curator.report.history import (
-    ConfirmPolicy,
     baseline_point,
-    confirmed_broken,
-    failure_streak,
+    is_broken,
     next_review,
+    replay,
     until,
 )
 from curator.store.reports import CheckPoint
 from curator.verdicts import Verdict
 
 T0 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
-POLICY = ConfirmPolicy(failures=3, span=timedelta(days=3))
+POLICY = ConfirmPolicy(failures=3, days=3.0)
 V = Verdict
 
 
@@ -32,45 +32,45 @@ def points(*verdicts: Verdict, fingerprints: tuple[str | None, ...] = ()) -> lis
 
 
 @pytest.mark.parametrize(
-    ("verdicts", "broken"),
+    ("verdicts", "confirmed", "failing"),
     [
-        ((), False),
-        ((V.OK,), False),
-        ((V.BROKEN,), True),
-        ((V.OK, V.SOFT_404), True),
-        ((V.PARKED, V.OK), False),
-        ((V.TRANSIENT,), False),
-        ((V.TRANSIENT, V.TRANSIENT), False),
-        ((V.TRANSIENT, V.TRANSIENT, V.TRANSIENT), False),  # 3 failures over 2 days only
-        ((V.TRANSIENT, V.TRANSIENT, V.TRANSIENT, V.TRANSIENT), True),  # 4 over 3 days
-        ((V.TRANSIENT, V.TRANSIENT, V.OK, V.TRANSIENT, V.TRANSIENT), False),
-        ((V.TRANSIENT, V.UNVERIFIABLE, V.TRANSIENT, V.TRANSIENT), True),
-        ((V.BROKEN, V.MOVED), False),
-        ((V.INSECURE, V.UNVERIFIABLE), True),
+        ((), None, 0),
+        ((V.OK,), V.OK, 0),
+        ((V.BROKEN,), None, 1),
+        ((V.OK, V.BROKEN, V.BROKEN, V.BROKEN), V.OK, 3),  # 3 failures over 2 days only
+        ((V.OK, V.BROKEN, V.BROKEN, V.BROKEN, V.BROKEN), V.BROKEN, 4),
+        ((V.PARKED, V.PARKED, V.PARKED, V.PARKED, V.OK), V.OK, 0),
+        ((V.TRANSIENT,) * 4, V.BROKEN, 4),
+        ((V.TRANSIENT, V.TRANSIENT, V.OK, V.TRANSIENT, V.TRANSIENT), V.OK, 2),
+        ((V.SOFT_404, V.UNVERIFIABLE, V.SOFT_404, V.SOFT_404, V.SOFT_404), V.SOFT_404, 4),
+        ((V.UNVERIFIABLE, V.UNVERIFIABLE), V.UNVERIFIABLE, 0),
+        ((V.OK, V.UNVERIFIABLE), V.OK, 0),
+        ((V.BROKEN,) * 4 + (V.MOVED,), V.MOVED, 0),
     ],
     ids=[
         "never-checked",
         "ok",
-        "definitive-at-once",
-        "soft-404-at-once",
+        "one-404-is-not-proof",
+        "three-404s-too-soon",
+        "404s-over-the-span",
         "recovered",
-        "one-transient",
-        "two-transients",
-        "three-transients-too-soon",
-        "transients-over-the-span",
+        "transients-become-broken",
         "ok-restarts-the-streak",
         "unverifiable-neither-counts-nor-ends",
+        "never-seen-unverifiable",
+        "unverifiable-keeps-ok",
         "moved-works",
-        "unverifiable-keeps-insecure",
     ],
 )
-def test_confirmed_broken(verdicts: tuple[Verdict, ...], broken: bool) -> None:
-    assert confirmed_broken(points(*verdicts), POLICY) is broken
+def test_replay_is_the_checkers_own_confirmation(
+    verdicts: tuple[Verdict, ...], confirmed: Verdict | None, failing: int
+) -> None:
+    status = replay(points(*verdicts), POLICY)
+    assert (status.verdict, status.consecutive_failures) == (confirmed, failing)
+    assert is_broken(status.verdict) is (confirmed is not None and confirmed in _BROKEN)
 
 
-def test_failure_streak_is_the_tail_of_failures() -> None:
-    history = points(V.BROKEN, V.OK, V.TRANSIENT, V.UNVERIFIABLE, V.BROKEN)
-    assert [p.check_id for p in failure_streak(history)] == [3, 5]
+_BROKEN = {V.BROKEN, V.SOFT_404, V.PARKED, V.CHANGED, V.INSECURE}
 
 
 def test_until_keeps_only_checks_before_the_instant() -> None:

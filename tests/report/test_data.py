@@ -1,0 +1,273 @@
+"""The report value built from a database seeded with every verdict (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.check.text import fingerprint
+from curator.errors import NotFoundError
+from curator.report.data import (
+    FixKind,
+    GuideReport,
+    PeriodKind,
+    Report,
+    SinceRun,
+    build_report,
+    parse_since,
+)
+from curator.settings import Settings
+from curator.store.models import Guide, LinkState, MailDelivery
+from curator.verdicts import Verdict
+from tests.report.conftest import ARCHIVED_AT, FakeArchive
+from tests.report.seed import (
+    BASE_URL,
+    CPS_AFTER,
+    CPS_BEFORE,
+    HELPLINE_TEXT,
+    LAST_REPORT,
+    NOW,
+    Seeded,
+)
+
+
+def keys(items: tuple[object, ...]) -> list[str]:
+    """The resource keys of report items, in order."""
+    return [item.resource.key for item in items]  # type: ignore[attr-defined]
+
+
+def sextortion(report: Report) -> GuideReport:
+    """The seeded guide's part of a report."""
+    return next(g for g in report.guides if g.slug == "sextortion")
+
+
+async def build(
+    session: AsyncSession, settings: Settings, archive: FakeArchive | None = None, **kwargs: object
+) -> Report:
+    """Build and commit, as the CLI does."""
+    report = await build_report(session, settings, now=NOW, archive=archive, **kwargs)  # type: ignore[arg-type]
+    await session.commit()
+    return report
+
+
+async def test_every_situation_lands_in_its_section(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
+) -> None:
+    report = await build(session, report_settings, archive)
+    guide = sextortion(report)
+    assert guide.period.kind is PeriodKind.LAST_REPORT
+    assert guide.period.start == LAST_REPORT
+    # Severity first (broken before changed before soft 404), then oldest first.
+    assert keys(guide.newly_broken) == ["timeout", "gone", "phone", "soft"]
+    assert [i.verdict for i in guide.newly_broken] == [
+        Verdict.BROKEN,
+        Verdict.BROKEN,
+        Verdict.CHANGED,
+        Verdict.SOFT_404,
+    ]
+    assert keys(guide.still_broken) == ["parked", "tls"]
+    assert keys(guide.fixed) == ["fixed"]
+    assert keys(guide.moved) == ["moved"]
+    assert keys(guide.failing) == ["flaky", "blip"]
+    assert [i.verdict for i in guide.failing] == [Verdict.TRANSIENT, Verdict.BROKEN]
+    assert keys(guide.unverifiable) == ["botwall"]
+    assert keys(guide.content_changes) == ["cps"]
+    assert [(r.resource.key, r.new) for r in guide.reader_reports] == [
+        ("helpline", False),
+        ("gone", True),
+    ]
+    counts = guide.counts
+    assert (counts.links, counts.working, counts.unchecked, counts.snoozed) == (15, 4, 1, 1)
+    assert guide.summary == (
+        "6 broken (4 new), 1 moved, 1 fixed, 1 unverifiable, 2 not yet confirmed, "
+        "2 readers' reports, 1 page changed, review overdue since 2026-05-01"
+    )
+    assert report.summary == (
+        "6 broken, 1 moved, 1 guide due for review, 2 readers' reports, 1 page changed"
+    )
+    assert guide.has_news and guide.needs_sending
+
+
+async def test_broken_items_carry_evidence_since_and_a_fix(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
+) -> None:
+    guide = sextortion(await build(session, report_settings, archive))
+    gone = next(i for i in guide.newly_broken if i.resource.key == "gone")
+    assert gone.detail == "404 Not Found."
+    assert gone.since == datetime(2026, 6, 1, 3, 5, tzinfo=UTC)  # its first failed check
+    assert gone.days == 9
+    assert gone.evidence is not None and gone.evidence.status_code == 404
+    assert gone.fix is not None and gone.fix.kind is FixKind.ARCHIVE
+    assert gone.fix.url == f"https://web.archive.org/web/20260115120000/{gone.resource.url}"
+    assert str(ARCHIVED_AT.date()) in gone.fix.note
+    assert gone.resource.dashboard_url == (
+        f"{BASE_URL}/editor/problems#resource-{seeded.resources['gone']}"
+    )
+    # Only newly broken links without a new address are looked up, near when they failed.
+    assert sorted(url for url, _ in archive.asked) == sorted(
+        seeded.urls[k] for k in ("timeout", "gone", "phone", "soft")
+    )
+    timeout = guide.newly_broken[0]
+    assert timeout.fix is None
+    assert timeout.since == datetime(2026, 5, 4, 3, 5, tzinfo=UTC)  # failing since run 1
+    assert timeout.evidence is not None and timeout.evidence.error_kind == "read_timeout"
+    soft = guide.newly_broken[3]
+    assert soft.evidence is not None
+    assert [(h.status, h.url) for h in soft.evidence.hops] == [
+        (302, "https://soft.example/deep/link"),
+        (200, "https://soft.example/"),
+    ]
+    parked = guide.still_broken[0]
+    assert (parked.new, parked.days) == (False, 65)
+
+
+async def test_moved_links_point_at_the_accept_action(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    guide = sextortion(await build(session, report_settings))
+    (moved,) = guide.moved
+    rid = seeded.resources["moved"]
+    assert moved.new
+    assert moved.fix is not None and moved.fix.kind is FixKind.NEW_ADDRESS
+    assert moved.fix.url == "https://police-new.example/advice"
+    assert moved.accept is not None
+    assert moved.accept.new_url == "https://police-new.example/advice"
+    assert moved.accept.dashboard_url == f"{BASE_URL}/editor/problems#resource-{rid}"
+    assert moved.accept.api_url == f"{BASE_URL}/v1/editor/resources/{rid}/accept-suggestion"
+    assert moved.accept.api_method == "POST"
+
+
+async def test_review_due_and_unverifiable_kept_apart(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    report = await build(session, report_settings)
+    guide = sextortion(report)
+    assert guide.review is not None
+    assert (guide.review.due, guide.review.overdue_days) == (date(2026, 5, 1), 40)
+    assert guide.review.overdue
+    (wall,) = guide.unverifiable
+    assert not wall.new  # unverifiable before the last report too
+    assert all(i.resource.key != "botwall" for i in guide.newly_broken + guide.still_broken)
+    scams = next(g for g in report.guides if g.slug == "scams")
+    assert scams.review is None and scams.next_review == date(2027, 5, 1)
+    assert not scams.needs_sending
+    assert scams.summary == "the one checked link works; nothing to do"
+
+
+async def test_checks_of_an_inconclusive_run_change_nothing(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    guide = sextortion(await build(session, report_settings))
+    statuses = {link.resource.key: link.verdict for link in guide.links}
+    assert statuses["helpline"] is Verdict.OK
+    assert "helpline" not in keys(guide.failing)
+
+
+async def test_baselines_follow_the_last_review(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    await build(session, report_settings)
+    states = {s.url: s for s in (await session.execute(select(LinkState))).scalars()}
+    # Reviewed 2025-11-01: the baseline is the first check after it (run 1).
+    assert states[seeded.urls["cps"]].baseline_fingerprint == fingerprint(CPS_BEFORE)
+    assert states[seeded.urls["helpline"]].baseline_fingerprint == fingerprint(HELPLINE_TEXT)
+    assert states[seeded.urls["gone"]].baseline_fingerprint == fingerprint("Don't panic")
+
+    # The editors review the guide: the page as it is now becomes the baseline.
+    await session.execute(
+        update(Guide).where(Guide.slug == "sextortion").values(last_reviewed=date(2026, 6, 9))
+    )
+    await session.commit()
+    guide = sextortion(await build(session, report_settings))
+    assert guide.content_changes == ()
+    assert guide.review is None
+    await session.refresh(states[seeded.urls["cps"]])
+    assert states[seeded.urls["cps"]].baseline_fingerprint == fingerprint(CPS_AFTER)
+
+
+async def test_content_change_is_not_new_once_reported(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    guide = sextortion(await build(session, report_settings, since=parse_since("2026-06-09")))
+    (change,) = guide.content_changes
+    assert not change.new
+    assert change.similarity < 0.7
+    assert change.baseline_checked_at == datetime(2026, 4, 6, 3, 5, tzinfo=UTC)
+
+
+async def test_since_a_date_after_the_last_run_has_nothing_new(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    guide = sextortion(await build(session, report_settings, since=parse_since("2026-06-10")))
+    assert guide.period.kind is PeriodKind.DATE
+    assert guide.newly_broken == ()
+    # The timeouts had persisted over three checks and 35 days by then: confirmed broken.
+    assert keys(guide.still_broken) == ["parked", "timeout", "gone", "phone", "soft", "tls"]
+    assert guide.fixed == ()
+    assert [r.new for r in guide.reader_reports] == [False, False]
+    assert not guide.has_news and guide.needs_sending  # the review is still due
+
+
+async def test_since_a_run(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    first = seeded.run_ids[1]
+    guide = sextortion(await build(session, report_settings, since=SinceRun(first)))
+    assert guide.period.kind is PeriodKind.RUN and guide.period.run_id == first
+    assert guide.period.label.startswith(f"since run {first} (2026-05-04 03:00")
+    # Run 1 is inside the period; only one failed check of each came before it.
+    assert keys(guide.newly_broken) == ["parked", "timeout", "gone", "phone", "soft", "tls"]
+    assert guide.fixed == ()  # its failure was confirmed and fixed within the period
+    with pytest.raises(NotFoundError):
+        await build(session, report_settings, since=SinceRun(9999))
+
+
+async def test_first_report_covers_everything(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    await session.execute(MailDelivery.__table__.delete())
+    await session.commit()
+    guide = sextortion(await build(session, report_settings))
+    assert guide.period.kind is PeriodKind.BEGINNING and guide.period.start is None
+    assert len(guide.newly_broken) == 6 and guide.still_broken == ()
+    assert all(r.new for r in guide.reader_reports)
+
+
+async def test_a_guide_of_its_own_and_an_unknown_guide(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    report = await build(session, report_settings, guide="scams")
+    assert [g.slug for g in report.guides] == ["scams"]
+    with pytest.raises(NotFoundError):
+        await build(session, report_settings, guide="nope")
+
+
+async def test_snoozed_until_passed_counts_again(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings
+) -> None:
+    later = await build_report(
+        session, report_settings, now=NOW + timedelta(days=30), since=parse_since("2026-06-02")
+    )
+    assert "snoozed" in keys(sextortion(later).newly_broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", SinceRun(12)),
+        ("2026-06-01", datetime(2026, 6, 1, tzinfo=UTC)),
+        ("2026-06-01T10:30", datetime(2026, 6, 1, 10, 30, tzinfo=UTC)),
+        ("2026-06-01T10:30+02:00", datetime(2026, 6, 1, 8, 30, tzinfo=UTC)),
+    ],
+    ids=["run", "date", "naive-datetime-is-utc", "offset"],
+)
+def test_parse_since(text: str, expected: object) -> None:
+    assert parse_since(text) == expected
+
+
+def test_parse_since_refuses_anything_else() -> None:
+    with pytest.raises(ValueError, match="neither a run id"):
+        parse_since("last tuesday")
