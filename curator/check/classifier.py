@@ -7,6 +7,7 @@ host said, and the facts of a meta refresh's target. The run decides what else t
 
 The order matters: failures to get any answer first, then refusals and error statuses, then
 what the page shows (parked before moved, soft 404 before moved, expectations before moved).
+A video host's own word that a video is gone outranks what its page looks like.
 """
 
 from __future__ import annotations
@@ -106,10 +107,10 @@ RULES: tuple[Rule, ...] = (
     parked_redirect,
     meta_refresh_to_broken,
     meta_refresh_target,
+    video_unavailable,
     soft_404_home_redirect,
     soft_404_error_page,
     soft_404_like_random_path,
-    video_unavailable,
     expectation_missing,
     moved_permanently,
     ok,

@@ -134,6 +134,7 @@ def test_rules_are_named_and_documented() -> None:
     assert order("parked_domain") < order("moved_permanently")
     assert order("soft_404_home_redirect") < order("moved_permanently")
     assert order("bot_wall") < order("gone") < order("server_error")
+    assert order("video_unavailable") < order("soft_404_like_random_path")
 
 
 NETWORK = {

@@ -1,0 +1,63 @@
+"""Runs left `running` by a process that died are found and marked `interrupted`.
+
+A run row names its owner (host name and process id) and is stamped with a heartbeat while
+it works. At the next start, a `running` run is dead when its owner is a process on this
+machine that no longer exists, or when its heartbeat is older than `STALE_AFTER` (a process
+on another machine, or one that hangs). Its completed checks stay; `unchecked_urls` and
+`execute_run(resume=…)` finish it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store import checks as store
+from curator.store.models import Run
+
+STALE_AFTER = timedelta(minutes=5)
+"""A run silent this long is dead (it beats every 30 seconds while it works)."""
+INTERRUPTED_SUMMARY = (
+    "Interrupted: the process running it stopped before it finished; its completed checks "
+    "are kept, and resuming it checks the rest."
+)
+
+
+def owner_id() -> str:
+    """This process, as a run's owner: "hostname:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_gone(owner: str | None) -> bool:
+    if not owner or ":" not in owner:
+        return False
+    machine, _, pid = owner.rpartition(":")
+    if machine != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by another user
+    return False
+
+
+def is_dead(run: Run, now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
+    """True when nothing is working on this `running` run any more."""
+    beat = run.heartbeat_at or run.started_at
+    return _process_gone(run.owner) or now - beat > stale_after
+
+
+async def recover_runs(
+    session: AsyncSession, *, now: datetime, stale_after: timedelta = STALE_AFTER
+) -> list[int]:
+    """Mark dead `running` runs `interrupted`; their ids (the caller commits)."""
+    dead = [r.id for r in await store.running_runs(session) if is_dead(r, now, stale_after)]
+    await store.mark_interrupted(
+        session, run_ids=dead, finished_at=now, summary=INTERRUPTED_SUMMARY
+    )
+    return dead

@@ -1,0 +1,441 @@
+"""A check run: every distinct URL fetched once, classified, stored as it completes.
+
+    report = await execute_run(sessions, settings, trigger="cli")
+
+Order of work, per URL: fetch; fetch the target of a meta refresh; ask the video host; classify;
+if the verdict could be a soft 404 in disguise, probe the host's random-path baseline (once
+per host per run) and classify again; store the check in its own short transaction.
+
+Link states change only when the run is over and its evidence says the network worked
+(see `curator.check.outage`): a run that saw every site fail at DNS or connect is
+`inconclusive` and changes nothing. States are applied from the stored checks, skipping any
+check not newer than the state, so a resumed run also settles the interrupted run's checks,
+and applying twice is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from curator.check.classifier import classify, refresh_target, wants_baseline
+from curator.check.evidence import final_url
+from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, VideoFacts
+from curator.check.fetcher import Fetcher
+from curator.check.outage import Attempt, answered, hosts_of, network_down
+from curator.check.recovery import owner_id, recover_runs
+from curator.check.state import ConfirmPolicy, advance
+from curator.check.targets import Target, by_url, merged_expectation, select_targets
+from curator.check.urls import host
+from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
+from curator.errors import ConflictError
+from curator.settings import Settings
+from curator.store import checks as store
+from curator.store.base import utcnow
+from curator.store.models import Check, Run, RunStatus
+from curator.verdicts import Group, Verdict, group_of
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30.0
+"""How often a running run says it is alive (recovery treats silence as death)."""
+CONTROL_URLS = 3
+"""Recently working addresses fetched to tell a dead network from dead sites."""
+
+__all__ = [
+    "CheckResult",
+    "RunConflictError",
+    "RunReport",
+    "Target",
+    "execute_run",
+    "recover_runs",
+    "running_run",
+]
+
+
+class RunConflictError(ConflictError):
+    """Another run is running; only one at a time (the API answers 409)."""
+
+    def __init__(self, run: Run) -> None:
+        self.run_id = run.id
+        super().__init__(
+            f"run {run.id} is already running (started {run.started_at:%Y-%m-%d %H:%M} UTC, "
+            f"{run.checked_urls} of {run.total_urls} addresses checked)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One URL's check in a run, with every resource that lists it."""
+
+    url: str
+    facts: Facts
+    outcome: Outcome
+    targets: tuple[Target, ...]
+    check_id: int
+    checked_at: datetime
+    position: int
+    """This result is the run's `position`-th (1-based), of `planned`."""
+    planned: int
+
+    @property
+    def verdict(self) -> Verdict:
+        """The check's verdict."""
+        return self.outcome.verdict
+
+    @property
+    def group(self) -> Group:
+        """The verdict's group."""
+        return group_of(self.outcome.verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """How a run ended, and every result it stored."""
+
+    run_id: int
+    status: RunStatus
+    trigger: str
+    started_at: datetime
+    finished_at: datetime | None
+    counts: Mapping[str, int]
+    """Checks per verdict value."""
+    results: tuple[CheckResult, ...]
+    """In the order they completed."""
+    targets: tuple[Target, ...]
+    """The resources the run set out to check, in catalog order."""
+    summary: str
+    planned: int
+    resumed_from: int | None = None
+    states_changed: bool = False
+
+    @property
+    def inconclusive(self) -> bool:
+        """True when the checker's own network looked down: nothing was concluded."""
+        return self.status is RunStatus.INCONCLUSIVE
+
+    @property
+    def broken_found(self) -> bool:
+        """True when any check ended in a broken-group verdict."""
+        return any(r.group is Group.BROKEN for r in self.results)
+
+    def by_resource(self) -> list[tuple[Target, CheckResult]]:
+        """Each checked resource with its URL's result, in catalog order."""
+        by = {r.url: r for r in self.results}
+        return [(t, by[t.url]) for t in self.targets if t.url in by]
+
+
+async def running_run(session: AsyncSession) -> Run | None:
+    """The run marked `running`, if any (after recovery, a live one)."""
+    return await store.running_run(session)
+
+
+@dataclass
+class _Work:
+    """What one run shares between its workers."""
+
+    run_id: int
+    groups: dict[str, tuple[Target, ...]]
+    fetcher: Fetcher
+    video: VideoLookup
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Callable[[], datetime]
+    on_result: Callable[[CheckResult], None] | None
+    results: list[CheckResult] = field(default_factory=list)
+    fetches: dict[str, asyncio.Task[Facts]] = field(default_factory=dict)
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def fetch(self, url: str) -> Facts:
+        """Fetch `url` once per run, whoever asks (a listed URL, a refresh target)."""
+        task = self.fetches.get(url)
+        if task is None:
+            task = self.fetches[url] = asyncio.ensure_future(self.fetcher.fetch(url))
+        return await asyncio.shield(task)
+
+    async def check(self, url: str) -> CheckResult:
+        """Fetch, classify and store one URL."""
+        expectation = merged_expectation(self.groups[url])
+        facts = await self.fetch(url)
+        outcome = await self.classify(facts, expectation)
+        checked_at = self.clock()
+        async with self.write_lock, self.sessions() as session, session.begin():
+            row = await store.add_check(
+                session, run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at
+            )
+            check_id = row.id
+        result = CheckResult(
+            url=url,
+            facts=facts,
+            outcome=outcome,
+            targets=self.groups[url],
+            check_id=check_id,
+            checked_at=checked_at,
+            position=len(self.results) + 1,
+            planned=len(self.groups),
+        )
+        self.results.append(result)
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
+
+    async def classify(self, facts: Facts, expectation: Expectation) -> Outcome:
+        """Classify, fetching what the facts call for: refresh target, video, baseline."""
+        target = refresh_target(facts)
+        refresh = await self.fetch(target) if target is not None else None
+        video = await self.lookup_video(facts)
+        outcome = classify(facts, expectation, None, video, refresh=refresh)
+        if wants_baseline(facts, outcome):
+            baseline = await self.fetcher.probe(final_url(facts))
+            if baseline.error is None:
+                outcome = classify(facts, expectation, baseline, video, refresh=refresh)
+        return outcome
+
+    async def lookup_video(self, facts: Facts) -> VideoFacts | None:
+        """What a video host says of the address, or of where it led (None for non-videos)."""
+        for url in dict.fromkeys((facts.url, final_url(facts))):
+            found = await self.video.lookup(url)
+            if found is not None:
+                return found
+        return None
+
+
+async def execute_run(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    trigger: str,
+    guide_slug: str | None = None,
+    resource_ids: Sequence[int] | None = None,
+    urls: Sequence[str] | None = None,
+    fetcher: Fetcher | None = None,
+    video: VideoLookup | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    on_result: Callable[[CheckResult], None] | None = None,
+    stop: asyncio.Event | None = None,
+    resume: int | None = None,
+    exclusive: bool = True,
+) -> RunReport:
+    """Check the selected resources' URLs once each, store every result, settle link states.
+
+    Selection: every active resource, narrowed by `guide_slug`, `resource_ids` and `urls`;
+    with `resume`, the URLs an interrupted run did not check. Raises RunConflictError while
+    another live run is running (unless `exclusive` is False). Setting `stop` starts no new
+    URL; those in flight finish, and the run is marked `interrupted`.
+    """
+    stop = stop or asyncio.Event()
+    started = clock()
+    async with sessions() as session, session.begin():
+        await recover_runs(session, now=started)
+    async with sessions() as session, session.begin():
+        if exclusive and (live := await store.running_run(session)) is not None:
+            raise RunConflictError(live)
+        if resume is not None:
+            urls = await _resumable_urls(session, resume)
+        targets = await select_targets(
+            session, guide_slug=guide_slug, resource_ids=resource_ids, urls=urls
+        )
+        groups = by_url(targets)
+        run = await store.create_run(
+            session,
+            trigger=trigger,
+            planned_urls=list(groups),
+            started_at=started,
+            guide_slug=guide_slug,
+            owner=owner_id(),
+            resumed_from_id=resume,
+        )
+        run_id = run.id
+    own_fetcher = fetcher is None
+    fetcher = fetcher or Fetcher(settings)
+    video_lookup, video_close = _video(settings, video)
+    work = _Work(run_id, groups, fetcher, video_lookup, sessions, clock, on_result)
+    try:
+        await _drain(work, settings, stop)
+        return await _finish(work, settings, targets, trigger, started, resume, stop)
+    except BaseException as exc:
+        status = RunStatus.FAILED if isinstance(exc, Exception) else RunStatus.INTERRUPTED
+        await _abandon(work, status, f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        for task in work.fetches.values():
+            task.cancel()
+        if own_fetcher:
+            await fetcher.aclose()
+        if video_close is not None:
+            await video_close()
+
+
+def _video(
+    settings: Settings, video: VideoLookup | None
+) -> tuple[VideoLookup, Callable[[], Awaitable[None]] | None]:
+    if video is not None:
+        return video, None
+    if not settings.video_oembed:
+        return OfflineVideoLookup(), None
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        headers={"User-Agent": settings.user_agent},
+    )
+    return OEmbedLookup(client), client.aclose
+
+
+async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
+    run = await store.require_run(session, run_id=run_id)
+    if run.status is not RunStatus.INTERRUPTED:
+        raise ConflictError(
+            f"run {run_id} is {run.status.value}, not interrupted: nothing to resume"
+        )
+    return await store.unchecked_urls(session, run_id=run_id)
+
+
+async def _drain(work: _Work, settings: Settings, stop: asyncio.Event) -> None:
+    queue = list(reversed(work.groups))
+
+    async def worker() -> None:
+        while queue and not stop.is_set():
+            await work.check(queue.pop())
+
+    async def heartbeat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            async with work.write_lock, work.sessions() as session, session.begin():
+                await store.heartbeat(session, run_id=work.run_id, now=work.clock())
+
+    beating = asyncio.ensure_future(heartbeat())
+    try:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(min(settings.concurrency, len(queue))):
+                group.create_task(worker())
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
+
+
+async def _finish(
+    work: _Work,
+    settings: Settings,
+    targets: list[Target],
+    trigger: str,
+    started: datetime,
+    resume: int | None,
+    stop: asyncio.Event,
+) -> RunReport:
+    async with work.sessions() as session, session.begin():
+        chain = [r.id for r in await store.run_chain(session, run_id=work.run_id)]
+        checks = await store.run_checks(session, run_ids=chain)
+    attempts = [_attempt(c) for c in checks]
+    down = network_down(attempts) and not await _network_answers(work, hosts_of(attempts))
+    complete = len(work.results) == len(work.groups)
+    counts = dict(Counter(r.verdict.value for r in work.results))
+    if down:
+        status = RunStatus.INCONCLUSIVE if complete else RunStatus.INTERRUPTED
+        summary = _down_summary(len(hosts_of(attempts)))
+    elif complete:
+        status, summary = RunStatus.COMPLETED, _summary(counts, len(work.groups))
+    else:
+        status = RunStatus.INTERRUPTED
+        summary = (
+            f"Interrupted after {len(work.results)} of {len(work.groups)} addresses (stop "
+            "requested); resume it to check the rest."
+        )
+    finished = work.clock()
+    async with work.write_lock, work.sessions() as session, session.begin():
+        if not down:
+            await _apply_states(session, checks, ConfirmPolicy.from_settings(settings))
+        await store.finish_run(
+            session,
+            run_id=work.run_id,
+            status=status,
+            counts=counts,
+            finished_at=finished,
+            summary=summary,
+        )
+    return RunReport(
+        run_id=work.run_id,
+        status=status,
+        trigger=trigger,
+        started_at=started,
+        finished_at=finished,
+        counts=counts,
+        results=tuple(work.results),
+        targets=tuple(targets),
+        summary=summary,
+        planned=len(work.groups),
+        resumed_from=resume,
+        states_changed=not down and bool(checks),
+    )
+
+
+def _attempt(check: Check) -> Attempt:
+    last = check.hops[-1]["url"] if check.hops else check.url
+    return Attempt(
+        host=host(str(last)) or host(check.url),
+        error=ErrorKind(check.error_kind) if check.error_kind else None,
+        status=check.status_code,
+    )
+
+
+async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
+    """Fetch a few recently working addresses on other hosts: does anything answer?"""
+    async with work.sessions() as session:
+        candidates = await store.recently_ok_urls(session, limit=CONTROL_URLS * 4)
+    controls = [u for u in candidates if host(u) not in failed_hosts]
+    controls = list({host(u): u for u in reversed(controls)}.values())[:CONTROL_URLS]
+    if not controls:
+        return False
+    results = await asyncio.gather(*(work.fetcher.fetch(u) for u in controls))
+    return any(answered(f) for f in results)
+
+
+async def _apply_states(
+    session: AsyncSession, checks: Sequence[Check], policy: ConfirmPolicy
+) -> None:
+    rows = await store.link_states(session, urls=list({c.url for c in checks}), for_update=True)
+    states = {url: store.to_status(row) for url, row in rows.items()}
+    for check in checks:
+        state = states.get(check.url) or store.to_status(None)
+        if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
+            continue  # already applied (an earlier finish of this chain) or older
+        outcome = Outcome(check.verdict, check.detail, check.suggested_url)
+        state = states[check.url] = advance(state, outcome, check.checked_at, policy)
+        await store.upsert_link_state(session, url=check.url, status=state, check_id=check.id)
+
+
+async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
+    """Best effort: record why a run stopped abnormally (never masks the original error)."""
+    try:
+        async with work.sessions() as session, session.begin():
+            await store.finish_run(
+                session,
+                run_id=work.run_id,
+                status=status,
+                counts=dict(Counter(r.verdict.value for r in work.results)),
+                finished_at=work.clock(),
+                summary=f"Stopped after {len(work.results)} of {len(work.groups)} addresses: {why}",
+            )
+    except Exception:
+        log.exception("could not record the end of run %s", work.run_id)
+
+
+def _summary(counts: Mapping[str, int], planned: int) -> str:
+    parts = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts.get(v.value))
+    return f"Checked {planned} address{'es' if planned != 1 else ''}" + (
+        f": {parts}." if parts else "."
+    )
+
+
+def _down_summary(hosts: int) -> str:
+    return (
+        f"Inconclusive: all {hosts} site{'s' if hosts != 1 else ''} failed before answering "
+        "(DNS or connect), so the checker's own network looks down. No resource's state was "
+        "changed; the checks are kept as evidence."
+    )

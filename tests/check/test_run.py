@@ -1,0 +1,485 @@
+"""Check runs end to end against real loopback sites: every verdict, stored as it completes,
+interrupted and resumed, an outage that changes nothing, one fetch per distinct URL."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from curator.catalog.load import parse_catalog
+from curator.catalog.sync import sync_catalog
+from curator.check.classifier import classify
+from curator.check.facts import Expectation
+from curator.check.quirks import VideoHost
+from curator.check.run import CheckResult, RunConflictError, execute_run, running_run
+from curator.check.video import OEmbedLookup
+from curator.settings import Settings
+from curator.store import checks as store
+from curator.store.engine import session_factory
+from curator.store.models import Check, LinkState, Run, RunStatus
+from curator.verdicts import Verdict
+from tests.check.sites import Response, Sites, page, redirect
+
+HELPLINE_TEXT = (
+    "Revenge Porn Helpline: call 0345 6000 459, Monday to Friday. Don't Panic and Don't Pay."
+)
+CATCH_ALL = page(
+    "Welcome",
+    "Welcome to our site. We could not match that address; browse our topics: news, events.",
+)
+T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def run_settings(settings: Settings) -> Settings:
+    """The test database's settings, quick to give up, never asking real video hosts."""
+    return settings.model_copy(update={"retries": 1, "video_oembed": False})
+
+
+@dataclass
+class World:
+    """The test sites and the catalog entries that point at them."""
+
+    sites: Sites
+    urls: dict[str, str]
+    resources: list[dict[str, Any]]
+
+
+VIDEOS = VideoHost(
+    name="youtube",
+    url_patterns=(re.compile(r"^http://videos\.test:\d+/watch/"),),
+    oembed="https://www.youtube.com/oembed",
+    status_meaning=((200, True, "available"), (404, False, "removed or never existed")),
+    params=(("format", "json"),),
+)
+
+
+@pytest.fixture
+async def world(sites: Sites) -> World:
+    ok = await sites.add(
+        "ok.test",
+        {
+            "/": page("Revenge Porn Helpline", HELPLINE_TEXT),
+            "/help": page("Revenge Porn Helpline", HELPLINE_TEXT, "Help for adults."),
+            "/shared": page("Revenge Porn Helpline", HELPLINE_TEXT, "Shared by two resources."),
+            "/old": redirect("/help", 301),
+            "/gone": Response(410, "Gone"),
+            "/loop-a": redirect("/loop-b"),
+            "/loop-b": redirect("/loop-a"),
+            "/old-deep": redirect("/", 302),
+            "/soft": page("Page not found", "Sorry, we looked everywhere."),
+            "/advice": page("Sextortion advice", "Stay calm and report it. Call 0345 6000 459."),
+            "/forward": Response(
+                body='<html><head><meta http-equiv="refresh" content="0; url=/vanished">'
+                "<title>Redirecting</title></head><body>Redirecting…</body></html>"
+            ),
+            "/temporary": redirect("/help?lang=en", 302),
+        },
+    )
+    old_org = await sites.add("old-org.test")
+    new_org = await sites.add(
+        "new-org.test", {"/sextortion": page("Report Fraud", "Report Fraud: sextortion scams.")}
+    )
+    old_org.route("/sextortion", redirect(new_org.url("/sextortion"), 301))
+    secure = await sites.add(
+        "secure.test",
+        {"/advice": page("Secure advice", "Sextortion: help and advice.")},
+        tls="valid",
+    )
+    plain = await sites.add("secure.test", address=secure.address, resolve=False)
+    plain.route("/advice", redirect(secure.url("/advice"), 301))
+    catchall = await sites.add(
+        "catchall.test",
+        {"/real": page("Sextortion support", "Real advice on sextortion for adults in the UK.")},
+        fallback=CATCH_ALL,
+    )
+    parked = await sites.add(
+        "parked.test", {"/": page("parked.test", "This domain may be for sale. Enquire now.")}
+    )
+    casino = await sites.add("casino.test", {"/": page("Casino", "Spin and win big tonight.")})
+    hijacked = await sites.add("hijacked.test", {"/advice": redirect(casino.url("/"), 301)})
+    helpline = await sites.add(
+        "helpline.test", {"/": page("Report Fraud", "Call Report Fraud on 0300 123 2040.")}
+    )
+    videos = await sites.add("videos.test", fallback=page("Videos", "A video player."))
+    expired = await sites.add("expired.test", {"/": page("x", "y")}, tls="expired")
+    busy = await sites.add("busy.test", fallback=Response(503, "Busy"))
+    walled = await sites.add(
+        "walled.test",
+        fallback=Response(
+            403,
+            "<html><head><title>Just a moment...</title></head><body>Checking</body></html>",
+            headers=[("cf-mitigated", "challenge")],
+        ),
+    )
+    linked = await sites.add("linked.test", fallback=Response(999, ""))
+    urls = {
+        "ok": ok.url("/"),
+        "shared-a": ok.url("/shared"),
+        "shared-b": ok.url("/shared"),
+        "temporary": ok.url("/temporary"),
+        "moved": ok.url("/old"),
+        "moved-domain": old_org.url("/sextortion"),
+        "moved-https": plain.url("/advice"),
+        "missing": ok.url("/missing"),
+        "gone": ok.url("/gone"),
+        "nxdomain": "http://nowhere.test/",
+        "loop": ok.url("/loop-a"),
+        "home-redirect": ok.url("/old-deep"),
+        "error-page": ok.url("/soft"),
+        "look-alike": catchall.url("/campaigns/2016/deleted"),
+        "catch-all-real": catchall.url("/real"),
+        "parked": parked.url("/"),
+        "hijacked": hijacked.url("/advice"),
+        "expect-text": ok.url("/advice"),
+        "phone": helpline.url("/"),
+        "video-removed": videos.url("/watch/123"),
+        "insecure": expired.url("/"),
+        "transient": busy.url("/"),
+        "challenge": walled.url("/"),
+        "linkedin": linked.url("/"),
+        "meta-refresh": ok.url("/forward"),
+    }
+    titles = {
+        "moved-domain": "Action Fraud – sextortion scams",
+        "hijacked": "Sextortion advice",
+        "look-alike": "Sextortion campaign 2016",
+        "catch-all-real": "Sextortion support",
+        "moved-https": "Sextortion advice",
+    }
+    resources: list[dict[str, Any]] = []
+    for key, url in urls.items():
+        entry: dict[str, Any] = {
+            "id": key,
+            "title": titles.get(key, "Revenge Porn Helpline"),
+            "url": url,
+        }
+        if key == "expect-text":
+            entry["expect_text"] = ["Don't Panic and Don't Pay"]
+        if key == "phone":
+            entry.update(kind="helpline", phone="0345 6000 459")
+        if key == "video-removed":
+            entry["kind"] = "video"
+        resources.append(entry)
+    return World(sites, urls, resources)
+
+
+EXPECTED = {
+    "ok": Verdict.OK,
+    "shared-a": Verdict.OK,
+    "shared-b": Verdict.OK,
+    "temporary": Verdict.OK,
+    "moved": Verdict.MOVED,
+    "moved-domain": Verdict.MOVED,
+    "moved-https": Verdict.MOVED,
+    "missing": Verdict.BROKEN,
+    "gone": Verdict.BROKEN,
+    "nxdomain": Verdict.BROKEN,
+    "loop": Verdict.BROKEN,
+    "home-redirect": Verdict.SOFT_404,
+    "error-page": Verdict.SOFT_404,
+    "look-alike": Verdict.SOFT_404,
+    "catch-all-real": Verdict.OK,
+    "parked": Verdict.PARKED,
+    "hijacked": Verdict.PARKED,
+    "expect-text": Verdict.CHANGED,
+    "phone": Verdict.CHANGED,
+    "video-removed": Verdict.CHANGED,
+    "insecure": Verdict.INSECURE,
+    "transient": Verdict.TRANSIENT,
+    "challenge": Verdict.UNVERIFIABLE,
+    "linkedin": Verdict.UNVERIFIABLE,
+    "meta-refresh": Verdict.BROKEN,
+}
+
+
+async def load(sessions: async_sessionmaker[AsyncSession], resources: list[dict[str, Any]]) -> None:
+    data = {
+        "guides": [
+            {"slug": "g", "title": "Guide", "sections": [{"title": "S", "resources": resources}]}
+        ]
+    }
+    async with sessions() as session, session.begin():
+        await sync_catalog(session, parse_catalog("test.yaml", data))
+
+
+@pytest.fixture
+async def oembed() -> AsyncIterator[OEmbedLookup]:
+    router = respx.Router(assert_all_called=False)
+    router.get("https://www.youtube.com/oembed").mock(return_value=httpx.Response(404))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(router.async_handler)) as client:
+        yield OEmbedLookup(client, hosts=(VIDEOS,))
+
+
+def clock_from(start: datetime) -> Callable[[], datetime]:
+    ticks = iter(range(1_000_000))
+    return lambda: start + timedelta(seconds=next(ticks))
+
+
+async def test_every_verdict_from_a_loopback_site(
+    sessions: async_sessionmaker[AsyncSession],
+    run_settings: Settings,
+    world: World,
+    oembed: OEmbedLookup,
+) -> None:
+    await load(sessions, world.resources)
+    seen: list[CheckResult] = []
+    async with world.sites.fetcher(run_settings) as fetcher:
+        report = await execute_run(
+            sessions,
+            run_settings,
+            trigger="test",
+            fetcher=fetcher,
+            video=oembed,
+            on_result=seen.append,
+        )
+    verdicts = {target.key: result.verdict for target, result in report.by_resource()}
+    assert verdicts == EXPECTED
+    assert report.status is RunStatus.COMPLETED and not report.inconclusive
+    assert report.broken_found
+    distinct = len(set(world.urls.values()))
+    assert report.planned == len(report.results) == len(seen) == distinct
+    assert sum(report.counts.values()) == distinct
+    by_key = {t.key: r for t, r in report.by_resource()}
+    assert by_key["moved"].outcome.suggested_url == world.urls["ok"] + "help"
+    assert by_key["moved-https"].outcome.suggested_url.startswith("https://secure.test:")
+    assert by_key["moved-domain"].outcome.suggested_url.startswith("http://new-org.test:")
+    assert by_key["insecure"].outcome.evidence["tls"] == "tls_expired"
+    assert by_key["challenge"].outcome.evidence["signature"] == "cloudflare_challenge"
+    assert by_key["look-alike"].outcome.rule == "soft_404_like_random_path"
+    assert by_key["meta-refresh"].outcome.rule == "meta_refresh_to_broken"
+    assert by_key["transient"].facts.attempts == 2
+
+    ok_site = world.sites.sites[0]
+    assert ok_site.hits("/shared") == 1  # listed twice, fetched once
+    catchall = next(s for s in world.sites.sites if s.host == "catchall.test")
+    probes = [r for r in catchall.requests if r.path.startswith("/curator-probe-")]
+    assert len(probes) == 1  # one baseline per host per run
+    busy = next(s for s in world.sites.sites if s.host == "busy.test")
+    assert not [r for r in busy.requests if r.path.startswith("/curator-probe-")]
+
+    async with sessions() as session:
+        run = await session.get(Run, report.run_id)
+        assert run is not None and run.status is RunStatus.COMPLETED
+        assert run.checked_urls == distinct and run.finished_at is not None
+        stored = (await session.execute(select(Check).where(Check.run_id == run.id))).scalars()
+        assert {c.url: c.verdict for c in stored} == {world.urls[k]: v for k, v in EXPECTED.items()}
+        states = (await session.execute(select(LinkState))).scalars().all()
+        assert len(states) == distinct
+        by_url = {s.url: s for s in states}
+        assert by_url[world.urls["ok"]].verdict is Verdict.OK
+        # One check is not proof: a failure is pending, not confirmed.
+        missing = by_url[world.urls["missing"]]
+        assert missing.verdict is None and missing.consecutive_failures == 1
+        assert missing.last_verdict is Verdict.BROKEN
+
+
+async def test_failures_are_confirmed_over_days(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    site = await sites.add("ok.test", {"/": page("Helpline", "Helpline")})
+    await load(
+        sessions,
+        [{"title": "Helpline", "url": site.url("/")}, {"title": "Old", "url": site.url("/old")}],
+    )
+    async with sites.fetcher(run_settings) as fetcher:
+        for day in range(4):
+            await execute_run(
+                sessions,
+                run_settings,
+                trigger="schedule",
+                fetcher=fetcher,
+                clock=clock_from(T0 + timedelta(days=day * 1.5)),
+            )
+    async with sessions() as session:
+        rows = await store.link_states(session, urls=[site.url("/old"), site.url("/")])
+    assert rows[site.url("/old")].verdict is Verdict.BROKEN
+    assert rows[site.url("/old")].consecutive_failures == 4
+    assert rows[site.url("/")].verdict is Verdict.OK
+
+
+async def test_outage_is_inconclusive_and_changes_no_state(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
+    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
+    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
+    async with sites.fetcher(run_settings) as fetcher:
+        first = await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+    assert first.status is RunStatus.COMPLETED
+
+    async def states() -> dict[str, tuple[object, ...]]:
+        async with sessions() as session:
+            rows = (await session.execute(select(LinkState))).scalars().all()
+            return {
+                r.url: (
+                    r.verdict,
+                    r.last_verdict,
+                    r.consecutive_failures,
+                    r.last_checked_at,
+                    r.last_check_id,
+                )
+                for r in rows
+            }
+
+    before = await states()
+    sites.resolver.fail("a.test")
+    sites.resolver.fail("b.test")
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+    assert report.status is RunStatus.INCONCLUSIVE and report.inconclusive
+    assert not report.states_changed
+    assert {r.verdict for r in report.results} == {Verdict.TRANSIENT}
+    assert "network looks down" in report.summary
+    assert await states() == before
+    async with sessions() as session:
+        run = await session.get(Run, report.run_id)
+        assert run is not None and run.status is RunStatus.INCONCLUSIVE
+        assert run.checked_urls == 2  # the failed checks are kept as evidence
+
+
+async def test_one_dead_host_is_not_an_outage_when_others_answer(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
+    down = await sites.add("down.test", {"/": page("D", "Down helpline")})
+    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "D", "url": down.url("/")}])
+    async with sites.fetcher(run_settings) as fetcher:
+        await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+    sites.resolver.fail("down.test")
+    # A confirmation recheck of the failing URL alone: the recently working a.test proves
+    # the network answers, so the failure counts.
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await execute_run(
+            sessions, run_settings, trigger="confirm", fetcher=fetcher, urls=[down.url("/")]
+        )
+    assert report.status is RunStatus.COMPLETED
+    assert [r.verdict for r in report.results] == [Verdict.TRANSIENT]
+    async with sessions() as session:
+        rows = await store.link_states(session, urls=[down.url("/")])
+    assert rows[down.url("/")].consecutive_failures == 1
+    assert rows[down.url("/")].verdict is Verdict.OK  # pending, not yet confirmed
+
+
+async def test_stop_interrupts_and_resume_finishes(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    paths = [f"/p{i}" for i in range(6)]
+    site = await sites.add("ok.test", {p: page("Helpline", f"Helpline page {p}") for p in paths})
+    await load(sessions, [{"title": f"R{p}", "url": site.url(p)} for p in paths])
+    stop = asyncio.Event()
+    settings = run_settings.model_copy(update={"concurrency": 1})
+    async with sites.fetcher(settings) as fetcher:
+        first = await execute_run(
+            sessions,
+            settings,
+            trigger="schedule",
+            fetcher=fetcher,
+            on_result=lambda _: stop.set(),
+            stop=stop,
+        )
+    assert first.status is RunStatus.INTERRUPTED
+    assert len(first.results) == 1
+    async with sessions() as session:
+        left = await store.unchecked_urls(session, run_id=first.run_id)
+        stored = await store.run_checks(session, run_ids=[first.run_id])
+    assert len(left) == 5 and [c.url for c in stored] == [first.results[0].url]
+
+    async with sites.fetcher(settings) as fetcher:
+        resumed = await execute_run(
+            sessions, settings, trigger="resume", fetcher=fetcher, resume=first.run_id
+        )
+    assert resumed.status is RunStatus.COMPLETED and resumed.resumed_from == first.run_id
+    assert sorted(r.url for r in resumed.results) == sorted(left)
+    assert all(site.hits(p) == 1 for p in paths)
+    async with sessions() as session:
+        states = (await session.execute(select(LinkState))).scalars().all()
+    assert len(states) == 6 and {s.verdict for s in states} == {Verdict.OK}
+
+
+async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    site = await sites.add("ok.test", {"/a": page("A", "a"), "/b": page("B", "b")})
+    await load(
+        sessions, [{"title": "A", "url": site.url("/a")}, {"title": "B", "url": site.url("/b")}]
+    )
+    async with sites.fetcher(run_settings) as fetcher:
+        facts_a = await fetcher.fetch(site.url("/a"))
+    async with sessions() as session, session.begin():
+        crashed = await store.create_run(
+            session,
+            trigger="schedule",
+            planned_urls=[site.url("/a"), site.url("/b")],
+            started_at=T0,
+            owner="elsewhere:4242",
+        )
+        await store.add_check(
+            session,
+            run_id=crashed.id,
+            facts=facts_a,
+            outcome=classify(facts_a, Expectation(title="A")),
+            checked_at=T0,
+        )
+        crashed_id = crashed.id
+    async with sessions() as session:
+        assert (await running_run(session)) is not None
+    # The next start (an hour later: no heartbeat since) marks it, and refuses nothing.
+    async with sites.fetcher(run_settings) as fetcher:
+        resumed = await execute_run(
+            sessions,
+            run_settings,
+            trigger="resume",
+            fetcher=fetcher,
+            resume=crashed_id,
+            clock=clock_from(T0 + timedelta(hours=1)),
+        )
+    async with sessions() as session:
+        crashed_row = await session.get(Run, crashed_id)
+    assert crashed_row is not None and crashed_row.status is RunStatus.INTERRUPTED
+    assert [r.url for r in resumed.results] == [site.url("/b")]
+    assert site.hits("/a") == 1 and site.hits("/b") == 1
+    async with sessions() as session:
+        rows = await store.link_states(session, urls=[site.url("/a"), site.url("/b")])
+    # The interrupted run's completed check counts too.
+    assert set(rows) == {site.url("/a"), site.url("/b")}
+
+
+async def test_only_one_run_at_a_time(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    site = await sites.add("ok.test", {"/": page("A", "a")})
+    await load(sessions, [{"title": "A", "url": site.url("/")}])
+    now = datetime.now(UTC)
+    async with sessions() as session, session.begin():
+        live = await store.create_run(
+            session, trigger="schedule", planned_urls=[], started_at=now, owner="elsewhere:1"
+        )
+    with pytest.raises(RunConflictError) as raised:
+        await execute_run(sessions, run_settings, trigger="api")
+    assert raised.value.run_id == live.id
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await execute_run(
+            sessions,
+            run_settings,
+            trigger="recheck",
+            fetcher=fetcher,
+            exclusive=False,
+            resource_ids=[],
+        )
+    assert report.planned == 0 and report.status is RunStatus.COMPLETED
