@@ -61,12 +61,12 @@ def describe(exc: BaseException) -> str:
 def _tls(exc: BaseException) -> tuple[ErrorKind, str] | None:
     verify = _first(exc, ssl.SSLCertVerificationError)
     if isinstance(verify, ssl.SSLCertVerificationError):
-        message = verify.verify_message or verify.reason or str(verify)
+        message = verify.verify_message or getattr(verify, "reason", None) or str(verify)
         kind = _CERT_CODES.get(verify.verify_code, ErrorKind.TLS_ERROR)
         return kind, f"TLS certificate rejected: {message}"
     other = _first(exc, ssl.SSLError)
     if isinstance(other, ssl.SSLError):
-        return ErrorKind.TLS_ERROR, f"TLS failed: {other.reason or other}"
+        return ErrorKind.TLS_ERROR, f"TLS failed: {getattr(other, 'reason', None) or other}"
     return None
 
 

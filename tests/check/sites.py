@@ -448,6 +448,7 @@ class Sites:
         fallback: Handler = NOT_FOUND,
         tls: TLSMode | None = None,
         address: str | None = None,
+        port: int = 0,
         resolve: bool = True,
     ) -> Site:
         """Start a site for `host` and map the name to its address in `resolver`."""
@@ -461,7 +462,7 @@ class Sites:
         )
         context = self._server_context(host, tls) if tls else None
         server = await asyncio.start_server(
-            site.serve, site.address, 0, ssl=context, limit=_REQUEST_LIMIT
+            site.serve, site.address, port, ssl=context, limit=_REQUEST_LIMIT
         )
         self._servers.append(server)
         site.port = server.sockets[0].getsockname()[1]
@@ -470,9 +471,9 @@ class Sites:
             self.resolver.add(host, site.address)
         return site
 
-    async def listener(self, address: str = "127.0.0.1") -> Site:
+    async def listener(self, address: str = "127.0.0.1", port: int = 0) -> Site:
         """A site that must not be reached: it counts connections (the address guard's tests)."""
-        return await self.add(f"listener-{address}", address=address, resolve=False)
+        return await self.add(f"listener-{address}", address=address, port=port, resolve=False)
 
     def fetcher(self, settings: Settings, **kwargs: Any) -> Fetcher:
         """A Fetcher that resolves through the kit and trusts the kit's CA."""

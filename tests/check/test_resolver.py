@@ -1,0 +1,88 @@
+"""Resolvers: no such name vs. a resolver failing, told apart; a static table for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import pytest
+
+from curator.check.facts import ErrorKind
+from curator.check.resolver import ResolveError, StaticResolver, SystemResolver
+
+
+async def test_static_resolver_maps_names_case_insensitively_in_order() -> None:
+    resolver = StaticResolver({"Helpline.Test": ["127.0.0.3", "127.0.0.4", "127.0.0.3"]})
+    assert await resolver.resolve("helpline.test.", 80) == ["127.0.0.3", "127.0.0.4"]
+
+
+async def test_static_resolver_says_unknown_names_do_not_exist() -> None:
+    resolver = StaticResolver({"police.test": "127.0.0.2"})
+    with pytest.raises(ResolveError) as raised:
+        await resolver.resolve("nowhere.test", 80)
+    assert raised.value.kind is ErrorKind.DNS_NXDOMAIN
+    assert "nowhere.test" in str(raised.value)
+
+
+async def test_static_resolver_can_simulate_a_resolver_outage() -> None:
+    resolver = StaticResolver(
+        {"police.test": "127.0.0.2"}, failures={"down.test": ErrorKind.DNS_FAILURE}
+    )
+    resolver.fail("police.test")
+    for name in ("down.test", "police.test"):
+        with pytest.raises(ResolveError) as raised:
+            await resolver.resolve(name, 443)
+        assert raised.value.kind is ErrorKind.DNS_FAILURE
+
+
+async def test_system_resolver_answers_for_localhost() -> None:
+    addresses = await SystemResolver().resolve("localhost", 80)
+    assert "127.0.0.1" in addresses or "::1" in addresses
+
+
+async def test_system_resolver_failure_without_network_is_not_nxdomain() -> None:
+    # The test network guard answers every outside name with EAI_AGAIN, like a machine
+    # whose resolver cannot be reached.
+    with pytest.raises(ResolveError) as raised:
+        await SystemResolver().resolve("example.org", 443)
+    assert raised.value.kind is ErrorKind.DNS_FAILURE
+
+
+CODES = [
+    ("EAI_NONAME", ErrorKind.DNS_NXDOMAIN),
+    ("EAI_NODATA", ErrorKind.DNS_NXDOMAIN),
+    ("EAI_AGAIN", ErrorKind.DNS_FAILURE),
+    ("EAI_FAIL", ErrorKind.DNS_FAILURE),
+    ("EAI_SYSTEM", ErrorKind.DNS_FAILURE),
+]
+
+
+@pytest.mark.parametrize(("code", "kind"), CODES, ids=[c for c, _ in CODES])
+async def test_getaddrinfo_codes_are_classified(
+    code: str, kind: ErrorKind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not hasattr(socket, code):
+        pytest.skip(f"{code} is not defined on this platform")
+
+    async def failing(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        raise socket.gaierror(getattr(socket, code), f"simulated {code}")
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", failing)
+    with pytest.raises(ResolveError) as raised:
+        await SystemResolver().resolve("site.example", 80)
+    assert raised.value.kind is kind
+
+
+async def test_a_resolver_that_does_not_answer_is_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    never = asyncio.Event()
+
+    async def hanging(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        await never.wait()
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", hanging)
+    with pytest.raises(ResolveError) as raised:
+        await SystemResolver(timeout=0.05).resolve("slow.example", 80)
+    assert raised.value.kind is ErrorKind.DNS_FAILURE

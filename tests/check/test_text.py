@@ -1,0 +1,213 @@
+"""Reading pages: charset, title, headings, visible text, refresh, canonical, fingerprints."""
+
+from __future__ import annotations
+
+import pytest
+
+from curator.check.facts import Page
+from curator.check.text import (
+    MAX_TEXT_CHARS,
+    decode,
+    extract_page,
+    fingerprint,
+    is_parsable,
+    similarity,
+)
+
+PAGE = """<!doctype html><html><head>
+<title>  Childline \n – Get help </title>
+<meta http-equiv="Refresh" content="5; URL='/new-home'">
+<link rel="alternate canonical" href="../canonical-page">
+<style>body { color: red }</style><script>var hidden = "script text";</script>
+</head><body>
+<header><h1>Childline</h1><nav>Home | Donate | About</nav></header>
+<main><h2>Call   us free</h2><div>Phone <b>0800</b> 1111</div>any time<p hidden>secret</p>
+<template>template text</template><noscript>enable js</noscript><svg><text>svg</text></svg></main>
+<footer>Registered charity</footer></body></html>"""
+
+
+def page_of(
+    html: str | bytes, content_type: str | None = "text/html", url: str = "https://a.test/x/y"
+) -> Page:
+    data = html.encode() if isinstance(html, str) else html
+    return extract_page(
+        data, content_type=content_type, base_url=url, bytes_read=len(data), truncated=False
+    )
+
+
+def test_a_page_is_read_into_title_headings_text_and_links() -> None:
+    data = PAGE.encode()
+    page = extract_page(
+        data,
+        content_type="text/html; charset=utf-8",
+        base_url="https://a.test/x/y",
+        bytes_read=9,
+        truncated=True,
+    )
+    assert page.title == "Childline – Get help"
+    assert page.headings == ("Childline", "Call us free")
+    assert page.text == "Call us free Phone 0800 1111 any time"
+    assert page.meta_refresh == "https://a.test/new-home"
+    assert page.canonical == "https://a.test/canonical-page"
+    assert page.bytes_read == 9 and page.truncated
+    assert page.fingerprint is not None and len(page.fingerprint) == 16
+    assert page.markup_sample.startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize(
+    ("html", "kept", "dropped"),
+    [
+        ("<p>a</p><script>b()</script>", "a", "b()"),
+        ("<p>a</p><style>.b{}</style>", "a", ".b{}"),
+        ("<p>a</p><nav>menu</nav>", "a", "menu"),
+        ("<p>a</p><footer>foot</footer>", "a", "foot"),
+        ("<header>top</header><p>a</p>", "a", "top"),
+        ("<p>a</p><template>tpl</template>", "a", "tpl"),
+        ("<p>a</p><noscript>nojs</noscript>", "a", "nojs"),
+        ("<p>a</p><div hidden>secret</div>", "a", "secret"),
+    ],
+    ids=["script", "style", "nav", "footer", "header", "template", "noscript", "hidden"],
+)
+def test_visible_text_leaves_out_code_and_chrome(html: str, kept: str, dropped: str) -> None:
+    page = page_of(f"<html><body>{html}</body></html>")
+    assert kept in page.text
+    assert dropped not in page.text
+
+
+def test_blocks_are_separated_and_inline_words_are_not_split() -> None:
+    page = page_of("<body><div>one</div>two<p>thr<b>ee</b></p><li>four</li><br>five</body>")
+    assert page.text == "one two three four five"
+
+
+def test_visible_text_is_capped() -> None:
+    page = page_of("<body><p>" + "word " * 20_000 + "</p></body>")
+    assert len(page.text) == MAX_TEXT_CHARS
+
+
+@pytest.mark.parametrize(
+    ("content", "target"),
+    [
+        ("0; url=https://b.test/", "https://b.test/"),
+        ("0;URL=/home", "https://a.test/home"),
+        ("3, url = 'next.html'", "https://a.test/x/next.html"),
+        ("0; url='/q?x=1'", "https://a.test/q?x=1"),
+        ("0; /direct", "https://a.test/direct"),
+        ("10", None),
+        ("0; url=javascript:alert(1)", None),
+    ],
+)
+def test_meta_refresh_targets_are_absolute(content: str, target: str | None) -> None:
+    page = page_of(f'<head><meta http-equiv="refresh" content="{content}"></head><body>x</body>')
+    assert page.meta_refresh == target
+
+
+def test_base_href_anchors_relative_links() -> None:
+    page = page_of('<head><base href="https://cdn.test/root/"><link rel=canonical href="p"></head>')
+    assert page.canonical == "https://cdn.test/root/p"
+
+
+CHARSETS = [
+    ("café".encode("latin-1"), "text/html; charset=iso-8859-1", "café"),
+    ("café".encode("cp1252"), "text/html; charset=windows-1252", "café"),
+    ('<meta charset="iso-8859-1">café'.encode("latin-1"), "text/html", "café"),
+    (
+        b'<meta http-equiv="content-type" content="text/html; charset=koi8-r">'
+        + "мир".encode("koi8-r"),
+        None,
+        "мир",
+    ),
+    ("café".encode(), "text/html", "café"),
+    ("café".encode("latin-1"), "text/html", "café"),
+    ("\ufeffcafé".encode("utf-8"), "text/html; charset=latin-1", "café"),
+    ("café".encode("utf-16"), None, "café"),
+    ("café".encode(), "text/html; charset=no-such-charset", "café"),
+    ('<meta charset="utf-16">café'.encode(), None, "café"),
+]
+
+
+@pytest.mark.parametrize(("data", "content_type", "expected"), CHARSETS)
+def test_charsets_from_bom_header_meta_or_guess(
+    data: bytes, content_type: str | None, expected: str
+) -> None:
+    assert expected in decode(data, content_type)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe\xfd<p>broken",
+        b"<html><body>\x00\x01\x02</body>",
+        bytes(range(256)) * 8,
+        b"<<<>>></p></div>",
+    ],
+)
+def test_undecodable_or_malformed_bodies_never_crash(data: bytes) -> None:
+    page = extract_page(
+        data,
+        content_type="text/html; charset=utf-8",
+        base_url="http://a.test/",
+        bytes_read=len(data),
+        truncated=False,
+    )
+    assert isinstance(page.text, str)
+
+
+def test_bodies_that_are_not_html_or_text_keep_only_their_size() -> None:
+    data = b"%PDF-1.7 <title>not a title</title>"
+    page = extract_page(
+        data,
+        content_type="application/pdf",
+        base_url="http://a.test/",
+        bytes_read=999,
+        truncated=True,
+    )
+    assert page.content_type == "application/pdf"
+    assert page.title is None and page.text == "" and page.fingerprint is None
+    assert page.bytes_read == 999 and page.truncated
+
+
+def test_plain_text_is_read_as_text() -> None:
+    page = page_of("Call  0800 1111\n<b>not markup</b>", content_type="text/plain; charset=utf-8")
+    assert page.text == "Call 0800 1111 <b>not markup</b>"
+    assert page.title is None
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "parsable"),
+    [
+        ("text/html; charset=utf-8", b"", True),
+        ("application/xhtml+xml", b"", True),
+        ("TEXT/PLAIN", b"", True),
+        ("application/pdf", b"<html>", False),
+        ("image/png", b"", False),
+        (None, b"  <!DOCTYPE html><html>", True),
+        (None, b"%PDF-1.4", False),
+    ],
+)
+def test_which_bodies_are_parsed(content_type: str | None, data: bytes, parsable: bool) -> None:
+    assert is_parsable(content_type, data) is parsable
+
+
+ARTICLE = (
+    "Childline is a free private and confidential service where you can talk about anything. "
+    "Whatever your worry, whenever you need help, we are here for you online and on the phone. "
+    "You can call us on 0800 1111 or get in touch online with a counsellor any time of day. "
+)
+
+
+def test_fingerprints_of_near_copies_are_close_and_of_unrelated_texts_are_not() -> None:
+    original = fingerprint(ARTICLE * 3)
+    edited = fingerprint((ARTICLE * 3).replace("any time of day", "at any hour"))
+    unrelated = fingerprint(
+        "Domain for sale. This domain may be for sale, make an offer today " * 5
+    )
+    assert original is not None and edited is not None and unrelated is not None
+    assert similarity(original, original) == 1.0
+    assert similarity(original, edited) >= 0.8
+    assert similarity(original, unrelated) < 0.75
+
+
+def test_fingerprint_ignores_case_and_spacing_and_needs_words() -> None:
+    assert fingerprint("Hello   World, again") == fingerprint("hello world again")
+    assert fingerprint("  ...  ") is None
+    assert fingerprint("one") is not None

@@ -1,0 +1,224 @@
+"""The guarded transport: forbidden addresses are never connected to, on any hop, in any
+spelling; TLS is verified against the URL's host name with the system's or a given CA."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from pathlib import Path
+
+import pytest
+
+from curator.check.facts import ErrorKind
+from curator.check.guard import AddressGuard
+from curator.check.transport import default_ssl_context
+from curator.settings import Settings
+from tests.check.sites import Site, Sites, page, redirect
+
+LOOPBACK_SPELLINGS = [
+    "http://127.0.0.1:{port}/",
+    "http://127.1:{port}/",
+    "http://2130706433:{port}/",
+    "http://0x7f000001:{port}/",
+    "http://0x7f.1:{port}/",
+    "http://017700000001:{port}/",
+    "http://[::ffff:127.0.0.1]:{port}/",
+    "http://loopback.test:{port}/",
+]
+
+
+def guarded(settings: Settings) -> Settings:
+    """The same settings with the address guard on, as in production."""
+    return settings.model_copy(update={"allow_private_addresses": False})
+
+
+@pytest.fixture
+async def listener(sites: Sites) -> Site:
+    """A listener on 127.0.0.1 that counts connections; `loopback.test` resolves to it."""
+    site = await sites.listener("127.0.0.1")
+    sites.resolver.add("loopback.test", "127.0.0.1")
+    return site
+
+
+@pytest.mark.parametrize("spelling", LOOPBACK_SPELLINGS)
+async def test_the_guard_never_connects_to_loopback(
+    spelling: str, sites: Sites, listener: Site, fetch_settings: Settings
+) -> None:
+    async with sites.fetcher(guarded(fetch_settings)) as fetcher:
+        facts = await fetcher.fetch(spelling.format(port=listener.port))
+    assert facts.error is ErrorKind.BLOCKED_ADDRESS
+    assert facts.error_detail is not None and "loopback" in facts.error_detail
+    assert listener.connections == 0
+
+
+@pytest.mark.parametrize("spelling", LOOPBACK_SPELLINGS)
+async def test_without_the_guard_the_same_spellings_reach_the_listener(
+    spelling: str, sites: Sites, listener: Site, fetch_settings: Settings
+) -> None:
+    # The control: proves each spelling above really points at the listener.
+    async with sites.fetcher(fetch_settings) as fetcher:
+        facts = await fetcher.fetch(spelling.format(port=listener.port))
+    assert facts.status == 404
+    assert listener.connections == 1
+
+
+def _ipv6_loopback_available() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
+            sock.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback_available(), reason="no IPv6 loopback here")
+async def test_the_guard_never_connects_to_ipv6_loopback(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    listener = await sites.listener("::1")
+    async with sites.fetcher(guarded(fetch_settings)) as fetcher:
+        facts = await fetcher.fetch(listener.address_url("/"))
+    assert facts.error is ErrorKind.BLOCKED_ADDRESS
+    assert listener.connections == 0
+    async with sites.fetcher(fetch_settings) as fetcher:
+        assert (await fetcher.fetch(listener.address_url("/"))).status == 404
+    assert listener.connections == 1
+
+
+@pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/", "http://loopback.test:{port}/"])
+async def test_a_redirect_to_loopback_is_refused_before_connecting(
+    target: str, sites: Sites, listener: Site, fetch_settings: Settings
+) -> None:
+    site = await sites.add("allowed.test", {"/": redirect(target.format(port=listener.port), 301)})
+    guard = AddressGuard(allowed=[site.address])  # this one test site stands for the internet
+    async with sites.fetcher(guarded(fetch_settings), guard=guard) as fetcher:
+        facts = await fetcher.fetch(site.url("/"))
+    assert facts.error is ErrorKind.BLOCKED_ADDRESS
+    assert [h.status for h in facts.hops] == [301, None]
+    assert facts.hops[0].address == site.address
+    assert site.hits("/") == 1
+    assert listener.connections == 0
+
+
+async def test_only_allowed_answers_of_a_name_are_connected_to(
+    sites: Sites, listener: Site, fetch_settings: Settings
+) -> None:
+    site = await sites.add("mixed.test", {"/": page("Mixed", "allowed answer")}, port=listener.port)
+    sites.resolver.add("mixed.test", ["127.0.0.1", site.address])
+    guard = AddressGuard(allowed=[site.address])
+    async with sites.fetcher(guarded(fetch_settings), guard=guard) as fetcher:
+        facts = await fetcher.fetch(site.url("/"))
+    assert facts.status == 200
+    assert facts.hops[0].address == site.address
+    assert listener.connections == 0
+
+
+class RebindingResolver:
+    """Answers with an allowed address first and loopback afterwards (a rebinding attack)."""
+
+    def __init__(self, first: str, then: str) -> None:
+        self.answers = [first, then]
+        self.calls = 0
+
+    async def resolve(self, host: str, port: int) -> list[str]:
+        answer = self.answers[min(self.calls, 1)]
+        self.calls += 1
+        return [answer]
+
+
+async def test_a_name_is_resolved_once_per_connection_and_the_checked_address_used(
+    sites: Sites, listener: Site, fetch_settings: Settings
+) -> None:
+    site = await sites.add(
+        "rebind.test", {"/": page("Rebind", "first answer")}, port=listener.port, resolve=False
+    )
+    resolver = RebindingResolver(site.address, "127.0.0.1")
+    guard = AddressGuard(allowed=[site.address])
+    async with sites.fetcher(guarded(fetch_settings), guard=guard, resolver=resolver) as fetcher:
+        first = await fetcher.fetch(site.url("/"))
+    async with sites.fetcher(guarded(fetch_settings), guard=guard, resolver=resolver) as fetcher:
+        second = await fetcher.fetch(site.url("/"))
+    assert first.status == 200 and first.hops[0].address == site.address
+    assert second.error is ErrorKind.BLOCKED_ADDRESS
+    assert resolver.calls == 2
+    assert listener.connections == 0
+
+
+async def test_the_next_answer_is_tried_when_one_refuses(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("multi.test", {"/": page("Multi", "second answer")})
+    sites.resolver.add("multi.test", ["127.0.0.254", site.address])  # nothing on .254
+    async with sites.fetcher(fetch_settings) as fetcher:
+        facts = await fetcher.fetch(site.url("/"))
+    assert facts.status == 200
+    assert facts.hops[0].address == site.address
+
+
+async def test_the_connected_address_is_recorded_on_every_hop(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    second = await sites.add("second.test", {"/": page("Second", "landed")})
+    first = await sites.add("first.test", {"/": redirect(second.url("/"), 302)})
+    async with sites.fetcher(fetch_settings) as fetcher:
+        facts = await fetcher.fetch(first.url("/"))
+        again = await fetcher.fetch(first.url("/"))  # over pooled connections this time
+    for result in (facts, again):
+        assert [(h.status, h.address) for h in result.hops] == [
+            (302, first.address),
+            (200, second.address),
+        ]
+
+
+TLS_CASES = [
+    ("valid", None, 200),
+    ("self_signed", ErrorKind.TLS_SELF_SIGNED, None),
+    ("expired", ErrorKind.TLS_EXPIRED, None),
+    ("wrong_host", ErrorKind.TLS_HOSTNAME, None),
+]
+
+
+@pytest.mark.parametrize(("mode", "error", "status"), TLS_CASES, ids=[m for m, _, _ in TLS_CASES])
+async def test_tls_certificates_are_verified(
+    mode: str, error: ErrorKind | None, status: int | None, sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("secure.test", {"/": page("Secure", "hello")}, tls=mode)  # type: ignore[arg-type]
+    async with sites.fetcher(fetch_settings) as fetcher:
+        facts = await fetcher.fetch(site.url("/"))
+    assert facts.error is error
+    assert facts.status == status
+    if error is not None:
+        assert facts.error_detail is not None and "certificate" in facts.error_detail
+        assert site.requests == []
+
+
+async def test_tls_is_verified_against_the_url_host_not_the_address(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("secure.test", {"/": page("Secure", "hello")}, tls="valid")
+    async with sites.fetcher(fetch_settings) as fetcher:
+        by_name = await fetcher.fetch(site.url("/"))
+        by_address = await fetcher.fetch(site.address_url("/"))
+    assert by_name.status == 200 and by_name.hops[0].address == site.address
+    assert by_address.error is ErrorKind.TLS_HOSTNAME
+
+
+async def test_ssl_cert_file_is_honoured(
+    sites: Sites, fetch_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = await sites.add("corporate.test", {"/": page("Corporate CA", "hello")}, tls="valid")
+    async with sites.fetcher(fetch_settings, ssl_context=default_ssl_context()) as fetcher:
+        untrusted = await fetcher.fetch(site.url("/"))
+    bundle = tmp_path / "ca.pem"
+    sites.ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    async with sites.fetcher(fetch_settings, ssl_context=default_ssl_context()) as fetcher:
+        trusted = await fetcher.fetch(site.url("/"))
+    assert untrusted.error is ErrorKind.TLS_ERROR
+    assert trusted.status == 200
+
+
+def test_the_default_context_verifies_host_names() -> None:
+    context = default_ssl_context()
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
