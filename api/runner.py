@@ -34,6 +34,9 @@ def checker_executor(client: httpx.AsyncClient) -> RunExecutor:
                 resource_ids=resource_ids,
                 fetcher=fetcher,
                 stop=stop,
+                # A recheck of a few resources may run beside a full run; full runs never
+                # overlap (RunConflictError).
+                exclusive=resource_ids is None,
             )
         return report.run_id
 
