@@ -19,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import dashboard
 from api.background import Background
 from api.publishing import GuideCache
 from api.routes import editor, public
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, executor: ExecutorFactory | None = None) -
     install_error_handlers(app)
     app.include_router(public.router)
     app.include_router(editor.router)
+    app.include_router(dashboard.router)
     return app
 
 

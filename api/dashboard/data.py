@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import datetime
 
-from fastapi import Depends, Request
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.dashboard.views import (
     ActionRow,
@@ -29,151 +26,89 @@ from api.dashboard.views import (
     hops_of,
     ordered_counts,
 )
-from curator.errors import ConflictError, NotFoundError
-from curator.store.catalog import resource_by_id
-from curator.store.models import (
-    Check,
-    EditorAction,
-    EditorToken,
-    LinkState,
-    ReaderReport,
-    RecheckRequest,
-    Resource,
-    Run,
-    RunStatus,
-)
-from curator.verdicts import Group, group_of, severity_rank
+from curator import editing, tokens
+from curator.errors import NotFoundError
+from curator.store import problems as store_problems
+from curator.store.base import utcnow
+from curator.store.history import recent_runs, resource_history
+from curator.store.models import EditorToken, Resource
+from curator.store.problems import Evidence, Problem, Report
+from curator.store.reports import link_states_by_url
+from curator.tokens import Editor
 
-EDITABLE = ("url", "title", "description", "phone", "expect_text")
+EDITABLE = editing.EDITABLE_FIELDS
 """The resource fields the edit form offers."""
 
 
-async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    factory: async_sessionmaker[AsyncSession] = request.app.state.sessions
-    async with factory() as session:
-        yield session
+def token_tag(token_hash: str) -> str:
+    """A short tag of a token's stored hash: ties a session to that very token."""
+    return hashlib.sha256(b"curator.dashboard:" + token_hash.encode()).hexdigest()[:24]
 
 
-DbSession = Annotated[AsyncSession, Depends(_session)]
-
-
-def secret_key(request: Request) -> str:
-    """The key that signs the dashboard's cookies."""
-    return str(request.app.state.settings.secret_key.get_secret_value())
-
-
-class InvalidEdit(Exception):
-    """The edit form's values are not valid; one message per field."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = dict(errors)
-
-
-# --- tokens ----------------------------------------------------------------------------------
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-async def verify_token(session: AsyncSession, *, token: str) -> tuple[str, int] | None:
-    """The editor's name and token id for a valid token, else None."""
-    if not token:
+async def sign_in(session: AsyncSession, *, token: str) -> tuple[Editor, str] | None:
+    """The editor a live token belongs to, with its tag, else None (constant-time compare)."""
+    editor = await tokens.verify_token(session, token=token)
+    if editor is None:
         return None
-    digest = _hash(token)
-    rows = (
-        await session.execute(select(EditorToken).where(EditorToken.revoked_at.is_(None)))
-    ).scalars()
-    for row in rows:
-        if hmac.compare_digest(row.token_hash, digest):
-            row.last_used_at = datetime.now(UTC)
-            return row.name, row.id
-    return None
+    row = await session.get(EditorToken, editor.token_id)
+    assert row is not None  # verify_token just read it
+    return editor, token_tag(row.token_hash)
 
 
-async def token_still_valid(session: AsyncSession, *, token_id: int, editor: str) -> bool:
-    """Whether the token a session was opened with is still there and not revoked."""
+async def token_still_valid(session: AsyncSession, *, token_id: int, tag: str) -> bool:
+    """Whether the token a session was opened with is still live and still the same token."""
     row = await session.get(EditorToken, token_id)
-    return row is not None and row.revoked_at is None and row.name == editor
+    if row is None or row.revoked_at is not None:
+        return False
+    return hmac.compare_digest(token_tag(row.token_hash), tag)
 
 
-# --- reads -----------------------------------------------------------------------------------
+# --- reads: the store's queries, shaped for the templates --------------------------------------
 
 
-def _evidence(check: Check | None) -> EvidenceView | None:
-    if check is None:
+def _evidence(evidence: Evidence | None) -> EvidenceView | None:
+    if evidence is None:
         return None
     return EvidenceView(
-        checked_at=check.checked_at,
-        status_code=check.status_code,
-        final_url=check.final_url,
-        error_kind=check.error_kind,
-        elapsed_ms=check.elapsed_ms,
-        attempts=check.attempts,
-        hops=hops_of(check.hops),
+        checked_at=evidence.checked_at,
+        status_code=evidence.status_code,
+        final_url=evidence.final_url,
+        error_kind=evidence.error_kind,
+        elapsed_ms=evidence.elapsed_ms,
+        attempts=evidence.attempts,
+        hops=hops_of(evidence.hops),
     )
 
 
-async def _reports(session: AsyncSession, resource_id: int) -> tuple[ReportView, ...]:
-    rows = (
-        await session.execute(
-            select(ReaderReport)
-            .where(ReaderReport.resource_id == resource_id, ReaderReport.resolved_at.is_(None))
-            .order_by(ReaderReport.created_at.desc())
-        )
-    ).scalars()
-    return tuple(ReportView(created_at=r.created_at, note=r.note) for r in rows)
+def _reports(reports: Iterable[Report]) -> tuple[ReportView, ...]:
+    return tuple(
+        ReportView(created_at=r.created_at, note=r.note) for r in reports if r.resolved_at is None
+    )
 
 
-async def _view(session: AsyncSession, resource: Resource, state: LinkState | None) -> ProblemView:
-    check = await session.get(Check, state.last_check_id) if state and state.last_check_id else None
-    verdict = (state.verdict or state.last_verdict) if state else None
+def _problem_view(problem: Problem) -> ProblemView:
     return ProblemView(
-        resource_id=resource.id,
-        title=resource.title,
-        url=resource.url,
-        guide_title=resource.guide.title,
-        section_title=resource.section.title if resource.section else None,
-        verdict=verdict,
-        detail=(state.detail or "") if state else "",
-        since=state.first_failure_at if state else None,
-        consecutive_failures=state.consecutive_failures if state else 0,
-        last_checked_at=state.last_checked_at if state else None,
-        last_ok_at=state.last_ok_at if state else None,
-        suggested_url=state.suggested_url if state else None,
-        evidence=_evidence(check),
-        reports=await _reports(session, resource.id),
-        retired_at=resource.retired_at,
-        snoozed_until=resource.snoozed_until,
-        snooze_reason=resource.snooze_reason,
+        resource_id=problem.resource_id,
+        title=problem.title,
+        url=problem.url,
+        guide_title=problem.guide_title,
+        section_title=problem.section,
+        verdict=problem.verdict,
+        detail=problem.detail or "",
+        since=problem.since,
+        consecutive_failures=problem.consecutive_failures,
+        last_checked_at=problem.last_checked_at,
+        last_ok_at=problem.last_ok_at,
+        suggested_url=problem.suggested_url,
+        evidence=_evidence(problem.evidence),
+        reports=_reports(problem.reports),
     )
 
 
 async def problems(session: AsyncSession) -> list[ProblemView]:
-    """Every resource that needs an editor, most severe first, then oldest first."""
-    from sqlalchemy.orm import selectinload
-
-    now = datetime.now(UTC)
-    rows = (
-        await session.execute(
-            select(Resource, LinkState)
-            .join(LinkState, LinkState.url == Resource.url)
-            .where(Resource.retired_at.is_(None))
-            .options(selectinload(Resource.guide), selectinload(Resource.section))
-        )
-    ).all()
-    views = []
-    for resource, state in rows:
-        verdict = state.verdict or state.last_verdict
-        if verdict is None or group_of(verdict) is Group.WORKING:
-            continue
-        if resource.snoozed_until is not None and resource.snoozed_until > now:
-            continue
-        views.append(await _view(session, resource, state))
-    far = datetime.max.replace(tzinfo=UTC)
-    views.sort(key=lambda v: (severity_rank(v.verdict) if v.verdict else 99, v.since or far))
-    return views
+    """Every resource that needs an editor, most severe first, then the oldest failure."""
+    found = await store_problems.problems(session, now=utcnow())
+    return [_problem_view(p) for p in found]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,39 +119,45 @@ class ResourcePage:
     resource: Resource
     checks: tuple[CheckRow, ...]
     history: tuple[ActionRow, ...]
-    retired_at: datetime | None
 
 
 async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourcePage:
-    """A resource with its link state, past checks and editors' actions."""
-    resource = await resource_by_id(session, resource_id=resource_id)
-    if resource is None:
+    """A resource with its link's state, its past checks and its editors' actions."""
+    history = await resource_history(session, resource_id=resource_id)
+    if history is None:
         raise NotFoundError("resource", resource_id)
-    state = (
-        await session.execute(select(LinkState).where(LinkState.url == resource.url))
-    ).scalar_one_or_none()
-    checks = (
-        await session.execute(
-            select(Check).where(Check.url == resource.url).order_by(Check.checked_at.desc())
-        )
-    ).scalars()
-    actions = (
-        await session.execute(
-            select(EditorAction)
-            .where(EditorAction.resource_id == resource_id)
-            .order_by(EditorAction.created_at.desc())
-        )
-    ).scalars()
+    resource = history.resource
+    state = (await link_states_by_url(session, urls=[resource.url])).get(resource.url)
+    latest = next((c for c in history.checks if c.url == resource.url), None)
+    view = ProblemView(
+        resource_id=resource.id,
+        title=resource.title,
+        url=resource.url,
+        guide_title=resource.guide.title,
+        section_title=resource.section.title if resource.section else None,
+        verdict=(state.verdict or state.last_verdict) if state else None,
+        detail=(state.detail or "") if state else "",
+        since=state.first_failure_at if state else None,
+        consecutive_failures=state.consecutive_failures if state else 0,
+        last_checked_at=state.last_checked_at if state else None,
+        last_ok_at=state.last_ok_at if state else None,
+        suggested_url=state.suggested_url if state else None,
+        evidence=_evidence(latest),
+        reports=_reports(history.reports),
+        retired_at=resource.retired_at,
+        snoozed_until=resource.snoozed_until,
+        snooze_reason=resource.snooze_reason,
+    )
     return ResourcePage(
-        problem=await _view(session, resource, state),
+        problem=view,
         resource=resource,
         checks=tuple(
-            CheckRow(c.checked_at, c.verdict, c.status_code, c.detail, c.url) for c in checks
+            CheckRow(c.checked_at, c.verdict, c.status_code, c.detail, c.url)
+            for c in history.checks
         ),
         history=tuple(
-            ActionRow(a.created_at, a.actor, action_summary(a.action, a.payload)) for a in actions
+            ActionRow(a.at, a.actor, action_summary(a.action, a.payload)) for a in history.actions
         ),
-        retired_at=resource.retired_at,
     )
 
 
@@ -254,7 +195,6 @@ def edit_fields(page: ResourcePage, submitted: Mapping[str, str] | None) -> list
 
 async def runs(session: AsyncSession) -> list[RunRow]:
     """The most recent runs, newest first."""
-    rows = (await session.execute(select(Run).order_by(Run.id.desc()).limit(50))).scalars()
     return [
         RunRow(
             id=run.id,
@@ -265,103 +205,60 @@ async def runs(session: AsyncSession) -> list[RunRow]:
             finished_at=run.finished_at,
             checked=run.checked_urls,
             total=run.total_urls,
-            counts=ordered_counts(run.counts or {}),
+            counts=ordered_counts(run.counts),
             summary=run.summary,
         )
-        for run in rows
+        for run in await recent_runs(session, limit=50)
     ]
 
 
-# --- actions ---------------------------------------------------------------------------------
+# --- actions: curator.editing's, exactly as the editor API calls them ----------------------
 
 
-async def _resource(session: AsyncSession, resource_id: int) -> Resource:
-    resource = await resource_by_id(session, resource_id=resource_id)
-    if resource is None:
-        raise NotFoundError("resource", resource_id)
-    return resource
+async def accept_suggestion(
+    session: AsyncSession, *, resource_id: int, actor: str
+) -> editing.ActionResult:
+    """The resource now links to the suggested URL, and is rechecked."""
+    return await editing.accept_suggestion(session, resource_id=resource_id, actor=actor)
 
 
-def _record(
-    session: AsyncSession, resource_id: int | None, actor: str, action: str, **payload: object
-) -> None:
-    session.add(EditorAction(resource_id=resource_id, actor=actor, action=action, payload=payload))
-
-
-async def accept_suggestion(session: AsyncSession, *, resource_id: int, actor: str) -> str:
-    """The resource now links to the suggested URL."""
-    resource = await _resource(session, resource_id)
-    state = (
-        await session.execute(select(LinkState).where(LinkState.url == resource.url))
-    ).scalar_one_or_none()
-    if state is None or not state.suggested_url:
-        raise ConflictError(f"{resource.title} has no suggested URL")
-    old, resource.url = resource.url, state.suggested_url
-    _record(session, resource_id, actor, "accept_suggestion", url=resource.url, previous=old)
-    session.add(RecheckRequest(resource_id=resource_id, reason="editor", requested_by=actor))
-    return f"{resource.title} now links to {resource.url}; it will be rechecked."
-
-
-async def recheck(session: AsyncSession, *, resource_id: int, actor: str) -> str:
-    """Queue a recheck."""
-    resource = await _resource(session, resource_id)
-    session.add(RecheckRequest(resource_id=resource_id, reason="editor", requested_by=actor))
-    _record(session, resource_id, actor, "recheck")
-    return f"{resource.title} will be rechecked shortly."
+async def recheck(session: AsyncSession, *, resource_id: int, actor: str) -> editing.ActionResult:
+    """Queue a recheck of the resource."""
+    return await editing.recheck(session, resource_id=resource_id, actor=actor)
 
 
 async def snooze(
     session: AsyncSession, *, resource_id: int, actor: str, until: datetime, reason: str
-) -> str:
-    """Hide a false positive until a date."""
-    resource = await _resource(session, resource_id)
-    resource.snoozed_until, resource.snooze_reason = until, reason
-    _record(session, resource_id, actor, "snooze", until=until.isoformat(), reason=reason)
-    return f"{resource.title} is snoozed until {until:%d %b %Y}."
+) -> editing.ActionResult:
+    """Hide a false positive from the problems until `until`."""
+    return await editing.snooze(
+        session, resource_id=resource_id, actor=actor, until=until, reason=reason
+    )
 
 
-async def retire(session: AsyncSession, *, resource_id: int, actor: str) -> str:
-    """Take the resource off the list."""
-    resource = await _resource(session, resource_id)
-    resource.retired_at = datetime.now(UTC)
-    _record(session, resource_id, actor, "retire")
-    return f"{resource.title} is retired."
+async def retire(session: AsyncSession, *, resource_id: int, actor: str) -> editing.ActionResult:
+    """Take the resource off its guide's list."""
+    return await editing.retire(session, resource_id=resource_id, actor=actor)
+
+
+def form_changes(values: Mapping[str, str]) -> dict[str, object]:
+    """The edit form's text fields as an edit: one expected text a line, blanks cleared."""
+    changes: dict[str, object] = {}
+    for name in EDITABLE:
+        value = values.get(name, "")
+        if name == "expect_text":
+            changes[name] = [line.strip() for line in value.splitlines() if line.strip()]
+        elif name in ("url", "title"):
+            changes[name] = value
+        else:
+            changes[name] = value or None
+    return changes
 
 
 async def edit(
     session: AsyncSession, *, resource_id: int, actor: str, values: Mapping[str, str]
-) -> str:
-    """Change the resource's details."""
-    resource = await _resource(session, resource_id)
-    errors = {}
-    if not values.get("url", "").startswith(("http://", "https://")):
-        errors["url"] = "Enter a web address starting with https:// or http://."
-    if not values.get("title"):
-        errors["title"] = "Enter a title."
-    if errors:
-        raise InvalidEdit(errors)
-    resource.url = values["url"]
-    resource.title = values["title"]
-    resource.description = values.get("description") or None
-    resource.phone = values.get("phone") or None
-    resource.expect_text = [
-        t.strip() for t in values.get("expect_text", "").splitlines() if t.strip()
-    ]
-    _record(session, resource_id, actor, "edit", changes=dict(values))
-    return f"Saved {resource.title}."
-
-
-async def start_run(request: Request, session: AsyncSession, *, actor: str) -> str:
-    """Start a full run now."""
-    running = (
-        (await session.execute(select(Run).where(Run.status == RunStatus.RUNNING)))
-        .scalars()
-        .first()
+) -> editing.ActionResult:
+    """Change the resource's details; InvalidEditError names each field's problem."""
+    return await editing.edit_resource(
+        session, resource_id=resource_id, actor=actor, changes=form_changes(values)
     )
-    if running is not None:
-        raise ConflictError(f"run #{running.id} is already running")
-    run = Run(trigger="editor")
-    session.add(run)
-    await session.flush()
-    _record(session, None, actor, "start_run", run_id=run.id)
-    return f"Run #{run.id} started."

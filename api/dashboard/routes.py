@@ -14,15 +14,20 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.background import Background
 from api.dashboard import data
 from api.dashboard.pages import STYLESHEET, error_page, parse_day, render
 from api.dashboard.session import CSRF_FIELD, BrowserSession, CookieJar, Flash, new_session
 from api.dashboard.timeline import build_timeline
 from api.dashboard.views import sections_of
+from api.deps import BackgroundDep, SessionDep, get_settings
+from curator import editing
+from curator.editing import ActionResult, InvalidEditError
 from curator.errors import ConflictError, CuratorError, NotFoundError
 
 
@@ -73,6 +78,18 @@ class DashboardRoute(APIRoute):
                     title="Not found",
                     message=f"There is {exc}.",
                 )
+            except RequestValidationError as exc:
+                # /editor/resources/abc is a page that does not exist, not a JSON error.
+                in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+                return error_page(
+                    request,
+                    browser=_jar(request).read_session(request),
+                    status_code=404 if in_path else 400,
+                    title="Not found" if in_path else "Not understood",
+                    message="There is no such page."
+                    if in_path
+                    else "The form came back incomplete, so nothing was changed.",
+                )
 
         return dashboard_handler
 
@@ -92,7 +109,7 @@ router = APIRouter(prefix="/editor", route_class=DashboardRoute, include_in_sche
 
 
 def _jar(request: Request) -> CookieJar:
-    return CookieJar(data.secret_key(request))
+    return CookieJar(get_settings(request).secret_key.get_secret_value())
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +120,13 @@ class Editor:
     browser: BrowserSession
 
 
-async def _editor(request: Request, db: data.DbSession) -> Editor:
+async def _editor(request: Request, db: SessionDep) -> Editor:
     browser = _jar(request).read_session(request)
     if browser is None or not browser.signed_in:
         raise SignInRequired
-    assert browser.editor is not None and browser.token_id is not None
-    # A revoked token ends the sessions it opened.
-    if not await data.token_still_valid(db, token_id=browser.token_id, editor=browser.editor):
+    assert browser.editor and browser.token_id is not None and browser.token_tag
+    # A revoked (or replaced) token ends the sessions it opened.
+    if not await data.token_still_valid(db, token_id=browser.token_id, tag=browser.token_tag):
         raise SignInRequired
     return Editor(browser.editor, browser)
 
@@ -173,15 +190,18 @@ async def home(request: Request) -> RedirectResponse:
 
 
 @router.get("/sign-in", name="dashboard_sign_in")
-async def sign_in_form(request: Request, next: str | None = None) -> Response:
+async def sign_in_form(request: Request, db: SessionDep, next: str | None = None) -> Response:
     """The sign-in form; it opens an anonymous session so the form has a CSRF token."""
     jar = _jar(request)
     browser = jar.read_session(request)
     if browser is not None and browser.signed_in:
-        return RedirectResponse(
-            _safe_back(request, next, request.url_for("dashboard_problems").path),
-            status_code=303,
-        )
+        assert browser.token_id is not None and browser.token_tag
+        if await data.token_still_valid(db, token_id=browser.token_id, tag=browser.token_tag):
+            return RedirectResponse(
+                _safe_back(request, next, request.url_for("dashboard_problems").path),
+                status_code=303,
+            )
+        browser = None
     if browser is None:
         browser = new_session()
     response = render(
@@ -199,7 +219,7 @@ async def sign_in_form(request: Request, next: str | None = None) -> Response:
 @router.post("/sign-in", name="dashboard_sign_in_submit")
 async def sign_in(
     request: Request,
-    db: data.DbSession,
+    db: SessionDep,
     token: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "",
@@ -209,7 +229,7 @@ async def sign_in(
     browser = jar.read_session(request)
     if browser is None or not browser.csrf_matches(csrf_token):
         raise CsrfRejected(None)
-    found = await data.verify_token(db, token=token.strip())
+    found = await data.sign_in(db, token=token.strip())
     if found is None:
         return render(
             request,
@@ -222,9 +242,10 @@ async def sign_in(
                 "error": "That token is not a valid editor token. Check it and try again.",
             },
         )
-    name, token_id = found
+    signed, tag = found
+    name = signed.name
     await db.commit()  # the token's last use is recorded
-    signed_in = browser.signed_in_as(name, token_id)
+    signed_in = browser.signed_in_as(name, signed.token_id, tag)
     target = _safe_back(request, next, request.url_for("dashboard_problems").path)
     response = _redirect(request, target, Flash("success", f"Signed in as {name}."))
     jar.write_session(request, response, signed_in)
@@ -246,7 +267,7 @@ async def sign_out(request: Request, editor: EditorAction) -> Response:
 
 
 @router.get("/problems", name="dashboard_problems")
-async def problems_page(request: Request, editor: EditorPage, db: data.DbSession) -> Response:
+async def problems_page(request: Request, editor: EditorPage, db: SessionDep) -> Response:
     """Every resource that needs an editor, grouped by severity."""
     problems = await data.problems(db)
     response = render(
@@ -285,7 +306,6 @@ async def _resource_response(
         status_code=400 if errors else 200,
         context={
             "r": page.problem,
-            "retired_at": page.retired_at,
             "timeline": build_timeline(page.checks),
             "checks": sorted(page.checks, key=lambda c: c.checked_at, reverse=True),
             "legend": LEGEND,
@@ -300,7 +320,7 @@ async def _resource_response(
 
 @router.get("/resources/{resource_id}", name="dashboard_resource")
 async def resource_page(
-    request: Request, resource_id: int, editor: EditorPage, db: data.DbSession
+    request: Request, resource_id: int, editor: EditorPage, db: SessionDep
 ) -> Response:
     """One resource: its health timeline, evidence, actions, edit form and history."""
     response = await _resource_response(request, editor, db, resource_id, flash=_flash(request))
@@ -308,7 +328,7 @@ async def resource_page(
 
 
 @router.get("/runs", name="dashboard_runs")
-async def runs_page(request: Request, editor: EditorPage, db: data.DbSession) -> Response:
+async def runs_page(request: Request, editor: EditorPage, db: SessionDep) -> Response:
     """Recent check runs, and the button that starts one."""
     runs = await data.runs(db)
     running = next((r for r in runs if r.status == "running"), None)
@@ -330,22 +350,25 @@ async def runs_page(request: Request, editor: EditorPage, db: data.DbSession) ->
 async def _act(
     request: Request,
     db: AsyncSession,
+    background: Background,
     back: str | None,
     default: str,
-    action: Callable[[], Awaitable[str]],
+    action: Callable[[], Awaitable[ActionResult]],
 ) -> Response:
     """Run one action in its own transaction; report what happened on the next page."""
     target = _safe_back(request, back, default)
     try:
-        message = await action()
+        result = await action()
         await db.commit()
     except NotFoundError:
         await db.rollback()
         raise
     except CuratorError as exc:
         await db.rollback()
-        return _redirect(request, target, Flash("error", str(exc)))
-    return _redirect(request, target, Flash("success", message))
+        return _redirect(request, target, Flash("error", f"Nothing was changed: {exc}"))
+    if result.recheck_id is not None:
+        background.kick()  # recheck now, in this process, rather than at the next poll
+    return _redirect(request, target, Flash("success", result.message))
 
 
 @router.post("/resources/{resource_id}/accept-suggestion", name="dashboard_accept")
@@ -353,13 +376,15 @@ async def accept_suggestion(
     request: Request,
     resource_id: int,
     editor: EditorAction,
-    db: data.DbSession,
+    db: SessionDep,
+    background: BackgroundDep,
     back: Annotated[str, Form()] = "",
 ) -> Response:
     """Point the resource at the suggested URL and recheck it."""
     return await _act(
         request,
         db,
+        background,
         back,
         request.url_for("dashboard_problems").path,
         lambda: data.accept_suggestion(db, resource_id=resource_id, actor=editor.name),
@@ -371,13 +396,15 @@ async def recheck(
     request: Request,
     resource_id: int,
     editor: EditorAction,
-    db: data.DbSession,
+    db: SessionDep,
+    background: BackgroundDep,
     back: Annotated[str, Form()] = "",
 ) -> Response:
     """Queue a recheck of this resource."""
     return await _act(
         request,
         db,
+        background,
         back,
         request.url_for("dashboard_problems").path,
         lambda: data.recheck(db, resource_id=resource_id, actor=editor.name),
@@ -389,7 +416,8 @@ async def snooze(
     request: Request,
     resource_id: int,
     editor: EditorAction,
-    db: data.DbSession,
+    db: SessionDep,
+    background: BackgroundDep,
     until: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
@@ -410,6 +438,7 @@ async def snooze(
     return await _act(
         request,
         db,
+        background,
         back,
         target,
         lambda: data.snooze(
@@ -423,13 +452,15 @@ async def retire(
     request: Request,
     resource_id: int,
     editor: EditorAction,
-    db: data.DbSession,
+    db: SessionDep,
+    background: BackgroundDep,
     back: Annotated[str, Form()] = "",
 ) -> Response:
     """Take the resource off the published list."""
     return await _act(
         request,
         db,
+        background,
         back,
         request.url_for("dashboard_problems").path,
         lambda: data.retire(db, resource_id=resource_id, actor=editor.name),
@@ -438,40 +469,59 @@ async def retire(
 
 @router.post("/resources/{resource_id}/edit", name="dashboard_edit")
 async def edit(
-    request: Request, resource_id: int, editor: EditorAction, db: data.DbSession
+    request: Request,
+    resource_id: int,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
 ) -> Response:
     """Save the edit form; invalid values re-show the form with each field's problem."""
+    page = request.url_for("dashboard_resource", resource_id=resource_id).path
     form = await request.form()
     submitted = {
         name: value.strip() if isinstance(value := form.get(name), str) else ""
         for name in data.EDITABLE
     }
     try:
-        message = await data.edit(db, resource_id=resource_id, actor=editor.name, values=submitted)
-    except data.InvalidEdit as exc:
+        result = await data.edit(db, resource_id=resource_id, actor=editor.name, values=submitted)
+    except InvalidEditError as exc:
         await db.rollback()
         return await _resource_response(
-            request, editor, db, resource_id, errors=exc.errors, submitted=submitted
+            request,
+            editor,
+            db,
+            resource_id,
+            errors={k: v[:1].upper() + v[1:] for k, v in exc.errors.items()},
+            submitted=submitted,
         )
     except NotFoundError:
         await db.rollback()
         raise
+    except CuratorError as exc:
+        await db.rollback()
+        return _redirect(request, page, Flash("error", f"Nothing was saved: {exc}"))
     await db.commit()
-    return _redirect(
-        request,
-        request.url_for("dashboard_resource", resource_id=resource_id).path,
-        Flash("success", message),
-    )
+    if result.recheck_id is not None:
+        background.kick()
+    return _redirect(request, page, Flash("success", result.message))
 
 
 @router.post("/runs", name="dashboard_start_run")
-async def start_run(request: Request, editor: EditorAction, db: data.DbSession) -> Response:
+async def start_run(
+    request: Request, editor: EditorAction, db: SessionDep, background: BackgroundDep
+) -> Response:
     """Start a full run now, unless one is already running."""
     runs_path = request.url_for("dashboard_runs").path
     try:
-        message = await data.start_run(request, db, actor=editor.name)
-        await db.commit()
+        background.reserve_run()  # as the editor API does: two clicks cannot start two runs
+        try:
+            result = await editing.start_run(db, actor=editor.name)
+            await db.commit()
+        except BaseException:
+            background.release_run()
+            raise
     except ConflictError as exc:
         await db.rollback()
-        return _redirect(request, runs_path, Flash("error", f"Not started: {exc}"))
-    return _redirect(request, runs_path, Flash("success", message))
+        return _redirect(request, runs_path, Flash("error", f"Not started: {exc}."))
+    background.start_run()
+    return _redirect(request, runs_path, Flash("success", result.message))

@@ -2,8 +2,9 @@
 
 The cookie is signed (itsdangerous, `settings.secret_key`), HttpOnly, SameSite=Strict, and
 Secure when the request came over https. It holds no secret of the editor's: only the id of
-the token they signed in with (checked again on every request, so revoking a token ends its
-sessions), their name, and the per-session CSRF token every form carries back.
+the token they signed in with and a tag derived from the token's stored hash (both checked
+again on every request, so revoking a token, or replacing it with a new one of the same name,
+ends its sessions), their name, and the per-session CSRF token every form carries back.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ class BrowserSession:
     csrf: str
     editor: str | None = None
     token_id: int | None = None
+    token_tag: str | None = None
 
     @property
     def signed_in(self) -> bool:
         """True once an editor has signed in with a valid token."""
-        return self.editor is not None and self.token_id is not None
+        return self.editor is not None and self.token_id is not None and bool(self.token_tag)
 
     def csrf_matches(self, submitted: str | None) -> bool:
         """Whether a submitted form's CSRF token is this session's (constant time)."""
@@ -46,9 +48,9 @@ class BrowserSession:
             return False
         return hmac.compare_digest(submitted.encode(), self.csrf.encode())
 
-    def signed_in_as(self, editor: str, token_id: int) -> BrowserSession:
+    def signed_in_as(self, editor: str, token_id: int, token_tag: str) -> BrowserSession:
         """A new session for `editor`, with a fresh CSRF token (no fixation across sign-in)."""
-        return replace(new_session(), editor=editor, token_id=token_id)
+        return replace(new_session(), editor=editor, token_id=token_id, token_tag=token_tag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +84,16 @@ class CookieJar:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        editor, token_id = data.get("e"), data.get("t")
-        if not (isinstance(editor, str) and isinstance(token_id, int)):
-            editor, token_id = None, None
-        return BrowserSession(csrf=data["c"], editor=editor, token_id=token_id)
+        editor, token_id, tag = data.get("e"), data.get("t"), data.get("g")
+        if not (isinstance(editor, str) and isinstance(token_id, int) and isinstance(tag, str)):
+            editor, token_id, tag = None, None, None
+        return BrowserSession(csrf=data["c"], editor=editor, token_id=token_id, token_tag=tag)
 
     def write_session(self, request: Request, response: Response, session: BrowserSession) -> None:
         """Store `session` in the browser."""
-        value = self._session.dumps({"c": session.csrf, "e": session.editor, "t": session.token_id})
+        value = self._session.dumps(
+            {"c": session.csrf, "e": session.editor, "t": session.token_id, "g": session.token_tag}
+        )
         _set(request, response, SESSION_COOKIE, value, SESSION_MAX_AGE)
 
     def clear_session(self, request: Request, response: Response) -> None:

@@ -21,7 +21,8 @@ VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.UNVERIFIABLE: "cannot verify",
 }
 
-# The problems page's sections, most severe first, each with what an editor should do.
+# The problems page's sections, most severe first, each with what an editor should do. A link
+# that works appears only when readers reported it.
 SECTIONS: tuple[tuple[Group, str, str], ...] = (
     (
         Group.BROKEN,
@@ -38,6 +39,12 @@ SECTIONS: tuple[tuple[Group, str, str], ...] = (
         "Unconfirmed",
         "Failures not yet confirmed over several checks, or sites that refuse automated checks:"
         " recheck, or snooze a false positive.",
+    ),
+    (
+        Group.WORKING,
+        "Reported by readers",
+        "curator finds these links working, but readers reported a problem: look at the page,"
+        " then edit, recheck or snooze.",
     ),
 )
 
@@ -185,30 +192,38 @@ class ActionRow:
     summary: str
 
 
-ACTION_WORDS: dict[str, str] = {
-    "accept_suggestion": "accepted the suggested URL",
-    "accept-suggestion": "accepted the suggested URL",
-    "edit": "edited",
-    "snooze": "snoozed as a false positive",
-    "retire": "retired the resource",
-    "recheck": "asked for a recheck",
-    "start_run": "started a run",
-}
+def _to(change: object) -> str | None:
+    """The new value of a {"from": …, "to": …} change, as text."""
+    if isinstance(change, Mapping) and change.get("to") is not None:
+        return str(change["to"])
+    return None
 
 
 def action_summary(action: str, payload: Mapping[str, Any]) -> str:
-    """'edited: url → https://…' — an editor action in words."""
-    words = ACTION_WORDS.get(action, action.replace("_", " "))
+    """An editor action in words, from the editor_actions row curator.editing writes."""
+    if action == "accept_suggestion":
+        url = _to(payload.get("url"))
+        return f"Accepted the suggested URL {url}" if url else "Accepted the suggested URL"
     if action == "edit":
-        changes = payload.get("changes") if isinstance(payload.get("changes"), Mapping) else payload
-        names = ", ".join(sorted(str(k) for k in changes)) if changes else ""
-        return f"{words} {names}".strip()
-    if action == "snooze" and payload.get("until"):
-        reason = f": {payload['reason']}" if payload.get("reason") else ""
-        return f"{words} until {str(payload['until'])[:10]}{reason}"
-    if action.startswith("accept") and payload.get("url"):
-        return f"{words} ({payload['url']})"
-    return words
+        fields = payload.get("fields")
+        if isinstance(fields, Mapping) and fields:
+            parts = []
+            for name in sorted(fields):
+                url = _to(fields[name]) if name == "url" else None
+                parts.append(f"url to {url}" if url else str(name).replace("_", " "))
+            return "Edited " + ", ".join(parts)
+        return "Edited"
+    if action == "snooze":
+        until = str(payload.get("until") or "")[:10]
+        reason = payload.get("reason")
+        words = f"Snoozed as a false positive until {until}" if until else "Snoozed"
+        return f"{words}: {reason}" if reason else words
+    if action == "retire":
+        reason = payload.get("reason")
+        return f"Retired: {reason}" if reason else "Retired"
+    if action == "recheck":
+        return "Asked for a recheck"
+    return action.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,7 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +17,13 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page, sync_playwright
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api import dashboard
+from api.app import create_app
 from curator.settings import Settings
+from curator.store.base import utcnow
 from curator.store.engine import create_engine, session_factory
+from curator.store.models import Run, RunStatus
 from tests.conftest import TestDatabase
 from tests.dashboard.seed import Seeded, seed
 
@@ -30,20 +32,41 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+class HeldRun:
+    """Stands in for the checker: a full run is a running run row until the app stops.
+
+    Rechecks of single resources store no run. Nothing here touches the network.
+    """
+
+    async def __call__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        *,
+        trigger: str,
+        resource_ids: Sequence[int] | None = None,
+        stop: asyncio.Event | None = None,
+    ) -> int | None:
+        if resource_ids is not None:
+            return None
+        async with sessions() as session, session.begin():
+            run = Run(trigger=trigger, status=RunStatus.RUNNING, total_urls=4)
+            session.add(run)
+            await session.flush()
+            run_id = run.id
+        if stop is not None:
+            await stop.wait()
+        async with sessions() as session, session.begin():
+            held = await session.get(Run, run_id)
+            assert held is not None
+            held.status = RunStatus.INTERRUPTED
+            held.finished_at = utcnow()
+        return run_id
+
+
 def create_test_app(settings: Settings) -> FastAPI:
-    """The service with the dashboard, on `settings`' database."""
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
-        app.state.settings = settings
-        app.state.sessions = session_factory(engine)
-        yield
-        await engine.dispose()
-
-    app = FastAPI(lifespan=lifespan)
-    app.include_router(dashboard.router)
-    return app
+    """The service (dashboard included) on `settings`' database, with the checker held."""
+    return create_app(settings, executor=lambda client: HeldRun())
 
 
 def csrf_of(html: str) -> str:

@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.dashboard import data
 from curator.store.models import (
     Check,
-    EditorToken,
     Guide,
     LinkState,
     ReaderReport,
@@ -20,6 +18,7 @@ from curator.store.models import (
     RunStatus,
     Section,
 )
+from curator.tokens import create_token
 from curator.verdicts import Verdict
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -41,12 +40,6 @@ class Seeded:
     flaky_id: int
     working_id: int
     run_id: int
-
-
-async def add_token(session: AsyncSession, *, name: str, token: str) -> None:
-    """Store an editor token the way `curator token create` does."""
-    session.add(EditorToken(name=name, token_hash=data._hash(token)))
-    await session.flush()
 
 
 async def seed(session: AsyncSession) -> Seeded:
@@ -229,8 +222,7 @@ async def seed(session: AsyncSession) -> Seeded:
             ),
         ]
     )
-    token = "ed-test-token-0123456789abcdef"
-    await add_token(session, name="editor-one", token=token)
+    _, token = await create_token(session, name="editor-one")
     await session.commit()
     return Seeded(
         token=token,

@@ -48,6 +48,8 @@ def test_wrong_token_is_refused(browser_page: Page, live_server: LiveServer) -> 
     expect(page).to_have_url(re.compile(r"/editor/sign-in"))
     expect(page.get_by_text("That token is not a valid editor token.")).to_be_visible()
     expect(page.get_by_label("Editor token")).to_have_attribute("aria-invalid", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-sign-in.png"))
     page.goto(f"{live_server.base_url}/editor/problems")
     expect(page).to_have_url(re.compile(r"/editor/sign-in"))
 
@@ -161,4 +163,4 @@ def test_run_all_now(browser_page: Page, live_server: LiveServer) -> None:
     page.get_by_role("button", name="Run all checks now").click()
     expect(page.get_by_role("status")).to_contain_text("started")
     page.get_by_role("button", name="Run all checks now").click()
-    expect(page.get_by_role("alert")).to_contain_text("already running")
+    expect(page.get_by_role("alert")).to_contain_text("Not started: a run")

@@ -9,15 +9,17 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.settings import Settings
 from curator.store.models import (
     EditorAction,
-    EditorToken,
+    ReaderReport,
     RecheckRequest,
     Resource,
     Run,
     RunStatus,
 )
-from tests.dashboard.conftest import csrf_of, sign_in
+from curator.tokens import create_token, revoke_token
+from tests.dashboard.conftest import create_test_app, csrf_of, sign_in
 from tests.dashboard.seed import MOVED_TO, MOVED_URL, Seeded
 
 
@@ -65,10 +67,8 @@ async def test_sign_in_cookie_is_signed_httponly_strict(
     assert csrf_of(problems.text) != csrf_of(form.text)
 
 
-async def test_cookie_is_secure_over_https(dashboard_settings: object, seeded: Seeded) -> None:
-    from tests.dashboard.conftest import create_test_app
-
-    app = create_test_app(dashboard_settings)  # type: ignore[arg-type]
+async def test_cookie_is_secure_over_https(dashboard_settings: Settings, seeded: Seeded) -> None:
+    app = create_test_app(dashboard_settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
@@ -128,6 +128,8 @@ async def test_problems_grouped_by_severity_with_evidence(
     html = page.text
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
     assert _headings(html, 1) == ["Problems"]
     assert _headings(html, 2) == ["Broken", "Moved", "Unconfirmed"]
     assert _headings(html, 3) == ["Report Remove", "StopNCII", "CEOP Safety Centre"]
@@ -142,6 +144,17 @@ async def test_problems_grouped_by_severity_with_evidence(
     assert html.count("Accept suggestion") == 1  # only the moved one has a suggestion
     # Sign-out, then recheck, snooze and retire on each of three problems, and one accept.
     assert html.count('name="csrf_token"') == 1 + 3 * 3 + 1
+
+
+async def test_a_reported_working_link_is_listed_last(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    session.add(ReaderReport(resource_id=seeded.working_id, note="Asks me to log in"))
+    await session.commit()
+    html = (await editor.get("/editor/problems")).text
+    assert _headings(html, 2) == ["Broken", "Moved", "Unconfirmed", "Reported by readers"]
+    assert _headings(html, 3)[-1] == "Police advice on sextortion"
+    assert "Asks me to log in" in html
 
 
 async def test_action_without_csrf_is_refused(
@@ -224,7 +237,7 @@ async def test_snooze_hides_a_false_positive_until_the_date(
         data={"csrf_token": token, "until": until.isoformat(), "reason": "Works in a browser"},
         follow_redirects=True,
     )
-    assert "CEOP Safety Centre is snoozed until" in done.text
+    assert "CEOP Safety Centre is hidden from problems until" in done.text
     assert "CEOP Safety Centre" not in _headings(done.text, 3)
     resource = await session.get(Resource, seeded.flaky_id)
     assert resource is not None and resource.snoozed_until is not None
@@ -294,9 +307,11 @@ async def test_resource_page_draws_its_health_timeline(
 
 
 async def test_unknown_resource_is_a_404_page(editor: httpx.AsyncClient) -> None:
-    response = await editor.get("/editor/resources/999999")
-    assert response.status_code == 404
-    assert "<h1>Not found</h1>" in response.text
+    for path in ("/editor/resources/999999", "/editor/resources/not-a-number"):
+        response = await editor.get(path)
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
+        assert "<h1>Not found</h1>" in response.text
 
 
 async def test_run_all_now_once_at_a_time(
@@ -313,13 +328,35 @@ async def test_run_all_now_once_at_a_time(
     assert 'role="alert"' in refused.text
 
 
+async def test_run_all_now_starts_a_run_and_records_who(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/runs")
+    token = csrf_of(page.text)
+    started = await editor.post("/editor/runs", data={"csrf_token": token}, follow_redirects=True)
+    assert "A full check run has started." in started.text
+    again = await editor.post("/editor/runs", data={"csrf_token": token}, follow_redirects=True)
+    assert "Not started: a run started by an editor is still running." in again.text
+    action = (await session.execute(select(EditorAction))).scalars().one()
+    assert (action.action, action.actor, action.resource_id) == ("start_run", seeded.editor, None)
+
+
 async def test_revoking_the_token_ends_the_session(
     editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
 ) -> None:
-    row = (await session.execute(select(EditorToken))).scalars().one()
-    row.revoked_at = datetime.now(UTC)
+    await revoke_token(session, name=seeded.editor)
     await session.commit()
     assert (await editor.get("/editor/problems")).status_code == 303
+
+
+async def test_a_new_token_of_the_same_name_does_not_revive_old_sessions(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    await revoke_token(session, name=seeded.editor)
+    _, fresh = await create_token(session, name=seeded.editor)
+    await session.commit()
+    assert (await editor.get("/editor/problems")).status_code == 303
+    assert (await sign_in(editor, fresh)).status_code == 200
 
 
 async def test_sign_out(editor: httpx.AsyncClient) -> None:
