@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -32,6 +32,8 @@ EDITABLE_FIELDS = ("url", "title", "description", "phone", "expect_text")
 RECHECKED_FIELDS = frozenset({"url", "phone", "expect_text"})
 """Fields whose change makes the last verdict stale, so an edit of them queues a recheck."""
 REASON_MAX = 500
+SNOOZE_MAX = timedelta(days=2 * 366)
+"""The longest snooze: a false positive is looked at again within two years."""
 TEXT_MAX = 10_000
 
 
@@ -310,8 +312,16 @@ async def snooze(
     errors = {}
     if until.tzinfo is None:
         errors["until"] = "must carry a time zone (e.g. 2026-07-01T00:00:00Z)"
-    elif until <= at:
-        errors["until"] = "must be in the future"
+    else:
+        try:
+            until = until.astimezone(UTC)
+        except OverflowError:
+            errors["until"] = "is not a representable moment"
+        else:
+            if until <= at:
+                errors["until"] = "must be in the future"
+            elif until - at > SNOOZE_MAX:
+                errors["until"] = f"must be within {SNOOZE_MAX.days} days"
     if not reason or not reason.strip():
         errors["reason"] = "must not be empty: say why this is a false positive"
     elif len(reason) > REASON_MAX:
