@@ -1,0 +1,508 @@
+"""Emails to the editors: refresh reports and review reminders, sent once, retried until sent.
+
+Every email is first recorded in mail_deliveries under a deduplication key, then sent; a
+failed send keeps its row (attempts, last_error, next_attempt_at with backoff) and is retried
+by the next call. The scheduler calls `send_refresh_report` after a full run,
+`send_review_reminders` daily and `retry_failed_deliveries` every few minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import ssl
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import aiosmtplib
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from curator.archive import ArchiveLookup
+from curator.errors import CuratorError
+from curator.report.data import REFRESH_KIND, GuideReport, Since, build_report, review_due
+from curator.report.render import (
+    render_html,
+    render_review_html,
+    render_review_text,
+    render_text,
+)
+from curator.settings import Settings
+from curator.store import deliveries
+from curator.store import reports as report_queries
+from curator.store.catalog import all_guides, require_guide
+from curator.store.models import MailDelivery
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware."""
+Sessions = async_sessionmaker[AsyncSession]
+
+REVIEW_KIND = "review"
+FIRST_RETRY = timedelta(minutes=5)
+LONGEST_RETRY = timedelta(hours=6)
+# How long one sending attempt holds a delivery before another process may retry it.
+CLAIM = timedelta(minutes=10)
+SMTP_TIMEOUT = 60.0
+
+
+class MailError(CuratorError):
+    """An email could not be handed to the SMTP server."""
+
+    def __init__(self, host: str, port: int, problem: str) -> None:
+        self.host = host
+        self.port = port
+        self.problem = problem
+        super().__init__(f"SMTP {host}:{port}: {problem}")
+
+
+class Mailer(Protocol):
+    """Hands a message to a mail server; returns the recipients it refused, with reasons."""
+
+    async def send(self, message: EmailMessage) -> dict[str, str]:
+        """Send `message` to its To addresses or raise MailError."""
+        ...
+
+
+class SmtpMailer:
+    """aiosmtplib with the configured security: none, STARTTLS or implicit TLS, login if set."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        tls_context: ssl.SSLContext | None = None,
+        timeout: float = SMTP_TIMEOUT,
+    ) -> None:
+        self._settings = settings
+        self._tls_context = tls_context
+        self._timeout = timeout
+
+    async def send(self, message: EmailMessage) -> dict[str, str]:
+        """Send `message`; MailError when the server is down, refuses or times out."""
+        s = self._settings
+        password = s.smtp_password.get_secret_value() if s.smtp_password is not None else None
+        try:
+            refused, _ = await aiosmtplib.send(
+                message,
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                username=s.smtp_username or None,
+                password=password if s.smtp_username else None,
+                use_tls=s.smtp_security == "tls",
+                start_tls=s.smtp_security == "starttls",
+                tls_context=self._tls_context,
+                timeout=self._timeout,
+            )
+        except aiosmtplib.SMTPResponseException as exc:
+            raise MailError(s.smtp_host, s.smtp_port, f"{exc.code} {exc.message}") from exc
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            reasons = "; ".join(f"{e.recipient}: {e.code} {e.message}" for e in exc.recipients)
+            raise MailError(
+                s.smtp_host, s.smtp_port, f"every recipient refused ({reasons})"
+            ) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise MailError(s.smtp_host, s.smtp_port, str(exc) or type(exc).__name__) from exc
+        return {address: f"{r.code} {r.message}" for address, r in refused.items()}
+
+
+class DeliveryStatus(StrEnum):
+    """What a call did about one email."""
+
+    SENT = "sent"
+    """Handed to the SMTP server now."""
+    FAILED = "failed"
+    """This attempt failed; recorded, and retried from `next_attempt_at`."""
+    PENDING = "pending"
+    """Recorded earlier, not sent yet; waits for its next attempt."""
+    ALREADY_SENT = "already_sent"
+    """Sent before (same deduplication key): nothing new sent."""
+    NOTHING_NEW = "nothing_new"
+    """Nothing changed since the last report and no review is due: no email."""
+    NO_RECIPIENTS = "no_recipients"
+    """Neither CURATOR_MAIL_TO nor the guide's editors name anyone."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """The outcome of one email: sent, failed (and when it is retried), or why none was due."""
+
+    status: DeliveryStatus
+    kind: str
+    guide_slug: str | None
+    key: str | None = None
+    recipients: tuple[str, ...] = ()
+    subject: str = ""
+    attempts: int = 0
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    delivery_id: int | None = None
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def recipients_for(settings: Settings, guide_editors: Iterable[str]) -> list[str]:
+    """The configured editors plus a guide's own, each once (case-insensitively), in order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for address in [*settings.mail_recipients, *guide_editors]:
+        address = address.strip()
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            out.append(address)
+    return out
+
+
+def message_id(key: str, sender: str) -> str:
+    """A Message-ID stable for one delivery, so a resent email is recognisably the same."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "curator.invalid"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<curator.{digest}@{domain}>"
+
+
+def build_message(
+    *,
+    sender: str,
+    recipients: Sequence[str],
+    subject: str,
+    text: str,
+    html: str,
+    key: str,
+    date: datetime,
+) -> EmailMessage:
+    """A multipart/alternative email: the plain-text part first, then the HTML part."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = message_id(key, sender)
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Curator-Key"] = key
+    message.set_content(text, subtype="plain", charset="utf-8")
+    message.add_alternative(html, subtype="html", charset="utf-8")
+    return message
+
+
+def refresh_subject(guide: GuideReport) -> str:
+    """A refresh report's subject: the guide and its summary line."""
+    return f"curator: {guide.title}: {guide.summary}"
+
+
+def review_subject(guide: GuideReport) -> str:
+    """A review reminder's subject."""
+    review = guide.review
+    if review is None or review.due is None:
+        return f"curator: time to review {guide.title}"
+    return f"curator: time to review {guide.title} (due {review.due.isoformat()})"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the n-th failed attempt: 5 min, doubling, at most 6 hours."""
+    delay: timedelta = FIRST_RETRY * (2 ** max(0, attempts - 1))
+    return min(delay, LONGEST_RETRY)
+
+
+# --- deliveries ------------------------------------------------------------------------------
+
+
+def _result(row: MailDelivery, status: DeliveryStatus) -> DeliveryResult:
+    return DeliveryResult(
+        status=status,
+        kind=row.kind,
+        guide_slug=row.guide_slug,
+        key=row.key,
+        recipients=tuple(row.recipients or ()),
+        subject=row.subject,
+        attempts=row.attempts,
+        error=row.last_error,
+        next_attempt_at=row.next_attempt_at,
+        delivery_id=row.id,
+    )
+
+
+async def _attempt(
+    sessions: Sessions, settings: Settings, delivery_id: int, mailer: Mailer, clock: Clock
+) -> DeliveryResult:
+    """One sending attempt of a recorded (and claimed) delivery; records how it went."""
+    async with sessions() as session:
+        row = await session.get(MailDelivery, delivery_id)
+        if row is None:
+            raise CuratorError(f"mail delivery {delivery_id} disappeared")
+        message = build_message(
+            sender=settings.mail_from,
+            recipients=row.recipients,
+            subject=row.subject,
+            text=row.body_text or "",
+            html=row.body_html or "",
+            key=row.key,
+            date=clock(),
+        )
+        attempts = row.attempts + 1
+        try:
+            refused = await mailer.send(message)
+        except MailError as exc:
+            retry_at = clock() + retry_delay(attempts)
+            log.warning("sending %s failed (attempt %d): %s", row.key, attempts, exc)
+            await deliveries.record_failure(
+                session,
+                delivery_id=row.id,
+                attempts=attempts,
+                error=str(exc),
+                next_attempt_at=retry_at,
+            )
+            await session.commit()
+            await session.refresh(row)
+            return _result(row, DeliveryStatus.FAILED)
+        note = (
+            "refused: " + "; ".join(f"{a}: {why}" for a, why in sorted(refused.items()))
+            if refused
+            else None
+        )
+        await deliveries.record_sent(
+            session, delivery_id=row.id, at=clock(), attempts=attempts, note=note
+        )
+        await session.commit()
+        await session.refresh(row)
+        return _result(row, DeliveryStatus.SENT)
+
+
+@dataclass(frozen=True, slots=True)
+class _Email:
+    """An email composed from the store, ready to be recorded."""
+
+    recipients: list[str]
+    subject: str
+    text: str
+    html: str
+
+
+Compose = Callable[[AsyncSession, datetime], Awaitable["_Email | DeliveryResult"]]
+
+
+async def _deliver_once(
+    sessions: Sessions,
+    settings: Settings,
+    *,
+    kind: str,
+    key: str,
+    guide_slug: str,
+    run_id: int | None,
+    compose: Compose,
+    clock: Clock,
+    mailer: Mailer,
+) -> DeliveryResult:
+    """Compose, record under `key` and send an email, unless `key` was recorded before."""
+    now = clock()
+    try:
+        async with sessions() as session, session.begin():
+            existing = await _existing(session, key)
+            if existing is not None:
+                return existing
+            email = await compose(session, now)
+            if isinstance(email, DeliveryResult):
+                return email
+            row = await deliveries.add_delivery(
+                session,
+                kind=kind,
+                key=key,
+                guide_slug=guide_slug,
+                run_id=run_id,
+                recipients=email.recipients,
+                subject=email.subject,
+                body_text=email.text,
+                body_html=email.html,
+                created_at=now,
+                claimed_until=now + CLAIM,
+            )
+            delivery_id = row.id
+    except IntegrityError:
+        # A concurrent call recorded the same key first: it sends, this one does not.
+        async with sessions() as session:
+            existing = await _existing(session, key)
+        if existing is None:
+            raise
+        return existing
+    return await _attempt(sessions, settings, delivery_id, mailer, clock)
+
+
+async def _existing(session: AsyncSession, key: str) -> DeliveryResult | None:
+    row = await deliveries.delivery_by_key(session, key=key)
+    if row is None:
+        return None
+    return _result(row, DeliveryStatus.ALREADY_SENT if row.sent_at else DeliveryStatus.PENDING)
+
+
+async def retry_failed_deliveries(
+    sessions: Sessions,
+    settings: Settings,
+    *,
+    clock: Clock,
+    mailer: Mailer | None = None,
+    due_only: bool = True,
+) -> list[DeliveryResult]:
+    """Send again every recorded email not sent yet (only those due, unless `due_only` is off)."""
+    mailer = mailer or SmtpMailer(settings)
+    now = clock()
+    async with sessions() as session:
+        owed = [
+            (row.id, row.next_attempt_at)
+            for row in await deliveries.owed_deliveries(session, due_by=now if due_only else None)
+        ]
+    results: list[DeliveryResult] = []
+    for delivery_id, seen in owed:
+        async with sessions() as session:
+            claimed = await deliveries.claim_delivery(
+                session,
+                delivery_id=delivery_id,
+                seen_next_attempt_at=seen,
+                claimed_until=now + CLAIM,
+            )
+            await session.commit()
+        if claimed:
+            results.append(await _attempt(sessions, settings, delivery_id, mailer, clock))
+    return results
+
+
+async def _guide_slugs(sessions: Sessions, guide: str | None) -> list[str]:
+    async with sessions() as session:
+        if guide is not None:
+            return [(await require_guide(session, slug=guide)).slug]
+        return [g.slug for g in await all_guides(session)]
+
+
+async def send_refresh_report(
+    sessions: Sessions,
+    settings: Settings,
+    *,
+    run_id: int | None,
+    clock: Clock,
+    guide: str | None = None,
+    since: Since | None = None,
+    archive: ArchiveLookup | None = None,
+    mailer: Mailer | None = None,
+) -> list[DeliveryResult]:
+    """Each guide's refresh report after run `run_id` (None: the latest finished run), once.
+
+    Emails owed from earlier calls are retried first. A guide gets no email when nothing
+    changed since its last report, unless its review is due. The deduplication key is
+    `refresh:<guide>:run:<run id>`, so a second call for the same run sends nothing new.
+    """
+    mailer = mailer or SmtpMailer(settings)
+    results = await retry_failed_deliveries(sessions, settings, clock=clock, mailer=mailer)
+    for slug in await _guide_slugs(sessions, guide):
+        results.append(
+            await _send_guide_report(
+                sessions, settings, slug, run_id, clock, since, archive, mailer
+            )
+        )
+    return results
+
+
+async def _send_guide_report(
+    sessions: Sessions,
+    settings: Settings,
+    slug: str,
+    run_id: int | None,
+    clock: Clock,
+    since: Since | None,
+    archive: ArchiveLookup | None,
+    mailer: Mailer,
+) -> DeliveryResult:
+    async with sessions() as session:
+        if run_id is not None:
+            run = await report_queries.run_by_id(session, run_id=run_id)
+        else:
+            run = await report_queries.latest_finished_run(session, guide_slug=slug)
+    found_run_id = run.id if run is not None else None
+    key = f"{REFRESH_KIND}:{slug}:run:{found_run_id if found_run_id is not None else 'none'}"
+
+    async def compose(session: AsyncSession, now: datetime) -> _Email | DeliveryResult:
+        report = await build_report(
+            session, settings, now=now, guide=slug, since=since, archive=archive
+        )
+        guide_report = report.guides[0]
+        if not guide_report.needs_sending:
+            return DeliveryResult(DeliveryStatus.NOTHING_NEW, REFRESH_KIND, slug, key)
+        recipients = recipients_for(settings, guide_report.editors)
+        if not recipients:
+            return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, REFRESH_KIND, slug, key)
+        return _Email(
+            recipients, refresh_subject(guide_report), render_text(report), render_html(report)
+        )
+
+    return await _deliver_once(
+        sessions,
+        settings,
+        kind=REFRESH_KIND,
+        key=key,
+        guide_slug=slug,
+        run_id=found_run_id,
+        compose=compose,
+        clock=clock,
+        mailer=mailer,
+    )
+
+
+async def send_review_reminders(
+    sessions: Sessions,
+    settings: Settings,
+    *,
+    clock: Clock,
+    mailer: Mailer | None = None,
+) -> list[DeliveryResult]:
+    """A reminder for each guide whose review is due or overdue, once per due date.
+
+    The key is `review:<guide>:<due date>` ("never" for a guide never reviewed). The email
+    carries the guide's checklist: every resource, its state, and pages that changed a lot.
+    """
+    mailer = mailer or SmtpMailer(settings)
+    results = await retry_failed_deliveries(sessions, settings, clock=clock, mailer=mailer)
+    today = clock().astimezone(ZoneInfo(settings.timezone)).date()
+    due: list[tuple[str, str]] = []
+    async with sessions() as session:
+        for guide in await all_guides(session):
+            review = review_due(guide, today=today)
+            if review is not None:
+                when = review.due.isoformat() if review.due is not None else "never"
+                due.append((guide.slug, f"{REVIEW_KIND}:{guide.slug}:{when}"))
+    for slug, key in due:
+        results.append(await _send_review(sessions, settings, slug, key, clock, mailer))
+    return results
+
+
+async def _send_review(
+    sessions: Sessions, settings: Settings, slug: str, key: str, clock: Clock, mailer: Mailer
+) -> DeliveryResult:
+    async def compose(session: AsyncSession, now: datetime) -> _Email | DeliveryResult:
+        report = await build_report(session, settings, now=now, guide=slug)
+        guide_report = report.guides[0]
+        recipients = recipients_for(settings, guide_report.editors)
+        if not recipients:
+            return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, REVIEW_KIND, slug, key)
+        return _Email(
+            recipients,
+            review_subject(guide_report),
+            render_review_text(report, guide_report),
+            render_review_html(report, guide_report),
+        )
+
+    return await _deliver_once(
+        sessions,
+        settings,
+        kind=REVIEW_KIND,
+        key=key,
+        guide_slug=slug,
+        run_id=None,
+        compose=compose,
+        clock=clock,
+        mailer=mailer,
+    )
