@@ -13,6 +13,42 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 812}
 
+# Text whose colour contrasts with its background less than WCAG AA asks (4.5:1, or 3:1 for
+# large text), as "tag: text (ratio)"; the background is the nearest opaque one behind it.
+LOW_CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const text = [...el.childNodes]
+      .filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join(" ").trim();
+    if (!text || !el.checkVisibility() || el.closest(".visually-hidden")) continue;
+    const style = getComputedStyle(el);
+    const [a, b] = [lum(rgb(style.color)), lum(background(el))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) {
+      failures.push(`${el.tagName}: ${text.slice(0, 40)} (${ratio.toFixed(2)})`);
+    }
+  }
+  return failures;
+}"""
+
+UNLABELLED = """() => [...document.querySelectorAll("input, textarea, select")]
+  .filter((f) => f.type !== "hidden" && f.labels.length === 0)
+  .map((f) => f.name)"""
+
 
 def sign_in(page: Page, server: LiveServer, token: str | None = None) -> None:
     """Sign in through the form, as an editor would."""
@@ -164,3 +200,21 @@ def test_run_all_now(browser_page: Page, live_server: LiveServer) -> None:
     expect(page.get_by_role("status")).to_contain_text("started")
     page.get_by_role("button", name="Run all checks now").click()
     expect(page.get_by_role("alert")).to_contain_text("Not started: a run")
+
+
+def test_every_page_has_one_h1_labelled_fields_and_aa_contrast(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    page = browser_page
+    page.goto(f"{live_server.base_url}/editor/sign-in")
+    pages = ["/editor/sign-in"]
+    sign_in(page, live_server)
+    seeded = live_server.seeded
+    pages += ["/editor/problems", f"/editor/resources/{seeded.broken_id}", "/editor/runs"]
+    for path in pages:
+        page.goto(f"{live_server.base_url}{path}")
+        # Open the snooze and retire forms too, so their text is measured.
+        page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+        assert page.locator("h1").count() == 1, path
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.evaluate(LOW_CONTRAST) == [], path
