@@ -256,6 +256,9 @@ async def test_retire_takes_it_off_the_problems(
     )
     assert "Report Remove is retired" in done.text
     assert "Report Remove" not in _headings(done.text, 3)
+    retired = await editor.get(f"/editor/resources/{seeded.broken_id}")
+    assert "retired" in retired.text and "can no longer be edited" in retired.text
+    assert "Save changes" not in retired.text and "Recheck now" not in retired.text
     resource = await session.get(Resource, seeded.broken_id)
     assert resource is not None and resource.retired_at is not None
 
