@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from curator.cli import catalog_cmds, db_cmds, import_cmds  # noqa: F401  (register commands)
-from curator.cli import token_cmds  # noqa: F401  (register commands)
+from curator.cli import (  # noqa: F401  (register commands)
+    catalog_cmds,
+    db_cmds,
+    import_cmds,
+    report_cmds,
+    token_cmds,
+)
 from curator.cli.app import app
 
 

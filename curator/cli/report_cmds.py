@@ -1,0 +1,151 @@
+"""`curator report`: the refresh report on stdout, or emailed to the editors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Annotated
+
+import httpx
+import typer
+
+from curator.archive import ArchiveLookup, NoArchive, WaybackArchive
+from curator.cli.app import EXIT_ERROR, EXIT_INVALID, app, err, migrated_engine, out, run, settings
+from curator.mail import (
+    DeliveryResult,
+    DeliveryStatus,
+    retry_failed_deliveries,
+    send_refresh_report,
+)
+from curator.report.data import Since, build_report, parse_since
+from curator.report.render import Format, render
+from curator.settings import Settings
+from curator.store.base import utcnow
+from curator.store.engine import session_factory
+
+ARCHIVE_TIMEOUT = 10.0
+
+
+@asynccontextmanager
+async def open_archive(current: Settings, enabled: bool) -> AsyncIterator[ArchiveLookup]:
+    """The Wayback Machine on a client of its own, or the offline default."""
+    if not enabled:
+        yield NoArchive()
+        return
+    async with httpx.AsyncClient(
+        timeout=ARCHIVE_TIMEOUT, headers={"User-Agent": current.user_agent}
+    ) as client:
+        yield WaybackArchive(client)
+
+
+def _since(value: str | None) -> Since | None:
+    if value is None:
+        return None
+    try:
+        return parse_since(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since") from None
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else "soon"
+
+
+def describe(result: DeliveryResult) -> str:
+    """One line per email for the terminal."""
+    who = result.guide_slug or "-"
+    what = "review reminder" if result.kind == "review" else "refresh report"
+    match result.status:
+        case DeliveryStatus.SENT:
+            return f"{who}: {what} sent to {', '.join(result.recipients)}: {result.subject}"
+        case DeliveryStatus.FAILED:
+            return (
+                f"{who}: {what} NOT sent (attempt {result.attempts}): {result.error}; "
+                f"recorded, retried from {_when(result.next_attempt_at)}"
+            )
+        case DeliveryStatus.PENDING:
+            return (
+                f"{who}: {what} waiting to be sent again at {_when(result.next_attempt_at)} "
+                f"({result.attempts} attempts, last error: {result.error})"
+            )
+        case DeliveryStatus.ALREADY_SENT:
+            return f"{who}: {what} already sent ({result.key}); nothing new sent"
+        case DeliveryStatus.NOTHING_NEW:
+            return f"{who}: nothing changed since the last report and no review is due; no email"
+        case DeliveryStatus.NO_RECIPIENTS:
+            return f"{who}: no recipients: set CURATOR_MAIL_TO or the guide's editors"
+
+
+@app.command()
+def report(
+    guide: Annotated[
+        str | None, typer.Option("--guide", "-g", help="only this guide (its slug)")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="RUN|DATE",
+            help="what counts as new: since run RUN started, or since DATE (UTC); "
+            "default: since the guide's last report",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.TEXT,
+    email: Annotated[
+        bool,
+        typer.Option(
+            "--email", help="email each guide's report to its editors (once per check run)"
+        ),
+    ] = False,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            "--archive/--no-archive",
+            help="offer Wayback Machine copies of newly broken pages",
+        ),
+    ] = True,
+) -> None:
+    """Print the refresh report, or email it to the editors."""
+    current = settings()
+    period = _since(since)
+
+    async def show() -> str:
+        async with migrated_engine(current) as engine, open_archive(current, archive) as lookup:
+            async with session_factory(engine)() as session, session.begin():
+                value = await build_report(
+                    session, current, now=utcnow(), guide=guide, since=period, archive=lookup
+                )
+        return render(value, fmt)
+
+    async def send() -> list[DeliveryResult]:
+        async with migrated_engine(current) as engine, open_archive(current, archive) as lookup:
+            sessions = session_factory(engine)
+            # Someone at the terminal: what is owed goes now, whatever its backoff says.
+            results = await retry_failed_deliveries(sessions, current, clock=utcnow, due_only=False)
+            results += await send_refresh_report(
+                sessions,
+                current,
+                run_id=None,
+                clock=utcnow,
+                guide=guide,
+                since=period,
+                archive=lookup,
+            )
+            return results
+
+    if not email:
+        sys.stdout.write(run(show))
+        return
+    results = run(send)
+    for result in results:
+        line = describe(result)
+        if result.status in (DeliveryStatus.FAILED, DeliveryStatus.NO_RECIPIENTS):
+            err.print(line, markup=False)
+        else:
+            out.print(line, markup=False)
+    if any(r.status is DeliveryStatus.FAILED for r in results):
+        raise typer.Exit(EXIT_ERROR)
+    if any(r.status is DeliveryStatus.NO_RECIPIENTS for r in results):
+        raise typer.Exit(EXIT_INVALID)
