@@ -226,6 +226,8 @@ class LinkStatus:
     checked_at: datetime | None
     snoozed: bool
     content_changed: bool
+    unconfirmed: bool = False
+    """The latest checks failed, but not yet for long enough to count as broken."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,6 +455,9 @@ async def _build_guide(
                 state.last_checked_at if state is not None else None,
                 is_snoozed,
                 False,
+                unconfirmed=state is not None
+                and state.consecutive_failures > 0
+                and not history.is_broken(state.verdict),
             )
         )
         if is_snoozed:

@@ -173,6 +173,8 @@ async def test_review_reminder_is_a_checklist(report: Report, seeded: Seeded) ->
     assert "CPS guidance on sharing intimate images (The Legislation): working, changed a lot" in (
         text
     )
+    assert "Internet Watch Foundation (Other useful links): broken (not confirmed yet)" in text
+    assert "CEOP (Other useful links): broken, snoozed" in text
     html = render_review_html(report, guide)
     page = parse(html)
     assert "script" not in page.tags and page.unstyled_text_tags == []
