@@ -131,32 +131,35 @@ class BoundedDecoder:
         """True once the output cap is reached."""
         return len(self._out) >= self._limit
 
-    def feed(self, chunk: bytes) -> bytes:
-        """Decode one raw chunk; returns the new output (never past the cap)."""
-        start = len(self._out)
+    def feed(self, chunk: bytes) -> None:
+        """Decode one raw chunk into the output (never past the cap)."""
         self._push(0, chunk)
-        return bytes(self._out[start:])
 
-    def finish(self) -> bytes:
+    def finish(self) -> None:
         """Decode what the stages still hold once the raw stream has ended."""
-        start = len(self._out)
         for index, stage in enumerate(self._stages):
             if self.full:
                 break
             self._push(index + 1, stage.flush(self._limit - len(self._out)))
-        return bytes(self._out[start:])
+
+    def take(self) -> bytes:
+        """The decoded output so far (and forget it)."""
+        data = bytes(self._out)
+        self._out = bytearray()
+        return data
 
     def _push(self, index: int, data: bytes) -> None:
         if index == len(self._stages):
-            self._out += data[: self._limit - len(self._out)]
+            room = self._limit - len(self._out)
+            self._out += data if len(data) <= room else data[:room]
             return
         stage = self._stages[index]
         while data and not self.full:
-            last = index == len(self._stages) - 1
-            limit = self._limit - len(self._out) if last else _STEP
+            # Small steps: no single decompress call allocates more than _STEP bytes.
+            limit = min(_STEP, self._limit - len(self._out))
             out = stage.decompress(data, limit)
             self._push(index + 1, out)
-            if stage.unconsumed == data and not out:
+            if not out and len(stage.unconsumed) == len(data):
                 break  # no progress possible (defensive: zlib always progresses)
             data = stage.unconsumed
 
@@ -175,14 +178,18 @@ async def read_body(
                 chunk = chunk[: max_bytes - raw]
                 truncated = True
             raw += len(chunk)
-            data += decoder.feed(chunk) if decoder is not None else chunk
-            if decoder is not None and decoder.full:
-                truncated = True
+            if decoder is None:
+                data += chunk
+            else:
+                decoder.feed(chunk)
+                truncated = truncated or decoder.full
             if truncated:
                 break
-        if decoder is not None and not truncated:
-            data += decoder.finish()
-            truncated = decoder.full
+        if decoder is not None:
+            if not truncated:
+                decoder.finish()
+                truncated = decoder.full
+            return Body(decoder.take(), raw, truncated)
     except DecodingError as exc:
         exc.raw_bytes = raw
         raise
