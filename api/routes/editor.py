@@ -25,6 +25,7 @@ from api.schemas import (
     SnoozeIn,
 )
 from curator import editing
+from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import NotFoundError
 from curator.store.base import utcnow
 from curator.store.history import recent_runs, resource_history, run_summary
@@ -34,6 +35,7 @@ from curator.store.problems import problems
 MAX_ID = 2**31 - 1
 
 _AUTH_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut, "description": "The body is not JSON"},
     401: {"model": ErrorOut, "description": "Missing, unknown or revoked token"},
     422: {"model": ErrorOut, "description": "Invalid request"},
 }
@@ -57,7 +59,9 @@ RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/problems", summary="Every resource that needs an editor")
 async def list_problems(
     session: SessionDep,
-    guide: Annotated[str | None, Query(max_length=120, description="one guide's slug")] = None,
+    guide: Annotated[
+        str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
+    ] = None,
 ) -> ProblemsOut:
     """Resources not in the working group, and any with open readers' reports, with the
     latest evidence and suggestions; most severe first, then oldest. Snoozed ones are hidden

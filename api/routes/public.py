@@ -109,6 +109,7 @@ async def get_guide(
     "/reports",
     status_code=status.HTTP_202_ACCEPTED,
     responses={
+        400: {"model": ErrorOut, "description": "The body is not JSON"},
         404: {"model": ErrorOut, "description": "No such resource in that guide (or retired)"},
         422: {"model": ErrorOut, "description": "Invalid report"},
         429: {"model": ErrorOut, "description": "Too many reports from this address"},
