@@ -180,6 +180,7 @@ def browser_page(live_server: LiveServer) -> Iterator[Page]:
     """A fresh Chromium page (Debian's /usr/bin/chromium, headless) at a desktop size."""
     if shutil.which(CHROMIUM) is None:
         pytest.fail("Debian's Chromium is missing: `make browser` installs it")
+    ARTIFACTS.mkdir(exist_ok=True)  # screenshots land here (git-ignored)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:

@@ -74,7 +74,6 @@ def test_sign_in_and_see_the_broken_link_with_its_evidence(
     expect(broken).to_contain_text("The Report Remove link says page not found.")
     expect(broken).to_contain_text("3 failed checks")
     expect(page.get_by_role("article", name="Police advice on sextortion")).to_have_count(0)
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-problems.png"), full_page=True)
 
 
@@ -84,7 +83,6 @@ def test_wrong_token_is_refused(browser_page: Page, live_server: LiveServer) -> 
     expect(page).to_have_url(re.compile(r"/editor/sign-in"))
     expect(page.get_by_text("That token is not a valid editor token.")).to_be_visible()
     expect(page.get_by_label("Editor token")).to_have_attribute("aria-invalid", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-sign-in.png"))
     page.goto(f"{live_server.base_url}/editor/problems")
     expect(page).to_have_url(re.compile(r"/editor/sign-in"))
@@ -180,7 +178,6 @@ def test_resource_page_timeline_and_edit(browser_page: Page, live_server: LiveSe
     timeline = page.get_by_role("img", name=re.compile("Health of the last 7 checks"))
     expect(timeline).to_be_visible()
     expect(timeline.locator("rect.bar")).to_have_count(7)
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard-resource.png"), full_page=True)
     page.get_by_label("Link (URL)").fill("https://helpline.example.org/report")
     page.get_by_role("button", name="Save changes").click()
