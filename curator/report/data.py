@@ -714,7 +714,7 @@ def _content_change(
     baseline_at = next(
         (p.checked_at for p in points if p.fingerprint == baseline), check.checked_at
     )
-    earlier = [p for p in before if p.fingerprint]
+    earlier = [p for p in before if p.fingerprint and p.verdict in history.WORKING]
     new = not earlier or similarity(baseline, earlier[-1].fingerprint or "") >= (
         CONTENT_CHANGE_BELOW
     )

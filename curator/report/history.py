@@ -38,6 +38,10 @@ def until(points: Sequence[CheckPoint], at: datetime | None) -> Sequence[CheckPo
 FAILING: frozenset[Verdict] = frozenset(v for v in Verdict if is_failure(v))
 
 
+# Verdicts under which a page's text is the resource's own.
+WORKING: frozenset[Verdict] = frozenset({Verdict.OK, Verdict.MOVED})
+
+
 def is_broken(verdict: Verdict | None) -> bool:
     """True for a verdict of the broken group."""
     return verdict is not None and group_of(verdict) is Group.BROKEN
@@ -51,10 +55,12 @@ def start_of(day: date) -> datetime:
 def baseline_point(points: Sequence[CheckPoint], reviewed: date | None) -> CheckPoint | None:
     """The check whose fingerprint stands for the page as the editors last reviewed it.
 
-    With a review date: the first fingerprinted check made on or after that day (what the
-    editors approved), else the last one before it. Without: the first fingerprint ever seen.
+    Only checks that found the page working (`ok`, `moved`) count. With a review date: the
+    first such check made on or after that day (what the editors approved), else the last one
+    before it. Without: the first one ever.
     """
-    printed = [p for p in points if p.fingerprint]
+    # Only pages that worked: an error page's text is no version of the resource.
+    printed = [p for p in points if p.fingerprint and p.verdict in WORKING]
     if not printed:
         return None
     if reviewed is None:

@@ -101,6 +101,13 @@ def test_baseline_point_without_fingerprints_is_none() -> None:
     assert baseline_point(points(V.BROKEN, V.TRANSIENT), date(2026, 1, 1)) is None
 
 
+def test_an_error_page_is_never_the_baseline() -> None:
+    history = points(V.BROKEN, V.SOFT_404, V.MOVED, fingerprints=("404", "home", "moved"))
+    chosen = baseline_point(history, None)
+    assert chosen is not None and chosen.fingerprint == "moved"
+    assert baseline_point(history[:2], None) is None
+
+
 @pytest.mark.parametrize(
     ("every", "last", "due"),
     [
