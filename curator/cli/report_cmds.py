@@ -108,6 +108,11 @@ def report(
     ] = True,
 ) -> None:
     """Print the refresh report, or email it to the editors."""
+    if email and fmt is not Format.TEXT:
+        raise typer.BadParameter(
+            "--format sets how the report is printed; --email always sends text and HTML",
+            param_hint="--format",
+        )
     current = settings()
     period = _since(since)
 
