@@ -16,11 +16,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: migrate the embedded SQLite database, sync resources.yaml, run the service
+## run: migrate the embedded SQLite database, sync resources.yaml, serve the API on :8000
 run: install
 	$(BIN)/curator db upgrade
 	$(BIN)/curator sync
-	$(BIN)/curator check
+	$(BIN)/curator serve
 
 ## check: one check of every link in resources.yaml
 check: install

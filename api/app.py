@@ -29,7 +29,7 @@ from curator.editing import InvalidEditError
 from curator.errors import ConflictError, NotFoundError
 from curator.reader_reports import RateLimitedError
 from curator.rechecks import RunExecutor
-from curator.settings import Settings
+from curator.settings import Settings, load_settings
 from curator.store.engine import create_engine, session_factory
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,11 @@ def create_app(settings: Settings, *, executor: ExecutorFactory | None = None) -
     app.include_router(editor.router)
     app.include_router(dashboard.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app on settings from the environment (what each uvicorn worker process builds)."""
+    return create_app(load_settings())
 
 
 def _checker_client(settings: Settings) -> httpx.AsyncClient:
