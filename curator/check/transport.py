@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import AsyncIterator, Iterable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ from curator.check.guard import DEFAULT_GUARD, AddressGuard, parse_address
 from curator.check.resolver import Resolver, SystemResolver
 from curator.errors import CuratorError
 from curator.settings import Settings
+
+KEEPALIVE_EXPIRY = 5.0
+"""Seconds an idle connection (and its origin's pool) is kept for reuse."""
 
 
 class BlockedAddressError(CuratorError):
@@ -217,8 +221,9 @@ def _httpx_exceptions() -> Iterator[None]:
 
 
 class _ResponseStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpcore.Response) -> None:
+    def __init__(self, inner: httpcore.Response, on_close: Callable[[], None]) -> None:
         self._inner = inner
+        self._on_close: Callable[[], None] | None = on_close
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _httpx_exceptions():
@@ -226,19 +231,57 @@ class _ResponseStream(httpx.AsyncByteStream):
                 yield part
 
     async def aclose(self) -> None:
-        with _httpx_exceptions():
-            await self._inner.aclose()
+        try:
+            with _httpx_exceptions():
+                await self._inner.aclose()
+        finally:
+            if self._on_close is not None:
+                self._on_close()
+                self._on_close = None
+
+
+@dataclass(slots=True)
+class _OriginPool:
+    pool: httpcore.AsyncConnectionPool
+    in_use: int = 0
+    last_used: float = 0.0
+
+    def release(self) -> None:
+        self.in_use -= 1
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport over an httpcore pool whose connections go through GuardedBackend."""
+    """An httpx transport whose connections go through GuardedBackend: one small httpcore pool
+    per origin, since httpcore's pool scans every connection it holds on each request."""
 
-    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
-        self._pool = pool
+    def __init__(
+        self,
+        make_pool: Callable[[], httpcore.AsyncConnectionPool],
+        *,
+        idle_expiry: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._make_pool = make_pool
+        self._idle_expiry = idle_expiry
+        self._clock = clock
+        self._pools: dict[tuple[bytes, bytes, int | None], _OriginPool] = {}
+        self._next_sweep = clock() + idle_expiry
+
+    @property
+    def origins(self) -> int:
+        """How many origins have a pool (with connections kept alive or in use)."""
+        return len(self._pools)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send `request` through the guarded pool."""
+        """Send `request` through its origin's guarded pool."""
         assert isinstance(request.stream, httpx.AsyncByteStream)
+        await self._sweep()
+        key = (request.url.raw_scheme, request.url.raw_host, request.url.port)
+        entry = self._pools.get(key)
+        if entry is None:
+            entry = self._pools[key] = _OriginPool(self._make_pool())
+        entry.in_use += 1
+        entry.last_used = self._clock()
         core_request = httpcore.Request(
             method=request.method,
             url=httpcore.URL(
@@ -251,8 +294,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             content=request.stream,
             extensions=request.extensions,
         )
-        with _httpx_exceptions():
-            response = await self._pool.handle_async_request(core_request)
+        try:
+            with _httpx_exceptions():
+                response = await entry.pool.handle_async_request(core_request)
+        except BaseException:
+            entry.release()
+            raise
         trace = _TRACE.get()
         if trace is not None:
             trace.status = response.status
@@ -263,13 +310,29 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
-            stream=_ResponseStream(response),
+            stream=_ResponseStream(response, entry.release),
             extensions=response.extensions,
         )
 
+    async def _sweep(self) -> None:
+        """Close the pools of origins unused for longer than the keep-alive expiry."""
+        now = self._clock()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self._idle_expiry
+        stale = [
+            key
+            for key, entry in self._pools.items()
+            if entry.in_use <= 0 and now - entry.last_used > self._idle_expiry
+        ]
+        for key in stale:
+            await self._pools.pop(key).pool.aclose()
+
     async def aclose(self) -> None:
         """Close every pooled connection."""
-        await self._pool.aclose()
+        pools, self._pools = list(self._pools.values()), {}
+        for entry in pools:
+            await entry.pool.aclose()
 
 
 def default_ssl_context() -> ssl.SSLContext:
@@ -315,15 +378,19 @@ def build_client(
         resolver if resolver is not None else SystemResolver(timeout=settings.connect_timeout),
         None if settings.allow_private_addresses else (guard or DEFAULT_GUARD),
     )
-    pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context if ssl_context is not None else default_ssl_context(),
-        max_connections=None,  # concurrency is bounded by the politeness limiter
-        max_keepalive_connections=settings.concurrency,
-        keepalive_expiry=5.0,
-        http1=True,
-        http2=False,
-        network_backend=backend,
-    )
+    context = ssl_context if ssl_context is not None else default_ssl_context()
+
+    def make_pool() -> httpcore.AsyncConnectionPool:
+        return httpcore.AsyncConnectionPool(
+            ssl_context=context,
+            max_connections=None,  # concurrency is bounded by the politeness limiter
+            max_keepalive_connections=settings.per_host_concurrency,
+            keepalive_expiry=KEEPALIVE_EXPIRY,
+            http1=True,
+            http2=False,
+            network_backend=backend,
+        )
+
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
         read=settings.read_timeout,
@@ -331,7 +398,7 @@ def build_client(
         pool=settings.url_deadline,
     )
     return httpx.AsyncClient(
-        transport=GuardedTransport(pool),
+        transport=GuardedTransport(make_pool, idle_expiry=KEEPALIVE_EXPIRY),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,

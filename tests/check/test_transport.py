@@ -7,11 +7,13 @@ import socket
 import ssl
 from pathlib import Path
 
+import httpcore
+import httpx
 import pytest
 
 from curator.check.facts import ErrorKind
 from curator.check.guard import AddressGuard
-from curator.check.transport import default_ssl_context
+from curator.check.transport import GuardedBackend, GuardedTransport, default_ssl_context
 from curator.settings import Settings
 from tests.check.sites import Site, Sites, page, redirect
 
@@ -222,3 +224,32 @@ def test_the_default_context_verifies_host_names() -> None:
     context = default_ssl_context()
     assert context.verify_mode is ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_idle_origins_lose_their_pools_and_busy_ones_keep_them(sites: Sites) -> None:
+    quiet = await sites.add("quiet.test", {"/": page("Quiet", "idle soon")})
+    busy = await sites.add("busy.test", {"/": page("Busy", "still reading")})
+    clock = FakeClock()
+    backend = GuardedBackend(sites.resolver, guard=None)
+    transport = GuardedTransport(
+        lambda: httpcore.AsyncConnectionPool(network_backend=backend), idle_expiry=5, clock=clock
+    )
+    async with httpx.AsyncClient(transport=transport) as client:
+        assert (await client.get(quiet.url("/"))).status_code == 200
+        async with client.stream("GET", busy.url("/")) as held:
+            assert transport.origins == 2
+            clock.now += 6
+            # The next request sweeps: the quiet origin goes, the one still streaming stays.
+            assert (await client.get(busy.url("/"))).status_code == 200
+            assert transport.origins == 1
+            assert held.status_code == 200
+        assert (await client.get(quiet.url("/"))).status_code == 200
+        assert transport.origins == 2
