@@ -3,8 +3,10 @@ spelling; TLS is verified against the URL's host name with the system's or a giv
 
 from __future__ import annotations
 
+import shutil
 import socket
 import ssl
+import subprocess
 from pathlib import Path
 
 import httpcore
@@ -218,6 +220,33 @@ async def test_ssl_cert_file_is_honoured(
         trusted = await fetcher.fetch(site.url("/"))
     assert untrusted.error is ErrorKind.TLS_ERROR
     assert trusted.status == 200
+
+
+@pytest.fixture
+def hashed_ca_dir(sites: Sites, tmp_path: Path) -> Path:
+    """A directory holding the kit's CA under its OpenSSL subject-hash name (c_rehash style)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command to hash the CA directory")
+    directory = tmp_path / "certs"
+    directory.mkdir()
+    sites.ca.cert_pem.write_to_path(str(directory / "curator-test-ca.pem"))
+    subprocess.run([openssl, "rehash", str(directory)], check=True, capture_output=True)
+    return directory
+
+
+async def test_ssl_cert_dir_is_honoured(
+    sites: Sites,
+    fetch_settings: Settings,
+    hashed_ca_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = await sites.add("corporate.test", {"/": page("Corporate CA", "hello")}, tls="valid")
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.setenv("SSL_CERT_DIR", str(hashed_ca_dir))
+    async with sites.fetcher(fetch_settings, ssl_context=default_ssl_context()) as fetcher:
+        facts = await fetcher.fetch(site.url("/"))
+    assert facts.status == 200
 
 
 def test_the_default_context_verifies_host_names() -> None:
