@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from curator.check.facts import ErrorKind
@@ -45,14 +46,53 @@ class Resolver(Protocol):
         ...
 
 
-class SystemResolver:
-    """The operating system's resolver (getaddrinfo), run off the event loop."""
+CANARY_NAMES = ("example.com", "iana.org")
+"""Names that always exist (RFC 2606, IANA): if the resolver finds none of them either, its
+"no such name" means nothing."""
 
-    def __init__(self, timeout: float | None = None) -> None:
+
+class SystemResolver:
+    """The operating system's resolver (getaddrinfo), run off the event loop.
+
+    Some networks answer every look-up with "no such name" when they cannot reach the
+    internet (sandboxes, captive portals, a resolver without upstream). Taken at its word that
+    would make every link `broken`. So the first "no such name" (then one per `canary_ttl`)
+    is checked against names that always exist; when those do not resolve either, the answer
+    is reported as a resolver failure (DNS_FAILURE), which says nothing about the site.
+    """
+
+    def __init__(
+        self,
+        timeout: float | None = None,
+        *,
+        canaries: Sequence[str] = CANARY_NAMES,
+        canary_ttl: float = 300.0,
+    ) -> None:
         self._timeout = timeout
+        self._canaries = tuple(canaries)
+        self._canary_ttl = canary_ttl
+        self._canary: tuple[float, str | None] | None = None
+        """(when checked, the canary that failed or None when the resolver works)."""
+        self._canary_lock = asyncio.Lock()
 
     async def resolve(self, host: str, port: int) -> list[str]:
         """The addresses of `host` from getaddrinfo; raises ResolveError."""
+        try:
+            return await self._lookup(host, port)
+        except ResolveError as error:
+            if error.kind is not ErrorKind.DNS_NXDOMAIN or not self._canaries:
+                raise
+            failed = await self._failed_canary()
+            if failed is None:
+                raise
+            raise ResolveError(
+                host,
+                ErrorKind.DNS_FAILURE,
+                f"{error.reason}, but {failed} does not resolve either: the resolver is not "
+                "answering for the internet",
+            ) from error
+
+    async def _lookup(self, host: str, port: int) -> list[str]:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self._timeout):
@@ -71,6 +111,24 @@ class SystemResolver:
         if not addresses:
             raise ResolveError(host, ErrorKind.DNS_NXDOMAIN, "no address records")
         return addresses
+
+    async def _failed_canary(self) -> str | None:
+        """A canary name that does not resolve when none does (None: the resolver works); cached."""
+        async with self._canary_lock:
+            now = time.monotonic()
+            if self._canary is not None and now - self._canary[0] < self._canary_ttl:
+                return self._canary[1]
+            failed: str | None = None
+            for name in self._canaries:
+                try:
+                    await self._lookup(name, 443)
+                except ResolveError:
+                    failed = name
+                    continue
+                failed = None
+                break
+            self._canary = (now, failed)
+            return failed
 
 
 def gaierror_to_resolve_error(host: str, exc: socket.gaierror) -> ResolveError:

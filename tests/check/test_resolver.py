@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from curator.check.facts import ErrorKind
-from curator.check.resolver import ResolveError, StaticResolver, SystemResolver
+from curator.check.resolver import CANARY_NAMES, ResolveError, StaticResolver, SystemResolver
 
 
 async def test_static_resolver_maps_names_case_insensitively_in_order() -> None:
@@ -58,6 +58,9 @@ CODES = [
 ]
 
 
+CANARY_ANSWER = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443))]
+
+
 @pytest.mark.parametrize(("code", "kind"), CODES, ids=[c for c, _ in CODES])
 async def test_getaddrinfo_codes_are_classified(
     code: str, kind: ErrorKind, monkeypatch: pytest.MonkeyPatch
@@ -66,12 +69,48 @@ async def test_getaddrinfo_codes_are_classified(
         pytest.skip(f"{code} is not defined on this platform")
 
     async def failing(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        if host in CANARY_NAMES:
+            return CANARY_ANSWER  # the resolver works: its answers can be believed
         raise socket.gaierror(getattr(socket, code), f"simulated {code}")
 
     monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", failing)
     with pytest.raises(ResolveError) as raised:
         await SystemResolver().resolve("site.example", 80)
     assert raised.value.kind is kind
+
+
+async def test_no_such_name_for_every_name_is_a_resolver_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+
+    async def nothing_exists(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        asked.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", nothing_exists)
+    resolver = SystemResolver()
+    for name in ("www.bbc.co.uk", "www.cps.gov.uk"):
+        with pytest.raises(ResolveError) as raised:
+            await resolver.resolve(name, 443)
+        assert raised.value.kind is ErrorKind.DNS_FAILURE
+        assert "example.com" in raised.value.reason or "iana.org" in raised.value.reason
+    # The canaries are asked once, not for every failing name.
+    assert [h for h in asked if h in CANARY_NAMES] == list(CANARY_NAMES)
+
+
+async def test_a_real_nxdomain_stays_nxdomain_when_the_canary_resolves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def one_missing(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        if host == "gone.example":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return CANARY_ANSWER
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", one_missing)
+    with pytest.raises(ResolveError) as raised:
+        await SystemResolver().resolve("gone.example", 443)
+    assert raised.value.kind is ErrorKind.DNS_NXDOMAIN
 
 
 async def test_a_resolver_that_does_not_answer_is_a_failure(
