@@ -7,6 +7,7 @@ from curator.cli import (  # noqa: F401  (register commands)
     db_cmds,
     import_cmds,
     report_cmds,
+    scheduler_cmds,
     serve_cmds,
     token_cmds,
 )

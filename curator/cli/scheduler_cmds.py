@@ -1,0 +1,85 @@
+"""`curator scheduler`: the long-running process that checks on schedule.
+
+The scheduler lives in `jobs/`, which curator does not import at module level: the command
+imports it when it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Annotated
+
+import typer
+
+from curator.cli.app import app, migrated_engine, run, settings
+
+LogLevelOption = Annotated[
+    str,
+    typer.Option("--log-level", help="debug, info, warning or error", case_sensitive=False),
+]
+
+
+def configure_logging(level: str) -> None:
+    """Log lines with time, level and source to stderr, as a service should."""
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT set `stop`: take no new work, finish what is in flight, exit."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+@app.command("scheduler")
+def scheduler_command(log_level: LogLevelOption = "info") -> None:
+    """Run scheduled checks, rechecks, reports and reminders (one active process at a time)."""
+    current = settings()
+    configure_logging(log_level)
+
+    async def body() -> int:
+        from jobs.service import run_scheduler
+
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        return await run_scheduler(current, stop=stop)
+
+    code = run(body)
+    if code:
+        raise typer.Exit(code)
+
+
+HostOption = Annotated[str, typer.Option("--host", help="address the API listens on")]
+PortOption = Annotated[int, typer.Option("--port", help="port the API listens on")]
+
+
+@app.command("up")
+def up_command(
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    log_level: LogLevelOption = "info",
+) -> None:
+    """Serve the API and run the scheduler in one process (trying curator on a laptop)."""
+    current = settings()
+    configure_logging(log_level)
+
+    async def body() -> int:
+        async with migrated_engine(current):
+            pass  # one process, one file: bring the schema up to date before both start
+        from jobs.together import serve_with_scheduler
+
+        stop = asyncio.Event()
+        stop_on_signals(stop)
+        return await serve_with_scheduler(
+            current, host=host, port=port, log_level=log_level.lower(), stop=stop
+        )
+
+    code = run(body)
+    if code:
+        raise typer.Exit(code)

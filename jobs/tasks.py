@@ -1,0 +1,342 @@
+"""The scheduler's jobs: plain async functions of a `JobContext` that call curator.
+
+Each returns an `Outcome` (how it ended, and what an operator should know) or raises;
+`jobs/scheduler.py` records either in `job_states`. None of them knows about APScheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from curator.check.fetcher import Fetcher
+from curator.check.recovery import owner_id, recover_runs
+from curator.check.run import RunConflictError, RunReport, execute_run
+from curator.mail import DeliveryResult, DeliveryStatus, Mailer
+from curator.mail import retry_failed_deliveries as retry_deliveries
+from curator.mail import send_refresh_report as send_refresh
+from curator.mail import send_review_reminders as send_reminders
+from curator.rechecks import process_rechecks
+from curator.settings import Settings
+from curator.store.checks import failing_urls, mark_interrupted
+from curator.store.job_states import FAILED, INTERRUPTED, SKIPPED, SUCCEEDED, job_state, plan_job
+from curator.store.models import RunStatus
+from curator.store.scheduled import (
+    latest_completed_run,
+    resumable_runs,
+    running_run_ids,
+    superseded,
+)
+
+log = logging.getLogger(__name__)
+
+# Job ids (also the `job_states` rows).
+FULL_CHECK = "full_check"
+CONFIRM_CHECK = "confirm_check"
+RECHECKS = "rechecks"
+REFRESH_REPORTS = "refresh_reports"
+REVIEW_REMINDERS = "review_reminders"
+MAIL_RETRY = "mail_retry"
+RESUME_PREFIX = "resume_run_"
+
+# The runs' `trigger` values of the scheduler's own runs.
+FULL_TRIGGER = "schedule"
+CONFIRM_TRIGGER = "confirm"
+RECHECK_TRIGGER = "recheck"
+# Which job's runs each trigger's are: resuming waits while that job is due or running.
+JOB_OF_TRIGGER = {FULL_TRIGGER: FULL_CHECK, CONFIRM_TRIGGER: CONFIRM_CHECK}
+
+INCONCLUSIVE = "inconclusive"
+"""A run's network looked down: nothing concluded; the job is due again soon."""
+INCONCLUSIVE_RETRY = timedelta(hours=1)
+BUSY_RETRY = timedelta(minutes=10)
+"""When another run is running, a scheduled run waits this long and tries again."""
+RESUME_WITHIN = timedelta(days=7)
+"""Interrupted runs older than this are not resumed: the next full check covers them."""
+REPORT_WITHIN = timedelta(days=1)
+"""A full run's refresh report is (re)tried this long after it finished."""
+
+# How often the mail jobs look for owed email, in seconds. Emails carry their own backoff
+# (mail_deliveries.next_attempt_at); these only bound how late a due one goes out.
+MAIL_SWEEP_SECONDS = 120
+REMINDER_SWEEP_SECONDS = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class JobContext:
+    """What every job is given: settings, the database, the clock and the stop signal."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Callable[[], datetime]
+    stop: asyncio.Event
+    """Set on SIGTERM: take no new work, let in-flight checks finish, mark runs interrupted."""
+    mailer: Mailer | None = None
+    """Sends email; None: SMTP as configured."""
+    fetcher: Fetcher | None = None
+    """Fetches for every run; None: each run makes its own, as configured."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a job ended (a `job_states.last_status`), and a note an operator should read."""
+
+    status: str
+    detail: str | None = None
+
+
+Task = Callable[[JobContext], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class StartupWork:
+    """A job to run once when this scheduler starts leading (e.g. resuming a run)."""
+
+    job_id: str
+    func: Task
+
+
+# --- mail ------------------------------------------------------------------------------------
+
+
+def mail_outcome(results: Sequence[DeliveryResult]) -> Outcome:
+    """Failed if any email failed this time (it is retried from its `next_attempt_at`)."""
+    failed = [r for r in results if r.status is DeliveryStatus.FAILED]
+    sent = sum(1 for r in results if r.status is DeliveryStatus.SENT)
+    if not failed:
+        return Outcome(SUCCEEDED, f"{sent} email(s) sent" if sent else None)
+    first = failed[0]
+    return Outcome(
+        FAILED,
+        f"{len(failed)} of {len(results)} email(s) failed, retried later; "
+        f"{first.kind} for {first.guide_slug or 'all guides'}: {first.error}",
+    )
+
+
+async def retry_mail(context: JobContext) -> Outcome:
+    """Send again every email owed (failed earlier) whose next attempt is due."""
+    results = await retry_deliveries(
+        context.sessions, context.settings, clock=context.clock, mailer=context.mailer
+    )
+    return mail_outcome(results)
+
+
+async def send_review_reminders(context: JobContext) -> Outcome:
+    """Remind the editors of each guide whose review is due, once per due date."""
+    results = await send_reminders(
+        context.sessions, context.settings, clock=context.clock, mailer=context.mailer
+    )
+    return mail_outcome(results)
+
+
+# --- check runs ------------------------------------------------------------------------------
+
+
+def run_outcome(report: RunReport) -> Outcome:
+    """A job's outcome from how its run ended, with the run's own summary."""
+    note = f"run {report.run_id}: {report.summary}"
+    if report.status is RunStatus.COMPLETED:
+        return Outcome(SUCCEEDED, note)
+    if report.status is RunStatus.INCONCLUSIVE:
+        return Outcome(INCONCLUSIVE, note)
+    if report.status is RunStatus.INTERRUPTED:
+        return Outcome(INTERRUPTED, note)
+    return Outcome(FAILED, note)
+
+
+async def plan_sooner(context: JobContext, job_id: str, after: timedelta) -> datetime:
+    """Make the job due again `after` from now (unless it is already due sooner)."""
+    when = context.clock() + after
+    async with context.sessions() as session, session.begin():
+        state = await job_state(session, job_id=job_id)
+        if state is not None and state.next_due_at is not None and state.next_due_at < when:
+            return state.next_due_at
+        await plan_job(session, job_id=job_id, next_due_at=when)
+    return when
+
+
+async def _scheduled_run(context: JobContext, job_id: str, **selection: object) -> Outcome:
+    """One scheduled run; waits and retries when another run is going or the network is down."""
+    try:
+        report = await execute_run(
+            context.sessions,
+            context.settings,
+            clock=context.clock,
+            stop=context.stop,
+            fetcher=context.fetcher,
+            **selection,  # type: ignore[arg-type]
+        )
+    except RunConflictError as exc:
+        when = await plan_sooner(context, job_id, BUSY_RETRY)
+        return Outcome(SKIPPED, f"{exc}; trying again at {when:%Y-%m-%d %H:%M} UTC")
+    outcome = run_outcome(report)
+    if outcome.status == INCONCLUSIVE:
+        when = await plan_sooner(context, job_id, INCONCLUSIVE_RETRY)
+        return Outcome(INCONCLUSIVE, f"{outcome.detail} Trying again at {when:%H:%M} UTC.")
+    if report.status is RunStatus.COMPLETED and report.trigger == FULL_TRIGGER:
+        return await _with_report(context, report.run_id, outcome)
+    return outcome
+
+
+async def full_check(context: JobContext) -> Outcome:
+    """Check every active resource of every guide; then send the refresh report."""
+    return await _scheduled_run(context, FULL_CHECK, trigger=FULL_TRIGGER)
+
+
+async def confirm_check(context: JobContext) -> Outcome:
+    """Recheck the links whose latest checks failed, so failures are confirmed or cleared."""
+    async with context.sessions() as session:
+        urls = await failing_urls(session)
+    if not urls:
+        return Outcome(SUCCEEDED, "no failing links to confirm")
+    return await _scheduled_run(context, CONFIRM_CHECK, trigger=CONFIRM_TRIGGER, urls=urls)
+
+
+async def resume_run(context: JobContext, *, run_id: int, trigger: str) -> Outcome:
+    """Check the URLs an interrupted run had not checked (a full run's report follows)."""
+    try:
+        report = await execute_run(
+            context.sessions,
+            context.settings,
+            trigger=trigger,
+            resume=run_id,
+            clock=context.clock,
+            fetcher=context.fetcher,
+            stop=context.stop,
+            # Rechecks may run beside other runs, as they did in the first place.
+            exclusive=trigger != RECHECK_TRIGGER,
+        )
+    except RunConflictError as exc:
+        return Outcome(SKIPPED, f"resuming run {run_id} waits: {exc}")
+    outcome = run_outcome(report)
+    if report.status is RunStatus.COMPLETED and trigger == FULL_TRIGGER:
+        return await _with_report(context, report.run_id, outcome)
+    return outcome
+
+
+async def _recheck(
+    context: JobContext,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    *,
+    trigger: str,
+    resource_ids: Sequence[int],
+    stop: asyncio.Event | None = None,
+) -> int | None:
+    report = await execute_run(
+        sessions,
+        settings,
+        trigger=trigger,
+        resource_ids=resource_ids,
+        clock=context.clock,
+        fetcher=context.fetcher,
+        stop=stop,
+        exclusive=False,
+    )
+    return report.run_id
+
+
+async def drain_rechecks(context: JobContext) -> Outcome:
+    """Recheck the resources readers reported and editors asked about, one run per batch."""
+    batches = await process_rechecks(
+        context.sessions,
+        context.settings,
+        execute=partial(_recheck, context),
+        clock=context.clock,
+        stop=context.stop,
+    )
+    if not batches:
+        return Outcome(SUCCEEDED)
+    resources = sum(len(b.resource_ids) for b in batches)
+    failed = [b for b in batches if b.run_id is None]
+    note = f"rechecked {resources} resource(s) in {len(batches)} run(s)"
+    if failed:
+        return Outcome(FAILED, f"{note}; {len(failed)} batch(es) failed (see the log)")
+    return Outcome(SUCCEEDED, note)
+
+
+async def resumable_work(context: JobContext, *, busy: Collection[str]) -> list[StartupWork]:
+    """Mark runs of dead processes interrupted; the interrupted runs worth resuming now.
+
+    A full or confirmation run is not resumed while its job is due or running (the new run
+    covers it), nor once a fresh run of its kind has started since.
+    """
+    now = context.clock()
+    async with context.sessions() as session, session.begin():
+        dead = await recover_runs(session, now=now)
+        if dead:
+            log.warning("runs %s were left running by a stopped process: interrupted", dead)
+        candidates = await resumable_runs(
+            session,
+            triggers=(FULL_TRIGGER, CONFIRM_TRIGGER, RECHECK_TRIGGER),
+            since=now - RESUME_WITHIN,
+        )
+        work: list[StartupWork] = []
+        for run in candidates:
+            if JOB_OF_TRIGGER.get(run.trigger) in busy:
+                continue
+            if run.trigger in JOB_OF_TRIGGER and await superseded(session, run=run):
+                continue
+            func = partial(resume_run, run_id=run.id, trigger=run.trigger)
+            work.append(StartupWork(f"{RESUME_PREFIX}{run.id}", func))
+    return work
+
+
+async def interrupt_own_runs(context: JobContext) -> list[int]:
+    """Mark this process's runs still `running` as interrupted (after a forced stop)."""
+    async with context.sessions() as session, session.begin():
+        ids = await running_run_ids(session, owner=owner_id())
+        await mark_interrupted(
+            session,
+            run_ids=ids,
+            finished_at=context.clock(),
+            summary="Interrupted: cut off at the end of the scheduler's shutdown grace period; "
+            "resuming it checks the rest.",
+        )
+    return ids
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+async def _with_report(context: JobContext, run_id: int, outcome: Outcome) -> Outcome:
+    """Send the refresh report after a completed full run; a failure is noted, not raised."""
+    try:
+        results = await send_refresh(
+            context.sessions,
+            context.settings,
+            run_id=run_id,
+            clock=context.clock,
+            mailer=context.mailer,
+        )
+    except Exception as exc:
+        log.exception("the refresh report after run %s failed", run_id)
+        note = f"{outcome.detail} The refresh report failed ({exc}); retried within the hour."
+        return Outcome(outcome.status, note)
+    mail = mail_outcome(results)
+    if mail.detail:
+        return Outcome(outcome.status, f"{outcome.detail} Refresh report: {mail.detail}.")
+    return outcome
+
+
+async def send_refresh_reports(context: JobContext) -> Outcome:
+    """The latest full run's refresh report, if it is owed (e.g. a crash came between)."""
+    since = context.clock() - REPORT_WITHIN
+    async with context.sessions() as session:
+        run = await latest_completed_run(session, trigger=FULL_TRIGGER, finished_after=since)
+    if run is None:
+        return Outcome(SUCCEEDED)
+    results = await send_refresh(
+        context.sessions,
+        context.settings,
+        run_id=run.id,
+        clock=context.clock,
+        mailer=context.mailer,
+    )
+    return mail_outcome(results)
