@@ -21,9 +21,11 @@ from curator.store.job_states import (
     SUCCEEDED,
     job_state,
     plan_job,
+    start_job,
 )
 from curator.store.models import JobState
 from jobs.scheduler import JobRunner, JobSpec, build_scheduler
+from jobs.service import plan_from_schedules
 from jobs.tasks import JobContext, Outcome
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
@@ -262,3 +264,76 @@ async def test_the_sweep_fires_what_the_database_says_is_due(
     assert due.at == [clock.now]
     assert not_due.at == []
     assert (await state_of(engine, "overdue")).last_status == SUCCEEDED
+
+
+def test_the_jobs_are_rebuilt_from_settings(settings: Settings, engine: AsyncEngine) -> None:
+    custom = settings.model_copy(
+        update={
+            "full_check_cron": "30 2 * * 0",
+            "confirm_check_cron": "0 */12 * * *",
+            "recheck_poll_seconds": 15.0,
+            "timezone": "Europe/London",
+        }
+    )
+    context = JobContext(
+        settings=custom,
+        sessions=session_factory(engine),
+        clock=Clock(MONDAY_3AM),
+        stop=asyncio.Event(),
+    )
+    scheduler, runner = build_scheduler(custom, context, Leader())
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {
+        "full_check",
+        "confirm_check",
+        "rechecks",
+        "refresh_reports",
+        "review_reminders",
+        "mail_retry",
+        "due_sweep",
+    }
+    for job in jobs.values():
+        assert (job.max_instances, job.coalesce) == (1, True)
+        assert job.args == (job.id,)
+    # Due-based jobs run however late (once); polls no later than their own period.
+    assert jobs["full_check"].misfire_grace_time is None
+    assert jobs["confirm_check"].misfire_grace_time is None
+    assert jobs["rechecks"].misfire_grace_time == 15
+    assert jobs["rechecks"].trigger.interval == timedelta(seconds=15)
+    # Crontab's Sunday (0), in London time: 02:30 BST is 01:30 UTC.
+    full = jobs["full_check"].trigger
+    fire = full.get_next_fire_time(None, MONDAY_3AM)
+    assert fire.astimezone(UTC) == datetime(2026, 5, 10, 1, 30, tzinfo=UTC)
+    assert runner.specs["full_check"].cron == "30 2 * * 0"
+    assert runner.specs["confirm_check"].cron == "0 */12 * * *"
+    # What runs at once on start: the polls and the sweep, which fires whatever is due.
+    at_start = {spec.id for spec in runner.specs.values() if spec.at_start}
+    assert at_start == {
+        "rechecks",
+        "refresh_reports",
+        "review_reminders",
+        "mail_retry",
+        "due_sweep",
+    }
+
+
+async def test_a_changed_schedule_is_planned_at_start(
+    settings: Settings, engine: AsyncEngine
+) -> None:
+    sessions = session_factory(engine)
+    started = MONDAY_3AM
+    async with sessions() as session, session.begin():
+        await plan_job(session, job_id="full_check", next_due_at=started + timedelta(days=7))
+        await start_job(session, job_id="full_check", now=started)
+    daily = cron_spec("full_check", Calls(Clock(started)))
+    daily = JobSpec(
+        id=daily.id,
+        func=daily.func,
+        trigger=cron_trigger("0 3 * * *"),
+        misfire_grace_time=None,
+        cron="0 3 * * *",
+    )
+    # Two days later the schedule is daily: it was due yesterday, so it is due now.
+    await plan_from_schedules(sessions, [daily], now=started + timedelta(days=2), timezone="UTC")
+    state = await state_of(engine, "full_check")
+    assert state.next_due_at == started + timedelta(days=1)
