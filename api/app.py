@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import dashboard
 from api.background import Background
-from api.publishing import GuideCache
+from api.publishing import FRESHNESS, GuideCache
 from api.routes import editor, public
 from api.runner import checker_executor
 from curator import __version__
@@ -107,8 +107,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal server error", "the server failed; the error is logged")
 
 
-def create_app(settings: Settings, *, executor: ExecutorFactory | None = None) -> FastAPI:
-    """The API on `settings`; `executor` replaces the checker (tests pass a stand-in)."""
+def create_app(
+    settings: Settings,
+    *,
+    executor: ExecutorFactory | None = None,
+    freshness: float = FRESHNESS,
+) -> FastAPI:
+    """The API on `settings`; `executor` replaces the checker (tests pass a stand-in), and
+    `freshness` is how long a read of the data version serves the public lists."""
     make_executor = executor or checker_executor
 
     @asynccontextmanager
@@ -116,18 +122,22 @@ def create_app(settings: Settings, *, executor: ExecutorFactory | None = None) -
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
         client = _checker_client(settings)
-        background = Background(sessions, settings, make_executor(client))
+        cache = GuideCache(engine, sessions, freshness=freshness)
+        background = Background(
+            sessions, settings, make_executor(client), on_change=cache.invalidate
+        )
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = sessions
         app.state.http = client
         app.state.background = background
-        app.state.guide_cache = GuideCache(sessions)
+        app.state.guide_cache = cache
         background.start()
         try:
             yield
         finally:
             await background.close()
+            await cache.aclose()
             await client.aclose()
             await engine.dispose()
 

@@ -2,57 +2,114 @@
 
 A request asks for the data version (one small aggregate query, see
 curator.store.publish.data_version) and, when the version is the one its cached bytes were
-rendered at, answers with those bytes and their ETag. Requests that arrive while a version
-query is running share the next one, which starts after they arrived: under load one query
-serves many requests, and no request is answered from a version read before it came in.
+rendered at, answers with those bytes and their ETag: no rendering, no other query.
+
+The version is read by one query at a time that every request waiting for it shares, and a
+read is reused: as is while younger than `freshness` (50 ms), and while younger than
+`stale_limit` (1 s) as the answer to requests that arrive while the next read runs in the
+background. So under load the request path never waits on the database, and a change made by
+another process (the checker, a sync) shows within about 50 ms, at most a second. This
+process's own writes (editors' actions, its rechecks) invalidate the version at once, so an
+editor reads their own edit. With `freshness=0` every request waits for a query that started
+after it arrived.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from api.schemas import GuideOut, GuidesOut
 from curator.store.publish import data_version, published_guides
 
 Version = tuple[object, ...]
+FRESHNESS = 0.05
+"""Seconds a read of the data version is used as is."""
+STALE_LIMIT = 1.0
+"""Seconds a read of the data version may answer requests while a new read runs."""
 
 
 class VersionProbe:
-    """The data version, read by one query at a time that every waiting request shares."""
+    """The data version: reused while fresh, else read by one query all waiters share."""
 
-    def __init__(self, read: Callable[[], Coroutine[Any, Any, Version]]) -> None:
+    def __init__(
+        self,
+        read: Callable[[], Coroutine[Any, Any, Version]],
+        *,
+        freshness: float = FRESHNESS,
+        stale_limit: float = STALE_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._read = read
+        self._freshness = freshness
+        self._stale_limit = max(stale_limit, freshness)
+        self._clock = clock
+        self._known: tuple[float, Version] | None = None
+        self._epoch = 0
         self._next: asyncio.Future[Version] | None = None
         self._drainer: asyncio.Task[None] | None = None
+        self.reads = 0
+
+    def invalidate(self) -> None:
+        """Forget the version: the next request waits for a query started after this call."""
+        self._known = None
+        self._epoch += 1
 
     async def current(self) -> Version:
-        """A version read by a query that started after this call."""
+        """The version as of `freshness` ago at best, `stale_limit` at worst, or read anew."""
+        known = self._known
+        if known is not None:
+            age = self._clock() - known[0]
+            if age < self._freshness:
+                return known[1]
+            if age < self._stale_limit and self._freshness > 0:
+                if self._next is None and not self._reading():
+                    # Refresh in the background; this request does not wait for it.
+                    self._request_read()
+                return known[1]
+        return await asyncio.shield(self._request_read())
+
+    async def aclose(self) -> None:
+        """Wait for a read in progress to end (before the engine it uses is disposed)."""
+        if self._drainer is not None:
+            await asyncio.gather(self._drainer, return_exceptions=True)
+
+    def _reading(self) -> bool:
+        return self._drainer is not None and not self._drainer.done()
+
+    def _request_read(self) -> asyncio.Future[Version]:
+        """The future of the next read to start (starting the reader if it is idle)."""
         if self._next is None:
             self._next = asyncio.get_running_loop().create_future()
             # Mark an unawaited failure as seen, so a cancelled waiter leaves no log noise.
             self._next.add_done_callback(_consume)
         future = self._next
-        if self._drainer is None or self._drainer.done():
+        if not self._reading():
             self._drainer = asyncio.create_task(self._drain())
-        return await asyncio.shield(future)
+        return future
 
     async def _drain(self) -> None:
+        # Each query serves the requests that arrived before it started, never earlier ones.
         while self._next is not None:
             future, self._next = self._next, None
+            started, epoch = self._clock(), self._epoch
             try:
                 version = await self._read()
             except Exception as exc:
                 if not future.done():
                     future.set_exception(exc)
-            else:
-                if not future.done():
-                    future.set_result(version)
+                continue
+            self.reads += 1
+            if epoch == self._epoch:
+                self._known = (started, version)
+            if not future.done():
+                future.set_result(version)
 
 
 def _consume(future: asyncio.Future[Version]) -> None:
@@ -76,15 +133,40 @@ def rendered(body: bytes) -> Rendered:
 class GuideCache:
     """Rendered public lists by (slug or None for all guides, include broken), per version."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        freshness: float = FRESHNESS,
+        stale_limit: float = STALE_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._engine = engine
         self._sessions = sessions
-        self._probe = VersionProbe(self._read_version)
+        self._probe = VersionProbe(
+            self._read_version, freshness=freshness, stale_limit=stale_limit, clock=clock
+        )
         self._entries: dict[tuple[str | None, bool], tuple[Version, Rendered]] = {}
         self.renders = 0
 
+    async def aclose(self) -> None:
+        """Finish the version read in progress, if any."""
+        await self._probe.aclose()
+
+    def invalidate(self) -> None:
+        """This process changed the data: the next request reads the version anew."""
+        self._probe.invalidate()
+
+    @property
+    def version_reads(self) -> int:
+        """How many times the data version was read (for tests and benchmarks)."""
+        return self._probe.reads
+
     async def _read_version(self) -> Version:
-        async with self._sessions() as session:
-            return await data_version(session)
+        # A bare connection, not a session: this runs for (nearly) every request.
+        async with self._engine.connect() as connection:
+            return await data_version(connection)
 
     async def get(self, *, slug: str | None, include_broken: bool) -> Rendered | None:
         """The rendered list (None for an unknown slug), rendered again only if data changed."""

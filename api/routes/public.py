@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 
-from api.deps import BackgroundDep, GuideCacheDep, SessionDep, SettingsDep
-from api.publishing import Rendered
+from api.deps import BackgroundDep, SessionDep, SettingsDep
+from api.publishing import GuideCache, Rendered
 from api.schemas import ErrorOut, GuideOut, GuidesOut, ReportIn, ReportOut
 from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import NotFoundError
@@ -19,22 +19,45 @@ router = APIRouter(prefix="/v1", tags=["public"])
 
 _SLUG = re.compile(SLUG_PATTERN)
 
-Include = Annotated[
-    Literal["listed", "all"],
-    Query(
-        description="'all' also lists resources whose link is confirmed broken "
-        "(left out by default)"
-    ),
-]
-IfNoneMatch = Annotated[
-    str | None,
-    Header(description="an ETag from an earlier answer: 304 with no body if unchanged"),
-]
-
+# The two list routes are the hot path: they take the Request alone (no dependencies, no
+# parameter models) and read the cache from app.state, so a request costs little more than
+# FastAPI's routing. Their query and header are documented here and checked by hand.
+_INCLUDE = {
+    "name": "include",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "enum": ["listed", "all"], "default": "listed"},
+    "description": "'all' also lists resources whose link is confirmed broken (left out by "
+    "default)",
+}
+_IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "an ETag from an earlier answer: 304 with no body if unchanged",
+}
+_LIST_OPENAPI: dict[str, object] = {"parameters": [_INCLUDE, _IF_NONE_MATCH]}
 _LIST_RESPONSES: dict[int | str, dict[str, object]] = {
     304: {"description": "Not modified: the ETag given in If-None-Match is current"},
     422: {"model": ErrorOut, "description": "Invalid query"},
 }
+
+
+def _include_broken(request: Request) -> bool:
+    value = request.query_params.get("include", "listed")
+    if value not in ("listed", "all"):
+        raise RequestValidationError(
+            [
+                {
+                    "type": "literal_error",
+                    "loc": ("query", "include"),
+                    "msg": "Input should be 'listed' or 'all'",
+                    "input": value,
+                }
+            ]
+        )
+    return value == "all"
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -52,12 +75,13 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
-def _answer(rendered: Rendered, if_none_match: str | None, settings: Settings) -> Response:
+def _answer(request: Request, rendered: Rendered) -> Response:
+    settings: Settings = request.app.state.settings
     headers = {
         "ETag": rendered.etag,
         "Cache-Control": f"public, max-age={settings.cache_max_age}",
     }
-    if _matches(if_none_match, rendered.etag):
+    if _matches(request.headers.get("if-none-match"), rendered.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(content=rendered.body, media_type="application/json", headers=headers)
 
@@ -66,43 +90,37 @@ def _answer(rendered: Rendered, if_none_match: str | None, settings: Settings) -
     "/guides",
     response_model=GuidesOut,
     responses=_LIST_RESPONSES,
+    openapi_extra=_LIST_OPENAPI,
     summary="Every guide's validated resource list",
 )
-async def list_guides(
-    cache: GuideCacheDep,
-    settings: SettingsDep,
-    include: Include = "listed",
-    if_none_match: IfNoneMatch = None,
-) -> Response:
+async def list_guides(request: Request) -> Response:
     """Every guide with its sections and resources in order, each with its link's status."""
-    rendered = await cache.get(slug=None, include_broken=include == "all")
+    cache: GuideCache = request.app.state.guide_cache
+    rendered = await cache.get(slug=None, include_broken=_include_broken(request))
     assert rendered is not None  # the all-guides list always renders, empty or not
-    return _answer(rendered, if_none_match, settings)
+    return _answer(request, rendered)
 
 
 @router.get(
     "/guides/{slug}",
     response_model=GuideOut,
     responses={**_LIST_RESPONSES, 404: {"model": ErrorOut, "description": "No such guide"}},
+    openapi_extra=_LIST_OPENAPI,
     summary="One guide's validated resource list",
 )
-async def get_guide(
-    slug: str,
-    cache: GuideCacheDep,
-    settings: SettingsDep,
-    include: Include = "listed",
-    if_none_match: IfNoneMatch = None,
-) -> Response:
+async def get_guide(request: Request, slug: str) -> Response:
     """A guide with its sections and resources in order, each with its link's status.
 
     Resources whose link is confirmed broken are left out unless `include=all`.
     """
+    include_broken = _include_broken(request)
     rendered = None
     if len(slug) <= 120 and _SLUG.match(slug):
-        rendered = await cache.get(slug=slug, include_broken=include == "all")
+        cache: GuideCache = request.app.state.guide_cache
+        rendered = await cache.get(slug=slug, include_broken=include_broken)
     if rendered is None:
         raise NotFoundError("guide", slug)
-    return _answer(rendered, if_none_match, settings)
+    return _answer(request, rendered)
 
 
 @router.post(

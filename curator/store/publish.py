@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from curator.catalog.schema import parse_interval
 from curator.store.models import Guide, LinkState, Resource, ResourceKind, Section
@@ -72,35 +71,30 @@ def next_review_due(review_every: str | None, last_reviewed: date | None) -> dat
         return None
 
 
-def _sum_position_id() -> ScalarSelect[int]:
+# Built once: constructing this statement per call costs several times what running it does.
+_DATA_VERSION = select(
+    select(func.count()).select_from(Guide).scalar_subquery(),
+    select(func.max(Guide.updated_at)).scalar_subquery(),
+    select(func.count()).select_from(Section).scalar_subquery(),
+    select(func.count(Section.retired_at)).scalar_subquery(),
     # Order-sensitive: swapping two sections' positions changes it.
-    return select(func.coalesce(func.sum(Section.position * Section.id), 0)).scalar_subquery()
+    select(func.coalesce(func.sum(Section.position * Section.id), 0)).scalar_subquery(),
+    select(func.count()).select_from(Resource).scalar_subquery(),
+    select(func.count(Resource.retired_at)).scalar_subquery(),
+    select(func.max(Resource.updated_at)).scalar_subquery(),
+    select(func.count()).select_from(LinkState).scalar_subquery(),
+    select(func.coalesce(func.sum(LinkState.last_check_id), 0)).scalar_subquery(),
+    select(func.max(LinkState.last_checked_at)).scalar_subquery(),
+)
 
 
-async def data_version(session: AsyncSession) -> tuple[object, ...]:
+async def data_version(connection: AsyncConnection | AsyncSession) -> tuple[object, ...]:
     """A value that changes whenever the published lists can change, in one small query.
 
     Counts and latest update times of guides, sections and resources, and the sum of the link
     states' latest check ids (each new check raises it, whatever order runs commit in).
     """
-    row = (
-        await session.execute(
-            select(
-                select(func.count()).select_from(Guide).scalar_subquery(),
-                select(func.max(Guide.updated_at)).scalar_subquery(),
-                select(func.count()).select_from(Section).scalar_subquery(),
-                select(func.count(Section.retired_at)).scalar_subquery(),
-                _sum_position_id(),
-                select(func.count()).select_from(Resource).scalar_subquery(),
-                select(func.count(Resource.retired_at)).scalar_subquery(),
-                select(func.max(Resource.updated_at)).scalar_subquery(),
-                select(func.count()).select_from(LinkState).scalar_subquery(),
-                select(func.coalesce(func.sum(LinkState.last_check_id), 0)).scalar_subquery(),
-                select(func.max(LinkState.last_checked_at)).scalar_subquery(),
-            )
-        )
-    ).one()
-    return tuple(str(value) for value in row)
+    return tuple((await connection.execute(_DATA_VERSION)).one())
 
 
 async def guide_slugs(session: AsyncSession) -> list[str]:

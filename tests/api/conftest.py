@@ -81,8 +81,8 @@ async def seeded(settings: Settings) -> Seeded:
 
 @pytest.fixture
 async def app(settings: Settings, checker: FakeChecker) -> AsyncIterator[FastAPI]:
-    """The app with its lifespan running."""
-    application = create_app(settings, executor=checker.executor)
+    """The app with its lifespan running; every request reads the data version anew."""
+    application = create_app(settings, executor=checker.executor, freshness=0)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -305,3 +305,79 @@ async def test_unknown_route_and_method_are_json(client: httpx.AsyncClient) -> N
     wrong = await client.delete("/v1/guides")
     assert wrong.status_code == 405
     assert wrong.json()["error"] == "method not allowed"
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _change_outside(settings: Settings, seeded: Seeded) -> None:
+    """What the checker in another process does: a new check turns the working link parked."""
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            check = Check(run_id=seeded.run_id, url=OK_URL + "?later", verdict=Verdict.PARKED)
+            session.add(check)
+            await session.flush()
+            state = (
+                await session.execute(select(LinkState).where(LinkState.url == OK_URL))
+            ).scalar_one()
+            state.verdict = Verdict.PARKED
+            state.last_check_id = check.id
+    finally:
+        await engine.dispose()
+
+
+async def test_version_read_serves_requests_within_freshness(
+    settings: Settings, checker: FakeChecker, seeded: Seeded
+) -> None:
+    from api.app import create_app
+    from api.publishing import STALE_LIMIT, GuideCache
+
+    app = create_app(settings, executor=checker.executor, freshness=0.05)
+    async with app.router.lifespan_context(app):
+        clock = Clock()
+        old: GuideCache = app.state.guide_cache
+        cache = GuideCache(old._engine, old._sessions, freshness=0.05, clock=clock)
+        app.state.guide_cache = cache
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            first = await client.get("/v1/guides/sextortion")
+            for _ in range(5):
+                await client.get("/v1/guides/sextortion")
+            assert cache.version_reads == 1
+
+            # Another process's change: a read younger than the window is used as is; one
+            # younger than the stale limit still answers while a new read runs behind it;
+            # past the limit, a request waits for a new read.
+            await _change_outside(settings, seeded)
+            clock.now += 0.01
+            assert (await client.get("/v1/guides/sextortion")).content == first.content
+            clock.now += 0.05
+            assert (await client.get("/v1/guides/sextortion")).content == first.content
+            clock.now += STALE_LIMIT * 2
+            later = await client.get("/v1/guides/sextortion")
+            assert "police-advice" not in [r["id"] for r in _resources(later.json())]
+            reads = cache.version_reads
+
+            # This process's own write shows at once, whatever the window.
+            editor = httpx.AsyncClient(
+                transport=transport,
+                base_url="http://t",
+                headers={"Authorization": f"Bearer {seeded.token}"},
+            )
+            async with editor:
+                await editor.patch(
+                    f"/v1/editor/resources/{seeded.moved_id}", json={"title": "StopNCII.org"}
+                )
+            titles = [
+                r["title"] for r in _resources((await client.get("/v1/guides/sextortion")).json())
+            ]
+            assert "StopNCII.org" in titles
+            assert cache.version_reads == reads + 1
