@@ -5,9 +5,12 @@ variable a real setting, and the migrate service's command runs here against Pos
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shlex
+import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -15,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 import yaml
@@ -27,6 +31,7 @@ from tests.conftest import (
     create_postgres_database,
     drop_postgres_database,
 )
+from tests.polling import wait_until
 
 CURATOR = Path(sys.executable).parent / "curator"
 COMPOSE = REPO / "docker-compose.yml"
@@ -200,8 +205,7 @@ def service_environment(compose: dict[str, Any], service: str, database_url: str
 def test_the_migrate_service_runs_here(compose: dict[str, Any], compose_database: str) -> None:
     env = service_environment(compose, "migrate", compose_database)
     command = compose["services"]["migrate"]["command"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    run_migrate_service(compose, compose_database)
     with psycopg.connect(compose_database) as conn:
         guides = conn.execute("SELECT slug FROM guides").fetchall()
         resources = conn.execute("SELECT count(*) FROM resources").fetchone()
@@ -210,3 +214,88 @@ def test_the_migrate_service_runs_here(compose: dict[str, Any], compose_database
     # Running it again (every `docker compose up`) is harmless.
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
+
+
+def run_migrate_service(compose: dict[str, Any], database_url: str) -> None:
+    env = service_environment(compose, "migrate", database_url)
+    result = subprocess.run(
+        compose["services"]["migrate"]["command"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+async def test_the_api_and_scheduler_services_run_here(
+    compose: dict[str, Any], compose_database: str, tmp_path: Path
+) -> None:
+    run_migrate_service(compose, compose_database)
+    services = compose["services"]
+    # The API's address is rewritten to a free loopback port: 0.0.0.0:8000 is the container's.
+    port = free_port()
+    api_argv = [
+        "127.0.0.1" if word == "0.0.0.0" else str(port) if word == "8000" else word
+        for word in services["api"]["command"]
+    ]
+    closed_port = free_port()
+    # Nothing in this test may reach the real sites of resources.yaml: no check is due.
+    with psycopg.connect(compose_database) as conn:
+        for job_id in ("full_check", "confirm_check"):
+            conn.execute(
+                "INSERT INTO job_states (job_id, next_due_at)"
+                " VALUES (%s, now() + interval '7 days')",
+                (job_id,),
+            )
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        for name, argv in (("api", api_argv), ("scheduler", services["scheduler"]["command"])):
+            env = service_environment(compose, name, compose_database)
+            # The containers' mail server is mailpit's; here, a closed loopback port.
+            env["CURATOR_SMTP_HOST"] = "127.0.0.1"
+            env["CURATOR_SMTP_PORT"] = str(closed_port)
+            with (tmp_path / f"{name}.log").open("wb") as log:
+                processes.append(
+                    await asyncio.create_subprocess_exec(
+                        *argv, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+                    )
+                )
+
+        async def answers() -> bool:
+            try:
+                async with httpx.AsyncClient() as client:
+                    response = await client.get(f"http://127.0.0.1:{port}/v1/guides")
+            except httpx.TransportError:
+                return False
+            return response.status_code == 200
+
+        async def scheduling() -> bool:
+            with psycopg.connect(compose_database) as conn:
+                row = conn.execute(
+                    "SELECT last_finished_at FROM job_states WHERE job_id = 'due_sweep'"
+                ).fetchone()
+            return row is not None and row[0] is not None
+
+        await wait_until(answers, within=60, what="the api service to answer")
+        await wait_until(scheduling, within=60, what="the scheduler service to act")
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(60):
+            codes = [await process.wait() for process in processes]
+        logs = {n: (tmp_path / f"{n}.log").read_text() for n in ("api", "scheduler")}
+        # uvicorn shuts down gracefully, then re-raises SIGTERM (exit 143 in a container).
+        assert codes[0] in (0, -signal.SIGTERM), logs["api"]
+        assert "Finished server process" in logs["api"]
+        assert codes[1] == 0, logs["scheduler"]
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.kill()
