@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## run: migrate the embedded SQLite database, sync resources.yaml, serve the API on :8000
+## and run the scheduler in the same process (production runs them apart)
 run: install
 	$(BIN)/curator db upgrade
 	$(BIN)/curator sync
-	$(BIN)/curator serve
+	$(BIN)/curator up
 
 ## check: one check of every link in resources.yaml
 check: install
