@@ -107,6 +107,9 @@ class AdvisoryLeadership:
         )
         self._connection: AsyncConnection | None = None
         self._held = False
+        # Jobs starting together all check leadership; one statement at a time on the lock's
+        # connection.
+        self._using = asyncio.Lock()
 
     @property
     def check_interval(self) -> float:
@@ -147,10 +150,15 @@ class AdvisoryLeadership:
 
     async def keep(self) -> bool:
         """True while the lock's connection is alive and still holds the lock."""
+        async with self._using:
+            return await self._keep()
+
+    async def _keep(self) -> bool:
         if not self._held or self._connection is None:
             return False
         try:
-            async with asyncio.timeout(max(self.retry_seconds, 1.0)):
+            # Generous: a busy server answering slowly has not lost the lock.
+            async with asyncio.timeout(max(self.retry_seconds * 2, 5.0)):
                 held = await holds_advisory_lock(self._connection, key=self.key)
         except (DBAPIError, OSError, TimeoutError) as exc:
             log.error("scheduler %s lost its database connection: %s", self.holder, exc)
@@ -162,11 +170,12 @@ class AdvisoryLeadership:
 
     async def release(self) -> None:
         """Unlock and close the dedicated connection."""
-        if self._held and self._connection is not None:
-            with suppress(DBAPIError, OSError):
-                await advisory_unlock(self._connection, key=self.key)
-        self._held = False
-        await self._drop_connection()
+        async with self._using:
+            if self._held and self._connection is not None:
+                with suppress(DBAPIError, OSError):
+                    await advisory_unlock(self._connection, key=self.key)
+            self._held = False
+            await self._drop_connection()
         await self._engine.dispose()
 
 
@@ -188,6 +197,7 @@ class LeaseLeadership:
         self._sessions = sessions
         self._clock = clock
         self._expires_at: datetime | None = None
+        self._using = asyncio.Lock()
 
     @property
     def check_interval(self) -> float:
@@ -226,6 +236,10 @@ class LeaseLeadership:
 
     async def keep(self) -> bool:
         """Renew the lease; a failed write keeps it only until the current lease expires."""
+        async with self._using:
+            return await self._renew()
+
+    async def _renew(self) -> bool:
         if self._expires_at is None:
             return False
         try:

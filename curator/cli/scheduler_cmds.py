@@ -28,6 +28,9 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    if level.lower() != "debug":
+        # APScheduler logs every run of every job at info: a line every few seconds.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:
