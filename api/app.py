@@ -122,7 +122,7 @@ def create_app(
         engine = create_engine(settings.database_url)
         sessions = session_factory(engine)
         client = _checker_client(settings)
-        cache = GuideCache(engine, sessions, freshness=freshness)
+        cache = GuideCache(engine, sessions, max_age=settings.cache_max_age, freshness=freshness)
         background = Background(
             sessions, settings, make_executor(client), on_change=cache.invalidate
         )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.responses import Response
 
 from api.schemas import GuideOut, GuidesOut
 from curator.store.publish import data_version, published_guides
@@ -119,15 +120,44 @@ def _consume(future: asyncio.Future[Version]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A list's JSON bytes and their strong ETag."""
+    """A list's JSON bytes, their strong ETag, and the answers' headers, built once."""
 
     body: bytes
     etag: str
+    headers_200: tuple[tuple[bytes, bytes], ...]
+    headers_304: tuple[tuple[bytes, bytes], ...]
+
+    def response(self, *, not_modified: bool) -> Response:
+        """The 200 (or the 304, no body) answer, without rebuilding any header."""
+        if not_modified:
+            return _Prebuilt(304, b"", self.headers_304)
+        return _Prebuilt(200, self.body, self.headers_200)
 
 
-def rendered(body: bytes) -> Rendered:
-    """Bytes with a strong ETag taken from their content."""
-    return Rendered(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"')
+class _Prebuilt(Response):
+    """A Response whose headers were encoded when the list was rendered."""
+
+    def __init__(self, status_code: int, body: bytes, headers: tuple[tuple[bytes, bytes], ...]):
+        self.status_code = status_code
+        self.body = body
+        self.background = None
+        # A fresh list per response: middleware (CORS) appends to it.
+        self.raw_headers = list(headers)
+
+
+def rendered(body: bytes, *, max_age: int) -> Rendered:
+    """Bytes with a strong ETag taken from their content, and their answers' headers."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    common = (
+        (b"etag", etag.encode()),
+        (b"cache-control", f"public, max-age={max_age}".encode()),
+    )
+    headers_200 = (
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/json"),
+        *common,
+    )
+    return Rendered(body, etag, headers_200, common)
 
 
 class GuideCache:
@@ -138,10 +168,12 @@ class GuideCache:
         engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         *,
+        max_age: int,
         freshness: float = FRESHNESS,
         stale_limit: float = STALE_LIMIT,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._max_age = max_age
         self._engine = engine
         self._sessions = sessions
         self._probe = VersionProbe(
@@ -187,7 +219,7 @@ class GuideCache:
         self.renders += 1
         if slug is None:
             body = GuidesOut(guides=[GuideOut.of(g) for g in guides]).model_dump_json()
-            return rendered(body.encode())
+            return rendered(body.encode(), max_age=self._max_age)
         if not guides:
             return None
-        return rendered(GuideOut.of(guides[0]).model_dump_json().encode())
+        return rendered(GuideOut.of(guides[0]).model_dump_json().encode(), max_age=self._max_age)

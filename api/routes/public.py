@@ -13,7 +13,6 @@ from api.schemas import ErrorOut, GuideOut, GuidesOut, ReportIn, ReportOut
 from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import NotFoundError
 from curator.reader_reports import client_hash, file_report
-from curator.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["public"])
 
@@ -76,14 +75,8 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def _answer(request: Request, rendered: Rendered) -> Response:
-    settings: Settings = request.app.state.settings
-    headers = {
-        "ETag": rendered.etag,
-        "Cache-Control": f"public, max-age={settings.cache_max_age}",
-    }
-    if _matches(request.headers.get("if-none-match"), rendered.etag):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(content=rendered.body, media_type="application/json", headers=headers)
+    not_modified = _matches(request.headers.get("if-none-match"), rendered.etag)
+    return rendered.response(not_modified=not_modified)
 
 
 @router.get(

@@ -344,7 +344,7 @@ async def test_version_read_serves_requests_within_freshness(
     async with app.router.lifespan_context(app):
         clock = Clock()
         old: GuideCache = app.state.guide_cache
-        cache = GuideCache(old._engine, old._sessions, freshness=0.05, clock=clock)
+        cache = GuideCache(old._engine, old._sessions, max_age=300, freshness=0.05, clock=clock)
         app.state.guide_cache = cache
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
