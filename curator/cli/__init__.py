@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from curator.cli import (  # noqa: F401  (register commands)
     catalog_cmds,
+    check_cmds,
     db_cmds,
     import_cmds,
     report_cmds,

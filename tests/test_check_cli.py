@@ -1,0 +1,196 @@
+"""`curator check` as a newcomer or another tool runs it: one command, a verdict per resource."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from curator.cli import app
+from curator.store.models import Check, LinkState, Run
+from tests.check.sites import Response, Sites, page
+
+runner = CliRunner()
+
+
+def count(database_url: str, model: type[object]) -> int:
+    url = make_url(database_url)
+    driver = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    engine = create_sync_engine(url.set(drivername=driver))
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch, env_database: str) -> str:
+    """The CLI's environment: the test database, short backoffs, no video look-ups."""
+    monkeypatch.setenv("CURATOR_RETRY_BACKOFF", "0.01")
+    monkeypatch.setenv("CURATOR_VIDEO_OEMBED", "false")
+    monkeypatch.setenv("CURATOR_PER_HOST_INTERVAL", "0")
+    return env_database
+
+
+def test_shipped_catalog_offline_is_inconclusive_and_changes_nothing(
+    tmp_path: Path, quick: str, shipped_catalog: Path
+) -> None:
+    path = tmp_path / "resources.yaml"
+    shutil.copy(shipped_catalog, path)
+    result = runner.invoke(app, ["check", "--catalog", str(path), "--format", "json"])
+    assert result.exit_code == 3, result.output
+    document = json.loads(result.stdout)
+    run = document["run"]
+    assert run["status"] == "inconclusive"
+    assert run["states_changed"] is False
+    assert run["finished_at"] is not None and run["started_at"] is not None
+    results = document["results"]
+    assert len(results) == 9  # one per resource
+    assert {r["verdict"] for r in results} == {"transient"}
+    assert {r["group"] for r in results} == {"unknown"}
+    for r in results:
+        for key in (
+            "guide",
+            "resource",
+            "url",
+            "verdict",
+            "group",
+            "status_code",
+            "final_url",
+            "suggested_url",
+            "detail",
+            "elapsed_ms",
+        ):
+            assert key in r
+    shared = [r for r in results if r["url"] == "https://www.nationalcrimeagency.gov.uk/sextortion"]
+    assert len(shared) == 2 and shared[0]["check_id"] == shared[1]["check_id"]
+    assert run["planned_urls"] == 8 and sum(run["counts"].values()) == 8
+    assert "network looks down" in result.stderr
+    assert "No resource's state was changed" in result.stderr
+    assert count(quick, LinkState) == 0
+    assert count(quick, Check) == 8 and count(quick, Run) == 1
+
+
+@pytest.fixture
+async def kit() -> AsyncIterator[Sites]:
+    sites = Sites()
+    try:
+        yield sites
+    finally:
+        await sites.aclose()
+
+
+CATALOG = """\
+guides:
+  - slug: demo
+    title: Demo guide
+    sections:
+      - title: Links
+        resources:
+          - id: helpline
+            title: Demo Helpline
+            url: {ok}
+            phone: 0345 6000 459
+          - id: same-helpline
+            title: Demo Helpline again
+            url: {ok}
+          - id: old-page
+            title: Old page
+            url: {missing}
+  - slug: other
+    title: Other guide
+    sections:
+      - title: Links
+        resources:
+          - id: elsewhere
+            title: Elsewhere
+            url: {elsewhere}
+"""
+
+
+async def invoke(*args: str) -> Result:
+    # The CLI runs its own event loop: give it a thread while the test sites serve here.
+    return await asyncio.to_thread(runner.invoke, app, list(args))
+
+
+async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
+    tmp_path: Path, quick: str, kit: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+    site = await kit.add(
+        "demo.test",
+        {"/": page("Demo Helpline", "Call 0345 6000 459 for help.")},
+    )
+    other = await kit.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
+    path = tmp_path / "resources.yaml"
+    path.write_text(
+        CATALOG.format(
+            ok=site.address_url("/"),
+            missing=site.address_url("/old"),
+            elsewhere=other.address_url("/"),
+        )
+    )
+    result = await invoke("check", "--catalog", str(path), "--format", "json")
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    assert document["run"]["status"] == "completed"
+    verdicts = {(r["guide"], r["resource"]): r["verdict"] for r in document["results"]}
+    assert verdicts == {
+        ("demo", "helpline"): "ok",
+        ("demo", "same-helpline"): "ok",
+        ("demo", "old-page"): "broken",
+        ("other", "elsewhere"): "ok",
+    }
+    broken = next(r for r in document["results"] if r["resource"] == "old-page")
+    assert broken["status_code"] == 404 and broken["group"] == "broken"
+    assert broken["detail"] == "The page is gone (HTTP 404 Not Found)."
+    assert site.hits("/") == 1  # two resources, one fetch
+
+    only = await invoke("check", "--catalog", str(path), "--guide", "other")
+    assert only.exit_code == 0, only.output
+    assert "Working (1)" in only.stdout and "other/elsewhere" in only.stdout
+    assert "demo/helpline" not in only.stdout
+    assert "Run 2 completed: Checked 1 address: 1 ok." in only.stdout
+
+
+async def test_table_groups_results_worst_first(
+    tmp_path: Path, quick: str, kit: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+    site = await kit.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
+    other = await kit.add("other.test", fallback=Response(503, "busy"))
+    path = tmp_path / "resources.yaml"
+    path.write_text(
+        CATALOG.format(
+            ok=site.address_url("/"),
+            missing=site.address_url("/old"),
+            elsewhere=other.address_url("/"),
+        )
+    )
+    result = await invoke("check", "--catalog", str(path))
+    assert result.exit_code == 1, result.output
+    text = result.stdout
+    broken, unknown, working = (
+        text.index("Broken: readers cannot use these (1)"),
+        text.index("Unknown: not confirmed either way (1)"),
+        text.index("Working (2)"),
+    )
+    assert broken < unknown < working
+    assert "transient" in text and "other/elsewhere" in text
+
+
+def test_unknown_guide_is_refused(tmp_path: Path, quick: str, shipped_catalog: Path) -> None:
+    result = runner.invoke(app, ["check", "--catalog", str(shipped_catalog), "--guide", "nope"])
+    assert result.exit_code == 2
+    assert "guide 'nope' is not in" in result.stderr
+    assert count(quick, Run) == 0
