@@ -28,11 +28,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.classifier import classify, refresh_target, wants_baseline
 from curator.check.evidence import final_url
-from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, VideoFacts
+from curator.check.facts import Expectation, Facts, Outcome, VideoFacts
 from curator.check.fetcher import Fetcher
-from curator.check.outage import Attempt, answered, hosts_of, network_down
+from curator.check.outage import answered, hosts_of, network_down
 from curator.check.recovery import owner_id, recover_runs
-from curator.check.state import ConfirmPolicy, advance
+from curator.check.settle import (
+    apply_states,
+    attempt_of,
+    completed_summary,
+    down_summary,
+    interrupted_summary,
+)
+from curator.check.state import ConfirmPolicy
 from curator.check.targets import Target, by_url, merged_expectation, select_targets
 from curator.check.urls import host
 from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
@@ -40,7 +47,7 @@ from curator.errors import ConflictError
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store.base import utcnow
-from curator.store.models import Check, Run, RunStatus
+from curator.store.models import Run, RunStatus
 from curator.verdicts import Group, Verdict, group_of
 
 log = logging.getLogger(__name__)
@@ -332,25 +339,22 @@ async def _finish(
     async with work.sessions() as session, session.begin():
         chain = [r.id for r in await store.run_chain(session, run_id=work.run_id)]
         checks = await store.run_checks(session, run_ids=chain)
-    attempts = [_attempt(c) for c in checks]
+    attempts = [attempt_of(c) for c in checks]
     down = network_down(attempts) and not await _network_answers(work, hosts_of(attempts))
     complete = len(work.results) == len(work.groups)
     counts = dict(Counter(r.verdict.value for r in work.results))
     if down:
         status = RunStatus.INCONCLUSIVE if complete else RunStatus.INTERRUPTED
-        summary = _down_summary(len(hosts_of(attempts)))
+        summary = down_summary(len(hosts_of(attempts)))
     elif complete:
-        status, summary = RunStatus.COMPLETED, _summary(counts, len(work.groups))
+        status, summary = RunStatus.COMPLETED, completed_summary(counts, len(work.groups))
     else:
         status = RunStatus.INTERRUPTED
-        summary = (
-            f"Interrupted after {len(work.results)} of {len(work.groups)} addresses (stop "
-            "requested); resume it to check the rest."
-        )
+        summary = interrupted_summary(len(work.results), len(work.groups))
     finished = work.clock()
     async with work.write_lock, work.sessions() as session, session.begin():
         if not down:
-            await _apply_states(session, checks, ConfirmPolicy.from_settings(settings))
+            await apply_states(session, checks, ConfirmPolicy.from_settings(settings))
         await store.finish_run(
             session,
             run_id=work.run_id,
@@ -375,15 +379,6 @@ async def _finish(
     )
 
 
-def _attempt(check: Check) -> Attempt:
-    last = check.hops[-1]["url"] if check.hops else check.url
-    return Attempt(
-        host=host(str(last)) or host(check.url),
-        error=ErrorKind(check.error_kind) if check.error_kind else None,
-        status=check.status_code,
-    )
-
-
 async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
     """Fetch a few recently working addresses on other hosts: does anything answer?"""
     async with work.sessions() as session:
@@ -394,20 +389,6 @@ async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
         return False
     results = await asyncio.gather(*(work.fetcher.fetch(u) for u in controls))
     return any(answered(f) for f in results)
-
-
-async def _apply_states(
-    session: AsyncSession, checks: Sequence[Check], policy: ConfirmPolicy
-) -> None:
-    rows = await store.link_states(session, urls=list({c.url for c in checks}), for_update=True)
-    states = {url: store.to_status(row) for url, row in rows.items()}
-    for check in checks:
-        state = states.get(check.url) or store.to_status(None)
-        if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
-            continue  # already applied (an earlier finish of this chain) or older
-        outcome = Outcome(check.verdict, check.detail, check.suggested_url)
-        state = states[check.url] = advance(state, outcome, check.checked_at, policy)
-        await store.upsert_link_state(session, url=check.url, status=state, check_id=check.id)
 
 
 async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
@@ -424,18 +405,3 @@ async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
             )
     except Exception:
         log.exception("could not record the end of run %s", work.run_id)
-
-
-def _summary(counts: Mapping[str, int], planned: int) -> str:
-    parts = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts.get(v.value))
-    return f"Checked {planned} address{'es' if planned != 1 else ''}" + (
-        f": {parts}." if parts else "."
-    )
-
-
-def _down_summary(hosts: int) -> str:
-    return (
-        f"Inconclusive: all {hosts} site{'s' if hosts != 1 else ''} failed before answering "
-        "(DNS or connect), so the checker's own network looks down. No resource's state was "
-        "changed; the checks are kept as evidence."
-    )

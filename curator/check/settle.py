@@ -1,0 +1,70 @@
+"""Settling a run: what its stored checks say about the network, and the link states after.
+
+Link states are applied from the stored checks, in the order they completed, skipping any check
+not newer than the URL's state: a resumed run settles the interrupted run's checks too, and
+settling twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.check.facts import ErrorKind, Outcome
+from curator.check.outage import Attempt
+from curator.check.state import ConfirmPolicy, advance
+from curator.check.urls import host
+from curator.store import checks as store
+from curator.store.models import Check
+from curator.verdicts import Verdict
+
+
+def attempt_of(check: Check) -> Attempt:
+    """What a stored check says about the network (the host it last tried, how it ended)."""
+    last = check.hops[-1]["url"] if check.hops else check.url
+    return Attempt(
+        host=host(str(last)) or host(check.url),
+        error=ErrorKind(check.error_kind) if check.error_kind else None,
+        status=check.status_code,
+    )
+
+
+async def apply_states(
+    session: AsyncSession, checks: Sequence[Check], policy: ConfirmPolicy
+) -> None:
+    """Advance the link state of each check's URL (the caller commits)."""
+    rows = await store.link_states(session, urls=list({c.url for c in checks}), for_update=True)
+    states = {url: store.to_status(row) for url, row in rows.items()}
+    for check in checks:
+        state = states.get(check.url) or store.to_status(None)
+        if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
+            continue  # already applied (an earlier finish of this chain) or older
+        outcome = Outcome(check.verdict, check.detail, check.suggested_url)
+        state = states[check.url] = advance(state, outcome, check.checked_at, policy)
+        await store.upsert_link_state(session, url=check.url, status=state, check_id=check.id)
+
+
+def completed_summary(counts: Mapping[str, int], planned: int) -> str:
+    """The summary of a completed run ("Checked 9 addresses: 7 ok, 2 broken.")."""
+    parts = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts.get(v.value))
+    return f"Checked {planned} address{'es' if planned != 1 else ''}" + (
+        f": {parts}." if parts else "."
+    )
+
+
+def down_summary(hosts: int) -> str:
+    """What an inconclusive run says, plainly."""
+    return (
+        f"Inconclusive: all {hosts} site{'s' if hosts != 1 else ''} failed before answering "
+        "(DNS or connect), so the checker's own network looks down. No resource's state was "
+        "changed; the checks are kept as evidence."
+    )
+
+
+def interrupted_summary(done: int, planned: int) -> str:
+    """What a run stopped on request says."""
+    return (
+        f"Interrupted after {done} of {planned} addresses (stop requested); resume it to check "
+        "the rest."
+    )
