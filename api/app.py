@@ -8,6 +8,7 @@ queue. Every error is JSON `{"error": …, "detail": …}`.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -17,6 +18,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import dashboard
@@ -30,7 +34,7 @@ from curator.errors import ConflictError, NotFoundError
 from curator.reader_reports import RateLimitedError
 from curator.rechecks import RunExecutor
 from curator.settings import Settings, load_settings
-from curator.store.engine import create_engine, session_factory
+from curator.store.engine import create_engine
 
 log = logging.getLogger(__name__)
 
@@ -112,20 +116,29 @@ def create_app(
     *,
     executor: ExecutorFactory | None = None,
     freshness: float = FRESHNESS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The API on `settings`; `executor` replaces the checker (tests pass a stand-in), and
-    `freshness` is how long a read of the data version serves the public lists."""
+    `freshness` is how long a read of the data version (timed by `clock`) serves the public
+    lists."""
     make_executor = executor or checker_executor
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
-        sessions = session_factory(engine)
-        client = _checker_client(settings)
-        cache = GuideCache(engine, sessions, max_age=settings.cache_max_age, freshness=freshness)
-        background = Background(
-            sessions, settings, make_executor(client), on_change=cache.invalidate
+        session_class: type[Session] = type("AppSession", (Session,), {})
+        sessions = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=session_class
         )
+        client = _checker_client(settings)
+        cache = GuideCache(
+            engine, sessions, max_age=settings.cache_max_age, freshness=freshness, clock=clock
+        )
+        # Every commit through the app's sessions (editor API, dashboard, reports, the
+        # rechecks and runs it executes) may change the public lists: read the version anew.
+        # A Session class of this app's own, so no other app's commits are heard.
+        event.listen(session_class, "after_commit", _invalidate(cache))
+        background = Background(sessions, settings, make_executor(client))
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = sessions
@@ -165,6 +178,13 @@ def create_app(
     app.include_router(editor.router)
     app.include_router(dashboard.router)
     return app
+
+
+def _invalidate(cache: GuideCache) -> Callable[[Session], None]:
+    def after_commit(session: Session) -> None:
+        cache.invalidate()
+
+    return after_commit
 
 
 def app_from_environment() -> FastAPI:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,10 +27,7 @@ class Background:
         sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
         execute: RunExecutor,
-        *,
-        on_change: Callable[[], None] = lambda: None,
     ) -> None:
-        self._on_change = on_change
         self._sessions = sessions
         self._settings = settings
         self._execute = execute
@@ -62,14 +58,11 @@ class Background:
             await self._wake.wait()
             self._wake.clear()
             try:
-                batches = await process_rechecks(
+                await process_rechecks(
                     self._sessions, self._settings, execute=self._execute, stop=self._stop
                 )
             except Exception:
                 log.exception("draining the recheck queue failed")
-                batches = []
-            if batches:
-                self._on_change()
             if not self._wake.is_set():
                 self._idle.set()
 
@@ -109,8 +102,6 @@ class Background:
         except Exception:
             log.exception("the run an editor started failed")
             return None
-        finally:
-            self._on_change()
 
     async def close(self) -> None:
         """Ask the worker and any run to stop, and wait for them."""

@@ -9,8 +9,8 @@ read is reused: as is while younger than `freshness` (50 ms), and while younger 
 `stale_limit` (1 s) as the answer to requests that arrive while the next read runs in the
 background. So under load the request path never waits on the database, and a change made by
 another process (the checker, a sync) shows within about 50 ms, at most a second. This
-process's own writes (editors' actions, its rechecks) invalidate the version at once, so an
-editor reads their own edit. With `freshness=0` every request waits for a query that started
+process's own commits (editors' actions, its rechecks and runs) invalidate the version at once,
+so an editor reads their own edit. With `freshness=0` every request waits for a query that started
 after it arrived.
 """
 

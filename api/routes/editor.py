@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, status
 
-from api.deps import BackgroundDep, EditorDep, GuideCacheDep, SessionDep, get_editor
+from api.deps import BackgroundDep, EditorDep, SessionDep, get_editor
 from api.schemas import (
     ActionOut,
     ErrorOut,
@@ -136,7 +136,6 @@ async def accept_suggestion(
     editor: EditorDep,
     session: SessionDep,
     background: BackgroundDep,
-    cache: GuideCacheDep,
 ) -> ActionOut:
     """The resource's URL becomes the checker's suggested one (e.g. a permanent redirect's
     target) and is rechecked; 409 when there is no suggestion."""
@@ -144,7 +143,6 @@ async def accept_suggestion(
         result = await editing.accept_suggestion(
             session, resource_id=resource_id, actor=editor.name
         )
-    cache.invalidate()
     background.kick()
     return ActionOut.of(result)
 
@@ -160,7 +158,6 @@ async def edit_resource(
     editor: EditorDep,
     session: SessionDep,
     background: BackgroundDep,
-    cache: GuideCacheDep,
 ) -> ActionOut:
     """Change url, title, description, phone or expect_text, validated as the catalog is;
     a 422 names each invalid field. A new URL, phone or expect_text is rechecked.
@@ -172,7 +169,6 @@ async def edit_resource(
             actor=editor.name,
             changes=patch.model_dump(exclude_unset=True),
         )
-    cache.invalidate()
     if result.recheck_id is not None:
         background.kick()
     return ActionOut.of(result)
@@ -204,7 +200,6 @@ async def retire(
     resource_id: ResourceId,
     editor: EditorDep,
     session: SessionDep,
-    cache: GuideCacheDep,
     body: Annotated[RetireIn | None, Body()] = None,
 ) -> ActionOut:
     """The resource no longer appears on the public list; its history stays."""
@@ -215,7 +210,6 @@ async def retire(
             actor=editor.name,
             reason=body.reason if body is not None else None,
         )
-    cache.invalidate()
     return ActionOut.of(result)
 
 

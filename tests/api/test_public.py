@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from api.background import Background
+from curator import editing
 from curator.settings import Settings
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Check, LinkState, ReaderReport, RecheckRequest
@@ -340,12 +341,11 @@ async def test_version_read_serves_requests_within_freshness(
     from api.app import create_app
     from api.publishing import STALE_LIMIT, GuideCache
 
-    app = create_app(settings, executor=checker.executor, freshness=0.05)
+    clock = Clock()
+    app = create_app(settings, executor=checker.executor, freshness=0.05, clock=clock)
     async with app.router.lifespan_context(app):
-        clock = Clock()
-        old: GuideCache = app.state.guide_cache
-        cache = GuideCache(old._engine, old._sessions, max_age=300, freshness=0.05, clock=clock)
-        app.state.guide_cache = cache
+        await app.state.background.idle()  # its startup drain commits, which invalidates
+        cache: GuideCache = app.state.guide_cache
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             first = await client.get("/v1/guides/sextortion")
@@ -381,3 +381,9 @@ async def test_version_read_serves_requests_within_freshness(
             ]
             assert "StopNCII.org" in titles
             assert cache.version_reads == reads + 1
+
+            # Any commit through the app's sessions counts, e.g. the dashboard's actions.
+            async with app.state.sessions() as session, session.begin():
+                await editing.retire(session, resource_id=seeded.moved_id, actor="dashboard")
+            listed = _resources((await client.get("/v1/guides/sextortion")).json())
+            assert "stop-ncii" not in [r["id"] for r in listed]
