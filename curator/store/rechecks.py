@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store.models import RecheckRequest
@@ -80,8 +80,6 @@ async def finish_rechecks(
 
 async def count_pending_rechecks(session: AsyncSession) -> int:
     """How many requests wait to be started."""
-    from sqlalchemy import func
-
     result = await session.execute(
         select(func.count())
         .select_from(RecheckRequest)
