@@ -400,3 +400,25 @@ async def test_start_run_409_while_another_process_runs_one(
     assert "already running" in response.json()["detail"]
     assert checker.calls == []
     assert await _actions(settings) == []
+
+
+async def test_an_unexpected_failure_is_a_500_in_json(
+    app: FastAPI, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.routes import editor as editor_routes
+
+    async def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(editor_routes, "problems", broken)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get(
+            "/v1/editor/problems", headers={"Authorization": f"Bearer {seeded.token}"}
+        )
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "internal server error",
+        "detail": "the server failed; the error is logged",
+    }
+    assert "on fire" not in response.text
