@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Annotated
+import sys
+from typing import Annotated, TextIO
 
 import typer
 
@@ -21,13 +22,30 @@ LogLevelOption = Annotated[
 ]
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of each record.
+
+    A handler that keeps the stream it was given outlives a replaced stderr (a test runner's
+    captured stream, closed afterwards) and then fails on every later record.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(level: str) -> None:
     """Log lines with time, level and source to stderr, as a service should."""
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        force=True,
-    )
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     if level.lower() != "debug":
         # APScheduler logs every run of every job at info: a line every few seconds.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
