@@ -79,7 +79,10 @@ def check(
         Format, typer.Option("--format", "-f", help="table (default) or json on stdout")
     ] = Format.TABLE,
 ) -> None:
-    """Check every link once; exit 1 if any is broken, 3 if the network looks down."""
+    """Check every link once and store the run.
+
+    Exit 1 if any link is broken, 3 if the checker's own network looks down.
+    """
     current = settings()
     path = catalog_path(catalog, current)
     loaded = read_catalog(path)

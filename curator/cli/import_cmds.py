@@ -155,7 +155,10 @@ def audit(
         OutputFormat, typer.Option("--format", "-f", help="table (default) or json")
     ] = OutputFormat.TABLE,
 ) -> None:
-    """Compare each guide's published page with the catalog; exit 1 when they differ."""
+    """Compare each guide's published page with the catalog.
+
+    Exit 1 when they differ.
+    """
     current = settings()
     path = catalog_path(catalog, current)
     loaded = read_catalog(path)

@@ -60,7 +60,10 @@ def stop_on_signals(stop: asyncio.Event) -> None:
 
 @app.command("scheduler")
 def scheduler_command(log_level: LogLevelOption = "info") -> None:
-    """Run scheduled checks, rechecks, reports and reminders (one active process at a time)."""
+    """Run scheduled checks, rechecks, reports and reminders.
+
+    One scheduler acts at a time; a second one waits and takes over.
+    """
     current = settings()
     configure_logging(log_level)
 
@@ -86,7 +89,10 @@ def up_command(
     port: PortOption = 8000,
     log_level: LogLevelOption = "info",
 ) -> None:
-    """Serve the API and run the scheduler in one process (trying curator on a laptop)."""
+    """Serve the API and run the scheduler in one process.
+
+    For trying curator on a laptop; production runs them as separate processes.
+    """
     current = settings()
     configure_logging(log_level)
 
