@@ -53,7 +53,8 @@ def test_help_lists_every_command_with_one_line() -> None:
             "token",
         ]
     )
-    assert "..." not in result.output  # each command's help fits on its line, untruncated
+    listing = result.output.split("Commands:")[1]
+    assert "..." not in listing  # each command's help fits on its line, untruncated
 
 
 def test_validate_shipped_catalog(shipped_catalog: Path) -> None:
