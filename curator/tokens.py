@@ -99,6 +99,11 @@ def _info(row: EditorToken) -> TokenInfo:
     return TokenInfo(row.name, row.created_at, row.last_used_at, row.revoked_at)
 
 
+async def token_by_id(session: AsyncSession, *, token_id: int) -> EditorToken | None:
+    """The stored token row with this id, revoked or not; None when there is none."""
+    return await session.get(EditorToken, token_id)
+
+
 async def list_tokens(session: AsyncSession) -> list[TokenInfo]:
     """Every token by name, revoked ones included."""
     rows = (await session.execute(select(EditorToken).order_by(EditorToken.name))).scalars()

@@ -19,6 +19,7 @@ from curator.tokens import (
     hash_token,
     list_tokens,
     revoke_token,
+    token_by_id,
     verify_token,
 )
 
@@ -81,6 +82,17 @@ async def test_revoked_token_is_refused_and_name_can_be_reused(session: AsyncSes
     async with session.begin():
         with pytest.raises(NotFoundError):
             await revoke_token(session, name="nobody")
+
+
+async def test_token_by_id_finds_the_row_revoked_or_not(session: AsyncSession) -> None:
+    async with session.begin():
+        _, token = await create_token(session, name="alex")
+        editor = await verify_token(session, token=token)
+        assert editor is not None
+        await revoke_token(session, name="alex")
+        row = await token_by_id(session, token_id=editor.token_id)
+        assert row is not None and row.name == "alex" and row.revoked_at is not None
+        assert await token_by_id(session, token_id=editor.token_id + 1) is None
 
 
 @pytest.mark.parametrize("name", ["", "two words", "x" * 121], ids=["empty", "space", "long"])

@@ -31,7 +31,7 @@ from curator.errors import NotFoundError
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
 from curator.store.history import recent_runs, resource_history
-from curator.store.models import EditorToken, Resource
+from curator.store.models import Resource
 from curator.store.problems import Evidence, Problem, Report
 from curator.store.reports import link_states_by_url
 from curator.tokens import Editor
@@ -50,14 +50,14 @@ async def sign_in(session: AsyncSession, *, token: str) -> tuple[Editor, str] | 
     editor = await tokens.verify_token(session, token=token)
     if editor is None:
         return None
-    row = await session.get(EditorToken, editor.token_id)
+    row = await tokens.token_by_id(session, token_id=editor.token_id)
     assert row is not None  # verify_token just read it
     return editor, token_tag(row.token_hash)
 
 
 async def token_still_valid(session: AsyncSession, *, token_id: int, tag: str) -> bool:
     """Whether the token a session was opened with is still live and still the same token."""
-    row = await session.get(EditorToken, token_id)
+    row = await tokens.token_by_id(session, token_id=token_id)
     if row is None or row.revoked_at is not None:
         return False
     return hmac.compare_digest(token_tag(row.token_hash), tag)
