@@ -59,6 +59,23 @@ def group_name(verdict: Verdict | None) -> str:
     return group_of(verdict).value if verdict is not None else Group.UNKNOWN.value
 
 
+class ShowsVerdict:
+    """A row that shows a verdict: its group's name and its words, for the templates."""
+
+    __slots__ = ()
+    verdict: Verdict | None
+
+    @property
+    def group(self) -> str:
+        """The group's name (CSS class, section anchor)."""
+        return group_name(self.verdict)
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict in words."""
+        return verdict_label(self.verdict)
+
+
 @dataclass(frozen=True, slots=True)
 class HopView:
     """One request of a redirect chain."""
@@ -90,7 +107,7 @@ class ReportView:
 
 
 @dataclass(frozen=True, slots=True)
-class ProblemView:
+class ProblemView(ShowsVerdict):
     """One resource that needs an editor, with everything needed to decide."""
 
     resource_id: int
@@ -110,16 +127,6 @@ class ProblemView:
     retired_at: datetime | None = None
     snoozed_until: datetime | None = None
     snooze_reason: str | None = None
-
-    @property
-    def group(self) -> str:
-        """The group's name (CSS class, section anchor)."""
-        return group_name(self.verdict)
-
-    @property
-    def verdict_label(self) -> str:
-        """The verdict in words."""
-        return verdict_label(self.verdict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +170,7 @@ def hops_of(raw: Sequence[Mapping[str, Any]] | None) -> tuple[HopView, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckRow:
+class CheckRow(ShowsVerdict):
     """One past check in a resource's history table and timeline."""
 
     checked_at: datetime
@@ -171,16 +178,6 @@ class CheckRow:
     status_code: int | None
     detail: str
     url: str
-
-    @property
-    def group(self) -> str:
-        """The group's name."""
-        return group_name(self.verdict)
-
-    @property
-    def verdict_label(self) -> str:
-        """The verdict in words."""
-        return verdict_label(self.verdict)
 
 
 @dataclass(frozen=True, slots=True)
