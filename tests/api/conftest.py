@@ -16,9 +16,9 @@ from api.app import create_app
 from curator.rechecks import RunExecutor
 from curator.settings import Settings
 from curator.store.base import utcnow
-from curator.store.engine import create_engine, session_factory
 from curator.store.models import Run, RunStatus
 from tests.api.seed import Seeded, seed
+from tests.seeding import stored
 
 
 @dataclass
@@ -71,12 +71,7 @@ def checker() -> FakeChecker:
 @pytest.fixture
 async def seeded(settings: Settings) -> Seeded:
     """The seeded state in the test database."""
-    engine = create_engine(settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            return await seed(session)
-    finally:
-        await engine.dispose()
+    return await stored(settings.database_url, seed)
 
 
 @pytest.fixture

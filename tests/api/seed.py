@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import (
-    Check,
-    Guide,
-    LinkState,
-    ReaderReport,
-    Resource,
-    ResourceKind,
-    Run,
-    RunStatus,
-    Section,
-)
-from curator.tokens import create_token
+from curator.store.models import Guide, Resource, ResourceKind, Section
 from curator.verdicts import Verdict
+from tests.seeding import (
+    BROKEN_URL,
+    EDITOR,
+    FLAKY_URL,
+    MOVED_TO,
+    MOVED_URL,
+    NOW,
+    OK_URL,
+    check,
+    latest_run,
+    link_states,
+    moved_hops,
+    report_and_token,
+)
 
-NOW = datetime.now(UTC).replace(microsecond=0)
-OK_URL = "https://police.example.org/sextortion"
-MOVED_URL = "http://stopncii.example.org/"
-MOVED_TO = "https://stopncii.example.org/en-gb/"
-BROKEN_URL = "https://helpline.example.org/report-remove"
-FLAKY_URL = "https://ceop.example.org/safety-centre/"
 NEW_URL = "https://new.example.org/"
 RETIRED_URL = "https://retired.example.org/"
 
@@ -93,42 +90,22 @@ async def seed(session: AsyncSession) -> Seeded:
     shared = resource(other_section, "police-advice", "Police advice", OK_URL, 1)
     session.add_all([guide, other, ok, moved, broken, flaky, new, retired, shared])
 
-    run = Run(
-        trigger="schedule",
-        status=RunStatus.COMPLETED,
-        started_at=NOW - timedelta(hours=2, minutes=2),
-        finished_at=NOW - timedelta(hours=2),
-        total_urls=4,
-        checked_urls=4,
-        counts={"ok": 1, "broken": 1, "moved": 1, "transient": 1},
-    )
+    run = latest_run()
     session.add(run)
     await session.flush()
 
-    def check(url: str, verdict: Verdict, status: int | None, **extra: object) -> Check:
-        return Check(
-            run_id=run.id,
-            url=url,
-            checked_at=NOW - timedelta(hours=2),
-            verdict=verdict,
-            status_code=status,
-            detail=f"{verdict.value} ({status})",
-            **extra,
-        )
-
-    ok_check = check(OK_URL, Verdict.OK, 200, title="Sextortion advice")
+    ok_check = check(run, OK_URL, Verdict.OK, 200, title="Sextortion advice")
     moved_check = check(
+        run,
         MOVED_URL,
         Verdict.MOVED,
         200,
         final_url=MOVED_TO,
         suggested_url=MOVED_TO,
-        hops=[
-            {"url": MOVED_URL, "status": 301, "location": MOVED_TO},
-            {"url": MOVED_TO, "status": 200},
-        ],
+        hops=moved_hops(),
     )
     broken_check = check(
+        run,
         BROKEN_URL,
         Verdict.BROKEN,
         404,
@@ -136,57 +113,16 @@ async def seed(session: AsyncSession) -> Seeded:
         title="Page not found",
         hops=[{"url": BROKEN_URL, "status": 404}],
     )
-    flaky_check = check(FLAKY_URL, Verdict.TRANSIENT, 503, attempts=3)
+    flaky_check = check(run, FLAKY_URL, Verdict.TRANSIENT, 503, attempts=3)
     session.add_all([ok_check, moved_check, broken_check, flaky_check])
     await session.flush()
-
-    def state(url: str, c: Check, **extra: object) -> LinkState:
-        return LinkState(
-            url=url,
-            verdict=c.verdict,
-            last_verdict=c.verdict,
-            detail=c.detail,
-            last_checked_at=c.checked_at,
-            last_check_id=c.id,
-            **extra,
-        )
-
     session.add_all(
-        [
-            state(OK_URL, ok_check, last_ok_at=ok_check.checked_at),
-            state(
-                MOVED_URL,
-                moved_check,
-                suggested_url=MOVED_TO,
-                first_failure_at=NOW - timedelta(hours=2),
-                last_ok_at=NOW - timedelta(days=7),
-            ),
-            state(
-                BROKEN_URL,
-                broken_check,
-                first_failure_at=NOW - timedelta(days=5),
-                consecutive_failures=3,
-                last_ok_at=NOW - timedelta(days=7),
-            ),
-            state(
-                FLAKY_URL,
-                flaky_check,
-                first_failure_at=NOW - timedelta(hours=2),
-                consecutive_failures=1,
-                last_ok_at=NOW - timedelta(days=7),
-            ),
-            ReaderReport(
-                resource_id=broken.id,
-                note="The Report Remove link says page not found.",
-                created_at=NOW - timedelta(days=1),
-            ),
-        ]
+        link_states(ok=ok_check, moved=moved_check, broken=broken_check, flaky=flaky_check)
     )
-    _, token = await create_token(session, name="editor-one")
-    await session.commit()
+    token = await report_and_token(session, broken=broken)
     return Seeded(
         token=token,
-        editor="editor-one",
+        editor=EDITOR,
         guide="sextortion",
         ok_id=ok.id,
         moved_id=moved.id,

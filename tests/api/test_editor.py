@@ -18,7 +18,8 @@ from curator.store.engine import create_engine, session_factory
 from curator.store.models import EditorAction, RecheckRequest, Run, RunStatus
 from curator.tokens import revoke_token
 from tests.api.conftest import FakeChecker
-from tests.api.seed import MOVED_TO, MOVED_URL, Seeded
+from tests.api.seed import Seeded
+from tests.seeding import MOVED_TO, MOVED_URL
 
 ENDPOINTS = [
     ("GET", "/v1/editor/problems"),

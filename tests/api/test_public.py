@@ -15,7 +15,8 @@ from curator.store.engine import create_engine, session_factory
 from curator.store.models import Check, LinkState, ReaderReport, RecheckRequest
 from curator.verdicts import Verdict
 from tests.api.conftest import FakeChecker
-from tests.api.seed import OK_URL, Seeded
+from tests.api.seed import Seeded
+from tests.seeding import OK_URL
 
 
 def _resources(guide: dict[str, Any]) -> list[dict[str, Any]]:

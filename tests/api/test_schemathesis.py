@@ -30,9 +30,9 @@ from schemathesis.schemas import BaseSchema
 from api.app import create_app
 from curator.settings import Settings
 from curator.store.base import utcnow
-from curator.store.engine import create_engine, session_factory
 from tests.api.conftest import FakeChecker
 from tests.api.seed import Seeded, seed
+from tests.seeding import stored
 
 EXAMPLES = 25
 CHECKS = [
@@ -46,16 +46,7 @@ CHECKS = [
 @pytest.fixture
 def seeded_sync(settings: Settings) -> Seeded:
     """The seeded state, stored before schemathesis starts the app in its own thread."""
-
-    async def go() -> Seeded:
-        engine = create_engine(settings.database_url)
-        try:
-            async with session_factory(engine)() as session:
-                return await seed(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(go())
+    return asyncio.run(stored(settings.database_url, seed))
 
 
 @pytest.fixture

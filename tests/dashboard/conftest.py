@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from api.app import create_app
 from curator.settings import Settings
 from curator.store.base import utcnow
-from curator.store.engine import create_engine, session_factory
 from curator.store.models import Run, RunStatus
 from tests.conftest import TestDatabase
 from tests.dashboard.seed import Seeded, seed
+from tests.seeding import stored
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -85,12 +85,7 @@ def dashboard_settings(settings: Settings) -> Settings:
 @pytest.fixture
 async def seeded(dashboard_settings: Settings) -> Seeded:
     """The seeded state in the test database."""
-    engine = create_engine(dashboard_settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            return await seed(session)
-    finally:
-        await engine.dispose()
+    return await stored(dashboard_settings.database_url, seed)
 
 
 @pytest.fixture
@@ -144,16 +139,7 @@ def live_server(test_databases: dict[str, TestDatabase], tmp_path: Path) -> Iter
         allow_private_addresses=True,
         secret_key=SecretStr("dashboard-browser-secret"),
     )
-
-    async def seed_database() -> Seeded:
-        engine = create_engine(database.url)
-        try:
-            async with session_factory(engine)() as session:
-                return await seed(session)
-        finally:
-            await engine.dispose()
-
-    seeded = asyncio.run(seed_database())
+    seeded = asyncio.run(stored(database.url, seed))
     # A socket already listening: the browser's first request waits in its backlog until
     # uvicorn has run the lifespan and accepts, so nothing has to poll for readiness.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import (
-    Check,
-    Guide,
-    LinkState,
-    ReaderReport,
-    Resource,
-    ResourceKind,
-    Run,
-    RunStatus,
-    Section,
-)
-from curator.tokens import create_token
+from curator.store.models import Check, Guide, Resource, ResourceKind, Run, RunStatus, Section
 from curator.verdicts import Verdict
-
-NOW = datetime.now(UTC).replace(microsecond=0)
-BROKEN_URL = "https://helpline.example.org/report-remove"
-MOVED_URL = "http://stopncii.example.org/"
-MOVED_TO = "https://stopncii.example.org/en-gb/"
-FLAKY_URL = "https://ceop.example.org/safety-centre/"
-WORKING_URL = "https://police.example.org/sextortion"
+from tests.seeding import (
+    BROKEN_URL,
+    EDITOR,
+    FLAKY_URL,
+    MOVED_TO,
+    MOVED_URL,
+    NOW,
+    check,
+    latest_run,
+    link_states,
+    moved_hops,
+    report_and_token,
+)
+from tests.seeding import OK_URL as WORKING_URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +39,8 @@ class Seeded:
 
 
 async def seed(session: AsyncSession) -> Seeded:
-    """A guide with a broken, a moved, a flaky and a working resource, checks and a run."""
+    """A guide with a broken, a moved, a flaky and a working resource, checks and runs; the
+    broken link's checks go back three weeks."""
     guide = Guide(slug="sextortion", title="Sextortion – Guide and Resources")
     section = Section(guide=guide, title="Get help now", position=0)
     broken = Resource(
@@ -85,15 +82,7 @@ async def seed(session: AsyncSession) -> Seeded:
         checked_urls=4,
         counts={"ok": 4},
     )
-    run = Run(
-        trigger="schedule",
-        status=RunStatus.COMPLETED,
-        started_at=NOW - timedelta(hours=2, minutes=2),
-        finished_at=NOW - timedelta(hours=2),
-        total_urls=4,
-        checked_urls=4,
-        counts={"ok": 1, "broken": 1, "moved": 1, "transient": 1},
-    )
+    run = latest_run()
     session.add_all([old_run, run])
     await session.flush()
 
@@ -128,12 +117,11 @@ async def seed(session: AsyncSession) -> Seeded:
                 detail=f"Status {status}.",
             )
         )
-    latest = Check(
-        run_id=run.id,
-        url=BROKEN_URL,
-        checked_at=NOW - timedelta(hours=2),
-        verdict=Verdict.BROKEN,
-        status_code=404,
+    latest = check(
+        run,
+        BROKEN_URL,
+        Verdict.BROKEN,
+        404,
         final_url="https://helpline.example.org/report-remove/",
         detail="The page is gone: 404 Not Found after a redirect.",
         elapsed_ms=412,
@@ -146,87 +134,35 @@ async def seed(session: AsyncSession) -> Seeded:
             {"url": "https://helpline.example.org/report-remove/", "status": 404},
         ],
     )
-    moved_check = Check(
-        run_id=run.id,
-        url=MOVED_URL,
-        checked_at=NOW - timedelta(hours=2),
-        verdict=Verdict.MOVED,
-        status_code=200,
+    moved_check = check(
+        run,
+        MOVED_URL,
+        Verdict.MOVED,
+        200,
         final_url=MOVED_TO,
         suggested_url=MOVED_TO,
         detail="Permanently redirected (301) to https://stopncii.example.org/en-gb/.",
-        hops=[
-            {"url": MOVED_URL, "status": 301, "location": MOVED_TO},
-            {"url": MOVED_TO, "status": 200},
-        ],
+        hops=moved_hops(),
     )
-    flaky_check = Check(
-        run_id=run.id,
-        url=FLAKY_URL,
-        checked_at=NOW - timedelta(hours=2),
-        verdict=Verdict.TRANSIENT,
-        status_code=503,
+    flaky_check = check(
+        run,
+        FLAKY_URL,
+        Verdict.TRANSIENT,
+        503,
         detail="Server error 503; not yet confirmed.",
         attempts=3,
         hops=[{"url": FLAKY_URL, "status": 503}],
     )
-    session.add_all([latest, moved_check, flaky_check])
+    working_check = check(run, WORKING_URL, Verdict.OK, 200, detail="OK")
+    session.add_all([latest, moved_check, flaky_check, working_check])
     await session.flush()
     session.add_all(
-        [
-            LinkState(
-                url=BROKEN_URL,
-                verdict=Verdict.BROKEN,
-                last_verdict=Verdict.BROKEN,
-                detail=latest.detail,
-                first_failure_at=NOW - timedelta(days=5),
-                consecutive_failures=3,
-                last_ok_at=NOW - timedelta(days=7),
-                last_checked_at=latest.checked_at,
-                last_check_id=latest.id,
-            ),
-            LinkState(
-                url=MOVED_URL,
-                verdict=Verdict.MOVED,
-                last_verdict=Verdict.MOVED,
-                detail=moved_check.detail,
-                suggested_url=MOVED_TO,
-                first_failure_at=NOW - timedelta(hours=2),
-                last_ok_at=NOW - timedelta(days=7),
-                last_checked_at=moved_check.checked_at,
-                last_check_id=moved_check.id,
-            ),
-            LinkState(
-                url=FLAKY_URL,
-                verdict=Verdict.TRANSIENT,
-                last_verdict=Verdict.TRANSIENT,
-                detail=flaky_check.detail,
-                first_failure_at=NOW - timedelta(hours=2),
-                consecutive_failures=1,
-                last_ok_at=NOW - timedelta(days=7),
-                last_checked_at=flaky_check.checked_at,
-                last_check_id=flaky_check.id,
-            ),
-            LinkState(
-                url=WORKING_URL,
-                verdict=Verdict.OK,
-                last_verdict=Verdict.OK,
-                detail="OK",
-                last_ok_at=NOW - timedelta(hours=2),
-                last_checked_at=NOW - timedelta(hours=2),
-            ),
-            ReaderReport(
-                resource_id=broken.id,
-                note="The Report Remove link says page not found.",
-                created_at=NOW - timedelta(days=1),
-            ),
-        ]
+        link_states(ok=working_check, moved=moved_check, broken=latest, flaky=flaky_check)
     )
-    _, token = await create_token(session, name="editor-one")
-    await session.commit()
+    token = await report_and_token(session, broken=broken)
     return Seeded(
         token=token,
-        editor="editor-one",
+        editor=EDITOR,
         broken_id=broken.id,
         moved_id=moved.id,
         flaky_id=flaky.id,

@@ -20,7 +20,8 @@ from curator.store.models import (
 )
 from curator.tokens import create_token, revoke_token
 from tests.dashboard.conftest import create_test_app, csrf_of, sign_in
-from tests.dashboard.seed import MOVED_TO, MOVED_URL, Seeded
+from tests.dashboard.seed import Seeded
+from tests.seeding import MOVED_TO, MOVED_URL
 
 
 def _headings(html: str, level: int) -> list[str]:
