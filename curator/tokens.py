@@ -78,9 +78,7 @@ async def create_token(
     name = _check_name(name)
     token = new_token()
     now = now or utcnow()
-    row = (
-        await session.execute(select(EditorToken).where(EditorToken.name == name))
-    ).scalar_one_or_none()
+    row = await _by_name(session, name)
     if row is not None and row.revoked_at is None:
         raise ConflictError(f"a token named {name!r} exists; revoke it first")
     if row is None:
@@ -99,6 +97,11 @@ def _info(row: EditorToken) -> TokenInfo:
     return TokenInfo(row.name, row.created_at, row.last_used_at, row.revoked_at)
 
 
+async def _by_name(session: AsyncSession, name: str) -> EditorToken | None:
+    found = await session.execute(select(EditorToken).where(EditorToken.name == name))
+    return found.scalar_one_or_none()
+
+
 async def token_by_id(session: AsyncSession, *, token_id: int) -> EditorToken | None:
     """The stored token row with this id, revoked or not; None when there is none."""
     return await session.get(EditorToken, token_id)
@@ -114,9 +117,7 @@ async def revoke_token(
     session: AsyncSession, *, name: str, now: datetime | None = None
 ) -> TokenInfo:
     """Revoke the token named `name`; NotFoundError when there is none, idempotent otherwise."""
-    row = (
-        await session.execute(select(EditorToken).where(EditorToken.name == name))
-    ).scalar_one_or_none()
+    row = await _by_name(session, name)
     if row is None:
         raise NotFoundError("token", name)
     if row.revoked_at is None:
