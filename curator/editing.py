@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog.schema import check_http_url, check_phone
@@ -24,8 +23,9 @@ from curator.errors import ConflictError, CuratorError, NotFoundError
 from curator.rechecks import RecheckReason, queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
-from curator.store.checks import running_run
-from curator.store.models import EditorAction, LinkState, ReaderReport, Resource
+from curator.store.checks import link_states, running_run
+from curator.store.models import EditorAction, Resource
+from curator.store.reader_reports import resolve_open_reports
 
 EDITABLE_FIELDS = ("url", "title", "description", "phone", "expect_text")
 """The resource fields an edit may change."""
@@ -101,13 +101,7 @@ async def _record(
 
 async def _resolve_reports(session: AsyncSession, resource_id: int, at: datetime) -> int:
     """Close the resource's open readers' reports: an editor has dealt with the resource."""
-    result = await session.execute(
-        update(ReaderReport)
-        .where(ReaderReport.resource_id == resource_id, ReaderReport.resolved_at.is_(None))
-        .values(resolved_at=at)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return await resolve_open_reports(session, resource_id=resource_id, at=at)
 
 
 async def _finish(
@@ -154,9 +148,7 @@ async def accept_suggestion(
     """The resource's URL becomes the checker's suggested URL, and a recheck is queued."""
     at = now or utcnow()
     resource = await _live_resource(session, resource_id)
-    state = (
-        await session.execute(select(LinkState).where(LinkState.url == resource.url))
-    ).scalar_one_or_none()
+    state = (await link_states(session, urls=[resource.url])).get(resource.url)
     suggested = state.suggested_url if state is not None else None
     if not suggested or suggested == resource.url:
         raise ConflictError(f"resource {resource_id} ({resource.title}) has no suggested URL")

@@ -14,13 +14,14 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.errors import CuratorError, NotFoundError
 from curator.rechecks import RecheckReason, queue_recheck
 from curator.store.base import utcnow
-from curator.store.models import Guide, ReaderReport, Resource
+from curator.store.catalog import live_resource_by_key
+from curator.store.models import ReaderReport
+from curator.store.reader_reports import reports_from_client
 
 NOTE_MAX = 1000
 RATE_WINDOW = timedelta(minutes=1)
@@ -57,13 +58,7 @@ def client_hash(address: str, *, secret: str) -> str:
 
 async def _check_rate(session: AsyncSession, *, client: str, limit: int, now: datetime) -> None:
     since = now - RATE_WINDOW
-    count, oldest = (
-        await session.execute(
-            select(func.count(), func.min(ReaderReport.created_at)).where(
-                ReaderReport.client_hash == client, ReaderReport.created_at > since
-            )
-        )
-    ).one()
+    count, oldest = await reports_from_client(session, client=client, since=since)
     if count >= limit:
         wait = (oldest + RATE_WINDOW - now).total_seconds() if oldest is not None else 1
         raise RateLimitedError(limit, max(1, math.ceil(wait)))
@@ -90,17 +85,7 @@ async def file_report(
         raise ValueError(f"note must be at most {NOTE_MAX} characters")
     if client is not None:
         await _check_rate(session, client=client, limit=limit, now=now)
-    resource = (
-        await session.execute(
-            select(Resource)
-            .join(Guide, Resource.guide_id == Guide.id)
-            .where(
-                Guide.slug == guide,
-                Resource.key == resource_key,
-                Resource.retired_at.is_(None),
-            )
-        )
-    ).scalar_one_or_none()
+    resource = await live_resource_by_key(session, guide_slug=guide, key=resource_key)
     if resource is None:
         raise NotFoundError("resource", f"{guide}/{resource_key}")
     report = ReaderReport(

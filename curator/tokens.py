@@ -14,10 +14,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.errors import ConflictError, NotFoundError
+from curator.store import tokens as queries
 from curator.store.base import utcnow
 from curator.store.models import EditorToken
 
@@ -78,7 +78,7 @@ async def create_token(
     name = _check_name(name)
     token = new_token()
     now = now or utcnow()
-    row = await _by_name(session, name)
+    row = await queries.token_by_name(session, name=name)
     if row is not None and row.revoked_at is None:
         raise ConflictError(f"a token named {name!r} exists; revoke it first")
     if row is None:
@@ -97,27 +97,21 @@ def _info(row: EditorToken) -> TokenInfo:
     return TokenInfo(row.name, row.created_at, row.last_used_at, row.revoked_at)
 
 
-async def _by_name(session: AsyncSession, name: str) -> EditorToken | None:
-    found = await session.execute(select(EditorToken).where(EditorToken.name == name))
-    return found.scalar_one_or_none()
-
-
 async def token_by_id(session: AsyncSession, *, token_id: int) -> EditorToken | None:
     """The stored token row with this id, revoked or not; None when there is none."""
-    return await session.get(EditorToken, token_id)
+    return await queries.token_by_id(session, token_id=token_id)
 
 
 async def list_tokens(session: AsyncSession) -> list[TokenInfo]:
     """Every token by name, revoked ones included."""
-    rows = (await session.execute(select(EditorToken).order_by(EditorToken.name))).scalars()
-    return [_info(row) for row in rows]
+    return [_info(row) for row in await queries.all_tokens(session)]
 
 
 async def revoke_token(
     session: AsyncSession, *, name: str, now: datetime | None = None
 ) -> TokenInfo:
     """Revoke the token named `name`; NotFoundError when there is none, idempotent otherwise."""
-    row = await _by_name(session, name)
+    row = await queries.token_by_name(session, name=name)
     if row is None:
         raise NotFoundError("token", name)
     if row.revoked_at is None:
@@ -133,9 +127,7 @@ async def verify_token(
     if not token:
         return None
     digest = hash_token(token)
-    rows = (
-        await session.execute(select(EditorToken).where(EditorToken.revoked_at.is_(None)))
-    ).scalars()
+    rows = await queries.live_tokens(session)
     found: EditorToken | None = None
     for row in rows:
         # No early exit: every live token is compared, whichever one matches.

@@ -30,10 +30,10 @@ from curator import editing, tokens
 from curator.errors import NotFoundError
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
+from curator.store.checks import link_states
 from curator.store.history import recent_runs, resource_history
 from curator.store.models import Resource
 from curator.store.problems import Evidence, Problem, Report
-from curator.store.reports import link_states_by_url
 from curator.tokens import Editor
 
 EDITABLE = editing.EDITABLE_FIELDS
@@ -127,7 +127,7 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
     if history is None:
         raise NotFoundError("resource", resource_id)
     resource = history.resource
-    state = (await link_states_by_url(session, urls=[resource.url])).get(resource.url)
+    state = (await link_states(session, urls=[resource.url])).get(resource.url)
     latest = next((c for c in history.checks if c.url == resource.url), None)
     view = ProblemView(
         resource_id=resource.id,

@@ -25,6 +25,7 @@ from curator.settings import Settings
 from curator.store import deliveries
 from curator.store import reports as queries
 from curator.store.catalog import all_guides, require_guide
+from curator.store.checks import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
 from curator.store.reports import CheckPoint
 from curator.verdicts import Group, Verdict, group_of, severity_rank
@@ -427,7 +428,7 @@ async def _build_guide(
     )
     resources = [r for r in guide.resources if r.retired_at is None]
     urls = {r.url for r in resources}
-    states = await queries.link_states_by_url(session, urls=urls)
+    states = await link_states(session, urls=sorted(urls))
     points = await queries.check_points(session, urls=urls)
     latest = await queries.checks_by_id(
         session, ids={s.last_check_id for s in states.values() if s.last_check_id is not None}

@@ -68,3 +68,15 @@ async def resource_by_id(session: AsyncSession, *, resource_id: int) -> Resource
         .options(selectinload(Resource.guide), selectinload(Resource.section))
     )
     return result.scalar_one_or_none()
+
+
+async def live_resource_by_key(
+    session: AsyncSession, *, guide_slug: str, key: str
+) -> Resource | None:
+    """The resource `key` of guide `guide_slug`, unless it is retired."""
+    result = await session.execute(
+        select(Resource)
+        .join(Guide, Resource.guide_id == Guide.id)
+        .where(Guide.slug == guide_slug, Resource.key == key, Resource.retired_at.is_(None))
+    )
+    return result.scalar_one_or_none()

@@ -35,16 +35,6 @@ class CheckPoint:
     fingerprint: str | None
 
 
-async def link_states_by_url(
-    session: AsyncSession, *, urls: Collection[str]
-) -> dict[str, LinkState]:
-    """The link state of each URL that has one."""
-    if not urls:
-        return {}
-    result = await session.execute(select(LinkState).where(LinkState.url.in_(list(urls))))
-    return {state.url: state for state in result.scalars()}
-
-
 async def checks_by_id(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Check]:
     """Check rows by id (the latest check of each link state, as evidence)."""
     if not ids:

@@ -1,0 +1,32 @@
+"""Queries over editors' tokens. None of them commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store.models import EditorToken
+
+
+async def token_by_name(session: AsyncSession, *, name: str) -> EditorToken | None:
+    """The token row named `name`, revoked or not."""
+    found = await session.execute(select(EditorToken).where(EditorToken.name == name))
+    return found.scalar_one_or_none()
+
+
+async def token_by_id(session: AsyncSession, *, token_id: int) -> EditorToken | None:
+    """The token row with this id, revoked or not."""
+    return await session.get(EditorToken, token_id)
+
+
+async def all_tokens(session: AsyncSession) -> Sequence[EditorToken]:
+    """Every token row by name, revoked ones included."""
+    return (await session.execute(select(EditorToken).order_by(EditorToken.name))).scalars().all()
+
+
+async def live_tokens(session: AsyncSession) -> Sequence[EditorToken]:
+    """The token rows not revoked."""
+    query = select(EditorToken).where(EditorToken.revoked_at.is_(None))
+    return (await session.execute(query)).scalars().all()
