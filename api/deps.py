@@ -10,7 +10,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.background import Background
-from api.publishing import GuideCache
 from curator.settings import Settings
 from curator.tokens import Editor, verify_token
 
@@ -39,17 +38,9 @@ def get_background(request: Request) -> Background:
     return background
 
 
-def get_guide_cache(request: Request) -> GuideCache:
-    """The rendered public lists."""
-    cache: GuideCache = request.app.state.guide_cache
-    return cache
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-SessionsDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessions)]
 BackgroundDep = Annotated[Background, Depends(get_background)]
-GuideCacheDep = Annotated[GuideCache, Depends(get_guide_cache)]
 
 bearer = HTTPBearer(
     auto_error=False,

@@ -96,16 +96,6 @@ class CookieJar:
         )
         _set(request, response, SESSION_COOKIE, value, SESSION_MAX_AGE)
 
-    def clear_session(self, request: Request, response: Response) -> None:
-        """Forget the browser's session (sign-out)."""
-        response.delete_cookie(
-            SESSION_COOKIE,
-            path=COOKIE_PATH,
-            secure=_secure(request),
-            httponly=True,
-            samesite="strict",
-        )
-
     def read_flash(self, request: Request) -> Flash | None:
         """The message an action left for this page, if any."""
         raw = request.cookies.get(FLASH_COOKIE)

@@ -8,7 +8,6 @@ editor's change from a change in the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -278,17 +277,3 @@ def _sync_resource(
 
 def _copy(value: Any) -> Any:
     return list(value) if isinstance(value, list | tuple) else value
-
-
-def describe(changes: Iterable[Change], render: Callable[[Any], str] = repr) -> list[str]:
-    """Human lines for a plan: 'changed resource sextortion/get-safe-online: url a → b'."""
-    lines = []
-    for change in changes:
-        head = f"{change.kind.value} {change.subject} {change.guide}"
-        if change.subject != "guide":
-            head += f"/{change.key}"
-        if change.fields:
-            parts = [f"{f.field} {render(f.old)} → {render(f.new)}" for f in change.fields]
-            head += ": " + "; ".join(parts)
-        lines.append(head)
-    return lines
