@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from curator.check import evidence as ev
-from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, VideoFacts
+from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
 from curator.verdicts import Verdict
 
 
@@ -20,6 +20,8 @@ class Case:
     baseline: SiteBaseline | None = None
     video: VideoFacts | None = None
     refresh: Facts | None = None
+    history: Snapshot | None = None
+    """The link's last good page, when curator has seen it work."""
 
     @property
     def status(self) -> int | None:

@@ -2,8 +2,9 @@
 
 `classify` is pure: no I/O, no clock, no database. Everything it needs arrives as values:
 the fetcher's facts, the catalog's expectation, the host's random-path baseline, what a video
-host said, and the facts of a meta refresh's target. The run decides what else to fetch with
-`refresh_target` and `wants_baseline`, then classifies again with the extra facts.
+host said, the facts of a meta refresh's target, and the link's last good page (history).
+The run decides what else to fetch with `refresh_target` and `wants_baseline`, then classifies
+again with the extra facts.
 
 The order matters: failures to get any answer first, then refusals and error statuses, then
 what the page shows (parked before moved, soft 404 before moved, expectations before moved).
@@ -17,7 +18,7 @@ from dataclasses import replace
 from curator.check import evidence as ev
 from curator.check import urls
 from curator.check.case import Case, Rule, decide
-from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, VideoFacts
+from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
 from curator.check.page_rules import (
     expectation_missing,
     moved_permanently,
@@ -127,9 +128,10 @@ def classify(
     video: VideoFacts | None = None,
     *,
     refresh: Facts | None = None,
+    history: Snapshot | None = None,
 ) -> Outcome:
     """The verdict of one check: the first rule that matches decides."""
-    case = Case(facts, expectation, baseline, video, refresh)
+    case = Case(facts, expectation, baseline, video, refresh, history)
     for rule in RULES:
         outcome = rule(case)
         if outcome is not None:

@@ -71,6 +71,8 @@ class Page:
     meta_refresh: str | None = None
     """The absolute target of a <meta http-equiv=refresh>, if any."""
     canonical: str | None = None
+    site_name: str | None = None
+    """The site's own name (`og:site_name` or `application-name` meta), when it gives one."""
     bytes_read: int = 0
     truncated: bool = False
     """True when the body cap stopped reading."""
@@ -79,6 +81,40 @@ class Page:
     markup_sample: str = ""
     """The first few KiB of the decoded body as markup: parking scripts and bot-challenge
     scripts live in tags and attributes, not in visible text (see curator.check.quirks)."""
+
+
+SNAPSHOT_TEXT_CHARS = 1000
+"""How much of a good page's visible text its snapshot keeps."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A link's last good page, kept as history: what the resource read like when it worked.
+
+    The classifier compares today's page with it (a lapsed domain now showing another site),
+    and suggestions match moved pages against it.
+    """
+
+    title: str | None = None
+    heading: str | None = None
+    """The page's main heading (its first h1, else its first h2)."""
+    site_name: str | None = None
+    text: str = ""
+    """The start of its visible text (at most `SNAPSHOT_TEXT_CHARS` characters)."""
+    fingerprint: str | None = None
+
+    @classmethod
+    def of(cls, page: Page | None) -> Snapshot | None:
+        """What to remember of a working page; None when it has neither title nor text."""
+        if page is None or not (page.title or page.text):
+            return None
+        return cls(
+            title=page.title,
+            heading=page.headings[0] if page.headings else None,
+            site_name=page.site_name,
+            text=page.text[:SNAPSHOT_TEXT_CHARS],
+            fingerprint=page.fingerprint,
+        )
 
 
 @dataclass(frozen=True, slots=True)

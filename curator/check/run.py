@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.classifier import classify, refresh_target, wants_baseline
 from curator.check.evidence import final_url
-from curator.check.facts import Expectation, Facts, Outcome, VideoFacts
+from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
 from curator.check.fetcher import Fetcher
 from curator.check.outage import answered, hosts_of, network_down
 from curator.check.recovery import owner_id, recover_runs
@@ -156,6 +156,8 @@ class _Work:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
     on_result: Callable[[CheckResult], None] | None
+    history: Mapping[str, Snapshot] = field(default_factory=dict)
+    """Each URL's last good page, as the run found it."""
     results: list[CheckResult] = field(default_factory=list)
     fetches: dict[str, asyncio.Task[Facts]] = field(default_factory=dict)
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -171,7 +173,7 @@ class _Work:
         """Fetch, classify and store one URL."""
         expectation = merged_expectation(self.groups[url])
         facts = await self.fetch(url)
-        outcome = await self.classify(facts, expectation)
+        outcome = await self.classify(facts, expectation, self.history.get(url))
         checked_at = self.clock()
         async with self.write_lock, self.sessions() as session, session.begin():
             row = await store.add_check(
@@ -193,16 +195,20 @@ class _Work:
             self.on_result(result)
         return result
 
-    async def classify(self, facts: Facts, expectation: Expectation) -> Outcome:
+    async def classify(
+        self, facts: Facts, expectation: Expectation, history: Snapshot | None
+    ) -> Outcome:
         """Classify, fetching what the facts call for: refresh target, video, baseline."""
         target = refresh_target(facts)
         refresh = await self.fetch(target) if target is not None else None
         video = await self.lookup_video(facts)
-        outcome = classify(facts, expectation, None, video, refresh=refresh)
+        outcome = classify(facts, expectation, None, video, refresh=refresh, history=history)
         if wants_baseline(facts, outcome):
             baseline = await self.fetcher.probe(final_url(facts))
             if baseline.error is None:
-                outcome = classify(facts, expectation, baseline, video, refresh=refresh)
+                outcome = classify(
+                    facts, expectation, baseline, video, refresh=refresh, history=history
+                )
         return outcome
 
     async def lookup_video(self, facts: Facts) -> VideoFacts | None:
@@ -250,6 +256,7 @@ async def execute_run(
             session, guide_slug=guide_slug, resource_ids=resource_ids, urls=urls
         )
         groups = by_url(targets)
+        history = await store.snapshots(session, urls=list(groups))
         run = await store.create_run(
             session,
             trigger=trigger,
@@ -263,7 +270,7 @@ async def execute_run(
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(settings)
     video_lookup, video_close = _video(settings, video)
-    work = _Work(run_id, groups, fetcher, video_lookup, sessions, clock, on_result)
+    work = _Work(run_id, groups, fetcher, video_lookup, sessions, clock, on_result, history)
     try:
         await _drain(work, settings, stop)
         return await _finish(work, settings, targets, trigger, started, resume, stop)

@@ -41,7 +41,10 @@ async def apply_states(
         if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
             continue  # already applied (an earlier finish of this chain) or older
         outcome = Outcome(check.verdict, check.detail, check.suggested_url)
-        state = states[check.url] = advance(state, outcome, check.checked_at, policy)
+        snapshot = store.check_snapshot(check)
+        state = states[check.url] = advance(
+            state, outcome, check.checked_at, policy, snapshot=snapshot
+        )
         await store.upsert_link_state(session, url=check.url, status=state, check_id=check.id)
 
 

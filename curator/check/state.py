@@ -20,6 +20,8 @@ The policy, in full:
   before is confirmed `unverifiable` (the best that is known). This deliberately differs
   from escalating unknowns to `broken`: a site that always shows a bot wall would otherwise
   drop off the public list while working for every reader.
+- A working or update verdict also renews the link's snapshot (its last good page) when the
+  page has text to remember; a page without text keeps the older, richer snapshot.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from curator.check.facts import Outcome
+from curator.check.facts import Outcome, Snapshot
 from curator.settings import Settings
 from curator.verdicts import Group, Verdict, group_of
 
@@ -64,6 +66,9 @@ class LinkStatus:
     consecutive_failures: int = 0
     last_ok_at: datetime | None = None
     last_checked_at: datetime | None = None
+    snapshot: Snapshot | None = None
+    """The last good page (see `Snapshot`)."""
+    snapshot_at: datetime | None = None
 
     @property
     def failing(self) -> bool:
@@ -82,9 +87,15 @@ def is_failure(verdict: Verdict) -> bool:
 
 
 def advance(
-    state: LinkStatus, outcome: Outcome, now: datetime, policy: ConfirmPolicy
+    state: LinkStatus,
+    outcome: Outcome,
+    now: datetime,
+    policy: ConfirmPolicy,
+    *,
+    snapshot: Snapshot | None = None,
 ) -> LinkStatus:
-    """The state after one more check of the URL (see the module's policy)."""
+    """The state after one more check of the URL (see the module's policy); `snapshot` is
+    what the checked page looked like."""
     latest = replace(
         state,
         last_verdict=outcome.verdict,
@@ -94,6 +105,8 @@ def advance(
     )
     group = group_of(outcome.verdict)
     if group in (Group.WORKING, Group.UPDATE):
+        if snapshot is not None and (snapshot.text or state.snapshot is None):
+            latest = replace(latest, snapshot=snapshot, snapshot_at=now)
         return replace(
             latest,
             verdict=outcome.verdict,

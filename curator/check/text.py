@@ -141,13 +141,14 @@ def extract_page(
     base = _base_url(tree, base_url)
     title_node = tree.css_first("title")
     title = collapse(title_node.text(), MAX_TITLE_CHARS) if title_node is not None else ""
+    # Main headings first: a page's h1s, then its h2s (see `Snapshot.heading`).
+    nodes = [*tree.css("h1"), *tree.css("h2")]
     headings = tuple(
-        h
-        for h in (collapse(n.text(separator=" "), MAX_HEADING_CHARS) for n in tree.css("h1, h2"))
-        if h
+        h for h in (collapse(n.text(separator=" "), MAX_HEADING_CHARS) for n in nodes) if h
     )[:MAX_HEADINGS]
     refresh = _meta_refresh(tree, base)
     canonical = _canonical(tree, base)
+    site_name = _site_name(tree)
     visible = visible_text(tree)
     return Page(
         content_type=content_type,
@@ -156,6 +157,7 @@ def extract_page(
         text=visible,
         meta_refresh=refresh,
         canonical=canonical,
+        site_name=site_name,
         bytes_read=bytes_read,
         truncated=truncated,
         fingerprint=fingerprint(visible),
@@ -219,6 +221,15 @@ def _canonical(tree: LexborHTMLParser, base: str) -> str | None:
         attrs = node.attributes
         if "canonical" in (attrs.get("rel") or "").lower().split():
             return _absolute(base, attrs.get("href") or "")
+    return None
+
+
+def _site_name(tree: LexborHTMLParser) -> str | None:
+    for selector in ('meta[property="og:site_name"]', 'meta[name="application-name"]'):
+        node = tree.css_first(selector)
+        content = node.attributes.get("content") if node is not None else None
+        if content and content.strip():
+            return collapse(content, MAX_TITLE_CHARS)
     return None
 
 

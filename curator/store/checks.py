@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.check.facts import Facts, Outcome
+from curator.check.facts import SNAPSHOT_TEXT_CHARS, Facts, Outcome, Snapshot
 from curator.check.state import LinkStatus
 from curator.errors import NotFoundError
 from curator.store.models import Check, LinkState, Run, RunStatus
@@ -187,6 +187,9 @@ async def add_check(
         hops=_hops(facts),
         evidence={"rule": outcome.rule, **outcome.evidence},
         fingerprint=page.fingerprint if page is not None else None,
+        heading=page.headings[0] if page is not None and page.headings else None,
+        site_name=page.site_name if page is not None else None,
+        text_sample=(page.text[:SNAPSHOT_TEXT_CHARS] or None) if page is not None else None,
     )
     session.add(check)
     await session.execute(
@@ -238,6 +241,19 @@ async def url_history(session: AsyncSession, *, url: str, limit: int = 50) -> Se
     return (await session.execute(query)).scalars().all()
 
 
+def check_snapshot(check: Check) -> Snapshot | None:
+    """The snapshot of the page a stored check saw; None when it saw neither title nor text."""
+    if not (check.title or check.text_sample):
+        return None
+    return Snapshot(
+        title=check.title,
+        heading=check.heading,
+        site_name=check.site_name,
+        text=check.text_sample or "",
+        fingerprint=check.fingerprint,
+    )
+
+
 # --- link states -------------------------------------------------------------------------------
 
 
@@ -254,7 +270,31 @@ def to_status(row: LinkState | None) -> LinkStatus:
         consecutive_failures=row.consecutive_failures,
         last_ok_at=row.last_ok_at,
         last_checked_at=row.last_checked_at,
+        snapshot=_snapshot(row),
+        snapshot_at=row.snapshot_at,
     )
+
+
+def _snapshot(row: LinkState) -> Snapshot | None:
+    if row.snapshot_at is None:
+        return None
+    return Snapshot(
+        title=row.snapshot_title,
+        heading=row.snapshot_heading,
+        site_name=row.snapshot_site_name,
+        text=row.snapshot_text or "",
+        fingerprint=row.snapshot_fingerprint,
+    )
+
+
+async def snapshots(session: AsyncSession, *, urls: Sequence[str]) -> dict[str, Snapshot]:
+    """The last good page of each of `urls` that has one."""
+    found: dict[str, Snapshot] = {}
+    for url, row in (await link_states(session, urls=urls)).items():
+        snapshot = _snapshot(row)
+        if snapshot is not None:
+            found[url] = snapshot
+    return found
 
 
 async def link_states(
@@ -284,6 +324,16 @@ async def upsert_link_state(
         "last_checked_at": status.last_checked_at,
         "last_check_id": check_id,
     }
+    snapshot = status.snapshot
+    if snapshot is not None:
+        values |= {
+            "snapshot_title": snapshot.title,
+            "snapshot_heading": snapshot.heading,
+            "snapshot_site_name": snapshot.site_name,
+            "snapshot_text": snapshot.text,
+            "snapshot_fingerprint": snapshot.fingerprint,
+            "snapshot_at": status.snapshot_at,
+        }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(LinkState).values(url=url, **values)

@@ -160,6 +160,10 @@ class Check(Base):
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # A fingerprint of the page's visible text: tells editors when a page changed a lot.
     fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # With `title` and `fingerprint`, what a link's snapshot of a good page is made from.
+    heading: Mapped[str | None] = mapped_column(Text)
+    site_name: Mapped[str | None] = mapped_column(Text)
+    text_sample: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[Run] = relationship(back_populates="checks", foreign_keys=[run_id])
 
@@ -182,6 +186,14 @@ class LinkState(Base):
     last_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="SET NULL"))
     # Visible-text fingerprint as of the guide's last review (see the refresh report).
     baseline_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The last good page (curator.check.facts.Snapshot): history for the classifier (a lapsed
+    # domain now showing another site) and for suggestions (where the page moved).
+    snapshot_title: Mapped[str | None] = mapped_column(Text)
+    snapshot_heading: Mapped[str | None] = mapped_column(Text)
+    snapshot_site_name: Mapped[str | None] = mapped_column(Text)
+    snapshot_text: Mapped[str | None] = mapped_column(Text)
+    snapshot_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    snapshot_at: Mapped[datetime | None]
 
 
 class EditorToken(Base):

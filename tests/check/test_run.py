@@ -483,3 +483,36 @@ async def test_only_one_run_at_a_time(
             resource_ids=[],
         )
     assert report.planned == 0 and report.status is RunStatus.COMPLETED
+
+
+async def test_a_working_page_is_kept_as_the_links_snapshot(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    site = await sites.add(
+        "ok.test",
+        {"/": page("Revenge Porn Helpline", HELPLINE_TEXT, headings=["Get help now"])},
+    )
+    url = site.url("/")
+    await load(sessions, [{"title": "Revenge Porn Helpline", "url": url}])
+    async with sites.fetcher(run_settings) as fetcher:
+        await execute_run(
+            sessions, run_settings, trigger="test", fetcher=fetcher, clock=clock_from(T0)
+        )
+        site.route("/", page("Not Found", "Gone.", status=404))
+        await execute_run(
+            sessions,
+            run_settings,
+            trigger="test",
+            fetcher=fetcher,
+            clock=clock_from(T0 + timedelta(days=1)),
+        )
+    async with sessions() as session:
+        kept = await store.snapshots(session, urls=[url])
+        state = store.to_status((await store.link_states(session, urls=[url]))[url])
+    snapshot = kept[url]
+    assert snapshot.title == "Revenge Porn Helpline"
+    assert snapshot.heading == "Get help now"
+    assert snapshot.text.startswith("Get help now Revenge Porn Helpline: call 0345 6000 459")
+    assert snapshot.fingerprint is not None
+    assert state.snapshot == snapshot and state.snapshot_at == state.last_ok_at
+    assert state.last_verdict is Verdict.BROKEN  # the 404 did not replace the last good page

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from curator.check.facts import Outcome
+from curator.check.facts import SNAPSHOT_TEXT_CHARS, Outcome, Page, Snapshot
 from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
 from curator.settings import Settings
 from curator.verdicts import Verdict
@@ -123,3 +123,62 @@ def test_policy_comes_from_settings() -> None:
 )
 def test_which_verdicts_count_as_failures(verdict: Verdict, counts: bool) -> None:
     assert is_failure(verdict) is counts
+
+
+RICH = Snapshot(title="Revenge Porn Helpline", heading="Get help", text="We support adults.")
+BARE = Snapshot(title="Revenge Porn Helpline")
+
+
+@pytest.mark.parametrize(
+    ("checks", "kept"),
+    [
+        (((OK, RICH),), RICH),
+        (((OK, RICH), (MOVED, RICH)), RICH),
+        (((OK, RICH), (BROKEN, None), (PARKED, None)), RICH),
+        (((OK, RICH), (OK, BARE)), RICH),
+        (((OK, BARE),), BARE),
+        (((OK, BARE), (OK, RICH)), RICH),
+        (((UNVERIFIABLE, RICH),), None),
+        (((BROKEN, RICH),), None),
+    ],
+    ids=[
+        "a-working-page-is-remembered",
+        "a-move-renews-it",
+        "failures-keep-the-last-good-page",
+        "a-page-without-text-keeps-the-richer-snapshot",
+        "a-title-only-page-is-better-than-nothing",
+        "text-replaces-a-title-only-snapshot",
+        "an-unverifiable-page-is-not-a-good-page",
+        "a-failing-page-is-never-remembered",
+    ],
+)
+def test_snapshot_is_the_last_good_page(
+    checks: tuple[tuple[Verdict, Snapshot | None], ...], kept: Snapshot | None
+) -> None:
+    state = NEW
+    for day, (verdict, snapshot) in enumerate(checks):
+        now = T0 + timedelta(days=day)
+        state = advance(state, outcome(verdict), now, POLICY, snapshot=snapshot)
+    assert state.snapshot == kept
+    assert (state.snapshot_at is None) == (kept is None)
+
+
+def test_snapshot_of_a_page() -> None:
+    page = Page(
+        title="Revenge Porn Helpline",
+        headings=("Get help now", "Our services"),
+        site_name="RPH",
+        text="word " * 500,
+        fingerprint="00ff00ff00ff00ff",
+    )
+    snapshot = Snapshot.of(page)
+    assert snapshot is not None
+    assert (snapshot.title, snapshot.heading, snapshot.site_name) == (
+        "Revenge Porn Helpline",
+        "Get help now",
+        "RPH",
+    )
+    assert len(snapshot.text) == SNAPSHOT_TEXT_CHARS
+    assert snapshot.fingerprint == "00ff00ff00ff00ff"
+    assert Snapshot.of(Page(content_type="application/pdf")) is None
+    assert Snapshot.of(None) is None

@@ -211,3 +211,27 @@ def test_fingerprint_ignores_case_and_spacing_and_needs_words() -> None:
     assert fingerprint("Hello   World, again") == fingerprint("hello world again")
     assert fingerprint("  ...  ") is None
     assert fingerprint("one") is not None
+
+
+@pytest.mark.parametrize(
+    ("head", "site_name"),
+    [
+        ('<meta property="og:site_name" content=" NSPCC  Learning ">', "NSPCC Learning"),
+        ('<meta name="application-name" content="Childline">', "Childline"),
+        (
+            '<meta name="application-name" content="App"><meta property="og:site_name" '
+            'content="Site">',
+            "Site",
+        ),
+        ('<meta property="og:site_name" content="  ">', None),
+        ("", None),
+    ],
+    ids=["open-graph", "application-name", "open-graph-first", "blank", "none"],
+)
+def test_the_site_names_itself(head: str, site_name: str | None) -> None:
+    assert page_of(f"<html><head>{head}</head><body>x</body></html>").site_name == site_name
+
+
+def test_main_headings_come_first() -> None:
+    page = page_of("<h2>Contents</h2><h1>Sextortion advice</h1><h2>Get help</h2>")
+    assert page.headings == ("Sextortion advice", "Contents", "Get help")
