@@ -1,0 +1,69 @@
+"""Real pages from public sources, served from loopback as their sites served them, checked by
+the real fetcher and classifier: one test per entry of tests/corpus/manifest/*.yaml.
+
+An entry the classifier gets wrong today is listed in KNOWN_MISSES with the verdict it gets,
+so the suite stays green and the list is the verdict rules' to-do: such a test is an expected
+failure, and a strict one, so fixing a rule without taking its entries off the list fails too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from tests.corpus.harness import CorpusSites, corpus_settings
+from tests.corpus.manifests import CORPUS, Entry, load
+
+CURRENT = load(CORPUS)
+
+KNOWN_MISSES: dict[str, str] = {
+    # entry id: the verdict (and rule) curator gives it today
+    "sucuri-cloudproxy-js-2019": "soft_404 (soft_404_like_random_path)",
+}
+
+
+def _params() -> list[object]:
+    params: list[object] = []
+    for entry in CURRENT.entries:
+        marks = []
+        if entry.id in KNOWN_MISSES:
+            reason = f"today: {KNOWN_MISSES[entry.id]} (want {entry.expect.value})"
+            marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))
+        params.append(pytest.param(entry, id=entry.id, marks=marks))
+    return params
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[CorpusSites]:
+    """Every entry's sites, started as its test asks, closed with the module."""
+    settings = corpus_settings(Path(tmp_path_factory.mktemp("corpus")))
+    async with CorpusSites(CURRENT, settings) as sites:
+        yield sites
+
+
+def test_manifests_are_valid() -> None:
+    assert CURRENT.problems == ()
+    assert CURRENT.entries
+
+
+def test_known_misses_are_corpus_entries() -> None:
+    ids = {entry.id for entry in CURRENT.entries}
+    assert sorted(set(KNOWN_MISSES) - ids) == []
+
+
+def test_every_page_is_used() -> None:
+    pages = {p.relative_to(CORPUS / "pages").as_posix() for p in (CORPUS / "pages").rglob("*.*")}
+    used = {e.file for e in CURRENT.entries} | {
+        e.probe_file for e in CURRENT.entries if e.probe_file
+    }
+    assert sorted(pages - used) == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("entry", _params())
+async def test_verdict(entry: Entry, served: CorpusSites) -> None:
+    judgement = await served.judge(entry)
+    assert judgement.outcome.verdict.value == entry.expect.value, judgement.explain()
