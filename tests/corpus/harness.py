@@ -17,7 +17,8 @@ Every entry is checked by its own fetcher with its own resolver, as if by a run 
 two entries may give the same host name different pages. The run's per-URL code path does the
 work (`curator.check.run._Work`: fetch, meta-refresh target, video look-up, classify, the
 random-path probe when the verdict calls for it, classify again), with the video look-up
-offline, as with CURATOR_VIDEO_OEMBED=false.
+offline, as with CURATOR_VIDEO_OEMBED=false, and no history: curator has not seen the link
+work before.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ class CorpusSites:
         )
         try:
             facts = await work.fetch(checked_url)
-            outcome = await work.classify(facts, entry.resource)
+            outcome = await work.classify(facts, entry.resource, None)
             target = refresh_target(facts)
             refresh = work.fetches[target].result() if target in work.fetches else None
         finally:
