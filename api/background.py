@@ -12,6 +12,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from curator.domain import RunTrigger
 from curator.errors import ConflictError
 from curator.rechecks import RunExecutor, process_rechecks
 from curator.settings import Settings
@@ -97,7 +98,7 @@ class Background:
     async def _full_run(self) -> int | None:
         try:
             return await self._execute(
-                self._sessions, self._settings, trigger="editor", stop=self._stop
+                self._sessions, self._settings, trigger=RunTrigger.EDITOR, stop=self._stop
             )
         except Exception:
             log.exception("the run an editor started failed")

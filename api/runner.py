@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from curator.domain import RunTrigger
 from curator.rechecks import RunExecutor
 from curator.settings import Settings
 
@@ -19,12 +20,12 @@ def checker_executor(client: httpx.AsyncClient) -> RunExecutor:
         sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
         *,
-        trigger: str,
+        trigger: RunTrigger,
         resource_ids: Sequence[int] | None = None,
         stop: asyncio.Event | None = None,
     ) -> int | None:
         from curator.check.fetcher import Fetcher
-        from curator.check.run import execute_run
+        from curator.runs.execute import execute_run
 
         async with Fetcher(settings, client=client) as fetcher:
             report = await execute_run(

@@ -8,13 +8,12 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from curator.catalog.schema import SLUG_PATTERN, phone_e164
+from curator.domain import Group, ResourceKind, RunStatus, Verdict
 from curator.editing import ActionResult
 from curator.reader_reports import NOTE_MAX, FiledReport
 from curator.store.history import ActionEntry, ResourceHistory, RunSummary
-from curator.store.models import ResourceKind, RunStatus
 from curator.store.problems import Evidence, Problem, Report
 from curator.store.publish import PublicGuide, PublicResource
-from curator.verdicts import Group, Verdict
 
 
 def _no_nul(value: str) -> str:

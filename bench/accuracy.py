@@ -26,10 +26,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from curator.verdicts import Group, group_of
+
 from curator.check.classifier import classify, wants_baseline
 from curator.check.facts import Outcome
 from curator.check.text import extract_page
-from curator.verdicts import Group, group_of
 from tests.corpus.harness import CorpusSites, Judgement, corpus_settings
 from tests.corpus.manifests import CORPUS, Corpus, load
 

@@ -29,13 +29,13 @@ import httpx
 from fastapi import FastAPI, Response
 
 from curator.catalog import load_catalog
-from curator.catalog.sync import sync_catalog
+from curator.domain import RunStatus, Verdict
+from curator.migrate import upgrade
 from curator.store.base import utcnow
 from curator.store.catalog import active_resources
 from curator.store.engine import create_engine, session_factory
-from curator.store.migrate import upgrade
-from curator.store.models import Check, LinkState, Run, RunStatus
-from curator.verdicts import Verdict
+from curator.store.models import Check, LinkState, Run
+from curator.sync import sync_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 BODY_SIZE_ENV = "CURATOR_BENCH_BODY_SIZE"
@@ -65,7 +65,7 @@ async def seed(database_url: str, catalog: Path) -> str:
         async with sessions() as session, session.begin():
             now = utcnow()
             run = Run(
-                trigger="bench",
+                trigger="cli",
                 status=RunStatus.COMPLETED,
                 started_at=now - timedelta(minutes=1),
                 finished_at=now,

@@ -13,7 +13,7 @@ from bench.site_process import SiteProcess, SiteSpec
 from curator.check.fetcher import Fetcher
 from curator.check.resolver import StaticResolver
 from curator.settings import Settings
-from tests.check.sites import Response, page
+from tests.sites import Response, page
 
 
 def host_bound(links: int, latency: float, per_host: int, interval: float) -> float:

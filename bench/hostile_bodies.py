@@ -15,7 +15,7 @@ from curator.check.fetcher import Fetcher
 from curator.check.resolver import StaticResolver
 from curator.check.transport import build_client
 from curator.settings import Settings
-from tests.check.sites import GzipBomb, StreamedBody
+from tests.sites import GzipBomb, StreamedBody
 
 MIB = 1024 * 1024
 

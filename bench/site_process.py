@@ -1,6 +1,6 @@
 """Test sites served from a child process, so a benchmark's figures are the client's alone.
 
-The sites are the checker's test-site kit (tests/check/sites.py) running on 127.0.0.x in a
+The sites are the checker's test-site kit (tests/sites.py) running on 127.0.0.x in a
 process of their own; the parent gets their addresses back and, at the end, what each site
 served.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from tests.check.sites import Behaviour, Sites
+from tests.sites import Behaviour, Sites
 
 
 @dataclass(frozen=True)

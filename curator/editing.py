@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog.schema import check_http_url, check_phone
+from curator.domain import ActionKind, RecheckReason
 from curator.errors import ConflictError, CuratorError, NotFoundError
-from curator.rechecks import RecheckReason, queue_recheck
+from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
 from curator.store.checks import link_states, running_run
@@ -37,17 +38,6 @@ SNOOZE_MAX = timedelta(days=2 * 366)
 TEXT_MAX = 10_000
 
 
-class Action:
-    """The names of actions as editor_actions.action stores them."""
-
-    ACCEPT_SUGGESTION = "accept_suggestion"
-    EDIT = "edit"
-    SNOOZE = "snooze"
-    RETIRE = "retire"
-    RECHECK = "recheck"
-    START_RUN = "start_run"
-
-
 class InvalidEditError(CuratorError):
     """An action's values are not valid; `errors` maps each field to what is wrong with it."""
 
@@ -60,7 +50,7 @@ class InvalidEditError(CuratorError):
 class ActionResult:
     """What an action did, for the caller to show."""
 
-    action: str
+    action: ActionKind
     actor: str
     at: datetime
     resource_id: int | None
@@ -87,7 +77,7 @@ async def _record(
     *,
     resource_id: int | None,
     actor: str,
-    action: str,
+    action: ActionKind,
     at: datetime,
     payload: Mapping[str, Any],
 ) -> int:
@@ -109,7 +99,7 @@ async def _finish(
     *,
     resource: Resource | None,
     actor: str,
-    action: str,
+    action: ActionKind,
     at: datetime,
     message: str,
     changes: Mapping[str, Any],
@@ -123,7 +113,7 @@ async def _finish(
         request = await queue_recheck(
             session,
             resource_id=resource.id,
-            reason=RecheckReason.EDITOR if action == Action.RECHECK else RecheckReason.EDIT,
+            reason=RecheckReason.EDITOR if action == ActionKind.RECHECK else RecheckReason.EDIT,
             requested_by=actor,
             now=at,
         )
@@ -162,7 +152,7 @@ async def accept_suggestion(
         session,
         resource=resource,
         actor=actor,
-        action=Action.ACCEPT_SUGGESTION,
+        action=ActionKind.ACCEPT_SUGGESTION,
         at=at,
         message=f"{resource.title} now links to {suggested}; it will be rechecked.",
         changes={"url": {"from": previous, "to": suggested}},
@@ -274,14 +264,14 @@ async def edit_resource(
             setattr(resource, name, value)
     if not changed:
         return ActionResult(
-            Action.EDIT, actor, at, resource.id, f"{resource.title}: nothing changed.", {}
+            ActionKind.EDIT, actor, at, resource.id, f"{resource.title}: nothing changed.", {}
         )
     resource.updated_at = at
     return await _finish(
         session,
         resource=resource,
         actor=actor,
-        action=Action.EDIT,
+        action=ActionKind.EDIT,
         at=at,
         message=f"Saved {resource.title}.",
         changes={"fields": changed},
@@ -326,7 +316,7 @@ async def snooze(
         session,
         resource=resource,
         actor=actor,
-        action=Action.SNOOZE,
+        action=ActionKind.SNOOZE,
         at=at,
         message=f"{resource.title} is hidden from problems until {until:%Y-%m-%d %H:%M} UTC.",
         changes={"until": until.isoformat(), "reason": reason.strip()},
@@ -354,7 +344,7 @@ async def retire(
         session,
         resource=resource,
         actor=actor,
-        action=Action.RETIRE,
+        action=ActionKind.RETIRE,
         at=at,
         message=f"{resource.title} is retired: it no longer appears on the guide.",
         changes=changes,
@@ -372,7 +362,7 @@ async def recheck(
         session,
         resource=resource,
         actor=actor,
-        action=Action.RECHECK,
+        action=ActionKind.RECHECK,
         at=at,
         message=f"{resource.title} will be rechecked shortly.",
         changes={},
@@ -400,7 +390,7 @@ async def start_run(
         session,
         resource=None,
         actor=actor,
-        action=Action.START_RUN,
+        action=ActionKind.START_RUN,
         at=at,
         message="A full check run has started."
         if not guide_slug

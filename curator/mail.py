@@ -25,8 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.archive import ArchiveLookup
+from curator.domain import MailKind
 from curator.errors import CuratorError
-from curator.report.data import REFRESH_KIND, GuideReport, Since, build_report, review_due
+from curator.report.data import GuideReport, Since, build_report, review_due
 from curator.report.render import (
     render_html,
     render_review_html,
@@ -45,7 +46,6 @@ Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware."""
 Sessions = async_sessionmaker[AsyncSession]
 
-REVIEW_KIND = "review"
 FIRST_RETRY = timedelta(minutes=5)
 LONGEST_RETRY = timedelta(hours=6)
 # How long one sending attempt holds a delivery before another process may retry it.
@@ -135,7 +135,7 @@ class DeliveryResult:
     """The outcome of one email: sent, failed (and when it is retried), or why none was due."""
 
     status: DeliveryStatus
-    kind: str
+    kind: MailKind
     guide_slug: str | None
     key: str | None = None
     recipients: tuple[str, ...] = ()
@@ -292,7 +292,7 @@ async def _deliver_once(
     sessions: Sessions,
     settings: Settings,
     *,
-    kind: str,
+    kind: MailKind,
     key: str,
     guide_slug: str,
     run_id: int | None,
@@ -423,7 +423,7 @@ async def _send_guide_report(
         else:
             run = await report_queries.latest_finished_run(session, guide_slug=slug)
     found_run_id = run.id if run is not None else None
-    key = f"{REFRESH_KIND}:{slug}:run:{found_run_id if found_run_id is not None else 'none'}"
+    key = f"{MailKind.REFRESH}:{slug}:run:{found_run_id if found_run_id is not None else 'none'}"
 
     async def compose(session: AsyncSession, now: datetime) -> _Email | DeliveryResult:
         report = await build_report(
@@ -431,10 +431,10 @@ async def _send_guide_report(
         )
         guide_report = report.guides[0]
         if not guide_report.needs_sending:
-            return DeliveryResult(DeliveryStatus.NOTHING_NEW, REFRESH_KIND, slug, key)
+            return DeliveryResult(DeliveryStatus.NOTHING_NEW, MailKind.REFRESH, slug, key)
         recipients = recipients_for(settings, guide_report.editors)
         if not recipients:
-            return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, REFRESH_KIND, slug, key)
+            return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, MailKind.REFRESH, slug, key)
         return _Email(
             recipients, refresh_subject(guide_report), render_text(report), render_html(report)
         )
@@ -442,7 +442,7 @@ async def _send_guide_report(
     return await _deliver_once(
         sessions,
         settings,
-        kind=REFRESH_KIND,
+        kind=MailKind.REFRESH,
         key=key,
         guide_slug=slug,
         run_id=found_run_id,
@@ -473,7 +473,7 @@ async def send_review_reminders(
             review = review_due(guide, today=today)
             if review is not None:
                 when = review.due.isoformat() if review.due is not None else "never"
-                due.append((guide.slug, f"{REVIEW_KIND}:{guide.slug}:{when}"))
+                due.append((guide.slug, f"{MailKind.REVIEW}:{guide.slug}:{when}"))
     for slug, key in due:
         results.append(await _send_review(sessions, settings, slug, key, clock, mailer))
     return results
@@ -487,7 +487,7 @@ async def _send_review(
         guide_report = report.guides[0]
         recipients = recipients_for(settings, guide_report.editors)
         if not recipients:
-            return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, REVIEW_KIND, slug, key)
+            return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, MailKind.REVIEW, slug, key)
         return _Email(
             recipients,
             review_subject(guide_report),
@@ -498,7 +498,7 @@ async def _send_review(
     return await _deliver_once(
         sessions,
         settings,
-        kind=REVIEW_KIND,
+        kind=MailKind.REVIEW,
         key=key,
         guide_slug=slug,
         run_id=None,

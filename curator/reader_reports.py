@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import RecheckReason
 from curator.errors import CuratorError, NotFoundError
-from curator.rechecks import RecheckReason, queue_recheck
+from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import live_resource_by_key
 from curator.store.models import ReaderReport

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from curator.domain import RecheckReason, RunTrigger
 from curator.errors import NotFoundError
 from curator.settings import Settings
 from curator.store.base import utcnow
@@ -37,16 +38,8 @@ BATCH = 50
 """Requests claimed, and rechecked in one run, at a time."""
 
 
-class RecheckReason:
-    """Why a recheck was asked for (recheck_requests.reason)."""
-
-    REPORT = "report"
-    EDITOR = "editor"
-    EDIT = "edit"
-
-
 class RunExecutor(Protocol):
-    """What runs the checker: curator.check.run.execute_run adapted, or a test's stand-in.
+    """What runs the checker: curator.runs.execute.execute_run adapted, or a test's stand-in.
 
     Checks the given resources (every resource when None) and returns the id of the run it
     stored (None when it stored none); `stop` asks it to stop early.
@@ -57,7 +50,7 @@ class RunExecutor(Protocol):
         sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
         *,
-        trigger: str,
+        trigger: RunTrigger,
         resource_ids: Sequence[int] | None = None,
         stop: asyncio.Event | None = None,
     ) -> int | None: ...
@@ -67,7 +60,7 @@ async def queue_recheck(
     session: AsyncSession,
     *,
     resource_id: int,
-    reason: str,
+    reason: RecheckReason,
     requested_by: str | None = None,
     now: datetime | None = None,
 ) -> RecheckRequest:
@@ -150,7 +143,11 @@ async def process_rechecks(
         run_id: int | None = None
         try:
             run_id = await execute(
-                sessions, settings, trigger="recheck", resource_ids=list(resource_ids), stop=stop
+                sessions,
+                settings,
+                trigger=RunTrigger.RECHECK,
+                resource_ids=list(resource_ids),
+                stop=stop,
             )
         except Exception:
             log.exception("recheck of resources %s failed", list(resource_ids))

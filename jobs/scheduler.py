@@ -27,20 +27,13 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from curator.domain import JobStatus
 from curator.schedule import cron_trigger, is_due, next_due, zone
 from curator.settings import Settings
-from curator.store.job_states import (
-    FAILED,
-    INTERRUPTED,
-    SUCCEEDED,
-    claim_due_job,
-    finish_job,
-    job_state,
-    start_job,
-)
+from curator.store.job_states import claim_due_job, finish_job, job_state, start_job
 from jobs import tasks
 from jobs.leadership import Leadership
-from jobs.tasks import JobContext, Outcome, Task
+from jobs.tasks import JobContext, JobOutcome, Task
 
 log = logging.getLogger(__name__)
 
@@ -112,21 +105,23 @@ class JobRunner:
                     return
             else:
                 await start_job(session, job_id=spec.id, now=now)
-        outcome = Outcome(FAILED)
+        outcome = JobOutcome(JobStatus.FAILED)
         try:
             outcome = await spec.func(ctx)
         except asyncio.CancelledError:
-            outcome = Outcome(INTERRUPTED, "cut off at the end of the shutdown grace period")
+            outcome = JobOutcome(
+                JobStatus.INTERRUPTED, "cut off at the end of the shutdown grace period"
+            )
             raise
         except Exception as exc:
             log.exception("job %s failed", spec.id)
-            outcome = Outcome(FAILED, _describe(exc))
+            outcome = JobOutcome(JobStatus.FAILED, _describe(exc))
         finally:
-            if outcome.status == FAILED and outcome.detail:
+            if outcome.status == JobStatus.FAILED and outcome.detail:
                 log.error("job %s failed: %s", spec.id, outcome.detail.splitlines()[-1])
             await self._finish(spec.id, outcome)
 
-    async def _finish(self, job_id: str, outcome: Outcome) -> None:
+    async def _finish(self, job_id: str, outcome: JobOutcome) -> None:
         ctx = self.context
 
         async def record() -> None:
@@ -142,7 +137,7 @@ class JobRunner:
         # Shielded: a job cancelled at the end of the shutdown grace is still recorded.
         await asyncio.shield(record())
 
-    async def sweep(self, context: JobContext) -> Outcome:
+    async def sweep(self, context: JobContext) -> JobOutcome:
         """Fire every cron job the database says is due; resume runs worth resuming."""
         now = context.clock()
         woken: list[str] = []
@@ -162,7 +157,7 @@ class JobRunner:
             self.wake(job_id)
         notes = [f"woke {', '.join(woken)}"] if woken else []
         notes += [f"resuming {', '.join(resumed)}"] if resumed else []
-        return Outcome(SUCCEEDED, "; ".join(notes) or None)
+        return JobOutcome(JobStatus.SUCCEEDED, "; ".join(notes) or None)
 
     def _add_once(self, work: tasks.StartupWork) -> bool:
         if self.scheduler is None or self.scheduler.get_job(work.job_id) is not None:

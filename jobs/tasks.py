@@ -1,6 +1,6 @@
 """The scheduler's jobs: plain async functions of a `JobContext` that call curator.
 
-Each returns an `Outcome` (how it ended, and what an operator should know) or raises;
+Each returns a `JobOutcome` (how it ended, and what an operator should know) or raises;
 `jobs/scheduler.py` records either in `job_states`. None of them knows about APScheduler.
 """
 
@@ -16,17 +16,17 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.fetcher import Fetcher
-from curator.check.recovery import owner_id, recover_runs
-from curator.check.run import RunConflictError, RunReport, execute_run
+from curator.domain import JobStatus, RunStatus, RunTrigger
 from curator.mail import DeliveryResult, DeliveryStatus, Mailer
 from curator.mail import retry_failed_deliveries as retry_deliveries
 from curator.mail import send_refresh_report as send_refresh
 from curator.mail import send_review_reminders as send_reminders
 from curator.rechecks import process_rechecks
+from curator.runs.execute import RunConflictError, RunReport, execute_run
+from curator.runs.recovery import owner_id, recover_runs
 from curator.settings import Settings
 from curator.store.checks import failing_urls, mark_interrupted
-from curator.store.job_states import FAILED, INTERRUPTED, SKIPPED, SUCCEEDED, job_state, plan_job
-from curator.store.models import RunStatus
+from curator.store.job_states import job_state, plan_job
 from curator.store.scheduled import (
     latest_completed_run,
     resumable_runs,
@@ -45,15 +45,9 @@ REVIEW_REMINDERS = "review_reminders"
 MAIL_RETRY = "mail_retry"
 RESUME_PREFIX = "resume_run_"
 
-# The runs' `trigger` values of the scheduler's own runs.
-FULL_TRIGGER = "schedule"
-CONFIRM_TRIGGER = "confirm"
-RECHECK_TRIGGER = "recheck"
 # Which job's runs each trigger's are: resuming waits while that job is due or running.
-JOB_OF_TRIGGER = {FULL_TRIGGER: FULL_CHECK, CONFIRM_TRIGGER: CONFIRM_CHECK}
+JOB_OF_TRIGGER = {RunTrigger.SCHEDULE: FULL_CHECK, RunTrigger.CONFIRM: CONFIRM_CHECK}
 
-INCONCLUSIVE = "inconclusive"
-"""A run's network looked down: nothing concluded; the job is due again soon."""
 INCONCLUSIVE_RETRY = timedelta(hours=1)
 BUSY_RETRY = timedelta(minutes=10)
 """When another run is running, a scheduled run waits this long and tries again."""
@@ -84,14 +78,14 @@ class JobContext:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class JobOutcome:
     """How a job ended (a `job_states.last_status`), and a note an operator should read."""
 
-    status: str
+    status: JobStatus
     detail: str | None = None
 
 
-Task = Callable[[JobContext], Awaitable[Outcome]]
+Task = Callable[[JobContext], Awaitable[JobOutcome]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,21 +99,21 @@ class StartupWork:
 # --- mail ------------------------------------------------------------------------------------
 
 
-def mail_outcome(results: Sequence[DeliveryResult]) -> Outcome:
+def mail_outcome(results: Sequence[DeliveryResult]) -> JobOutcome:
     """Failed if any email failed this time (it is retried from its `next_attempt_at`)."""
     failed = [r for r in results if r.status is DeliveryStatus.FAILED]
     sent = sum(1 for r in results if r.status is DeliveryStatus.SENT)
     if not failed:
-        return Outcome(SUCCEEDED, f"{sent} email(s) sent" if sent else None)
+        return JobOutcome(JobStatus.SUCCEEDED, f"{sent} email(s) sent" if sent else None)
     first = failed[0]
-    return Outcome(
-        FAILED,
+    return JobOutcome(
+        JobStatus.FAILED,
         f"{len(failed)} of {len(results)} email(s) failed, retried later; "
         f"{first.kind} for {first.guide_slug or 'all guides'}: {first.error}",
     )
 
 
-async def retry_mail(context: JobContext) -> Outcome:
+async def retry_mail(context: JobContext) -> JobOutcome:
     """Send again every email owed (failed earlier) whose next attempt is due."""
     results = await retry_deliveries(
         context.sessions, context.settings, clock=context.clock, mailer=context.mailer
@@ -127,7 +121,7 @@ async def retry_mail(context: JobContext) -> Outcome:
     return mail_outcome(results)
 
 
-async def send_review_reminders(context: JobContext) -> Outcome:
+async def send_review_reminders(context: JobContext) -> JobOutcome:
     """Remind the editors of each guide whose review is due, once per due date."""
     results = await send_reminders(
         context.sessions, context.settings, clock=context.clock, mailer=context.mailer
@@ -138,16 +132,16 @@ async def send_review_reminders(context: JobContext) -> Outcome:
 # --- check runs ------------------------------------------------------------------------------
 
 
-def run_outcome(report: RunReport) -> Outcome:
+def run_outcome(report: RunReport) -> JobOutcome:
     """A job's outcome from how its run ended, with the run's own summary."""
     note = f"run {report.run_id}: {report.summary}"
     if report.status is RunStatus.COMPLETED:
-        return Outcome(SUCCEEDED, note)
+        return JobOutcome(JobStatus.SUCCEEDED, note)
     if report.status is RunStatus.INCONCLUSIVE:
-        return Outcome(INCONCLUSIVE, note)
+        return JobOutcome(JobStatus.INCONCLUSIVE, note)
     if report.status is RunStatus.INTERRUPTED:
-        return Outcome(INTERRUPTED, note)
-    return Outcome(FAILED, note)
+        return JobOutcome(JobStatus.INTERRUPTED, note)
+    return JobOutcome(JobStatus.FAILED, note)
 
 
 async def plan_sooner(context: JobContext, job_id: str, after: timedelta) -> datetime:
@@ -161,7 +155,7 @@ async def plan_sooner(context: JobContext, job_id: str, after: timedelta) -> dat
     return when
 
 
-async def _scheduled_run(context: JobContext, job_id: str, **selection: object) -> Outcome:
+async def _scheduled_run(context: JobContext, job_id: str, **selection: object) -> JobOutcome:
     """One scheduled run; waits and retries when another run is going or the network is down."""
     try:
         report = await execute_run(
@@ -174,31 +168,33 @@ async def _scheduled_run(context: JobContext, job_id: str, **selection: object) 
         )
     except RunConflictError as exc:
         when = await plan_sooner(context, job_id, BUSY_RETRY)
-        return Outcome(SKIPPED, f"{exc}; trying again at {when:%Y-%m-%d %H:%M} UTC")
+        return JobOutcome(JobStatus.SKIPPED, f"{exc}; trying again at {when:%Y-%m-%d %H:%M} UTC")
     outcome = run_outcome(report)
-    if outcome.status == INCONCLUSIVE:
+    if outcome.status == JobStatus.INCONCLUSIVE:
         when = await plan_sooner(context, job_id, INCONCLUSIVE_RETRY)
-        return Outcome(INCONCLUSIVE, f"{outcome.detail} Trying again at {when:%H:%M} UTC.")
-    if report.status is RunStatus.COMPLETED and report.trigger == FULL_TRIGGER:
+        return JobOutcome(
+            JobStatus.INCONCLUSIVE, f"{outcome.detail} Trying again at {when:%H:%M} UTC."
+        )
+    if report.status is RunStatus.COMPLETED and report.trigger == RunTrigger.SCHEDULE:
         return await _with_report(context, report.run_id, outcome)
     return outcome
 
 
-async def full_check(context: JobContext) -> Outcome:
+async def full_check(context: JobContext) -> JobOutcome:
     """Check every active resource of every guide; then send the refresh report."""
-    return await _scheduled_run(context, FULL_CHECK, trigger=FULL_TRIGGER)
+    return await _scheduled_run(context, FULL_CHECK, trigger=RunTrigger.SCHEDULE)
 
 
-async def confirm_check(context: JobContext) -> Outcome:
+async def confirm_check(context: JobContext) -> JobOutcome:
     """Recheck the links whose latest checks failed, so failures are confirmed or cleared."""
     async with context.sessions() as session:
         urls = await failing_urls(session)
     if not urls:
-        return Outcome(SUCCEEDED, "no failing links to confirm")
-    return await _scheduled_run(context, CONFIRM_CHECK, trigger=CONFIRM_TRIGGER, urls=urls)
+        return JobOutcome(JobStatus.SUCCEEDED, "no failing links to confirm")
+    return await _scheduled_run(context, CONFIRM_CHECK, trigger=RunTrigger.CONFIRM, urls=urls)
 
 
-async def resume_run(context: JobContext, *, run_id: int, trigger: str) -> Outcome:
+async def resume_run(context: JobContext, *, run_id: int, trigger: RunTrigger) -> JobOutcome:
     """Check the URLs an interrupted run had not checked (a full run's report follows)."""
     try:
         report = await execute_run(
@@ -210,12 +206,12 @@ async def resume_run(context: JobContext, *, run_id: int, trigger: str) -> Outco
             fetcher=context.fetcher,
             stop=context.stop,
             # Rechecks may run beside other runs, as they did in the first place.
-            exclusive=trigger != RECHECK_TRIGGER,
+            exclusive=trigger != RunTrigger.RECHECK,
         )
     except RunConflictError as exc:
-        return Outcome(SKIPPED, f"resuming run {run_id} waits: {exc}")
+        return JobOutcome(JobStatus.SKIPPED, f"resuming run {run_id} waits: {exc}")
     outcome = run_outcome(report)
-    if report.status is RunStatus.COMPLETED and trigger == FULL_TRIGGER:
+    if report.status is RunStatus.COMPLETED and trigger == RunTrigger.SCHEDULE:
         return await _with_report(context, report.run_id, outcome)
     return outcome
 
@@ -225,7 +221,7 @@ async def _recheck(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
     *,
-    trigger: str,
+    trigger: RunTrigger,
     resource_ids: Sequence[int],
     stop: asyncio.Event | None = None,
 ) -> int | None:
@@ -242,7 +238,7 @@ async def _recheck(
     return report.run_id
 
 
-async def drain_rechecks(context: JobContext) -> Outcome:
+async def drain_rechecks(context: JobContext) -> JobOutcome:
     """Recheck the resources readers reported and editors asked about, one run per batch."""
     batches = await process_rechecks(
         context.sessions,
@@ -252,13 +248,13 @@ async def drain_rechecks(context: JobContext) -> Outcome:
         stop=context.stop,
     )
     if not batches:
-        return Outcome(SUCCEEDED)
+        return JobOutcome(JobStatus.SUCCEEDED)
     resources = sum(len(b.resource_ids) for b in batches)
     failed = [b for b in batches if b.run_id is None]
     note = f"rechecked {resources} resource(s) in {len(batches)} run(s)"
     if failed:
-        return Outcome(FAILED, f"{note}; {len(failed)} batch(es) failed (see the log)")
-    return Outcome(SUCCEEDED, note)
+        return JobOutcome(JobStatus.FAILED, f"{note}; {len(failed)} batch(es) failed (see the log)")
+    return JobOutcome(JobStatus.SUCCEEDED, note)
 
 
 async def resumable_work(context: JobContext, *, busy: Collection[str]) -> list[StartupWork]:
@@ -274,7 +270,7 @@ async def resumable_work(context: JobContext, *, busy: Collection[str]) -> list[
             log.warning("runs %s were left running by a stopped process: interrupted", dead)
         candidates = await resumable_runs(
             session,
-            triggers=(FULL_TRIGGER, CONFIRM_TRIGGER, RECHECK_TRIGGER),
+            triggers=(RunTrigger.SCHEDULE, RunTrigger.CONFIRM, RunTrigger.RECHECK),
             since=now - RESUME_WITHIN,
         )
         work: list[StartupWork] = []
@@ -305,7 +301,7 @@ async def interrupt_own_runs(context: JobContext) -> list[int]:
 # --- reports ---------------------------------------------------------------------------------
 
 
-async def _with_report(context: JobContext, run_id: int, outcome: Outcome) -> Outcome:
+async def _with_report(context: JobContext, run_id: int, outcome: JobOutcome) -> JobOutcome:
     """Send the refresh report after a completed full run; a failure is noted, not raised."""
     try:
         results = await send_refresh(
@@ -318,20 +314,20 @@ async def _with_report(context: JobContext, run_id: int, outcome: Outcome) -> Ou
     except Exception as exc:
         log.exception("the refresh report after run %s failed", run_id)
         note = f"{outcome.detail} The refresh report failed ({exc}); retried within the hour."
-        return Outcome(outcome.status, note)
+        return JobOutcome(outcome.status, note)
     mail = mail_outcome(results)
     if mail.detail:
-        return Outcome(outcome.status, f"{outcome.detail} Refresh report: {mail.detail}.")
+        return JobOutcome(outcome.status, f"{outcome.detail} Refresh report: {mail.detail}.")
     return outcome
 
 
-async def send_refresh_reports(context: JobContext) -> Outcome:
+async def send_refresh_reports(context: JobContext) -> JobOutcome:
     """The latest full run's refresh report, if it is owed (e.g. a crash came between)."""
     since = context.clock() - REPORT_WITHIN
     async with context.sessions() as session:
-        run = await latest_completed_run(session, trigger=FULL_TRIGGER, finished_after=since)
+        run = await latest_completed_run(session, trigger=RunTrigger.SCHEDULE, finished_after=since)
     if run is None:
-        return Outcome(SUCCEEDED)
+        return JobOutcome(JobStatus.SUCCEEDED)
     results = await send_refresh(
         context.sessions,
         context.settings,

@@ -16,11 +16,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from curator.migrate import upgrade
 from curator.settings import Settings
 from curator.store.engine import create_engine, session_factory
-from curator.store.migrate import upgrade
 from curator.store.models import Base
 from tests import netguard
+from tests.sites import Sites
 
 netguard.install()
 
@@ -197,3 +198,13 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 def shipped_catalog() -> Path:
     """The real resources.yaml shipped with curator."""
     return REPO / "resources.yaml"
+
+
+@pytest.fixture
+async def sites() -> AsyncIterator[Sites]:
+    """Real HTTP(S) test sites on 127.0.0.x (tests/sites.py), closed after the test."""
+    kit = Sites()
+    try:
+        yield kit
+    finally:
+        await kit.aclose()

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import RunStatus, Verdict
 from curator.store.engine import create_engine, session_factory
-from curator.store.models import Check, LinkState, ReaderReport, Resource, Run, RunStatus
+from curator.store.models import Check, LinkState, ReaderReport, Resource, Run
 from curator.tokens import create_token
-from curator.verdicts import Verdict
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 OK_URL = "https://police.example.org/sextortion"

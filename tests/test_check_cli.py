@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from curator.cli import app
 from curator.store.models import Check, LinkState, Run
-from tests.check.sites import Response, Sites, page
+from tests.sites import Response, Sites, page
 
 runner = CliRunner()
 

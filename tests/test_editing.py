@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator import editing
 from curator.catalog import load_catalog
-from curator.catalog.export import export_catalog
-from curator.catalog.sync import ChangeKind, sync_catalog
 from curator.editing import InvalidEditError, validate_edit
 from curator.errors import ConflictError, NotFoundError
+from curator.export import export_catalog
 from curator.store.catalog import guide_by_slug
 from curator.store.models import EditorAction, LinkState, ReaderReport, RecheckRequest, Resource
+from curator.sync import ChangeKind, sync_catalog
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 

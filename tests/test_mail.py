@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from curator.domain import RunStatus
 from curator.mail import (
     CLAIM,
     DeliveryStatus,
@@ -29,7 +30,7 @@ from curator.mail import (
 from curator.settings import Settings
 from curator.store import deliveries
 from curator.store.engine import session_factory
-from curator.store.models import Check, Guide, LinkState, MailDelivery, Run, RunStatus
+from curator.store.models import Check, Guide, LinkState, MailDelivery, Run
 from tests.report.conftest import FakeArchive
 from tests.report.seed import BASE_URL, NOW, Seeded, seed
 from tests.smtp_server import HOST, Inbox, free_port, smtp_server

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from curator.domain import RunStatus
 from curator.errors import NotFoundError
 from curator.rechecks import (
     STALE_AFTER,
@@ -21,7 +22,7 @@ from curator.rechecks import (
 from curator.settings import Settings
 from curator.store.base import utcnow
 from curator.store.engine import session_factory
-from curator.store.models import Guide, RecheckRequest, Resource, Run, RunStatus, Section
+from curator.store.models import Guide, RecheckRequest, Resource, Run, Section
 from curator.store.rechecks import count_pending_rechecks
 
 

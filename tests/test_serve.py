@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from typer.testing import CliRunner
 
 from curator.cli import app
+from curator.migrate import current_revision, head_revision
 from curator.store.engine import create_engine
-from curator.store.migrate import current_revision, head_revision
 
 runner = CliRunner()
 

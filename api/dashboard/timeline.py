@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from curator.verdicts import Group, Verdict, group_of
+from curator.domain import Group, Verdict, group_of
 
 SLOTS = 40
 """The most checks the strip shows (the newest ones)."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from curator.verdicts import Group, Verdict, group_of
+from curator.domain import Group, Verdict, group_of
 
 VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.OK: "working",

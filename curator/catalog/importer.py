@@ -42,7 +42,7 @@ from curator.catalog.schema import (
     check_phone,
     slugify,
 )
-from curator.store.models import ResourceKind
+from curator.domain import ResourceKind
 
 GENERIC_LINK_TEXTS = frozenset(
     {

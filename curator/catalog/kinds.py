@@ -7,7 +7,7 @@ import re
 import httpx
 
 from curator.catalog.chrome import host_in
-from curator.store.models import ResourceKind
+from curator.domain import ResourceKind
 
 VIDEO_HOSTS = (
     "youtube.com",

@@ -5,10 +5,8 @@ Unknown fields are refused so a typo (`expect_txt`) never silently disables a ch
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -16,7 +14,7 @@ import httpx
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from curator.store.models import ResourceKind
+from curator.domain import ResourceKind, next_review_due, parse_interval
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PHONE_REGION = "GB"
@@ -60,37 +58,6 @@ def phone_e164(value: str) -> str:
     return phonenumbers.format_number(
         phonenumbers.parse(value, PHONE_REGION), phonenumbers.PhoneNumberFormat.E164
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A review interval such as "6 months"."""
-
-    count: int
-    unit: str  # day | week | month | year
-
-    def after(self, start: date) -> date:
-        """The date one interval after `start` (month ends clamp: 31 Aug + 6 months = 28 Feb)."""
-        if self.unit in ("day", "week"):
-            from datetime import timedelta
-
-            return start + timedelta(days=self.count * (7 if self.unit == "week" else 1))
-        months = self.count * (12 if self.unit == "year" else 1)
-        year, month0 = divmod(start.month - 1 + months, 12)
-        year += start.year
-        day = min(start.day, calendar.monthrange(year, month0 + 1)[1])
-        return date(year, month0 + 1, day)
-
-
-_INTERVAL = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
-
-
-def parse_interval(value: str) -> Interval:
-    """ "6 months" → Interval(6, "month"); a ValueError for anything else."""
-    match = _INTERVAL.match(value) if isinstance(value, str) else None
-    if not match or int(match.group(1)) == 0:
-        raise ValueError('not a review interval such as "6 months", "1 year", "12 weeks"')
-    return Interval(int(match.group(1)), match.group(2).lower())
 
 
 def _check_interval(value: str) -> str:
@@ -151,9 +118,7 @@ class GuideSpec(_Strict):
 
     def next_review_due(self) -> date | None:
         """When the guide's next review falls due, if it has an interval and a last review."""
-        if self.review_every is None or self.last_reviewed is None:
-            return None
-        return parse_interval(self.review_every).after(self.last_reviewed)
+        return next_review_due(self.review_every, self.last_reviewed)
 
     def all_resources(self) -> list[tuple[SectionSpec, ResourceSpec]]:
         """Every resource with its section, in the order of the file."""

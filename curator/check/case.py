@@ -8,7 +8,7 @@ from http import HTTPStatus
 
 from curator.check import evidence as ev
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
-from curator.verdicts import Verdict
+from curator.domain import Verdict
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,7 +44,7 @@ from curator.check.response_rules import (
     tls_failure,
     unexpected_status,
 )
-from curator.verdicts import Verdict
+from curator.domain import Verdict
 
 
 def meta_refresh_to_broken(case: Case) -> Outcome | None:

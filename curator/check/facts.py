@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from curator.verdicts import Verdict
+from curator.domain import Verdict
 
 
 class ErrorKind(StrEnum):

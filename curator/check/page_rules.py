@@ -20,7 +20,7 @@ from curator.check.expect import (
 from curator.check.facts import Outcome
 from curator.check.quirks import ERROR_PAGES, PARKING, first_match, label
 from curator.check.text import similarity
-from curator.verdicts import Verdict
+from curator.domain import Verdict
 
 SIMILAR = 0.90
 """Fingerprint similarity above which a page with the baseline's title is the baseline."""

@@ -11,7 +11,7 @@ from curator.check import urls
 from curator.check.case import Case, decide, reason
 from curator.check.facts import ErrorKind, Outcome
 from curator.check.quirks import BOT_WALL_STATUSES, BOT_WALLS, first_match, status_quirk
-from curator.verdicts import Verdict
+from curator.domain import Verdict
 
 # --- the fetch did not end in a response ------------------------------------------------------
 

@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from curator.check.facts import Outcome, Snapshot
+from curator.domain import Group, Verdict, group_of
 from curator.settings import Settings
-from curator.verdicts import Group, Verdict, group_of
 
 
 @dataclass(frozen=True, slots=True)

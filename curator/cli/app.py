@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from curator.catalog import Catalog, load_catalog
 from curator.errors import CatalogError, CuratorError
+from curator.migrate import upgrade
 from curator.settings import Settings
 from curator.store.engine import create_engine
-from curator.store.migrate import upgrade
 
 T = TypeVar("T")
 

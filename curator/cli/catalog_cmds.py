@@ -6,8 +6,6 @@ from typing import Annotated, Any
 
 import typer
 
-from curator.catalog.export import export_catalog
-from curator.catalog.sync import ChangeKind, SyncPlan, sync_catalog
 from curator.cli.app import (
     CatalogOption,
     app,
@@ -18,7 +16,9 @@ from curator.cli.app import (
     run,
     settings,
 )
+from curator.export import export_catalog
 from curator.store.engine import session_factory
+from curator.sync import ChangeKind, SyncPlan, sync_catalog
 
 _STYLE = {
     ChangeKind.ADDED: "green",

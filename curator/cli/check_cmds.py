@@ -18,9 +18,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from curator.catalog import Catalog
-from curator.catalog.sync import SyncPlan, sync_catalog
-from curator.check.run import CheckResult, RunReport, execute_run
-from curator.check.targets import Target
 from curator.cli.app import (
     EXIT_BROKEN,
     EXIT_INCONCLUSIVE,
@@ -37,10 +34,13 @@ from curator.cli.app import (
     run,
     settings,
 )
+from curator.domain import Group, RunTrigger, Verdict
+from curator.runs.execute import CheckResult, RunReport, execute_run
+from curator.runs.targets import Target
 from curator.settings import Settings
 from curator.store.catalog import active_resources
 from curator.store.engine import session_factory
-from curator.verdicts import Group, Verdict
+from curator.sync import SyncPlan, sync_catalog
 
 GROUP_ORDER = (Group.BROKEN, Group.UNKNOWN, Group.UPDATE, Group.WORKING)
 GROUP_TITLE = {
@@ -128,7 +128,7 @@ async def _sync_and_check(
             report = await execute_run(
                 sessions,
                 current,
-                trigger="cli",
+                trigger=RunTrigger.CLI,
                 guide_slug=slugs[0] if len(slugs) == 1 else None,
                 resource_ids=ids,
                 on_result=advance,

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from curator.cli.app import app, out, run, settings
+from curator.migrate import current_revision, downgrade, head_revision, upgrade
 from curator.store.engine import create_engine
-from curator.store.migrate import current_revision, downgrade, head_revision, upgrade
 
 db_app = typer.Typer(help="Create or migrate the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.archive import ArchiveLookup, NoArchive
 from curator.check.state import ConfirmPolicy
 from curator.check.text import similarity as text_similarity
+from curator.domain import Group, MailKind, Verdict, group_of, next_review_due, severity_rank
 from curator.errors import NotFoundError
 from curator.report import history
 from curator.settings import Settings
@@ -28,12 +29,10 @@ from curator.store.catalog import all_guides, require_guide
 from curator.store.checks import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
 from curator.store.reports import CheckPoint
-from curator.verdicts import Group, Verdict, group_of, severity_rank
 
 Similarity = Callable[[str, str], float]
 """How alike two visible-text fingerprints are: 1.0 the same page, near 0 unrelated."""
 
-REFRESH_KIND = "refresh"
 # A page whose text is less alike than this to the reviewed version "changed a lot". On the
 # checker's 64-bit simhash (1.0 the same, about 0.5 unrelated) that is roughly a third or more
 # of the text replaced; a date or a sentence edited stays well above it.
@@ -405,7 +404,7 @@ async def report_period(
         return Period(PeriodKind.RUN, run.started_at, now, label, run.id)
     if isinstance(since, datetime):
         return Period(PeriodKind.DATE, since, now, f"since {format_moment(since, zone)}")
-    last = await deliveries.latest_delivery(session, kind=REFRESH_KIND, guide_slug=guide_slug)
+    last = await deliveries.latest_delivery(session, kind=MailKind.REFRESH, guide_slug=guide_slug)
     if last is None:
         return Period(PeriodKind.BEGINNING, None, now, "since checks began (first report)")
     label = f"since the last report ({format_moment(last.created_at, zone)})"
@@ -541,7 +540,7 @@ async def _build_guide(
         reader_reports=tuple(reports),
         content_changes=tuple(changes),
         review=review,
-        next_review=history.next_review(guide.review_every, guide.last_reviewed),
+        next_review=next_review_due(guide.review_every, guide.last_reviewed),
         latest_run=_run_ref(run) if run is not None else None,
         problems_url=f"{base}/editor/problems",
         links=tuple(links),
@@ -760,7 +759,7 @@ def review_due(guide: Guide, *, today: date) -> ReviewDue | None:
         return None
     if guide.last_reviewed is None:
         return ReviewDue(guide.review_every, None, None, 0)
-    due = history.next_review(guide.review_every, guide.last_reviewed)
+    due = next_review_due(guide.review_every, guide.last_reviewed)
     if due is None or due > today:
         return None
     return ReviewDue(guide.review_every, guide.last_reviewed, due, (today - due).days)

@@ -8,11 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
-from curator.catalog.schema import parse_interval
 from curator.check.facts import Outcome
 from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
+from curator.domain import Group, Verdict, group_of
 from curator.store.reports import CheckPoint
-from curator.verdicts import Group, Verdict, group_of
 
 
 def replay(points: Sequence[CheckPoint], policy: ConfirmPolicy) -> LinkStatus:
@@ -68,13 +67,6 @@ def baseline_point(points: Sequence[CheckPoint], reviewed: date | None) -> Check
     start = start_of(reviewed)
     after = [p for p in printed if p.checked_at >= start]
     return after[0] if after else printed[-1]
-
-
-def next_review(review_every: str | None, last_reviewed: date | None) -> date | None:
-    """When a guide's next review falls due, if it has an interval and a last review."""
-    if review_every is None or last_reviewed is None:
-        return None
-    return parse_interval(review_every).after(last_reviewed)
 
 
 def whole_days(start: datetime, end: datetime) -> int:

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from curator.domain import Group, Verdict, group_of
 from curator.report.data import GuideReport, Report
-from curator.verdicts import Group, Verdict, group_of
 
 
 class Format(StrEnum):

@@ -14,11 +14,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.check.facts import SNAPSHOT_TEXT_CHARS, Facts, Outcome, Snapshot
-from curator.check.state import LinkStatus
+from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.errors import NotFoundError
-from curator.store.models import Check, LinkState, Run, RunStatus
-from curator.verdicts import Verdict
+from curator.store.models import Check, LinkState, Run
 
 # --- runs --------------------------------------------------------------------------------------
 
@@ -26,7 +24,7 @@ from curator.verdicts import Verdict
 async def create_run(
     session: AsyncSession,
     *,
-    trigger: str,
+    trigger: RunTrigger,
     planned_urls: Sequence[str],
     started_at: datetime,
     guide_slug: str | None = None,
@@ -153,49 +151,13 @@ async def run_chain(session: AsyncSession, *, run_id: int) -> list[Run]:
 # --- checks ------------------------------------------------------------------------------------
 
 
-def _hops(facts: Facts) -> list[dict[str, Any]]:
-    return [
-        {
-            "url": h.url,
-            "status": h.status,
-            "address": h.address,
-            "location": h.location,
-            "elapsed_ms": h.elapsed_ms,
-        }
-        for h in facts.hops
-    ]
-
-
-async def add_check(
-    session: AsyncSession, *, run_id: int, facts: Facts, outcome: Outcome, checked_at: datetime
-) -> Check:
-    """Store one URL's facts and verdict in a run, and count it on the run."""
-    page = facts.page
-    check = Check(
-        run_id=run_id,
-        url=facts.url,
-        checked_at=checked_at,
-        verdict=outcome.verdict,
-        detail=outcome.detail,
-        status_code=facts.status,
-        final_url=facts.final_url,
-        suggested_url=outcome.suggested_url,
-        elapsed_ms=facts.elapsed_ms,
-        error_kind=facts.error.value if facts.error is not None else None,
-        attempts=facts.attempts,
-        title=page.title if page is not None else None,
-        hops=_hops(facts),
-        evidence={"rule": outcome.rule, **outcome.evidence},
-        fingerprint=page.fingerprint if page is not None else None,
-        heading=page.headings[0] if page is not None and page.headings else None,
-        site_name=page.site_name if page is not None else None,
-        text_sample=(page.text[:SNAPSHOT_TEXT_CHARS] or None) if page is not None else None,
-    )
+async def add_check(session: AsyncSession, *, check: Check) -> Check:
+    """Store one URL's check in its run, and count it on the run."""
     session.add(check)
     await session.execute(
         update(Run)
-        .where(Run.id == run_id)
-        .values(checked_urls=Run.checked_urls + 1, heartbeat_at=checked_at)
+        .where(Run.id == check.run_id)
+        .values(checked_urls=Run.checked_urls + 1, heartbeat_at=check.checked_at)
     )
     await session.flush()
     return check
@@ -241,60 +203,7 @@ async def url_history(session: AsyncSession, *, url: str, limit: int = 50) -> Se
     return (await session.execute(query)).scalars().all()
 
 
-def check_snapshot(check: Check) -> Snapshot | None:
-    """The snapshot of the page a stored check saw; None when it saw neither title nor text."""
-    if not (check.title or check.text_sample):
-        return None
-    return Snapshot(
-        title=check.title,
-        heading=check.heading,
-        site_name=check.site_name,
-        text=check.text_sample or "",
-        fingerprint=check.fingerprint,
-    )
-
-
 # --- link states -------------------------------------------------------------------------------
-
-
-def to_status(row: LinkState | None) -> LinkStatus:
-    """The pure value of a link-state row (an empty state for a URL never checked)."""
-    if row is None:
-        return LinkStatus()
-    return LinkStatus(
-        verdict=row.verdict,
-        last_verdict=row.last_verdict,
-        detail=row.detail,
-        suggested_url=row.suggested_url,
-        first_failure_at=row.first_failure_at,
-        consecutive_failures=row.consecutive_failures,
-        last_ok_at=row.last_ok_at,
-        last_checked_at=row.last_checked_at,
-        snapshot=_snapshot(row),
-        snapshot_at=row.snapshot_at,
-    )
-
-
-def _snapshot(row: LinkState) -> Snapshot | None:
-    if row.snapshot_at is None:
-        return None
-    return Snapshot(
-        title=row.snapshot_title,
-        heading=row.snapshot_heading,
-        site_name=row.snapshot_site_name,
-        text=row.snapshot_text or "",
-        fingerprint=row.snapshot_fingerprint,
-    )
-
-
-async def snapshots(session: AsyncSession, *, urls: Sequence[str]) -> dict[str, Snapshot]:
-    """The last good page of each of `urls` that has one."""
-    found: dict[str, Snapshot] = {}
-    for url, row in (await link_states(session, urls=urls)).items():
-        snapshot = _snapshot(row)
-        if snapshot is not None:
-            found[url] = snapshot
-    return found
 
 
 async def link_states(
@@ -309,31 +218,37 @@ async def link_states(
     return {row.url: row for row in (await session.execute(query)).scalars()}
 
 
+LINK_STATE_FIELDS = (
+    "verdict",
+    "last_verdict",
+    "detail",
+    "suggested_url",
+    "first_failure_at",
+    "consecutive_failures",
+    "last_ok_at",
+    "last_checked_at",
+)
+"""The columns of a link state that confirmation decides (see curator.check.state)."""
+SNAPSHOT_FIELDS = (
+    "snapshot_title",
+    "snapshot_heading",
+    "snapshot_site_name",
+    "snapshot_text",
+    "snapshot_fingerprint",
+    "snapshot_at",
+)
+"""The link's last good page; written only when a check renews it."""
+
+
 async def upsert_link_state(
-    session: AsyncSession, *, url: str, status: LinkStatus, check_id: int | None
+    session: AsyncSession, *, url: str, values: Mapping[str, Any], check_id: int | None
 ) -> None:
-    """Write a URL's state (insert or update in one statement on both databases)."""
-    values: dict[str, Any] = {
-        "verdict": status.verdict,
-        "last_verdict": status.last_verdict,
-        "detail": status.detail,
-        "suggested_url": status.suggested_url,
-        "first_failure_at": status.first_failure_at,
-        "consecutive_failures": status.consecutive_failures,
-        "last_ok_at": status.last_ok_at,
-        "last_checked_at": status.last_checked_at,
-        "last_check_id": check_id,
-    }
-    snapshot = status.snapshot
-    if snapshot is not None:
-        values |= {
-            "snapshot_title": snapshot.title,
-            "snapshot_heading": snapshot.heading,
-            "snapshot_site_name": snapshot.site_name,
-            "snapshot_text": snapshot.text,
-            "snapshot_fingerprint": snapshot.fingerprint,
-            "snapshot_at": status.snapshot_at,
-        }
+    """Write a URL's state, `values` keyed by LINK_STATE_FIELDS and SNAPSHOT_FIELDS (insert or
+    update in one statement on both databases)."""
+    unknown = set(values) - set(LINK_STATE_FIELDS) - set(SNAPSHOT_FIELDS)
+    if unknown:
+        raise ValueError(f"not link-state fields: {sorted(unknown)}")
+    values = {**values, "last_check_id": check_id}
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(LinkState).values(url=url, **values)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import MailKind
 from curator.store.models import MailDelivery
 
 
@@ -18,7 +19,7 @@ async def delivery_by_key(session: AsyncSession, *, key: str) -> MailDelivery | 
 
 
 async def latest_delivery(
-    session: AsyncSession, *, kind: str, guide_slug: str | None
+    session: AsyncSession, *, kind: MailKind, guide_slug: str | None
 ) -> MailDelivery | None:
     """The newest delivery of `kind` for a guide, sent or still owed."""
     query = select(MailDelivery).where(MailDelivery.kind == kind)
@@ -33,7 +34,7 @@ async def latest_delivery(
 async def add_delivery(
     session: AsyncSession,
     *,
-    kind: str,
+    kind: MailKind,
     key: str,
     guide_slug: str | None,
     run_id: int | None,

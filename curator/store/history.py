@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.store.catalog import resource_by_id
-from curator.store.models import Check, EditorAction, ReaderReport, Resource, Run, RunStatus
+from curator.store.models import Check, EditorAction, ReaderReport, Resource, Run
 from curator.store.problems import Evidence, Report, evidence_of, report_of
-from curator.verdicts import Verdict
 
 HISTORY_CHECKS = 200
 
@@ -26,7 +26,7 @@ class RunSummary:
     """A check run: when, why, how it ended and how many URLs got each verdict."""
 
     id: int
-    trigger: str
+    trigger: RunTrigger
     status: RunStatus
     guide_slug: str | None
     started_at: datetime

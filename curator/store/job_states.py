@@ -14,14 +14,8 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import JobStatus
 from curator.store.models import JobState
-
-# The values of `job_states.last_status`.
-RUNNING = "running"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-INTERRUPTED = "interrupted"
-SKIPPED = "skipped"
 
 
 async def job_state(session: AsyncSession, *, job_id: str) -> JobState | None:
@@ -70,7 +64,7 @@ async def claim_due_job(
         .values(
             last_started_at=now,
             next_due_at=next_due_at,
-            last_status=RUNNING,
+            last_status=JobStatus.RUNNING,
             last_error=None,
         )
         .execution_options(synchronize_session=False)
@@ -84,7 +78,7 @@ async def start_job(session: AsyncSession, *, job_id: str, now: datetime) -> Non
     await session.execute(
         update(JobState)
         .where(JobState.job_id == job_id)
-        .values(last_started_at=now, last_status=RUNNING, last_error=None)
+        .values(last_started_at=now, last_status=JobStatus.RUNNING, last_error=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -94,7 +88,7 @@ async def finish_job(
     *,
     job_id: str,
     now: datetime,
-    status: str,
+    status: JobStatus,
     error: str | None = None,
 ) -> None:
     """Record how a job's latest start ended: succeeded, failed (with the error), interrupted."""

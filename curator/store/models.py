@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from curator.domain import (
+    ActionKind,
+    JobStatus,
+    MailKind,
+    RecheckReason,
+    ResourceKind,
+    RunStatus,
+    RunTrigger,
+    Verdict,
+)
 from curator.store.base import Base, str_enum, utcnow
-from curator.verdicts import Verdict
-
-
-class ResourceKind(StrEnum):
-    """What a resource is; decides which expectations apply."""
-
-    WEBPAGE = "webpage"
-    VIDEO = "video"
-    HELPLINE = "helpline"
-    DOCUMENT = "document"
-
-
-class RunStatus(StrEnum):
-    """Where a check run stands."""
-
-    RUNNING = "running"
-    COMPLETED = "completed"
-    INCONCLUSIVE = "inconclusive"
-    INTERRUPTED = "interrupted"
-    FAILED = "failed"
 
 
 class Guide(Base):
@@ -114,7 +103,7 @@ class Run(Base):
     __tablename__ = "runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trigger: Mapped[str] = mapped_column(String(20))
+    trigger: Mapped[RunTrigger] = mapped_column(str_enum(RunTrigger))
     status: Mapped[RunStatus] = mapped_column(str_enum(RunStatus), default=RunStatus.RUNNING)
     guide_slug: Mapped[str | None] = mapped_column(String(120))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -219,7 +208,7 @@ class EditorAction(Base):
         ForeignKey("resources.id", ondelete="CASCADE"), index=True
     )
     actor: Mapped[str] = mapped_column(String(120))
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[ActionKind] = mapped_column(str_enum(ActionKind, length=40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -249,7 +238,7 @@ class RecheckRequest(Base):
     resource_id: Mapped[int] = mapped_column(
         ForeignKey("resources.id", ondelete="CASCADE"), index=True
     )
-    reason: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[RecheckReason] = mapped_column(str_enum(RecheckReason))
     requested_by: Mapped[str | None] = mapped_column(String(120))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -263,7 +252,7 @@ class MailDelivery(Base):
     __tablename__ = "mail_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[MailKind] = mapped_column(str_enum(MailKind))
     # Deduplication key, e.g. "refresh:run:12" or "review:sextortion:2026-05-01".
     key: Mapped[str] = mapped_column(String(200), unique=True)
     guide_slug: Mapped[str | None] = mapped_column(String(120))
@@ -288,7 +277,7 @@ class JobState(Base):
     last_started_at: Mapped[datetime | None]
     last_finished_at: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None]
-    last_status: Mapped[str | None] = mapped_column(String(20))
+    last_status: Mapped[JobStatus | None] = mapped_column(str_enum(JobStatus))
     last_error: Mapped[str | None] = mapped_column(Text)
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from curator.domain import SEVERITY, Group, Verdict, group_of, severity_rank
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource
-from curator.verdicts import SEVERITY, Group, Verdict, group_of, severity_rank
 
 _FAR = datetime.max.replace(tzinfo=UTC)
 

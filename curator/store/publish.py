@@ -14,9 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from curator.catalog.schema import parse_interval
-from curator.store.models import Guide, LinkState, Resource, ResourceKind, Section
-from curator.verdicts import Group, Verdict, group_of
+from curator.domain import Group, ResourceKind, Verdict, group_of, next_review_due
+from curator.store.models import Guide, LinkState, Resource, Section
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +58,6 @@ class PublicGuide:
     last_reviewed: date | None
     next_review_due: date | None
     sections: tuple[PublicSection, ...]
-
-
-def next_review_due(review_every: str | None, last_reviewed: date | None) -> date | None:
-    """When a guide's next review falls due, if it has an interval and a last review."""
-    if not review_every or last_reviewed is None:
-        return None
-    try:
-        return parse_interval(review_every).after(last_reviewed)
-    except ValueError:
-        return None
 
 
 # Built once: constructing this statement per call costs several times what running it does.

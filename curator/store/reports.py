@@ -12,16 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import (
-    Check,
-    Guide,
-    LinkState,
-    ReaderReport,
-    Resource,
-    Run,
-    RunStatus,
-)
-from curator.verdicts import Verdict
+from curator.domain import RunStatus, Verdict
+from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
 
 
 @dataclass(frozen=True, slots=True)

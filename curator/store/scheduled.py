@@ -9,7 +9,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from curator.store.models import Run, RunStatus
+from curator.domain import RunStatus, RunTrigger
+from curator.store.models import Run
 
 
 async def resumable_runs(
@@ -44,7 +45,7 @@ async def superseded(session: AsyncSession, *, run: Run) -> bool:
 
 
 async def latest_completed_run(
-    session: AsyncSession, *, trigger: str, finished_after: datetime
+    session: AsyncSession, *, trigger: RunTrigger, finished_after: datetime
 ) -> Run | None:
     """The newest `completed` run of `trigger` that finished after `finished_after`, if any."""
     query = (

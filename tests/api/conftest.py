@@ -13,10 +13,11 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from curator.domain import RunStatus
 from curator.rechecks import RunExecutor
 from curator.settings import Settings
 from curator.store.base import utcnow
-from curator.store.models import Run, RunStatus
+from curator.store.models import Run
 from tests.api.seed import Seeded, seed
 from tests.seeding import stored
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import Guide, Resource, ResourceKind, Section
-from curator.verdicts import Verdict
+from curator.domain import ResourceKind, Verdict
+from curator.store.models import Guide, Resource, Section
 from tests.seeding import (
     BROKEN_URL,
     EDITOR,

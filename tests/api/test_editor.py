@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from api.background import Background
+from curator.domain import RunStatus
 from curator.settings import Settings
 from curator.store.base import utcnow
 from curator.store.engine import create_engine, session_factory
-from curator.store.models import EditorAction, RecheckRequest, Run, RunStatus
+from curator.store.models import EditorAction, RecheckRequest, Run
 from curator.tokens import revoke_token
 from tests.api.conftest import FakeChecker
 from tests.api.seed import Seeded

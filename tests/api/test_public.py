@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from api.background import Background
 from curator import editing
+from curator.domain import Verdict
 from curator.settings import Settings
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Check, LinkState, ReaderReport, RecheckRequest
-from curator.verdicts import Verdict
 from tests.api.conftest import FakeChecker
 from tests.api.seed import Seeded
 from tests.seeding import OK_URL

@@ -13,11 +13,11 @@ from fastapi import FastAPI
 from api.app import create_app
 from api.background import Background
 from curator.catalog import load_catalog
-from curator.catalog.sync import sync_catalog
 from curator.settings import Settings
 from curator.store.engine import create_engine, session_factory
+from curator.sync import sync_catalog
 from curator.tokens import create_token
-from tests.check.sites import Sites, page
+from tests.sites import Sites, page
 
 CATALOG = """\
 guides:

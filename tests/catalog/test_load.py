@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from curator.catalog import load_catalog
-from curator.catalog.schema import Interval, parse_interval, phone_e164, slugify
+from curator.catalog.schema import phone_e164, slugify
+from curator.domain import Interval, parse_interval
 from curator.errors import CatalogError
 
 MINIMAL = """\

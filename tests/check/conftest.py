@@ -1,24 +1,12 @@
-"""Fixtures of the checker's tests: the test-site kit and settings that need no database."""
+"""Fixtures of the checker's tests: settings that need no database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from curator.settings import Settings
-from tests.check.sites import Sites
-
-
-@pytest.fixture
-async def sites() -> AsyncIterator[Sites]:
-    """Real HTTP(S) test sites on 127.0.0.x, closed after the test."""
-    kit = Sites()
-    try:
-        yield kit
-    finally:
-        await kit.aclose()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from curator.check.facts import (
     VideoFacts,
 )
 from curator.check.text import fingerprint
-from curator.verdicts import Verdict
+from curator.domain import Verdict
 
 URL = "https://helpline.example.org/support/sextortion"
 HOME = "https://helpline.example.org/"

@@ -6,7 +6,7 @@ import pytest
 
 from curator.check.facts import ErrorKind
 from curator.settings import Settings
-from tests.check.sites import Response, Sites, page, redirect
+from tests.sites import Response, Sites, page, redirect
 
 GUIDE = "<!doctype html><html><head><title>Guide</title></head><body><h1>Guide</h1>"
 

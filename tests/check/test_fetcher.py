@@ -13,7 +13,7 @@ import pytest
 from curator.check.facts import ErrorKind, Facts
 from curator.check.fetcher import PROBE_PREFIX, Fetcher
 from curator.settings import Settings
-from tests.check.sites import (
+from tests.sites import (
     Behaviour,
     CloseAtOnce,
     Drip,

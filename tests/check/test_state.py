@@ -9,8 +9,8 @@ import pytest
 
 from curator.check.facts import SNAPSHOT_TEXT_CHARS, Outcome, Page, Snapshot
 from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
+from curator.domain import Verdict
 from curator.settings import Settings
-from curator.verdicts import Verdict
 
 T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 POLICY = ConfirmPolicy(failures=3, days=3)

@@ -17,7 +17,7 @@ from curator.check.facts import ErrorKind
 from curator.check.guard import AddressGuard
 from curator.check.transport import GuardedBackend, GuardedTransport, default_ssl_context
 from curator.settings import Settings
-from tests.check.sites import Site, Sites, page, redirect
+from tests.sites import Site, Sites, page, redirect
 
 LOOPBACK_SPELLINGS = [
     "http://127.0.0.1:{port}/",

@@ -31,13 +31,13 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
+from curator.check.run import _Work
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.classifier import refresh_target
 from curator.check.facts import Facts, Outcome, SiteBaseline
 from curator.check.fetcher import Fetcher
 from curator.check.resolver import StaticResolver
-from curator.check.run import _Work
 from curator.check.video import OfflineVideoLookup
 from curator.settings import Settings
 from curator.store.base import utcnow

@@ -20,9 +20,10 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
+from curator.domain import RunStatus
 from curator.settings import Settings
 from curator.store.base import utcnow
-from curator.store.models import Run, RunStatus
+from curator.store.models import Run
 from tests.conftest import TestDatabase
 from tests.dashboard.seed import Seeded, seed
 from tests.seeding import stored

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import Check, Guide, Resource, ResourceKind, Run, RunStatus, Section
-from curator.verdicts import Verdict
+from curator.domain import ResourceKind, RunStatus, Verdict
+from curator.store.models import Check, Guide, Resource, Run, Section
 from tests.seeding import (
     BROKEN_URL,
     EDITOR,

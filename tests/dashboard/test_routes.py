@@ -9,15 +9,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import RunStatus
 from curator.settings import Settings
-from curator.store.models import (
-    EditorAction,
-    ReaderReport,
-    RecheckRequest,
-    Resource,
-    Run,
-    RunStatus,
-)
+from curator.store.models import EditorAction, ReaderReport, RecheckRequest, Resource, Run
 from curator.tokens import create_token, revoke_token
 from tests.dashboard.conftest import create_test_app, csrf_of, sign_in
 from tests.dashboard.seed import Seeded

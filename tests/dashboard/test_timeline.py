@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from api.dashboard.timeline import BAR_WIDTH, COLOURS, GAP, HEIGHT, build_timeline, summarise
-from curator.verdicts import Group, Verdict
+from curator.domain import Group, Verdict
 
 START = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 

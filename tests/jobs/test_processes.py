@@ -25,16 +25,17 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
-from curator.catalog.sync import sync_catalog
+from curator.domain import JobStatus, RunStatus, RunTrigger
+from curator.migrate import upgrade
 from curator.rechecks import queue_recheck
 from curator.store.engine import create_engine, session_factory
-from curator.store.job_states import INTERRUPTED, plan_job
-from curator.store.migrate import upgrade
-from curator.store.models import Check, JobState, RecheckRequest, Resource, Run, RunStatus
+from curator.store.job_states import plan_job
+from curator.store.models import Check, JobState, RecheckRequest, Resource, Run
+from curator.sync import sync_catalog
 from jobs import tasks
-from tests.check.sites import Hang, Response, Sites, page, redirect
 from tests.conftest import RUN_TOKEN, create_postgres_database, drop_postgres_database
 from tests.polling import wait_until
+from tests.sites import Hang, Response, Sites, page, redirect
 from tests.smtp_server import Inbox, smtp_server
 
 pytestmark = pytest.mark.slow
@@ -290,9 +291,9 @@ async def test_sigterm_interrupts_the_run_and_the_next_start_resumes_it(
             full = await session.get(JobState, tasks.FULL_CHECK, populate_existing=True)
         assert stopped is not None and full is not None
         assert stopped.status is RunStatus.INTERRUPTED, first.output()
-        assert stopped.trigger == tasks.FULL_TRIGGER
+        assert stopped.trigger == RunTrigger.SCHEDULE
         assert 1 <= stopped.checked_urls < len(paths)
-        assert full.last_status == INTERRUPTED
+        assert full.last_status == JobStatus.INTERRUPTED
         # In-flight checks finished and were stored: every request made has its check.
         assert sum(site.hits(p) for p in paths) == stopped.checked_urls
 
@@ -311,8 +312,8 @@ async def test_sigterm_interrupts_the_run_and_the_next_start_resumes_it(
         runs = (await session.execute(select(Run).order_by(Run.id))).scalars().all()
     # One full check, resumed once: the restart did not start over.
     assert [(r.trigger, r.resumed_from_id) for r in runs] == [
-        (tasks.FULL_TRIGGER, None),
-        (tasks.FULL_TRIGGER, run.id),
+        (RunTrigger.SCHEDULE, None),
+        (RunTrigger.SCHEDULE, run.id),
     ]
     assert len(inbox.messages) == 1
 
@@ -397,7 +398,7 @@ async def test_curator_up_serves_the_api_with_checks_scheduled(
         async def completed_full_run() -> bool:
             async with db.sessions() as session:
                 run = (
-                    await session.execute(select(Run).where(Run.trigger == tasks.FULL_TRIGGER))
+                    await session.execute(select(Run).where(Run.trigger == RunTrigger.SCHEDULE))
                 ).scalar_one_or_none()
             return run is not None and run.status is RunStatus.COMPLETED
 

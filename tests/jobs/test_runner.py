@@ -12,21 +12,15 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from curator.domain import JobStatus
 from curator.schedule import cron_trigger
 from curator.settings import Settings
 from curator.store.engine import session_factory
-from curator.store.job_states import (
-    FAILED,
-    INTERRUPTED,
-    SUCCEEDED,
-    job_state,
-    plan_job,
-    start_job,
-)
+from curator.store.job_states import job_state, plan_job, start_job
 from curator.store.models import JobState
 from jobs.scheduler import JobRunner, JobSpec, build_scheduler
 from jobs.service import plan_from_schedules
-from jobs.tasks import JobContext, Outcome
+from jobs.tasks import JobContext, JobOutcome
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 WEEKLY = "0 3 * * mon"
@@ -70,12 +64,12 @@ class Calls:
         self.fail: Exception | None = None
         self.called = asyncio.Event()
 
-    async def __call__(self, context: JobContext) -> Outcome:
+    async def __call__(self, context: JobContext) -> JobOutcome:
         self.at.append(self.clock())
         self.called.set()
         if self.fail is not None:
             raise self.fail
-        return Outcome(SUCCEEDED)
+        return JobOutcome(JobStatus.SUCCEEDED)
 
 
 def cron_spec(job_id: str, func: Calls) -> JobSpec:
@@ -114,7 +108,10 @@ async def test_a_cron_job_runs_once_per_due_time(settings: Settings, engine: Asy
     await runner.run("full_check")
     assert calls.at == [MONDAY_3AM, MONDAY_3AM + timedelta(days=7)]
     state = await state_of(engine, "full_check")
-    assert (state.last_status, state.next_due_at) == (SUCCEEDED, MONDAY_3AM + timedelta(days=14))
+    assert (state.last_status, state.next_due_at) == (
+        JobStatus.SUCCEEDED,
+        MONDAY_3AM + timedelta(days=14),
+    )
 
 
 async def test_work_that_fell_due_long_ago_runs_once(
@@ -145,7 +142,7 @@ async def test_a_failure_is_recorded_and_the_job_runs_again(
     runner, _ = runner_for(settings, engine, clock, [spec])
     await runner.run("rechecks")
     state = await state_of(engine, "rechecks")
-    assert state.last_status == FAILED
+    assert state.last_status == JobStatus.FAILED
     assert state.last_error is not None and "database of links unreachable" in state.last_error
     assert "RuntimeError" in state.last_error
     calls.fail = None
@@ -153,7 +150,7 @@ async def test_a_failure_is_recorded_and_the_job_runs_again(
     await runner.run("rechecks")
     state = await state_of(engine, "rechecks")
     assert (state.last_status, state.last_error, state.last_started_at) == (
-        SUCCEEDED,
+        JobStatus.SUCCEEDED,
         None,
         clock.now,
     )
@@ -184,10 +181,10 @@ async def test_drain_waits_for_jobs_that_wind_down(settings: Settings, engine: A
     clock = Clock(MONDAY_3AM)
     started = asyncio.Event()
 
-    async def polite(context: JobContext) -> Outcome:
+    async def polite(context: JobContext) -> JobOutcome:
         started.set()
         await context.stop.wait()
-        return Outcome(INTERRUPTED)
+        return JobOutcome(JobStatus.INTERRUPTED)
 
     spec = JobSpec(id="polite", func=polite, trigger=IntervalTrigger(hours=1), misfire_grace_time=1)
     runner, _ = runner_for(settings, engine, clock, [spec])
@@ -197,7 +194,7 @@ async def test_drain_waits_for_jobs_that_wind_down(settings: Settings, engine: A
     runner.context.stop.set()
     assert await runner.drain(grace=10)
     await job
-    assert (await state_of(engine, "polite")).last_status == INTERRUPTED
+    assert (await state_of(engine, "polite")).last_status == JobStatus.INTERRUPTED
 
 
 async def test_drain_cuts_off_a_job_past_the_grace_and_records_it(
@@ -206,10 +203,10 @@ async def test_drain_cuts_off_a_job_past_the_grace_and_records_it(
     clock = Clock(MONDAY_3AM)
     started = asyncio.Event()
 
-    async def stubborn(context: JobContext) -> Outcome:
+    async def stubborn(context: JobContext) -> JobOutcome:
         started.set()
         await asyncio.Event().wait()  # ignores stop
-        return Outcome(SUCCEEDED)
+        return JobOutcome(JobStatus.SUCCEEDED)
 
     spec = JobSpec(
         id="stubborn", func=stubborn, trigger=IntervalTrigger(hours=1), misfire_grace_time=1
@@ -222,7 +219,7 @@ async def test_drain_cuts_off_a_job_past_the_grace_and_records_it(
     assert not await runner.drain(grace=0.05)
     with pytest.raises(asyncio.CancelledError):
         await job
-    assert (await state_of(engine, "stubborn")).last_status == INTERRUPTED
+    assert (await state_of(engine, "stubborn")).last_status == JobStatus.INTERRUPTED
 
 
 async def test_the_sweep_fires_what_the_database_says_is_due(
@@ -263,7 +260,7 @@ async def test_the_sweep_fires_what_the_database_says_is_due(
         await asyncio.sleep(0)
     assert due.at == [clock.now]
     assert not_due.at == []
-    assert (await state_of(engine, "overdue")).last_status == SUCCEEDED
+    assert (await state_of(engine, "overdue")).last_status == JobStatus.SUCCEEDED
 
 
 def test_the_jobs_are_rebuilt_from_settings(settings: Settings, engine: AsyncEngine) -> None:

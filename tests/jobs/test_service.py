@@ -9,14 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from curator.domain import JobStatus
 from curator.errors import StoreError
 from curator.schedule import cron_trigger
 from curator.settings import Settings
 from curator.store.engine import session_factory
-from curator.store.job_states import SUCCEEDED, job_state, plan_job, start_job
+from curator.store.job_states import job_state, plan_job, start_job
 from jobs.scheduler import JobRunner, JobSpec
 from jobs.service import STOPPED, run_scheduler
-from jobs.tasks import JobContext, Outcome
+from jobs.tasks import JobContext, JobOutcome
 from tests.polling import wait_until
 
 WEEKLY = "0 3 * * mon"
@@ -39,9 +40,9 @@ async def test_a_restart_runs_what_fell_due_while_down_exactly_once(
         await plan_job(session, job_id="full_check", next_due_at=now - timedelta(weeks=4))
     calls: list[datetime] = []
 
-    async def full_check(context: JobContext) -> Outcome:
+    async def full_check(context: JobContext) -> JobOutcome:
         calls.append(context.clock())
-        return Outcome(SUCCEEDED)
+        return JobOutcome(JobStatus.SUCCEEDED)
 
     def specs(runner: JobRunner) -> list[JobSpec]:
         return [
@@ -97,4 +98,4 @@ async def test_a_restart_runs_what_fell_due_while_down_exactly_once(
 async def _finished(sessions: async_sessionmaker[AsyncSession]) -> bool:
     async with sessions() as session:
         state = await job_state(session, job_id="full_check")
-    return bool(state and state.last_status == SUCCEEDED)
+    return bool(state and state.last_status == JobStatus.SUCCEEDED)

@@ -14,21 +14,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
-from curator.catalog.sync import sync_catalog
 from curator.check.fetcher import Fetcher
-from curator.check.recovery import owner_id
-from curator.check.run import execute_run
+from curator.domain import JobStatus, RunStatus, RunTrigger, Verdict
 from curator.rechecks import queue_recheck
+from curator.runs.execute import execute_run
+from curator.runs.recovery import owner_id
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store.engine import session_factory
-from curator.store.job_states import INTERRUPTED, SKIPPED, SUCCEEDED, job_state
-from curator.store.models import JobState, LinkState, RecheckRequest, Resource, Run, RunStatus
-from curator.verdicts import Verdict
+from curator.store.job_states import job_state
+from curator.store.models import JobState, LinkState, RecheckRequest, Resource, Run
+from curator.sync import sync_catalog
 from jobs import tasks
 from jobs.scheduler import JobRunner, build_scheduler, one_off
 from jobs.tasks import JobContext
-from tests.check.sites import Response, Sites, page, redirect
+from tests.sites import Response, Sites, page, redirect
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 
@@ -177,7 +177,7 @@ async def test_a_full_check_checks_every_link_and_sends_the_refresh_report(
     (run,) = await runs(sessions)
     assert (run.trigger, run.status, run.checked_urls) == ("schedule", RunStatus.COMPLETED, 2)
     full = await state(sessions, tasks.FULL_CHECK)
-    assert full.last_status == SUCCEEDED
+    assert full.last_status == JobStatus.SUCCEEDED
     assert full.next_due_at == MONDAY_3AM + timedelta(days=7)
     assert full.last_error is not None and f"run {run.id}" in full.last_error
     assert len(outbox.messages) == 1, full.last_error
@@ -186,7 +186,7 @@ async def test_a_full_check_checks_every_link_and_sends_the_refresh_report(
     # The report sweep (after a restart, say) finds the report sent: nothing twice.
     await runner.run(tasks.REFRESH_REPORTS)
     assert len(outbox.messages) == 1
-    assert (await state(sessions, tasks.REFRESH_REPORTS)).last_status == SUCCEEDED
+    assert (await state(sessions, tasks.REFRESH_REPORTS)).last_status == JobStatus.SUCCEEDED
 
 
 async def test_a_failure_is_confirmed_over_days_by_the_confirmation_job(
@@ -252,7 +252,7 @@ async def test_an_inconclusive_full_check_is_due_again_within_the_hour(
     (run,) = await runs(sessions)
     assert run.status is RunStatus.INCONCLUSIVE
     full = await state(sessions, tasks.FULL_CHECK)
-    assert full.last_status == tasks.INCONCLUSIVE
+    assert full.last_status == JobStatus.INCONCLUSIVE
     assert full.next_due_at is not None
     assert MONDAY_3AM + timedelta(hours=1) <= full.next_due_at < MONDAY_3AM + timedelta(hours=2)
 
@@ -274,7 +274,7 @@ async def test_a_full_check_waits_while_another_run_is_going(
     runner = make_runner(job_settings, sessions, clock, Outbox())
     await runner.run(tasks.FULL_CHECK)
     full = await state(sessions, tasks.FULL_CHECK)
-    assert full.last_status == SKIPPED
+    assert full.last_status == JobStatus.SKIPPED
     assert full.next_due_at is not None
     assert full.next_due_at - MONDAY_3AM < timedelta(minutes=11)
     assert len(await runs(sessions)) == 1
@@ -295,7 +295,7 @@ async def test_queued_rechecks_are_drained(
     (run,) = await runs(sessions)
     assert (run.trigger, run.status, request.run_id) == ("recheck", RunStatus.COMPLETED, run.id)
     assert request.finished_at is not None
-    assert (await state(sessions, tasks.RECHECKS)).last_status == SUCCEEDED
+    assert (await state(sessions, tasks.RECHECKS)).last_status == JobStatus.SUCCEEDED
 
 
 async def test_a_review_reminder_due_while_down_is_sent_once_at_start(
@@ -335,7 +335,7 @@ async def interrupted_full_run(
     report = await execute_run(
         sessions,
         settings.model_copy(update={"concurrency": 1}),
-        trigger=tasks.FULL_TRIGGER,
+        trigger=RunTrigger.SCHEDULE,
         clock=clock,
         stop=stop,
         on_result=lambda _: stop.set(),
@@ -362,7 +362,7 @@ async def test_an_interrupted_full_run_is_resumed_and_then_reported(
     await runner.run(work.job_id)
     resumed = (await runs(sessions))[-1]
     assert (resumed.resumed_from_id, resumed.status) == (first, RunStatus.COMPLETED)
-    assert resumed.trigger == tasks.FULL_TRIGGER and resumed.checked_urls == 3
+    assert resumed.trigger == RunTrigger.SCHEDULE and resumed.checked_urls == 3
     assert len(outbox.messages) == 1
     # Resumed once: nothing is left to resume.
     assert await tasks.resumable_work(context, busy=set()) == []
@@ -386,7 +386,7 @@ async def test_a_run_left_by_a_dead_process_is_interrupted_and_resumed(
     async with sessions() as session, session.begin():
         dead = await store.create_run(
             session,
-            trigger=tasks.RECHECK_TRIGGER,
+            trigger=RunTrigger.RECHECK,
             planned_urls=[site.address_url("/")],
             started_at=MONDAY_3AM,
             owner="elsewhere:4242",
@@ -400,7 +400,7 @@ async def test_a_run_left_by_a_dead_process_is_interrupted_and_resumed(
     first, resumed = await runs(sessions)
     assert (first.id, first.status) == (dead_id, RunStatus.INTERRUPTED)
     assert (resumed.resumed_from_id, resumed.status) == (dead_id, RunStatus.COMPLETED)
-    assert (await state(sessions, work.job_id)).last_status == SUCCEEDED
+    assert (await state(sessions, work.job_id)).last_status == JobStatus.SUCCEEDED
 
 
 async def test_stop_interrupts_the_full_check_and_records_it(
@@ -426,4 +426,4 @@ async def test_stop_interrupts_the_full_check_and_records_it(
     await job
     (run,) = await runs(sessions)
     assert run.status is RunStatus.INTERRUPTED and run.checked_urls < 5
-    assert (await state(sessions, tasks.FULL_CHECK)).last_status == INTERRUPTED
+    assert (await state(sessions, tasks.FULL_CHECK)).last_status == JobStatus.INTERRUPTED

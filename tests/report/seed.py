@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.check.facts import Outcome
 from curator.check.state import ConfirmPolicy, LinkStatus, advance
 from curator.check.text import fingerprint
+from curator.domain import ResourceKind, RunStatus, Verdict
 from curator.store.models import (
     Check,
     Guide,
@@ -24,12 +25,9 @@ from curator.store.models import (
     MailDelivery,
     ReaderReport,
     Resource,
-    ResourceKind,
     Run,
-    RunStatus,
     Section,
 )
-from curator.verdicts import Verdict
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 # Full runs on R0, R1, R2 and R5; R3 and R4 are the daily rechecks of failing links.

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
-from curator.catalog.sync import sync_catalog
-from curator.check.run import execute_run
 from curator.mail import DeliveryStatus, send_refresh_report
+from curator.runs.execute import execute_run
 from curator.settings import Settings
 from curator.store.engine import session_factory
-from tests.check.sites import Response, Sites, page, redirect
+from curator.sync import sync_catalog
+from tests.sites import Response, Sites, page, redirect
 from tests.smtp_server import HOST, Inbox, smtp_server
 
 T0 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)

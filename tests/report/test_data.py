@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.text import fingerprint
+from curator.domain import Verdict
 from curator.errors import NotFoundError
 from curator.report.data import (
     FixKind,
@@ -21,7 +22,6 @@ from curator.report.data import (
 )
 from curator.settings import Settings
 from curator.store.models import Guide, LinkState, MailDelivery
-from curator.verdicts import Verdict
 from tests.report.conftest import ARCHIVED_AT, FakeArchive
 from tests.report.seed import (
     BASE_URL,

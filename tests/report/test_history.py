@@ -7,15 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from curator.check.state import ConfirmPolicy
+from curator.domain import Verdict, next_review_due
 from curator.report.history import (
     baseline_point,
     is_broken,
-    next_review,
     replay,
     until,
 )
 from curator.store.reports import CheckPoint
-from curator.verdicts import Verdict
 
 T0 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 POLICY = ConfirmPolicy(failures=3, days=3.0)
@@ -121,4 +120,4 @@ def test_an_error_page_is_never_the_baseline() -> None:
     ids=["six-months", "month-end-clamps", "leap-day", "weeks", "no-interval", "never"],
 )
 def test_next_review(every: str | None, last: date | None, due: date | None) -> None:
-    assert next_review(every, last) == due
+    assert next_review_due(every, last) == due

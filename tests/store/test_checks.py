@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.facts import ErrorKind, Facts, Hop, Outcome, Page
 from curator.check.state import LinkStatus
+from curator.domain import RunStatus, Verdict
+from curator.runs.records import check_row, state_values, to_status
 from curator.store import checks as q
-from curator.store.models import RunStatus
-from curator.verdicts import Verdict
+from curator.store.models import Check
 
 T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 A, B, C = "https://a.example/", "https://b.example/x", "https://c.example/y"
@@ -28,6 +30,17 @@ def facts(url: str, status: int | None = 200, error: ErrorKind | None = None) ->
     )
 
 
+async def add_check(session: AsyncSession, **row: Any) -> Check:
+    """Store a check made of facts and an outcome, as a run does."""
+    return await q.add_check(session, check=check_row(**row))
+
+
+async def upsert_link_state(
+    session: AsyncSession, *, url: str, status: LinkStatus, check_id: int | None
+) -> None:
+    await q.upsert_link_state(session, url=url, values=state_values(status), check_id=check_id)
+
+
 def outcome(verdict: Verdict, detail: str = "detail") -> Outcome:
     return Outcome(verdict=verdict, detail=detail, rule="ok", evidence={"status": 200})
 
@@ -39,7 +52,7 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
         )
     run_id = run.id
     async with session.begin():
-        check = await q.add_check(
+        check = await add_check(
             session,
             run_id=run_id,
             facts=facts(A),
@@ -48,7 +61,7 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
         )
     assert check.id is not None
     async with session.begin():
-        await q.add_check(
+        await add_check(
             session,
             run_id=run_id,
             facts=facts(B, None, ErrorKind.DNS_NXDOMAIN),
@@ -96,7 +109,7 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
 async def test_interrupted_runs_are_marked_and_resumable(session: AsyncSession) -> None:
     async with session.begin():
         dead = await q.create_run(session, trigger="schedule", planned_urls=[A, B], started_at=T0)
-        await q.add_check(
+        await add_check(
             session, run_id=dead.id, facts=facts(A), outcome=outcome(Verdict.OK), checked_at=T0
         )
         dead_id = dead.id
@@ -136,7 +149,7 @@ async def test_latest_checks_and_history(session: AsyncSession) -> None:
             )
             for url in (A, B):
                 verdict = Verdict.BROKEN if (url == B and day == 2) else Verdict.OK
-                await q.add_check(
+                await add_check(
                     session,
                     run_id=run.id,
                     facts=facts(url),
@@ -164,8 +177,8 @@ async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
         last_checked_at=T0,
     )
     async with session.begin():
-        await q.upsert_link_state(session, url=A, status=failing, check_id=None)
-        await q.upsert_link_state(
+        await upsert_link_state(session, url=A, status=failing, check_id=None)
+        await upsert_link_state(
             session,
             url=B,
             status=LinkStatus(
@@ -176,8 +189,8 @@ async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
     async with session.begin():
         rows = await q.link_states(session, urls=[A, B, C], for_update=True)
         assert set(rows) == {A, B}
-        assert q.to_status(rows[A]) == failing
-        assert q.to_status(None) == LinkStatus()
+        assert to_status(rows[A]) == failing
+        assert to_status(None) == LinkStatus()
         assert await q.failing_urls(session) == [A]
         assert await q.recently_ok_urls(session) == [B]
         assert await q.recently_ok_urls(session, exclude=[B]) == []
@@ -189,9 +202,9 @@ async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
         last_checked_at=T0 + timedelta(days=1),
     )
     async with session.begin():
-        await q.upsert_link_state(session, url=A, status=recovered, check_id=None)
+        await upsert_link_state(session, url=A, status=recovered, check_id=None)
     session.expunge_all()
     async with session.begin():
         rows = await q.link_states(session, urls=[A])
-        assert q.to_status(rows[A]) == recovered
+        assert to_status(rows[A]) == recovered
         assert await q.failing_urls(session) == []

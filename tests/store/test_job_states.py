@@ -7,11 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from curator.domain import JobStatus
 from curator.store.engine import session_factory
 from curator.store.job_states import (
-    FAILED,
-    RUNNING,
-    SUCCEEDED,
     all_job_states,
     claim_due_job,
     finish_job,
@@ -32,7 +30,7 @@ async def test_a_job_never_planned_is_claimed_and_planned(session: AsyncSession)
     assert (state.last_started_at, state.next_due_at, state.last_status) == (
         NOW,
         NOW + WEEK,
-        RUNNING,
+        JobStatus.RUNNING,
     )
 
 
@@ -72,20 +70,24 @@ async def test_outcomes_are_recorded_with_the_error(session: AsyncSession) -> No
             session,
             job_id="rechecks",
             now=NOW + timedelta(seconds=3),
-            status=FAILED,
+            status=JobStatus.FAILED,
             error="boom",
         )
         state = await job_state(session, job_id="rechecks")
     assert state is not None
     assert (state.last_status, state.last_error, state.last_finished_at) == (
-        FAILED,
+        JobStatus.FAILED,
         "boom",
         NOW + timedelta(seconds=3),
     )
     async with session.begin():
         await start_job(session, job_id="rechecks", now=NOW + WEEK)
-        await finish_job(session, job_id="rechecks", now=NOW + WEEK, status=SUCCEEDED)
+        await finish_job(session, job_id="rechecks", now=NOW + WEEK, status=JobStatus.SUCCEEDED)
     state = await job_state(session, job_id="rechecks")
     assert state is not None
-    assert (state.last_status, state.last_error, state.next_due_at) == (SUCCEEDED, None, None)
+    assert (state.last_status, state.last_error, state.next_due_at) == (
+        JobStatus.SUCCEEDED,
+        None,
+        None,
+    )
     assert [s.job_id for s in await all_job_states(session)] == ["rechecks"]

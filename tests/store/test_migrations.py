@@ -7,8 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+from curator.migrate import current_revision, downgrade, head_revision, upgrade
 from curator.store.engine import create_engine
-from curator.store.migrate import current_revision, downgrade, head_revision, upgrade
 from curator.store.models import Base
 
 

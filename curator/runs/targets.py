@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.facts import Expectation
+from curator.domain import ResourceKind
 from curator.store.catalog import active_resources
-from curator.store.models import Resource, ResourceKind
+from curator.store.models import Resource
 
 
 @dataclass(frozen=True, slots=True)

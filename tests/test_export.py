@@ -8,10 +8,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog import load_catalog
-from curator.catalog.export import export_catalog
-from curator.catalog.sync import sync_catalog
+from curator.export import export_catalog
 from curator.store.base import utcnow
 from curator.store.catalog import active_resources
+from curator.sync import sync_catalog
 
 
 async def test_export_carries_edits_back_and_sync_after_is_a_noop(

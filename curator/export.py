@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog.load import plain, read_document, write_document
 from curator.catalog.schema import slugify
-from curator.catalog.sync import GUIDE_FIELDS, RESOURCE_FIELDS
 from curator.errors import CatalogError
 from curator.store.catalog import all_guides
 from curator.store.models import Guide, Resource
+from curator.sync import GUIDE_FIELDS, RESOURCE_FIELDS
 
 
 @dataclass(frozen=True, slots=True)

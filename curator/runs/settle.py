@@ -11,23 +11,11 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.check.facts import ErrorKind, Outcome
-from curator.check.outage import Attempt
 from curator.check.state import ConfirmPolicy, advance
-from curator.check.urls import host
+from curator.domain import Verdict
+from curator.runs.records import check_snapshot, outcome_of, state_values, to_status
 from curator.store import checks as store
 from curator.store.models import Check
-from curator.verdicts import Verdict
-
-
-def attempt_of(check: Check) -> Attempt:
-    """What a stored check says about the network (the host it last tried, how it ended)."""
-    last = check.hops[-1]["url"] if check.hops else check.url
-    return Attempt(
-        host=host(str(last)) or host(check.url),
-        error=ErrorKind(check.error_kind) if check.error_kind else None,
-        status=check.status_code,
-    )
 
 
 async def apply_states(
@@ -35,17 +23,17 @@ async def apply_states(
 ) -> None:
     """Advance the link state of each check's URL (the caller commits)."""
     rows = await store.link_states(session, urls=list({c.url for c in checks}), for_update=True)
-    states = {url: store.to_status(row) for url, row in rows.items()}
+    states = {url: to_status(row) for url, row in rows.items()}
     for check in checks:
-        state = states.get(check.url) or store.to_status(None)
+        state = states.get(check.url) or to_status(None)
         if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
             continue  # already applied (an earlier finish of this chain) or older
-        outcome = Outcome(check.verdict, check.detail, check.suggested_url)
-        snapshot = store.check_snapshot(check)
         state = states[check.url] = advance(
-            state, outcome, check.checked_at, policy, snapshot=snapshot
+            state, outcome_of(check), check.checked_at, policy, snapshot=check_snapshot(check)
         )
-        await store.upsert_link_state(session, url=check.url, status=state, check_id=check.id)
+        await store.upsert_link_state(
+            session, url=check.url, values=state_values(state), check_id=check.id
+        )
 
 
 def completed_summary(counts: Mapping[str, int], planned: int) -> str:

@@ -31,24 +31,24 @@ from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
 from curator.check.fetcher import Fetcher
 from curator.check.outage import answered, hosts_of, network_down
-from curator.check.recovery import owner_id, recover_runs
-from curator.check.settle import (
+from curator.check.state import ConfirmPolicy
+from curator.check.urls import host
+from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
+from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
+from curator.errors import ConflictError
+from curator.runs.records import attempt_of, check_row, snapshots
+from curator.runs.recovery import owner_id, recover_runs
+from curator.runs.settle import (
     apply_states,
-    attempt_of,
     completed_summary,
     down_summary,
     interrupted_summary,
 )
-from curator.check.state import ConfirmPolicy
-from curator.check.targets import Target, by_url, merged_expectation, select_targets
-from curator.check.urls import host
-from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
-from curator.errors import ConflictError
+from curator.runs.targets import Target, by_url, merged_expectation, select_targets
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store.base import utcnow
-from curator.store.models import Run, RunStatus
-from curator.verdicts import Group, Verdict, group_of
+from curator.store.models import Run
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class RunReport:
 
     run_id: int
     status: RunStatus
-    trigger: str
+    trigger: RunTrigger
     started_at: datetime
     finished_at: datetime | None
     counts: Mapping[str, int]
@@ -177,7 +177,10 @@ class _Work:
         checked_at = self.clock()
         async with self.write_lock, self.sessions() as session, session.begin():
             row = await store.add_check(
-                session, run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at
+                session,
+                check=check_row(
+                    run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at
+                ),
             )
             check_id = row.id
         result = CheckResult(
@@ -224,7 +227,7 @@ async def execute_run(
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
     *,
-    trigger: str,
+    trigger: RunTrigger,
     guide_slug: str | None = None,
     resource_ids: Sequence[int] | None = None,
     urls: Sequence[str] | None = None,
@@ -256,7 +259,7 @@ async def execute_run(
             session, guide_slug=guide_slug, resource_ids=resource_ids, urls=urls
         )
         groups = by_url(targets)
-        history = await store.snapshots(session, urls=list(groups))
+        history = await snapshots(session, urls=list(groups))
         run = await store.create_run(
             session,
             trigger=trigger,
@@ -338,7 +341,7 @@ async def _finish(
     work: _Work,
     settings: Settings,
     targets: list[Target],
-    trigger: str,
+    trigger: RunTrigger,
     started: datetime,
     resume: int | None,
     stop: asyncio.Event,

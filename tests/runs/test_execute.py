@@ -17,18 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
-from curator.catalog.sync import sync_catalog
 from curator.check.classifier import classify
 from curator.check.facts import Expectation
 from curator.check.quirks import VideoHost
-from curator.check.run import CheckResult, RunConflictError, execute_run, running_run
 from curator.check.video import OEmbedLookup
+from curator.domain import RunStatus, Verdict
+from curator.runs.execute import CheckResult, RunConflictError, execute_run, running_run
+from curator.runs.records import check_row, snapshots, to_status
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store.engine import session_factory
-from curator.store.models import Check, LinkState, Run, RunStatus
-from curator.verdicts import Verdict
-from tests.check.sites import Response, Sites, page, redirect
+from curator.store.models import Check, LinkState, Run
+from curator.sync import sync_catalog
+from tests.sites import Response, Sites, page, redirect
 
 HELPLINE_TEXT = (
     "Revenge Porn Helpline: call 0345 6000 459, Monday to Friday. Don't Panic and Don't Pay."
@@ -243,7 +244,7 @@ async def test_every_verdict_from_a_loopback_site(
         report = await execute_run(
             sessions,
             run_settings,
-            trigger="test",
+            trigger="cli",
             fetcher=fetcher,
             video=oembed,
             on_result=seen.append,
@@ -320,7 +321,7 @@ async def test_outage_is_inconclusive_and_changes_no_state(
     b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
     await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
     async with sites.fetcher(run_settings) as fetcher:
-        first = await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+        first = await execute_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     assert first.status is RunStatus.COMPLETED
 
     async def states() -> dict[str, tuple[object, ...]]:
@@ -341,7 +342,7 @@ async def test_outage_is_inconclusive_and_changes_no_state(
     sites.resolver.fail("a.test")
     sites.resolver.fail("b.test")
     async with sites.fetcher(run_settings) as fetcher:
-        report = await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+        report = await execute_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     assert report.status is RunStatus.INCONCLUSIVE and report.inconclusive
     assert not report.states_changed
     assert {r.verdict for r in report.results} == {Verdict.TRANSIENT}
@@ -360,7 +361,7 @@ async def test_one_dead_host_is_not_an_outage_when_others_answer(
     down = await sites.add("down.test", {"/": page("D", "Down helpline")})
     await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "D", "url": down.url("/")}])
     async with sites.fetcher(run_settings) as fetcher:
-        await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+        await execute_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     sites.resolver.fail("down.test")
     # A confirmation recheck of the failing URL alone: the recently working a.test proves
     # the network answers, so the failure counts.
@@ -431,10 +432,12 @@ async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
         )
         await store.add_check(
             session,
-            run_id=crashed.id,
-            facts=facts_a,
-            outcome=classify(facts_a, Expectation(title="A")),
-            checked_at=T0,
+            check=check_row(
+                run_id=crashed.id,
+                facts=facts_a,
+                outcome=classify(facts_a, Expectation(title="A")),
+                checked_at=T0,
+            ),
         )
         crashed_id = crashed.id
     async with sessions() as session:
@@ -496,19 +499,19 @@ async def test_a_working_page_is_kept_as_the_links_snapshot(
     await load(sessions, [{"title": "Revenge Porn Helpline", "url": url}])
     async with sites.fetcher(run_settings) as fetcher:
         await execute_run(
-            sessions, run_settings, trigger="test", fetcher=fetcher, clock=clock_from(T0)
+            sessions, run_settings, trigger="cli", fetcher=fetcher, clock=clock_from(T0)
         )
         site.route("/", page("Not Found", "Gone.", status=404))
         await execute_run(
             sessions,
             run_settings,
-            trigger="test",
+            trigger="cli",
             fetcher=fetcher,
             clock=clock_from(T0 + timedelta(days=1)),
         )
     async with sessions() as session:
-        kept = await store.snapshots(session, urls=[url])
-        state = store.to_status((await store.link_states(session, urls=[url]))[url])
+        kept = await snapshots(session, urls=[url])
+        state = to_status((await store.link_states(session, urls=[url]))[url])
     snapshot = kept[url]
     assert snapshot.title == "Revenge Porn Helpline"
     assert snapshot.heading == "Get help now"

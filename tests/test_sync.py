@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog import load_catalog
 from curator.catalog.load import parse_catalog
-from curator.catalog.sync import ChangeKind, FieldChange, sync_catalog
 from curator.store.catalog import active_resources, guide_by_slug
 from curator.store.models import Resource
+from curator.sync import ChangeKind, FieldChange, sync_catalog
 
 BASE = {
     "guides": [
