@@ -9,29 +9,23 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from http import HTTPStatus
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import dashboard
 from api.background import Background
+from api.errors import install_error_handlers
 from api.publishing import FRESHNESS, GuideCache
 from api.routes import editor, public
 from api.runner import checker_executor
 from curator import __version__
-from curator.editing import InvalidEditError
-from curator.errors import ConflictError, NotFoundError
-from curator.reader_reports import RateLimitedError
 from curator.rechecks import RunExecutor
 from curator.settings import Settings, load_settings
 from curator.store.engine import create_engine
@@ -49,66 +43,6 @@ Resource ids: the public lists give each resource its catalog `id`, unique withi
 """
 
 ExecutorFactory = Callable[[httpx.AsyncClient], RunExecutor]
-
-
-def _error(
-    status: int, error: str, detail: object, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase.lower()
-    except ValueError:
-        return "error"
-
-
-def _field_problems(exc: RequestValidationError) -> list[dict[str, str]]:
-    problems = []
-    for error in exc.errors():
-        loc = [str(part) for part in error.get("loc", ())]
-        location = loc[0] if loc else "body"
-        field = ".".join(loc[1:]) or location
-        problems.append({"field": field, "location": location, "message": str(error.get("msg"))})
-    return problems
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Every error as JSON {"error": …, "detail": …}, 500 included."""
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, _phrase(exc.status_code), exc.detail, exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "invalid request", _field_problems(exc))
-
-    @app.exception_handler(InvalidEditError)
-    async def invalid_edit(request: Request, exc: InvalidEditError) -> JSONResponse:
-        detail = [
-            {"field": name, "location": "body", "message": message}
-            for name, message in exc.errors.items()
-        ]
-        return _error(422, "invalid request", detail)
-
-    @app.exception_handler(NotFoundError)
-    async def not_found(request: Request, exc: NotFoundError) -> JSONResponse:
-        return _error(404, "not found", str(exc))
-
-    @app.exception_handler(ConflictError)
-    async def conflict(request: Request, exc: ConflictError) -> JSONResponse:
-        return _error(409, "conflict", str(exc))
-
-    @app.exception_handler(RateLimitedError)
-    async def rate_limited(request: Request, exc: RateLimitedError) -> JSONResponse:
-        return _error(429, "too many requests", str(exc), {"Retry-After": str(exc.retry_after)})
-
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, exc: Exception) -> JSONResponse:
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _error(500, "internal server error", "the server failed; the error is logged")
 
 
 def create_app(
@@ -195,4 +129,4 @@ def app_from_environment() -> FastAPI:
 def _checker_client(settings: Settings) -> httpx.AsyncClient:
     from curator.check.transport import build_client
 
-    return build_client(settings)
+    return build_client(settings.fetch_policy())

@@ -27,7 +27,7 @@ def checker_executor(client: httpx.AsyncClient) -> RunExecutor:
         from curator.check.fetcher import Fetcher
         from curator.runs.execute import execute_run
 
-        async with Fetcher(settings, client=client) as fetcher:
+        async with Fetcher(settings.fetch_policy(), client=client) as fetcher:
             report = await execute_run(
                 sessions,
                 settings,

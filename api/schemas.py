@@ -12,7 +12,7 @@ from curator.domain import Group, ResourceKind, RunStatus, Verdict
 from curator.editing import ActionResult
 from curator.reader_reports import NOTE_MAX, FiledReport
 from curator.store.history import ActionEntry, ResourceHistory, RunSummary
-from curator.store.problems import Evidence, Problem, Report
+from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.store.publish import PublicGuide, PublicResource
 
 
@@ -205,7 +205,7 @@ class EvidenceOut(_Out):
     hops: list[dict[str, Any]]
 
     @classmethod
-    def of(cls, evidence: Evidence) -> EvidenceOut:
+    def of(cls, evidence: CheckEvidence) -> EvidenceOut:
         """A check as evidence."""
         return cls(
             check_id=evidence.check_id,
@@ -234,7 +234,7 @@ class ReaderReportOut(_Out):
     resolved_at: datetime | None
 
     @classmethod
-    def of(cls, report: Report) -> ReaderReportOut:
+    def of(cls, report: OpenReport) -> ReaderReportOut:
         """A report for editors."""
         return cls(
             id=report.id,

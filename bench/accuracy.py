@@ -26,11 +26,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from curator.verdicts import Group, group_of
-
 from curator.check.classifier import classify, wants_baseline
 from curator.check.facts import Outcome
 from curator.check.text import extract_page
+from curator.domain import Group, group_of
 from tests.corpus.harness import CorpusSites, Judgement, corpus_settings
 from tests.corpus.manifests import CORPUS, Corpus, load
 
@@ -92,7 +91,7 @@ def cpu_us(work: Callable[[], object], repeat: int) -> float:
 
 def replay(judgement: Judgement) -> Outcome:
     """The run's classification of the recorded facts: once, then with the probe's baseline
-    when the first verdict asks for it (as curator.check.run does)."""
+    when the first verdict asks for it (as curator.runs.execute does)."""
     facts, expectation = judgement.facts, judgement.entry.resource
     outcome = classify(facts, expectation, None, None, refresh=judgement.refresh)
     if judgement.baseline is not None and wants_baseline(facts, outcome):

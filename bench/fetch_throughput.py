@@ -39,7 +39,7 @@ async def fetch_all(
     settings: Settings, resolver: StaticResolver, urls: list[str]
 ) -> tuple[float, Counter[str]]:
     """Fetch every URL at once (the limiter does the scheduling); wall time and outcomes."""
-    async with Fetcher(settings, resolver=resolver) as fetcher:
+    async with Fetcher(settings.fetch_policy(), resolver=resolver) as fetcher:
         start = time.perf_counter()
         results = await asyncio.gather(*(fetcher.fetch(url) for url in urls))
         wall = time.perf_counter() - start

@@ -29,7 +29,7 @@ async def fetch_timed(
     settings: Settings, resolver: StaticResolver, url: str
 ) -> tuple[Facts, float]:
     """One fetch through a fresh Fetcher, with its wall time."""
-    async with Fetcher(settings, resolver=resolver) as fetcher:
+    async with Fetcher(settings.fetch_policy(), resolver=resolver) as fetcher:
         start = time.perf_counter()
         facts = await fetcher.fetch(url)
         return facts, time.perf_counter() - start
@@ -37,7 +37,7 @@ async def fetch_timed(
 
 async def decoded_size(settings: Settings, resolver: StaticResolver, url: str) -> int:
     """How many decoded bytes the bounded reader produced for `url` (the Facts keep raw bytes)."""
-    async with build_client(settings, resolver=resolver) as client:
+    async with build_client(settings.fetch_policy(), resolver=resolver) as client:
         async with client.stream("GET", url) as response:
             encodings = content_encodings(response.headers.get_list("content-encoding"))
             body = await read_body(

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog.schema import check_http_url, check_phone
 from curator.domain import ActionKind, RecheckReason
-from curator.errors import ConflictError, CuratorError, NotFoundError
+from curator.errors import ConflictError, InvalidEditError, NotFoundError
 from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
@@ -36,14 +36,6 @@ REASON_MAX = 500
 SNOOZE_MAX = timedelta(days=2 * 366)
 """The longest snooze: a false positive is looked at again within two years."""
 TEXT_MAX = 10_000
-
-
-class InvalidEditError(CuratorError):
-    """An action's values are not valid; `errors` maps each field to what is wrong with it."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.errors.items()))
 
 
 @dataclass(frozen=True, slots=True)

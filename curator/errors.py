@@ -1,9 +1,29 @@
-"""The one exception tree of curator; every error builds its message from context."""
+"""The one exception tree of curator; every error builds its message from context.
+
+    CuratorError
+    ├── CatalogError          a catalog file cannot be used (every CatalogProblem in it)
+    ├── PageError             a published guide page could not be read (import, audit)
+    ├── InvalidEditError      an editor's values are not valid (field → problem)
+    ├── RateLimitedError      a client sent more readers' reports than allowed
+    ├── MailError             an email could not be handed to the SMTP server
+    ├── SettingsError         a setting has a value curator cannot use
+    ├── StoreError            the database cannot do what was asked
+    │   ├── NotFoundError     a named row does not exist
+    │   └── ConflictError     an action conflicts with the current state
+    │       └── RunConflictError   another check run is running
+    └── (inside the checker, translated into facts at the fetcher's boundary, never raised
+         past it: check.body.DecodingError, check.resolver.ResolveError,
+         check.transport.BlockedAddressError)
+
+The edges map these to answers in one table each: HTTP statuses in `api/errors.py` (the JSON
+API and the dashboard share it), exit codes in `curator/cli/app.py`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 
@@ -12,7 +32,7 @@ class CuratorError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class CatalogProblem:
     """One thing wrong with a catalog file, located by file, line and field path."""
 
     path: str
@@ -30,8 +50,8 @@ class Problem:
 class CatalogError(CuratorError):
     """A catalog file cannot be used; carries every problem found, not just the first."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+    def __init__(self, problems: Sequence[CatalogProblem]) -> None:
+        self.problems: tuple[CatalogProblem, ...] = tuple(problems)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the catalog"
         super().__init__(head + ":\n" + "\n".join(str(p) for p in self.problems))
@@ -39,7 +59,7 @@ class CatalogError(CuratorError):
     @classmethod
     def single(cls, path: str | Path, line: int | None, field: str, problem: str) -> CatalogError:
         """One problem, e.g. a missing file."""
-        return cls([Problem(str(path), line, field, problem)])
+        return cls([CatalogProblem(str(path), line, field, problem)])
 
 
 class StoreError(CuratorError):
@@ -61,3 +81,53 @@ class ConflictError(StoreError):
 
 class SettingsError(CuratorError):
     """A setting has a value curator cannot use."""
+
+
+class PageError(CuratorError):
+    """A guide page could not be read: it names the page and says why."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+class InvalidEditError(CuratorError):
+    """An action's values are not valid; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.errors.items()))
+
+
+class RateLimitedError(CuratorError):
+    """A client sent more reports than allowed; `retry_after` says when it may send again."""
+
+    def __init__(self, limit: int, retry_after: int) -> None:
+        self.limit = limit
+        self.retry_after = retry_after
+        super().__init__(
+            f"at most {limit} report{'s' if limit != 1 else ''} a minute from one address; "
+            f"try again in {retry_after} s"
+        )
+
+
+class MailError(CuratorError):
+    """An email could not be handed to the SMTP server."""
+
+    def __init__(self, host: str, port: int, problem: str) -> None:
+        self.host = host
+        self.port = port
+        self.problem = problem
+        super().__init__(f"SMTP {host}:{port}: {problem}")
+
+
+class RunConflictError(ConflictError):
+    """Another run is running; only one at a time (the API answers 409)."""
+
+    def __init__(self, *, run_id: int, started_at: datetime, checked: int, total: int) -> None:
+        self.run_id = run_id
+        super().__init__(
+            f"run {run_id} is already running (started {started_at:%Y-%m-%d %H:%M} UTC, "
+            f"{checked} of {total} addresses checked)"
+        )

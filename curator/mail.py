@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.archive import ArchiveLookup
 from curator.domain import MailKind
-from curator.errors import CuratorError
+from curator.errors import CuratorError, MailError
 from curator.report.data import GuideReport, Since, build_report, review_due
 from curator.report.render import (
     render_html,
@@ -51,16 +51,6 @@ LONGEST_RETRY = timedelta(hours=6)
 # How long one sending attempt holds a delivery before another process may retry it.
 CLAIM = timedelta(minutes=10)
 SMTP_TIMEOUT = 60.0
-
-
-class MailError(CuratorError):
-    """An email could not be handed to the SMTP server."""
-
-    def __init__(self, host: str, port: int, problem: str) -> None:
-        self.host = host
-        self.port = port
-        self.problem = problem
-        super().__init__(f"SMTP {host}:{port}: {problem}")
 
 
 class Mailer(Protocol):

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import RecheckReason
-from curator.errors import CuratorError, NotFoundError
+from curator.errors import NotFoundError, RateLimitedError
 from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import live_resource_by_key
@@ -26,18 +26,6 @@ from curator.store.reader_reports import reports_from_client
 
 NOTE_MAX = 1000
 RATE_WINDOW = timedelta(minutes=1)
-
-
-class RateLimitedError(CuratorError):
-    """A client sent more reports than allowed; `retry_after` says when it may send again."""
-
-    def __init__(self, limit: int, retry_after: int) -> None:
-        self.limit = limit
-        self.retry_after = retry_after
-        super().__init__(
-            f"at most {limit} report{'s' if limit != 1 else ''} a minute from one address; "
-            f"try again in {retry_after} s"
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from curator.check.policy import FetchPolicy
+from curator.check.state import ConfirmPolicy
+from curator.cron import parse_cron, zone
 from curator.errors import SettingsError
-from curator.schedule import cron_trigger, zone
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
@@ -89,7 +91,7 @@ class Settings(BaseSettings):
     @classmethod
     def _cron(cls, value: str) -> str:
         try:
-            cron_trigger(value)
+            parse_cron(value)
         except SettingsError as exc:
             raise ValueError(str(exc)) from None
         return value
@@ -129,6 +131,16 @@ class Settings(BaseSettings):
         if "link" in value.lower():
             raise ValueError("must not contain the word 'link' (firewalls block it)")
         return value
+
+    def fetch_policy(self) -> FetchPolicy:
+        """The checker's fetch policy, as these settings configure it."""
+        return FetchPolicy(
+            **{name: getattr(self, name) for name in FetchPolicy.__dataclass_fields__}
+        )
+
+    def confirm_policy(self) -> ConfirmPolicy:
+        """When a failure is confirmed: CURATOR_CONFIRM_FAILURES over CURATOR_CONFIRM_DAYS."""
+        return ConfirmPolicy(failures=self.confirm_failures, days=self.confirm_days)
 
     @property
     def mail_recipients(self) -> list[str]:

@@ -27,12 +27,13 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from curator.cron import zone
 from curator.domain import JobStatus
-from curator.schedule import cron_trigger, is_due, next_due, zone
 from curator.settings import Settings
 from curator.store.job_states import claim_due_job, finish_job, job_state, start_job
 from jobs import tasks
 from jobs.leadership import Leadership
+from jobs.schedule import cron_trigger, is_due, next_due
 from jobs.tasks import JobContext, JobOutcome, Task
 
 log = logging.getLogger(__name__)

@@ -18,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.errors import StoreError
 from curator.migrate import current_revision, head_revision
-from curator.schedule import planned_due
 from curator.settings import Settings
 from curator.store.base import utcnow
 from curator.store.engine import create_engine, session_factory
 from curator.store.job_states import job_state, plan_job
 from jobs import tasks
 from jobs.leadership import Leadership, leadership_for
+from jobs.schedule import planned_due
 from jobs.scheduler import JobRunner, JobSpec, SpecsFactory, build_scheduler
 from jobs.tasks import JobContext
 

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.fetcher import Fetcher
 from curator.domain import JobStatus, RunStatus, RunTrigger
+from curator.errors import RunConflictError
 from curator.mail import DeliveryResult, DeliveryStatus, Mailer
 from curator.mail import retry_failed_deliveries as retry_deliveries
 from curator.mail import send_refresh_report as send_refresh
 from curator.mail import send_review_reminders as send_reminders
 from curator.rechecks import process_rechecks
-from curator.runs.execute import RunConflictError, RunReport, execute_run
+from curator.runs.execute import RunReport, execute_run
 from curator.runs.recovery import owner_id, recover_runs
 from curator.settings import Settings
 from curator.store.checks import failing_urls, mark_interrupted

@@ -479,7 +479,7 @@ class Sites:
         """A Fetcher that resolves through the kit and trusts the kit's CA."""
         kwargs.setdefault("resolver", self.resolver)
         kwargs.setdefault("ssl_context", self.ssl_context)
-        return Fetcher(settings, **kwargs)
+        return Fetcher(settings.fetch_policy(), **kwargs)
 
     def _server_context(self, host: str, mode: TLSMode) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

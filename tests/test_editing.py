@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator import editing
 from curator.catalog import load_catalog
-from curator.editing import InvalidEditError, validate_edit
-from curator.errors import ConflictError, NotFoundError
+from curator.editing import validate_edit
+from curator.errors import ConflictError, InvalidEditError, NotFoundError
 from curator.export import export_catalog
 from curator.store.catalog import guide_by_slug
 from curator.store.models import EditorAction, LinkState, ReaderReport, RecheckRequest, Resource

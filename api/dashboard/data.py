@@ -33,7 +33,7 @@ from curator.store.base import utcnow
 from curator.store.checks import link_states
 from curator.store.history import recent_runs, resource_history
 from curator.store.models import Resource
-from curator.store.problems import Evidence, Problem, Report
+from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.tokens import Editor
 
 EDITABLE = editing.EDITABLE_FIELDS
@@ -66,7 +66,7 @@ async def token_still_valid(session: AsyncSession, *, token_id: int, tag: str) -
 # --- reads: the store's queries, shaped for the templates --------------------------------------
 
 
-def _evidence(evidence: Evidence | None) -> EvidenceView | None:
+def _evidence(evidence: CheckEvidence | None) -> EvidenceView | None:
     if evidence is None:
         return None
     return EvidenceView(
@@ -80,7 +80,7 @@ def _evidence(evidence: Evidence | None) -> EvidenceView | None:
     )
 
 
-def _reports(reports: Iterable[Report]) -> tuple[ReportView, ...]:
+def _reports(reports: Iterable[OpenReport]) -> tuple[ReportView, ...]:
     return tuple(
         ReportView(created_at=r.created_at, note=r.note) for r in reports if r.resolved_at is None
     )

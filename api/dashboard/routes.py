@@ -26,9 +26,10 @@ from api.dashboard.session import CSRF_FIELD, BrowserSession, CookieJar, Flash, 
 from api.dashboard.timeline import build_timeline
 from api.dashboard.views import sections_of
 from api.deps import BackgroundDep, SessionDep, get_settings
+from api.errors import answer_for
 from curator import editing
-from curator.editing import ActionResult, InvalidEditError
-from curator.errors import ConflictError, CuratorError, NotFoundError
+from curator.editing import ActionResult
+from curator.errors import ConflictError, CuratorError, InvalidEditError, NotFoundError
 
 
 class SignInRequired(Exception):
@@ -70,13 +71,16 @@ class DashboardRoute(APIRoute):
                     message="This form did not carry a valid security token, so nothing was "
                     "changed. Reload the page and try again.",
                 )
-            except NotFoundError as exc:
+            except CuratorError as exc:
+                answer = answer_for(exc)
+                if answer is None:
+                    raise
                 return error_page(
                     request,
                     browser=_jar(request).read_session(request),
-                    status_code=404,
-                    title="Not found",
-                    message=f"There is {exc}.",
+                    status_code=answer.status,
+                    title=answer.title,
+                    message=f"There is {exc}." if isinstance(exc, NotFoundError) else f"{exc}.",
                 )
             except RequestValidationError as exc:
                 # /editor/resources/abc is a page that does not exist, not a JSON error.
@@ -113,14 +117,14 @@ def _jar(request: Request) -> CookieJar:
 
 
 @dataclass(frozen=True, slots=True)
-class Editor:
+class SignedInEditor:
     """A signed-in editor and their browser session."""
 
     name: str
     browser: BrowserSession
 
 
-async def _editor(request: Request, db: SessionDep) -> Editor:
+async def _editor(request: Request, db: SessionDep) -> SignedInEditor:
     browser = _jar(request).read_session(request)
     if browser is None or not browser.signed_in:
         raise SignInRequired
@@ -128,10 +132,12 @@ async def _editor(request: Request, db: SessionDep) -> Editor:
     # A revoked (or replaced) token ends the sessions it opened.
     if not await data.token_still_valid(db, token_id=browser.token_id, tag=browser.token_tag):
         raise SignInRequired
-    return Editor(browser.editor, browser)
+    return SignedInEditor(browser.editor, browser)
 
 
-async def _checked_editor(request: Request, editor: Annotated[Editor, Depends(_editor)]) -> Editor:
+async def _checked_editor(
+    request: Request, editor: Annotated[SignedInEditor, Depends(_editor)]
+) -> SignedInEditor:
     form = await request.form()
     submitted = form.get(CSRF_FIELD)
     if not editor.browser.csrf_matches(submitted if isinstance(submitted, str) else None):
@@ -139,9 +145,9 @@ async def _checked_editor(request: Request, editor: Annotated[Editor, Depends(_e
     return editor
 
 
-EditorPage = Annotated[Editor, Depends(_editor)]
+EditorPage = Annotated[SignedInEditor, Depends(_editor)]
 """A page only a signed-in editor sees."""
-EditorAction = Annotated[Editor, Depends(_checked_editor)]
+EditorAction = Annotated[SignedInEditor, Depends(_checked_editor)]
 """A form POST of a signed-in editor, CSRF token checked."""
 
 
@@ -288,7 +294,7 @@ async def problems_page(request: Request, editor: EditorPage, db: SessionDep) ->
 
 async def _resource_response(
     request: Request,
-    editor: Editor,
+    editor: SignedInEditor,
     db: AsyncSession,
     resource_id: int,
     *,

@@ -15,8 +15,9 @@ from enum import StrEnum
 
 from curator.catalog.importer import parse_guide
 from curator.catalog.matching import LinkEntry, pair_links
-from curator.catalog.pages import PageError, PageReader, PublishedPage
+from curator.catalog.pages import PageReader, PublishedPage
 from curator.catalog.schema import GuideSpec
+from curator.errors import PageError
 
 
 class AuditStatus(StrEnum):

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from curator.catalog.schema import Catalog, slugify
-from curator.errors import CatalogError, Problem
+from curator.errors import CatalogError, CatalogProblem
 
 Loc = Sequence[int | str]
 
@@ -149,17 +149,19 @@ def _message(error: ErrorDetails) -> str:
     return str(error["msg"])
 
 
-def _validation_problems(name: str, document: Any, exc: ValidationError) -> list[Problem]:
+def _validation_problems(name: str, document: Any, exc: ValidationError) -> list[CatalogProblem]:
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
-        problems.append(Problem(name, line_of(document, loc), field_path(loc), _message(error)))
+        problems.append(
+            CatalogProblem(name, line_of(document, loc), field_path(loc), _message(error))
+        )
     return problems
 
 
-def _duplicate_problems(name: str, document: Any) -> list[Problem]:
+def _duplicate_problems(name: str, document: Any) -> list[CatalogProblem]:
     """Duplicate guide slugs and resource ids (explicit or derived from titles)."""
-    problems: list[Problem] = []
+    problems: list[CatalogProblem] = []
     guides = document.get("guides") if isinstance(document, dict) else None
     if not isinstance(guides, list):
         return problems
@@ -172,7 +174,7 @@ def _duplicate_problems(name: str, document: Any) -> list[Problem]:
             if slug in seen_slugs:
                 slug_loc: tuple[int | str, ...] = ("guides", gi, "slug")
                 problems.append(
-                    Problem(
+                    CatalogProblem(
                         name,
                         line_of(document, slug_loc),
                         field_path(slug_loc),
@@ -199,7 +201,7 @@ def _duplicate_problems(name: str, document: Any) -> list[Problem]:
                 )
                 how = "" if isinstance(explicit, str) else " (derived from the title; add an id)"
                 problems.append(
-                    Problem(
+                    CatalogProblem(
                         name,
                         line_of(document, field),
                         field_path(field),
@@ -234,7 +236,7 @@ def parse_catalog(name: str, document: Any) -> Catalog:
         raise CatalogError.single(
             name, _own_line(document), "", "expected a mapping with a 'guides:' list at the top"
         )
-    problems: list[Problem] = []
+    problems: list[CatalogProblem] = []
     catalog: Catalog | None = None
     try:
         catalog = Catalog.model_validate(plain(document))

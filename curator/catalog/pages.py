@@ -12,19 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from curator.check.text import decode
-from curator.errors import CuratorError
+from curator.errors import PageError
 
 if TYPE_CHECKING:
     from curator.check.fetcher import Fetcher
-
-
-class PageError(CuratorError):
-    """A guide page could not be read: it names the page and says why."""
-
-    def __init__(self, source: str, problem: str) -> None:
-        self.source = source
-        self.problem = problem
-        super().__init__(f"{source}: {problem}")
 
 
 @dataclass(frozen=True, slots=True)

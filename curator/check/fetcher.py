@@ -23,6 +23,7 @@ from curator.check.body import Body, DecodingError, content_encodings, read_body
 from curator.check.facts import ErrorKind, Facts, Hop, Page, SiteBaseline
 from curator.check.failures import translate
 from curator.check.guard import AddressGuard
+from curator.check.policy import FetchPolicy
 from curator.check.politeness import (
     THROTTLE_STATUSES,
     HostLimiter,
@@ -32,7 +33,6 @@ from curator.check.politeness import (
 from curator.check.resolver import Resolver
 from curator.check.text import HTML_TYPES, decode, extract_page, is_parsable, media_type
 from curator.check.transport import ConnectTrace, build_client, connect_trace
-from curator.settings import Settings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEADERS = 100
@@ -140,7 +140,7 @@ class Fetcher:
 
     def __init__(
         self,
-        settings: Settings,
+        policy: FetchPolicy,
         *,
         client: httpx.AsyncClient | None = None,
         resolver: Resolver | None = None,
@@ -149,20 +149,20 @@ class Fetcher:
         limiter: HostLimiter | None = None,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
-        self._settings = settings
+        self._policy = policy
         self._owns_client = client is None
         self._client = client or build_client(
-            settings, resolver=resolver, ssl_context=ssl_context, guard=guard
+            policy, resolver=resolver, ssl_context=ssl_context, guard=guard
         )
         self._limiter = limiter or HostLimiter(
-            concurrency=settings.concurrency,
-            per_host=settings.per_host_concurrency,
-            interval=settings.per_host_interval,
+            concurrency=policy.concurrency,
+            per_host=policy.per_host_concurrency,
+            interval=policy.per_host_interval,
         )
         self._retry = retry_policy or RetryPolicy(
-            retries=settings.retries,
-            backoff=settings.retry_backoff,
-            max_retry_after=settings.max_retry_after,
+            retries=policy.retries,
+            backoff=policy.retry_backoff,
+            max_retry_after=policy.max_retry_after,
         )
         self._probes: dict[str, asyncio.Task[SiteBaseline]] = {}
 
@@ -243,7 +243,7 @@ class Fetcher:
         )
 
     async def _try(self, state: _Try) -> Facts:
-        deadline = self._settings.url_deadline
+        deadline = self._policy.url_deadline
         try:
             async with asyncio.timeout(None) as timeout:
                 await self._follow(state, _Budget(timeout, deadline))
@@ -282,10 +282,10 @@ class Fetcher:
             # The chain goes on: the redirect's status and headers are in its hop.
             state.status, state.headers = None, ()
             redirects = len(state.hops)
-            if redirects > self._settings.max_redirects:
+            if redirects > self._policy.max_redirects:
                 raise _Stop(
                     ErrorKind.TOO_MANY_REDIRECTS,
-                    f"more than {self._settings.max_redirects} redirects",
+                    f"more than {self._policy.max_redirects} redirects",
                 )
             problem = _is_fetchable(location)
             if problem is not None:
@@ -344,7 +344,7 @@ class Fetcher:
     async def _read(self, response: httpx.Response) -> Body:
         encodings = content_encodings(response.headers.get_list("content-encoding"))
         return await read_body(
-            response.aiter_raw(), encodings=encodings, max_bytes=self._settings.max_body_bytes
+            response.aiter_raw(), encodings=encodings, max_bytes=self._policy.max_body_bytes
         )
 
 

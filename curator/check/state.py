@@ -31,7 +31,6 @@ from datetime import datetime, timedelta
 
 from curator.check.facts import Outcome, Snapshot
 from curator.domain import Group, Verdict, group_of
-from curator.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +39,6 @@ class ConfirmPolicy:
 
     failures: int = 3
     days: float = 3.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ConfirmPolicy:
-        """The policy configured by CURATOR_CONFIRM_FAILURES and CURATOR_CONFIRM_DAYS."""
-        return cls(failures=settings.confirm_failures, days=settings.confirm_days)
 
     def confirms(self, streak: int, first_failure_at: datetime, now: datetime) -> bool:
         """True when a failure streak is long enough, over a long enough time, to believe."""

@@ -25,9 +25,9 @@ import httpcore
 import httpx
 
 from curator.check.guard import DEFAULT_GUARD, AddressGuard, parse_address
+from curator.check.policy import FetchPolicy
 from curator.check.resolver import Resolver, SystemResolver
 from curator.errors import CuratorError
-from curator.settings import Settings
 
 KEEPALIVE_EXPIRY = 5.0
 """Seconds an idle connection (and its origin's pool) is kept for reuse."""
@@ -354,10 +354,10 @@ def _refuse_all_cookies() -> CookieJar:
     return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
-def request_headers(settings: Settings) -> dict[str, str]:
+def request_headers(policy: FetchPolicy) -> dict[str, str]:
     """The headers every check sends: curator's User-Agent, HTML first, gzip/deflate only."""
     return {
-        "User-Agent": settings.user_agent,
+        "User-Agent": policy.user_agent,
         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
         "Accept-Language": "en-GB,en;q=0.9,*;q=0.5",
         # Only encodings the fetcher decodes itself with a bound on output bytes.
@@ -366,17 +366,17 @@ def request_headers(settings: Settings) -> dict[str, str]:
 
 
 def build_client(
-    settings: Settings,
+    policy: FetchPolicy,
     *,
     resolver: Resolver | None = None,
     ssl_context: ssl.SSLContext | None = None,
     guard: AddressGuard | None = None,
 ) -> httpx.AsyncClient:
     """The checker's httpx client: guarded connections (unless private addresses are allowed),
-    verified TLS, settings' timeouts, no automatic redirects, decoding or cookies."""
+    verified TLS, the policy's timeouts, no automatic redirects, decoding or cookies."""
     backend = GuardedBackend(
-        resolver if resolver is not None else SystemResolver(timeout=settings.connect_timeout),
-        None if settings.allow_private_addresses else (guard or DEFAULT_GUARD),
+        resolver if resolver is not None else SystemResolver(timeout=policy.connect_timeout),
+        None if policy.allow_private_addresses else (guard or DEFAULT_GUARD),
     )
     context = ssl_context if ssl_context is not None else default_ssl_context()
 
@@ -384,7 +384,7 @@ def build_client(
         return httpcore.AsyncConnectionPool(
             ssl_context=context,
             max_connections=None,  # concurrency is bounded by the politeness limiter
-            max_keepalive_connections=settings.per_host_concurrency,
+            max_keepalive_connections=policy.per_host_concurrency,
             keepalive_expiry=KEEPALIVE_EXPIRY,
             http1=True,
             http2=False,
@@ -392,16 +392,16 @@ def build_client(
         )
 
     timeout = httpx.Timeout(
-        connect=settings.connect_timeout,
-        read=settings.read_timeout,
-        write=settings.read_timeout,
-        pool=settings.url_deadline,
+        connect=policy.connect_timeout,
+        read=policy.read_timeout,
+        write=policy.read_timeout,
+        pool=policy.url_deadline,
     )
     return httpx.AsyncClient(
         transport=GuardedTransport(make_pool, idle_expiry=KEEPALIVE_EXPIRY),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,
-        headers=request_headers(settings),
+        headers=request_headers(policy),
         cookies=_refuse_all_cookies(),
     )

@@ -14,13 +14,7 @@ from rich.markup import escape
 from curator.catalog.audit import AuditReport, AuditStatus, GuideAudit, audit_guides
 from curator.catalog.importer import parse_guide
 from curator.catalog.merge import GuideMatch, ImportPlan, import_guide
-from curator.catalog.pages import (
-    FetcherPageReader,
-    PageError,
-    PublishedPage,
-    is_url,
-    read_page_file,
-)
+from curator.catalog.pages import FetcherPageReader, PublishedPage, is_url, read_page_file
 from curator.catalog.schema import GuideSpec
 from curator.check.fetcher import Fetcher
 from curator.cli.app import (
@@ -38,7 +32,7 @@ from curator.cli.app import (
     run,
     settings,
 )
-from curator.errors import CatalogError
+from curator.errors import CatalogError, PageError
 from curator.settings import Settings
 
 
@@ -61,7 +55,7 @@ _FOUND_BY = {
 
 
 async def _fetch(url: str, current: Settings) -> PublishedPage:
-    async with Fetcher(current) as fetcher:
+    async with Fetcher(current.fetch_policy()) as fetcher:
         return await FetcherPageReader(fetcher)(url)
 
 
@@ -143,7 +137,7 @@ def print_import_plan(plan: ImportPlan, spec: GuideSpec, path: Path, *, dry_run:
 
 
 async def _audit(guides: list[GuideSpec], current: Settings) -> AuditReport:
-    async with Fetcher(current) as fetcher:
+    async with Fetcher(current.fetch_policy()) as fetcher:
         return await audit_guides(guides, FetcherPageReader(fetcher))
 
 

@@ -99,7 +99,7 @@ def up_command(
     async def body() -> int:
         async with migrated_engine(current):
             pass  # one process, one file: bring the schema up to date before both start
-        from jobs.together import serve_with_scheduler
+        from curator.cli.together import serve_with_scheduler
 
         stop = asyncio.Event()
         stop_on_signals(stop)

@@ -120,7 +120,7 @@ class HopView:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class LatestCheck:
     """What the latest check saw."""
 
     checked_at: datetime
@@ -172,7 +172,7 @@ class LinkItem:
     """Whole days in this state, up to the report."""
     new: bool
     """Entered this state within the report's period."""
-    evidence: Evidence | None
+    evidence: LatestCheck | None
     fix: Fix | None = None
     accept: Accept | None = None
 
@@ -218,7 +218,7 @@ class ContentChange:
 
 
 @dataclass(frozen=True, slots=True)
-class LinkStatus:
+class LinkStanding:
     """Every active resource of a guide with what the checker says of it (a review's checklist)."""
 
     resource: ResourceRef
@@ -299,7 +299,7 @@ class GuideReport:
     next_review: date | None
     latest_run: RunRef | None
     problems_url: str
-    links: tuple[LinkStatus, ...] = ()
+    links: tuple[LinkStanding, ...] = ()
 
     @property
     def has_news(self) -> bool:
@@ -320,7 +320,7 @@ class GuideReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class RefreshReport:
     """The refresh report: a summary line, then each guide."""
 
     generated_at: datetime
@@ -357,7 +357,7 @@ async def build_report(
     since: Since | None = None,
     archive: ArchiveLookup | None = None,
     similarity: Similarity | None = None,
-) -> Report:
+) -> RefreshReport:
     """The refresh report of one guide (or every guide) as of `now`.
 
     `since` None means "since the last refresh report of each guide" (mail_deliveries).
@@ -368,7 +368,7 @@ async def build_report(
         settings=settings,
         now=now,
         zone=ZoneInfo(settings.timezone),
-        policy=ConfirmPolicy.from_settings(settings),
+        policy=settings.confirm_policy(),
         archive=archive or NoArchive(),
         similarity=similarity if similarity is not None else default_similarity(),
     )
@@ -378,7 +378,7 @@ async def build_report(
         else await all_guides(session)
     )
     built = [await _build_guide(session, context, g, since) for g in guides]
-    return Report(
+    return RefreshReport(
         generated_at=now,
         timezone=settings.timezone,
         base_url=settings.public_base_url.rstrip("/"),
@@ -442,14 +442,14 @@ async def _build_guide(
     failing: list[LinkItem] = []
     unverifiable: list[LinkItem] = []
     changes: list[ContentChange] = []
-    links: list[LinkStatus] = []
+    links: list[LinkStanding] = []
     working = unchecked = snoozed = 0
     for resource in resources:
         ref = refs[resource.id]
         state = states.get(resource.url)
         is_snoozed = resource.snoozed_until is not None and resource.snoozed_until > now
         links.append(
-            LinkStatus(
+            LinkStanding(
                 ref,
                 shown_verdict(state),
                 state.last_checked_at if state is not None else None,
@@ -580,7 +580,7 @@ def _streak_start(points: Sequence[CheckPoint], verdicts: frozenset[Verdict]) ->
     return start
 
 
-def _evidence(check: Check | None) -> Evidence | None:
+def _evidence(check: Check | None) -> LatestCheck | None:
     if check is None:
         return None
     hops = tuple(
@@ -588,7 +588,7 @@ def _evidence(check: Check | None) -> Evidence | None:
         for h in (check.hops or [])
         if isinstance(h, dict)
     )
-    return Evidence(
+    return LatestCheck(
         checked_at=check.checked_at,
         status_code=check.status_code,
         final_url=check.final_url,

@@ -1,6 +1,6 @@
 """Renderers of the refresh report value: text, HTML (email-safe), Markdown and JSON.
 
-They read only the `Report` value; the Jinja2 templates live in curator/report/templates/.
+They read only the `RefreshReport` value; the Jinja2 templates live in curator/report/templates/.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from curator.domain import Group, Verdict, group_of
-from curator.report.data import GuideReport, Report
+from curator.report.data import GuideReport, RefreshReport
 
 
 class Format(StrEnum):
@@ -94,7 +94,7 @@ def environment() -> Environment:
     return env
 
 
-def _context(report: Report, **extra: Any) -> dict[str, Any]:
+def _context(report: RefreshReport, **extra: Any) -> dict[str, Any]:
     zone = ZoneInfo(report.timezone)
 
     def when(moment: datetime | None) -> str:
@@ -113,7 +113,7 @@ def _context(report: Report, **extra: Any) -> dict[str, Any]:
     return {"report": report, "when": when, "day": day, **extra}
 
 
-def render(report: Report, fmt: Format | str) -> str:
+def render(report: RefreshReport, fmt: Format | str) -> str:
     """The report in one of the formats."""
     match Format(fmt):
         case Format.TEXT:
@@ -126,28 +126,28 @@ def render(report: Report, fmt: Format | str) -> str:
             return render_json(report)
 
 
-def render_text(report: Report) -> str:
+def render_text(report: RefreshReport) -> str:
     """Plain text that stands on its own (the email's text part)."""
     return environment().get_template("report.txt.j2").render(_context(report))
 
 
-def render_html(report: Report) -> str:
+def render_html(report: RefreshReport) -> str:
     """An HTML email: inline styles, tables for layout, no scripts."""
     return environment().get_template("report.html.j2").render(_context(report))
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: RefreshReport) -> str:
     """Markdown, e.g. for an issue or a chat message."""
     return environment().get_template("report.md.j2").render(_context(report))
 
 
-def render_review_text(report: Report, guide: GuideReport) -> str:
+def render_review_text(report: RefreshReport, guide: GuideReport) -> str:
     """A review reminder for one guide, as plain text."""
     template = environment().get_template("review.txt.j2")
     return template.render(_context(report, guide=guide))
 
 
-def render_review_html(report: Report, guide: GuideReport) -> str:
+def render_review_html(report: RefreshReport, guide: GuideReport) -> str:
     """A review reminder for one guide, as an HTML email."""
     template = environment().get_template("review.html.j2")
     return template.render(_context(report, guide=guide))
@@ -172,6 +172,6 @@ def to_data(value: Any) -> Any:
     return value
 
 
-def render_json(report: Report) -> str:
+def render_json(report: RefreshReport) -> str:
     """The whole value as a JSON object."""
     return json.dumps(to_data(report), indent=2, ensure_ascii=False) + "\n"

@@ -31,11 +31,10 @@ from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
 from curator.check.fetcher import Fetcher
 from curator.check.outage import answered, hosts_of, network_down
-from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
-from curator.errors import ConflictError
+from curator.errors import ConflictError, RunConflictError
 from curator.runs.records import attempt_of, check_row, snapshots
 from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.settle import (
@@ -66,17 +65,6 @@ __all__ = [
     "recover_runs",
     "running_run",
 ]
-
-
-class RunConflictError(ConflictError):
-    """Another run is running; only one at a time (the API answers 409)."""
-
-    def __init__(self, run: Run) -> None:
-        self.run_id = run.id
-        super().__init__(
-            f"run {run.id} is already running (started {run.started_at:%Y-%m-%d %H:%M} UTC, "
-            f"{run.checked_urls} of {run.total_urls} addresses checked)"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +240,12 @@ async def execute_run(
         await recover_runs(session, now=started)
     async with sessions() as session, session.begin():
         if exclusive and (live := await store.running_run(session)) is not None:
-            raise RunConflictError(live)
+            raise RunConflictError(
+                run_id=live.id,
+                started_at=live.started_at,
+                checked=live.checked_urls,
+                total=live.total_urls,
+            )
         if resume is not None:
             urls = await _resumable_urls(session, resume)
         targets = await select_targets(
@@ -271,7 +264,7 @@ async def execute_run(
         )
         run_id = run.id
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(settings)
+    fetcher = fetcher or Fetcher(settings.fetch_policy())
     video_lookup, video_close = _video(settings, video)
     work = _Work(run_id, groups, fetcher, video_lookup, sessions, clock, on_result, history)
     try:
@@ -364,7 +357,7 @@ async def _finish(
     finished = work.clock()
     async with work.write_lock, work.sessions() as session, session.begin():
         if not down:
-            await apply_states(session, checks, ConfirmPolicy.from_settings(settings))
+            await apply_states(session, checks, settings.confirm_policy())
         await store.finish_run(
             session,
             run_id=work.run_id,

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.store.catalog import resource_by_id
 from curator.store.models import Check, EditorAction, ReaderReport, Resource, Run
-from curator.store.problems import Evidence, Report, evidence_of, report_of
+from curator.store.problems import CheckEvidence, OpenReport, evidence_of, report_of
 
 HISTORY_CHECKS = 200
 
@@ -117,9 +117,9 @@ class ResourceHistory:
 
     resource: Resource
     urls: tuple[str, ...]
-    checks: tuple[Evidence, ...]
+    checks: tuple[CheckEvidence, ...]
     actions: tuple[ActionEntry, ...]
-    reports: tuple[Report, ...]
+    reports: tuple[OpenReport, ...]
 
 
 def _urls_in(payload: dict[str, Any]) -> list[str]:

@@ -24,7 +24,7 @@ _FAR = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class CheckEvidence:
     """What the latest check of a link saw."""
 
     check_id: int
@@ -44,7 +44,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class OpenReport:
     """A reader's report as editors see it."""
 
     id: int
@@ -74,8 +74,8 @@ class Problem:
     last_checked_at: datetime | None
     last_ok_at: datetime | None
     suggested_url: str | None
-    evidence: Evidence | None
-    reports: tuple[Report, ...]
+    evidence: CheckEvidence | None
+    reports: tuple[OpenReport, ...]
 
     @property
     def status(self) -> Group:
@@ -89,9 +89,9 @@ class Problem:
         return (rank, self.since or oldest_report, self.resource_id)
 
 
-def evidence_of(check: Check) -> Evidence:
+def evidence_of(check: Check) -> CheckEvidence:
     """A check row as evidence."""
-    return Evidence(
+    return CheckEvidence(
         check_id=check.id,
         run_id=check.run_id,
         url=check.url,
@@ -109,14 +109,16 @@ def evidence_of(check: Check) -> Evidence:
     )
 
 
-def report_of(row: ReaderReport) -> Report:
+def report_of(row: ReaderReport) -> OpenReport:
     """A report row as editors see it."""
-    return Report(row.id, row.resource_id, row.created_at, row.note, row.contact, row.resolved_at)
+    return OpenReport(
+        row.id, row.resource_id, row.created_at, row.note, row.contact, row.resolved_at
+    )
 
 
 async def open_reports(
     session: AsyncSession, *, resource_ids: Collection[int] | None = None
-) -> dict[int, list[Report]]:
+) -> dict[int, list[OpenReport]]:
     """Unresolved readers' reports by resource, newest first."""
     query = (
         select(ReaderReport)
@@ -127,7 +129,7 @@ async def open_reports(
         if not resource_ids:
             return {}
         query = query.where(ReaderReport.resource_id.in_(list(resource_ids)))
-    reports: dict[int, list[Report]] = {}
+    reports: dict[int, list[OpenReport]] = {}
     for row in (await session.execute(query)).scalars():
         reports.setdefault(row.resource_id, []).append(report_of(row))
     return reports
@@ -186,7 +188,7 @@ def _verdict(state: LinkState | None) -> Verdict | None:
 
 
 def _problem(
-    resource: Resource, state: LinkState | None, check: Check | None, reports: Sequence[Report]
+    resource: Resource, state: LinkState | None, check: Check | None, reports: Sequence[OpenReport]
 ) -> Problem:
     return Problem(
         resource_id=resource.id,

@@ -9,8 +9,9 @@ import pytest
 from curator.catalog import GuideSpec, load_catalog
 from curator.catalog.audit import AuditStatus, CatalogLink, PageLink, audit_guides, compare
 from curator.catalog.importer import parse_guide
-from curator.catalog.pages import FetcherPageReader, PageError, PublishedPage
+from curator.catalog.pages import FetcherPageReader, PublishedPage
 from curator.check.fetcher import Fetcher
+from curator.errors import PageError
 from curator.settings import Settings
 from tests.catalog.site import Response, hub_site
 
@@ -157,7 +158,7 @@ async def test_audit_through_the_safe_fetcher_from_a_loopback_site(
     with hub_site() as site:
         url = site.publish(PATH, _page())
         guide = _guide(shipped_catalog, url)
-        async with Fetcher(fetch_settings) as fetcher:
+        async with Fetcher(fetch_settings.fetch_policy()) as fetcher:
             read = FetcherPageReader(fetcher)
             before = await audit_guides([guide], read)
             site.publish(PATH, _page(add_ceop=True, drop_bbc=True))
@@ -186,7 +187,7 @@ async def test_the_fetcher_refuses_a_private_address_unless_allowed(
     strict = fetch_settings.model_copy(update={"allow_private_addresses": False})
     with hub_site() as site:
         url = site.publish(PATH, _page())
-        async with Fetcher(strict) as fetcher:
+        async with Fetcher(strict.fetch_policy()) as fetcher:
             report = await audit_guides([_guide(shipped_catalog, url)], FetcherPageReader(fetcher))
         assert site.requests == []
     (audit,) = report.guides

@@ -160,7 +160,7 @@ async def test_a_redirect_out_of_http_is_an_invalid_url(
 async def test_urls_that_cannot_be_fetched_are_never_tried(
     url: str, fetch_settings: Settings
 ) -> None:
-    async with Fetcher(fetch_settings) as fetcher:
+    async with Fetcher(fetch_settings.fetch_policy()) as fetcher:
         facts = await fetcher.fetch(url)
     assert facts.error is ErrorKind.INVALID_URL
     assert facts.attempts == 0

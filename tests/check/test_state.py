@@ -112,7 +112,7 @@ def test_immediate_policy_confirms_the_first_failure() -> None:
 
 
 def test_policy_comes_from_settings() -> None:
-    policy = ConfirmPolicy.from_settings(Settings(confirm_failures=5, confirm_days=7.5))
+    policy = Settings(confirm_failures=5, confirm_days=7.5).confirm_policy()
     assert policy == ConfirmPolicy(failures=5, days=7.5)
 
 

@@ -4,7 +4,7 @@
         judgement = await served.judge(entry)
         judgement.outcome.verdict
 
-Each entry gets sites of its own in the test-site kit (tests/check/sites.py): the host of
+Each entry gets sites of its own in the test-site kit (tests/sites.py): the host of
 its `url` answers the page with the entry's status and headers, every other path as its
 `paths` says, and the host of `redirect_from` (if any) redirects to it. Sites listen on the
 standard ports (80, 443 with the kit's CA) of addresses in a block of 127/8 picked at random
@@ -15,7 +15,7 @@ checked address carries the port. Host names an entry does not serve do not exis
 
 Every entry is checked by its own fetcher with its own resolver, as if by a run of its own:
 two entries may give the same host name different pages. The run's per-URL code path does the
-work (`curator.check.run._Work`: fetch, meta-refresh target, video look-up, classify, the
+work (`curator.runs.execute._Work`: fetch, meta-refresh target, video look-up, classify, the
 random-path probe when the verdict calls for it, classify again), with the video look-up
 offline, as with CURATOR_VIDEO_OEMBED=false, and no history: curator has not seen the link
 work before.
@@ -31,7 +31,6 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
-from curator.check.run import _Work
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.classifier import refresh_target
@@ -39,10 +38,11 @@ from curator.check.facts import Facts, Outcome, SiteBaseline
 from curator.check.fetcher import Fetcher
 from curator.check.resolver import StaticResolver
 from curator.check.video import OfflineVideoLookup
+from curator.runs.execute import _Work
 from curator.settings import Settings
 from curator.store.base import utcnow
-from tests.check.sites import NOT_FOUND, Behaviour, Response, Site, Sites, redirect
 from tests.corpus.manifests import Corpus, Entry
+from tests.sites import NOT_FOUND, Behaviour, Response, Site, Sites, redirect
 
 STANDARD_PORTS = {"http": 80, "https": 443}
 
@@ -66,7 +66,7 @@ class _Recording(Fetcher):
     """The real fetcher, remembering the random-path baselines it probed."""
 
     def __init__(self, settings: Settings, *, resolver: StaticResolver, sites: Sites) -> None:
-        super().__init__(settings, resolver=resolver, ssl_context=sites.ssl_context)
+        super().__init__(settings.fetch_policy(), resolver=resolver, ssl_context=sites.ssl_context)
         self.baselines: list[SiteBaseline] = []
 
     async def probe(self, host_url: str) -> SiteBaseline:

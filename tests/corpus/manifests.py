@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from curator.verdicts import Verdict
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from curator.check.facts import Expectation
+from curator.domain import Verdict
 
 CORPUS = Path(__file__).resolve().parent
 """The corpus committed with curator."""

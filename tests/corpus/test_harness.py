@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from curator.verdicts import Verdict
 
+from curator.domain import Verdict
 from tests.corpus.harness import CorpusSites, corpus_settings
 from tests.corpus.manifests import CORPUS, Corpus, Entry, Redirect, load
 

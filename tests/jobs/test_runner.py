@@ -13,11 +13,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from curator.domain import JobStatus
-from curator.schedule import cron_trigger
 from curator.settings import Settings
 from curator.store.engine import session_factory
 from curator.store.job_states import job_state, plan_job, start_job
 from curator.store.models import JobState
+from jobs.schedule import cron_trigger
 from jobs.scheduler import JobRunner, JobSpec, build_scheduler
 from jobs.service import plan_from_schedules
 from jobs.tasks import JobContext, JobOutcome

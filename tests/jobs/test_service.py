@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.domain import JobStatus
 from curator.errors import StoreError
-from curator.schedule import cron_trigger
 from curator.settings import Settings
 from curator.store.engine import session_factory
 from curator.store.job_states import job_state, plan_job, start_job
+from jobs.schedule import cron_trigger
 from jobs.scheduler import JobRunner, JobSpec
 from jobs.service import STOPPED, run_scheduler
 from jobs.tasks import JobContext, JobOutcome

@@ -15,7 +15,7 @@ from curator.report.data import (
     FixKind,
     GuideReport,
     PeriodKind,
-    Report,
+    RefreshReport,
     SinceRun,
     build_report,
     parse_since,
@@ -39,14 +39,14 @@ def keys(items: tuple[object, ...]) -> list[str]:
     return [item.resource.key for item in items]  # type: ignore[attr-defined]
 
 
-def sextortion(report: Report) -> GuideReport:
+def sextortion(report: RefreshReport) -> GuideReport:
     """The seeded guide's part of a report."""
     return next(g for g in report.guides if g.slug == "sextortion")
 
 
 async def build(
     session: AsyncSession, settings: Settings, archive: FakeArchive | None = None, **kwargs: object
-) -> Report:
+) -> RefreshReport:
     """Build and commit, as the CLI does."""
     report = await build_report(session, settings, now=NOW, archive=archive, **kwargs)  # type: ignore[arg-type]
     await session.commit()

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.report.data import Report, build_report
+from curator.report.data import RefreshReport, build_report
 from curator.report.render import (
     Format,
     markdown_escape,
@@ -53,7 +53,7 @@ def parse(html: str) -> Page:
 @pytest.fixture
 async def report(
     session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
-) -> Report:
+) -> RefreshReport:
     """The seeded report as of NOW."""
     value = await build_report(session, report_settings, now=NOW, archive=archive)
     await session.commit()
@@ -65,7 +65,7 @@ def rid(seeded: Seeded, key: str) -> int:
     return seeded.resources[key]
 
 
-async def test_text_stands_on_its_own(report: Report, seeded: Seeded) -> None:
+async def test_text_stands_on_its_own(report: RefreshReport, seeded: Seeded) -> None:
     text = render(report, Format.TEXT)
     lines = text.splitlines()
     assert lines[1] == report.summary
@@ -100,7 +100,7 @@ async def test_text_stands_on_its_own(report: Report, seeded: Seeded) -> None:
     assert "\n\n\n" not in text
 
 
-async def test_html_is_email_safe_and_says_the_same(report: Report, seeded: Seeded) -> None:
+async def test_html_is_email_safe_and_says_the_same(report: RefreshReport, seeded: Seeded) -> None:
     html = render(report, Format.HTML)
     page = parse(html)
     assert "script" not in page.tags and "style" not in page.tags and "link" not in page.tags
@@ -124,7 +124,7 @@ async def test_html_is_email_safe_and_says_the_same(report: Report, seeded: Seed
     assert "&lt;b&gt;not found&lt;/b&gt;" in html and "<b>not found</b>" not in html
 
 
-async def test_markdown(report: Report, seeded: Seeded) -> None:
+async def test_markdown(report: RefreshReport, seeded: Seeded) -> None:
     markdown = render(report, Format.MARKDOWN)
     assert markdown.startswith("# curator refresh report, 2026-06-10 09:00 UTC\n")
     assert "### Newly broken (4)" in markdown and "### Still broken (2)" in markdown
@@ -134,7 +134,7 @@ async def test_markdown(report: Report, seeded: Seeded) -> None:
     assert "\\<b\\>not found\\</b\\>" in markdown
 
 
-async def test_json_carries_the_whole_value(report: Report, seeded: Seeded) -> None:
+async def test_json_carries_the_whole_value(report: RefreshReport, seeded: Seeded) -> None:
     data = json.loads(render(report, Format.JSON))
     assert data["summary"] == report.summary
     guide = next(g for g in data["guides"] if g["slug"] == "sextortion")
@@ -162,7 +162,7 @@ async def test_json_carries_the_whole_value(report: Report, seeded: Seeded) -> N
     assert guide["counts"]["broken"] == 6
 
 
-async def test_review_reminder_is_a_checklist(report: Report, seeded: Seeded) -> None:
+async def test_review_reminder_is_a_checklist(report: RefreshReport, seeded: Seeded) -> None:
     guide = report.guides[1]
     text = render_review_text(report, guide)
     assert text.startswith('Time to review "Sextortion – Guide and Resources"\n')

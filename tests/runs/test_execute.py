@@ -22,7 +22,8 @@ from curator.check.facts import Expectation
 from curator.check.quirks import VideoHost
 from curator.check.video import OEmbedLookup
 from curator.domain import RunStatus, Verdict
-from curator.runs.execute import CheckResult, RunConflictError, execute_run, running_run
+from curator.errors import RunConflictError
+from curator.runs.execute import CheckResult, execute_run, running_run
 from curator.runs.records import check_row, snapshots, to_status
 from curator.settings import Settings
 from curator.store import checks as store

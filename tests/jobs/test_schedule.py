@@ -9,8 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from curator.errors import SettingsError
-from curator.schedule import cron_trigger, is_due, next_due, planned_due
 from curator.settings import Settings
+from jobs.schedule import cron_trigger, is_due, next_due, planned_due
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 

@@ -2,22 +2,20 @@
 
 What is due lives in the database (`job_states.next_due_at`), never in the scheduler's memory,
 so a restart cannot lose or repeat work. These functions decide; `curator/store/job_states.py`
-records; `jobs/` only wires them to a clock.
+records; the scheduler wires them to a clock. Crontab lines are read and checked by
+`curator.cron`; the APScheduler trigger is built here, since APScheduler objects exist only in
+`jobs/`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
+from curator.cron import parse_cron, zone
 from curator.errors import SettingsError
-
-# Standard crontab numbers weekdays from Sunday (0 and 7); APScheduler 3.x numbers them from
-# Monday. Numbers are translated to names, which both read the same way.
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class HasNextDue(Protocol):
@@ -27,71 +25,20 @@ class HasNextDue(Protocol):
     def next_due_at(self) -> datetime | None: ...
 
 
-def zone(name: str) -> ZoneInfo:
-    """The time zone called `name`, or SettingsError."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise SettingsError(f"timezone {name!r} is not an IANA time zone name") from exc
-
-
 def cron_trigger(expression: str, timezone: str = "UTC") -> CronTrigger:
     """An APScheduler trigger for a standard five-field crontab line in `timezone`."""
-    fields = expression.split()
-    if len(fields) != 5:
-        raise SettingsError(
-            f"cron expression {expression!r} has {len(fields)} fields; "
-            "expected 5: minute hour day-of-month month day-of-week"
-        )
-    minute, hour, day, month, weekday = fields
+    spec = parse_cron(expression)
     try:
         return CronTrigger(
-            minute=minute,
-            hour=hour,
-            day=day,
-            month=month,
-            day_of_week=_weekday_names(weekday),
+            minute=spec.minute,
+            hour=spec.hour,
+            day=spec.day,
+            month=spec.month,
+            day_of_week=spec.day_of_week,
             timezone=zone(timezone),
         )
     except ValueError as exc:
         raise SettingsError(f"cron expression {expression!r}: {exc}") from exc
-
-
-def _weekday_names(field: str) -> str:
-    """A crontab day-of-week field with numbers (0 or 7 = Sunday) written as names."""
-    if not any(ch.isdigit() for ch in field):
-        return field
-    days: list[int] = []
-    for part in field.split(","):
-        span, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if step < 1:
-            raise ValueError(f"day-of-week step {step_text!r} must be at least 1")
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            first_text, last_text = span.split("-", 1)
-            first, last = _weekday_number(first_text), _weekday_number(last_text)
-        else:
-            first = _weekday_number(span)
-            last = first if not step_text else 6
-        if first > last:
-            raise ValueError(f"day-of-week range {span!r} runs backwards")
-        days.extend(range(first, last + 1, step))
-    names = dict.fromkeys(_WEEKDAYS[day] for day in days)
-    return ",".join(names)
-
-
-def _weekday_number(text: str) -> int:
-    text = text.strip().lower()
-    if text.isdigit():
-        number = int(text)
-        if not 0 <= number <= 7:
-            raise ValueError(f"day of week {text!r} is not 0-7")
-        return number
-    if text in _WEEKDAYS:
-        return _WEEKDAYS.index(text)
-    raise ValueError(f"day of week {text!r} is not a number 0-7 or a name such as mon")
 
 
 def next_due(expression: str, after: datetime, timezone: str = "UTC") -> datetime:

@@ -1,0 +1,116 @@
+"""curator's errors as HTTP answers: one table, shared by the JSON API and the dashboard.
+
+The API answers every error as JSON `{"error": …, "detail": …}`; the dashboard answers the
+same statuses with a page. A new error the edges should answer is one row of `ANSWERS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from curator.errors import (
+    ConflictError,
+    CuratorError,
+    InvalidEditError,
+    NotFoundError,
+    RateLimitedError,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """How the edges answer one kind of error: its HTTP status and short name."""
+
+    status: int
+    error: str
+    title: str
+    """The heading of the dashboard's error page."""
+
+
+ANSWERS: tuple[tuple[type[CuratorError], Answer], ...] = (
+    (InvalidEditError, Answer(422, "invalid request", "Not understood")),
+    (NotFoundError, Answer(404, "not found", "Not found")),
+    (ConflictError, Answer(409, "conflict", "Not possible now")),
+    (RateLimitedError, Answer(429, "too many requests", "Too many requests")),
+)
+"""Most specific first: the first row whose class the error is an instance of answers."""
+
+
+def answer_for(exc: BaseException) -> Answer | None:
+    """How the edges answer `exc`; None for an error they do not expect (a 500)."""
+    return next((answer for cls, answer in ANSWERS if isinstance(exc, cls)), None)
+
+
+def error_response(
+    status: int, error: str, detail: object, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """The API's JSON error body."""
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "error"
+
+
+def _field_problems(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        location = loc[0] if loc else "body"
+        field = ".".join(loc[1:]) or location
+        problems.append({"field": field, "location": location, "message": str(error.get("msg"))})
+    return problems
+
+
+def _detail(exc: CuratorError) -> object:
+    if isinstance(exc, InvalidEditError):
+        return [
+            {"field": name, "location": "body", "message": message}
+            for name, message in exc.errors.items()
+        ]
+    return str(exc)
+
+
+def _headers(exc: CuratorError) -> dict[str, str] | None:
+    if isinstance(exc, RateLimitedError):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error as JSON {"error": …, "detail": …}, 500 included."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, _phrase(exc.status_code), exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid request", _field_problems(exc))
+
+    @app.exception_handler(CuratorError)
+    async def curator_error(request: Request, exc: CuratorError) -> JSONResponse:
+        answer = answer_for(exc)
+        if answer is None:
+            return await server_error(request, exc)
+        return error_response(answer.status, answer.error, _detail(exc), _headers(exc))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(
+            500, "internal server error", "the server failed; the error is logged"
+        )
