@@ -24,9 +24,11 @@ from curator.errors import ConflictError, InvalidEditError, NotFoundError
 from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
-from curator.store.checks import link_states, running_run
-from curator.store.models import EditorAction, Resource
+from curator.store.editor_actions import add_action
+from curator.store.link_states import link_states
+from curator.store.models import Resource
 from curator.store.reader_reports import resolve_open_reports
+from curator.store.runs import running_run
 
 EDITABLE_FIELDS = ("url", "title", "description", "phone", "expect_text")
 """The resource fields an edit may change."""
@@ -64,23 +66,6 @@ async def _live_resource(session: AsyncSession, resource_id: int) -> Resource:
     return resource
 
 
-async def _record(
-    session: AsyncSession,
-    *,
-    resource_id: int | None,
-    actor: str,
-    action: ActionKind,
-    at: datetime,
-    payload: Mapping[str, Any],
-) -> int:
-    row = EditorAction(
-        resource_id=resource_id, actor=actor, action=action, payload=dict(payload), created_at=at
-    )
-    session.add(row)
-    await session.flush()
-    return row.id
-
-
 async def _resolve_reports(session: AsyncSession, resource_id: int, at: datetime) -> int:
     """Close the resource's open readers' reports: an editor has dealt with the resource."""
     return await resolve_open_reports(session, resource_id=resource_id, at=at)
@@ -115,10 +100,10 @@ async def _finish(
         resolved = await _resolve_reports(session, resource.id, at)
         if resolved:
             payload["resolved_reports"] = resolved
-    action_id = await _record(
+    row = await add_action(
         session, resource_id=resource_id, actor=actor, action=action, at=at, payload=payload
     )
-    return ActionResult(action, actor, at, resource_id, message, payload, recheck_id, action_id)
+    return ActionResult(action, actor, at, resource_id, message, payload, recheck_id, row.id)
 
 
 # --- the actions -----------------------------------------------------------------------------

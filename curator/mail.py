@@ -36,7 +36,7 @@ from curator.report.render import (
 )
 from curator.settings import Settings
 from curator.store import deliveries
-from curator.store import reports as report_queries
+from curator.store import runs as run_queries
 from curator.store.catalog import all_guides, require_guide
 from curator.store.models import MailDelivery
 
@@ -409,9 +409,9 @@ async def _send_guide_report(
 ) -> DeliveryResult:
     async with sessions() as session:
         if run_id is not None:
-            run = await report_queries.run_by_id(session, run_id=run_id)
+            run = await run_queries.get_run(session, run_id=run_id)
         else:
-            run = await report_queries.latest_finished_run(session, guide_slug=slug)
+            run = await run_queries.latest_finished_run(session, guide_slug=slug)
     found_run_id = run.id if run is not None else None
     key = f"{MailKind.REFRESH}:{slug}:run:{found_run_id if found_run_id is not None else 'none'}"
 

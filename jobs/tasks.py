@@ -26,10 +26,11 @@ from curator.rechecks import process_rechecks
 from curator.runs.execute import RunReport, execute_run
 from curator.runs.recovery import owner_id, recover_runs
 from curator.settings import Settings
-from curator.store.checks import failing_urls, mark_interrupted
 from curator.store.job_states import job_state, plan_job
-from curator.store.scheduled import (
+from curator.store.link_states import failing_urls
+from curator.store.runs import (
     latest_completed_run,
+    mark_interrupted,
     resumable_runs,
     running_run_ids,
     superseded,

@@ -30,8 +30,8 @@ from curator import editing, tokens
 from curator.errors import NotFoundError
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
-from curator.store.checks import link_states
-from curator.store.history import recent_runs, resource_history
+from curator.store.history import resource_history, run_summaries
+from curator.store.link_states import link_states
 from curator.store.models import Resource
 from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.tokens import Editor
@@ -208,7 +208,7 @@ async def runs(session: AsyncSession) -> list[RunRow]:
             counts=ordered_counts(run.counts),
             summary=run.summary,
         )
-        for run in await recent_runs(session, limit=50)
+        for run in await run_summaries(session, limit=50)
     ]
 
 

@@ -28,7 +28,7 @@ from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import NotFoundError
 from curator.store.base import utcnow
-from curator.store.history import recent_runs, resource_history, run_summary
+from curator.store.history import resource_history, run_summaries, run_summary
 from curator.store.problems import problems
 
 # Ids are 32-bit integers in the database: larger ones cannot exist, so they are refused early.
@@ -77,7 +77,7 @@ async def list_runs(
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="runs older than")] = None,
 ) -> RunsOut:
     """Runs with status, duration and counts per verdict."""
-    runs = await recent_runs(session, limit=limit, before_id=before)
+    runs = await run_summaries(session, limit=limit, before_id=before)
     return RunsOut(runs=[RunOut.of(r) for r in runs])
 
 

@@ -23,12 +23,16 @@ from curator.domain import Group, MailKind, Verdict, group_of, next_review_due, 
 from curator.errors import NotFoundError
 from curator.report import history
 from curator.settings import Settings
+from curator.store import catalog as catalog_queries
+from curator.store import checks as check_queries
 from curator.store import deliveries
-from curator.store import reports as queries
+from curator.store import link_states as state_queries
+from curator.store import reader_reports as report_queries
+from curator.store import runs as run_queries
 from curator.store.catalog import all_guides, require_guide
-from curator.store.checks import link_states
+from curator.store.checks import CheckPoint
+from curator.store.link_states import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
-from curator.store.reports import CheckPoint
 
 Similarity = Callable[[str, str], float]
 """How alike two visible-text fingerprints are: 1.0 the same page, near 0 unrelated."""
@@ -397,7 +401,7 @@ async def report_period(
 ) -> Period:
     """The period a guide's report covers."""
     if isinstance(since, SinceRun):
-        run = await queries.run_by_id(session, run_id=since.run_id)
+        run = await run_queries.get_run(session, run_id=since.run_id)
         if run is None:
             raise NotFoundError("run", since.run_id)
         label = f"since run {run.id} ({format_moment(run.started_at, zone)})"
@@ -428,8 +432,8 @@ async def _build_guide(
     resources = [r for r in guide.resources if r.retired_at is None]
     urls = {r.url for r in resources}
     states = await link_states(session, urls=sorted(urls))
-    points = await queries.check_points(session, urls=urls)
-    latest = await queries.checks_by_id(
+    points = await check_queries.check_points(session, urls=urls)
+    latest = await check_queries.checks_by_id(
         session, ids={s.last_check_id for s in states.values() if s.last_check_id is not None}
     )
     baselines = await _refresh_baselines(session, states, points)
@@ -523,7 +527,7 @@ async def _build_guide(
         reader_reports=sum(1 for r in reports if not r.resolved),
         content_changes=len(changes),
     )
-    run = await queries.latest_finished_run(session, guide_slug=guide.slug)
+    run = await run_queries.latest_finished_run(session, guide_slug=guide.slug)
     return GuideReport(
         slug=guide.slug,
         title=guide.title,
@@ -681,13 +685,13 @@ async def _refresh_baselines(
     session: AsyncSession, states: dict[str, LinkState], points: dict[str, list[CheckPoint]]
 ) -> dict[str, str | None]:
     """Each URL's baseline fingerprint: the page as of its guide's last review (see README)."""
-    reviewed = await queries.review_dates_by_url(session, urls=list(states))
+    reviewed = await catalog_queries.review_dates_by_url(session, urls=list(states))
     baselines: dict[str, str | None] = {}
     for url, state in states.items():
         point = history.baseline_point(points.get(url, []), reviewed.get(url))
         wanted = point.fingerprint if point is not None else state.baseline_fingerprint
         if wanted != state.baseline_fingerprint:
-            await queries.set_baseline_fingerprint(session, url=url, fingerprint=wanted)
+            await state_queries.set_baseline_fingerprint(session, url=url, fingerprint=wanted)
         baselines[url] = wanted
     return baselines
 
@@ -729,7 +733,7 @@ async def _reader_reports(
     period: Period,
 ) -> list[ReaderReportItem]:
     by_id = {r.id: r for r in resources}
-    rows: Sequence[ReaderReport] = await queries.reader_reports_for(
+    rows: Sequence[ReaderReport] = await report_queries.reader_reports_for(
         session, resource_ids=list(by_id), since=period.start
     )
     items = []

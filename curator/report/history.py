@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from curator.check.facts import Outcome
 from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
 from curator.domain import Group, Verdict, group_of
-from curator.store.reports import CheckPoint
+from curator.store.checks import CheckPoint
 
 
 def replay(points: Sequence[CheckPoint], policy: ConfirmPolicy) -> LinkStatus:

@@ -46,6 +46,7 @@ from curator.runs.settle import (
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
 from curator.settings import Settings
 from curator.store import checks as store
+from curator.store import link_states, runs
 from curator.store.base import utcnow
 from curator.store.models import Run
 
@@ -130,7 +131,7 @@ class RunReport:
 
 async def running_run(session: AsyncSession) -> Run | None:
     """The run marked `running`, if any (after recovery, a live one)."""
-    return await store.running_run(session)
+    return await runs.running_run(session)
 
 
 @dataclass
@@ -239,7 +240,7 @@ async def execute_run(
     async with sessions() as session, session.begin():
         await recover_runs(session, now=started)
     async with sessions() as session, session.begin():
-        if exclusive and (live := await store.running_run(session)) is not None:
+        if exclusive and (live := await runs.running_run(session)) is not None:
             raise RunConflictError(
                 run_id=live.id,
                 started_at=live.started_at,
@@ -253,7 +254,7 @@ async def execute_run(
         )
         groups = by_url(targets)
         history = await snapshots(session, urls=list(groups))
-        run = await store.create_run(
+        run = await runs.create_run(
             session,
             trigger=trigger,
             planned_urls=list(groups),
@@ -298,7 +299,7 @@ def _video(
 
 
 async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
-    run = await store.require_run(session, run_id=run_id)
+    run = await runs.require_run(session, run_id=run_id)
     if run.status is not RunStatus.INTERRUPTED:
         raise ConflictError(
             f"run {run_id} is {run.status.value}, not interrupted: nothing to resume"
@@ -317,7 +318,7 @@ async def _drain(work: _Work, settings: Settings, stop: asyncio.Event) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             async with work.write_lock, work.sessions() as session, session.begin():
-                await store.heartbeat(session, run_id=work.run_id, now=work.clock())
+                await runs.heartbeat(session, run_id=work.run_id, now=work.clock())
 
     beating = asyncio.ensure_future(heartbeat())
     try:
@@ -340,7 +341,7 @@ async def _finish(
     stop: asyncio.Event,
 ) -> RunReport:
     async with work.sessions() as session, session.begin():
-        chain = [r.id for r in await store.run_chain(session, run_id=work.run_id)]
+        chain = [r.id for r in await runs.run_chain(session, run_id=work.run_id)]
         checks = await store.run_checks(session, run_ids=chain)
     attempts = [attempt_of(c) for c in checks]
     down = network_down(attempts) and not await _network_answers(work, hosts_of(attempts))
@@ -358,7 +359,7 @@ async def _finish(
     async with work.write_lock, work.sessions() as session, session.begin():
         if not down:
             await apply_states(session, checks, settings.confirm_policy())
-        await store.finish_run(
+        await runs.finish_run(
             session,
             run_id=work.run_id,
             status=status,
@@ -385,7 +386,7 @@ async def _finish(
 async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
     """Fetch a few recently working addresses on other hosts: does anything answer?"""
     async with work.sessions() as session:
-        candidates = await store.recently_ok_urls(session, limit=CONTROL_URLS * 4)
+        candidates = await link_states.recently_ok_urls(session, limit=CONTROL_URLS * 4)
     controls = [u for u in candidates if host(u) not in failed_hosts]
     controls = list({host(u): u for u in reversed(controls)}.values())[:CONTROL_URLS]
     if not controls:
@@ -398,7 +399,7 @@ async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
     """Best effort: record why a run stopped abnormally (never masks the original error)."""
     try:
         async with work.sessions() as session, session.begin():
-            await store.finish_run(
+            await runs.finish_run(
                 session,
                 run_id=work.run_id,
                 status=status,

@@ -17,7 +17,7 @@ from curator.check.facts import SNAPSHOT_TEXT_CHARS, ErrorKind, Facts, Outcome, 
 from curator.check.outage import Attempt
 from curator.check.state import LinkStatus
 from curator.check.urls import host
-from curator.store.checks import LINK_STATE_FIELDS, link_states
+from curator.store.link_states import LINK_STATE_FIELDS, link_states
 from curator.store.models import Check, LinkState
 
 
@@ -112,7 +112,7 @@ def _snapshot(row: LinkState) -> Snapshot | None:
 
 
 def state_values(status: LinkStatus) -> dict[str, Any]:
-    """A link state's values as `curator.store.checks.upsert_link_state` writes them; the
+    """A link state's values as `curator.store.link_states.upsert_link_state` writes them; the
     snapshot's only when there is one (a state without one keeps the stored snapshot)."""
     values = {name: getattr(status, name) for name in LINK_STATE_FIELDS}
     snapshot = status.snapshot

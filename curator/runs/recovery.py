@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store import checks as store
+from curator.store import runs
 from curator.store.models import Run
 
 STALE_AFTER = timedelta(minutes=5)
@@ -56,8 +56,6 @@ async def recover_runs(
     session: AsyncSession, *, now: datetime, stale_after: timedelta = STALE_AFTER
 ) -> list[int]:
     """Mark dead `running` runs `interrupted`; their ids (the caller commits)."""
-    dead = [r.id for r in await store.running_runs(session) if is_dead(r, now, stale_after)]
-    await store.mark_interrupted(
-        session, run_ids=dead, finished_at=now, summary=INTERRUPTED_SUMMARY
-    )
+    dead = [r.id for r in await runs.running_runs(session) if is_dead(r, now, stale_after)]
+    await runs.mark_interrupted(session, run_ids=dead, finished_at=now, summary=INTERRUPTED_SUMMARY)
     return dead

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.check.state import ConfirmPolicy, advance
 from curator.domain import Verdict
 from curator.runs.records import check_snapshot, outcome_of, state_values, to_status
-from curator.store import checks as store
+from curator.store import link_states
 from curator.store.models import Check
 
 
@@ -22,7 +22,9 @@ async def apply_states(
     session: AsyncSession, checks: Sequence[Check], policy: ConfirmPolicy
 ) -> None:
     """Advance the link state of each check's URL (the caller commits)."""
-    rows = await store.link_states(session, urls=list({c.url for c in checks}), for_update=True)
+    rows = await link_states.link_states(
+        session, urls=list({c.url for c in checks}), for_update=True
+    )
     states = {url: to_status(row) for url, row in rows.items()}
     for check in checks:
         state = states.get(check.url) or to_status(None)
@@ -31,7 +33,7 @@ async def apply_states(
         state = states[check.url] = advance(
             state, outcome_of(check), check.checked_at, policy, snapshot=check_snapshot(check)
         )
-        await store.upsert_link_state(
+        await link_states.upsert_link_state(
             session, url=check.url, values=state_values(state), check_id=check.id
         )
 

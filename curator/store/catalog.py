@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -80,3 +81,21 @@ async def live_resource_by_key(
         .where(Guide.slug == guide_slug, Resource.key == key, Resource.retired_at.is_(None))
     )
     return result.scalar_one_or_none()
+
+
+async def review_dates_by_url(
+    session: AsyncSession, *, urls: Collection[str]
+) -> dict[str, date | None]:
+    """For each URL, the latest `last_reviewed` among the guides that list it (not retired)."""
+    if not urls:
+        return {}
+    result = await session.execute(
+        select(Resource.url, func.max(Guide.last_reviewed))
+        .join(Guide, Resource.guide_id == Guide.id)
+        .where(Resource.url.in_(list(urls)), Resource.retired_at.is_(None))
+        .group_by(Resource.url)
+    )
+    dates: dict[str, date | None] = {url: None for url in urls}
+    for url, reviewed in result.all():
+        dates[url] = reviewed
+    return dates

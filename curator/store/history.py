@@ -1,22 +1,24 @@
-"""Queries behind the editors' views of the past: check runs, and one resource's history.
+"""Read models of the past, for editors: run summaries, and one resource's history.
 
-None of them commits.
+Built from the table families' queries; nothing here writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.store.catalog import resource_by_id
-from curator.store.models import Check, EditorAction, ReaderReport, Resource, Run
+from curator.store.checks import checks_of_urls, verdict_counts
+from curator.store.editor_actions import actions_of_resource
+from curator.store.models import Resource, Run
 from curator.store.problems import CheckEvidence, OpenReport, evidence_of, report_of
+from curator.store.reader_reports import reports_of_resource
 
 HISTORY_CHECKS = 200
 
@@ -45,21 +47,6 @@ class RunSummary:
         return max(0.0, (self.finished_at - self.started_at).total_seconds())
 
 
-async def _counts(session: AsyncSession, run_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Checks per verdict of each run, from the check rows themselves."""
-    if not run_ids:
-        return {}
-    rows = await session.execute(
-        select(Check.run_id, Check.verdict, func.count())
-        .where(Check.run_id.in_(list(run_ids)))
-        .group_by(Check.run_id, Check.verdict)
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for run_id, verdict, count in rows:
-        counts.setdefault(run_id, {})[Verdict(verdict).value] = int(count)
-    return counts
-
-
 def _summary(run: Run, counts: dict[str, int] | None) -> RunSummary:
     # Every verdict present, zeros included, in the contract's order.
     merged = {v.value: 0 for v in Verdict}
@@ -79,7 +66,7 @@ def _summary(run: Run, counts: dict[str, int] | None) -> RunSummary:
     )
 
 
-async def recent_runs(
+async def run_summaries(
     session: AsyncSession, *, limit: int = 50, before_id: int | None = None
 ) -> list[RunSummary]:
     """The newest runs first (those older than `before_id` when given, for paging)."""
@@ -87,7 +74,7 @@ async def recent_runs(
     if before_id is not None:
         query = query.where(Run.id < before_id)
     runs = (await session.execute(query)).scalars().all()
-    counts = await _counts(session, [r.id for r in runs])
+    counts = await verdict_counts(session, run_ids=[r.id for r in runs])
     return [_summary(run, counts.get(run.id, {})) for run in runs]
 
 
@@ -96,7 +83,7 @@ async def run_summary(session: AsyncSession, *, run_id: int) -> RunSummary | Non
     run = await session.get(Run, run_id)
     if run is None:
         return None
-    counts = await _counts(session, [run.id])
+    counts = await verdict_counts(session, run_ids=[run.id])
     return _summary(run, counts.get(run.id, {}))
 
 
@@ -138,45 +125,14 @@ async def resource_history(
     resource = await resource_by_id(session, resource_id=resource_id)
     if resource is None:
         return None
-    actions = (
-        (
-            await session.execute(
-                select(EditorAction)
-                .where(EditorAction.resource_id == resource_id)
-                .order_by(EditorAction.created_at.desc(), EditorAction.id.desc())
-            )
-        )
-        .scalars()
-        .all()
-    )
+    actions = await actions_of_resource(session, resource_id=resource_id)
     urls = [resource.url]
     for action in actions:
         for url in _urls_in(action.payload or {}):
             if url not in urls:
                 urls.append(url)
-    checks = (
-        (
-            await session.execute(
-                select(Check)
-                .where(Check.url.in_(urls))
-                .order_by(Check.checked_at.desc(), Check.id.desc())
-                .limit(limit)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    reports = (
-        (
-            await session.execute(
-                select(ReaderReport)
-                .where(ReaderReport.resource_id == resource_id)
-                .order_by(ReaderReport.created_at.desc(), ReaderReport.id.desc())
-            )
-        )
-        .scalars()
-        .all()
-    )
+    checks = await checks_of_urls(session, urls=urls, limit=limit)
+    reports = await reports_of_resource(session, resource_id=resource_id)
     return ResourceHistory(
         resource=resource,
         urls=tuple(urls),

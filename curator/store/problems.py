@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from curator.domain import SEVERITY, Group, Verdict, group_of, severity_rank
+from curator.store import reader_reports
+from curator.store.checks import checks_by_id
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource
 
 _FAR = datetime.max.replace(tzinfo=UTC)
@@ -120,27 +122,10 @@ async def open_reports(
     session: AsyncSession, *, resource_ids: Collection[int] | None = None
 ) -> dict[int, list[OpenReport]]:
     """Unresolved readers' reports by resource, newest first."""
-    query = (
-        select(ReaderReport)
-        .where(ReaderReport.resolved_at.is_(None))
-        .order_by(ReaderReport.created_at.desc(), ReaderReport.id.desc())
-    )
-    if resource_ids is not None:
-        if not resource_ids:
-            return {}
-        query = query.where(ReaderReport.resource_id.in_(list(resource_ids)))
     reports: dict[int, list[OpenReport]] = {}
-    for row in (await session.execute(query)).scalars():
+    for row in await reader_reports.open_reports(session, resource_ids=resource_ids):
         reports.setdefault(row.resource_id, []).append(report_of(row))
     return reports
-
-
-async def checks_by_id(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Check]:
-    """Check rows by id."""
-    if not ids:
-        return {}
-    result = await session.execute(select(Check).where(Check.id.in_(list(ids))))
-    return {check.id: check for check in result.scalars()}
 
 
 async def problems(

@@ -1,10 +1,11 @@
-"""Queries over readers' reports. None of them commits."""
+"""Queries over `reader_reports`: readers' reports of broken links. None of them commits."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store.models import ReaderReport
@@ -33,3 +34,46 @@ async def resolve_open_reports(session: AsyncSession, *, resource_id: int, at: d
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def reader_reports_for(
+    session: AsyncSession, *, resource_ids: Collection[int], since: datetime | None
+) -> Sequence[ReaderReport]:
+    """Readers' reports on these resources still open, or made since `since`; oldest first."""
+    if not resource_ids:
+        return []
+    query = select(ReaderReport).where(ReaderReport.resource_id.in_(list(resource_ids)))
+    if since is not None:
+        query = query.where(
+            or_(ReaderReport.resolved_at.is_(None), ReaderReport.created_at >= since)
+        )
+    else:
+        query = query.where(ReaderReport.resolved_at.is_(None))
+    query = query.order_by(ReaderReport.created_at, ReaderReport.id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def open_reports(
+    session: AsyncSession, *, resource_ids: Collection[int] | None = None
+) -> Sequence[ReaderReport]:
+    """Unresolved readers' reports (of `resource_ids`, or of every resource), newest first."""
+    query = (
+        select(ReaderReport)
+        .where(ReaderReport.resolved_at.is_(None))
+        .order_by(ReaderReport.created_at.desc(), ReaderReport.id.desc())
+    )
+    if resource_ids is not None:
+        if not resource_ids:
+            return []
+        query = query.where(ReaderReport.resource_id.in_(list(resource_ids)))
+    return (await session.execute(query)).scalars().all()
+
+
+async def reports_of_resource(session: AsyncSession, *, resource_id: int) -> Sequence[ReaderReport]:
+    """Every report on one resource, resolved or not, newest first."""
+    query = (
+        select(ReaderReport)
+        .where(ReaderReport.resource_id == resource_id)
+        .order_by(ReaderReport.created_at.desc(), ReaderReport.id.desc())
+    )
+    return (await session.execute(query)).scalars().all()

@@ -20,7 +20,7 @@ from curator.rechecks import queue_recheck
 from curator.runs.execute import execute_run
 from curator.runs.recovery import owner_id
 from curator.settings import Settings
-from curator.store import checks as store
+from curator.store import runs as run_queries
 from curator.store.engine import session_factory
 from curator.store.job_states import job_state
 from curator.store.models import JobState, LinkState, RecheckRequest, Resource, Run
@@ -264,7 +264,7 @@ async def test_a_full_check_waits_while_another_run_is_going(
     await load(sessions, [{"title": "Helpline", "url": site.address_url("/")}])
     clock = Clock(MONDAY_3AM)
     async with sessions() as session, session.begin():
-        await store.create_run(
+        await run_queries.create_run(
             session,
             trigger="editor",
             planned_urls=[site.address_url("/")],
@@ -384,7 +384,7 @@ async def test_a_run_left_by_a_dead_process_is_interrupted_and_resumed(
     site = await sites.add("helpline.test", {"/": page("Helpline", "Call us.")})
     await load(sessions, [{"title": "Helpline", "url": site.address_url("/")}])
     async with sessions() as session, session.begin():
-        dead = await store.create_run(
+        dead = await run_queries.create_run(
             session,
             trigger=RunTrigger.RECHECK,
             planned_urls=[site.address_url("/")],

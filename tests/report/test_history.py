@@ -14,7 +14,7 @@ from curator.report.history import (
     replay,
     until,
 )
-from curator.store.reports import CheckPoint
+from curator.store.checks import CheckPoint
 
 T0 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
 POLICY = ConfirmPolicy(failures=3, days=3.0)

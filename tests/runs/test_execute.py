@@ -27,6 +27,7 @@ from curator.runs.execute import CheckResult, execute_run, running_run
 from curator.runs.records import check_row, snapshots, to_status
 from curator.settings import Settings
 from curator.store import checks as store
+from curator.store import link_states, runs
 from curator.store.engine import session_factory
 from curator.store.models import Check, LinkState, Run
 from curator.sync import sync_catalog
@@ -309,7 +310,7 @@ async def test_failures_are_confirmed_over_days(
                 clock=clock_from(T0 + timedelta(days=day * 1.5)),
             )
     async with sessions() as session:
-        rows = await store.link_states(session, urls=[site.url("/old"), site.url("/")])
+        rows = await link_states.link_states(session, urls=[site.url("/old"), site.url("/")])
     assert rows[site.url("/old")].verdict is Verdict.BROKEN
     assert rows[site.url("/old")].consecutive_failures == 4
     assert rows[site.url("/")].verdict is Verdict.OK
@@ -373,7 +374,7 @@ async def test_one_dead_host_is_not_an_outage_when_others_answer(
     assert report.status is RunStatus.COMPLETED
     assert [r.verdict for r in report.results] == [Verdict.TRANSIENT]
     async with sessions() as session:
-        rows = await store.link_states(session, urls=[down.url("/")])
+        rows = await link_states.link_states(session, urls=[down.url("/")])
     assert rows[down.url("/")].consecutive_failures == 1
     assert rows[down.url("/")].verdict is Verdict.OK  # pending, not yet confirmed
 
@@ -424,7 +425,7 @@ async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
     async with sites.fetcher(run_settings) as fetcher:
         facts_a = await fetcher.fetch(site.url("/a"))
     async with sessions() as session, session.begin():
-        crashed = await store.create_run(
+        crashed = await runs.create_run(
             session,
             trigger="schedule",
             planned_urls=[site.url("/a"), site.url("/b")],
@@ -459,7 +460,7 @@ async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
     assert [r.url for r in resumed.results] == [site.url("/b")]
     assert site.hits("/a") == 1 and site.hits("/b") == 1
     async with sessions() as session:
-        rows = await store.link_states(session, urls=[site.url("/a"), site.url("/b")])
+        rows = await link_states.link_states(session, urls=[site.url("/a"), site.url("/b")])
     # The interrupted run's completed check counts too.
     assert set(rows) == {site.url("/a"), site.url("/b")}
 
@@ -471,7 +472,7 @@ async def test_only_one_run_at_a_time(
     await load(sessions, [{"title": "A", "url": site.url("/")}])
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        live = await store.create_run(
+        live = await runs.create_run(
             session, trigger="schedule", planned_urls=[], started_at=now, owner="elsewhere:1"
         )
     with pytest.raises(RunConflictError) as raised:
@@ -512,7 +513,7 @@ async def test_a_working_page_is_kept_as_the_links_snapshot(
         )
     async with sessions() as session:
         kept = await snapshots(session, urls=[url])
-        state = to_status((await store.link_states(session, urls=[url]))[url])
+        state = to_status((await link_states.link_states(session, urls=[url]))[url])
     snapshot = kept[url]
     assert snapshot.title == "Revenge Porn Helpline"
     assert snapshot.heading == "Get help now"

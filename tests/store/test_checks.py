@@ -12,6 +12,8 @@ from curator.check.state import LinkStatus
 from curator.domain import RunStatus, Verdict
 from curator.runs.records import check_row, state_values, to_status
 from curator.store import checks as q
+from curator.store import link_states, runs
+from curator.store.history import run_summaries
 from curator.store.models import Check
 
 T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
@@ -38,7 +40,9 @@ async def add_check(session: AsyncSession, **row: Any) -> Check:
 async def upsert_link_state(
     session: AsyncSession, *, url: str, status: LinkStatus, check_id: int | None
 ) -> None:
-    await q.upsert_link_state(session, url=url, values=state_values(status), check_id=check_id)
+    await link_states.upsert_link_state(
+        session, url=url, values=state_values(status), check_id=check_id
+    )
 
 
 def outcome(verdict: Verdict, detail: str = "detail") -> Outcome:
@@ -47,7 +51,7 @@ def outcome(verdict: Verdict, detail: str = "detail") -> Outcome:
 
 async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> None:
     async with session.begin():
-        run = await q.create_run(
+        run = await runs.create_run(
             session, trigger="cli", planned_urls=[A, B, C], started_at=T0, owner="host:1"
         )
     run_id = run.id
@@ -70,7 +74,7 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
         )
     async with session.begin():
         assert await q.unchecked_urls(session, run_id=run_id) == [C]
-        assert (await q.running_run(session)).id == run_id  # type: ignore[union-attr]
+        assert (await runs.running_run(session)).id == run_id  # type: ignore[union-attr]
         stored = await q.run_checks(session, run_ids=[run_id])
         assert [c.url for c in stored] == [A, B]
         first = stored[0]
@@ -88,7 +92,7 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
         assert first.title == "A page" and first.fingerprint == "00ff00ff00ff00ff"
         assert stored[1].error_kind == "dns_nxdomain" and stored[1].status_code is None
     async with session.begin():
-        await q.finish_run(
+        await runs.finish_run(
             session,
             run_id=run_id,
             status=RunStatus.COMPLETED,
@@ -98,53 +102,55 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
         )
     session.expunge_all()
     async with session.begin():
-        done = await q.require_run(session, run_id=run_id)
+        done = await runs.require_run(session, run_id=run_id)
         assert done.status is RunStatus.COMPLETED
         assert done.checked_urls == 2 and done.total_urls == 3
         assert done.counts == {"ok": 1, "broken": 1}
         assert done.finished_at == T0 + timedelta(minutes=1)
-        assert await q.running_run(session) is None
+        assert await runs.running_run(session) is None
 
 
 async def test_interrupted_runs_are_marked_and_resumable(session: AsyncSession) -> None:
     async with session.begin():
-        dead = await q.create_run(session, trigger="schedule", planned_urls=[A, B], started_at=T0)
+        dead = await runs.create_run(
+            session, trigger="schedule", planned_urls=[A, B], started_at=T0
+        )
         await add_check(
             session, run_id=dead.id, facts=facts(A), outcome=outcome(Verdict.OK), checked_at=T0
         )
         dead_id = dead.id
     async with session.begin():
-        marked = await q.mark_interrupted(
+        marked = await runs.mark_interrupted(
             session, run_ids=[dead_id], finished_at=T0 + timedelta(hours=1), summary="died"
         )
         assert marked == 1
-        assert await q.running_runs(session) == []
-        again = await q.mark_interrupted(
+        assert await runs.running_runs(session) == []
+        again = await runs.mark_interrupted(
             session, run_ids=[dead_id], finished_at=T0 + timedelta(hours=2), summary="again"
         )
         assert again == 0
     session.expunge_all()
     async with session.begin():
-        found = await q.latest_interrupted_run(session)
+        found = await runs.latest_interrupted_run(session)
         assert found is not None and found.id == dead_id
         assert found.summary == "died"
         assert await q.unchecked_urls(session, run_id=dead_id) == [B]
-        resumed = await q.create_run(
+        resumed = await runs.create_run(
             session,
             trigger="resume",
             planned_urls=[B],
             started_at=T0 + timedelta(hours=3),
             resumed_from_id=dead_id,
         )
-        assert await q.latest_interrupted_run(session) is None
-        chain = await q.run_chain(session, run_id=resumed.id)
+        assert await runs.latest_interrupted_run(session) is None
+        chain = await runs.run_chain(session, run_id=resumed.id)
         assert [r.id for r in chain] == [resumed.id, dead_id]
 
 
 async def test_latest_checks_and_history(session: AsyncSession) -> None:
     async with session.begin():
         for day in range(3):
-            run = await q.create_run(
+            run = await runs.create_run(
                 session, trigger="cli", planned_urls=[A, B], started_at=T0 + timedelta(days=day)
             )
             for url in (A, B):
@@ -163,7 +169,7 @@ async def test_latest_checks_and_history(session: AsyncSession) -> None:
         assert set(await q.latest_checks(session)) == {A, B}
         history = await q.url_history(session, url=A, limit=2)
         assert [c.detail for c in history] == ["day 2", "day 1"]
-        assert len(await q.recent_runs(session)) == 3
+        assert len(await run_summaries(session)) == 3
 
 
 async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
@@ -187,13 +193,13 @@ async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
             check_id=None,
         )
     async with session.begin():
-        rows = await q.link_states(session, urls=[A, B, C], for_update=True)
+        rows = await link_states.link_states(session, urls=[A, B, C], for_update=True)
         assert set(rows) == {A, B}
         assert to_status(rows[A]) == failing
         assert to_status(None) == LinkStatus()
-        assert await q.failing_urls(session) == [A]
-        assert await q.recently_ok_urls(session) == [B]
-        assert await q.recently_ok_urls(session, exclude=[B]) == []
+        assert await link_states.failing_urls(session) == [A]
+        assert await link_states.recently_ok_urls(session) == [B]
+        assert await link_states.recently_ok_urls(session, exclude=[B]) == []
     recovered = LinkStatus(
         verdict=Verdict.MOVED,
         last_verdict=Verdict.MOVED,
@@ -205,6 +211,6 @@ async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
         await upsert_link_state(session, url=A, status=recovered, check_id=None)
     session.expunge_all()
     async with session.begin():
-        rows = await q.link_states(session, urls=[A])
+        rows = await link_states.link_states(session, urls=[A])
         assert to_status(rows[A]) == recovered
-        assert await q.failing_urls(session) == []
+        assert await link_states.failing_urls(session) == []

@@ -1,0 +1,104 @@
+"""Queries over `link_states`: what curator currently believes about each URL.
+
+Confirmation (`curator.check.state.advance`) decides the values; `curator.runs.records` maps
+them to the columns written here. None of these queries commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.domain import Verdict
+from curator.store.models import (
+    LinkState,
+)
+
+LINK_STATE_FIELDS = (
+    "verdict",
+    "last_verdict",
+    "detail",
+    "suggested_url",
+    "first_failure_at",
+    "consecutive_failures",
+    "last_ok_at",
+    "last_checked_at",
+)
+"""The columns of a link state that confirmation decides (see curator.check.state)."""
+
+
+SNAPSHOT_FIELDS = (
+    "snapshot_title",
+    "snapshot_heading",
+    "snapshot_site_name",
+    "snapshot_text",
+    "snapshot_fingerprint",
+    "snapshot_at",
+)
+"""The link's last good page; written only when a check renews it."""
+
+
+async def link_states(
+    session: AsyncSession, *, urls: Sequence[str], for_update: bool = False
+) -> dict[str, LinkState]:
+    """The link-state rows of `urls` that exist; locked on PostgreSQL when `for_update`."""
+    if not urls:
+        return {}
+    query = select(LinkState).where(LinkState.url.in_(urls))
+    if for_update:
+        query = query.with_for_update()
+    return {row.url: row for row in (await session.execute(query)).scalars()}
+
+
+async def upsert_link_state(
+    session: AsyncSession, *, url: str, values: Mapping[str, Any], check_id: int | None
+) -> None:
+    """Write a URL's state, `values` keyed by LINK_STATE_FIELDS and SNAPSHOT_FIELDS (insert or
+    update in one statement on both databases)."""
+    unknown = set(values) - set(LINK_STATE_FIELDS) - set(SNAPSHOT_FIELDS)
+    if unknown:
+        raise ValueError(f"not link-state fields: {sorted(unknown)}")
+    values = {**values, "last_check_id": check_id}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(LinkState).values(url=url, **values)
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=[LinkState.url], set_=values)
+    )
+
+
+async def failing_urls(session: AsyncSession) -> list[str]:
+    """URLs whose latest checks failed (a streak is open): what confirmation rechecks."""
+    query = (
+        select(LinkState.url)
+        .where(LinkState.consecutive_failures > 0)
+        .order_by(LinkState.first_failure_at, LinkState.url)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def recently_ok_urls(
+    session: AsyncSession, *, exclude: Sequence[str] = (), limit: int = 20
+) -> list[str]:
+    """URLs whose latest check worked, most recently first (controls for an outage)."""
+    query = (
+        select(LinkState.url)
+        .where(LinkState.last_verdict.in_((Verdict.OK, Verdict.MOVED)))
+        .order_by(LinkState.last_ok_at.desc(), LinkState.url)
+        .limit(limit + len(exclude))
+    )
+    found = [u for u in (await session.execute(query)).scalars() if u not in set(exclude)]
+    return found[:limit]
+
+
+async def set_baseline_fingerprint(
+    session: AsyncSession, *, url: str, fingerprint: str | None
+) -> None:
+    """Record the visible-text fingerprint a URL's later checks are compared with."""
+    await session.execute(
+        update(LinkState).where(LinkState.url == url).values(baseline_fingerprint=fingerprint)
+    )

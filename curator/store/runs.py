@@ -1,0 +1,203 @@
+"""Queries over `runs`: starting, beating, finishing, recovering and finding check runs.
+
+None of them commits: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from curator.domain import RunStatus, RunTrigger
+from curator.errors import NotFoundError
+from curator.store.models import (
+    Run,
+)
+
+
+async def create_run(
+    session: AsyncSession,
+    *,
+    trigger: RunTrigger,
+    planned_urls: Sequence[str],
+    started_at: datetime,
+    guide_slug: str | None = None,
+    owner: str | None = None,
+    resumed_from_id: int | None = None,
+) -> Run:
+    """A new `running` run that sets out to check `planned_urls`."""
+    run = Run(
+        trigger=trigger,
+        status=RunStatus.RUNNING,
+        guide_slug=guide_slug,
+        started_at=started_at,
+        heartbeat_at=started_at,
+        owner=owner,
+        total_urls=len(planned_urls),
+        checked_urls=0,
+        counts={},
+        planned_urls=list(planned_urls),
+        resumed_from_id=resumed_from_id,
+    )
+    session.add(run)
+    await session.flush()
+    return run
+
+
+async def get_run(session: AsyncSession, *, run_id: int) -> Run | None:
+    """The run with this id, or None."""
+    return await session.get(Run, run_id)
+
+
+async def require_run(session: AsyncSession, *, run_id: int) -> Run:
+    """The run with this id, or NotFoundError."""
+    run = await get_run(session, run_id=run_id)
+    if run is None:
+        raise NotFoundError("run", run_id)
+    return run
+
+
+async def running_runs(session: AsyncSession) -> Sequence[Run]:
+    """Every run whose row says `running` (live, or left so by a dead process), oldest first."""
+    query = select(Run).where(Run.status == RunStatus.RUNNING).order_by(Run.started_at, Run.id)
+    return (await session.execute(query)).scalars().all()
+
+
+async def running_run(session: AsyncSession) -> Run | None:
+    """The newest run still marked `running`, if any (the API answers 409 while one is)."""
+    query = (
+        select(Run)
+        .where(Run.status == RunStatus.RUNNING)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def latest_interrupted_run(session: AsyncSession) -> Run | None:
+    """The newest `interrupted` run not yet resumed by another run, if any."""
+    resumed = select(Run.resumed_from_id).where(Run.resumed_from_id.is_not(None))
+    query = (
+        select(Run)
+        .where(Run.status == RunStatus.INTERRUPTED, Run.id.not_in(resumed))
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def heartbeat(session: AsyncSession, *, run_id: int, now: datetime) -> None:
+    """Record that the run's process is alive."""
+    await session.execute(update(Run).where(Run.id == run_id).values(heartbeat_at=now))
+
+
+async def finish_run(
+    session: AsyncSession,
+    *,
+    run_id: int,
+    status: RunStatus,
+    counts: Mapping[str, int],
+    finished_at: datetime,
+    summary: str | None = None,
+) -> Run:
+    """Close a run: its final status, counts per verdict, when it ended and why."""
+    run = await require_run(session, run_id=run_id)
+    run.status = status
+    run.counts = dict(counts)
+    run.finished_at = finished_at
+    run.heartbeat_at = finished_at
+    run.summary = summary
+    await session.flush()
+    return run
+
+
+async def mark_interrupted(
+    session: AsyncSession, *, run_ids: Sequence[int], finished_at: datetime, summary: str
+) -> int:
+    """Mark runs left `running` (by a process that died) as `interrupted`; how many were."""
+    if not run_ids:
+        return 0
+    result = await session.execute(
+        update(Run)
+        .where(Run.id.in_(run_ids), Run.status == RunStatus.RUNNING)
+        .values(status=RunStatus.INTERRUPTED, finished_at=finished_at, summary=summary)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def run_chain(session: AsyncSession, *, run_id: int) -> list[Run]:
+    """The run and the interrupted runs it resumes, newest first."""
+    chain: list[Run] = []
+    current: int | None = run_id
+    while current is not None and all(r.id != current for r in chain):
+        run = await require_run(session, run_id=current)
+        chain.append(run)
+        current = run.resumed_from_id
+    return chain
+
+
+async def resumable_runs(
+    session: AsyncSession, *, triggers: Sequence[str], since: datetime
+) -> Sequence[Run]:
+    """Interrupted runs of `triggers` started since `since` and not yet resumed, newest first."""
+    later = aliased(Run)
+    query = (
+        select(Run)
+        .where(
+            Run.status == RunStatus.INTERRUPTED,
+            Run.trigger.in_(triggers),
+            Run.started_at >= since,
+            ~exists().where(later.resumed_from_id == Run.id),
+        )
+        .order_by(Run.started_at.desc(), Run.id.desc())
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def superseded(session: AsyncSession, *, run: Run) -> bool:
+    """True when a fresh run of the same trigger (not a resumption) started after `run`."""
+    query = select(
+        exists().where(
+            Run.trigger == run.trigger,
+            Run.resumed_from_id.is_(None),
+            Run.started_at > run.started_at,
+            Run.id != run.id,
+        )
+    )
+    return bool((await session.execute(query)).scalar_one())
+
+
+async def latest_completed_run(
+    session: AsyncSession, *, trigger: RunTrigger, finished_after: datetime
+) -> Run | None:
+    """The newest `completed` run of `trigger` that finished after `finished_after`, if any."""
+    query = (
+        select(Run)
+        .where(
+            Run.trigger == trigger,
+            Run.status == RunStatus.COMPLETED,
+            Run.finished_at > finished_after,
+        )
+        .order_by(Run.finished_at.desc(), Run.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def running_run_ids(session: AsyncSession, *, owner: str) -> list[int]:
+    """The runs `owner` (a process) has marked `running`."""
+    query = select(Run.id).where(Run.status == RunStatus.RUNNING, Run.owner == owner)
+    return list((await session.execute(query)).scalars())
+
+
+async def latest_finished_run(session: AsyncSession, *, guide_slug: str | None) -> Run | None:
+    """The newest completed run that covered `guide_slug` (a run of every guide counts)."""
+    query = select(Run).where(Run.status == RunStatus.COMPLETED, Run.finished_at.is_not(None))
+    if guide_slug is not None:
+        query = query.where(or_(Run.guide_slug.is_(None), Run.guide_slug == guide_slug))
+    query = query.order_by(Run.finished_at.desc(), Run.id.desc()).limit(1)
+    return (await session.execute(query)).scalar_one_or_none()
