@@ -16,6 +16,7 @@ from curator.check.policy import FetchPolicy
 from curator.check.state import ConfirmPolicy
 from curator.cron import parse_cron, zone
 from curator.errors import SettingsError
+from curator.replacements.limits import SearchLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
@@ -65,6 +66,26 @@ class Settings(BaseSettings):
     video_oembed: bool = Field(
         default=True,
         description="ask YouTube's and Vimeo's oEmbed endpoints whether a video is still there",
+    )
+    # --- where a broken link's page went (curator.replacements) -------------------------------
+    replacement_search: bool = Field(
+        default=True,
+        description="look for a broken link's page on its own site (sitemaps, site links)",
+    )
+    replacement_deadline: float = Field(
+        default=60.0, gt=0, description="wall-clock seconds for one link's search"
+    )
+    replacement_pages: int = Field(
+        default=6, ge=1, le=50, description="candidate pages fetched for one link"
+    )
+    sitemap_max_files: int = Field(
+        default=10, ge=1, description="sitemap files read per host per run (indexes included)"
+    )
+    sitemap_max_urls: int = Field(
+        default=50_000, ge=1, description="addresses kept from one host's sitemaps"
+    )
+    sitemap_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="bytes read of one sitemap file"
     )
 
     # --- confirmation policy: when a failure becomes `broken` --------------------------------
@@ -136,6 +157,17 @@ class Settings(BaseSettings):
         """The checker's fetch policy, as these settings configure it."""
         return FetchPolicy(
             **{name: getattr(self, name) for name in FetchPolicy.__dataclass_fields__}
+        )
+
+    def search_limits(self) -> SearchLimits:
+        """The bounds of the search for a broken link's moved page."""
+        return SearchLimits(
+            deadline=self.replacement_deadline,
+            fetch_deadline=min(self.url_deadline, self.replacement_deadline),
+            pages=self.replacement_pages,
+            sitemap_files=self.sitemap_max_files,
+            sitemap_urls=self.sitemap_max_urls,
+            sitemap_bytes=self.sitemap_max_bytes,
         )
 
     def confirm_policy(self) -> ConfirmPolicy:

@@ -76,6 +76,10 @@ class _Try:
     """What one try of a URL has learned so far (mutable while it runs)."""
 
     url: str
+    max_bytes: int
+    deadline: float
+    extract: bool = True
+    """Read the body as a page (title, text); a file fetched for its bytes is not read."""
     hops: list[Hop] = field(default_factory=list)
     current: str = ""
     status: int | None = None
@@ -189,10 +193,13 @@ class Fetcher:
         """GET `url` (redirects followed by hand, retried when transient) into Facts."""
         return (await self._fetch(url))[0]
 
-    async def fetch_document(self, url: str) -> tuple[Facts, str | None]:
+    async def fetch_document(
+        self, url: str, *, deadline: float | None = None, retry: bool = True
+    ) -> tuple[Facts, str | None]:
         """`fetch`, and the final response's HTML as text (capped like every body); None when
-        the fetch failed or the final response is not HTML."""
-        facts, body = await self._fetch(url)
+        the fetch failed or the final response is not HTML. A `deadline` shorter than the
+        configured one and `retry=False` suit look-ups that are extras, not checks."""
+        facts, body = await self._fetch(url, deadline=deadline, retry=retry)
         if facts.error is not None or body is None:
             return facts, None
         content_type = facts.page.content_type if facts.page else None
@@ -201,7 +208,25 @@ class Fetcher:
             return facts, None
         return facts, decode(body, content_type)
 
-    async def _fetch(self, url: str) -> tuple[Facts, bytes | None]:
+    async def fetch_file(
+        self, url: str, *, max_bytes: int, deadline: float | None = None
+    ) -> tuple[Facts, bytes | None]:
+        """GET a file whatever its type (robots.txt, a sitemap), tried once, for its body as
+        bytes: content codings undone and capped at `max_bytes`; None when the fetch failed."""
+        facts, body = await self._fetch(
+            url, max_bytes=max_bytes, deadline=deadline, retry=False, extract=False
+        )
+        return facts, (body if facts.error is None else None)
+
+    async def _fetch(
+        self,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        deadline: float | None = None,
+        retry: bool = True,
+        extract: bool = True,
+    ) -> tuple[Facts, bytes | None]:
         problem = _is_fetchable(url)
         if problem is not None:
             facts = Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=problem, attempts=0)
@@ -209,10 +234,16 @@ class Fetcher:
         attempt = 0
         while True:
             attempt += 1
-            state = _Try(url=url, current=url)
+            state = _Try(
+                url=url,
+                max_bytes=max_bytes or self._policy.max_body_bytes,
+                deadline=min(deadline or self._policy.url_deadline, self._policy.url_deadline),
+                extract=extract,
+                current=url,
+            )
             facts = await self._try(state)
             decision = self._retry.decide(attempt, facts.error, facts.status, facts.retry_after)
-            if not decision.retry:
+            if not decision.retry or not retry:
                 return replace(facts, attempts=attempt), state.body
             if facts.error is None and facts.status in THROTTLE_STATUSES:
                 self._limiter.defer(host_key(facts.final_url or url), decision.delay)
@@ -243,7 +274,7 @@ class Fetcher:
         )
 
     async def _try(self, state: _Try) -> Facts:
-        deadline = self._policy.url_deadline
+        deadline = state.deadline
         try:
             async with asyncio.timeout(None) as timeout:
                 await self._follow(state, _Budget(timeout, deadline))
@@ -323,13 +354,16 @@ class Fetcher:
                 return target
             content_type = response.headers.get("content-type")
             try:
-                body = await self._read(response)
+                body = await self._read(response, state.max_bytes)
                 state.body = body.data
             except DecodingError as exc:
                 state.page = Page(content_type=content_type, bytes_read=exc.raw_bytes)
                 raise
             finally:
                 state.hops.append(Hop(state.current, state.status, address, None, _ms(start)))
+            if not state.extract:
+                state.page = Page(content_type, bytes_read=body.raw_bytes, truncated=body.truncated)
+                return None
             state.page = extract_page(
                 body.data,
                 content_type=content_type,
@@ -341,11 +375,9 @@ class Fetcher:
         finally:
             await response.aclose()
 
-    async def _read(self, response: httpx.Response) -> Body:
+    async def _read(self, response: httpx.Response, max_bytes: int) -> Body:
         encodings = content_encodings(response.headers.get_list("content-encoding"))
-        return await read_body(
-            response.aiter_raw(), encodings=encodings, max_bytes=self._policy.max_body_bytes
-        )
+        return await read_body(response.aiter_raw(), encodings=encodings, max_bytes=max_bytes)
 
 
 class _Stop(Exception):
