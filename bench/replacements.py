@@ -505,7 +505,8 @@ def report(
     print(f"wrong page as confident: {len(wrong_confident)} (must be 0)")
     print(f"wrong page offered as possible: {len(wrong_possible)}")
     print(
-        f"gone pages given any suggestion: {sum(1 for o in gone if o.url is not None)} of {len(gone)}"
+        "gone pages given any suggestion: "
+        f"{sum(1 for o in gone if o.url is not None)} of {len(gone)}"
     )
     print(
         f"extra requests per broken link: {requests / len(outcomes):.1f} (robots.txt, sitemaps, "
@@ -513,7 +514,8 @@ def report(
     )
     times = sorted(o.seconds for o in outcomes)
     print(
-        f"search time: median {statistics.median(times):.2f} s, max {times[-1]:.2f} s; all at once in {wall:.1f} s"
+        f"search time: median {statistics.median(times):.2f} s, max {times[-1]:.2f} s; "
+        f"all at once in {wall:.1f} s"
     )
     if verbose:
         right_pages = [c for o in outcomes for u, c in o.compared if u == o.case.new_path]
@@ -525,7 +527,8 @@ def report(
                     q = statistics.quantiles(values, n=20) if len(values) > 1 else values * 19
                     print(
                         f"{label} {name}: n={len(values)} min {values[0]:.2f} p5 {q[0]:.2f} "
-                        f"median {statistics.median(values):.2f} p95 {q[-1]:.2f} max {values[-1]:.2f}"
+                        f"median {statistics.median(values):.2f} p95 {q[-1]:.2f} "
+                        f"max {values[-1]:.2f}"
                     )
         for o in outcomes:
             if o.url != o.case.new_path or not o.confident:

@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from curator.check.facts import Page
+from curator.check.facts import Page, Snapshot
 from curator.replacements.ranking import address_likeness, coverage, dice, name_words, words
 from curator.suggestions import Confidence
 
@@ -62,6 +62,8 @@ class Reference:
     """When the page was last seen working (LAST_GOOD_PAGE only)."""
     expected: bool = False
     """The catalog asks for texts or a phone number, which every candidate had to show."""
+    site_name: str | None = None
+    """The site's own name as the page gave it: title chrome, whatever the site's home says."""
 
     @classmethod
     def from_catalog(
@@ -82,6 +84,21 @@ class Reference:
     ) -> Reference:
         """The lost page as curator last saw it working."""
         return cls(ReferenceOrigin.LAST_GOOD_PAGE, title, heading, text, seen_at, expected)
+
+    @classmethod
+    def from_snapshot(
+        cls, snapshot: Snapshot, *, seen_at: datetime | None = None, expected: bool = False
+    ) -> Reference:
+        """The lost page as the link's snapshot of its last good page keeps it."""
+        return cls(
+            ReferenceOrigin.LAST_GOOD_PAGE,
+            snapshot.title,
+            snapshot.heading,
+            snapshot.text,
+            seen_at,
+            expected,
+            snapshot.site_name,
+        )
 
     @property
     def described_as(self) -> str:
@@ -202,8 +219,9 @@ def compare(
     """How `page` (at `url`) compares with the lost page (at `old_url`), the site's chrome
     left out."""
     address = address_likeness(old_url, url)
-    wanted_title = tuple(_kept(title_parts(reference.title), chrome.title_parts))
-    found_title = tuple(_kept(title_parts(page.title), chrome.title_parts))
+    chrome_parts = chrome.title_parts | set(title_parts(reference.site_name))
+    wanted_title = tuple(_kept(title_parts(reference.title), chrome_parts))
+    found_title = tuple(_kept(title_parts(page.title), chrome_parts))
     found_headings = tuple(h for h in (name_words(x) for x in page.headings[:MAX_HEADINGS]) if h)
     found_headings = tuple(h for h in found_headings if h not in chrome.headings)
     if reference.origin is ReferenceOrigin.CATALOG:

@@ -119,7 +119,7 @@ def _http_url(value: str) -> str | None:
 
 def _read_text(data: bytes, max_urls: int) -> SitemapFile:
     locations: list[str] = []
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8-sig", errors="replace")
     for line in text.splitlines():
         line = line.strip()
         if not line:

@@ -456,3 +456,36 @@ async def test_a_failed_probe_says_why(sites: Sites, fetch_settings: Settings) -
         baseline = await fetcher.probe("http://unknown.test/page")
     assert baseline.error is ErrorKind.DNS_NXDOMAIN
     assert baseline.status is None and baseline.fingerprint is None
+
+
+async def test_a_file_is_fetched_once_for_its_bytes_within_its_own_cap(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    xml = b"<urlset>" + b"<url><loc>https://a.test/x</loc></url>" * 1000 + b"</urlset>"
+    site = await sites.add(
+        "files.test",
+        {
+            "/sitemap.xml": Response(body=xml, content_type="text/html", gzip=True),
+            "/flaky.xml": Responses(Response(503), Response(body=b"<urlset/>")),
+        },
+    )
+    async with sites.fetcher(tuned(fetch_settings, retries=2)) as fetcher:
+        facts, body = await fetcher.fetch_file(site.url("/sitemap.xml"), max_bytes=4096)
+        flaky, _ = await fetcher.fetch_file(site.url("/flaky.xml"), max_bytes=4096)
+    assert body == xml[:4096]
+    assert facts.page is not None and facts.page.truncated and facts.page.title is None
+    assert facts.page.text == ""  # a file is not read as a page, whatever its type says
+    assert flaky.status == 503 and flaky.attempts == 1  # an extra look-up is never retried
+    assert site.hits("/flaky.xml") == 1
+
+
+async def test_a_document_may_be_fetched_once_under_a_shorter_deadline(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("slow.test", {"/": Hang(), "/503": Response(503)})
+    async with sites.fetcher(tuned(fetch_settings, retries=2)) as fetcher:
+        async with asyncio.timeout(fetch_settings.url_deadline):
+            facts, html = await fetcher.fetch_document(site.url("/"), deadline=0.5, retry=False)
+        server_error, _ = await fetcher.fetch_document(site.url("/503"), retry=False)
+    assert facts.error is ErrorKind.DEADLINE and html is None
+    assert server_error.attempts == 1 and site.hits("/503") == 1
