@@ -1,7 +1,7 @@
-"""Fixtures of the replacement search's tests: the checker's test-site kit and settings."""
+"""Fixtures of the replacement search's tests: the checker's network-test settings."""
 
 from __future__ import annotations
 
-from tests.check.conftest import fetch_settings, sites
+from tests.check.conftest import fetch_settings
 
-__all__ = ["fetch_settings", "sites"]
+__all__ = ["fetch_settings"]

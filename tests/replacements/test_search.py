@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from curator.check.facts import Expectation
+from curator.replacements.limits import SearchLimits
 from curator.replacements.matching import Reference
-from curator.replacements.search import Finder, SearchLimits, parent_pages, same_site
+from curator.replacements.search import Finder, parent_pages, same_site
 from curator.settings import Settings
 from curator.suggestions import Confidence, SuggestionSource
-from tests.check.sites import (
+from tests.sites import (
     Drip,
     GzipBomb,
     Hang,
