@@ -43,6 +43,7 @@ KNOWN_MISSES: dict[str, str] = {
     "youtube-private": "ok (ok)",
     "youtube-private-via-youtu-be": "ok (ok)",
     "youtube-recording-unavailable": "ok (ok)",
+    "octopress-custom-404-page-ok": "soft_404 (soft_404_error_page)",
 }
 
 
