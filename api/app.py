@@ -1,6 +1,6 @@
 """The FastAPI app factory: `create_app(settings)`.
 
-The lifespan owns the database engine, the session factory, one httpx client for the
+The lifespan owns the database engine, the session factory, the one `Checker` for the
 rechecks and runs this process does, and the background worker that drains the recheck
 queue. Every error is JSON `{"error": …, "detail": …}`.
 """
@@ -12,7 +12,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import event
@@ -24,9 +23,10 @@ from api.background import Background
 from api.errors import install_error_handlers
 from api.publishing import FRESHNESS, GuideCache
 from api.routes import editor, public
-from api.runner import checker_executor
 from curator import __version__
+from curator.check.checker import Checker
 from curator.rechecks import RunExecutor
+from curator.runs.executor import CheckerExecutor
 from curator.settings import Settings, load_settings
 from curator.store.engine import create_engine
 
@@ -42,20 +42,17 @@ Resource ids: the public lists give each resource its catalog `id`, unique withi
 `resource_id` that `GET /v1/editor/problems` gives.
 """
 
-ExecutorFactory = Callable[[httpx.AsyncClient], RunExecutor]
-
 
 def create_app(
     settings: Settings,
     *,
-    executor: ExecutorFactory | None = None,
+    executor: RunExecutor | None = None,
     freshness: float = FRESHNESS,
     clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
-    """The API on `settings`; `executor` replaces the checker (tests pass a stand-in), and
+    """The API on `settings`; `executor` replaces the checker's runs (tests pass a stand-in), and
     `freshness` is how long a read of the data version (timed by `clock`) serves the public
     lists."""
-    make_executor = executor or checker_executor
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,7 +61,8 @@ def create_app(
         sessions = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=session_class
         )
-        client = _checker_client(settings)
+        # The one checker of this process, for every recheck and run it executes.
+        checker = Checker.build(settings.fetch_policy())
         cache = GuideCache(
             engine, sessions, max_age=settings.cache_max_age, freshness=freshness, clock=clock
         )
@@ -72,11 +70,12 @@ def create_app(
         # rechecks and runs it executes) may change the public lists: read the version anew.
         # A Session class of this app's own, so no other app's commits are heard.
         event.listen(session_class, "after_commit", _invalidate(cache))
-        background = Background(sessions, settings, make_executor(client))
+        execute = executor or CheckerExecutor(checker, settings.confirm_policy())
+        background = Background(sessions, execute)
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessions = sessions
-        app.state.http = client
+        app.state.checker = checker
         app.state.background = background
         app.state.guide_cache = cache
         background.start()
@@ -85,7 +84,7 @@ def create_app(
         finally:
             await background.close()
             await cache.aclose()
-            await client.aclose()
+            await checker.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -124,9 +123,3 @@ def _invalidate(cache: GuideCache) -> Callable[[Session], None]:
 def app_from_environment() -> FastAPI:
     """The app on settings from the environment (what each uvicorn worker process builds)."""
     return create_app(load_settings())
-
-
-def _checker_client(settings: Settings) -> httpx.AsyncClient:
-    from curator.check.transport import build_client
-
-    return build_client(settings.fetch_policy())

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from curator.domain import RunTrigger
 from curator.errors import ConflictError
 from curator.rechecks import RunExecutor, process_rechecks
-from curator.settings import Settings
+from curator.runs.selection import Selection
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +26,9 @@ class Background:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        settings: Settings,
         execute: RunExecutor,
     ) -> None:
         self._sessions = sessions
-        self._settings = settings
         self._execute = execute
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -59,9 +57,7 @@ class Background:
             await self._wake.wait()
             self._wake.clear()
             try:
-                await process_rechecks(
-                    self._sessions, self._settings, execute=self._execute, stop=self._stop
-                )
+                await process_rechecks(self._sessions, execute=self._execute, stop=self._stop)
             except Exception:
                 log.exception("draining the recheck queue failed")
             if not self._wake.is_set():
@@ -98,7 +94,7 @@ class Background:
     async def _full_run(self) -> int | None:
         try:
             return await self._execute(
-                self._sessions, self._settings, trigger=RunTrigger.EDITOR, stop=self._stop
+                self._sessions, Selection.everything(), trigger=RunTrigger.EDITOR, stop=self._stop
             )
         except Exception:
             log.exception("the run an editor started failed")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.domain import RecheckReason, RunTrigger
 from curator.errors import NotFoundError
-from curator.settings import Settings
+from curator.runs.selection import Selection
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
 from curator.store.models import RecheckRequest
@@ -39,19 +39,18 @@ BATCH = 50
 
 
 class RunExecutor(Protocol):
-    """What runs the checker: curator.runs.execute.execute_run adapted, or a test's stand-in.
+    """What runs the checker: `curator.runs.executor.CheckerExecutor`, or a test's stand-in.
 
-    Checks the given resources (every resource when None) and returns the id of the run it
-    stored (None when it stored none); `stop` asks it to stop early.
+    Checks the selected resources and returns the id of the run it stored (None when it
+    stored none); `stop` asks it to stop early.
     """
 
     async def __call__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        settings: Settings,
+        selection: Selection,
         *,
         trigger: RunTrigger,
-        resource_ids: Sequence[int] | None = None,
         stop: asyncio.Event | None = None,
     ) -> int | None: ...
 
@@ -118,7 +117,6 @@ class RecheckBatch:
 
 async def process_rechecks(
     sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
     *,
     execute: RunExecutor,
     clock: Callable[[], datetime] = utcnow,
@@ -143,11 +141,7 @@ async def process_rechecks(
         run_id: int | None = None
         try:
             run_id = await execute(
-                sessions,
-                settings,
-                trigger=RunTrigger.RECHECK,
-                resource_ids=list(resource_ids),
-                stop=stop,
+                sessions, Selection.resources(resource_ids), trigger=RunTrigger.RECHECK, stop=stop
             )
         except Exception:
             log.exception("recheck of resources %s failed", list(resource_ids))

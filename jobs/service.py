@@ -16,8 +16,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from curator.check.checker import Checker
 from curator.errors import StoreError
 from curator.migrate import current_revision, head_revision
+from curator.runs.executor import CheckerExecutor
 from curator.settings import Settings
 from curator.store.base import utcnow
 from curator.store.engine import create_engine, session_factory
@@ -58,8 +60,16 @@ async def run_scheduler(
             )
         if not await chosen.acquire(stop):
             return STOPPED
-        context = JobContext(settings=settings, sessions=sessions, clock=clock, stop=stop)
-        return await _lead(context, chosen, specs)
+        # The one checker of this process, for every run its jobs start.
+        async with Checker.build(settings.fetch_policy()) as checker:
+            context = JobContext(
+                settings=settings,
+                sessions=sessions,
+                clock=clock,
+                stop=stop,
+                executor=CheckerExecutor(checker, settings.confirm_policy(), clock=clock),
+            )
+            return await _lead(context, chosen, specs)
     finally:
         await chosen.release()
         await engine.dispose()

@@ -15,7 +15,6 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from curator.check.fetcher import Fetcher
 from curator.domain import JobStatus, RunStatus, RunTrigger
 from curator.errors import RunConflictError
 from curator.mail import DeliveryResult, DeliveryStatus, Mailer
@@ -23,8 +22,10 @@ from curator.mail import retry_failed_deliveries as retry_deliveries
 from curator.mail import send_refresh_report as send_refresh
 from curator.mail import send_review_reminders as send_reminders
 from curator.rechecks import process_rechecks
-from curator.runs.execute import RunReport, execute_run
+from curator.runs.execute import RunReport
+from curator.runs.executor import CheckerExecutor
 from curator.runs.recovery import owner_id, recover_runs
+from curator.runs.selection import Selection
 from curator.settings import Settings
 from curator.store.job_states import job_state, plan_job
 from curator.store.link_states import failing_urls
@@ -73,10 +74,10 @@ class JobContext:
     clock: Callable[[], datetime]
     stop: asyncio.Event
     """Set on SIGTERM: take no new work, let in-flight checks finish, mark runs interrupted."""
+    executor: CheckerExecutor
+    """Runs the checker (built once by the scheduler's process) for every job."""
     mailer: Mailer | None = None
     """Sends email; None: SMTP as configured."""
-    fetcher: Fetcher | None = None
-    """Fetches for every run; None: each run makes its own, as configured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,16 +158,13 @@ async def plan_sooner(context: JobContext, job_id: str, after: timedelta) -> dat
     return when
 
 
-async def _scheduled_run(context: JobContext, job_id: str, **selection: object) -> JobOutcome:
+async def _scheduled_run(
+    context: JobContext, job_id: str, selection: Selection, *, trigger: RunTrigger
+) -> JobOutcome:
     """One scheduled run; waits and retries when another run is going or the network is down."""
     try:
-        report = await execute_run(
-            context.sessions,
-            context.settings,
-            clock=context.clock,
-            stop=context.stop,
-            fetcher=context.fetcher,
-            **selection,  # type: ignore[arg-type]
+        report = await context.executor.run(
+            context.sessions, selection, trigger=trigger, stop=context.stop, exclusive=True
         )
     except RunConflictError as exc:
         when = await plan_sooner(context, job_id, BUSY_RETRY)
@@ -184,7 +182,9 @@ async def _scheduled_run(context: JobContext, job_id: str, **selection: object) 
 
 async def full_check(context: JobContext) -> JobOutcome:
     """Check every active resource of every guide; then send the refresh report."""
-    return await _scheduled_run(context, FULL_CHECK, trigger=RunTrigger.SCHEDULE)
+    return await _scheduled_run(
+        context, FULL_CHECK, Selection.everything(), trigger=RunTrigger.SCHEDULE
+    )
 
 
 async def confirm_check(context: JobContext) -> JobOutcome:
@@ -193,19 +193,18 @@ async def confirm_check(context: JobContext) -> JobOutcome:
         urls = await failing_urls(session)
     if not urls:
         return JobOutcome(JobStatus.SUCCEEDED, "no failing links to confirm")
-    return await _scheduled_run(context, CONFIRM_CHECK, trigger=RunTrigger.CONFIRM, urls=urls)
+    return await _scheduled_run(
+        context, CONFIRM_CHECK, Selection.of_urls(urls), trigger=RunTrigger.CONFIRM
+    )
 
 
 async def resume_run(context: JobContext, *, run_id: int, trigger: RunTrigger) -> JobOutcome:
     """Check the URLs an interrupted run had not checked (a full run's report follows)."""
     try:
-        report = await execute_run(
+        report = await context.executor.run(
             context.sessions,
-            context.settings,
+            Selection.resuming(run_id),
             trigger=trigger,
-            resume=run_id,
-            clock=context.clock,
-            fetcher=context.fetcher,
             stop=context.stop,
             # Rechecks may run beside other runs, as they did in the first place.
             exclusive=trigger != RunTrigger.RECHECK,
@@ -218,34 +217,11 @@ async def resume_run(context: JobContext, *, run_id: int, trigger: RunTrigger) -
     return outcome
 
 
-async def _recheck(
-    context: JobContext,
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    *,
-    trigger: RunTrigger,
-    resource_ids: Sequence[int],
-    stop: asyncio.Event | None = None,
-) -> int | None:
-    report = await execute_run(
-        sessions,
-        settings,
-        trigger=trigger,
-        resource_ids=resource_ids,
-        clock=context.clock,
-        fetcher=context.fetcher,
-        stop=stop,
-        exclusive=False,
-    )
-    return report.run_id
-
-
 async def drain_rechecks(context: JobContext) -> JobOutcome:
     """Recheck the resources readers reported and editors asked about, one run per batch."""
     batches = await process_rechecks(
         context.sessions,
-        context.settings,
-        execute=partial(_recheck, context),
+        execute=context.executor,
         clock=context.clock,
         stop=context.stop,
     )

@@ -31,8 +31,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from curator.check.checker import Checker
 from curator.check.fetcher import Fetcher
 from curator.check.resolver import StaticResolver
+from curator.check.video import VideoLookup
 from curator.settings import Settings
 
 TLSMode = Literal["valid", "self_signed", "expired", "wrong_host"]
@@ -480,6 +482,13 @@ class Sites:
         kwargs.setdefault("resolver", self.resolver)
         kwargs.setdefault("ssl_context", self.ssl_context)
         return Fetcher(settings.fetch_policy(), **kwargs)
+
+    def checker(
+        self, settings: Settings, *, video: VideoLookup | None = None, **kwargs: Any
+    ) -> Checker:
+        """A Checker fetching through `fetcher(settings)`; closing it closes the fetcher."""
+        fetcher = self.fetcher(settings, **kwargs)
+        return Checker(fetcher, video, concurrency=settings.concurrency, close=fetcher.aclose)
 
     def _server_context(self, host: str, mode: TLSMode) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

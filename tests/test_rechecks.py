@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from curator.domain import RunStatus
 from curator.errors import NotFoundError
 from curator.rechecks import (
     STALE_AFTER,
@@ -22,8 +20,9 @@ from curator.rechecks import (
 from curator.settings import Settings
 from curator.store.base import utcnow
 from curator.store.engine import session_factory
-from curator.store.models import Guide, RecheckRequest, Resource, Run, Section
+from curator.store.models import Guide, RecheckRequest, Resource, Section
 from curator.store.rechecks import count_pending_rechecks
+from tests.executors import FakeExecutor
 
 
 async def _resources(session: AsyncSession, count: int) -> list[int]:
@@ -133,32 +132,6 @@ async def test_an_abandoned_claim_is_taken_over_once_stale(session: AsyncSession
     assert taken[0].started_at == later
 
 
-class Recorder:
-    """A stand-in executor: records the resources of each run and stores a run row."""
-
-    def __init__(self, fail: bool = False) -> None:
-        self.calls: list[tuple[str, list[int] | None]] = []
-        self.fail = fail
-
-    async def __call__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        *,
-        trigger: str,
-        resource_ids: Sequence[int] | None = None,
-        stop: asyncio.Event | None = None,
-    ) -> int | None:
-        self.calls.append((trigger, list(resource_ids) if resource_ids is not None else None))
-        if self.fail:
-            raise RuntimeError("checker exploded")
-        async with sessions() as session, session.begin():
-            run = Run(trigger=trigger, status=RunStatus.COMPLETED)
-            session.add(run)
-            await session.flush()
-            return run.id
-
-
 async def test_process_rechecks_drains_in_batches(
     sessions: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
@@ -166,8 +139,8 @@ async def test_process_rechecks_drains_in_batches(
         ids = await _resources(session, 5)
         for resource_id in ids:
             await queue_recheck(session, resource_id=resource_id, reason="report")
-    recorder = Recorder()
-    batches = await process_rechecks(sessions, settings, execute=recorder, limit=2)
+    recorder = FakeExecutor()
+    batches = await process_rechecks(sessions, execute=recorder, limit=2)
     assert [b.resource_ids for b in batches] == [tuple(ids[0:2]), tuple(ids[2:4]), (ids[4],)]
     assert [c[0] for c in recorder.calls] == ["recheck"] * 3
     async with sessions() as session:
@@ -182,9 +155,9 @@ async def test_a_failing_run_does_not_block_the_queue(
     async with sessions() as session, session.begin():
         (resource_id,) = await _resources(session, 1)
         await queue_recheck(session, resource_id=resource_id, reason="report")
-    batches = await process_rechecks(sessions, settings, execute=Recorder(fail=True))
+    batches = await process_rechecks(sessions, execute=FakeExecutor(fail=True))
     assert [(b.resource_ids, b.run_id) for b in batches] == [((resource_id,), None)]
-    assert await process_rechecks(sessions, settings, execute=Recorder()) == []
+    assert await process_rechecks(sessions, execute=FakeExecutor()) == []
     assert any(r.exc_info for r in caplog.records)
 
 
@@ -196,6 +169,6 @@ async def test_stop_ends_the_drain(
         await queue_recheck(session, resource_id=resource_id, reason="report")
     stop = asyncio.Event()
     stop.set()
-    recorder = Recorder()
-    assert await process_rechecks(sessions, settings, execute=recorder, stop=stop) == []
+    recorder = FakeExecutor()
+    assert await process_rechecks(sessions, execute=recorder, stop=stop) == []
     assert recorder.calls == []

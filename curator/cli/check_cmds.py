@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from curator.catalog import Catalog
+from curator.check.checker import Checker
 from curator.cli.app import (
     EXIT_BROKEN,
     EXIT_INCONCLUSIVE,
@@ -36,6 +37,7 @@ from curator.cli.app import (
 )
 from curator.domain import Group, RunTrigger, Verdict
 from curator.runs.execute import CheckResult, RunReport, execute_run
+from curator.runs.selection import Selection
 from curator.runs.targets import Target
 from curator.settings import Settings
 from curator.store.catalog import active_resources
@@ -124,15 +126,17 @@ async def _sync_and_check(
             plan = await sync_catalog(session, loaded, source_file=source_file)
         async with sessions() as session:
             ids = [r.id for slug in slugs for r in await active_resources(session, guide_slug=slug)]
+        selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
         with _progress(show_progress) as advance:
-            report = await execute_run(
-                sessions,
-                current,
-                trigger=RunTrigger.CLI,
-                guide_slug=slugs[0] if len(slugs) == 1 else None,
-                resource_ids=ids,
-                on_result=advance,
-            )
+            async with Checker.build(current.fetch_policy()) as checker:
+                report = await execute_run(
+                    sessions,
+                    checker,
+                    selection,
+                    trigger=RunTrigger.CLI,
+                    confirm=current.confirm_policy(),
+                    on_result=advance,
+                )
     return plan, report
 
 

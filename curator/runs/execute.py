@@ -1,6 +1,10 @@
 """A check run: every distinct URL fetched once, classified, stored as it completes.
 
-    report = await execute_run(sessions, settings, trigger="cli")
+    async with Checker.build(settings.fetch_policy()) as checker:
+        report = await execute_run(
+            sessions, checker, Selection.everything(), trigger=RunTrigger.CLI,
+            confirm=settings.confirm_policy(),
+        )
 
 Order of work, per URL: fetch; fetch the target of a meta refresh; ask the video host; classify;
 if the verdict could be a soft 404 in disguise, probe the host's random-path baseline (once
@@ -19,24 +23,22 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from curator.check.classifier import classify, refresh_target, wants_baseline
-from curator.check.evidence import final_url
-from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
-from curator.check.fetcher import Fetcher
+from curator.check.checker import Checker, Sweep
+from curator.check.facts import Facts, Outcome, Snapshot
 from curator.check.outage import answered, hosts_of, network_down
+from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
-from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
 from curator.errors import ConflictError, RunConflictError
 from curator.runs.records import attempt_of, check_row, snapshots
 from curator.runs.recovery import owner_id, recover_runs
+from curator.runs.selection import Selection
 from curator.runs.settle import (
     apply_states,
     completed_summary,
@@ -44,7 +46,6 @@ from curator.runs.settle import (
     interrupted_summary,
 )
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
-from curator.settings import Settings
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
@@ -140,29 +141,20 @@ class _Work:
 
     run_id: int
     groups: dict[str, tuple[Target, ...]]
-    fetcher: Fetcher
-    video: VideoLookup
+    sweep: Sweep
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
     on_result: Callable[[CheckResult], None] | None
     history: Mapping[str, Snapshot] = field(default_factory=dict)
     """Each URL's last good page, as the run found it."""
     results: list[CheckResult] = field(default_factory=list)
-    fetches: dict[str, asyncio.Task[Facts]] = field(default_factory=dict)
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    async def fetch(self, url: str) -> Facts:
-        """Fetch `url` once per run, whoever asks (a listed URL, a refresh target)."""
-        task = self.fetches.get(url)
-        if task is None:
-            task = self.fetches[url] = asyncio.ensure_future(self.fetcher.fetch(url))
-        return await asyncio.shield(task)
 
     async def check(self, url: str) -> CheckResult:
         """Fetch, classify and store one URL."""
         expectation = merged_expectation(self.groups[url])
-        facts = await self.fetch(url)
-        outcome = await self.classify(facts, expectation, self.history.get(url))
+        facts = await self.sweep.fetch(url)
+        outcome = await self.sweep.classify(facts, expectation, self.history.get(url))
         checked_at = self.clock()
         async with self.write_lock, self.sessions() as session, session.begin():
             row = await store.add_check(
@@ -187,53 +179,25 @@ class _Work:
             self.on_result(result)
         return result
 
-    async def classify(
-        self, facts: Facts, expectation: Expectation, history: Snapshot | None
-    ) -> Outcome:
-        """Classify, fetching what the facts call for: refresh target, video, baseline."""
-        target = refresh_target(facts)
-        refresh = await self.fetch(target) if target is not None else None
-        video = await self.lookup_video(facts)
-        outcome = classify(facts, expectation, None, video, refresh=refresh, history=history)
-        if wants_baseline(facts, outcome):
-            baseline = await self.fetcher.probe(final_url(facts))
-            if baseline.error is None:
-                outcome = classify(
-                    facts, expectation, baseline, video, refresh=refresh, history=history
-                )
-        return outcome
-
-    async def lookup_video(self, facts: Facts) -> VideoFacts | None:
-        """What a video host says of the address, or of where it led (None for non-videos)."""
-        for url in dict.fromkeys((facts.url, final_url(facts))):
-            found = await self.video.lookup(url)
-            if found is not None:
-                return found
-        return None
-
 
 async def execute_run(
     sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
+    checker: Checker,
+    selection: Selection,
     *,
     trigger: RunTrigger,
-    guide_slug: str | None = None,
-    resource_ids: Sequence[int] | None = None,
-    urls: Sequence[str] | None = None,
-    fetcher: Fetcher | None = None,
-    video: VideoLookup | None = None,
+    confirm: ConfirmPolicy,
     clock: Callable[[], datetime] = utcnow,
     on_result: Callable[[CheckResult], None] | None = None,
     stop: asyncio.Event | None = None,
-    resume: int | None = None,
     exclusive: bool = True,
 ) -> RunReport:
-    """Check the selected resources' URLs once each, store every result, settle link states.
+    """Check the selected resources' URLs once each, store every result, settle link states
+    by `confirm`.
 
-    Selection: every active resource, narrowed by `guide_slug`, `resource_ids` and `urls`;
-    with `resume`, the URLs an interrupted run did not check. Raises RunConflictError while
-    another live run is running (unless `exclusive` is False). Setting `stop` starts no new
-    URL; those in flight finish, and the run is marked `interrupted`.
+    Raises RunConflictError while another live run is running (unless `exclusive` is False).
+    Setting `stop` starts no new URL; those in flight finish, and the run is marked
+    `interrupted`. The checker is the caller's: a run neither builds nor closes one.
     """
     stop = stop or asyncio.Event()
     started = clock()
@@ -247,10 +211,14 @@ async def execute_run(
                 checked=live.checked_urls,
                 total=live.total_urls,
             )
-        if resume is not None:
-            urls = await _resumable_urls(session, resume)
+        urls = selection.urls
+        if selection.resume is not None:
+            urls = tuple(await _resumable_urls(session, selection.resume))
         targets = await select_targets(
-            session, guide_slug=guide_slug, resource_ids=resource_ids, urls=urls
+            session,
+            guide_slug=selection.guide_slug,
+            resource_ids=selection.resource_ids,
+            urls=urls,
         )
         groups = by_url(targets)
         history = await snapshots(session, urls=list(groups))
@@ -259,43 +227,22 @@ async def execute_run(
             trigger=trigger,
             planned_urls=list(groups),
             started_at=started,
-            guide_slug=guide_slug,
+            guide_slug=selection.guide_slug,
             owner=owner_id(),
-            resumed_from_id=resume,
+            resumed_from_id=selection.resume,
         )
         run_id = run.id
-    own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher(settings.fetch_policy())
-    video_lookup, video_close = _video(settings, video)
-    work = _Work(run_id, groups, fetcher, video_lookup, sessions, clock, on_result, history)
+    sweep = checker.sweep()
+    work = _Work(run_id, groups, sweep, sessions, clock, on_result, history)
     try:
-        await _drain(work, settings, stop)
-        return await _finish(work, settings, targets, trigger, started, resume, stop)
+        await _drain(work, checker.concurrency, stop)
+        return await _finish(work, confirm, targets, trigger, started, selection.resume)
     except BaseException as exc:
         status = RunStatus.FAILED if isinstance(exc, Exception) else RunStatus.INTERRUPTED
         await _abandon(work, status, f"{type(exc).__name__}: {exc}")
         raise
     finally:
-        for task in work.fetches.values():
-            task.cancel()
-        if own_fetcher:
-            await fetcher.aclose()
-        if video_close is not None:
-            await video_close()
-
-
-def _video(
-    settings: Settings, video: VideoLookup | None
-) -> tuple[VideoLookup, Callable[[], Awaitable[None]] | None]:
-    if video is not None:
-        return video, None
-    if not settings.video_oembed:
-        return OfflineVideoLookup(), None
-    client = httpx.AsyncClient(
-        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-        headers={"User-Agent": settings.user_agent},
-    )
-    return OEmbedLookup(client), client.aclose
+        sweep.cancel()
 
 
 async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
@@ -307,7 +254,7 @@ async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
     return await store.unchecked_urls(session, run_id=run_id)
 
 
-async def _drain(work: _Work, settings: Settings, stop: asyncio.Event) -> None:
+async def _drain(work: _Work, concurrency: int, stop: asyncio.Event) -> None:
     queue = list(reversed(work.groups))
 
     async def worker() -> None:
@@ -323,7 +270,7 @@ async def _drain(work: _Work, settings: Settings, stop: asyncio.Event) -> None:
     beating = asyncio.ensure_future(heartbeat())
     try:
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(settings.concurrency, len(queue))):
+            for _ in range(min(concurrency, len(queue))):
                 group.create_task(worker())
     finally:
         beating.cancel()
@@ -333,12 +280,11 @@ async def _drain(work: _Work, settings: Settings, stop: asyncio.Event) -> None:
 
 async def _finish(
     work: _Work,
-    settings: Settings,
+    confirm: ConfirmPolicy,
     targets: list[Target],
     trigger: RunTrigger,
     started: datetime,
     resume: int | None,
-    stop: asyncio.Event,
 ) -> RunReport:
     async with work.sessions() as session, session.begin():
         chain = [r.id for r in await runs.run_chain(session, run_id=work.run_id)]
@@ -358,7 +304,7 @@ async def _finish(
     finished = work.clock()
     async with work.write_lock, work.sessions() as session, session.begin():
         if not down:
-            await apply_states(session, checks, settings.confirm_policy())
+            await apply_states(session, checks, confirm)
         await runs.finish_run(
             session,
             run_id=work.run_id,
@@ -391,7 +337,7 @@ async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
     controls = list({host(u): u for u in reversed(controls)}.values())[:CONTROL_URLS]
     if not controls:
         return False
-    results = await asyncio.gather(*(work.fetcher.fetch(u) for u in controls))
+    results = await asyncio.gather(*(work.sweep.checker.fetcher.fetch(u) for u in controls))
     return any(answered(f) for f in results)
 
 

@@ -18,8 +18,8 @@ from curator.store.base import utcnow
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import EditorAction, RecheckRequest, Run
 from curator.tokens import revoke_token
-from tests.api.conftest import FakeChecker
 from tests.api.seed import Seeded
+from tests.executors import FakeExecutor
 from tests.seeding import MOVED_TO, MOVED_URL
 
 ENDPOINTS = [
@@ -154,7 +154,7 @@ async def test_accept_suggestion_switches_url_rechecks_and_is_recorded(
     editor: httpx.AsyncClient,
     settings: Settings,
     seeded: Seeded,
-    checker: FakeChecker,
+    checker: FakeExecutor,
 ) -> None:
     response = await editor.post(f"/v1/editor/resources/{seeded.moved_id}/accept-suggestion")
     assert response.status_code == 200
@@ -190,7 +190,7 @@ async def test_patch_records_changes_and_rechecks_a_new_url(
     editor: httpx.AsyncClient,
     settings: Settings,
     seeded: Seeded,
-    checker: FakeChecker,
+    checker: FakeExecutor,
 ) -> None:
     response = await editor.patch(
         f"/v1/editor/resources/{seeded.broken_id}",
@@ -222,7 +222,7 @@ async def test_patch_records_changes_and_rechecks_a_new_url(
 
 
 async def test_patch_title_only_queues_no_recheck(
-    app: FastAPI, editor: httpx.AsyncClient, seeded: Seeded, checker: FakeChecker
+    app: FastAPI, editor: httpx.AsyncClient, seeded: Seeded, checker: FakeExecutor
 ) -> None:
     response = await editor.patch(f"/v1/editor/resources/{seeded.ok_id}", json={"title": "New"})
     assert response.status_code == 200
@@ -343,7 +343,7 @@ async def test_recheck_now(
     editor: httpx.AsyncClient,
     settings: Settings,
     seeded: Seeded,
-    checker: FakeChecker,
+    checker: FakeExecutor,
 ) -> None:
     response = await editor.post(f"/v1/editor/resources/{seeded.flaky_id}/recheck")
     assert response.status_code == 202
@@ -366,7 +366,7 @@ async def test_start_run_in_background_and_409_while_running(
     editor: httpx.AsyncClient,
     settings: Settings,
     seeded: Seeded,
-    checker: FakeChecker,
+    checker: FakeExecutor,
 ) -> None:
     checker.release = asyncio.Event()
     started = await editor.post("/v1/editor/runs")
@@ -389,7 +389,7 @@ async def test_start_run_in_background_and_409_while_running(
 
 
 async def test_start_run_409_while_another_process_runs_one(
-    editor: httpx.AsyncClient, settings: Settings, seeded: Seeded, checker: FakeChecker
+    editor: httpx.AsyncClient, settings: Settings, seeded: Seeded, checker: FakeExecutor
 ) -> None:
     engine = create_engine(settings.database_url)
     try:

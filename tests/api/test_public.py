@@ -14,8 +14,8 @@ from curator.domain import Verdict
 from curator.settings import Settings
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Check, LinkState, ReaderReport, RecheckRequest
-from tests.api.conftest import FakeChecker
 from tests.api.seed import Seeded
+from tests.executors import FakeExecutor
 from tests.seeding import OK_URL
 
 
@@ -197,7 +197,7 @@ async def test_report_queues_a_recheck_of_that_resource_only(
     client: httpx.AsyncClient,
     settings: Settings,
     seeded: Seeded,
-    checker: FakeChecker,
+    checker: FakeExecutor,
 ) -> None:
     response = await client.post(
         "/v1/reports",
@@ -337,13 +337,13 @@ async def _change_outside(settings: Settings, seeded: Seeded) -> None:
 
 
 async def test_version_read_serves_requests_within_freshness(
-    settings: Settings, checker: FakeChecker, seeded: Seeded
+    settings: Settings, checker: FakeExecutor, seeded: Seeded
 ) -> None:
     from api.app import create_app
     from api.publishing import STALE_LIMIT, GuideCache
 
     clock = Clock()
-    app = create_app(settings, executor=checker.executor, freshness=0.05, clock=clock)
+    app = create_app(settings, executor=checker, freshness=0.05, clock=clock)
     async with app.router.lifespan_context(app):
         await app.state.background.idle()  # its startup drain commits, which invalidates
         cache: GuideCache = app.state.guide_cache

@@ -30,8 +30,8 @@ from schemathesis.schemas import BaseSchema
 from api.app import create_app
 from curator.settings import Settings
 from curator.store.base import utcnow
-from tests.api.conftest import FakeChecker
 from tests.api.seed import Seeded, seed
+from tests.executors import FakeExecutor
 from tests.seeding import stored
 
 EXAMPLES = 25
@@ -52,7 +52,7 @@ def seeded_sync(settings: Settings) -> Seeded:
 @pytest.fixture
 def api_schema(settings: Settings, seeded_sync: Seeded) -> Iterator[BaseSchema]:
     """The app's schema, loaded from the app itself (its lifespan started by schemathesis)."""
-    app = create_app(settings, executor=FakeChecker().executor)
+    app = create_app(settings, executor=FakeExecutor())
     try:
         yield schemathesis.openapi.from_asgi("/openapi.json", app)
     finally:

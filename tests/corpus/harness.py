@@ -15,7 +15,7 @@ checked address carries the port. Host names an entry does not serve do not exis
 
 Every entry is checked by its own fetcher with its own resolver, as if by a run of its own:
 two entries may give the same host name different pages. The run's per-URL code path does the
-work (`curator.runs.execute._Work`: fetch, meta-refresh target, video look-up, classify, the
+work (`curator.check.checker.Sweep`: fetch, meta-refresh target, video look-up, classify, the
 random-path probe when the verdict calls for it, classify again), with the video look-up
 offline, as with CURATOR_VIDEO_OEMBED=false, and no history: curator has not seen the link
 work before.
@@ -31,16 +31,13 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
+from curator.check.checker import Checker
 from curator.check.classifier import refresh_target
 from curator.check.facts import Facts, Outcome, SiteBaseline
 from curator.check.fetcher import Fetcher
 from curator.check.resolver import StaticResolver
 from curator.check.video import OfflineVideoLookup
-from curator.runs.execute import _Work
 from curator.settings import Settings
-from curator.store.base import utcnow
 from tests.corpus.manifests import Corpus, Entry
 from tests.sites import NOT_FOUND, Behaviour, Response, Site, Sites, redirect
 
@@ -146,23 +143,14 @@ class CorpusSites:
         """Serve `entry`'s sites, then fetch and classify its catalogued address like a run."""
         resolver, checked_url, _ = await self._serve(entry)
         fetcher = _Recording(self.settings, resolver=resolver, sites=self.kit)
-        work = _Work(
-            run_id=0,
-            groups={},
-            fetcher=fetcher,
-            video=OfflineVideoLookup(),
-            sessions=async_sessionmaker(class_=AsyncSession),
-            clock=utcnow,
-            on_result=None,
-        )
+        sweep = Checker(fetcher, OfflineVideoLookup(), concurrency=1).sweep()
         try:
-            facts = await work.fetch(checked_url)
-            outcome = await work.classify(facts, entry.resource, None)
+            facts = await sweep.fetch(checked_url)
+            outcome = await sweep.classify(facts, entry.resource, None)
             target = refresh_target(facts)
-            refresh = work.fetches[target].result() if target in work.fetches else None
+            refresh = sweep.fetches[target].result() if target in sweep.fetches else None
         finally:
-            for task in work.fetches.values():
-                task.cancel()
+            sweep.cancel()
             await fetcher.aclose()
         baseline = fetcher.baselines[-1] if fetcher.baselines else None
         return Judgement(entry, checked_url, facts, outcome, refresh, baseline)

@@ -7,7 +7,7 @@ import re
 import shutil
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,15 +17,12 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Page, sync_playwright
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.app import create_app
-from curator.domain import RunStatus
 from curator.settings import Settings
-from curator.store.base import utcnow
-from curator.store.models import Run
 from tests.conftest import TestDatabase
 from tests.dashboard.seed import Seeded, seed
+from tests.executors import FakeExecutor
 from tests.seeding import stored
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,41 +30,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-class HeldRun:
-    """Stands in for the checker: a full run is a running run row until the app stops.
-
-    Rechecks of single resources store no run. Nothing here touches the network.
-    """
-
-    async def __call__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        settings: Settings,
-        *,
-        trigger: str,
-        resource_ids: Sequence[int] | None = None,
-        stop: asyncio.Event | None = None,
-    ) -> int | None:
-        if resource_ids is not None:
-            return None
-        async with sessions() as session, session.begin():
-            run = Run(trigger=trigger, status=RunStatus.RUNNING, total_urls=4)
-            session.add(run)
-            await session.flush()
-            run_id = run.id
-        if stop is not None:
-            await stop.wait()
-        async with sessions() as session, session.begin():
-            held = await session.get(Run, run_id)
-            assert held is not None
-            held.status = RunStatus.INTERRUPTED
-            held.finished_at = utcnow()
-        return run_id
-
-
 def create_test_app(settings: Settings) -> FastAPI:
     """The service (dashboard included) on `settings`' database, with the checker held."""
-    return create_app(settings, executor=lambda client: HeldRun())
+    return create_app(settings, executor=FakeExecutor(hold=True))
 
 
 def csrf_of(html: str) -> str:

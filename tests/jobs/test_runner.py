@@ -21,6 +21,7 @@ from jobs.schedule import cron_trigger
 from jobs.scheduler import JobRunner, JobSpec, build_scheduler
 from jobs.service import plan_from_schedules
 from jobs.tasks import JobContext, JobOutcome
+from tests.running import executor_for
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 WEEKLY = "0 3 * * mon"
@@ -82,7 +83,11 @@ def runner_for(
     settings: Settings, engine: AsyncEngine, clock: Clock, specs: list[JobSpec]
 ) -> tuple[JobRunner, Leader]:
     context = JobContext(
-        settings=settings, sessions=session_factory(engine), clock=clock, stop=asyncio.Event()
+        settings=settings,
+        sessions=session_factory(engine),
+        clock=clock,
+        stop=asyncio.Event(),
+        executor=executor_for(settings),
     )
     leader = Leader()
     _, runner = build_scheduler(settings, context, leader, specs=lambda _runner: specs)
@@ -231,7 +236,11 @@ async def test_the_sweep_fires_what_the_database_says_is_due(
         await plan_job(session, job_id="overdue", next_due_at=MONDAY_3AM)
         await plan_job(session, job_id="later", next_due_at=MONDAY_3AM + timedelta(days=7))
     context = JobContext(
-        settings=settings, sessions=session_factory(engine), clock=clock, stop=asyncio.Event()
+        settings=settings,
+        sessions=session_factory(engine),
+        clock=clock,
+        stop=asyncio.Event(),
+        executor=executor_for(settings),
     )
     scheduler, runner = build_scheduler(
         settings,
@@ -277,6 +286,7 @@ def test_the_jobs_are_rebuilt_from_settings(settings: Settings, engine: AsyncEng
         sessions=session_factory(engine),
         clock=Clock(MONDAY_3AM),
         stop=asyncio.Event(),
+        executor=executor_for(custom),
     )
     scheduler, runner = build_scheduler(custom, context, Leader())
     jobs = {job.id: job for job in scheduler.get_jobs()}

@@ -17,7 +17,6 @@ from curator.catalog.load import parse_catalog
 from curator.check.fetcher import Fetcher
 from curator.domain import JobStatus, RunStatus, RunTrigger, Verdict
 from curator.rechecks import queue_recheck
-from curator.runs.execute import execute_run
 from curator.runs.recovery import owner_id
 from curator.settings import Settings
 from curator.store import runs as run_queries
@@ -28,6 +27,7 @@ from curator.sync import sync_catalog
 from jobs import tasks
 from jobs.scheduler import JobRunner, build_scheduler, one_off
 from jobs.tasks import JobContext
+from tests.running import check_run, executor_for
 from tests.sites import Response, Sites, page, redirect
 
 MONDAY_3AM = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
@@ -112,7 +112,7 @@ def make_runner(
         clock=clock,
         stop=asyncio.Event(),
         mailer=outbox,
-        fetcher=fetcher,
+        executor=executor_for(settings, fetcher=fetcher, clock=clock),
     )
     _, runner = build_scheduler(settings, context, Leader())
     return runner
@@ -332,7 +332,7 @@ async def interrupted_full_run(
     urls = [site.address_url(f"/p{i}") for i in range(4)]
     await load(sessions, [{"title": f"R{i}", "url": u} for i, u in enumerate(urls)])
     stop = asyncio.Event()
-    report = await execute_run(
+    report = await check_run(
         sessions,
         settings.model_copy(update={"concurrency": 1}),
         trigger=RunTrigger.SCHEDULE,
@@ -350,7 +350,12 @@ async def test_an_interrupted_full_run_is_resumed_and_then_reported(
     clock, outbox = Clock(MONDAY_3AM), Outbox()
     first, urls = await interrupted_full_run(job_settings, sessions, sites, clock)
     context = JobContext(
-        settings=job_settings, sessions=sessions, clock=clock, stop=asyncio.Event(), mailer=outbox
+        settings=job_settings,
+        sessions=sessions,
+        clock=clock,
+        stop=asyncio.Event(),
+        mailer=outbox,
+        executor=executor_for(job_settings, clock=clock),
     )
     # Not while a full check is due or running: that new run covers everything.
     assert await tasks.resumable_work(context, busy={tasks.FULL_CHECK}) == []

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
 from curator.mail import DeliveryStatus, send_refresh_report
-from curator.runs.execute import execute_run
 from curator.settings import Settings
 from curator.store.engine import session_factory
 from curator.sync import sync_catalog
+from tests.running import check_run
 from tests.sites import Response, Sites, page, redirect
 from tests.smtp_server import HOST, Inbox, smtp_server
 
@@ -112,7 +112,7 @@ async def test_each_full_run_sends_what_changed(
 
         async def full_run(at: datetime) -> int:
             async with sites.fetcher(current) as fetcher:
-                report = await execute_run(
+                report = await check_run(
                     sessions, current, trigger="schedule", fetcher=fetcher, clock=ticking(at)
                 )
             return report.run_id

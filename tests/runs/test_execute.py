@@ -23,7 +23,7 @@ from curator.check.quirks import VideoHost
 from curator.check.video import OEmbedLookup
 from curator.domain import RunStatus, Verdict
 from curator.errors import RunConflictError
-from curator.runs.execute import CheckResult, execute_run, running_run
+from curator.runs.execute import CheckResult, running_run
 from curator.runs.records import check_row, snapshots, to_status
 from curator.settings import Settings
 from curator.store import checks as store
@@ -31,6 +31,7 @@ from curator.store import link_states, runs
 from curator.store.engine import session_factory
 from curator.store.models import Check, LinkState, Run
 from curator.sync import sync_catalog
+from tests.running import check_run
 from tests.sites import Response, Sites, page, redirect
 
 HELPLINE_TEXT = (
@@ -243,7 +244,7 @@ async def test_every_verdict_from_a_loopback_site(
     await load(sessions, world.resources)
     seen: list[CheckResult] = []
     async with world.sites.fetcher(run_settings) as fetcher:
-        report = await execute_run(
+        report = await check_run(
             sessions,
             run_settings,
             trigger="cli",
@@ -302,7 +303,7 @@ async def test_failures_are_confirmed_over_days(
     )
     async with sites.fetcher(run_settings) as fetcher:
         for day in range(4):
-            await execute_run(
+            await check_run(
                 sessions,
                 run_settings,
                 trigger="schedule",
@@ -323,7 +324,7 @@ async def test_outage_is_inconclusive_and_changes_no_state(
     b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
     await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
     async with sites.fetcher(run_settings) as fetcher:
-        first = await execute_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
+        first = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     assert first.status is RunStatus.COMPLETED
 
     async def states() -> dict[str, tuple[object, ...]]:
@@ -344,7 +345,7 @@ async def test_outage_is_inconclusive_and_changes_no_state(
     sites.resolver.fail("a.test")
     sites.resolver.fail("b.test")
     async with sites.fetcher(run_settings) as fetcher:
-        report = await execute_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
+        report = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     assert report.status is RunStatus.INCONCLUSIVE and report.inconclusive
     assert not report.states_changed
     assert {r.verdict for r in report.results} == {Verdict.TRANSIENT}
@@ -363,12 +364,12 @@ async def test_one_dead_host_is_not_an_outage_when_others_answer(
     down = await sites.add("down.test", {"/": page("D", "Down helpline")})
     await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "D", "url": down.url("/")}])
     async with sites.fetcher(run_settings) as fetcher:
-        await execute_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
+        await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     sites.resolver.fail("down.test")
     # A confirmation recheck of the failing URL alone: the recently working a.test proves
     # the network answers, so the failure counts.
     async with sites.fetcher(run_settings) as fetcher:
-        report = await execute_run(
+        report = await check_run(
             sessions, run_settings, trigger="confirm", fetcher=fetcher, urls=[down.url("/")]
         )
     assert report.status is RunStatus.COMPLETED
@@ -388,7 +389,7 @@ async def test_stop_interrupts_and_resume_finishes(
     stop = asyncio.Event()
     settings = run_settings.model_copy(update={"concurrency": 1})
     async with sites.fetcher(settings) as fetcher:
-        first = await execute_run(
+        first = await check_run(
             sessions,
             settings,
             trigger="schedule",
@@ -404,7 +405,7 @@ async def test_stop_interrupts_and_resume_finishes(
     assert len(left) == 5 and [c.url for c in stored] == [first.results[0].url]
 
     async with sites.fetcher(settings) as fetcher:
-        resumed = await execute_run(
+        resumed = await check_run(
             sessions, settings, trigger="resume", fetcher=fetcher, resume=first.run_id
         )
     assert resumed.status is RunStatus.COMPLETED and resumed.resumed_from == first.run_id
@@ -446,7 +447,7 @@ async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
         assert (await running_run(session)) is not None
     # The next start (an hour later: no heartbeat since) marks it, and refuses nothing.
     async with sites.fetcher(run_settings) as fetcher:
-        resumed = await execute_run(
+        resumed = await check_run(
             sessions,
             run_settings,
             trigger="resume",
@@ -476,10 +477,10 @@ async def test_only_one_run_at_a_time(
             session, trigger="schedule", planned_urls=[], started_at=now, owner="elsewhere:1"
         )
     with pytest.raises(RunConflictError) as raised:
-        await execute_run(sessions, run_settings, trigger="api")
+        await check_run(sessions, run_settings, trigger="api")
     assert raised.value.run_id == live.id
     async with sites.fetcher(run_settings) as fetcher:
-        report = await execute_run(
+        report = await check_run(
             sessions,
             run_settings,
             trigger="recheck",
@@ -500,11 +501,11 @@ async def test_a_working_page_is_kept_as_the_links_snapshot(
     url = site.url("/")
     await load(sessions, [{"title": "Revenge Porn Helpline", "url": url}])
     async with sites.fetcher(run_settings) as fetcher:
-        await execute_run(
+        await check_run(
             sessions, run_settings, trigger="cli", fetcher=fetcher, clock=clock_from(T0)
         )
         site.route("/", page("Not Found", "Gone.", status=404))
-        await execute_run(
+        await check_run(
             sessions,
             run_settings,
             trigger="cli",

@@ -1,0 +1,124 @@
+"""The checker a process checks with: the fetcher and the video look-up, built once.
+
+Each composition root (the API's lifespan, the scheduler, the CLI) builds one `Checker` from
+its settings' `FetchPolicy` and passes it to every run; tests build one on the loopback sites.
+Every request it makes, the oEmbed look-ups included, goes through the guarded transport
+(`curator.check.transport.build_client`): the address guard, no proxies from the
+environment, the policy's timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Self
+
+import httpx
+
+from curator.check.classifier import classify, refresh_target, wants_baseline
+from curator.check.evidence import final_url
+from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
+from curator.check.fetcher import Fetcher
+from curator.check.policy import FetchPolicy
+from curator.check.transport import build_client
+from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
+
+
+class Checker:
+    """Fetches and looks up videos for every run of one process."""
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        video: VideoLookup | None = None,
+        *,
+        concurrency: int,
+        close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.fetcher = fetcher
+        self.video: VideoLookup = video if video is not None else OfflineVideoLookup()
+        self.concurrency = concurrency
+        """URLs a run checks at once."""
+        self._close = close
+
+    @classmethod
+    def build(cls, policy: FetchPolicy, *, client: httpx.AsyncClient | None = None) -> Checker:
+        """The checker `policy` configures; every request through `client` when given (the
+        caller closes it), else through a guarded client of its own."""
+        own = client is None
+        http = client if client is not None else build_client(policy)
+        fetcher = Fetcher(policy, client=http)
+        video = OEmbedLookup(http) if policy.video_oembed else OfflineVideoLookup()
+
+        async def close() -> None:
+            await fetcher.aclose()
+            if own:
+                await http.aclose()
+
+        return cls(fetcher, video, concurrency=policy.concurrency, close=close)
+
+    def sweep(self) -> Sweep:
+        """A fresh sweep for one run: each URL it meets fetched once."""
+        return Sweep(self)
+
+    async def aclose(self) -> None:
+        """Close what this checker opened (nothing it was given)."""
+        if self._close is not None:
+            await self._close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class Sweep:
+    """One run's pass over its URLs: each fetched once, whoever asks (a listed URL, another's
+    meta-refresh target), then classified with what its facts call for."""
+
+    def __init__(self, checker: Checker) -> None:
+        self.checker = checker
+        self.fetches: dict[str, asyncio.Task[Facts]] = {}
+
+    async def fetch(self, url: str) -> Facts:
+        """Fetch `url` once per sweep."""
+        task = self.fetches.get(url)
+        if task is None:
+            task = self.fetches[url] = asyncio.ensure_future(self.checker.fetcher.fetch(url))
+        return await asyncio.shield(task)
+
+    async def classify(
+        self, facts: Facts, expectation: Expectation, history: Snapshot | None
+    ) -> Outcome:
+        """Classify, fetching what the facts call for: refresh target, video, baseline."""
+        target = refresh_target(facts)
+        refresh = await self.fetch(target) if target is not None else None
+        video = await self.lookup_video(facts)
+        outcome = classify(facts, expectation, None, video, refresh=refresh, history=history)
+        if wants_baseline(facts, outcome):
+            baseline = await self.checker.fetcher.probe(final_url(facts))
+            if baseline.error is None:
+                outcome = classify(
+                    facts, expectation, baseline, video, refresh=refresh, history=history
+                )
+        return outcome
+
+    async def lookup_video(self, facts: Facts) -> VideoFacts | None:
+        """What a video host says of the address, or of where it led (None for non-videos)."""
+        for url in dict.fromkeys((facts.url, final_url(facts))):
+            found = await self.checker.video.lookup(url)
+            if found is not None:
+                return found
+        return None
+
+    def cancel(self) -> None:
+        """Stop the fetches still running (the run is over)."""
+        for task in self.fetches.values():
+            task.cancel()
