@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
-from curator.catalog.schema import SLUG_PATTERN, phone_e164
+from curator.catalog.schema import (
+    LINE_MAX,
+    LIST_MAX,
+    PHONE_MAX,
+    SLUG_PATTERN,
+    TEXT_MAX,
+    TITLE_MAX,
+    URL_MAX_BYTES,
+    phone_e164,
+)
 from curator.domain import Group, ResourceKind, RunStatus, Verdict
 from curator.editing import ActionResult
 from curator.reader_reports import NOTE_MAX, FiledReport
@@ -438,12 +447,13 @@ class ResourcePatch(_In):
     """New values for some of a resource's fields; a field left out is unchanged, and
     null clears description or phone. Validated as the catalog validates resources.yaml."""
 
-    url: CleanText | None = Field(default=None, max_length=2000)
-    title: CleanText | None = Field(default=None, max_length=500)
-    description: CleanText | None = Field(default=None, max_length=10_000)
-    phone: CleanText | None = Field(default=None, max_length=40)
-    expect_text: list[Annotated[CleanText, Field(max_length=500)]] | None = Field(
-        default=None, max_length=50
+    # Bounds before the catalog's own rules (curator.editing applies them) see the values.
+    url: CleanText | None = Field(default=None, max_length=URL_MAX_BYTES)
+    title: CleanText | None = Field(default=None, max_length=TITLE_MAX)
+    description: CleanText | None = Field(default=None, max_length=TEXT_MAX)
+    phone: CleanText | None = Field(default=None, max_length=PHONE_MAX)
+    expect_text: list[Annotated[CleanText, Field(max_length=LINE_MAX)]] | None = Field(
+        default=None, max_length=LIST_MAX
     )
 
 

@@ -18,7 +18,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.catalog.schema import check_http_url, check_phone
+from curator.catalog.schema import (
+    LIST_MAX,
+    TEXT_MAX,
+    check_http_url,
+    check_line,
+    check_phone,
+    check_text,
+    check_title,
+)
 from curator.domain import ActionKind, RecheckReason
 from curator.errors import ConflictError, InvalidEditError, NotFoundError
 from curator.rechecks import queue_recheck
@@ -37,7 +45,6 @@ RECHECKED_FIELDS = frozenset({"url", "phone", "expect_text"})
 REASON_MAX = 500
 SNOOZE_MAX = timedelta(days=2 * 366)
 """The longest snooze: a false positive is looked at again within two years."""
-TEXT_MAX = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +145,10 @@ async def accept_suggestion(
     )
 
 
+# Each field is validated by the catalog's own rule for it, so nothing an edit stores could
+# fail `curator validate` after an export (or fail on PostgreSQL).
+
+
 def _text(value: object, *, required: bool) -> str | None:
     if value is None:
         if required:
@@ -145,8 +156,6 @@ def _text(value: object, *, required: bool) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError("must be text")
-    if len(value) > TEXT_MAX:
-        raise ValueError(f"must be at most {TEXT_MAX} characters")
     if not value.strip():
         if required:
             raise ValueError("must not be empty")
@@ -163,11 +172,12 @@ def _url(value: object) -> str | None:
 def _title(value: object) -> str | None:
     text = _text(value, required=True)
     assert text is not None
-    return text.strip()
+    return check_title(text.strip())
 
 
 def _description(value: object) -> str | None:
-    return _text(value, required=False)
+    text = _text(value, required=False)
+    return None if text is None else check_text(text, TEXT_MAX)
 
 
 def _phone(value: object) -> str | None:
@@ -180,11 +190,16 @@ def _expect_text(value: object) -> list[str]:
         return []
     if not isinstance(value, list | tuple):
         raise ValueError("must be a list of texts")
+    if len(value) > LIST_MAX:
+        raise ValueError(f"must have at most {LIST_MAX} items")
     texts = []
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise ValueError(f"item {index} must be a text that is not empty")
-        texts.append(item.strip())
+        try:
+            texts.append(check_line(item.strip()))
+        except ValueError as exc:
+            raise ValueError(f"item {index} {exc}") from None
     return texts
 
 
@@ -283,8 +298,11 @@ async def snooze(
                 errors["until"] = f"must be within {SNOOZE_MAX.days} days"
     if not reason or not reason.strip():
         errors["reason"] = "must not be empty: say why this is a false positive"
-    elif len(reason) > REASON_MAX:
-        errors["reason"] = f"must be at most {REASON_MAX} characters"
+    else:
+        try:
+            check_text(reason, REASON_MAX)
+        except ValueError as exc:
+            errors["reason"] = str(exc)
     if errors:
         raise InvalidEditError(errors)
     resource = await _live_resource(session, resource_id)

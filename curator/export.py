@@ -13,7 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.catalog.load import plain, read_document, write_document
+from curator.catalog.roundtrip import dump_round_trip, read_round_trip, write_text
 from curator.catalog.schema import slugify
 from curator.errors import CatalogError
 from curator.store.catalog import all_guides
@@ -30,6 +30,17 @@ class ExportResult:
     resources_updated: int
     resources_added: int
     resources_removed: int
+
+
+def plain(node: Any) -> Any:
+    """A round-trip value as a plain one, to compare with the database's."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
 
 
 def _stored(value: Any) -> Any:
@@ -94,7 +105,7 @@ async def export_catalog(
 ) -> ExportResult:
     """Write the database's guides into `path`: those the file has, and those synced from it."""
     path = Path(path)
-    document = read_document(path) if path.exists() else None
+    document = read_round_trip(path) if path.exists() else None
     if document is None:
         document = CommentedMap([("guides", CommentedSeq())])
     guides_node = document.get("guides") if isinstance(document, dict) else None
@@ -117,7 +128,7 @@ async def export_catalog(
         _set_fields(node, guide, GUIDE_FIELDS)
         u, a, r = _export_resources(node, guide)
         updated, added, removed = updated + u, added + a, removed + r
-    write_document(path, document)
+    write_text(path, dump_round_trip(document))
     return ExportResult(path, tuple(exported), updated, added, removed)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.archive import ArchiveLookup
+from curator.catalog.schema import check_email
 from curator.domain import MailKind
 from curator.errors import CuratorError, MailError
 from curator.report.data import GuideReport, Since, build_report, review_due
@@ -139,15 +141,38 @@ class DeliveryResult:
 # --- messages --------------------------------------------------------------------------------
 
 
+# Whatever ends a line for Python's email package (str.splitlines), and every other control
+# character: none of them may reach a header, where a line break would end it.
+_NOT_HEADER_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\s]+")
+
+
+def header_text(value: str) -> str:
+    """`value` as one header line: line breaks and control characters become single spaces.
+
+    The catalog refuses them in titles, but a header is built safely whatever the database
+    holds, so one guide's title can never stop an email (or add a header to it).
+    """
+    return _NOT_HEADER_TEXT.sub(" ", value).strip()
+
+
 def recipients_for(settings: Settings, guide_editors: Iterable[str]) -> list[str]:
-    """The configured editors plus a guide's own, each once (case-insensitively), in order."""
+    """The configured editors plus a guide's own, each once (case-insensitively), in order.
+
+    An address that is not one (or would not fit a header as it is) is left out and logged.
+    """
     seen: set[str] = set()
     out: list[str] = []
     for address in [*settings.mail_recipients, *guide_editors]:
         address = address.strip()
-        if address and address.lower() not in seen:
-            seen.add(address.lower())
-            out.append(address)
+        if not address or address.lower() in seen:
+            continue
+        try:
+            check_email(address)
+        except ValueError:
+            log.warning("not emailing %r: not an email address", address)
+            continue
+        seen.add(address.lower())
+        out.append(address)
     return out
 
 
@@ -170,13 +195,13 @@ def build_message(
 ) -> EmailMessage:
     """A multipart/alternative email: the plain-text part first, then the HTML part."""
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = header_text(subject)
     message["From"] = sender
-    message["To"] = ", ".join(recipients)
+    message["To"] = ", ".join(header_text(r) for r in recipients)
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id(key, sender)
     message["Auto-Submitted"] = "auto-generated"
-    message["X-Curator-Key"] = key
+    message["X-Curator-Key"] = header_text(key)
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     return message
@@ -184,15 +209,15 @@ def build_message(
 
 def refresh_subject(guide: GuideReport) -> str:
     """A refresh report's subject: the guide and its summary line."""
-    return f"curator: {guide.title}: {guide.summary}"
+    return header_text(f"curator: {guide.title}: {guide.summary}")
 
 
 def review_subject(guide: GuideReport) -> str:
     """A review reminder's subject."""
     review = guide.review
     if review is None or review.due is None:
-        return f"curator: time to review {guide.title}"
-    return f"curator: time to review {guide.title} (due {review.due.isoformat()})"
+        return header_text(f"curator: time to review {guide.title}")
+    return header_text(f"curator: time to review {guide.title} (due {review.due.isoformat()})")
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -20,6 +20,7 @@ from curator.mail import (
     DeliveryStatus,
     SmtpMailer,
     build_message,
+    header_text,
     message_id,
     recipients_for,
     retry_delay,
@@ -542,3 +543,44 @@ async def test_seeded_check_rows_are_untouched_by_reports(
         assert (
             await session.execute(select(LinkState.url, LinkState.verdict).order_by(LinkState.url))
         ).all() == states
+
+
+async def test_a_line_break_in_a_title_or_an_address_never_stops_or_adds_a_header(
+    sessions: Sessions, seeded: Seeded, settings: Settings, smtp: int, inbox: Inbox
+) -> None:
+    # The catalog and the editor API refuse these now; rows synced before they did may hold
+    # them, and the email is built safely whatever the database holds.
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(Guide)
+            .where(Guide.slug == "sextortion")
+            .values(
+                title="Sextortion\r\nBcc: attacker@evil.example\u2028X",
+                editors=[GUIDE_EDITOR, "x@hub.example\r\nBcc: attacker@evil.example"],
+            )
+        )
+    current = mail_settings(settings, smtp)
+    results = await send_refresh_report(sessions, current, run_id=None, clock=lambda: NOW)
+    assert {r.guide_slug: r.status for r in results}["sextortion"] is DeliveryStatus.SENT
+    (received,) = inbox.messages
+    assert sorted(received.rcpt_tos) == sorted([*EDITORS, GUIDE_EDITOR])
+    message = received.message
+    assert message["Subject"].startswith("curator: Sextortion Bcc: attacker@evil.example X: ")
+    assert message["Bcc"] is None
+    assert "attacker" not in message["To"]
+
+
+@pytest.mark.parametrize(
+    ("value", "header"),
+    [
+        ("plain title", "plain title"),
+        ("two\r\nlines", "two lines"),
+        ("sep\u2028ar\x85ated\x0bby\x1cbreaks", "sep ar ated by breaks"),
+        ("nul\x00and\x07bell", "nul and bell"),
+        ("  spaced   out  ", "spaced out"),
+    ],
+)
+def test_header_text_is_one_line(value: str, header: str) -> None:
+    assert header_text(value) == header
+    message = EmailMessage()
+    message["Subject"] = header_text(value)  # the email package accepts it as it is

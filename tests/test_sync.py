@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, event, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from curator.catalog import load_catalog
 from curator.catalog.load import parse_catalog
 from curator.store.catalog import active_resources, guide_by_slug
-from curator.store.models import Resource
+from curator.store.models import Guide, Resource
 from curator.sync import ChangeKind, FieldChange, sync_catalog
 
 BASE = {
@@ -181,3 +181,101 @@ async def test_moving_a_resource_between_sections(session: AsyncSession) -> None
         ("Other", "gamma"),
         ("Other", "alpha"),
     ]
+
+
+def generated(resources: int, *, guides: int = 2, change: int | None = None) -> object:
+    """A catalog of `resources` resources over `guides` guides (resource `change` retitled)."""
+    data: dict[str, object] = {
+        "guides": [
+            {
+                "slug": f"g{g}",
+                "title": f"Guide {g}",
+                "sections": [
+                    {
+                        "title": f"S{s}",
+                        "resources": [
+                            {
+                                "id": f"r{g}-{s}-{i}",
+                                "title": f"R {i}{' (new)' if change == i else ''}",
+                                "url": f"https://h{i % 7}.example/{g}/{s}/{i}",
+                                "expect_text": ["Help"] if i % 3 == 0 else [],
+                            }
+                            for i in range(resources // guides // 4)
+                        ],
+                    }
+                    for s in range(4)
+                ],
+            }
+            for g in range(guides)
+        ]
+    }
+    return parse_catalog("big.yaml", data)
+
+
+class Statements:
+    """Counts the SQL statements an engine runs, and how many of them write."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.all: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", self.seen)
+        self._engine = engine
+
+    def seen(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+        self.all.append(statement.split(None, 1)[0].upper())
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self.all if s in ("INSERT", "UPDATE", "DELETE")]
+
+    def close(self) -> None:
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self.seen)
+
+
+async def test_sync_costs_a_few_statements_whatever_the_size(
+    session: AsyncSession, engine: AsyncEngine
+) -> None:
+    counted = []
+    for size in (80, 800):
+        await session.execute(delete(Guide))
+        await session.commit()
+        statements = Statements(engine)
+        first = await apply(session, generated(size))
+        after_first = list(statements.all)
+        statements.all.clear()
+        second = await apply(session, generated(size))
+        noop = list(statements.all)
+        statements.all.clear()
+        third = await apply(session, generated(size, change=1))
+        changed = list(statements.writes)
+        statements.close()
+        assert first.counts()["added"] == size and not second.changed_anything
+        assert len(third.of(ChangeKind.CHANGED)) == 2 * 4  # one per section of each guide
+        assert [s for s in noop if s in ("INSERT", "UPDATE", "DELETE")] == []
+        assert changed == ["UPDATE"]  # every changed resource in one bulk statement
+        counted.append((len(after_first), len(noop)))
+    # The first sync's statements grow only with the database's batching of big inserts,
+    # a no-op sync's not at all.
+    assert counted[0][1] == counted[1][1] <= 5
+    assert counted[1][0] <= counted[0][0] + 2
+
+
+async def test_a_no_op_sync_leaves_rows_untouched_and_a_change_stamps_only_its_row(
+    session: AsyncSession,
+) -> None:
+    await apply(session, catalog())
+    before = {
+        r.key: r.updated_at for r in (await session.execute(select(Resource))).scalars().all()
+    }
+    session.expunge_all()
+    await apply(session, catalog())
+    await apply(session, catalog(alpha={"url": "https://a2.example/"}))
+    after = {r.key: r.updated_at for r in (await session.execute(select(Resource))).scalars().all()}
+    assert after["beta"] == before["beta"] and after["gamma"] == before["gamma"]
+    assert after["alpha"] > before["alpha"]
+
+
+async def test_objects_already_loaded_see_what_sync_wrote(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    (alpha,) = [r for r in await active_resources(session) if r.key == "alpha"]
+    await apply(session, catalog(alpha={"url": "https://a3.example/"}))
+    assert alpha.url == "https://a3.example/"

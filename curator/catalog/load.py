@@ -1,123 +1,21 @@
-"""Reading a catalog file: YAML with positions, validated, every problem reported at once."""
+"""Reading a catalog file: fast YAML, validated, every problem reported at once with its line.
+
+The file is read with the fast reader (`document`); only when there are problems is it read
+again keeping positions, to say on which line each one is.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from curator.catalog.document import Document, Loc, field_path, read_text
 from curator.catalog.schema import Catalog, slugify
 from curator.errors import CatalogError, CatalogProblem
-
-Loc = Sequence[int | str]
-
-
-def round_trip_yaml() -> YAML:
-    """The YAML reader/writer that keeps comments, order and quoting."""
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    return yaml
-
-
-def read_document(path: Path) -> Any:
-    """The parsed YAML document of `path` with positions, or a CatalogError naming the spot."""
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError.single(name, None, "", "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise CatalogError.single(name, None, "", f"not UTF-8 text ({exc.reason})") from None
-    except OSError as exc:
-        raise CatalogError.single(name, None, "", f"cannot be read ({exc.strerror})") from None
-    try:
-        return round_trip_yaml().load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        column = f", column {mark.column + 1}" if mark is not None else ""
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise CatalogError.single(name, line, "", f"YAML syntax error{column}: {problem}") from None
-    except YAMLError as exc:
-        raise CatalogError.single(name, None, "", f"YAML error: {exc}") from None
-
-
-def write_document(path: Path, document: Any) -> None:
-    """Write a round-trip document to `path` atomically: a crash never leaves half a catalog."""
-    # Write beside the file and rename, so readers see the old file or the new one.
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            round_trip_yaml().dump(document, handle)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def plain(node: Any) -> Any:
-    """ruamel's commented nodes as plain dicts, lists and scalars, for validation."""
-    if isinstance(node, dict):
-        return {str(k): plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, dt.datetime):
-        return dt.datetime(*node.timetuple()[:6])
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
-    if isinstance(node, str):
-        return str(node)
-    return node
-
-
-def field_path(loc: Loc) -> str:
-    """('guides', 0, 'title') → 'guides[0].title'."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def line_of(document: Any, loc: Loc) -> int | None:
-    """The 1-based line where the node at `loc` is written, or its nearest parent."""
-    node = document
-    line: int | None = _own_line(document)
-    for part in loc:
-        if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
-            line = node.lc.key(part)[0] + 1
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line = node.lc.item(part)[0] + 1
-            node = node[part]
-        else:
-            break
-    return line
-
-
-def _own_line(node: Any) -> int | None:
-    lc = getattr(node, "lc", None)
-    return lc.line + 1 if lc is not None and lc.line is not None else None
-
 
 _MESSAGES = {
     "missing": "missing (required)",
@@ -133,15 +31,34 @@ _MESSAGES = {
 }
 
 
+def read_file(path: Path) -> str:
+    """A catalog file's text, or a CatalogError saying why it cannot be read."""
+    name = str(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError.single(name, None, "", "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError.single(name, None, "", f"not UTF-8 text ({exc.reason})") from None
+    except IsADirectoryError:
+        raise CatalogError.single(name, None, "", "is a directory, not a file") from None
+    except OSError as exc:
+        raise CatalogError.single(name, None, "", f"cannot be read ({exc.strerror})") from None
+
+
 def _message(error: ErrorDetails) -> str:
     kind = error["type"]
+    ctx = error.get("ctx", {})
     if kind == "string_pattern_mismatch":
         return "must be lower-case words joined by hyphens (e.g. revenge-porn-helpline)"
     if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}".replace("'", "")
+        return f"must be one of {ctx.get('expected', '')}".replace("'", "")
     if kind == "value_error":
-        return str(error.get("ctx", {}).get("error", error["msg"]))
+        return str(ctx.get("error", error["msg"]))
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} items"
     if kind.startswith("date_"):
         return "must be a date (YYYY-MM-DD)"
     if kind in _MESSAGES:
@@ -149,20 +66,14 @@ def _message(error: ErrorDetails) -> str:
     return str(error["msg"])
 
 
-def _validation_problems(name: str, document: Any, exc: ValidationError) -> list[CatalogProblem]:
-    problems = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        problems.append(
-            CatalogProblem(name, line_of(document, loc), field_path(loc), _message(error))
-        )
-    return problems
+def _validation_problems(exc: ValidationError) -> list[tuple[Loc, str]]:
+    return [(tuple(error["loc"]), _message(error)) for error in exc.errors()]
 
 
-def _duplicate_problems(name: str, document: Any) -> list[CatalogProblem]:
+def _duplicate_problems(data: Any) -> list[tuple[Loc, str]]:
     """Duplicate guide slugs and resource ids (explicit or derived from titles)."""
-    problems: list[CatalogProblem] = []
-    guides = document.get("guides") if isinstance(document, dict) else None
+    problems: list[tuple[Loc, str]] = []
+    guides = data.get("guides") if isinstance(data, dict) else None
     if not isinstance(guides, list):
         return problems
     seen_slugs: dict[str, int] = {}
@@ -172,12 +83,9 @@ def _duplicate_problems(name: str, document: Any) -> list[CatalogProblem]:
         slug = guide.get("slug")
         if isinstance(slug, str):
             if slug in seen_slugs:
-                slug_loc: tuple[int | str, ...] = ("guides", gi, "slug")
                 problems.append(
-                    CatalogProblem(
-                        name,
-                        line_of(document, slug_loc),
-                        field_path(slug_loc),
+                    (
+                        ("guides", gi, "slug"),
                         f"duplicate guide slug {slug!r} (first at guides[{seen_slugs[slug]}])",
                     )
                 )
@@ -194,22 +102,14 @@ def _duplicate_problems(name: str, document: Any) -> list[CatalogProblem]:
             )
             if not key:
                 continue
-            where = field_path(loc)
             if key in seen_ids:
-                field: tuple[int | str, ...] = loc + (
-                    ("id",) if isinstance(explicit, str) else ("title",)
-                )
+                field = loc + (("id",) if isinstance(explicit, str) else ("title",))
                 how = "" if isinstance(explicit, str) else " (derived from the title; add an id)"
                 problems.append(
-                    CatalogProblem(
-                        name,
-                        line_of(document, field),
-                        field_path(field),
-                        f"duplicate id {key!r}{how}; first used by {seen_ids[key]}",
-                    )
+                    (field, f"duplicate id {key!r}{how}; first used by {seen_ids[key]}")
                 )
             else:
-                seen_ids[key] = where
+                seen_ids[key] = field_path(loc)
     return problems
 
 
@@ -228,29 +128,54 @@ def _resources(
                 yield at + ("sections", si, "resources", ri), resource
 
 
-def parse_catalog(name: str, document: Any) -> Catalog:
-    """Validate a parsed document; a CatalogError lists every problem with its line."""
-    if document is None:
+def parse_catalog(name: str, data: Any, *, document: Document | None = None) -> Catalog:
+    """Validate plain data (the file `name`); a CatalogError lists every problem.
+
+    With the `document` the data was read from, each problem names its line.
+    """
+    if data is None:
         raise CatalogError.single(name, None, "", "the file is empty; expected a 'guides:' list")
-    if not isinstance(document, dict):
+    if not isinstance(data, dict):
+        document = _with_positions(name, document)
+        line = document.line_of(()) if document is not None else None
         raise CatalogError.single(
-            name, _own_line(document), "", "expected a mapping with a 'guides:' list at the top"
+            name, line, "", "expected a mapping with a 'guides:' list at the top"
         )
-    problems: list[CatalogProblem] = []
+    found: list[tuple[Loc, str]] = []
     catalog: Catalog | None = None
     try:
-        catalog = Catalog.model_validate(plain(document))
+        catalog = Catalog.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_validation_problems(name, document, exc))
-    problems.extend(_duplicate_problems(name, document))
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.field))
-        raise CatalogError(problems)
-    assert catalog is not None
-    return catalog
+        found.extend(_validation_problems(exc))
+    found.extend(_duplicate_problems(data))
+    earlier = document.problems if document is not None else ()
+    if not found and not earlier:
+        assert catalog is not None
+        return catalog
+    document = _with_positions(name, document)
+    earlier = document.problems if document is not None else ()
+    problems = [*earlier]
+    for loc, problem in found:
+        line = document.line_of(loc) if document is not None else None
+        problems.append(CatalogProblem(name, line, field_path(loc), problem))
+    problems.sort(key=lambda p: (p.line or 0, p.field))
+    raise CatalogError(problems)
+
+
+def _with_positions(name: str, document: Document | None) -> Document | None:
+    """The document read again keeping positions (only when there is a problem to place)."""
+    if document is None or document.root is not None or not document.text:
+        return document
+    return read_text(name, document.text, positions=True)
+
+
+def validate_text(name: str, text: str) -> Catalog:
+    """Read and validate a catalog's text; raises CatalogError with every problem found."""
+    document = read_text(name, text)
+    return parse_catalog(name, document.data, document=document)
 
 
 def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog file; raises CatalogError with every problem found."""
     path = Path(path)
-    return parse_catalog(str(path), read_document(path))
+    return validate_text(str(path), read_file(path))

@@ -19,8 +19,9 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import FoldedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from curator.catalog.load import parse_catalog, read_document, write_document
+from curator.catalog.load import validate_text
 from curator.catalog.matching import LinkEntry, normalise_url, pair_links, unique_key
+from curator.catalog.roundtrip import dump_round_trip, read_round_trip, write_text
 from curator.catalog.schema import GuideSpec, ResourceSpec, slugify
 
 # Texts longer than this are written folded (">-") and wrapped, as editors write them, so the
@@ -308,13 +309,13 @@ def import_guide(
     nothing is written then).
     """
     path = Path(path)
-    document = read_document(path) if path.exists() else None
+    document = read_round_trip(path) if path.exists() else None
     if document is None:
         document = CommentedMap([("guides", CommentedSeq())])
-    parse_catalog(str(path), document)
     plan = merge_guide(document, spec, guide_slug=guide_slug)
     # What import adds must itself be valid: checked before anything is written.
-    parse_catalog(str(path), document)
+    text = dump_round_trip(document)
+    validate_text(str(path), text)
     if plan.changed and not dry_run:
-        write_document(path, document)
+        write_text(path, text)
     return plan

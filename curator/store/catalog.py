@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.util import identity_key
 
 from curator.errors import NotFoundError
 from curator.store.models import Guide, Resource, Section
@@ -99,3 +102,145 @@ async def review_dates_by_url(
     for url, reviewed in result.all():
         dates[url] = reviewed
     return dates
+
+
+# --- sync: the catalog tables as plain rows, written in bulk ------------------------------------
+
+GUIDE_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "source_url",
+    "review_every",
+    "last_reviewed",
+    "editors",
+    "source_file",
+)
+RESOURCE_COLUMNS = (
+    "id",
+    "guide_id",
+    "section_id",
+    "key",
+    "title",
+    "url",
+    "kind",
+    "description",
+    "phone",
+    "expect_text",
+    "audience",
+    "region",
+    "notes",
+    "position",
+    "retired_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRows:
+    """The stored rows of some guides: plain dicts, in position order."""
+
+    guides: list[dict[str, Any]]
+    sections: list[dict[str, Any]]
+    resources: list[dict[str, Any]]
+    _by_guide: dict[tuple[str, int], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, rows in (("sections", self.sections), ("resources", self.resources)):
+            for row in rows:
+                self._by_guide.setdefault((name, row["guide_id"]), []).append(row)
+
+    def guide(self, slug: str) -> dict[str, Any] | None:
+        """The stored guide with this slug, if there is one."""
+        return next((g for g in self.guides if g["slug"] == slug), None)
+
+    def sections_of(self, guide_id: int) -> list[dict[str, Any]]:
+        """A guide's sections, in position order."""
+        return self._by_guide.get(("sections", guide_id), [])
+
+    def resources_of(self, guide_id: int) -> list[dict[str, Any]]:
+        """A guide's resources (retired ones too), in position order."""
+        return self._by_guide.get(("resources", guide_id), [])
+
+
+async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> CatalogRows:
+    """The guides with these slugs and all their sections and resources: three queries."""
+    guides: list[dict[str, Any]] = []
+    for chunk in _chunks(list(slugs)):
+        result = await session.execute(
+            select(*(getattr(Guide, c) for c in GUIDE_COLUMNS), Guide.synced).where(
+                Guide.slug.in_(chunk)
+            )
+        )
+        guides.extend(dict(row) for row in result.mappings())
+    ids = [g["id"] for g in guides]
+    sections: list[dict[str, Any]] = []
+    resources: list[dict[str, Any]] = []
+    for chunk in _chunks(ids):
+        result = await session.execute(
+            select(
+                Section.id, Section.guide_id, Section.title, Section.position, Section.retired_at
+            )
+            .where(Section.guide_id.in_(chunk))
+            .order_by(Section.guide_id, Section.position, Section.id)
+        )
+        sections.extend(dict(row) for row in result.mappings())
+        result = await session.execute(
+            select(*(getattr(Resource, c) for c in RESOURCE_COLUMNS), Resource.synced)
+            .where(Resource.guide_id.in_(chunk))
+            .order_by(Resource.guide_id, Resource.position, Resource.id)
+        )
+        resources.extend(dict(row) for row in result.mappings())
+    return CatalogRows(guides, sections, resources)
+
+
+_CHUNK = 1000  # well under every backend's limit on bound parameters
+
+
+def _chunks(values: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+async def insert_rows(
+    session: AsyncSession,
+    model: type[Guide | Section | Resource],
+    *,
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    """Insert catalog rows in bulk (one executemany; every dict has the same keys)."""
+    if rows:
+        await session.execute(insert(model), list(rows))
+
+
+async def insert_rows_returning_ids(
+    session: AsyncSession, model: type[Guide | Section], *, rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """Insert a few catalog rows; their new ids, in the order given.
+
+    (SQLite cannot batch an insert that returns ids in order: this is for guides and sections,
+    which are few, not for resources.)
+    """
+    if not rows:
+        return []
+    result = await session.execute(
+        insert(model).returning(model.id, sort_by_parameter_order=True), list(rows)
+    )
+    return [row[0] for row in result]
+
+
+async def update_rows(
+    session: AsyncSession,
+    model: type[Guide | Section | Resource],
+    *,
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    """Update catalog rows in bulk by id (each dict has `id` and the same other keys)."""
+    if not rows:
+        return
+    await session.execute(update(model), list(rows))
+    # Objects of these rows that this session already holds get the new values too.
+    columns = [name for name in rows[0] if name != "id"]
+    for row in rows:
+        loaded = session.identity_map.get(identity_key(model, row["id"]))
+        if loaded is not None:
+            await session.refresh(loaded, attribute_names=columns)

@@ -159,9 +159,128 @@ CASES = [
         "yaml-syntax",
         MINIMAL.replace("title: Police", "title: [Police"),
         [
-            "catalog.yaml:6: YAML syntax error, column 18: while parsing a flow sequence "
-            "expected ',' or ']', but got ':'"
+            "catalog.yaml:6: YAML syntax error, column 18: did not find expected ',' or ']' "
+            "(while parsing a flow sequence)"
         ],
+    ),
+    (
+        "impossible-date",
+        MINIMAL.replace(
+            "    title: Sextortion\n", "    title: Sextortion\n    last_reviewed: 2026-13-01\n"
+        ),
+        ["catalog.yaml:4: guides[0].last_reviewed: must be a date (YYYY-MM-DD)"],
+    ),
+    (
+        "editor-not-an-email",
+        MINIMAL.replace(
+            "    title: Sextortion\n", "    title: Sextortion\n    editors: [not-an-email]\n"
+        ),
+        ["catalog.yaml:4: guides[0].editors[0]: not an email address (e.g. editor@example.org)"],
+    ),
+    (
+        "editor-with-a-comma",
+        MINIMAL.replace(
+            "    title: Sextortion\n",
+            '    title: Sextortion\n    editors: ["a@b.org, evil@x.org"]\n',
+        ),
+        ["catalog.yaml:4: guides[0].editors[0]: not an email address (e.g. editor@example.org)"],
+    ),
+    (
+        "port-too-high",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", "http://example.org:99999/"),
+        [
+            "catalog.yaml:8: guides[0].sections[0].resources[0].url: "
+            "not an http(s) URL (port '99999' is not a number from 1 to 65535)"
+        ],
+    ),
+    (
+        "port-negative",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", "http://example.org:-1/"),
+        [
+            "catalog.yaml:8: guides[0].sections[0].resources[0].url: "
+            "not an http(s) URL (port '-1' is not a number from 1 to 65535)"
+        ],
+    ),
+    (
+        "port-zero",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", "http://example.org:0/"),
+        [
+            "catalog.yaml:8: guides[0].sections[0].resources[0].url: "
+            "not an http(s) URL (port '0' is not a number from 1 to 65535)"
+        ],
+    ),
+    (
+        "url-too-long",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", "https://a.org/" + "x" * 2000),
+        [
+            "catalog.yaml:8: guides[0].sections[0].resources[0].url: "
+            "must be at most 2,000 bytes long (it has 2,014)"
+        ],
+    ),
+    (
+        "url-nul",
+        MINIMAL.replace("https://www.reportfraud.police.uk/", '"https://a.org/\\0"'),
+        [
+            "catalog.yaml:8: guides[0].sections[0].resources[0].url: "
+            "not an http(s) URL (it contains a control character, U+0000)"
+        ],
+    ),
+    (
+        "title-line-break",
+        MINIMAL.replace("title: Sextortion", 'title: "Sextortion\\r\\nBcc: x@evil.example"'),
+        ["catalog.yaml:3: guides[0].title: must be one line (it contains a line break, U+000D)"],
+    ),
+    (
+        "title-control",
+        MINIMAL.replace("title: Report Fraud", 'title: "Report\\aFraud"'),
+        [
+            "catalog.yaml:7: guides[0].sections[0].resources[0].title: "
+            "must not contain control characters (U+0007)"
+        ],
+    ),
+    (
+        "title-too-long",
+        MINIMAL.replace("title: Police", "title: " + "P" * 501),
+        [
+            "catalog.yaml:5: guides[0].sections[0].title: "
+            "must be at most 500 characters (it has 501)"
+        ],
+    ),
+    (
+        "description-nul",
+        MINIMAL + '            description: "free\\0help"\n',
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[0].description: "
+            "must not contain control characters (U+0000)"
+        ],
+    ),
+    (
+        "phone-too-long",
+        MINIMAL + "            phone: 0345 6000 459" + " " * 40 + "x\n",
+        [
+            "catalog.yaml:9: guides[0].sections[0].resources[0].phone: "
+            "must be at most 40 characters (it has 54)"
+        ],
+    ),
+    (
+        "review-every-too-long",
+        MINIMAL.replace(
+            "    title: Sextortion\n",
+            "    title: Sextortion\n    review_every: " + "0" * 40 + "6 months\n",
+        ),
+        ["catalog.yaml:4: guides[0].review_every: must be at most 40 characters"],
+    ),
+    (
+        "review-every-too-far",
+        MINIMAL.replace(
+            "    title: Sextortion\n", "    title: Sextortion\n    review_every: 9999 years\n"
+        ),
+        ["catalog.yaml:4: guides[0].review_every: a review interval of at most 10 years"],
+    ),
+    (
+        "duplicate-key",
+        MINIMAL + "            url: https://b.org/\n",
+        ["catalog.yaml:9: guides[0].sections[0].resources[0].url: duplicate key (first at line 8)"],
     ),
     (
         "empty-file",
@@ -253,3 +372,29 @@ def test_review_intervals(text: str, interval: Interval, start: date, due: date)
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+def test_every_kind_of_problem_at_once_with_an_impossible_date(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """\
+        guides:
+          - slug: sextortion
+            title: Sextortion
+            last_reviewed: 2026-13-01
+            editors: [not-an-email]
+            sections:
+              - title: Police
+                resources:
+                  - title: Report Fraud
+                    url: http://example.org:99999/
+                    title: Again
+        """,
+    )
+    got = [p.replace(str(tmp_path) + "/", "").split(": ")[0:2] for p in problems_of(path)]
+    assert got == [
+        ["catalog.yaml:4", "guides[0].last_reviewed"],
+        ["catalog.yaml:5", "guides[0].editors[0]"],
+        ["catalog.yaml:10", "guides[0].sections[0].resources[0].url"],
+        ["catalog.yaml:11", "guides[0].sections[0].resources[0].title"],
+    ]

@@ -1,0 +1,310 @@
+"""Commands at scale: validate, sync (first and no-op) and export of generated catalogs of
+1,000, 10,000 and 50,000 resources, on SQLite and PostgreSQL (a temporary database).
+
+Each step is the real `curator` console script in its own process, so a figure includes the
+interpreter's start and the imports a user waits for. For each step the bench prints the wall
+time, the process's CPU time (user + system: what the command itself costs, steady when other
+work shares the machine; PostgreSQL's own work is not in it) and its peak RSS, then the growth
+between sizes: the CPU-time ratio divided by the size ratio (1.0 is linear growth; 5 × the
+resources costing 5 × the time).
+
+Steps are data (`STEPS`): a later step (`check` against a loopback site, `report`) is one more
+entry, with a `prepare` hook for what it needs beside the catalog and the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SIZES = (1_000, 10_000, 50_000)
+BACKENDS = ("sqlite", "postgresql")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "CURATOR_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+RESOURCES_PER_GUIDE = 1_000
+RESOURCES_PER_SECTION = 100
+HOSTS = 400
+
+
+# --- the generated catalog ---------------------------------------------------------------------
+
+
+def _resource(index: int) -> str:
+    """One resource as an editor writes it: some with ids, folded descriptions, phones, comments."""
+    host = f"org{index % HOSTS}.example"
+    lines = []
+    if index % 2:
+        lines.append(f"          - id: resource-{index}\n            title: Resource {index}\n")
+    else:
+        lines.append(f"          - title: Resource {index} – advice and support\n")
+    lines.append(f"            url: https://www.{host}/advice/page-{index}?lang=en\n")
+    if index % 10 == 0:
+        lines.append("            kind: helpline\n")
+        lines.append(f"            # Open weekdays; number checked {2020 + index % 6}.\n")
+        lines.append(f"            phone: 020 7946 0{index % 1000:03d}\n")
+    elif index % 7 == 0:
+        lines.append("            kind: video\n")
+    lines.append(
+        "            description: >-\n"
+        f"              A page of practical advice from organisation {index % HOSTS}, for young\n"
+        "              people and the adults who support them, with what to do next.\n"
+    )
+    if index % 5 == 0:
+        lines.append(f"            expect_text: [Organisation {index % HOSTS}, advice]\n")
+    if index % 3 == 0:
+        lines.append(
+            "            audience: Young people (13–18)\n            region: United Kingdom\n"
+        )
+    return "".join(lines)
+
+
+def generate_catalog(path: Path, resources: int) -> None:
+    """Write a valid catalog of `resources` resources: guides of 1,000, sections of 100."""
+    parts = ["# A generated catalog for bench.scale.\nguides:\n"]
+    index = 0
+    guide = 0
+    while index < resources:
+        guide += 1
+        parts.append(
+            f"  - slug: guide-{guide}\n    title: Guide {guide}\n    review_every: 6 months\n"
+            f"    last_reviewed: 2026-01-15\n    editors: [editor{guide}@hub.example]\n"
+            "    sections:\n"
+        )
+        in_guide = min(RESOURCES_PER_GUIDE, resources - index)
+        for section in range(0, in_guide, RESOURCES_PER_SECTION):
+            parts.append(f"      - title: Section {section // RESOURCES_PER_SECTION + 1}\n")
+            parts.append("        resources:\n")
+            for _ in range(min(RESOURCES_PER_SECTION, in_guide - section)):
+                index += 1
+                parts.append(_resource(index))
+            parts.append("\n")
+    path.write_text("".join(parts), encoding="utf-8")
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+
+def _admin_conninfo() -> str:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES_ADMIN_URL)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def database(backend: str, workdir: Path) -> Iterator[str]:
+    """An empty database of `backend` for one catalog size; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.db'}"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"curator_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+psycopg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- steps -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a step runs against: one catalog file and one database."""
+
+    size: int
+    backend: str
+    catalog: Path
+    database_url: str
+    workdir: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One measured command: `curator <args> --catalog <file>` on the context's database."""
+
+    name: str
+    args: tuple[str, ...]
+    prepare: Callable[[Context], None] | None = None
+    """Run (unmeasured) before the command, e.g. to start a site for `check`."""
+    catalog_option: bool = True
+
+
+STEPS: tuple[Step, ...] = (
+    Step("validate", ("validate",)),
+    Step("sync (first)", ("sync",)),
+    Step("sync (no-op)", ("sync",)),
+    Step("export", ("export",)),
+    Step("sync after export", ("sync",)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One step's process: wall time, peak RSS, and how it ended."""
+
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+    exit_code: int
+    output: str = ""
+
+
+def curator_command() -> list[str]:
+    """The console script of this environment (the one a user runs)."""
+    script = Path(sys.executable).with_name("curator")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "curator.cli"]
+
+
+def measure(argv: Sequence[str], env: dict[str, str], workdir: Path) -> Measurement:
+    """Run `argv`, and read its own wall time and peak RSS (not the bench's)."""
+    log = workdir / "step.log"
+    with log.open("w") as handle:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(wall, cpu, usage.ru_maxrss / 1024, process.returncode, log.read_text())
+
+
+def run_step(step: Step, context: Context) -> Measurement:
+    """One step against its context, in a fresh process."""
+    if step.prepare is not None:
+        step.prepare(context)
+    env = {**os.environ, "CURATOR_DATABASE_URL": context.database_url}
+    argv = [*curator_command(), *step.args]
+    if step.catalog_option:
+        argv += ["--catalog", str(context.catalog)]
+    return measure(argv, env, context.workdir)
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    """Every measurement, by backend, step and size, and figures that are not timings."""
+
+    by_key: dict[tuple[str, str, int], Measurement] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, backend: str, step: str, size: int, value: Measurement) -> None:
+        """Record one measurement (and a note when the step failed)."""
+        self.by_key[(backend, step, size)] = value
+        if value.exit_code != 0:
+            tail = value.output.strip().splitlines()[-3:]
+            self.notes.append(
+                f"{backend} {size:,} {step}: exit {value.exit_code}: " + " | ".join(tail)
+            )
+
+
+def _growth(results: Results, backend: str, step: str, sizes: Sequence[int]) -> str:
+    parts = []
+    for small, large in zip(sizes, sizes[1:], strict=False):
+        a = results.by_key.get((backend, step, small))
+        b = results.by_key.get((backend, step, large))
+        if a is None or b is None or a.cpu <= 0:
+            continue
+        parts.append(f"{small // 1000}k→{large // 1000}k {b.cpu / a.cpu / (large / small):.2f}")
+    return ", ".join(parts)
+
+
+def report(results: Results, backends: Sequence[str], sizes: Sequence[int]) -> None:
+    """Print wall time, CPU time and peak RSS per step and size, and the growth per step."""
+    for backend in backends:
+        print(f"\n{backend}: wall s / CPU s / peak RSS MB")
+        header = f"  {'step':<18}" + "".join(f"{f'{s:,}':>24}" for s in sizes)
+        print(header + "   growth (CPU ratio / size ratio)")
+        for step in STEPS:
+            cells = []
+            for size in sizes:
+                m = results.by_key.get((backend, step.name, size))
+                cell = "" if m is None else f"{m.wall:7.2f} {m.cpu:7.2f} {m.peak_rss_mb:6.0f}"
+                if m is not None and m.exit_code != 0:
+                    cell += "!"
+                cells.append(f"{cell:>24}")
+            print(
+                f"  {step.name:<18}"
+                + "".join(cells)
+                + "   "
+                + _growth(results, backend, step.name, sizes)
+            )
+    for note in results.notes:
+        print(f"  {note}")
+
+
+# --- the bench ---------------------------------------------------------------------------------
+
+
+def bench(sizes: Sequence[int], backends: Sequence[str]) -> Results:
+    """Generate each size's catalog once and run every step on each backend."""
+    results = Results()
+    with tempfile.TemporaryDirectory(prefix="curator-scale-") as tmp:
+        root = Path(tmp)
+        for size in sizes:
+            source = root / f"catalog-{size}.yaml"
+            generate_catalog(source, size)
+            for backend in backends:
+                workdir = root / f"{backend}-{size}"
+                workdir.mkdir()
+                catalog = workdir / "resources.yaml"
+                catalog.write_bytes(source.read_bytes())
+                with database(backend, workdir) as url:
+                    context = Context(size, backend, catalog, url, workdir)
+                    for step in STEPS:
+                        measured = run_step(step, context)
+                        results.add(backend, step.name, size, measured)
+                        print(
+                            f"  {backend:<10} {size:>7,} {step.name:<18} {measured.wall:7.2f} s"
+                            f" {measured.cpu:7.2f} s CPU {measured.peak_rss_mb:6.0f} MB"
+                            + ("" if measured.exit_code == 0 else f"  exit {measured.exit_code}"),
+                            flush=True,
+                        )
+                identical = catalog.read_bytes() == source.read_bytes()
+                results.notes.append(
+                    f"{backend} {size:,}: sync → export → sync left the file "
+                    + ("byte-identical" if identical else "CHANGED")
+                )
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the scale bench and print its table."""
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: tuple(int(x) for x in s.split(",")),
+        default=SIZES,
+        help="comma-separated catalog sizes (default: 1000,10000,50000)",
+    )
+    parser.add_argument(
+        "--backends",
+        type=lambda s: tuple(s.split(",")),
+        default=BACKENDS,
+        help="comma-separated: sqlite,postgresql (default: both)",
+    )
+    args = parser.parse_args(argv)
+    results = bench(args.sizes, args.backends)
+    report(results, args.backends, args.sizes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""`curator validate` as a user runs it (the console script in its own process) on hostile files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.catalog.test_document import BILLION_LAUGHS
+
+CURATOR = str(Path(sys.executable).with_name("curator"))
+
+
+def run_curator(*args: str, cwd: Path) -> tuple[int, str, str, float]:
+    """Exit code, stdout, stderr and peak RSS in MB of one `curator` process."""
+    out, err = cwd / "out.txt", cwd / "err.txt"
+    env = {**os.environ, "CURATOR_DATABASE_URL": f"sqlite:///{cwd / 'unused.db'}"}
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen([CURATOR, *args], stdout=stdout, stderr=stderr, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return (
+        process.returncode,
+        out.read_text(),
+        err.read_text(),
+        usage.ru_maxrss / 1024,
+    )
+
+
+def test_a_billion_laughs_is_one_clear_error_in_little_memory(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(BILLION_LAUGHS)
+    code, _, err, peak_mb = run_curator("validate", "--catalog", str(path), cwd=tmp_path)
+    assert code == 2
+    assert f"{path}:9: aliases expand to more than 100,000 values" in err
+    assert "Traceback" not in err
+    assert peak_mb < 300
+
+
+def test_an_impossible_date_is_one_problem_among_all(tmp_path: Path) -> None:
+    path = tmp_path / "resources.yaml"
+    path.write_text(
+        "guides:\n"
+        "  - slug: g\n"
+        "    title: G\n"
+        "    last_reviewed: 2026-13-01\n"
+        "    editors: [not-an-email]\n"
+        "    sections:\n"
+        "      - title: S\n"
+        "        resources:\n"
+        "          - title: A\n"
+        "            url: http://a.example:99999/\n"
+    )
+    code, out, err, _ = run_curator("validate", "--catalog", str(path), cwd=tmp_path)
+    assert code == 2, out + err
+    lines = err.strip().splitlines()
+    assert lines == [
+        f"{path}:4: guides[0].last_reviewed: must be a date (YYYY-MM-DD)",
+        f"{path}:5: guides[0].editors[0]: not an email address (e.g. editor@example.org)",
+        f"{path}:10: guides[0].sections[0].resources[0].url: "
+        "not an http(s) URL (port '99999' is not a number from 1 to 65535)",
+        "3 problems; nothing was written.",
+    ]
