@@ -35,7 +35,9 @@ def read_file(path: Path) -> str:
     """A catalog file's text, or a CatalogError saying why it cannot be read."""
     name = str(path)
     try:
-        return path.read_text(encoding="utf-8")
+        # Line ends as they are (export writes the file back with the same ones).
+        with path.open(encoding="utf-8", newline="") as handle:
+            return handle.read()
     except FileNotFoundError:
         raise CatalogError.single(name, None, "", "no such file") from None
     except UnicodeDecodeError as exc:

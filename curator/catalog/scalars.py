@@ -229,4 +229,6 @@ def scalar_text(value: Any, *, indent: int, in_flow: bool = False) -> str:
         return ">-\n" + "\n".join(pad + line for line in _wrapped(text, FOLD_WIDTH))
     if can_be_plain(text, in_flow=in_flow):
         return text
+    if all(_printable(c) and c != "\t" for c in text):
+        return "'" + text.replace("'", "''") + "'"
     return double_quoted(text)

@@ -244,3 +244,9 @@ async def update_rows(
         loaded = session.identity_map.get(identity_key(model, row["id"]))
         if loaded is not None:
             await session.refresh(loaded, attribute_names=columns)
+
+
+async def guide_sources(session: AsyncSession) -> dict[str, str | None]:
+    """Every guide's slug and the catalog file it was last synced from."""
+    result = await session.execute(select(Guide.slug, Guide.source_file))
+    return {slug: source for slug, source in result.tuples()}
