@@ -32,7 +32,7 @@ from curator.catalog.chrome import (
     is_share_button,
 )
 from curator.catalog.kinds import guess_kind
-from curator.catalog.matching import unique_key
+from curator.catalog.matching import unique_key, without_tracking
 from curator.catalog.schema import (
     PHONE_REGION,
     GuideSpec,
@@ -60,6 +60,15 @@ GENERIC_LINK_TEXTS = frozenset(
         "find out more",
         "download",
         "visit",
+        "on this page",
+        "this article",
+        "this guide",
+        "this resource",
+        "their website",
+        "on their website",
+        "our website",
+        "on our website",
+        "online",
     }
 )
 
@@ -238,13 +247,60 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def _description(sentence: str, link_text: str) -> str | None:
-    """The sentence around a link, less the link's own text when the sentence opens with it."""
+    """The sentence around a link. A link that opens it as a label ("Revenge Porn Helpline –
+    a helpline…", "NSPCC Home Office funded…") is left out; a link that is the sentence's
+    subject ("Childline is a free…") is kept."""
     if link_text and sentence.casefold().startswith(link_text.casefold()):
-        sentence = _LEAD_SEPARATOR.sub("", sentence[len(link_text) :])
+        rest = sentence[len(link_text) :]
+        after = _LEAD_SEPARATOR.sub("", rest)
+        separated = bool(rest[: len(rest) - len(after)].strip())
+        continues = not separated and after[:1].islower() or after[:1] in ("'", "’")
+        if not continues:
+            sentence = after
     sentence = sentence.strip()
     if not sentence or len(sentence) < 3:
         return None
     return sentence[0].upper() + sentence[1:]
+
+
+# Words around a generic link ("click here", "is here", "see it at") that name nothing.
+_FILLER_BEFORE = frozenset(
+    {"click", "clicking", "here", "see", "visit", "please", "read", "go", "to", "for", "more"}
+    | {"about", "information", "find", "out", "by", "at", "on", "via"}
+)
+_FILLER_AFTER = frozenset(
+    {"here", "is", "are", "can", "be", "found", "available", "at", "on", "from", "via", "see"}
+    | {"visit", "click", "clicking", "by", "following", "link", "this", "it", "website", "page"}
+)
+_TITLE_MAX = 100
+
+
+def _title_from_sentence(sentence: str, link_text: str) -> str:
+    """A title for a link whose own text names nothing ("here"): its sentence, less the link's
+    words and the filler around them ("The NSPCC's guidance on sexting is here." → "The
+    NSPCC's guidance on sexting"). Empty when nothing is left."""
+    words = sentence.split()
+    generic = [w.casefold() for w in link_text.split()]
+    if generic:
+        for start in range(len(words) - len(generic) + 1):
+            window = [
+                w.casefold().strip(".,;:!?()\"'“”‘’") for w in words[start : start + len(generic)]
+            ]
+            if window == generic:
+                words = words[:start] + words[start + len(generic) :]
+                break
+
+    def bare(word: str) -> str:
+        return word.casefold().strip(".,;:!?()\"'“”‘’…")
+
+    while words and (bare(words[-1]) in _FILLER_AFTER or not bare(words[-1])):
+        words.pop()
+    while words and (bare(words[0]) in _FILLER_BEFORE or not bare(words[0])):
+        words.pop(0)
+    title = " ".join(words).rstrip(".,;:!?–—- ")
+    if len(title) > _TITLE_MAX:
+        title = title[: _TITLE_MAX - 3].rsplit(" ", 1)[0] + "…"
+    return title[:1].upper() + title[1:]
 
 
 # --- addresses -----------------------------------------------------------------------------------
@@ -267,9 +323,24 @@ def _http_url(value: str | None, base: str | None = None) -> str | None:
     if url is None:
         return None
     try:
-        return check_http_url(str(url))
+        return check_http_url(without_tracking(str(url)))
     except ValueError:
         return None
+
+
+def _slug_of(url: str | None) -> str:
+    """A guide's slug from its page's path: `/guides/sextortion-guide/` → sextortion-guide.
+
+    Empty for a page at the site's root, or whose last segment is a number (`?p=123`, dates).
+    """
+    if not url:
+        return ""
+    segments = [s for s in httpx.URL(url).path.split("/") if s]
+    if not segments:
+        return ""
+    last = re.sub(r"\.(?:html?|php|aspx?|jsp)$", "", segments[-1], flags=re.IGNORECASE)
+    slug = slugify(last)
+    return "" if not slug or slug.replace("-", "").isdigit() else slug
 
 
 # --- the guide's title and address ----------------------------------------------------------------
@@ -386,7 +457,7 @@ class _Reader:
         if url is None or host_in(url.host, self.site_hosts) or is_share_button(url):
             return None
         try:
-            return check_http_url(str(url))
+            return check_http_url(without_tracking(str(url)))
         except ValueError:
             return None
 
@@ -405,9 +476,7 @@ class _Reader:
             sentence = _sentence(text.text, anchor.start, anchor.end)
             title = link_text
             if _is_generic(title):
-                title = sentence.rstrip(".")
-                if len(title) > 100:
-                    title = title[:97].rsplit(" ", 1)[0] + "…"
+                title = _title_from_sentence(sentence, link_text)
             if not title:
                 title = bare_host(httpx.URL(url).host)
             found.append(
@@ -488,7 +557,7 @@ def parse_guide(html: str, *, url: str | None = None, slug: str | None = None) -
             last.phone = phones[0] if phones else None
 
     return GuideSpec(
-        slug=slug or slugify(title) or "guide",
+        slug=slug or _slug_of(source_url) or slugify(title) or "guide",
         title=title,
         source_url=source_url,
         sections=_sections(reader.found),

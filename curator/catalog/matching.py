@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 import httpx
 
@@ -18,7 +18,46 @@ from curator.catalog.schema import slugify
 
 # Query parameters that say how a reader arrived, not which page it is.
 _TRACKING_PREFIXES = ("utm_",)
-_TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"})
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+    }
+)
+
+
+def is_tracking(name: str) -> bool:
+    """True for a query parameter that only says how a reader arrived (utm_source, fbclid)."""
+    lowered = name.lower()
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def without_tracking(url: str) -> str:
+    """The URL less its tracking parameters; everything else exactly as written."""
+    head, hash_mark, fragment = url.partition("#")
+    base, question, query = head.partition("?")
+    if not question:
+        return url
+    kept = [p for p in query.split("&") if p and not is_tracking(unquote_plus(p.split("=")[0]))]
+    rebuilt = base + ("?" + "&".join(kept) if kept else "")
+    return rebuilt + hash_mark + fragment
 
 
 def normalise_url(url: str) -> str:
@@ -42,7 +81,7 @@ def normalise_url(url: str) -> str:
     pairs = [
         (name, value)
         for name, value in parse_qsl(raw_query, keep_blank_values=True)
-        if name.lower() not in _TRACKING_NAMES and not name.lower().startswith(_TRACKING_PREFIXES)
+        if not is_tracking(name)
     ]
     query = f"?{urlencode(pairs)}" if pairs else ""
     return f"{host}{path}{query}"

@@ -12,6 +12,7 @@ from curator.catalog import GuideSpec, load_catalog
 from curator.catalog.chrome import is_chrome
 from curator.catalog.importer import parse_guide
 from curator.catalog.kinds import guess_kind
+from curator.catalog.matching import normalise_url, without_tracking
 from curator.catalog.schema import phone_e164
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "sextortion-guide.html"
@@ -255,8 +256,8 @@ def test_generic_link_text_takes_its_sentence_and_repeated_links_count_once() ->
     )
     guide = parse_guide(html)
     ((_, resource),) = guide.all_resources()
-    assert resource.title == "The NSPCC's guidance on sexting is here"
-    assert resource.key == "the-nspcc-s-guidance-on-sexting-is-here"
+    assert resource.title == "The NSPCC's guidance on sexting"
+    assert resource.key == "the-nspcc-s-guidance-on-sexting"
     assert resource.kind.value == "document"
 
 
@@ -359,3 +360,111 @@ def test_is_chrome(element: str, chrome: bool) -> None:
     assert node is not None and node.child is not None
     assert node.child.tag == element[1:].split()[0].rstrip(">")
     assert is_chrome(node.child) is chrome
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "title"),
+    [
+        (
+            "The NSPCC's guidance on sexting is <a href='{u}'>here</a>.",
+            "The NSPCC's guidance on sexting",
+        ),
+        (
+            "<a href='{u}'>Click here</a> for the NSPCC's advice on sexting.",
+            "The NSPCC's advice on sexting",
+        ),
+        ("Read the CPS guidance <a href='{u}'>here</a>.", "The CPS guidance"),
+        ("Advice for parents can be found <a href='{u}'>on this page</a>.", "Advice for parents"),
+        ("For more information click <a href='{u}'>here</a>.", "nspcc.org.uk"),
+        ("<a href='{u}'>Read more</a>", "nspcc.org.uk"),
+    ],
+    ids=["is-here", "click-here-for", "read-here", "on-this-page", "nothing-left", "alone"],
+)
+def test_a_generic_link_is_titled_without_here(paragraph: str, title: str) -> None:
+    url = "https://www.nspcc.org.uk/advice/"
+    html = _page(f"<article><h2>Links</h2><p>{paragraph.format(u=url)}</p></article>")
+    ((_, resource),) = parse_guide(html).all_resources()
+    assert resource.title == title
+    assert "here" not in resource.key.split("-")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "description"),
+    [
+        (
+            "<a href='{u}'>Childline</a> is a free, private and confidential service.",
+            "Childline is a free, private and confidential service.",
+        ),
+        (
+            "<a href='{u}'>Childline</a>'s counsellors are there to help.",
+            "Childline's counsellors are there to help.",
+        ),
+        (
+            "<a href='{u}'><strong>Childline</strong></a> Free confidential help for under-19s.",
+            "Free confidential help for under-19s.",
+        ),
+        ("<a href='{u}'>Childline</a> – free help for under-19s.", "Free help for under-19s."),
+        ("<a href='{u}'>Childline</a>: free help for under-19s.", "Free help for under-19s."),
+        (
+            "Young people can talk to <a href='{u}'>Childline</a>.",
+            "Young people can talk to Childline.",
+        ),
+    ],
+    ids=["subject", "possessive", "label-bold", "dash", "colon", "inside"],
+)
+def test_descriptions_keep_the_link_text_when_it_is_part_of_the_sentence(
+    paragraph: str, description: str
+) -> None:
+    url = "https://www.childline.org.uk/"
+    html = _page(f"<article><h2>Links</h2><p>{paragraph.format(u=url)}</p></article>")
+    ((_, resource),) = parse_guide(html).all_resources()
+    assert resource.description == description
+
+
+@pytest.mark.parametrize(
+    ("canonical", "slug"),
+    [
+        ("https://hub.example/guides/online-grooming/", "online-grooming"),
+        ("https://hub.example/guides/Online_Grooming.html", "online-grooming"),
+        ("https://hub.example/?p=123", "grooming-what-parents-need-to-know"),
+        ("https://hub.example/2024/05/12/", "grooming-what-parents-need-to-know"),
+    ],
+    ids=["path", "file", "query-only", "date-path"],
+)
+def test_the_guides_slug_comes_from_its_canonical_path(canonical: str, slug: str) -> None:
+    html = _page(
+        "<article><h1>Grooming – what parents need to know</h1>"
+        "<p><a href='https://www.nspcc.org.uk/'>NSPCC</a></p></article>",
+        head=f'<link rel="canonical" href="{canonical}">',
+    )
+    assert parse_guide(html).slug == slug
+
+
+def test_tracking_parameters_are_stripped_on_import() -> None:
+    html = _page(
+        "<article><h1>Grooming</h1><p><a href='https://www.nspcc.org.uk/advice/"
+        "?utm_source=hub&amp;utm_medium=web&amp;lang=en&amp;fbclid=abc&amp;gclid=1#top'>NSPCC</a>"
+        " and <a href='https://www.childline.org.uk/?utm_campaign=x'>Childline</a></p></article>",
+        head='<link rel="canonical" href="https://hub.example/grooming/?utm_source=feed">',
+    )
+    guide = parse_guide(html)
+    assert [r.url for _, r in guide.all_resources()] == [
+        "https://www.nspcc.org.uk/advice/?lang=en",
+        "https://www.childline.org.uk/",
+    ]
+    assert guide.source_url == "https://hub.example/grooming/"
+
+
+@pytest.mark.parametrize(
+    ("url", "clean"),
+    [
+        ("https://a.org/x?utm_source=s&id=3", "https://a.org/x?id=3"),
+        ("https://a.org/x?id=3&UTM_Medium=m#part", "https://a.org/x?id=3#part"),
+        ("https://a.org/x?fbclid=1&gclid=2&msclkid=3&_ga=4", "https://a.org/x"),
+        ("https://a.org/x?q=utm_source", "https://a.org/x?q=utm_source"),
+        ("https://a.org/x", "https://a.org/x"),
+    ],
+)
+def test_without_tracking_and_comparing(url: str, clean: str) -> None:
+    assert without_tracking(url) == clean
+    assert normalise_url(url) == normalise_url(clean)
