@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.catalog import load_catalog
+from curator.catalog import Catalog, load_catalog
 from curator.errors import CatalogError
 from curator.export import export_catalog
 from curator.store.base import utcnow
@@ -87,19 +87,28 @@ async def test_export_keeps_identity_when_an_editor_retitles(
     assert not plan.changed_anything
 
 
+def _source(path: Path) -> tuple[Catalog, str]:
+    return load_catalog(path), str(path.resolve())
+
+
 async def _synced(session: AsyncSession, path: Path) -> dict[str, Resource]:
-    await sync_catalog(session, load_catalog(path), source_file=str(path.resolve()))
+    catalog, source = _source(path)
+    await sync_catalog(session, catalog, source_file=source)
     await session.commit()
     return {r.key: r for r in await active_resources(session)}
 
 
 async def _export_then_sync_is_a_noop(session: AsyncSession, path: Path) -> str:
     await export_catalog(session, path)
-    text = path.read_text()
-    plan = await sync_catalog(session, load_catalog(path), source_file=str(path.resolve()))
+    catalog, source = _source(path)
+    plan = await sync_catalog(session, catalog, source_file=source)
     await session.rollback()
     assert not plan.changed_anything and not plan.of(ChangeKind.CONFLICT), plan
-    return text
+    return source_text(path)
+
+
+def source_text(path: Path) -> str:
+    return path.read_text()
 
 
 async def test_sync_export_sync_leaves_the_shipped_file_byte_identical(

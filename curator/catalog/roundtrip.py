@@ -1,5 +1,6 @@
 """The round-trip YAML reader/writer (ruamel), for the one command that rewrites a file's
-structure: import, which adds guides, sections and resources keeping comments and order.
+structure: import, which adds guides, sections and resources keeping comments and order; and
+writing a catalog file atomically, for import and export.
 
 Validation never goes through here: it reads with the fast reader (`document`).
 """
@@ -9,15 +10,18 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml import YAML
+from typing import TYPE_CHECKING, Any
 
 from curator.catalog.load import read_file, validate_text
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 
 def round_trip_yaml() -> YAML:
     """The YAML reader/writer that keeps comments, order and quoting."""
+    from ruamel.yaml import YAML  # only import needs it: export edits text, validate reads fast
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
