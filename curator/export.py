@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog.document import Document, Node, read_text
-from curator.catalog.load import read_file, validate_text
+from curator.catalog.load import parse_catalog, read_file
 from curator.catalog.patch import (
     INDENT,
     TextPatch,
@@ -87,8 +87,9 @@ async def export_catalog(
     path = Path(path)
     if path.exists():
         text = read_file(path)
-        validate_text(str(path), text)
-        document: Document | None = read_text(str(path), text, positions=True)
+        read = read_text(str(path), text, positions=True)
+        parse_catalog(str(path), read.data, document=read)  # a file with problems stays as it is
+        document: Document | None = read
     else:
         text, document = "", None
     sources = await guide_sources(session)

@@ -106,34 +106,6 @@ async def review_dates_by_url(
 
 # --- sync: the catalog tables as plain rows, written in bulk ------------------------------------
 
-GUIDE_COLUMNS = (
-    "id",
-    "slug",
-    "title",
-    "source_url",
-    "review_every",
-    "last_reviewed",
-    "editors",
-    "source_file",
-)
-RESOURCE_COLUMNS = (
-    "id",
-    "guide_id",
-    "section_id",
-    "key",
-    "title",
-    "url",
-    "kind",
-    "description",
-    "phone",
-    "expect_text",
-    "audience",
-    "region",
-    "notes",
-    "position",
-    "retired_at",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class CatalogRows:
@@ -167,9 +139,7 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
     guides: list[dict[str, Any]] = []
     for chunk in _chunks(list(slugs)):
         result = await session.execute(
-            select(*(getattr(Guide, c) for c in GUIDE_COLUMNS), Guide.synced).where(
-                Guide.slug.in_(chunk)
-            )
+            select(*Guide.__table__.columns).where(Guide.slug.in_(chunk))
         )
         guides.extend(dict(row) for row in result.mappings())
     ids = [g["id"] for g in guides]
@@ -177,15 +147,13 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
     resources: list[dict[str, Any]] = []
     for chunk in _chunks(ids):
         result = await session.execute(
-            select(
-                Section.id, Section.guide_id, Section.title, Section.position, Section.retired_at
-            )
+            select(*Section.__table__.columns)
             .where(Section.guide_id.in_(chunk))
             .order_by(Section.guide_id, Section.position, Section.id)
         )
         sections.extend(dict(row) for row in result.mappings())
         result = await session.execute(
-            select(*(getattr(Resource, c) for c in RESOURCE_COLUMNS), Resource.synced)
+            select(*Resource.__table__.columns)
             .where(Resource.guide_id.in_(chunk))
             .order_by(Resource.guide_id, Resource.position, Resource.id)
         )

@@ -62,3 +62,23 @@ def test_an_impossible_date_is_one_problem_among_all(tmp_path: Path) -> None:
         "not an http(s) URL (port '99999' is not a number from 1 to 65535)",
         "3 problems; nothing was written.",
     ]
+
+
+def test_export_into_a_file_with_problems_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "resources.yaml"
+    path.write_text(
+        "guides:\n  - slug: g\n    title: G\n    sections:\n      - title: S\n"
+        "        resources:\n          - title: A\n            url: https://a.example/\n"
+    )
+    code, out, err, _ = run_curator("sync", "--catalog", str(path), cwd=tmp_path)
+    assert code == 0, out + err
+    broken = path.read_text().replace("title: A", "title: A\n            title: B")
+    path.write_text(broken)
+    code, out, err, _ = run_curator("export", "--catalog", str(path), cwd=tmp_path)
+    assert code == 2, out + err
+    assert (
+        f"{path}:8: guides[0].sections[0].resources[0].title: duplicate key (first at line 7)"
+        in err
+    )
+    assert "Traceback" not in err
+    assert path.read_text() == broken
