@@ -8,8 +8,11 @@ work shares the machine; PostgreSQL's own work is not in it) and its peak RSS, t
 between sizes: the CPU-time ratio divided by the size ratio (1.0 is linear growth; 5 × the
 resources costing 5 × the time).
 
-Steps are data (`STEPS`): a later step (`check` against a loopback site, `report`) is one more
-entry, with a `prepare` hook for what it needs beside the catalog and the database.
+Steps are data (`STEPS`): a later step is one more entry. `check` would add a `Step("check",
+("check",), prepare=...)` whose hook starts a loopback site (bench/site_process.py) and a
+catalog generated with `generate_catalog(path, size, url_of=...)` pointing at it; `report`
+would run after it, with `catalog_option=False`. Figures that are not timings (the round-trip
+check below) go to `Results.notes`.
 """
 
 from __future__ import annotations
@@ -39,15 +42,19 @@ HOSTS = 400
 # --- the generated catalog ---------------------------------------------------------------------
 
 
-def _resource(index: int) -> str:
+def example_url(index: int) -> str:
+    """Resource `index`'s address: one of HOSTS organisations' pages."""
+    return f"https://www.org{index % HOSTS}.example/advice/page-{index}?lang=en"
+
+
+def _resource(index: int, url_of: Callable[[int], str]) -> str:
     """One resource as an editor writes it: some with ids, folded descriptions, phones, comments."""
-    host = f"org{index % HOSTS}.example"
     lines = []
     if index % 2:
         lines.append(f"          - id: resource-{index}\n            title: Resource {index}\n")
     else:
         lines.append(f"          - title: Resource {index} – advice and support\n")
-    lines.append(f"            url: https://www.{host}/advice/page-{index}?lang=en\n")
+    lines.append(f"            url: {url_of(index)}\n")
     if index % 10 == 0:
         lines.append("            kind: helpline\n")
         lines.append(f"            # Open weekdays; number checked {2020 + index % 6}.\n")
@@ -68,7 +75,9 @@ def _resource(index: int) -> str:
     return "".join(lines)
 
 
-def generate_catalog(path: Path, resources: int) -> None:
+def generate_catalog(
+    path: Path, resources: int, *, url_of: Callable[[int], str] = example_url
+) -> None:
     """Write a valid catalog of `resources` resources: guides of 1,000, sections of 100."""
     parts = ["# A generated catalog for bench.scale.\nguides:\n"]
     index = 0
@@ -86,7 +95,7 @@ def generate_catalog(path: Path, resources: int) -> None:
             parts.append("        resources:\n")
             for _ in range(min(RESOURCES_PER_SECTION, in_guide - section)):
                 index += 1
-                parts.append(_resource(index))
+                parts.append(_resource(index, url_of))
             parts.append("\n")
     path.write_text("".join(parts), encoding="utf-8")
 
