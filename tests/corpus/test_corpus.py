@@ -62,6 +62,8 @@ KNOWN_MISSES: dict[str, str] = {
     "firestorm-domain-nicht-aktiv-de-deep-link": "soft_404 (soft_404_like_random_path)",
     "squarespace-website-expired-home": "ok (ok)",
     "squarespace-website-expired-deep-link": "ok (ok)",
+    "bundeskanzleramt-at-raab-ok": "changed (expectation_missing)",
+    "nationalrail-service-disruption-ok": "changed (expectation_missing)",
 }
 
 
