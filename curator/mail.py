@@ -29,7 +29,8 @@ from curator.archive import ArchiveLookup
 from curator.catalog.schema import check_email
 from curator.domain import MailKind
 from curator.errors import CuratorError, MailError
-from curator.report.data import GuideReport, Since, build_report, review_due
+from curator.report.build import build_report, review_due
+from curator.report.model import GuideReport, Since
 from curator.report.render import (
     render_html,
     render_review_html,

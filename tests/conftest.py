@@ -2,95 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from curator.migrate import upgrade
 from curator.settings import Settings
 from curator.store.engine import create_engine, session_factory
-from curator.store.models import Base
 from tests import netguard
+from tests.databases import (
+    BACKENDS,
+    REPO,
+    RUN_TOKEN,
+    TestDatabase,
+    create_postgres_database,
+    drop_postgres_database,
+    migrate,
+)
 from tests.sites import Sites
 
 netguard.install()
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-# The server the PostgreSQL tests use; each test run creates (and drops) databases of its own.
-POSTGRES_ADMIN_URL = os.environ.get(
-    "CURATOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-RUN_TOKEN = uuid.uuid4().hex[:8]
-BACKENDS = ("sqlite", "postgresql")
-
-
-def _admin_conninfo() -> str:
-    url = make_url(POSTGRES_ADMIN_URL)
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def create_postgres_database(name: str) -> str:
-    """Create an empty PostgreSQL database; returns its URL."""
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(name: str) -> None:
-    """Drop a database this test run created, even with connections still open."""
-    with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _migrate(url: str) -> None:
-    async def go() -> None:
-        engine = create_engine(url)
-        try:
-            await upgrade(engine)
-        finally:
-            await engine.dispose()
-
-    asyncio.run(go())
-
-
-class TestDatabase:
-    """A migrated database of this test run, emptied after each test that used it."""
-
-    def __init__(self, backend: str, url: str, drop: str | None) -> None:
-        self.backend = backend
-        self.url = url
-        self._drop = drop
-        sync_url = make_url(url)
-        if backend == "sqlite":
-            self.sync_engine: Engine = create_sync_engine(sync_url.set(drivername="sqlite"))
-        else:
-            self.sync_engine = create_sync_engine(sync_url.set(drivername="postgresql+psycopg"))
-
-    def clean(self) -> None:
-        """Delete every row so the next test starts from an empty, migrated database."""
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-        with self.sync_engine.begin() as conn:
-            if self.backend == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(text(f"DELETE FROM {table}"))
-
-    def close(self) -> None:
-        self.sync_engine.dispose()
-        if self._drop:
-            drop_postgres_database(self._drop)
 
 
 @pytest.fixture(autouse=True)
@@ -110,12 +44,12 @@ def test_databases(
     """One SQLite file and one PostgreSQL database per test worker, migrated to head once."""
     databases: dict[str, TestDatabase] = {}
     sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'curator.db'}"
-    _migrate(sqlite_url)
+    migrate(sqlite_url)
     databases["sqlite"] = TestDatabase("sqlite", sqlite_url, None)
     pg_name = f"curator_test_{RUN_TOKEN}_{worker_id}"
     pg_url = create_postgres_database(pg_name)
     try:
-        _migrate(pg_url)
+        migrate(pg_url)
         databases["postgresql"] = TestDatabase("postgresql", pg_url, pg_name)
         yield databases
     finally:
@@ -208,3 +142,20 @@ async def sites() -> AsyncIterator[Sites]:
         yield kit
     finally:
         await kit.aclose()
+
+
+@pytest.fixture
+def fetch_settings(tmp_path: Path) -> Settings:
+    """Checker settings for network tests without a database: private addresses allowed, no
+    retries, short limits (the checker's and the replacement search's tests)."""
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'unused.db'}",
+        allow_private_addresses=True,
+        per_host_interval=0.0,
+        retries=0,
+        retry_backoff=0.01,
+        connect_timeout=2.0,
+        read_timeout=2.0,
+        url_deadline=5.0,
+        max_body_bytes=256 * 1024,
+    )

@@ -25,7 +25,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from curator.settings import Settings
-from tests.conftest import (
+from tests.databases import (
     REPO,
     RUN_TOKEN,
     create_postgres_database,

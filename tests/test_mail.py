@@ -32,7 +32,7 @@ from curator.settings import Settings
 from curator.store import deliveries
 from curator.store.engine import session_factory
 from curator.store.models import Check, Guide, LinkState, MailDelivery, Run
-from tests.report.conftest import FakeArchive
+from tests.report.fakes import FakeArchive
 from tests.report.seed import BASE_URL, NOW, Seeded, seed
 from tests.smtp_server import HOST, Inbox, free_port, smtp_server
 

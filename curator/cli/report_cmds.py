@@ -19,7 +19,8 @@ from curator.mail import (
     retry_failed_deliveries,
     send_refresh_report,
 )
-from curator.report.data import Since, build_report, parse_since
+from curator.report.build import build_report
+from curator.report.model import Since, parse_since
 from curator.report.render import Format, render
 from curator.settings import Settings
 from curator.store.base import utcnow

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from curator.domain import Group, Verdict, group_of
-from curator.report.data import GuideReport, RefreshReport
+from curator.report.model import GuideReport, RefreshReport
 
 
 class Format(StrEnum):

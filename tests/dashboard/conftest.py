@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import shutil
 import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import Page, sync_playwright
 from pydantic import SecretStr
 
-from api.app import create_app
 from curator.settings import Settings
-from tests.conftest import TestDatabase
+from tests.dashboard.app import (
+    ARTIFACTS,
+    CHROMIUM,
+    LiveServer,
+    create_test_app,
+    sign_in,
+)
 from tests.dashboard.seed import Seeded, seed
-from tests.executors import FakeExecutor
+from tests.databases import TestDatabase
 from tests.seeding import stored
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def create_test_app(settings: Settings) -> FastAPI:
-    """The service (dashboard included) on `settings`' database, with the checker held."""
-    return create_app(settings, executor=FakeExecutor(hold=True))
-
-
-def csrf_of(html: str) -> str:
-    """The CSRF token a page's forms carry."""
-    match = CSRF.search(html)
-    assert match, "the page has no form with a CSRF token"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -64,16 +50,6 @@ async def client(dashboard_settings: Settings) -> AsyncIterator[httpx.AsyncClien
             yield c
 
 
-async def sign_in(client: httpx.AsyncClient, token: str) -> httpx.Response:
-    """Sign in through the form as a browser would; returns the response after redirects."""
-    form = await client.get("/editor/sign-in")
-    return await client.post(
-        "/editor/sign-in",
-        data={"token": token, "csrf_token": csrf_of(form.text), "next": ""},
-        follow_redirects=True,
-    )
-
-
 @pytest.fixture
 async def editor(client: httpx.AsyncClient, seeded: Seeded) -> httpx.AsyncClient:
     """The client, signed in as the seeded editor."""
@@ -83,15 +59,6 @@ async def editor(client: httpx.AsyncClient, seeded: Seeded) -> httpx.AsyncClient
 
 
 # --- the browser -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LiveServer:
-    """The app served by uvicorn on loopback, on the SQLite test database, already seeded."""
-
-    base_url: str
-    seeded: Seeded
-    database: TestDatabase
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.dashboard.conftest import ARTIFACTS, LiveServer
+from tests.dashboard.app import ARTIFACTS, LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from curator.domain import RunStatus
 from curator.settings import Settings
 from curator.store.models import EditorAction, ReaderReport, RecheckRequest, Resource, Run
 from curator.tokens import create_token, revoke_token
-from tests.dashboard.conftest import create_test_app, csrf_of, sign_in
+from tests.dashboard.app import create_test_app, csrf_of, sign_in
 from tests.dashboard.seed import Seeded
 from tests.seeding import MOVED_TO, MOVED_URL
 

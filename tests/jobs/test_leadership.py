@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from curator.store.engine import session_factory
 from curator.store.leases import lease
 from jobs.leadership import AdvisoryLeadership, LeaseLeadership, leadership_for
-from tests import conftest
+from tests.databases import TestDatabase
 from tests.polling import wait_until
 
 START = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
@@ -95,7 +95,7 @@ async def test_a_standby_stops_waiting_when_told(engine: AsyncEngine) -> None:
 
 
 async def test_advisory_one_leader_and_a_dead_connection_hands_over(
-    test_databases: dict[str, conftest.TestDatabase],
+    test_databases: dict[str, TestDatabase],
 ) -> None:
     url = test_databases["postgresql"].url
     a = AdvisoryLeadership(url, retry_seconds=0.1, key=777001, holder="a")
@@ -119,7 +119,7 @@ async def test_advisory_one_leader_and_a_dead_connection_hands_over(
 
 
 async def test_advisory_release_hands_over(
-    test_databases: dict[str, conftest.TestDatabase],
+    test_databases: dict[str, TestDatabase],
 ) -> None:
     url = test_databases["postgresql"].url
     a = AdvisoryLeadership(url, retry_seconds=0.1, key=777002, holder="a")

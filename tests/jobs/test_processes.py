@@ -33,7 +33,7 @@ from curator.store.job_states import plan_job
 from curator.store.models import Check, JobState, RecheckRequest, Resource, Run
 from curator.sync import sync_catalog
 from jobs import tasks
-from tests.conftest import RUN_TOKEN, create_postgres_database, drop_postgres_database
+from tests.databases import RUN_TOKEN, create_postgres_database, drop_postgres_database
 from tests.polling import wait_until
 from tests.sites import Hang, Response, Sites, page, redirect
 from tests.smtp_server import Inbox, smtp_server

@@ -11,18 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.check.text import fingerprint
 from curator.domain import Verdict
 from curator.errors import NotFoundError
-from curator.report.data import (
+from curator.report.build import build_report
+from curator.report.model import (
     FixKind,
     GuideReport,
     PeriodKind,
     RefreshReport,
     SinceRun,
-    build_report,
     parse_since,
 )
 from curator.settings import Settings
 from curator.store.models import Guide, LinkState, MailDelivery
-from tests.report.conftest import ARCHIVED_AT, FakeArchive
+from tests.report.fakes import ARCHIVED_AT, FakeArchive
 from tests.report.seed import (
     BASE_URL,
     CPS_AFTER,

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.report.data import RefreshReport, build_report
+from curator.report.build import build_report
+from curator.report.model import RefreshReport
 from curator.report.render import (
     Format,
     markdown_escape,
@@ -17,7 +18,7 @@ from curator.report.render import (
     render_review_text,
 )
 from curator.settings import Settings
-from tests.report.conftest import FakeArchive
+from tests.report.fakes import FakeArchive
 from tests.report.seed import BASE_URL, NOW, RESOURCES, Seeded
 
 

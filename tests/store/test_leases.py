@@ -18,7 +18,7 @@ from curator.store.leases import (
     renew_lease,
     try_advisory_lock,
 )
-from tests import conftest
+from tests.databases import TestDatabase
 from tests.polling import wait_until
 
 NOW = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
@@ -68,7 +68,7 @@ async def test_release_lets_another_take_over_at_once(session: AsyncSession) -> 
 
 
 async def test_advisory_lock_one_session_at_a_time(
-    test_databases: dict[str, conftest.TestDatabase],
+    test_databases: dict[str, TestDatabase],
 ) -> None:
     database_url = test_databases["postgresql"].url
     # No pool: a pooled connection's session (and its lock) outlives close().

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from curator.cli import app
 from curator.store.engine import create_engine, session_factory
-from tests import conftest
+from tests.databases import TestDatabase
 from tests.report.seed import BASE_URL, NOW, Seeded, seed
 from tests.smtp_server import HOST, Inbox, free_port, smtp_server
 
@@ -144,7 +144,7 @@ def test_email_with_the_server_down_fails_loudly_then_goes_out(mail_env: int) ->
 
 
 def test_email_without_recipients_says_what_to_set(
-    mail_env: int, test_database: conftest.TestDatabase, monkeypatch: pytest.MonkeyPatch
+    mail_env: int, test_database: TestDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CURATOR_MAIL_TO", "")
     with test_database.sync_engine.begin() as connection:

@@ -15,7 +15,7 @@ from curator.cli import app
 from tests.catalog.site import HubSite, hub_site
 
 runner = CliRunner()
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "sextortion-guide.html"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sextortion-guide.html"
 PUBLISHED = "https://safeguardinghub.example/sextortion-guide-and-resources/"
 PATH = "/sextortion-guide-and-resources/"
 BBC_ITEM = (

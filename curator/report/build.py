@@ -1,17 +1,12 @@
-"""The refresh report as a frozen value: what editors must do, per guide, over a period.
-
-`build_report` reads the store (and, for broken links without a new address, an archive);
-renderers (`render.py`) only read the value it returns. Data flows one way.
-"""
+"""Building the refresh report from the store: each guide's links placed in its sections."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from enum import StrEnum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,9 +14,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.archive import ArchiveLookup, NoArchive
 from curator.check.state import ConfirmPolicy
 from curator.check.text import similarity as text_similarity
-from curator.domain import Group, MailKind, Verdict, group_of, next_review_due, severity_rank
+from curator.domain import MailKind, Verdict, next_review_due, severity_rank
 from curator.errors import NotFoundError
 from curator.report import history
+from curator.report.model import (
+    Accept,
+    ContentChange,
+    Counts,
+    Fix,
+    FixedItem,
+    FixKind,
+    GuideReport,
+    HopView,
+    LatestCheck,
+    LinkItem,
+    LinkStanding,
+    Period,
+    PeriodKind,
+    ReaderReportItem,
+    RefreshReport,
+    ResourceRef,
+    ReviewDue,
+    RunRef,
+    Similarity,
+    Since,
+    SinceRun,
+)
+from curator.report.summary import guide_summary, overall_summary
 from curator.settings import Settings
 from curator.store import catalog as catalog_queries
 from curator.store import checks as check_queries
@@ -34,312 +53,13 @@ from curator.store.checks import CheckPoint
 from curator.store.link_states import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
 
-Similarity = Callable[[str, str], float]
-"""How alike two visible-text fingerprints are: 1.0 the same page, near 0 unrelated."""
-
-# A page whose text is less alike than this to the reviewed version "changed a lot". On the
-# checker's 64-bit simhash (1.0 the same, about 0.5 unrelated) that is roughly a third or more
-# of the text replaced; a date or a sentence edited stays well above it.
 CONTENT_CHANGE_BELOW = 0.7
-# Archive look-ups at once (one per broken link without a new address).
+
+
 ARCHIVE_CONCURRENCY = 4
+
+
 NOTE_LIMIT = 500
-
-
-# --- the period ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SinceRun:
-    """`--since RUN`: the period starts when that run started."""
-
-    run_id: int
-
-
-Since = SinceRun | datetime
-
-
-def parse_since(text: str) -> Since:
-    """`--since` as typed: a run id ("12"), a date ("2026-06-01", UTC) or an ISO date-time."""
-    value = text.strip()
-    if value.isdigit():
-        return SinceRun(int(value))
-    try:
-        return history.start_of(date.fromisoformat(value))
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is neither a run id (12), a date (2026-06-01) nor a date-time"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-class PeriodKind(StrEnum):
-    """Where a report's period starts."""
-
-    LAST_REPORT = "last_report"
-    RUN = "run"
-    DATE = "date"
-    BEGINNING = "beginning"
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """What counts as new: everything seen from `start` (None: since the beginning) to `end`."""
-
-    kind: PeriodKind
-    start: datetime | None
-    end: datetime
-    label: str
-    run_id: int | None = None
-
-
-# --- the items -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceRef:
-    """Which catalogued resource an item is about, and where an editor deals with it."""
-
-    id: int
-    key: str
-    title: str
-    section: str | None
-    url: str
-    dashboard_url: str
-    """The resource's entry on the dashboard's problems page."""
-    page_url: str
-    """The resource's own dashboard page: history, evidence, actions."""
-
-
-@dataclass(frozen=True, slots=True)
-class HopView:
-    """One hop of the redirect chain the checker followed."""
-
-    url: str
-    status: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class LatestCheck:
-    """What the latest check saw."""
-
-    checked_at: datetime
-    status_code: int | None
-    final_url: str | None
-    error_kind: str | None
-    hops: tuple[HopView, ...]
-    elapsed_ms: int | None
-
-
-class FixKind(StrEnum):
-    """Where a suggested fix comes from."""
-
-    NEW_ADDRESS = "new_address"
-    """The checker found where the page went (a permanent redirect's target)."""
-    ARCHIVE = "archive"
-    """An archived copy of the page (Wayback Machine)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fix:
-    """A suggested fix for a link."""
-
-    kind: FixKind
-    url: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class Accept:
-    """The editor action that replaces a resource's URL with the suggested one."""
-
-    new_url: str
-    dashboard_url: str
-    api_url: str
-    api_method: str = "POST"
-
-
-@dataclass(frozen=True, slots=True)
-class LinkItem:
-    """One link in a state an editor should know about."""
-
-    resource: ResourceRef
-    verdict: Verdict
-    detail: str
-    since: datetime | None
-    """When the link entered this state (for broken links: the first failed check)."""
-    days: int | None
-    """Whole days in this state, up to the report."""
-    new: bool
-    """Entered this state within the report's period."""
-    evidence: LatestCheck | None
-    fix: Fix | None = None
-    accept: Accept | None = None
-
-    @property
-    def group(self) -> Group:
-        """The verdict's group."""
-        return group_of(self.verdict)
-
-
-@dataclass(frozen=True, slots=True)
-class FixedItem:
-    """A link that was broken when the period began and works now."""
-
-    resource: ResourceRef
-    was: Verdict
-    now: Verdict
-    working_since: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReaderReportItem:
-    """A reader's report that a resource's link does not work."""
-
-    resource: ResourceRef
-    note: str
-    created_at: datetime
-    new: bool
-    resolved: bool
-    has_contact: bool
-    link_verdict: Verdict | None
-    """What the checker currently says of the link."""
-
-
-@dataclass(frozen=True, slots=True)
-class ContentChange:
-    """A working page whose visible text moved far from the version last reviewed."""
-
-    resource: ResourceRef
-    similarity: float
-    baseline_checked_at: datetime
-    checked_at: datetime
-    new: bool
-
-
-@dataclass(frozen=True, slots=True)
-class LinkStanding:
-    """Every active resource of a guide with what the checker says of it (a review's checklist)."""
-
-    resource: ResourceRef
-    verdict: Verdict | None
-    checked_at: datetime | None
-    snoozed: bool
-    content_changed: bool
-    unconfirmed: bool = False
-    """The latest checks failed, but not yet for long enough to count as broken."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewDue:
-    """A guide whose review is due or overdue."""
-
-    review_every: str
-    last_reviewed: date | None
-    due: date | None
-    """None when no review was ever recorded."""
-    overdue_days: int
-
-    @property
-    def overdue(self) -> bool:
-        """Past its due date, or never reviewed."""
-        return self.due is None or self.overdue_days > 0
-
-
-@dataclass(frozen=True, slots=True)
-class RunRef:
-    """A check run, as the report mentions it."""
-
-    id: int
-    trigger: str
-    status: str
-    started_at: datetime
-    finished_at: datetime | None
-    checked_urls: int
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    """How many of a guide's links are in each situation."""
-
-    links: int = 0
-    working: int = 0
-    broken: int = 0
-    newly_broken: int = 0
-    moved: int = 0
-    fixed: int = 0
-    failing: int = 0
-    unverifiable: int = 0
-    unchecked: int = 0
-    snoozed: int = 0
-    reader_reports: int = 0
-    content_changes: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class GuideReport:
-    """One guide's part of the report; `summary` is its first line."""
-
-    slug: str
-    title: str
-    editors: tuple[str, ...]
-    period: Period
-    summary: str
-    counts: Counts
-    newly_broken: tuple[LinkItem, ...]
-    still_broken: tuple[LinkItem, ...]
-    fixed: tuple[FixedItem, ...]
-    moved: tuple[LinkItem, ...]
-    failing: tuple[LinkItem, ...]
-    """Failures not confirmed yet (transient): rechecked before they count as broken."""
-    unverifiable: tuple[LinkItem, ...]
-    reader_reports: tuple[ReaderReportItem, ...]
-    content_changes: tuple[ContentChange, ...]
-    review: ReviewDue | None
-    next_review: date | None
-    latest_run: RunRef | None
-    problems_url: str
-    links: tuple[LinkStanding, ...] = ()
-
-    @property
-    def has_news(self) -> bool:
-        """Something changed in the period that editors have not been told."""
-        return bool(
-            self.newly_broken
-            or self.fixed
-            or any(i.new for i in self.moved)
-            or any(i.new for i in self.unverifiable)
-            or any(i.new for i in self.reader_reports)
-            or any(i.new for i in self.content_changes)
-        )
-
-    @property
-    def needs_sending(self) -> bool:
-        """Worth an email: news, or a review due."""
-        return self.has_news or self.review is not None
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshReport:
-    """The refresh report: a summary line, then each guide."""
-
-    generated_at: datetime
-    timezone: str
-    base_url: str
-    summary: str
-    guides: tuple[GuideReport, ...] = field(default_factory=tuple)
-
-    @property
-    def has_news(self) -> bool:
-        """Some guide has news."""
-        return any(g.has_news for g in self.guides)
-
-
-# --- building --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -767,58 +487,3 @@ def review_due(guide: Guide, *, today: date) -> ReviewDue | None:
     if due is None or due > today:
         return None
     return ReviewDue(guide.review_every, guide.last_reviewed, due, (today - due).days)
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def guide_summary(counts: Counts, review: ReviewDue | None) -> str:
-    """A guide's first line: "3 broken (1 new), 2 moved, review due 2026-12-01"."""
-    parts: list[str] = []
-    if counts.broken:
-        new = f" ({counts.newly_broken} new)" if 0 < counts.newly_broken < counts.broken else ""
-        parts.append(f"{counts.broken} broken{new}")
-    if counts.moved:
-        parts.append(f"{counts.moved} moved")
-    if counts.fixed:
-        parts.append(f"{counts.fixed} fixed")
-    if counts.unverifiable:
-        parts.append(f"{counts.unverifiable} unverifiable")
-    if counts.failing:
-        parts.append(f"{counts.failing} not yet confirmed")
-    if counts.reader_reports:
-        parts.append(_plural(counts.reader_reports, "reader's report", "readers' reports"))
-    if counts.content_changes:
-        parts.append(_plural(counts.content_changes, "page", "pages") + " changed")
-    if review is not None:
-        if review.due is None:
-            parts.append("review due (never reviewed)")
-        elif review.overdue:
-            parts.append(f"review overdue since {review.due.isoformat()}")
-        else:
-            parts.append(f"review due {review.due.isoformat()}")
-    if parts:
-        return ", ".join(parts)
-    if counts.unchecked == counts.links:
-        return f"{_plural(counts.links, 'link')} not checked yet"
-    if counts.working == 1:
-        return "the one checked link works; nothing to do"
-    return f"all {counts.working} checked links work; nothing to do"
-
-
-def overall_summary(guides: Sequence[GuideReport]) -> str:
-    """The report's first line: "3 broken, 2 moved, 1 guide due for review"."""
-    broken = sum(g.counts.broken for g in guides)
-    moved = sum(g.counts.moved for g in guides)
-    reviews = sum(1 for g in guides if g.review is not None)
-    parts = [f"{broken} broken", f"{moved} moved"]
-    if reviews:
-        parts.append(_plural(reviews, "guide") + " due for review")
-    reports = sum(g.counts.reader_reports for g in guides)
-    if reports:
-        parts.append(_plural(reports, "reader's report", "readers' reports"))
-    changed = sum(g.counts.content_changes for g in guides)
-    if changed:
-        parts.append(_plural(changed, "page", "pages") + " changed")
-    return ", ".join(parts)

@@ -1,0 +1,62 @@
+"""The refresh report's first lines, in words: one per guide, one for the whole report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from curator.report.model import Counts, GuideReport, ReviewDue
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def guide_summary(counts: Counts, review: ReviewDue | None) -> str:
+    """A guide's first line: "3 broken (1 new), 2 moved, review due 2026-12-01"."""
+    parts: list[str] = []
+    if counts.broken:
+        new = f" ({counts.newly_broken} new)" if 0 < counts.newly_broken < counts.broken else ""
+        parts.append(f"{counts.broken} broken{new}")
+    if counts.moved:
+        parts.append(f"{counts.moved} moved")
+    if counts.fixed:
+        parts.append(f"{counts.fixed} fixed")
+    if counts.unverifiable:
+        parts.append(f"{counts.unverifiable} unverifiable")
+    if counts.failing:
+        parts.append(f"{counts.failing} not yet confirmed")
+    if counts.reader_reports:
+        parts.append(_plural(counts.reader_reports, "reader's report", "readers' reports"))
+    if counts.content_changes:
+        parts.append(_plural(counts.content_changes, "page", "pages") + " changed")
+    if review is not None:
+        if review.due is None:
+            parts.append("review due (never reviewed)")
+        elif review.overdue:
+            parts.append(f"review overdue since {review.due.isoformat()}")
+        else:
+            parts.append(f"review due {review.due.isoformat()}")
+    if parts:
+        return ", ".join(parts)
+    if counts.unchecked == counts.links:
+        return f"{_plural(counts.links, 'link')} not checked yet"
+    if counts.working == 1:
+        return "the one checked link works; nothing to do"
+    return f"all {counts.working} checked links work; nothing to do"
+
+
+def overall_summary(guides: Sequence[GuideReport]) -> str:
+    """The report's first line: "3 broken, 2 moved, 1 guide due for review"."""
+    broken = sum(g.counts.broken for g in guides)
+    moved = sum(g.counts.moved for g in guides)
+    reviews = sum(1 for g in guides if g.review is not None)
+    parts = [f"{broken} broken", f"{moved} moved"]
+    if reviews:
+        parts.append(_plural(reviews, "guide") + " due for review")
+    reports = sum(g.counts.reader_reports for g in guides)
+    if reports:
+        parts.append(_plural(reports, "reader's report", "readers' reports"))
+    changed = sum(g.counts.content_changes for g in guides)
+    if changed:
+        parts.append(_plural(changed, "page", "pages") + " changed")
+    return ", ".join(parts)
