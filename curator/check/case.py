@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from http import HTTPStatus
 
 from curator.check import evidence as ev
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
+from curator.check.quirks import Parts
+from curator.check.view import PageView, no_page_parts
 from curator.domain import Verdict
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Case:
-    """One check's inputs, as every rule sees them."""
+    """One check's inputs, as every rule sees them; what rules derive from them is worked out
+    once, when a rule first asks (see `curator.check.view`)."""
 
     facts: Facts
     expectation: Expectation
@@ -28,7 +32,7 @@ class Case:
         """The final response's status."""
         return self.facts.status
 
-    @property
+    @cached_property
     def final(self) -> str:
         """The final URL (the original when no response arrived)."""
         return ev.final_url(self.facts)
@@ -37,6 +41,32 @@ class Case:
     def success(self) -> bool:
         """True when the final response has a 2xx status."""
         return self.status is not None and 200 <= self.status < 300
+
+    @cached_property
+    def view(self) -> PageView | None:
+        """The page as rules read it; None when no page arrived."""
+        return PageView(self.facts.page, self.facts) if self.facts.page is not None else None
+
+    def parts(self, *, text: bool = True) -> Parts:
+        """The lower-cased parts signatures search (see `PageView.parts`)."""
+        if self.view is None:
+            return no_page_parts(self.facts)
+        return self.view.parts(text=text)
+
+    @cached_property
+    def resource_words(self) -> frozenset[str]:
+        """The resource's distinctive words (see `PageView.wanted_words`); none without a page."""
+        if self.view is None:
+            return frozenset()
+        return self.view.wanted_words(self.expectation, self.history)
+
+    @cached_property
+    def shows_resource(self) -> bool | None:
+        """True when the page shows the resource's (or its last good page's) distinctive
+        words; None when there is nothing to look for or no page."""
+        if self.view is None or not self.resource_words:
+            return None
+        return bool(self.resource_words & self.view.tokens)
 
 
 Rule = Callable[[Case], Outcome | None]

@@ -6,9 +6,11 @@ host said, the facts of a meta refresh's target, and the link's last good page (
 The run decides what else to fetch with `refresh_target` and `wants_baseline`, then classifies
 again with the extra facts.
 
-The order matters: failures to get any answer first, then refusals and error statuses, then
-what the page shows (parked before moved, soft 404 before moved, expectations before moved).
-A video host's own word that a video is gone outranks what its page looks like.
+The order matters: failures to get any answer first, then refusals and error statuses (bot
+walls, whatever status they answer with, before anything the page shows), then what the page
+shows: a parked domain before anything else, a video's state, an empty or error page, a page
+taken over by another site, a soft 404, expectations, and last a move. A video host's own
+word that a video is gone outranks what its page looks like, except an age check.
 """
 
 from __future__ import annotations
@@ -19,16 +21,21 @@ from curator.check import evidence as ev
 from curator.check import urls
 from curator.check.case import Case, Rule, decide
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
+from curator.check.media_rules import media_gated, media_removed, video_unavailable
 from curator.check.page_rules import (
     expectation_missing,
     moved_permanently,
     ok,
-    parked_domain,
-    parked_redirect,
+    soft_404_empty,
     soft_404_error_page,
     soft_404_home_redirect,
     soft_404_like_random_path,
-    video_unavailable,
+)
+from curator.check.parking_rules import (
+    parked_domain,
+    parked_lander,
+    parked_redirect,
+    parked_takeover,
 )
 from curator.check.response_rules import (
     blocked_address,
@@ -48,18 +55,19 @@ from curator.domain import Verdict
 
 
 def meta_refresh_to_broken(case: Case) -> Outcome | None:
-    """The page forwards readers (meta refresh) to a page that is broken."""
+    """The page forwards readers (meta refresh) to a page that is broken (or parked)."""
     if case.refresh is None:
         return None
-    inner = classify(case.refresh, case.expectation, None, case.video)
+    inner = classify(case.refresh, case.expectation, None, case.video, history=case.history)
     if inner.verdict not in (Verdict.BROKEN, Verdict.SOFT_404, Verdict.PARKED, Verdict.INSECURE):
         return None
     target = case.refresh.url
+    parked = inner.verdict is Verdict.PARKED
     return decide(
         case,
-        Verdict.BROKEN,
-        f"The page forwards readers (meta refresh) to {target}, which is broken: "
-        f"{inner.detail[:1].lower()}{inner.detail[1:]}",
+        Verdict.PARKED if parked else Verdict.BROKEN,
+        f"The page forwards readers (meta refresh) to {target}, which is "
+        f"{'parked' if parked else 'broken'}: {inner.detail[:1].lower()}{inner.detail[1:]}",
         meta_refresh=target,
         refresh_verdict=inner.verdict.value,
         refresh_evidence=inner.evidence,
@@ -70,7 +78,7 @@ def meta_refresh_target(case: Case) -> Outcome | None:
     """The page forwards readers (meta refresh) to a page: that page's verdict decides."""
     if case.refresh is None:
         return None
-    inner = classify(case.refresh, case.expectation, None, case.video)
+    inner = classify(case.refresh, case.expectation, None, case.video, history=case.history)
     landing = ev.final_url(case.refresh)
     if urls.is_deep_link(case.facts.url) and urls.is_home(landing):
         return decide(
@@ -105,12 +113,17 @@ RULES: tuple[Rule, ...] = (
     server_error,
     unexpected_status,
     parked_domain,
+    parked_lander,
     parked_redirect,
     meta_refresh_to_broken,
     meta_refresh_target,
+    media_gated,
     video_unavailable,
-    soft_404_home_redirect,
+    media_removed,
+    soft_404_empty,
     soft_404_error_page,
+    parked_takeover,
+    soft_404_home_redirect,
     soft_404_like_random_path,
     expectation_missing,
     moved_permanently,

@@ -5,11 +5,7 @@ Small pure helpers shared by the classifier's rules, so each rule stays a few li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from curator.check.facts import Facts, Page
-from curator.check.quirks import SHORT_PAGE_WORDS, Where
-from curator.check.urls import host
+from curator.check.facts import Facts
 
 PERMANENT = frozenset({301, 308})
 REDIRECT = frozenset({301, 302, 303, 307, 308})
@@ -50,24 +46,6 @@ def permanent_target(facts: Facts) -> str | None:
     return target
 
 
-def parts(page: Page | None, final: str) -> dict[Where, Sequence[str]]:
-    """The parts of a response signatures are searched in."""
-    if page is None:
-        return {Where.HOST: (host(final),)}
-    return {
-        Where.TITLE: (page.title or "",),
-        Where.HEADING: page.headings,
-        Where.TEXT: (page.text,),
-        Where.MARKUP: (page.markup_sample,),
-        Where.HOST: (host(final),),
-    }
-
-
-def is_short(page: Page | None) -> bool:
-    """True when a page has few enough words to be an error or parking page by text alone."""
-    return page is None or len(page.text.split()) <= SHORT_PAGE_WORDS
-
-
 def base(facts: Facts) -> dict[str, object]:
     """The evidence every outcome carries: status, where it ended, the hops, the title."""
     evidence: dict[str, object] = {
@@ -85,4 +63,6 @@ def base(facts: Facts) -> dict[str, object]:
             evidence["error_detail"] = facts.error_detail
     if facts.page is not None and facts.page.title:
         evidence["title"] = facts.page.title
+    if facts.page is not None and facts.page.parse_limit:
+        evidence["parse_limit"] = facts.page.parse_limit
     return evidence

@@ -16,7 +16,7 @@ import phonenumbers
 from curator.check.facts import Expectation, Page
 
 PHONE_REGION = "GB"
-_FOLD = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_FOLDED = (("‘", "'"), ("’", "'"), ("‚", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"))
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
 _MATCHER_TEXT_LIMIT = 200_000
@@ -27,15 +27,21 @@ _COMMON = frozenset(
     """
     about also advice from guide guidance help home information page pages service services
     site that their there this what when where which with your website online official more
-    news other useful links link video film have been
+    news other useful links link video film have been support contact privacy policy terms
+    cookie cookies login search menu welcome click read learn find free best latest today
+    blog share follow sign account shop subscribe newsletter home main skip content
     """.split()
 )
 
 
 def normal(text: str) -> str:
     """`text` folded for comparison: NFKC, case, quotes and dashes, runs of whitespace."""
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
-    return " ".join(folded.split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        for typographic, plain in _FOLDED:
+            if typographic in text:
+                text = text.replace(typographic, plain)
+    return " ".join(text.casefold().split())
 
 
 def quote(text: str, limit: int = 80) -> str:
@@ -53,13 +59,40 @@ def has_readable_text(page: Page) -> bool:
 
 
 def _haystack(page: Page) -> str:
-    return normal(" ".join((page.title or "", *page.headings, page.text)))
+    return normal(" ".join((page.title or "", *page.headings, page.text, page.chrome)))
+
+
+_PHONE_ONLY = re.compile(r"\+?[\d\s().\-/]{6,30}")
+
+
+def is_phone_number(text: str) -> bool:
+    """True when an expected text is a phone number (phonenumbers reads it, region GB): it is
+    then compared as a number, whatever the page's grouping of its digits."""
+    text = text.strip()
+    if not _PHONE_ONLY.fullmatch(text) or sum(c.isdigit() for c in text) < 6:
+        return False
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number) or len(str(number.national_number)) >= 6
 
 
 def missing_texts(page: Page, expected: Sequence[str]) -> tuple[str, ...]:
-    """The expected texts the page no longer shows, in catalog order."""
+    """The expected texts the page no longer shows, in catalog order; phone numbers are
+    compared as numbers (see `is_phone_number`)."""
+    if not expected:
+        return ()
     haystack = _haystack(page)
-    return tuple(t for t in expected if normal(t) and normal(t) not in haystack)
+    missing = []
+    for text in expected:
+        wanted = normal(text)
+        if not wanted or wanted in haystack:
+            continue
+        if is_phone_number(text) and missing_phone(page, text) is None:
+            continue
+        missing.append(text)
+    return tuple(missing)
 
 
 def _national(digits: str) -> str:
@@ -80,7 +113,7 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
         key: tuple[int | None, str] = (wanted.country_code, str(wanted.national_number))
     except phonenumbers.NumberParseException:
         key = (None, _national(re.sub(r"\D", "", phone)))
-    text = " ".join((page.title or "", page.text))[:_MATCHER_TEXT_LIMIT]
+    text = " ".join((page.title or "", page.text, page.chrome))[:_MATCHER_TEXT_LIMIT]
     seen: list[str] = []
     for match in phonenumbers.PhoneNumberMatcher(
         text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE
@@ -98,10 +131,15 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
     return seen
 
 
+def distinctive_words(text: str) -> frozenset[str]:
+    """The words of `text` that tell one page from another: four letters or more, the words
+    every site uses left out."""
+    return frozenset(w for w in _WORD.findall(normal(text)) if w not in _COMMON)
+
+
 def expected_words(expectation: Expectation) -> frozenset[str]:
     """The distinctive words of a resource's title (four letters or more, common words out)."""
-    words = {w for w in _WORD.findall(normal(expectation.title)) if w not in _COMMON}
-    return frozenset(words)
+    return distinctive_words(expectation.title)
 
 
 def shows_any_expected_word(page: Page, expectation: Expectation) -> bool | None:

@@ -65,9 +65,12 @@ class Page:
     content_type: str | None = None
     title: str | None = None
     headings: tuple[str, ...] = ()
-    """h1/h2 texts, for error-page signatures."""
+    """h1 texts, then h2 texts, for error-page signatures and the page's main heading."""
     text: str = ""
     """Visible text, whitespace collapsed, scripts/styles/navigation removed."""
+    chrome: str = ""
+    """The text of the page's header, footer and navigation (a site's name, its helpline
+    number), kept apart from `text` because every page of a site shares it."""
     meta_refresh: str | None = None
     """The absolute target of a <meta http-equiv=refresh>, if any."""
     canonical: str | None = None
@@ -79,8 +82,33 @@ class Page:
     fingerprint: str | None = None
     """A fingerprint of the visible text (see curator.check.text)."""
     markup_sample: str = ""
-    """The first few KiB of the decoded body as markup: parking scripts and bot-challenge
+    """The start and the end of the decoded body as markup: parking scripts and bot-challenge
     scripts live in tags and attributes, not in visible text (see curator.check.quirks)."""
+    links: tuple[str, ...] = ()
+    """The first links' targets (href of <a>, as written, entities decoded), in page order."""
+    scripts: int = 0
+    """How many <script> elements the page has."""
+    media: int = 0
+    """How many images, frames, embeds, objects, videos, audios and canvases it has."""
+    player: tuple[tuple[str, str], ...] = ()
+    """Fields of a video player's data embedded in the page, as (field, value): what the
+    player itself says of the video (see `curator.check.quirks.PLAYER_FIELDS`)."""
+    parse_limit: str | None = None
+    """Why only part of the page was parsed: "depth" (nesting flattened), "tags" (reading
+    stopped after too many tags); None when all of it was (see curator.check.markup)."""
+
+    @property
+    def blank(self) -> bool:
+        """True when the body has nothing in it: no bytes, or only whitespace."""
+        if self.truncated or self.text.strip():
+            return False
+        if self.bytes_read == 0:
+            return True
+        kind = (self.content_type or "").split(";", 1)[0].strip().lower()
+        return kind in _TEXTUAL and not self.markup_sample.strip()
+
+
+_TEXTUAL = frozenset({"", "text/html", "text/plain", "application/xhtml+xml"})
 
 
 SNAPSHOT_TEXT_CHARS = 1000

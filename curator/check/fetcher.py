@@ -370,6 +370,7 @@ class Fetcher:
                 base_url=str(response.url),
                 bytes_read=body.raw_bytes,
                 truncated=body.truncated,
+                fingerprinted=200 <= response.status_code < 300,
             )
             return None
         finally:

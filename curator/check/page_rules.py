@@ -1,13 +1,16 @@
-"""Rules for pages that arrived: is it still the resource, or a parked, error or moved page?
+"""Rules for pages that arrived: is it still the resource, an error page, or a moved page?
 
 Each rule is a small pure function of a `Case`, returning an `Outcome` or None; their order
-lives in `curator.check.classifier.RULES`.
+lives in `curator.check.classifier.RULES`. (Parked domains: `parking_rules`; videos:
+`media_rules`.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from curator.check import evidence as ev
-from curator.check import urls
+from curator.check import lander, urls
 from curator.check.case import Case, decide, reason
 from curator.check.expect import (
     has_readable_text,
@@ -15,10 +18,10 @@ from curator.check.expect import (
     missing_texts,
     normal,
     quote,
-    shows_any_expected_word,
 )
 from curator.check.facts import Outcome
-from curator.check.quirks import ERROR_PAGES, PARKING, first_match, label
+from curator.check.quirks import Parts, Where
+from curator.check.signatures import ERROR_PAGES, WEAK_ERROR
 from curator.check.text import similarity
 from curator.domain import Verdict
 
@@ -26,42 +29,6 @@ SIMILAR = 0.90
 """Fingerprint similarity above which a page with the baseline's title is the baseline."""
 NEAR_IDENTICAL = 0.97
 """Fingerprint similarity above which a page is the baseline whatever its title."""
-
-
-def parked_domain(case: Case) -> Outcome | None:
-    """A parking or for-sale page (Sedo, Dan.com, Afternic, GoDaddy, HugeDomains…)."""
-    if not case.success:
-        return None
-    page = case.facts.page
-    signature = first_match(PARKING, ev.parts(page, case.final), short_page=ev.is_short(page))
-    if signature is None:
-        return None
-    return decide(
-        case,
-        Verdict.PARKED,
-        f"The domain {urls.host(case.final)} is parked or for sale "
-        f"({signature.label} page): the resource is no longer there.",
-        signature=signature.name,
-    )
-
-
-def parked_redirect(case: Case) -> Outcome | None:
-    """A permanent redirect to an unrelated domain whose page shows none of the expected words."""
-    if not case.success or case.facts.page is None or not ev.any_permanent(case.facts):
-        return None
-    if urls.registrable_domain(urls.host(case.facts.url)) == urls.registrable_domain(
-        urls.host(case.final)
-    ):
-        return None
-    shown = shows_any_expected_word(case.facts.page, case.expectation)
-    if shown is None or shown:
-        return None
-    return decide(
-        case,
-        Verdict.PARKED,
-        f"The address now redirects permanently to an unrelated site ({urls.host(case.final)}) "
-        "that shows none of the resource's words: the domain may belong to someone else now.",
-    )
 
 
 def soft_404_home_redirect(case: Case) -> Outcome | None:
@@ -78,40 +45,79 @@ def soft_404_home_redirect(case: Case) -> Outcome | None:
     )
 
 
-def soft_404_error_page(case: Case) -> Outcome | None:
-    """An error page ("Page not found", "Page introuvable"…) served with a success status."""
-    page = case.facts.page
-    if not case.success or page is None:
+def soft_404_empty(case: Case) -> Outcome | None:
+    """A success status with nothing in it: no body, only whitespace, or an empty document."""
+    view = case.view
+    if not case.success or view is None:
         return None
-    signature = first_match(ERROR_PAGES, ev.parts(page, case.final), short_page=ev.is_short(page))
-    if signature is None:
+    page = view.page
+    empty_document = (
+        page.markup_sample.strip() != ""
+        and not (page.title or page.text or page.headings)
+        and page.scripts == 0
+        and page.media == 0
+        and page.meta_refresh is None
+        and not page.truncated
+    )
+    if not (page.blank or empty_document):
+        return None
+    what = "an empty body" if page.blank else "an empty page (no title, no text)"
+    return decide(
+        case,
+        Verdict.SOFT_404,
+        f"The address answers {reason(case.status or 200)} with {what}: the page it named is "
+        "not there.",
+    )
+
+
+def soft_404_error_page(case: Case) -> Outcome | None:
+    """An error page ("Page not found", "Page introuvable"…) served with a success status.
+
+    A page whose title names the resource is the resource, even when it speaks of errors
+    (a guide to "404 pages"): its error words count only outside that part of the title.
+    """
+    view = case.view
+    if not case.success or view is None:
+        return None
+    parts = case.parts(text=view.short)
+    naming = view.title_naming(case.resource_words)
+    if naming is not None:
+        rest = view.title.replace(naming, " ")
+        parts = _without(parts, title=rest)
+    found = ERROR_PAGES.first(parts, short_page=view.short and naming is None)
+    if found is None:
         return None
     return decide(
         case,
         Verdict.SOFT_404,
-        f"The page now says {quote(signature.shown)} "
+        f"The page now says {quote(view.shown(found))} "
         f"({reason(case.status or 200)}): the site serves its error page.",
-        signature=signature.name,
-        language=signature.signature.language,
+        signature=found.name,
+        language=found.signature.language,
     )
+
+
+def _without(parts: Parts, *, title: str) -> Parts:
+    """`parts` with another title and no visible text."""
+
+    def values(where: Where) -> Sequence[str]:
+        if where is Where.TITLE:
+            return (title,)
+        if where is Where.TEXT:
+            return ()
+        return parts(where)
+
+    return values
 
 
 def soft_404_like_random_path(case: Case) -> Outcome | None:
-    """The page is indistinguishable from what the site returns for a made-up address."""
-    baseline, page = case.baseline, case.facts.page
-    if baseline is None or page is None or not case.success:
+    """The page is what the site returns for a made-up address, and looks like an error page
+    or has nothing of the resource: gone (a path-ignoring site showing the resource is not)."""
+    baseline = case.baseline
+    likeness = like_random_path(case)
+    if baseline is None or likeness is None:
         return None
-    if baseline.status is None or not 200 <= baseline.status < 300:
-        return None  # the site answers made-up addresses honestly: this page is real
-    if not urls.is_deep_link(case.facts.url):
-        return None
-    same_landing = (
-        baseline.final_url is not None
-        and baseline.final_url != baseline.probe_url
-        and urls.same_url(baseline.final_url, case.final)
-        and not urls.same_url(case.final, case.facts.url)
-    )
-    if same_landing:
+    if likeness == SAME_LANDING:
         return decide(
             case,
             Verdict.SOFT_404,
@@ -119,19 +125,52 @@ def soft_404_like_random_path(case: Case) -> Outcome | None:
             f"({case.final}): the page it named is probably gone.",
             baseline_url=baseline.probe_url,
         )
-    score = _similarity(page.fingerprint, baseline.fingerprint, page.text, baseline.text_sample)
-    same_title = normal(page.title or "") == normal(baseline.title or "")
-    if not (score >= NEAR_IDENTICAL or (score >= SIMILAR and same_title)):
-        return None
+    cue = WEAK_ERROR.first(case.parts(text=False))
+    if cue is not None:
+        why = f"and says {quote(case.view.shown(cue)) if case.view else cue.shown}"
+    elif case.shows_resource is not True:
+        why = "and shows nothing of the resource"
+    else:
+        return None  # the host answers every address with the resource: see `ok`
     return decide(
         case,
         Verdict.SOFT_404,
         f"The page looks the same as what {urls.host(case.final)} returns for a made-up address "
-        f"(similarity {score:.2f}): the page it named is probably gone.",
-        similarity=round(score, 3),
+        f"(similarity {likeness:.2f}) {why}: the page it named is probably gone.",
+        similarity=round(likeness, 3),
         baseline_url=baseline.probe_url,
         baseline_title=baseline.title,
     )
+
+
+SAME_LANDING = 2.0
+"""`like_random_path` for a page reached where made-up addresses are redirected to."""
+
+
+def like_random_path(case: Case) -> float | None:
+    """How alike the page and the host's answer to a made-up address are (`SAME_LANDING` when
+    both were redirected to the same place); None when they are not alike or cannot be."""
+    baseline, page = case.baseline, case.facts.page
+    if baseline is None or page is None or not case.success:
+        return None
+    if baseline.status is None or not 200 <= baseline.status < 300:
+        return None  # the site answers made-up addresses honestly: this page is real
+    if not urls.is_deep_link(case.facts.url):
+        return None
+    if (
+        baseline.final_url is not None
+        and baseline.final_url != baseline.probe_url
+        and urls.same_url(baseline.final_url, case.final)
+        and not urls.same_url(case.final, case.facts.url)
+    ):
+        return SAME_LANDING
+    same_title = normal(page.title or "") == normal(baseline.title or "")
+    if not page.text and not baseline.text_sample:
+        return 1.0 if same_title else None  # two pages drawn by scripts: the title tells
+    score = _similarity(page.fingerprint, baseline.fingerprint, page.text, baseline.text_sample)
+    if score >= NEAR_IDENTICAL or (score >= SIMILAR and same_title):
+        return score
+    return None
 
 
 def _similarity(fingerprint: str | None, other: str | None, text: str, sample: str) -> float:
@@ -142,26 +181,13 @@ def _similarity(fingerprint: str | None, other: str | None, text: str, sample: s
     return 0.0
 
 
-def video_unavailable(case: Case) -> Outcome | None:
-    """The video host says the video is removed or private."""
-    video = case.video
-    if video is None or video.available:
-        return None
-    host = label(video.provider)
-    status = f", oEmbed HTTP {video.status}" if video.status is not None else ""
-    return decide(
-        case,
-        Verdict.CHANGED,
-        f"The {host} video is {video.detail or 'no longer available'}{status}.",
-        video={"provider": video.provider, "status": video.status, "detail": video.detail},
-    )
-
-
 def expectation_missing(case: Case) -> Outcome | None:
     """An expected text, or the helpline's phone number, is no longer on the page."""
     page = case.facts.page
     if not case.success or page is None or not has_readable_text(page):
         return None
+    if case.view is not None and lander.script_only(case.view):
+        return None  # an app shell: its text is drawn by scripts, curator cannot read it
     texts = missing_texts(page, case.expectation.expect_text)
     phone = missing_phone(page, case.expectation.phone)
     if not texts and phone is None:
@@ -211,11 +237,15 @@ def ok(case: Case) -> Outcome | None:
         detail = f"Works ({status}) after a temporary redirect to {case.final}."
     else:
         detail = f"Works ({status})."
-    if (
-        page is not None
-        and not has_readable_text(page)
-        and (case.expectation.expect_text or case.expectation.phone)
-    ):
+    if like_random_path(case) is not None:
+        detail += (
+            f" {urls.host(case.final)} answers every address with this same page, so curator "
+            "cannot tell more than that it shows the resource."
+        )
+    expects = bool(case.expectation.expect_text or case.expectation.phone)
+    if page is not None and expects and not has_readable_text(page):
         kind = page.content_type or "this kind of file"
         detail += f" Its expected text cannot be read from {kind}."
+    elif expects and case.view is not None and lander.script_only(case.view):
+        detail += " Its text is drawn by scripts, so its expected text could not be checked."
     return decide(case, Verdict.OK, detail)

@@ -2,16 +2,21 @@
 
 Each table entry names what it recognises (a parking service, a bot wall's vendor, an error
 page's wording in one language, a video host), so an outcome can say which signature matched
-and a new quirk is one more row. Patterns are case-insensitive and searched, not anchored,
-unless they say otherwise.
+and a new quirk is one more row. Patterns are written in lower case, match lower-cased text
+and are searched, not anchored, unless they say otherwise. The tables themselves live in
+`curator.check.signatures`; this module holds the machinery and the small tables of sites.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+import re2
 
 
 class Where(StrEnum):
@@ -22,26 +27,60 @@ class Where(StrEnum):
     TEXT = "text"
     """Visible text; only on short pages (see `Signature.short_page_only`)."""
     MARKUP = "markup"
-    """The first KiB of the body as markup (scripts, iframes, attributes)."""
+    """The start and end of the body as markup (scripts, iframes, attributes)."""
     HOST = "host"
     """The final URL's host name."""
+    URL = "url"
+    """Every address the chain went through after the first, and a meta refresh's target."""
     HEADER = "header"
     """A response header, named by `Signature.header`."""
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """One named pattern, searched in one part of a response."""
+    """One named pattern, searched in one part of a response.
+
+    Patterns are written in lower case and searched in lower-cased text: one combined pattern
+    per part is much faster than case-insensitive matching, pattern by pattern.
+    """
 
     name: str
     where: Where
-    pattern: re.Pattern[str]
+    pattern: str
     header: str | None = None
     short_page_only: bool = False
-    """Count a TEXT match only on a short page: long pages may merely mention the words."""
+    """Count a match only on a short page: long pages may merely mention the words."""
     language: str | None = None
     any_status: bool = False
     """For bot walls: also counts on a success status (strong markers only)."""
+
+
+_UPPER = re.compile(r"[A-Z]")
+_ESCAPE = re.compile(r"\\.")
+_MARKS = re.compile("[\u0300-\u036f]")
+_FOLD = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "ʼ": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " "}
+)
+
+
+def fold(text: str) -> str:
+    """`text` as signatures read it: lower case, accents dropped ("é" → "e"), typographic
+    quotes and dashes made plain. Patterns are folded the same way, so they may be written
+    with accents or without."""
+    return without_accents(text.lower().translate(_FOLD))
+
+
+def without_accents(text: str) -> str:
+    """`text` with its letters' accents dropped ("é" → "e"; "ł", "ß" and other scripts kept)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _MARKS.sub("", unicodedata.normalize("NFD", text)))
+
+
+def compile_signatures(pattern: str) -> Any:
+    """A pattern compiled by RE2: linear in the text, and one combined pattern costs about
+    what one pattern does (Python's own engine tries each alternative at every position)."""
+    return re2.compile(pattern)
 
 
 def sig(
@@ -54,11 +93,16 @@ def sig(
     lang: str | None = None,
     any_status: bool = False,
 ) -> Signature:
-    """A signature with its pattern compiled case-insensitively."""
+    """A signature; its pattern is checked to be written in lower case and to compile, and is
+    folded as the text it is searched in is (see `fold`)."""
+    if _UPPER.search(_ESCAPE.sub("", pattern)):
+        raise ValueError(f"signature {name}: write the pattern in lower case: {pattern!r}")
+    pattern = without_accents(pattern.translate(_FOLD))
+    compile_signatures(pattern)
     return Signature(
         name=name,
         where=where,
-        pattern=re.compile(pattern, re.IGNORECASE),
+        pattern=pattern,
         header=header,
         short_page_only=short or where is Where.TEXT,
         language=lang,
@@ -76,7 +120,12 @@ class Found:
 
     signature: Signature
     value: str
+    """The (lower-cased) value it matched in."""
     matched: str
+    index: int = 0
+    """Which value of its part it matched in (the n-th heading…)."""
+    span: tuple[int, int] = (0, 0)
+    """Where in that value it matched."""
 
     @property
     def name(self) -> str:
@@ -91,35 +140,93 @@ class Found:
     @property
     def shown(self) -> str:
         """What to quote to an editor: a whole title or heading, the matched words of a text."""
-        if self.signature.where in (Where.TEXT, Where.MARKUP):
+        if self.signature.where in (Where.TEXT, Where.MARKUP, Where.URL):
             return self.matched
         return self.value
 
 
-def first_match(
-    signatures: Iterable[Signature],
-    parts: Mapping[Where, Sequence[str]],
-    *,
-    headers: Mapping[str, str] | None = None,
-    short_page: bool = True,
-    success: bool = False,
-) -> Found | None:
-    """The first signature found in `parts` (and `headers`), honouring each one's limits."""
-    for signature in signatures:
-        if signature.short_page_only and not short_page:
-            continue
-        if success and not signature.any_status:
-            continue
-        if signature.where is Where.HEADER:
-            value = (headers or {}).get(signature.header or "")
-            values: Sequence[str] = (value,) if value is not None else ()
-        else:
-            values = parts.get(signature.where, ())
-        for value in values:
-            match = signature.pattern.search(value) if value else None
-            if match is not None:
-                return Found(signature, value, match.group())
-    return None
+Parts = Callable[[Where], Sequence[str]]
+"""The lower-cased values of a response's parts, by where signatures look."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Signatures searched together: the same part, header and limits."""
+
+    where: Where
+    header: str | None
+    short_page_only: bool
+    any_status: bool
+    pattern: Any
+    """The members' patterns as one (see `compile_signatures`)."""
+    members: tuple[Signature, ...]
+
+
+class Table:
+    """Named signatures compiled into one combined pattern per part and limit.
+
+    A check costs one search per part however many signatures the table holds. Parts are
+    searched in the order the table first names them; within a part, the match found
+    first in the text decides which signature is reported.
+    """
+
+    def __init__(self, *signatures: Signature) -> None:
+        self.signatures = signatures
+        keyed: dict[tuple[Where, str | None, bool, bool], list[Signature]] = {}
+        for signature in signatures:
+            key = (
+                signature.where,
+                signature.header,
+                signature.short_page_only,
+                signature.any_status,
+            )
+            keyed.setdefault(key, []).append(signature)
+        self._groups = tuple(
+            _Group(
+                where,
+                header,
+                short,
+                strong,
+                compile_signatures(
+                    "|".join(f"(?P<s{i}>{m.pattern})" for i, m in enumerate(members))
+                ),
+                tuple(members),
+            )
+            for (where, header, short, strong), members in keyed.items()
+        )
+
+    def first(
+        self,
+        parts: Parts,
+        *,
+        headers: Mapping[str, str] | None = None,
+        short_page: bool = True,
+        success: bool = False,
+    ) -> Found | None:
+        """The first signature found in `parts` (and `headers`), honouring each one's limits.
+
+        `parts` and `headers` hold lower-cased text; `success` keeps to the signatures
+        that count on a success status (`any_status`)."""
+        for group in self._groups:
+            if group.short_page_only and not short_page:
+                continue
+            if success and not group.any_status:
+                continue
+            if group.where is Where.HEADER:
+                value = (headers or {}).get(group.header or "")
+                values: Sequence[str] = (fold(value),) if value is not None else ()
+            else:
+                values = parts(group.where)
+            for index, value in enumerate(values):
+                match = group.pattern.search(value) if value else None
+                if match is not None and match.lastgroup is not None:
+                    member = group.members[int(match.lastgroup[1:])]
+                    return Found(member, value, match.group(), index, match.span())
+        return None
+
+    def names(self) -> frozenset[str]:
+        """Every signature name in the table."""
+        return frozenset(s.name for s in self.signatures)
 
 
 LABELS: dict[str, str] = {
@@ -155,70 +262,7 @@ def label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " "))
 
 
-# --- parked and for-sale domains -------------------------------------------------------------
-
-PARKING: tuple[Signature, ...] = (
-    sig("sedo", Where.HOST, r"(^|\.)sedo(parking)?\.com$"),
-    sig("sedo", Where.MARKUP, r"sedoparking\.com|img\.sedoparking|sedo\.com/search/details"),
-    sig("sedo", Where.TEXT, r"\bsedo domain parking\b|offered for sale by its owner on sedo"),
-    sig("dan_com", Where.HOST, r"(^|\.)dan\.com$"),
-    sig("dan_com", Where.MARKUP, r"//(www\.)?dan\.com/(buy-domain|lander)|dan\.com/assets"),
-    sig("afternic", Where.HOST, r"(^|\.)afternic\.com$"),
-    sig("afternic", Where.MARKUP, r"afternic\.com/(forsale|domain)"),
-    sig(
-        "godaddy_parking",
-        Where.MARKUP,
-        r"wsimg\.com/parking-lander|parking\.godaddy|/parking-lander",
-    ),
-    sig("godaddy_parking", Where.TEXT, r"is parked free,? courtesy of godaddy"),
-    sig("godaddy_forsale", Where.HOST, r"(^|\.)godaddy\.com$"),
-    sig("hugedomains", Where.HOST, r"(^|\.)hugedomains\.com$"),
-    sig("hugedomains", Where.MARKUP, r"hugedomains\.com"),
-    sig("bodis", Where.MARKUP, r"bodis\.com|/bodis/|parking\.bodiscdn"),
-    sig("parkingcrew", Where.MARKUP, r"parkingcrew\.net"),
-    sig("above", Where.MARKUP, r"above\.com/(marketplace|parking)|trafficsales\.above"),
-    sig("namecheap_parking", Where.MARKUP, r"parkingpage\.namecheap\.com"),
-    sig("namecheap_parking", Where.TEXT, r"this domain is registered at namecheap"),
-    sig("parking_script", Where.MARKUP, r"(/|\.)(domainpark|parklogic|parkingpage|park\.js)"),
-    sig("for_sale", Where.TITLE, r"\b(domain|website) (name )?(is |may be )?for sale\b"),
-    sig("for_sale", Where.TITLE, r"\bbuy this domain\b|\bis for sale\b"),
-    sig("for_sale", Where.HEADING, r"\b(this|the) domain (name )?(is |may be )?for sale\b"),
-    sig("for_sale", Where.TEXT, r"\bthis domain (name )?(may be|is) for sale\b"),
-    sig("for_sale", Where.TEXT, r"\bbuy this domain\b|\bthe domain name \S+ is for sale\b"),
-    sig("for_sale", Where.TEXT, r"\bmake an offer on this domain\b|\binquire about this domain\b"),
-    sig("parked", Where.TEXT, r"\bthis domain (name )?(has been|is) (registered|parked)\b"),
-    sig("parked", Where.TITLE, r"\bparked (domain|free)\b|\bdomain parking\b"),
-)
-
-
-# --- bot walls: the site refuses automated checks --------------------------------------------
-
-BOT_WALLS: tuple[Signature, ...] = (
-    sig("cloudflare_challenge", Where.HEADER, r"challenge", header="cf-mitigated", any_status=True),
-    sig("cloudflare_challenge", Where.TITLE, r"^\s*just a moment(\.\.\.|…)\s*$", any_status=True),
-    sig("cloudflare_block", Where.TITLE, r"attention required! \| cloudflare", any_status=True),
-    sig("cloudflare_challenge", Where.MARKUP, r"/cdn-cgi/challenge-platform/|_cf_chl_opt"),
-    sig("akamai", Where.TITLE, r"^\s*access denied\s*$"),
-    sig(
-        "akamai", Where.TEXT, r"you don't have permission to access .* on this server.*reference #"
-    ),
-    sig("akamai", Where.MARKUP, r"errors\.edgesuite\.net"),
-    sig("datadome", Where.HEADER, r".", header="x-datadome"),
-    sig("datadome", Where.HEADER, r"datadome", header="server"),
-    sig("datadome", Where.MARKUP, r"captcha-delivery\.com|geo\.captcha-delivery"),
-    sig("perimeterx", Where.MARKUP, r"px-captcha|/captcha/captcha\.js|perimeterx"),
-    sig("perimeterx", Where.TITLE, r"^\s*access to this page has been denied\.?\s*$"),
-    sig("imperva", Where.HEADER, r".", header="x-iinfo"),
-    sig("imperva", Where.MARKUP, r"_incapsula_resource|incapsula incident id"),
-    sig("imperva", Where.TEXT, r"request unsuccessful\. incapsula incident id"),
-    sig("aws_waf", Where.HEADER, r"captcha|challenge", header="x-amzn-waf-action", any_status=True),
-    sig("aws_waf", Where.MARKUP, r"awswaf|aws-waf-token|captcha\.awswaf\.com"),
-    sig("sucuri", Where.HEADER, r".", header="x-sucuri-block"),
-    sig("sucuri", Where.TITLE, r"sucuri website firewall"),
-    sig(
-        "generic_captcha", Where.TITLE, r"\b(are you (a )?human|captcha|bot (check|verification))\b"
-    ),
-)
+# --- statuses some sites answer to automated requests -------------------------------------
 
 BOT_WALL_STATUSES = frozenset({202, 400, 403, 405, 406, 429, 503})
 """Statuses on which a bot wall's weaker markers count (strong ones count on any status)."""
@@ -243,87 +287,6 @@ STATUS_QUIRKS: tuple[StatusQuirk, ...] = (
 def status_quirk(status: int | None) -> StatusQuirk | None:
     """The quirk for a non-standard status, if curator knows it."""
     return next((q for q in STATUS_QUIRKS if q.status == status), None)
-
-
-# --- error pages served with a success status ------------------------------------------------
-
-_NOT_FOUND_404 = r"\b404\b"
-
-
-def _lang(code: str, title: str, heading: str, text: str) -> tuple[Signature, ...]:
-    return (
-        sig(f"error_page_{code}", Where.TITLE, title, lang=code),
-        sig(f"error_page_{code}", Where.HEADING, heading, lang=code),
-        sig(f"error_page_{code}", Where.TEXT, text, lang=code),
-    )
-
-
-ERROR_PAGES: tuple[Signature, ...] = (
-    sig("error_page_404", Where.TITLE, rf"^\W*(error\s*)?{_NOT_FOUND_404}(\W|$)"),
-    sig("error_page_404", Where.TITLE, rf"{_NOT_FOUND_404}.{{0,12}}(not found|error|page)"),
-    sig("error_page_404", Where.HEADING, rf"^\W*(error\s*)?{_NOT_FOUND_404}\W*$"),
-    *_lang(
-        "en",
-        r"\bpage (was )?not found\b|^\W*not found\W*$|\bpage (does not|doesn't) exist\b"
-        r"|\bpage (cannot|can't|could not|couldn't) be found\b|\bpage unavailable\b",
-        r"\bpage (was )?not found\b|^\W*not found\W*$|\b(page|content) (does not|doesn't) exist\b"
-        r"|\bpage (cannot|can't|could not|couldn't) be found\b|\bpage (has been|was) removed\b"
-        r"|\b(sorry|oops)\b.{0,40}\b(can't|cannot|couldn't|could not) find\b",
-        r"\bthe page you (requested|are looking for|were looking for|tried to access)"
-        r".{0,40}\b(not be found|cannot be found|can't be found|does not exist|doesn't exist"
-        r"|no longer exists|has been (re)?moved|is not available)"
-        r"|\bwe (can't|cannot|couldn't|could not) find (the|that|this) page\b",
-    ),
-    *_lang(
-        "fr",
-        r"\bpage (introuvable|non trouv[ée]e|inexistante)\b|\berreur 404\b",
-        r"\bpage (introuvable|non trouv[ée]e|inexistante)\b"
-        r"|\bcette page n.existe (pas|plus)\b",
-        r"\bla page (que vous|demand[ée]e).{0,60}(n.existe pas|n.existe plus|introuvable"
-        r"|n.a pas [ée]t[ée] trouv[ée]e)",
-    ),
-    *_lang(
-        "de",
-        r"\bseite nicht gefunden\b|\bfehler 404\b|\bseite existiert nicht\b",
-        r"\bseite (wurde )?nicht gefunden\b|\b(diese|die) seite existiert nicht\b",
-        r"\bdie (von ihnen )?(angeforderte|gesuchte) seite.{0,60}"
-        r"(nicht gefunden|existiert nicht|nicht mehr verf[üu]gbar)",
-    ),
-    *_lang(
-        "es",
-        r"\bp[áa]gina no encontrada\b|\bp[áa]gina no existe\b",
-        r"\bp[áa]gina no encontrada\b|\b(la|esta) p[áa]gina no existe\b",
-        r"\bla p[áa]gina (que (buscas|busca|solicitaste)|solicitada).{0,60}"
-        r"(no existe|no se (ha podido encontrar|encuentra)|no est[áa] disponible)",
-    ),
-    *_lang(
-        "it",
-        r"\bpagina non trovata\b|\bpagina inesistente\b|\berrore 404\b",
-        r"\bpagina non trovata\b|\b(la|questa) pagina non esiste\b",
-        r"\bla pagina (che (stai cercando|cerchi)|richiesta).{0,60}"
-        r"(non esiste|non [èe] stata trovata|non [èe] disponibile)",
-    ),
-    *_lang(
-        "nl",
-        r"\bpagina niet gevonden\b|\bfout 404\b",
-        r"\bpagina niet gevonden\b|\b(deze|de) pagina bestaat niet\b",
-        r"\bde pagina die u (zoekt|probeert te bereiken).{0,60}(bestaat niet|niet gevonden)",
-    ),
-    *_lang(
-        "pt",
-        r"\bp[áa]gina n[ãa]o encontrada\b|\berro 404\b",
-        r"\bp[áa]gina n[ãa]o encontrada\b|\b(a|esta) p[áa]gina n[ãa]o existe\b",
-        r"\ba p[áa]gina que (voc[êe] )?(procura|est[áa] procurando).{0,60}"
-        r"(n[ãa]o existe|n[ãa]o foi encontrada)",
-    ),
-    *_lang(
-        "cy",
-        r"\btudalen heb ei (ch|g)anfod\b|\bgwall 404\b|\bdim tudalen\b",
-        r"\btudalen heb ei (ch|g)anfod\b|\bni (ellir|allwn) (dod o hyd i|ddod o hyd i)"
-        r"|\bnid yw.r dudalen (hon )?(yn bodoli|ar gael)\b",
-        r"\bheb ddod o hyd i.r dudalen\b|\bnid yw.r dudalen.{0,40}(yn bodoli|ar gael)\b",
-    ),
-)
 
 
 # --- the site's home page ---------------------------------------------------------------------
@@ -411,3 +374,95 @@ VIDEO_HOSTS: tuple[VideoHost, ...] = (
 def video_host(url: str) -> VideoHost | None:
     """The video host serving `url`, if it is one curator can ask."""
     return next((h for h in VIDEO_HOSTS if h.matches(url)), None)
+
+
+# --- what a video player embedded in its page says ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerField:
+    """A field of a video player's data that a page embeds in a script."""
+
+    name: str
+    needle: str
+    """A literal the page must contain before `pattern` is tried (cheap to look for)."""
+    pattern: re.Pattern[str]
+    """Group 1 is the field's value."""
+
+
+PLAYER_FIELDS: tuple[PlayerField, ...] = (
+    PlayerField(
+        "youtube_status",
+        '"playabilityStatus"',
+        re.compile(r'"playabilityStatus"\s*:\s*\{\s*"status"\s*:\s*"([A-Z_]{2,40})"'),
+    ),
+    PlayerField(
+        "youtube_reason",
+        '"playabilityStatus"',
+        re.compile(
+            r'"playabilityStatus"\s*:\s*\{[^{}]{0,300}?"reason"\s*:\s*"((?:[^"\\]|\\.){1,200})"'
+        ),
+    ),
+)
+"""Player data curator reads from a page (the rest of a player's data says nothing)."""
+
+
+class PlayerState(StrEnum):
+    """What a player's data says of its video."""
+
+    PLAYABLE = "playable"
+    REMOVED = "removed"
+    PRIVATE = "private"
+    GATED = "gated"
+    """It plays only after a login or an age check."""
+
+
+PLAYER_STATES: tuple[tuple[str, re.Pattern[str], PlayerState], ...] = (
+    ("youtube_status", re.compile(r"^OK$"), PlayerState.PLAYABLE),
+    ("youtube_status", re.compile(r"^LIVE_STREAM_OFFLINE$"), PlayerState.PLAYABLE),
+    ("youtube_reason", re.compile(r"\bprivate\b", re.I), PlayerState.PRIVATE),
+    (
+        "youtube_reason",
+        re.compile(r"\b(?:age|bot|sign in|inappropriate)\b", re.I),
+        PlayerState.GATED,
+    ),
+    (
+        "youtube_status",
+        re.compile(r"^(?:AGE_\w+|CONTENT_CHECK_REQUIRED|LOGIN_REQUIRED)$"),
+        PlayerState.GATED,
+    ),
+    ("youtube_status", re.compile(r"^(?:ERROR|UNPLAYABLE)$"), PlayerState.REMOVED),
+)
+"""(field, value pattern, state), first match wins: reasons before bare statuses."""
+
+
+def player_state(fields: Sequence[tuple[str, str]]) -> tuple[PlayerState, str] | None:
+    """What a page's embedded player data says of its video, with the player's own words."""
+    values = dict(fields)
+    reason = values.get("youtube_reason", "")
+    for field, pattern, state in PLAYER_STATES:
+        value = values.get(field)
+        if value is not None and pattern.search(value):
+            return state, reason or value
+    return None
+
+
+VIDEO_PAGE_HOSTS: tuple[str, ...] = (
+    "youtube.com",
+    "youtu.be",
+    "youtube-nocookie.com",
+    "vimeo.com",
+    "dailymotion.com",
+    "dai.ly",
+    "wistia.com",
+    "ted.com",
+    "tiktok.com",
+    "twitch.tv",
+    "rumble.com",
+    "bitchute.com",
+    "streamable.com",
+    "loom.com",
+    "brightcove.com",
+    "vidyard.com",
+)
+"""Hosts whose pages are mostly a video: their words about the video are the page's message."""

@@ -8,6 +8,7 @@ not answer" (SERVFAIL, timeout, no network: evidence of nothing) are different f
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,9 +57,11 @@ class SystemResolver:
 
     Some networks answer every look-up with "no such name" when they cannot reach the
     internet (sandboxes, captive portals, a resolver without upstream). Taken at its word that
-    would make every link `broken`. So the first "no such name" (then one per `canary_ttl`)
-    is checked against names that always exist; when those do not resolve either, the answer
-    is reported as a resolver failure (DNS_FAILURE), which says nothing about the site.
+    would make every link `broken`. So a "no such name" is believed when this resolver has
+    just answered another name (within `answer_ttl`: the run's own evidence that it reaches
+    the internet); only when it has answered nothing lately are names that always exist asked
+    (once per `canary_ttl`), and when those do not resolve either, the answer is reported as a
+    resolver failure (DNS_FAILURE), which says nothing about the site.
     """
 
     def __init__(
@@ -67,10 +70,14 @@ class SystemResolver:
         *,
         canaries: Sequence[str] = CANARY_NAMES,
         canary_ttl: float = 300.0,
+        answer_ttl: float = 300.0,
     ) -> None:
         self._timeout = timeout
         self._canaries = tuple(canaries)
         self._canary_ttl = canary_ttl
+        self._answer_ttl = answer_ttl
+        self._answered: tuple[float, str] | None = None
+        """(when, which name) this resolver last found addresses for."""
         self._canary: tuple[float, str | None] | None = None
         """(when checked, the canary that failed or None when the resolver works)."""
         self._canary_lock = asyncio.Lock()
@@ -78,9 +85,11 @@ class SystemResolver:
     async def resolve(self, host: str, port: int) -> list[str]:
         """The addresses of `host` from getaddrinfo; raises ResolveError."""
         try:
-            return await self._lookup(host, port)
+            addresses = await self._lookup(host, port)
         except ResolveError as error:
-            if error.kind is not ErrorKind.DNS_NXDOMAIN or not self._canaries:
+            if error.kind is not ErrorKind.DNS_NXDOMAIN or self._answered_lately(host):
+                raise
+            if not self._canaries:
                 raise
             failed = await self._failed_canary()
             if failed is None:
@@ -91,6 +100,16 @@ class SystemResolver:
                 f"{error.reason}, but {failed} does not resolve either: the resolver is not "
                 "answering for the internet",
             ) from error
+        if _reaches_the_internet(host, addresses):
+            self._answered = (time.monotonic(), _key(host))
+        return addresses
+
+    def _answered_lately(self, host: str) -> bool:
+        """True when this resolver found another name's addresses within `answer_ttl`."""
+        if self._answered is None:
+            return False
+        when, name = self._answered
+        return name != _key(host) and time.monotonic() - when < self._answer_ttl
 
     async def _lookup(self, host: str, port: int) -> list[str]:
         loop = asyncio.get_running_loop()
@@ -129,6 +148,20 @@ class SystemResolver:
                 break
             self._canary = (now, failed)
             return failed
+
+
+def _reaches_the_internet(host: str, addresses: Sequence[str]) -> bool:
+    """True when an answer shows the resolver reaches the internet: a public name with a
+    public address (localhost or an intranet name, answered from a local file, shows nothing)."""
+    if "." not in host.strip(".") or _key(host).endswith((".localhost", ".local", ".internal")):
+        return False
+    for address in addresses:
+        try:
+            if ipaddress.ip_address(address.split("%", 1)[0]).is_global:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def gaierror_to_resolve_error(host: str, exc: socket.gaierror) -> ResolveError:

@@ -6,32 +6,42 @@ lives in `curator.check.classifier.RULES`.
 
 from __future__ import annotations
 
-from curator.check import evidence as ev
-from curator.check import urls
+from curator.check import lander, urls
 from curator.check.case import Case, decide, reason
 from curator.check.facts import ErrorKind, Outcome
-from curator.check.quirks import BOT_WALL_STATUSES, BOT_WALLS, first_match, status_quirk
+from curator.check.quirks import BOT_WALL_STATUSES, status_quirk
+from curator.check.signatures import BOT_WALLS
 from curator.domain import Verdict
 
 # --- the fetch did not end in a response ------------------------------------------------------
 
 
 def blocked_address(case: Case) -> Outcome | None:
-    """A public address resolving to a private one: unreachable for readers, a hijack sign.
+    """The address is (or resolves to) a private or local one: readers cannot reach it.
 
     Broken, not unverifiable: readers on the internet cannot reach a loopback or private
-    address either, and a catalogued public domain that now points into private space has
-    usually lapsed or been taken over. The guard never connected, so nothing was disclosed.
+    address either. The guard never connected, so nothing was disclosed; a local setup that
+    means to check such addresses turns on CURATOR_ALLOW_PRIVATE_ADDRESSES.
     """
     if case.facts.error is not ErrorKind.BLOCKED_ADDRESS:
         return None
+    name = urls.host(case.final)
     where = case.facts.error_detail or "a private address"
-    return decide(
-        case,
-        Verdict.BROKEN,
-        f"The domain {urls.host(case.final)} now points to a private or local network address "
-        f"({where}): readers cannot reach it, and it may have been taken over.",
+    setting = (
+        "curator checks private and local addresses only when CURATOR_ALLOW_PRIVATE_ADDRESSES "
+        "is true"
     )
+    if urls.is_local_name(name):
+        detail = (
+            f"{name} is a private or local network address ({where}): readers on the internet "
+            f"cannot reach it, and {setting}."
+        )
+    else:
+        detail = (
+            f"The domain {name} resolves to a private or local network address ({where}): "
+            f"readers on the internet cannot reach it ({setting})."
+        )
+    return decide(case, Verdict.BROKEN, detail)
 
 
 def invalid_url(case: Case) -> Outcome | None:
@@ -130,6 +140,10 @@ def network_failure(case: Case) -> Outcome | None:
 # --- a response arrived, but not a page ------------------------------------------------------
 
 
+CHALLENGE_STATUSES = frozenset({202, 403, 429, 503})
+"""Statuses a JavaScript challenge answers with (a page that is only a script)."""
+
+
 def bot_wall(case: Case) -> Outcome | None:
     """The site refuses automated checks: a login, a bot challenge, a plain 403, a 999."""
     status = case.status
@@ -143,12 +157,11 @@ def bot_wall(case: Case) -> Outcome | None:
             quirk.detail + " A person should look.",
             signature=quirk.name,
         )
-    page = case.facts.page
-    signature = first_match(
-        BOT_WALLS,
-        ev.parts(page, case.final),
+    short = case.view is None or case.view.short
+    signature = BOT_WALLS.first(
+        case.parts(text=short),
         headers=dict(case.facts.headers),
-        short_page=True,
+        short_page=short,
         success=status not in BOT_WALL_STATUSES,
     )
     if signature is not None:
@@ -158,6 +171,14 @@ def bot_wall(case: Case) -> Outcome | None:
             f"The site shows a bot check ({signature.label}, {reason(status)}): "
             "curator cannot verify it; a person should look.",
             signature=signature.name,
+        )
+    if status in CHALLENGE_STATUSES and case.view is not None and lander.script_only(case.view):
+        return decide(
+            case,
+            Verdict.UNVERIFIABLE,
+            f"The site answers {reason(status)} with a page that is only a script, as bot "
+            "checks do: curator cannot verify it; a person should look.",
+            signature="script_challenge",
         )
     if status in (401, 407):
         return decide(

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html
+import itertools
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 from curator.check.facts import Page
+from curator.check.markup import bound
+from curator.check.quirks import PLAYER_FIELDS
 
 MAX_TEXT_CHARS = 50_000
-MAX_MARKUP_CHARS = 8_192
+MARKUP_HEAD_CHARS = 24_576
+MARKUP_TAIL_CHARS = 8_192
+"""The markup sample: the start of the body and its end (challenge scripts sit at either)."""
+MAX_LINKS = 100
+MAX_PLAYER_CHARS = 200
 MAX_TITLE_CHARS = 300
 MAX_HEADINGS = 20
 MAX_HEADING_CHARS = 200
@@ -27,8 +37,12 @@ MAX_SHINGLES = 5_000
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 
-# Removed before reading the visible text: code, navigation and page chrome.
-_INVISIBLE = ("script", "style", "noscript", "nav", "header", "footer", "template", "svg")
+# Removed before reading the visible text: code, then the page's chrome (read apart).
+_CODE = ("script", "style", "noscript", "template", "svg")
+_CHROME = ("nav", "header", "footer")
+MAX_CHROME_CHARS = 5_000
+MAX_CHROME_NODES = 40
+MAX_HIDDEN = 2_000
 _BLOCKS = frozenset(
     "address article aside blockquote br dd details dialog div dl dt fieldset figcaption "
     "figure form h1 h2 h3 h4 h5 h6 hr li main ol p pre section summary table tbody td tfoot "
@@ -37,6 +51,8 @@ _BLOCKS = frozenset(
 _BIT_OF_BYTE = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
 """For each bit 0-7, a translation table mapping a byte to 1 when that bit is set, else 0."""
 _SPACE = re.compile(r"\s+")
+_LINK = re.compile(r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_MEDIA_TAGS = ("<img", "<iframe", "<frame", "<embed", "<object", "<video", "<audio", "<canvas")
 _WORD = re.compile(r"\w+")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]{1,40})""", re.IGNORECASE
@@ -121,58 +137,126 @@ def extract_page(
     base_url: str,
     bytes_read: int,
     truncated: bool,
+    fingerprinted: bool = True,
 ) -> Page:
-    """Read a (decoded, capped) body into a Page; non-HTML/text bodies keep only their size."""
+    """Read a (decoded, capped) body into a Page; non-HTML/text bodies keep only their size.
+
+    Pure and self-contained (bytes in, a Page out), so it can run in a worker; bounded in
+    time whatever the page (see `curator.check.markup`). `fingerprinted=False` skips the
+    fingerprint, which only pages that answered with success are compared by.
+    """
     if not is_parsable(content_type, data):
         return Page(content_type=content_type, bytes_read=bytes_read, truncated=truncated)
     # NUL is never text; a body of zeros (a decompressed bomb) would otherwise cost the parser
     # tens of bytes per NUL.
-    text = decode(data, content_type).replace("\x00", "")
+    document = decode(data, content_type).replace("\x00", "")
     if media_type(content_type) in TEXT_TYPES:
-        visible = collapse(text, MAX_TEXT_CHARS)
+        visible = collapse(document, MAX_TEXT_CHARS)
         return Page(
             content_type=content_type,
             text=visible,
             bytes_read=bytes_read,
             truncated=truncated,
-            fingerprint=fingerprint(visible),
+            fingerprint=fingerprint(visible) if fingerprinted else None,
+            markup_sample=_sample(document),
         )
-    tree = LexborHTMLParser(text)
+    bounded = bound(document)
+    tree = LexborHTMLParser(bounded.markup)
     base = _base_url(tree, base_url)
     title_node = tree.css_first("title")
     title = collapse(title_node.text(), MAX_TITLE_CHARS) if title_node is not None else ""
     # Main headings first: a page's h1s, then its h2s (see `Snapshot.heading`).
-    nodes = [*tree.css("h1"), *tree.css("h2")]
+    nodes = [*tree.css("h1")[: MAX_HEADINGS * 2], *tree.css("h2")[: MAX_HEADINGS * 2]]
     headings = tuple(
         h for h in (collapse(n.text(separator=" "), MAX_HEADING_CHARS) for n in nodes) if h
     )[:MAX_HEADINGS]
     refresh = _meta_refresh(tree, base)
     canonical = _canonical(tree, base)
     site_name = _site_name(tree)
-    visible = visible_text(tree)
+    visible, chrome = _read_text(tree)
+    lower = bounded.markup.lower()
     return Page(
         content_type=content_type,
         title=title or None,
         headings=headings,
         text=visible,
+        chrome=chrome,
         meta_refresh=refresh,
         canonical=canonical,
         site_name=site_name,
         bytes_read=bytes_read,
         truncated=truncated,
-        fingerprint=fingerprint(visible),
-        markup_sample=text[:MAX_MARKUP_CHARS],
+        fingerprint=fingerprint(visible) if fingerprinted else None,
+        markup_sample=_sample(document),
+        links=_links(bounded.markup),
+        scripts=lower.count("<script"),
+        media=sum(lower.count(tag) for tag in _MEDIA_TAGS),
+        player=_player(document),
+        parse_limit=bounded.limit,
     )
+
+
+def _sample(document: str) -> str:
+    """The start and the end of a document (all of it when short)."""
+    if len(document) <= MARKUP_HEAD_CHARS + MARKUP_TAIL_CHARS:
+        return document
+    return document[:MARKUP_HEAD_CHARS] + "\n…\n" + document[-MARKUP_TAIL_CHARS:]
+
+
+def _links(markup: str) -> tuple[str, ...]:
+    """The first MAX_LINKS link targets, as written (entities decoded)."""
+    found = itertools.islice(_LINK.finditer(markup), MAX_LINKS)
+    return tuple(html.unescape(m.group(1) or m.group(2) or m.group(3) or "").strip() for m in found)
+
+
+def _player(document: str) -> tuple[tuple[str, str], ...]:
+    """The fields of embedded player data the page holds (see `quirks.PLAYER_FIELDS`)."""
+    fields: list[tuple[str, str]] = []
+    for field in PLAYER_FIELDS:
+        if field.needle not in document:
+            continue
+        match = field.pattern.search(document)
+        if match is not None:
+            fields.append((field.name, _json_string(match.group(1))[:MAX_PLAYER_CHARS]))
+    return tuple(fields)
+
+
+def _json_string(raw: str) -> str:
+    """A JSON string's content with its escapes undone (as written when it is not valid)."""
+    try:
+        value = json.loads(f'"{raw}"')
+    except ValueError:
+        return raw
+    return value if isinstance(value, str) else raw
 
 
 def visible_text(tree: LexborHTMLParser) -> str:
     """The page's visible text: scripts, styles, navigation and chrome removed, collapsed."""
-    for node in tree.css("[hidden]"):
+    return _read_text(tree)[0]
+
+
+def _read_text(tree: LexborHTMLParser) -> tuple[str, str]:
+    """(visible text without the page's chrome, the chrome's text): header, footer and
+    navigation are the same on every page of a site, so they are kept apart."""
+    for node in tree.css("[hidden]")[:MAX_HIDDEN]:
         node.decompose()
-    tree.strip_tags(list(_INVISIBLE))
+    tree.strip_tags(list(_CODE))
+    chrome: list[str] = []
+    size = 0
+    for node in tree.css(", ".join(_CHROME))[:MAX_CHROME_NODES]:
+        said = _walk(node, MAX_CHROME_CHARS)
+        chrome.append(said)
+        size += len(said)
+        if size > MAX_CHROME_CHARS:
+            break
+    tree.strip_tags(list(_CHROME))
     root = tree.body if tree.body is not None else tree.root
-    if root is None:
-        return ""
+    text = collapse(_walk(root, MAX_TEXT_CHARS * 2), MAX_TEXT_CHARS) if root is not None else ""
+    return text, collapse(" ".join(chrome), MAX_CHROME_CHARS)
+
+
+def _walk(root: Node, limit: int) -> str:
+    """The text under `root`, a space at each block's edge, stopping after `limit` chars."""
     parts: list[str] = []
     size = 0
     for node in root.traverse(include_text=True):
@@ -186,9 +270,9 @@ def visible_text(tree: LexborHTMLParser) -> str:
             content = node.text_content or ""
             parts.append(content)
             size += len(content)
-            if size > MAX_TEXT_CHARS * 2:
+            if size > limit:
                 break
-    return collapse("".join(parts), MAX_TEXT_CHARS)
+    return "".join(parts)
 
 
 def _absolute(base: str, target: str) -> str | None:

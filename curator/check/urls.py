@@ -43,6 +43,20 @@ def registrable_domain(name: str) -> str:
     return ".".join(labels[-2:])
 
 
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
+
+
+def is_local_name(name: str) -> bool:
+    """True for an IP address, `localhost` or a name that only a local network knows."""
+    name = name.lower().rstrip(".").strip("[]")
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    return name == "localhost" or "." not in name or name.endswith(_LOCAL_SUFFIXES)
+
+
 def _path(url: str) -> tuple[str, str]:
     try:
         split = urlsplit(url)

@@ -2,126 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import pytest
-
 from curator.check.classifier import RULES, classify, refresh_target, wants_baseline
 from curator.check.facts import (
     ErrorKind,
     Expectation,
-    Facts,
-    Hop,
     Page,
     SiteBaseline,
     VideoFacts,
 )
 from curator.check.text import fingerprint
 from curator.domain import Verdict
-
-URL = "https://helpline.example.org/support/sextortion"
-HOME = "https://helpline.example.org/"
-HELPLINE = Expectation(title="Revenge Porn Helpline", kind="helpline", phone="0345 6000 459")
-PLAIN = Expectation(title="Get Safe Online")
-REAL_TEXT = (
-    "Revenge Porn Helpline. If you are being threatened with the sharing of intimate images, "
-    "call us on 0345 6000 459. We are open Monday to Friday, 10am to 4pm. "
-    + "We support adults in the UK who experience intimate image abuse. "
-    * 5
+from tests.check.examples import (
+    CATCH_ALL_TEXT,
+    HELPLINE,
+    HOME,
+    PLAIN,
+    REAL_TEXT,
+    URL,
+    Example,
+    chain,
+    check,
+    facts,
+    page,
+    table,
 )
-CATCH_ALL_TEXT = (
-    "Welcome to our site. Sorry, we could not match that address. Browse our topics below: "
-    "news, events, contact, about us, careers, donate, volunteer, shop, newsletter."
-)
-
-
-def page(
-    text: str = REAL_TEXT,
-    *,
-    title: str | None = "Revenge Porn Helpline",
-    headings: tuple[str, ...] = (),
-    markup: str = "",
-    meta_refresh: str | None = None,
-    content_type: str | None = "text/html; charset=utf-8",
-    truncated: bool = False,
-) -> Page:
-    return Page(
-        content_type=content_type,
-        title=title,
-        headings=headings,
-        text=text,
-        meta_refresh=meta_refresh,
-        truncated=truncated,
-        fingerprint=fingerprint(text),
-        markup_sample=markup,
-        bytes_read=len(text),
-    )
-
-
-def chain(*steps: tuple[str, int | None]) -> tuple[Hop, ...]:
-    """Hops from (url, status) pairs; each redirect's Location is the next URL."""
-    hops = []
-    for i, (url, status) in enumerate(steps):
-        location = steps[i + 1][0] if i + 1 < len(steps) else None
-        hops.append(Hop(url=url, status=status, location=location))
-    return tuple(hops)
-
-
-def facts(
-    url: str = URL,
-    status: int | None = 200,
-    *,
-    body: Page | None = None,
-    hops: tuple[Hop, ...] | None = None,
-    error: ErrorKind | None = None,
-    detail: str | None = None,
-    headers: tuple[tuple[str, str], ...] = (),
-    attempts: int = 1,
-) -> Facts:
-    if hops is None:
-        hops = (Hop(url=url, status=status),)
-    final = hops[-1].url if hops else url
-    return Facts(
-        url=url,
-        hops=hops,
-        status=status,
-        final_url=final if status is not None else None,
-        headers=headers,
-        page=body if body is not None else (page() if status is not None else None),
-        error=error,
-        error_detail=detail,
-        attempts=attempts,
-    )
-
-
-@dataclass
-class Example:
-    facts: Facts
-    verdict: Verdict
-    rule: str
-    expectation: Expectation = HELPLINE
-    baseline: SiteBaseline | None = None
-    video: VideoFacts | None = None
-    refresh: Facts | None = None
-    detail: str = ""
-    suggested: str | None = None
-    evidence: dict[str, object] = field(default_factory=dict)
-
-
-def check(example: Example) -> None:
-    outcome = classify(
-        example.facts, example.expectation, example.baseline, example.video, refresh=example.refresh
-    )
-    assert (outcome.verdict, outcome.rule) == (example.verdict, example.rule), outcome.detail
-    assert example.detail in outcome.detail
-    assert outcome.suggested_url == example.suggested
-    for key, value in example.evidence.items():
-        assert outcome.evidence.get(key) == value, (key, outcome.evidence)
-    assert outcome.detail.endswith((".", ")")) and "\n" not in outcome.detail
-
-
-def table(cases: dict[str, Example]) -> pytest.MarkDecorator:
-    return pytest.mark.parametrize("example", list(cases.values()), ids=list(cases))
 
 
 def test_rules_are_named_and_documented() -> None:

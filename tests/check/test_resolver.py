@@ -125,3 +125,63 @@ async def test_a_resolver_that_does_not_answer_is_a_failure(
     with pytest.raises(ResolveError) as raised:
         await SystemResolver(timeout=0.05).resolve("slow.example", 80)
     assert raised.value.kind is ErrorKind.DNS_FAILURE
+
+
+PUBLIC_ANSWER = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("151.101.0.81", 443))]
+
+
+def resolving(existing: set[str], asked: list[str]) -> Any:
+    """A getaddrinfo that knows `existing` names (with a public address) and no others."""
+
+    async def lookup(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        asked.append(host)
+        if host in existing:
+            return PUBLIC_ANSWER
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    return lookup
+
+
+async def test_no_such_name_is_believed_when_the_resolver_just_answered_another_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", resolving({"www.bbc.co.uk"}, asked))
+    resolver = SystemResolver(canaries=("canary.example",))
+    assert await resolver.resolve("www.bbc.co.uk", 443) == ["151.101.0.81"]
+    with pytest.raises(ResolveError) as raised:
+        await resolver.resolve("lapsed-charity.org.uk", 443)
+    assert raised.value.kind is ErrorKind.DNS_NXDOMAIN
+    assert "canary.example" not in asked  # the run's own evidence was enough
+
+
+async def test_canaries_are_the_fallback_when_nothing_resolved_lately(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(
+        asyncio.BaseEventLoop, "getaddrinfo", resolving({"www.bbc.co.uk", "localhost"}, asked)
+    )
+    stale = SystemResolver(canaries=("canary.example",), answer_ttl=0.0)
+    await stale.resolve("www.bbc.co.uk", 443)
+    local_only = SystemResolver(canaries=("canary.example",))
+    await local_only.resolve("localhost", 443)  # a local name proves nothing
+    for resolver in (stale, local_only):
+        with pytest.raises(ResolveError) as raised:
+            await resolver.resolve("lapsed-charity.org.uk", 443)
+        assert raised.value.kind is ErrorKind.DNS_FAILURE  # the canary does not resolve
+    assert asked.count("canary.example") == 2
+
+
+async def test_the_same_name_failing_again_is_not_evidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    existing = {"flaky.example"}
+    monkeypatch.setattr(asyncio.BaseEventLoop, "getaddrinfo", resolving(existing, asked))
+    resolver = SystemResolver(canaries=("canary.example",))
+    await resolver.resolve("flaky.example", 443)
+    existing.clear()
+    with pytest.raises(ResolveError) as raised:
+        await resolver.resolve("flaky.example", 443)
+    assert raised.value.kind is ErrorKind.DNS_FAILURE

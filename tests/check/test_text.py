@@ -235,3 +235,88 @@ def test_the_site_names_itself(head: str, site_name: str | None) -> None:
 def test_main_headings_come_first() -> None:
     page = page_of("<h2>Contents</h2><h1>Sextortion advice</h1><h2>Get help</h2>")
     assert page.headings == ("Sextortion advice", "Contents", "Get help")
+
+
+LANDER = """<!doctype html><html data-adblockkey="MFww"><head><title>example.org</title>
+<script src="/js/a.js"></script><script>window.park = "x";</script></head><body>
+<a href="/search?q=dating&amp;s=1">Dating</a><a href='https://ads.example/c?k=loans'>Loans</a>
+<A HREF=/plain>Plain</A><img src=x.png><iframe src="/f"></iframe>
+</body></html>"""
+
+
+def test_links_scripts_and_media_are_counted() -> None:
+    page = page_of(LANDER)
+    assert page.links == ("/search?q=dating&s=1", "https://ads.example/c?k=loans", "/plain")
+    assert page.scripts == 2
+    assert page.media == 2
+    assert page.parse_limit is None
+
+
+def test_the_markup_sample_keeps_the_start_and_the_end() -> None:
+    document = "<html><head><title>T</title></head><body>" + "x " * 40_000
+    document += "<script>window._cf_chl_opt={}</script></body></html>"
+    sample = page_of(document).markup_sample
+    assert sample.startswith("<html><head><title>T</title>")
+    assert sample.endswith("window._cf_chl_opt={}</script></body></html>")
+    assert len(sample) < 40_000
+
+
+def test_header_footer_and_navigation_are_read_apart() -> None:
+    page = page_of(
+        "<body><header>Helpline <b>0345</b> 6000 459</header><main>Advice</main>"
+        "<footer>Registered charity 1234</footer></body>"
+    )
+    assert page.text == "Advice"
+    assert page.chrome == "Helpline 0345 6000 459 Registered charity 1234"
+
+
+@pytest.mark.parametrize(
+    ("markup", "player"),
+    [
+        (
+            'var ytInitialPlayerResponse = {"responseContext":{},"playabilityStatus":'
+            '{"status":"ERROR","reason":"This video isn\\u0027t available any more",'
+            '"errorScreen":{}}};',
+            (
+                ("youtube_status", "ERROR"),
+                ("youtube_reason", "This video isn't available any more"),
+            ),
+        ),
+        (
+            '{"playabilityStatus":{"status":"OK","playableInEmbed":true}}',
+            (("youtube_status", "OK"),),
+        ),
+        ("<p>No player here.</p>", ()),
+    ],
+    ids=["removed", "playable", "none"],
+)
+def test_embedded_player_data_is_read(markup: str, player: tuple[tuple[str, str], ...]) -> None:
+    assert page_of(f"<html><body><script>{markup}</script></body></html>").player == player
+
+
+@pytest.mark.parametrize(
+    ("page", "blank"),
+    [
+        (Page(content_type="text/html", bytes_read=0), True),
+        (Page(content_type="text/html", bytes_read=3, markup_sample=" \n "), True),
+        (Page(content_type="text/html", bytes_read=9, markup_sample="<html/>"), False),
+        (Page(content_type="application/pdf", bytes_read=900), False),
+        (Page(content_type="text/html", bytes_read=0, truncated=True), False),
+    ],
+    ids=["no-bytes", "whitespace", "markup", "pdf", "cut-off"],
+)
+def test_a_blank_body(page: Page, blank: bool) -> None:
+    assert page.blank is blank
+
+
+def test_fingerprints_only_when_asked() -> None:
+    data = b"<p>Some words on a page that did not answer with success.</p>"
+    page = extract_page(
+        data,
+        content_type="text/html",
+        base_url="https://a.test/",
+        bytes_read=len(data),
+        truncated=False,
+        fingerprinted=False,
+    )
+    assert page.fingerprint is None and page.text

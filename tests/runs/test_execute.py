@@ -522,3 +522,78 @@ async def test_a_working_page_is_kept_as_the_links_snapshot(
     assert snapshot.fingerprint is not None
     assert state.snapshot == snapshot and state.snapshot_at == state.last_ok_at
     assert state.last_verdict is Verdict.BROKEN  # the 404 did not replace the last good page
+
+
+CASINO_PAGE = page(
+    "Best Online Casino UK - Free Spins",
+    "Claim 200 free spins and a no deposit bonus today. Play roulette, blackjack and online "
+    "slots with a jackpot every hour. Live casino tables open all night long for players.",
+)
+
+
+async def test_a_domain_taken_over_between_runs_is_parked_with_what_it_was(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    site = await sites.add(
+        "lapsed.test",
+        {
+            "/advice": page(
+                "Sextortion advice | Safe Online",
+                "Sextortion: stay calm, keep the "
+                "evidence, report it and get support from people who understand.",
+            )
+        },
+    )
+    url = site.url("/advice")
+    await load(sessions, [{"title": "Sextortion advice for adults", "url": url}])
+    async with sites.fetcher(run_settings) as fetcher:
+        first = await execute_run(
+            sessions, run_settings, trigger="test", fetcher=fetcher, clock=clock_from(T0)
+        )
+        site.route("/advice", CASINO_PAGE)
+        second = await execute_run(
+            sessions,
+            run_settings,
+            trigger="test",
+            fetcher=fetcher,
+            clock=clock_from(T0 + timedelta(days=7)),
+        )
+    assert first.results[0].verdict is Verdict.OK
+    outcome = second.results[0].outcome
+    assert outcome.verdict is Verdict.PARKED and outcome.rule == "parked_takeover"
+    assert "was 'Sextortion advice | Safe Online'" in outcome.detail
+    assert outcome.evidence["now"] == "Best Online Casino UK - Free Spins"
+
+
+APP_SHELL = Response(
+    body='<!doctype html><html><head><title>Safe Online</title></head><body><div id="app">'
+    '</div><script src="/static/app.js"></script></body></html>'
+)
+WALL_200 = Response(
+    body="<html><head><title>Just a moment...</title></head><body>Checking your browser "
+    "before accessing the site.</body></html>",
+)
+
+
+async def test_path_ignoring_sites_and_walls_that_answer_every_address_alike(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    shell = await sites.add("shell.test", fallback=APP_SHELL)
+    walled = await sites.add("walled200.test", fallback=WALL_200)
+    catch = await sites.add("catch.test", fallback=CATCH_ALL)
+    urls = {
+        "shell": shell.url("/guides/sextortion"),
+        "walled": walled.url("/guides/sextortion"),
+        "catch-all": catch.url("/guides/sextortion"),
+    }
+    await load(
+        sessions,
+        [{"id": key, "title": "Safe Online: sextortion", "url": url} for key, url in urls.items()],
+    )
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+    by_key = {t.key: r.outcome for t, r in report.by_resource()}
+    assert by_key["shell"].verdict is Verdict.OK
+    assert "answers every address with this same page" in by_key["shell"].detail
+    assert by_key["walled"].verdict is Verdict.UNVERIFIABLE
+    assert by_key["catch-all"].verdict is Verdict.SOFT_404

@@ -1,0 +1,88 @@
+"""Signs of a domain lander that no signature names: what parked pages share whoever parks
+them. Each sign is weak alone (a small real site may be titled with its domain name, an app
+shell is only scripts); `curator.check.parking_rules` counts them together.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from curator.check import urls
+from curator.check.signatures import AD_FEED
+from curator.check.view import PageView
+
+SCRIPT_ONLY_WORDS = 10
+"""At most this many words of visible text: the page is what its scripts will draw."""
+FARM_MIN_LINKS = 4
+FARM_SHARE = 0.6
+"""A link farm: at least this share of its links go to search or ad redirectors…"""
+FARM_WORDS_PER_LINK = 12
+"""…with less prose than this per link."""
+
+_BARE_DOMAIN = re.compile(
+    r"^\W*(?:www\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,})\W*$"
+)
+_SEARCH_LINK = re.compile(
+    r"[?&](?:q|query|search|searchtext|kw|keyword|keywords|term|terms|k|qs|afdtoken|caf|sq)="
+    r"|/(?:search|listing|listings|srp|results|sponsored|ads|click|clk|aclk)(?:[/?.]|$)"
+    r"|^\?|^/\?",
+    re.IGNORECASE,
+)
+
+
+def bare_domain_title(view: PageView) -> bool:
+    """The title (or else the main heading) is just a domain name: a lander's title."""
+    text = view.title or (view.headings[0] if view.headings else "")
+    return bool(text) and _BARE_DOMAIN.match(text) is not None
+
+
+def script_only(view: PageView) -> bool:
+    """The page has scripts and (almost) no text: what it shows, a script will draw."""
+    page = view.page
+    return view.words <= SCRIPT_ONLY_WORDS and (page.scripts > 0 or page.meta_refresh is not None)
+
+
+def ad_feed(view: PageView) -> bool:
+    """The page reads like an ad feed: "related searches", or its links are a search farm."""
+    if AD_FEED.first(view.parts()) is not None:
+        return True
+    links = [link for link in view.page.links if link and not link.startswith(("#", "mailto:"))]
+    if len(links) < FARM_MIN_LINKS:
+        return False
+    searches = sum(1 for link in links if _SEARCH_LINK.search(link))
+    return searches >= FARM_SHARE * len(links) and view.words < FARM_WORDS_PER_LINK * len(links)
+
+
+def carried_domain(view: PageView) -> str | None:
+    """An address of the chain on another site that carries the catalogued domain as a value
+    (`?domain=example.org`, `/buy-domain/example.org`): a sales or parking service's page
+    about the domain. Returns that address."""
+    start = urls.host(view.facts.url)
+    names = {start, start.removeprefix("www."), urls.registrable_domain(start)}
+    names.discard("")
+    label = urls.registrable_domain(start).split(".", 1)[0]
+    for address in view.chain:
+        if urls.registrable_domain(urls.host(address)) == urls.registrable_domain(start):
+            continue
+        split = urlsplit(address)
+        values = [unquote(v).lower().strip() for _, v in parse_qsl(split.query)]
+        segments = [unquote(s).lower() for s in split.path.split("/") if s]
+        if names & set(values) or names & set(segments):
+            return address
+        # HugeDomains-style: the name and its suffix as two parameters (?d=example&e=org).
+        if label and label in values and len(label) >= 4:
+            return address
+    return None
+
+
+def signs(view: PageView) -> tuple[str, ...]:
+    """The lander signs a page shows, named."""
+    found = []
+    if bare_domain_title(view):
+        found.append("its title is just a domain name")
+    if script_only(view):
+        found.append("it is only scripts, with no text")
+    if ad_feed(view):
+        found.append("it is a page of ad links")
+    return tuple(found)

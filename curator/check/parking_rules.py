@@ -1,0 +1,153 @@
+"""Rules for domains that are no longer the resource's: parked, for sale, expired, or taken
+over by someone unrelated.
+
+Known providers are recognised by name (`curator.check.signatures.PARKING`); landers nobody
+named, by signs that every lander shares (`curator.check.lander`), counted together so that
+a small real page stays `ok`; a take-over, by comparing the page with the resource and with
+the link's last good page. Each rule is a small pure function of a `Case`; their order lives
+in `curator.check.classifier.RULES`.
+"""
+
+from __future__ import annotations
+
+from curator.check import evidence as ev
+from curator.check import lander, urls
+from curator.check.case import Case, decide
+from curator.check.expect import normal, quote
+from curator.check.facts import Outcome, Snapshot
+from curator.check.signatures import PARKING
+from curator.check.text import similarity
+from curator.check.view import PageView
+from curator.check.vocabulary import trade_of
+from curator.domain import Verdict
+
+LANDER_SIGNS = 2
+"""Lander signs that together make a parked domain."""
+TAKEOVER_WORDS = 20
+"""A page taken over by another site shows that site's words: at least this many."""
+UNRELATED_SIMILARITY = 0.80
+"""Fingerprint similarity below which a page's text is not its last good page's text."""
+HAYSTACK_CHARS = 6_000
+"""How much of a page the take-over vocabulary is looked for in (its start says what it is)."""
+
+_DETAILS = {
+    "for_sale": "The domain {host} is for sale ({shown}): the resource is no longer there.",
+    "expired": "The domain {host} has expired ({shown}): the resource is no longer there.",
+    "placeholder": "The domain {host} shows a host's placeholder page ({shown}): the site "
+    "that held the resource is gone.",
+}
+
+
+def parked_domain(case: Case) -> Outcome | None:
+    """A parking, for-sale or expired-domain page: a known service, or the page's own words."""
+    view = case.view
+    if not case.success or view is None:
+        return None
+    found = PARKING.first(case.parts(text=view.short), short_page=view.short)
+    if found is None:
+        return None
+    host = urls.host(case.facts.url)
+    template = _DETAILS.get(found.name)
+    if template is not None:
+        detail = template.format(host=host, shown=quote(view.shown(found)))
+    else:
+        detail = (
+            f"The domain {host} is parked or for sale ({found.label} page): the resource is "
+            "no longer there."
+        )
+    return decide(case, Verdict.PARKED, detail, signature=found.name)
+
+
+def parked_lander(case: Case) -> Outcome | None:
+    """A lander no table names: signs of a parked domain that agree, none of the resource."""
+    view = case.view
+    if not case.success or view is None or not view.short or case.shows_resource:
+        return None
+    signs = list(lander.signs(view))
+    carried = lander.carried_domain(view)
+    if carried is not None:
+        signs.append(f"it was sent to {urls.host(carried)} with the domain's name")
+    alone = carried is not None and case.shows_resource is False
+    if len(signs) < LANDER_SIGNS and not alone:
+        return None
+    return decide(
+        case,
+        Verdict.PARKED,
+        f"The domain {urls.host(case.facts.url)} now shows a lander, not the resource: "
+        f"{'; '.join(signs)}.",
+        signature="lander",
+        signs=signs,
+    )
+
+
+def parked_redirect(case: Case) -> Outcome | None:
+    """A permanent redirect to an unrelated domain whose page shows none of the expected words."""
+    if not case.success or case.facts.page is None or not ev.any_permanent(case.facts):
+        return None
+    if urls.registrable_domain(urls.host(case.facts.url)) == urls.registrable_domain(
+        urls.host(case.final)
+    ):
+        return None
+    if case.shows_resource is not False:
+        return None
+    return decide(
+        case,
+        Verdict.PARKED,
+        f"The address now redirects permanently to an unrelated site ({urls.host(case.final)}) "
+        "that shows none of the resource's words: the domain may belong to someone else now.",
+    )
+
+
+def parked_takeover(case: Case) -> Outcome | None:
+    """The page now reads as another site: none of the resource's words, and unlike its last
+    good page, or a gambling, adult, pharmacy, crypto or loans site."""
+    view = case.view
+    if not case.success or view is None or view.words < TAKEOVER_WORDS:
+        return None
+    if case.shows_resource is not False:
+        return None
+    page = view.page
+    head = normal(" ".join((page.title or "", *page.headings, page.text[:HAYSTACK_CHARS])))
+    trade = trade_of(head)
+    sells = f" ({trade.name}: {', '.join(trade.terms[:4])})" if trade is not None else ""
+    history = case.history
+    if history is not None and _reads_differently(view, history):
+        was, now = _name(history), _name(Snapshot.of(page))
+        return decide(
+            case,
+            Verdict.PARKED,
+            f"The page now reads as another site{sells}: was {quote(was)}, now {quote(now)}. "
+            "The domain may belong to someone else now.",
+            was=was,
+            now=now,
+            trade=trade.name if trade is not None else None,
+        )
+    if trade is None:
+        return None
+    return decide(
+        case,
+        Verdict.PARKED,
+        f"The page now shows a {trade.name} site ({', '.join(trade.terms[:4])}) with none of "
+        "the resource's words: the domain may belong to someone else now.",
+        trade=trade.name,
+        terms=list(trade.terms),
+    )
+
+
+def _reads_differently(view: PageView, history: Snapshot) -> bool:
+    """True when nothing of the last good page is left: title, site name and text."""
+    page = view.page
+    if history.title and normal(history.title) == normal(page.title or ""):
+        return False
+    if history.site_name and page.site_name and normal(history.site_name) == normal(page.site_name):
+        return False
+    if history.fingerprint and page.fingerprint:
+        return similarity(history.fingerprint, page.fingerprint) < UNRELATED_SIMILARITY
+    return True
+
+
+def _name(snapshot: Snapshot | None) -> str:
+    """What a page calls itself: its title, else its main heading, else its site name."""
+    if snapshot is None:
+        return "(nothing)"
+    return snapshot.title or snapshot.heading or snapshot.site_name or snapshot.text[:80]

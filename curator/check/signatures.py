@@ -1,0 +1,434 @@
+"""The signature tables: parking and domain-sale services, bot walls, error and placeholder
+pages, removed and gated media. Data, not code: a new provider or wording is one more row.
+
+Patterns are lower case and match lower-cased text (see `curator.check.quirks`). Where a
+pattern names a provider, its row names the provider; wording rows name their language.
+Signatures that count on any page (titles, headings, provider markers) must be specific;
+wording that a long article might merely mention counts only on short pages (TEXT).
+"""
+
+from __future__ import annotations
+
+import re
+
+from curator.check.quirks import Signature, Table, Where, sig
+from curator.check.wording import (
+    EXPIRED,
+    FOR_SALE,
+    MEDIA_GATED,
+    MEDIA_GONE,
+    MEDIA_PRIVATE,
+    PARKED,
+    PLACEHOLDER,
+    SITE_GONE,
+)
+
+TITLE, HEADING, TEXT, MARKUP, URL, HEADER = (
+    Where.TITLE,
+    Where.HEADING,
+    Where.TEXT,
+    Where.MARKUP,
+    Where.URL,
+    Where.HEADER,
+)
+
+
+def _hosts(*domains: str) -> str:
+    """A URL pattern for these domains and their subdomains."""
+    names = "|".join(re.escape(d) for d in domains)
+    return rf"^https?://(?:[^/?#@]*\.)?(?:{names})(?::\d+)?(?:[/?#]|$)"
+
+
+def _wording(
+    name: str, phrases: dict[str, str], *wheres: Where, short: bool = True
+) -> tuple[Signature, ...]:
+    """One signature per language and part for a dict of {language: pattern}; by default
+    they count only on short pages, where such wording is the page's whole message."""
+    return tuple(
+        sig(name, where, pattern, lang=lang, short=short)
+        for lang, pattern in phrases.items()
+        for where in wheres
+    )
+
+
+# --- parked, for-sale and expired domains ------------------------------------------------------
+
+PARKING = Table(
+    # The parking and domain-sale services' own sites, reached by a redirect.
+    sig("sedo", URL, _hosts("sedo.com", "sedoparking.com")),
+    sig("dan_com", URL, _hosts("dan.com")),
+    sig("afternic", URL, _hosts("afternic.com")),
+    sig("hugedomains", URL, _hosts("hugedomains.com")),
+    sig("godaddy_forsale", URL, _hosts("godaddy.com")),
+    sig("bodis", URL, _hosts("bodis.com")),
+    sig("parkingcrew", URL, _hosts("parkingcrew.net")),
+    sig("above", URL, _hosts("above.com")),
+    sig(
+        "domain_market",
+        URL,
+        _hosts(
+            "undeveloped.com",
+            "domainmarket.com",
+            "buydomains.com",
+            "brandbucket.com",
+            "squadhelp.com",
+            "atom.com",
+            "efty.com",
+            "uniregistry.com",
+            "domainnamesales.com",
+            "domainlore.co.uk",
+            "domainagents.com",
+            "flippa.com",
+            "dynadot.com",
+            "sav.com",
+            "epik.com",
+            "namebright.com",
+            "parklogic.com",
+            "dsparking.com",
+            "rookmedia.net",
+            "skenzo.com",
+            "fabulous.com",
+            "voodoo.com",
+            "domainsponsor.com",
+        ),
+    ),
+    sig(
+        "registrar",
+        URL,
+        _hosts(
+            "namecheap.com",
+            "porkbun.com",
+            "123-reg.co.uk",
+            "networksolutions.com",
+            "register.com",
+            "ionos.com",
+            "ionos.co.uk",
+            "1and1.com",
+            "fasthosts.co.uk",
+            "gandi.net",
+            "tucows.com",
+            "hover.com",
+            "namesilo.com",
+            "enom.com",
+            "name.com",
+            "domain.com",
+            "names.co.uk",
+            "heartinternet.uk",
+            "lcn.com",
+            "easily.co.uk",
+            "krystal.uk",
+            "hostinger.com",
+        ),
+    ),
+    # Bodis's and ParkingCrew's landers live on ww<N>.<domain> with tracking parameters.
+    sig("parking_redirect", URL, r"^https?://ww\d+\.[^/?#]+/.*[?&](?:subid\d?|sub\d|usid|tdfs)="),
+    sig("parking_redirect", URL, r"^https?://[^/?#]+/lander(?:[/?#]|$)"),
+    # Their loaders in the page's markup (landers are short pages).
+    sig("sedo", MARKUP, r"sedoparking\.com|sedo\.com/search/details|sedoparkingurl", short=True),
+    sig("parking_lander", MARKUP, r"<html[^>]{0,200}\sdata-adblockkey=", short=True),
+    sig("parking_lander", MARKUP, r"adsense/domains/caf\.js|window\.park\s*=", short=True),
+    sig(
+        "dan_com", MARKUP, r"//(?:www\.)?dan\.com/(?:buy-domain|lander)|dan\.com/assets", short=True
+    ),
+    sig("afternic", MARKUP, r"afternic\.com/(?:forsale|domain)", short=True),
+    sig(
+        "godaddy_parking",
+        MARKUP,
+        r"wsimg\.com/parking-lander|parking\.godaddy|/parking-lander",
+        short=True,
+    ),
+    sig("hugedomains", MARKUP, r"hugedomains\.com/domain_profile", short=True),
+    sig("bodis", MARKUP, r"bodis\.com/|/bodis/|parking\.bodiscdn|bodiscdn\.com", short=True),
+    sig("parkingcrew", MARKUP, r"parkingcrew\.net", short=True),
+    sig("above", MARKUP, r"above\.com/(?:marketplace|parking)|trafficsales\.above", short=True),
+    sig("namecheap_parking", MARKUP, r"parkingpage\.namecheap\.com", short=True),
+    sig(
+        "parking_script",
+        MARKUP,
+        r"[/.](?:domainpark|parklogic|parkingpage|park\.js|dsparking)|/js/parking[._-]",
+        short=True,
+    ),
+    sig("godaddy_parking", TEXT, r"is parked free,? courtesy of godaddy"),
+    sig("namecheap_parking", TEXT, r"this domain is registered at namecheap"),
+    sig("sedo", TEXT, r"\bsedo domain parking\b|offered for sale by its owner on sedo"),
+    # Wording, in many languages.
+    *_wording("for_sale", FOR_SALE, TITLE, HEADING, TEXT),
+    *_wording("expired", EXPIRED, TITLE, HEADING, TEXT),
+    *_wording("parked", PARKED, TITLE, HEADING, TEXT),
+    *_wording("placeholder", PLACEHOLDER, TITLE, HEADING, TEXT),
+)
+"""Strong evidence of a parked, for-sale or expired domain: each row decides alone."""
+
+
+AD_FEED = Table(
+    sig(
+        "ad_feed",
+        TEXT,
+        r"\b(?:related|sponsored|top|popular|trending) (?:searches|links|listings)\b",
+    ),
+    sig("ad_feed", TEXT, r"\bsponsored (?:listings|results|ads)\b|\bads by\b"),
+    sig("ad_feed", HEADING, r"\b(?:related|sponsored|top|popular) (?:searches|links|listings)\b"),
+    sig("ad_feed", TEXT, r"\bverwandte suchbegriffe\b|\brecherches (?:associ|connex)"),
+    sig("ad_feed", TEXT, r"\bb[úu]squedas relacionadas\b|\bricerche correlate\b"),
+    sig("ad_feed", TEXT, r"\bgerelateerde zoekopdrachten\b|\bpesquisas relacionadas\b"),
+)
+"""An ad feed's wording ("related searches"): weak evidence, counted with others."""
+
+
+# --- bot walls: the site refuses automated checks --------------------------------------------
+
+_CHALLENGE = (
+    r"\bcheck(?:ing)? (?:if )?(?:the site connection is secure|your browser)\b"
+    r"|\bverify(?:ing)? (?:that )?you(?:'re| are) (?:a )?human\b"
+    r"|\bverify(?:ing)? (?:that )?you(?:'re| are) not a (?:robot|bot)\b"
+    r"|\bconfirm (?:that )?you(?:'re| are) (?:a human|not a (?:robot|bot))\b"
+    r"|\bare you (?:a )?(?:human|robot)\b|\bi'm not a robot\b"
+    r"|\b(?:please )?(?:enable|turn on) (?:javascript|js) and cookies\b"
+    r"|\benable cookies (?:and|&) (?:javascript|js)\b"
+    r"|\bpress (?:&|and) hold\b|\bperforming security verification\b"
+    r"|\bunusual traffic from your (?:computer|network)\b"
+    r"|\b(?:browser|security|bot) (?:check|validation|verification)\b"
+    r"|\bddos protection by\b|\bplease wait while we (?:verify|check)\b"
+    r"|\bautomat(?:ed|ion) (?:tools|queries|requests|access)\b"
+)
+_BLOCKED = (
+    r"\b(?:access|request)(?: to this (?:page|site|resource))? (?:has been |was |is )?"
+    r"(?:denied|blocked|rejected)\b.{0,300}\b(?:incident|request|support|reference|event|ray|case)"
+    r"(?: id| number| #|#|:)"
+    r"|\bthe requested url was rejected\b|\byou have been blocked\b"
+    r"|\byour (?:ip(?: address)?|request|access|connection) (?:has been|was|is) "
+    r"(?:blocked|denied|limited)\b"
+    r"|\b(?:blocked|denied) by (?:the |a )?(?:security (?:rules|policy|service)|web application "
+    r"firewall|waf|firewall)\b"
+    r"|\bthis (?:website|site) is using a security service\b"
+    r"|\bgenerated by wordfence\b|\bgenerated by mod_?security\b"
+)
+
+BOT_WALLS = Table(
+    # Headers that only challenges and blocks carry.
+    sig("cloudflare_challenge", HEADER, r"challenge", header="cf-mitigated", any_status=True),
+    sig("aws_waf", HEADER, r"captcha|challenge", header="x-amzn-waf-action", any_status=True),
+    sig("vercel", HEADER, r"challenge|deny", header="x-vercel-mitigated", any_status=True),
+    sig("sucuri", HEADER, r".", header="x-sucuri-block", any_status=True),
+    sig("datadome", HEADER, r".", header="x-datadome"),
+    sig("kasada", HEADER, r".", header="x-kpsdk-ct"),
+    # Titles of challenge and block pages.
+    sig("cloudflare_challenge", TITLE, r"^\s*just a moment(?:\.\.\.|…)?\s*$", any_status=True),
+    sig("cloudflare_block", TITLE, r"attention required! \| cloudflare", any_status=True),
+    sig("perimeterx", TITLE, r"^\s*access to this page has been denied\.?\s*$", any_status=True),
+    sig("imperva", TITLE, r"^\s*pardon our interruption", any_status=True),
+    sig("vercel", TITLE, r"^\s*vercel security checkpoint", any_status=True),
+    sig("sucuri", TITLE, r"sucuri website firewall", any_status=True),
+    sig("ddos_guard", TITLE, r"^\s*ddos-guard\s*$", any_status=True),
+    sig("radware", TITLE, r"^\s*unauthorized request blocked", any_status=True),
+    sig(
+        "generic_captcha",
+        TITLE,
+        r"\b(?:are you (?:a )?(?:human|robot)|captcha|bot (?:check|verification)"
+        r"|human verification|security (?:check|checkpoint|verification)|browser check)\b",
+        short=True,
+        any_status=True,
+    ),
+    sig("akamai", TITLE, r"^\s*access denied\s*$"),
+    # Markers in the page's markup.
+    sig(
+        "cloudflare_challenge",
+        MARKUP,
+        r"_cf_chl_opt|cf-browser-verification|cf_chl_prog|/cdn-cgi/challenge-platform/h/",
+        any_status=True,
+    ),
+    sig(
+        "cloudflare_challenge",
+        MARKUP,
+        r"/cdn-cgi/challenge-platform/|/cdn-cgi/bm/|__cf\$cv\$params",
+    ),
+    sig("datadome", MARKUP, r"\bvar dd\s*=\s*\{\s*'rt'", short=True, any_status=True),
+    sig("datadome", MARKUP, r"captcha-delivery\.com", short=True),
+    sig(
+        "perimeterx",
+        MARKUP,
+        r"\bid=[\"']?px-captcha\b|perimeterx\.(?:net|com)/whywasiblocked",
+        short=True,
+        any_status=True,
+    ),
+    sig("perimeterx", MARKUP, r"client\.perimeterx\.(?:net|com)|_pxappid"),
+    sig("imperva", MARKUP, r"incapsula incident id", any_status=True),
+    sig(
+        "imperva",
+        MARKUP,
+        r"___utmvc|setincapcookie|incapsula\.com/jstest|\bincap_ses_",
+        short=True,
+        any_status=True,
+    ),
+    sig("imperva", MARKUP, r"_incapsula_resource", short=True),
+    sig(
+        "aws_waf",
+        MARKUP,
+        r"\bgokuprops\b|awswafintegration\.forcerefreshtoken",
+        short=True,
+        any_status=True,
+    ),
+    sig("aws_waf", MARKUP, r"awswaf\.com|aws-waf-token", short=True),
+    sig(
+        "akamai",
+        MARKUP,
+        r"/_sec/cp_challenge|\bbm-verify\b|\bsec-if-cpt\b|errors\.edgesuite\.net",
+        short=True,
+        any_status=True,
+    ),
+    sig(
+        "sucuri",
+        MARKUP,
+        r"sucuri_cloudproxy_js|cloudproxy@sucuri|cdn\.sucuri\.net/sucuri[-_]firewall",
+        any_status=True,
+    ),
+    sig(
+        "kasada",
+        MARKUP,
+        r"/[0-9a-f]{8}-[0-9a-f-]{27}/[0-9a-f]{8}-[0-9a-f-]{27}/ips\.js|\bkpsdk\b",
+        short=True,
+        any_status=True,
+    ),
+    sig("vercel", MARKUP, r"/\.well-known/vercel/security/", short=True, any_status=True),
+    sig("ddos_guard", MARKUP, r"ddos-guard\.net/", short=True, any_status=True),
+    sig(
+        "generic_captcha",
+        MARKUP,
+        r"hcaptcha\.com/1/api|google\.com/recaptcha|challenges\.cloudflare\.com/turnstile",
+        short=True,
+    ),
+    # Wording, on short pages.
+    sig("f5", TEXT, r"\bthe requested url was rejected\b.{0,200}\bsupport id\b", any_status=True),
+    sig(
+        "akamai", TEXT, r"you don't have permission to access .{0,200}reference #", any_status=True
+    ),
+    sig("imperva", TEXT, r"request unsuccessful\. incapsula incident id", any_status=True),
+    sig("perimeterx", TEXT, r"\bpress (?:&|and) hold\b", any_status=True),
+    sig("generic_challenge", TEXT, _CHALLENGE, any_status=True),
+    sig("generic_block", TEXT, _BLOCKED, any_status=True),
+    sig("generic_challenge", HEADING, _CHALLENGE, short=True, any_status=True),
+    sig("generic_block", HEADING, _BLOCKED, short=True, any_status=True),
+)
+"""Bot walls and challenges: strong markers count on any status (some answer 200), weak ones
+only on the statuses bot walls use (`curator.check.quirks.BOT_WALL_STATUSES`)."""
+
+
+# --- error pages served with a success status ------------------------------------------------
+
+_NOT_FOUND_404 = r"\b404\b"
+_THING = r"(?:page|document|file|resource|content|blog|article|post|site)"
+
+ERROR_PAGES = Table(
+    sig("error_page_404", TITLE, rf"^\W*(?:error\s*)?{_NOT_FOUND_404}(?:\W|$)"),
+    sig("error_page_404", TITLE, rf"{_NOT_FOUND_404}.{{0,12}}(?:not found|error)"),
+    # "404 page" may be a page about 404 pages; an error page says it in few words.
+    sig("error_page_404", TITLE, rf"{_NOT_FOUND_404}.{{0,12}}page", short=True),
+    sig(
+        "error_page_404",
+        HEADING,
+        rf"^\W*(?:error\s*)?{_NOT_FOUND_404}\W*(?:(?:page |file |document )?not found|error)?\W*$",
+    ),
+    *_wording("site_gone", {"en": SITE_GONE}, TITLE, HEADING, TEXT),
+    sig(
+        "error_page_en",
+        TITLE,
+        rf"\b{_THING} (?:was )?not found\b|^\W*not found\W*$"
+        rf"|\b{_THING} (?:does not|doesn't) exist\b"
+        rf"|\b{_THING} (?:cannot|can't|could not|couldn't) be found\b|\bpage unavailable\b",
+        lang="en",
+    ),
+    sig(
+        "error_page_en",
+        HEADING,
+        rf"\b{_THING} (?:was )?not found\b|^\W*not found\W*$"
+        rf"|\b{_THING} (?:does not|doesn't) exist\b"
+        rf"|\b{_THING} (?:cannot|can't|could not|couldn't) be found\b"
+        r"|\bpage (?:has been|was) removed\b"
+        r"|\b(?:sorry|oops)\b.{0,40}\b(?:can't|cannot|couldn't|could not) find\b",
+        lang="en",
+    ),
+    sig(
+        "error_page_en",
+        TEXT,
+        r"\bthe page you (?:requested|are looking for|were looking for"
+        r"|tried to access).{0,40}\b(?:not be found|cannot be found|can't be found|does not exist"
+        r"|doesn't exist|no longer exists|has been (?:re)?moved|is not available)"
+        r"|\bwe (?:can't|cannot|couldn't|could not) find (?:the|that|this) page\b"
+        r"|\b(?:might|may|could) have been removed, had its name changed\b",
+        lang="en",
+    ),
+    *_wording(
+        "error_page",
+        {
+            "fr": r"\bpage (?:introuvable|non trouv[ée]e|inexistante)\b|\berreur 404\b"
+            r"|\bcette page n'existe (?:pas|plus)\b",
+            "de": r"\b(?:seite|blog|datei|dokument|inhalt) (?:wurde )?nicht gefunden\b"
+            r"|\bfehler 404\b|\bseite (?:existiert|gibt es|gibt's) (?:leider )?nicht(?: mehr)?\b",
+            "es": r"\bp[áa]gina no encontrada\b|\b(?:la|esta) p[áa]gina no existe\b",
+            "it": r"\bpagina non trovata\b|\bpagina inesistente\b|\berrore 404\b"
+            r"|\b(?:la|questa) pagina non esiste\b",
+            "nl": r"\bpagina niet gevonden\b|\bfout 404\b|\b(?:deze|de) pagina bestaat niet\b",
+            "pt": r"\bp[áa]gina n[ãa]o encontrada\b|\berro 404\b"
+            r"|\b(?:a|esta) p[áa]gina n[ãa]o existe\b",
+            "cy": r"\btudalen heb ei (?:ch|g)anfod\b|\bgwall 404\b|\bdim tudalen\b"
+            r"|\bnid yw'r dudalen (?:hon )?(?:yn bodoli|ar gael)\b",
+            "pl": r"\bnie znaleziono strony\b|\bstrona nie (?:istnieje|zosta[łl]a znaleziona)\b",
+        },
+        TITLE,
+        HEADING,
+        short=False,
+    ),
+    *_wording(
+        "error_page",
+        {
+            "fr": r"\bla page (?:que vous|demand[ée]e).{0,60}(?:n'existe pas|n'existe plus"
+            r"|introuvable|n'a pas [ée]t[ée] trouv[ée]e)",
+            "de": r"\bdie (?:von ihnen )?(?:angeforderte|gesuchte) seite.{0,60}"
+            r"(?:nicht gefunden|existiert nicht|nicht mehr verf[üu]gbar)",
+            "es": r"\bla p[áa]gina (?:que (?:buscas|busca|solicitaste)|solicitada).{0,60}"
+            r"(?:no existe|no se (?:ha podido encontrar|encuentra)|no est[áa] disponible)",
+            "it": r"\bla pagina (?:che (?:stai cercando|cerchi)|richiesta).{0,60}"
+            r"(?:non esiste|non [èe] stata trovata|non [èe] disponibile)",
+            "nl": r"\bde pagina die u (?:zoekt|probeert te bereiken).{0,60}"
+            r"(?:bestaat niet|niet gevonden)",
+            "pt": r"\ba p[áa]gina que (?:voc[êe] )?(?:procura|est[áa] procurando).{0,60}"
+            r"(?:n[ãa]o existe|n[ãa]o foi encontrada)",
+            "cy": r"\bheb ddod o hyd i'r dudalen\b"
+            r"|\bnid yw'r dudalen.{0,40}(?:yn bodoli|ar gael)\b",
+        },
+        TEXT,
+    ),
+    # A web server's default page: no site is set up at this address any more.
+    sig(
+        "server_default",
+        TITLE,
+        r"^\s*(?:welcome to nginx!?|apache2 (?:ubuntu|debian|centos)? ?default page"
+        r"|test page for the (?:apache|nginx)|iis windows server|it works!?|index of /)",
+    ),
+    sig("server_default", HEADING, r"^\s*(?:welcome to nginx!?|it works!?|index of /)"),
+)
+"""An error page served with a success status: a site that is not there, a page that is not."""
+
+
+_ERROR_WORDS = (
+    r"\b(?:error|oops|sorry|not available|unavailable|missing|no results|nothing found|lost"
+    r"|can't find|cannot find|not exist|be found|not found|no longer|gone|removed|expired"
+    r"|introuvable|nicht gefunden|nicht mehr|existiert nicht|no encontrada|non trovata"
+    r"|niet gevonden|nao encontrada|erreur|fehler)\b|\b40[34]\b"
+)
+WEAK_ERROR = Table(
+    sig("error_words", TITLE, _ERROR_WORDS),
+    sig("error_words", HEADING, _ERROR_WORDS),
+)
+"""Words an error page uses that a real page may too: evidence only with other evidence
+(the page is also what the site answers for a made-up address)."""
+
+
+# --- removed, private and gated media ----------------------------------------------------------
+
+MEDIA_GATED_WORDS = Table(*_wording("media_gated", MEDIA_GATED, TITLE, HEADING, TEXT))
+"""A video page asking for a login or an age check."""
+MEDIA_PRIVATE_WORDS = Table(*_wording("media_private", MEDIA_PRIVATE, TITLE, HEADING, TEXT))
+"""A video page saying its video is private."""
+MEDIA_GONE_WORDS = Table(*_wording("media_removed", MEDIA_GONE, TITLE, HEADING, TEXT))
+"""A video page saying its video is gone."""

@@ -1,0 +1,161 @@
+"""A response as the rules read it: lower-cased parts and measures, each worked out once, on
+first use, so a rule that never needs the page's words never pays for them.
+
+Signatures match folded text (lower case, no accents, plain quotes: see
+`curator.check.quirks.fold`); the view folds each part the first time a rule asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cached_property
+
+from curator.check import urls
+from curator.check.evidence import final_url
+from curator.check.expect import distinctive_words, expected_words, normal
+from curator.check.facts import Expectation, Facts, Page, Snapshot
+from curator.check.quirks import SHORT_PAGE_WORDS, Found, Parts, Where, fold
+
+HAYSTACK_CHARS = 20_000
+"""How much of a page's text is read for the resource's words (a page names its subject
+early)."""
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_LABEL = re.compile(r"[a-z0-9]+")
+_SEPARATORS = re.compile(r"\s+[|•·:»«-]\s+|\s*\|\s*|\s+[-]{1,2}\s+|\s::\s")
+
+
+class PageView:
+    """One page of a check, read lazily (see the module's note)."""
+
+    def __init__(self, page: Page, facts: Facts) -> None:
+        self.page = page
+        self.facts = facts
+        self.final = final_url(facts)
+
+    @cached_property
+    def words(self) -> int:
+        """How many words of visible text the page has (its text is whitespace-collapsed)."""
+        text = self.page.text
+        return text.count(" ") + 1 if text else 0
+
+    @cached_property
+    def short(self) -> bool:
+        """True when the page is short enough to be an error, parking or challenge page."""
+        return self.words <= SHORT_PAGE_WORDS
+
+    @cached_property
+    def title(self) -> str:
+        """The title, folded."""
+        return fold(self.page.title or "")
+
+    @cached_property
+    def headings(self) -> tuple[str, ...]:
+        """The headings, folded."""
+        return tuple(fold(h) for h in self.page.headings)
+
+    @cached_property
+    def text(self) -> str:
+        """The visible text, folded."""
+        return fold(self.page.text)
+
+    @cached_property
+    def markup(self) -> str:
+        """The markup sample, lower-cased."""
+        return self.page.markup_sample.lower()
+
+    @cached_property
+    def chain(self) -> tuple[str, ...]:
+        """Every address after the first the chain went through, and a refresh's target."""
+        later = [h.url for h in self.facts.hops[1:]]
+        if self.final not in later and self.final != self.facts.url:
+            later.append(self.final)
+        if self.page.meta_refresh:
+            later.append(self.page.meta_refresh)
+        return tuple(u.lower() for u in later)
+
+    def parts(self, *, text: bool = True) -> Parts:
+        """The parts signatures search; the visible text only when `text` (it may be long)."""
+
+        def values(where: Where) -> Sequence[str]:
+            if where is Where.TITLE:
+                return (self.title,)
+            if where is Where.HEADING:
+                return self.headings
+            if where is Where.TEXT:
+                return (self.text,) if text else ()
+            if where is Where.MARKUP:
+                return (self.markup,)
+            if where is Where.HOST:
+                return (urls.host(self.final),)
+            if where is Where.URL:
+                return self.chain
+            return ()
+
+        return values
+
+    def shown(self, found: Found) -> str:
+        """What a found signature matched, as the page wrote it: a whole title or heading,
+        or the matched words of its text."""
+        where = found.signature.where
+        if where is Where.TITLE:
+            original = self.page.title or ""
+        elif where is Where.HEADING and found.index < len(self.page.headings):
+            original = self.page.headings[found.index]
+        elif where is Where.TEXT:
+            original = self.page.text
+        else:
+            return found.shown
+        if len(original) != len(found.value):
+            return found.shown  # lower-casing changed its length: quote it lower-cased
+        if where is Where.TEXT:
+            return original[found.span[0] : found.span[1]]
+        return original
+
+    @cached_property
+    def haystack(self) -> str:
+        """Title, headings, chrome and the start of the text, folded for comparison (see
+        `expect.normal`): where a page says what it is about."""
+        page = self.page
+        said = (page.title or "", *page.headings, page.chrome, page.text[:HAYSTACK_CHARS])
+        return normal(" ".join(said))
+
+    @cached_property
+    def tokens(self) -> frozenset[str]:
+        """The distinct words (four letters or more) of the title, headings and text."""
+        return frozenset(_WORD.findall(self.haystack))
+
+    @cached_property
+    def own_names(self) -> frozenset[str]:
+        """Words naming the site's own domain (its labels): a page always shows them, so they
+        prove nothing about what it is."""
+        names = set()
+        for url in (self.facts.url, self.final):
+            names.update(_LABEL.findall(urls.host(url)))
+        return frozenset(names)
+
+    def wanted_words(self, expectation: Expectation, history: Snapshot | None) -> frozenset[str]:
+        """The distinctive words of the resource's title, of its expected texts and of its
+        last good title, heading and site name, the domain's own name aside."""
+        wanted = set(expected_words(expectation))
+        for text in expectation.expect_text:
+            wanted |= distinctive_words(text)
+        if history is not None:
+            for said in (history.title, history.heading, history.site_name):
+                if said:
+                    wanted |= distinctive_words(said)
+        return frozenset(wanted - self.own_names)
+
+    def title_naming(self, words: frozenset[str]) -> str | None:
+        """The part of the title (between separators such as "|" and " - ") that holds two or
+        more of `words`: where the page names the resource; None when no part does."""
+        for segment in _SEPARATORS.split(self.title):
+            if len(words & set(_WORD.findall(normal(segment)))) >= 2:
+                return segment
+        return None
+
+
+def no_page_parts(facts: Facts) -> Parts:
+    """The parts of a response without a page: only where it ended."""
+    host = urls.host(final_url(facts))
+    return lambda where: (host,) if where is Where.HOST else ()

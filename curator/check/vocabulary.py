@@ -1,0 +1,148 @@
+"""The vocabulary of sites that take over lapsed domains: gambling, adult content, pills,
+crypto and loans. Data, not code.
+
+A safeguarding page may use one of these words (a sextortion guide speaks of Bitcoin and of
+"revenge porn"), so a page is taken for such a site only when it uses several terms of one
+trade and shows none of the resource's own words (see `curator.check.parking_rules`). The
+terms here are ones advice pages do not use in numbers: "casino" and "free spins", not
+"gambling"; "sex cams", not "nude images".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+VICE: dict[str, tuple[str, ...]] = {
+    "gambling": (
+        "casino",
+        "casinos",
+        "slot gacor",
+        "gacor",
+        "togel",
+        "judi online",
+        "situs judi",
+        "maxwin",
+        "free spins",
+        "jackpot",
+        "roulette",
+        "blackjack",
+        "baccarat",
+        "sportsbook",
+        "bookmaker",
+        "betting odds",
+        "betting tips",
+        "bet now",
+        "no deposit bonus",
+        "deposit bonus",
+        "welcome bonus",
+        "live casino",
+        "online slots",
+        "slot online",
+        "slot machines",
+        "poker online",
+        "online poker",
+        "pokies",
+        "wager",
+        "sbobet",
+    ),
+    "adult": (
+        "xxx",
+        "porn videos",
+        "free porn",
+        "porn tube",
+        "sex videos",
+        "sex cams",
+        "live sex",
+        "camgirls",
+        "cam girls",
+        "webcam girls",
+        "hot singles",
+        "milf",
+        "hentai",
+        "adult dating",
+        "hookup tonight",
+        "horny",
+        "erotic massage",
+        "nsfw",
+    ),
+    "pharmacy": (
+        "viagra",
+        "cialis",
+        "levitra",
+        "kamagra",
+        "sildenafil",
+        "tadalafil",
+        "tramadol",
+        "xanax",
+        "phentermine",
+        "modafinil",
+        "online pharmacy",
+        "no prescription",
+        "without prescription",
+        "buy pills",
+        "generic viagra",
+        "erectile dysfunction",
+    ),
+    "crypto": (
+        "crypto casino",
+        "airdrop",
+        "trading bot",
+        "binary options",
+        "crypto exchange",
+        "token presale",
+        "presale",
+        "memecoin",
+        "defi",
+        "staking rewards",
+        "earn bitcoin",
+        "bitcoin casino",
+        "crypto trading",
+        "forex trading",
+        "forex signals",
+        "usdt",
+    ),
+    "loans": (
+        "payday loans",
+        "payday loan",
+        "quick loans",
+        "instant loans",
+        "instant loan",
+        "bad credit loans",
+        "same day loans",
+        "cash advance",
+        "no credit check",
+        "title loans",
+        "loan approval",
+        "guaranteed approval",
+        "personal loans",
+    ),
+}
+"""Terms by trade: each one alone says little; several together say what the site sells."""
+
+ENOUGH_TERMS = 3
+"""Distinct terms of one trade that make a page that trade's site."""
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """The trade a page's vocabulary belongs to, and the terms that show it."""
+
+    name: str
+    terms: tuple[str, ...]
+
+
+_PATTERNS = {
+    trade: re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
+    for trade, terms in VICE.items()
+}
+
+
+def trade_of(text: str) -> Trade | None:
+    """The trade whose terms the (normalised) `text` uses most, when it uses enough of them."""
+    best: Trade | None = None
+    for trade, pattern in _PATTERNS.items():
+        found = tuple(dict.fromkeys(pattern.findall(text)))
+        if len(found) >= ENOUGH_TERMS and (best is None or len(found) > len(best.terms)):
+            best = Trade(trade, found)
+    return best

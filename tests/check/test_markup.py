@@ -1,0 +1,98 @@
+"""Bounding markup before parsing: hostile nesting and tag floods cost milliseconds, not
+minutes, and ordinary pages pass through untouched."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from curator.check.markup import MAX_DEPTH, MAX_TAGS, SAFE_TAGS, bound
+from curator.check.text import extract_page
+
+MIB = 1024 * 1024
+
+HOSTILE = {
+    "nested-divs": "<html><body>" + "<div>" * (2 * MIB // 5) + "deep text",
+    "nested-lists": "<html><body>" + "<ul><li>" * (2 * MIB // 8),
+    "unclosed-bold-paragraph-ends": "<html><body>" + "<b>x</p>" * (2 * MIB // 8),
+    "nested-blockquotes": "<html><body>" + "<blockquote>" * (2 * MIB // 12),
+    "spans-then-stray-ends": "<html><body>" + "<span>" * (MIB // 6) + "</div>" * (MIB // 6),
+    "self-closed-divs": "<html><body>" + "<div/>" * (2 * MIB // 6),
+    "deep-then-closed": "<html><body>" + "<div>" * (MIB // 5) + "</div>" * (MIB // 6),
+    "unterminated-comments": "<html><body>" + "<!--" * (2 * MIB // 4),
+    "tags-without-ends": "<html><body>" + "<a" * (2 * MIB // 2),
+}
+
+
+@pytest.mark.parametrize("document", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_hostile_page_is_read_in_bounded_time(document: str) -> None:
+    data = document.encode()
+    start = time.process_time()
+    page = extract_page(
+        data,
+        content_type="text/html",
+        base_url="https://a.test/",
+        bytes_read=len(data),
+        truncated=True,
+    )
+    spent = time.process_time() - start
+    # A 2 MiB page parses in well under a second of CPU; unbounded, these took minutes.
+    assert spent < 1.5, f"{spent:.2f} s of CPU"
+    assert page.bytes_read == len(data)
+
+
+def test_deep_nesting_is_flattened_and_keeps_its_text() -> None:
+    document = "<html><body>" + "<div>" * (SAFE_TAGS * 2) + "deep text" + "</div>" * 10
+    bounded = bound(document)
+    assert bounded.limit == "depth"
+    page = extract_page(
+        bounded.markup.encode(),
+        content_type="text/html",
+        base_url="https://a.test/",
+        bytes_read=1,
+        truncated=False,
+    )
+    assert page.text == "deep text"
+    assert (
+        extract_page(
+            document.encode(),
+            content_type="text/html",
+            base_url="https://a.test/",
+            bytes_read=1,
+            truncated=False,
+        ).parse_limit
+        == "depth"
+    )
+
+
+def test_reading_stops_after_the_tag_budget() -> None:
+    document = "<p>first</p>" + "<span>x</span>" * MAX_TAGS + "<p>never read</p>"
+    bounded = bound(document)
+    assert bounded.limit == "tags"
+    assert "first" in bounded.markup and "never read" not in bounded.markup
+
+
+ORDINARY = {
+    "few-tags": "<html><body>" + "<div>" * (SAFE_TAGS // 2),
+    "many-tags-shallow": "<html><head><title>T</title><script>if (a<b) {x = '<div>'}</script>"
+    "</head><body>"
+    + "<div class=row><p>text <b>bold</b><br><img src=x></p><ul><li>a<li>b</ul></div>"
+    * (SAFE_TAGS // 4)
+    + "<svg><path d='M0'/><circle r='1'/></svg><!-- <div> --></body></html>",
+    "unclosed-paragraphs-and-items": "<body>" + "<p>para<li>item<td>cell" * SAFE_TAGS,
+}
+
+
+@pytest.mark.parametrize("document", list(ORDINARY.values()), ids=list(ORDINARY))
+def test_ordinary_pages_pass_through_untouched(document: str) -> None:
+    bounded = bound(document)
+    assert bounded.limit is None
+    assert bounded.markup == document
+
+
+def test_depth_is_bounded_not_removed() -> None:
+    document = "<body>" + "<section>" * (MAX_DEPTH + 50) + "x" + "</section>" * (MAX_DEPTH + 50)
+    document += "<i>" * SAFE_TAGS
+    bounded = bound(document)
+    assert MAX_DEPTH - 2 <= bounded.markup.count("<section>") <= MAX_DEPTH

@@ -1,0 +1,82 @@
+"""Signature tables: one combined pattern per part, folded text, every signature named."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from curator.check import signatures
+from curator.check.quirks import Table, Where, fold, sig, without_accents
+
+
+def parts(**values: str) -> object:
+    by_where = {Where(k): (v,) for k, v in values.items()}
+
+    def lookup(where: Where) -> Sequence[str]:
+        return by_where.get(where, ())
+
+    return lookup
+
+
+def test_patterns_are_written_in_lower_case() -> None:
+    sig("fine", Where.TITLE, r"\bnot found\W")
+    with pytest.raises(ValueError, match="lower case"):
+        sig("shouty", Where.TITLE, r"Not Found")
+
+
+def test_text_and_patterns_fold_the_same_way() -> None:
+    assert fold("Ce nom de domaine a EXPIRÉ – l’hébergeur") == (
+        "ce nom de domaine a expire - l'hebergeur"
+    )
+    assert without_accents("verfügbar, ważna, Straße") == "verfugbar, wazna, Straße"
+    table = Table(sig("expired", Where.TEXT, r"\bdomaine a expiré\b"))
+    found = table.first(parts(text=fold("Ce domaine a expiré hier.")))  # type: ignore[arg-type]
+    assert found is not None and found.name == "expired"
+
+
+def test_a_table_reports_the_signature_that_matched() -> None:
+    table = Table(
+        sig("one", Where.TITLE, r"alpha"),
+        sig("two", Where.TITLE, r"beta"),
+        sig("three", Where.TEXT, r"gamma"),
+    )
+    found = table.first(parts(title="x beta y", text="gamma"))  # type: ignore[arg-type]
+    assert found is not None and (found.name, found.matched, found.span) == ("two", "beta", (2, 6))
+    long_page = table.first(parts(text="gamma"), short_page=False)  # type: ignore[arg-type]
+    assert long_page is None  # visible text counts on short pages only
+
+
+def test_strong_signatures_alone_count_on_a_success() -> None:
+    table = Table(
+        sig("weak", Where.TITLE, r"access denied"),
+        sig("strong", Where.TITLE, r"just a moment", any_status=True),
+    )
+    assert table.first(parts(title="access denied"), success=True) is None  # type: ignore[arg-type]
+    assert table.first(parts(title="access denied")) is not None  # type: ignore[arg-type]
+    assert table.first(parts(title="just a moment"), success=True) is not None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        signatures.PARKING,
+        signatures.BOT_WALLS,
+        signatures.ERROR_PAGES,
+        signatures.WEAK_ERROR,
+        signatures.AD_FEED,
+        signatures.MEDIA_GATED_WORDS,
+        signatures.MEDIA_PRIVATE_WORDS,
+        signatures.MEDIA_GONE_WORDS,
+    ],
+    ids=lambda t: sorted(t.names())[0],
+)
+def test_every_table_compiles_into_few_patterns(table: Table) -> None:
+    # One search per part and limit, however many rows (headers are looked up by name).
+    groups = {
+        (s.where, s.short_page_only, s.any_status)
+        for s in table.signatures
+        if s.where is not Where.HEADER
+    }
+    assert len(groups) <= 12
+    assert all(s.name for s in table.signatures)
