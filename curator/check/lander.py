@@ -20,6 +20,13 @@ FARM_SHARE = 0.6
 FARM_WORDS_PER_LINK = 12
 """…with less prose than this per link."""
 
+DOMAIN_PARAMETERS = frozenset(
+    "domain d dn domainname domain_name domaintocheck name site host fqdn searchterm q query "
+    "keyword kw".split()
+)
+"""Parameters through which sales and parking services are told which domain a visitor came
+for; others (`utm_source`, `feature`, `ref`) name where a link was shared, not what is sold."""
+
 _BARE_DOMAIN = re.compile(
     r"^\W*(?:www\.)?([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,})\W*$"
 )
@@ -66,7 +73,11 @@ def carried_domain(view: PageView) -> str | None:
         if urls.registrable_domain(urls.host(address)) == urls.registrable_domain(start):
             continue
         split = urlsplit(address)
-        values = [unquote(v).lower().strip() for _, v in parse_qsl(split.query)]
+        values = [
+            unquote(v).lower().strip()
+            for k, v in parse_qsl(split.query)
+            if k.lower() in DOMAIN_PARAMETERS
+        ]
         segments = [unquote(s).lower() for s in split.path.split("/") if s]
         if names & set(values) or names & set(segments):
             return address

@@ -400,7 +400,16 @@ PLAYER_FIELDS: tuple[PlayerField, ...] = (
         "youtube_reason",
         '"playabilityStatus"',
         re.compile(
-            r'"playabilityStatus"\s*:\s*\{[^{}]{0,300}?"reason"\s*:\s*"((?:[^"\\]|\\.){1,200})"'
+            r'"playabilityStatus"\s*:\s*\{[^{}]{0,300}?"(?:reason|messages)"\s*:\s*\[?\s*'
+            r'"((?:[^"\\]|\\.){1,200})"'
+        ),
+    ),
+    PlayerField(
+        "youtube_error",
+        '"playerErrorMessageRenderer"',
+        re.compile(
+            r'"playerErrorMessageRenderer"\s*:\s*\{.{0,400}?"reason"\s*:\s*\{\s*"simpleText"'
+            r'\s*:\s*"((?:[^"\\]|\\.){1,200})"'
         ),
     ),
 )
@@ -439,7 +448,9 @@ PLAYER_STATES: tuple[tuple[str, re.Pattern[str], PlayerState], ...] = (
 def player_state(fields: Sequence[tuple[str, str]]) -> tuple[PlayerState, str] | None:
     """What a page's embedded player data says of its video, with the player's own words."""
     values = dict(fields)
-    reason = values.get("youtube_reason", "")
+    reason = values.get("youtube_reason") or values.get("youtube_error", "")
+    if reason:
+        values.setdefault("youtube_reason", reason)
     for field, pattern, state in PLAYER_STATES:
         value = values.get(field)
         if value is not None and pattern.search(value):

@@ -256,6 +256,32 @@ SMALL_REAL = {
         "moved_permanently",
         suggested="https://rph.example.net/?from=helpline.example.org",
     ),
+    "share-link-naming-its-shortener": Example(
+        facts(
+            "https://youtu.be/m8uHb5jIGN8",
+            hops=chain(
+                ("https://youtu.be/m8uHb5jIGN8", 303),
+                ("https://www.youtube.com/watch?v=m8uHb5jIGN8&feature=youtu.be", 200),
+            ),
+            body=page("About Press Copyright", title="YouTube", scripts=9),
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="A survivor's story", kind="video"),
+    ),
+    "rebrand-tagging-the-old-domain-as-source": Example(
+        facts(
+            URL,
+            hops=chain(
+                (URL, 301), ("https://newname.example/?utm_source=helpline.example.org", 200)
+            ),
+            body=page("Welcome to our new website.", title="New Name", scripts=1),
+        ),
+        Verdict.MOVED,
+        "moved_permanently",
+        expectation=Expectation(title="Helpline"),
+        suggested="https://newname.example/?utm_source=helpline.example.org",
+    ),
     "charity-shop-selling-items": Example(
         facts(
             body=page(

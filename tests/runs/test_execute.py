@@ -547,14 +547,14 @@ async def test_a_domain_taken_over_between_runs_is_parked_with_what_it_was(
     url = site.url("/advice")
     await load(sessions, [{"title": "Sextortion advice for adults", "url": url}])
     async with sites.fetcher(run_settings) as fetcher:
-        first = await execute_run(
-            sessions, run_settings, trigger="test", fetcher=fetcher, clock=clock_from(T0)
+        first = await check_run(
+            sessions, run_settings, trigger="cli", fetcher=fetcher, clock=clock_from(T0)
         )
         site.route("/advice", CASINO_PAGE)
-        second = await execute_run(
+        second = await check_run(
             sessions,
             run_settings,
-            trigger="test",
+            trigger="cli",
             fetcher=fetcher,
             clock=clock_from(T0 + timedelta(days=7)),
         )
@@ -591,7 +591,7 @@ async def test_path_ignoring_sites_and_walls_that_answer_every_address_alike(
         [{"id": key, "title": "Safe Online: sextortion", "url": url} for key, url in urls.items()],
     )
     async with sites.fetcher(run_settings) as fetcher:
-        report = await execute_run(sessions, run_settings, trigger="test", fetcher=fetcher)
+        report = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     by_key = {t.key: r.outcome for t, r in report.by_resource()}
     assert by_key["shell"].verdict is Verdict.OK
     assert "answers every address with this same page" in by_key["shell"].detail
