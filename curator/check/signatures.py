@@ -15,6 +15,7 @@ from curator.check.quirks import Signature, Table, Where, sig
 from curator.check.wording import (
     EXPIRED,
     FOR_SALE,
+    FOR_SALE_NAMED,
     MEDIA_GATED,
     MEDIA_GONE,
     MEDIA_PRIVATE,
@@ -152,6 +153,7 @@ PARKING = Table(
     sig("namecheap_parking", TEXT, r"this domain is registered at namecheap"),
     sig("sedo", TEXT, r"\bsedo domain parking\b|offered for sale by its owner on sedo"),
     # Wording, in many languages.
+    *_wording("for_sale", FOR_SALE_NAMED, TITLE, HEADING, short=False),
     *_wording("for_sale", FOR_SALE, TITLE, HEADING, TEXT),
     *_wording("expired", EXPIRED, TITLE, HEADING, TEXT),
     *_wording("parked", PARKED, TITLE, HEADING, TEXT),
@@ -398,14 +400,7 @@ ERROR_PAGES = Table(
         },
         TEXT,
     ),
-    # A web server's default page: no site is set up at this address any more.
-    sig(
-        "server_default",
-        TITLE,
-        r"^\s*(?:welcome to nginx!?|apache2 (?:ubuntu|debian|centos)? ?default page"
-        r"|test page for the (?:apache|nginx)|iis windows server|it works!?|index of /)",
-    ),
-    sig("server_default", HEADING, r"^\s*(?:welcome to nginx!?|it works!?|index of /)"),
+    sig("directory_listing", TITLE, r"^\s*index of /"),
 )
 """An error page served with a success status: a site that is not there, a page that is not."""
 

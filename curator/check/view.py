@@ -41,8 +41,10 @@ class PageView:
 
     @cached_property
     def short(self) -> bool:
-        """True when the page is short enough to be an error, parking or challenge page."""
-        return self.words <= SHORT_PAGE_WORDS
+        """True when the page, chrome included, is short enough to be an error, parking or
+        challenge page."""
+        chrome = self.page.chrome
+        return self.words + (chrome.count(" ") + 1 if chrome else 0) <= SHORT_PAGE_WORDS
 
     @cached_property
     def title(self) -> str:
@@ -56,8 +58,10 @@ class PageView:
 
     @cached_property
     def text(self) -> str:
-        """The visible text, folded."""
-        return fold(self.page.text)
+        """The visible text and the page's chrome, folded: on the short pages where their
+        words count, a lander's or an error page's message may sit in either."""
+        page = self.page
+        return fold(f"{page.text} {page.chrome}" if page.chrome else page.text)
 
     @cached_property
     def markup(self) -> str:
@@ -103,7 +107,8 @@ class PageView:
         elif where is Where.HEADING and found.index < len(self.page.headings):
             original = self.page.headings[found.index]
         elif where is Where.TEXT:
-            original = self.page.text
+            page = self.page
+            original = f"{page.text} {page.chrome}" if page.chrome else page.text
         else:
             return found.shown
         if len(original) != len(found.value):

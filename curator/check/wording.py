@@ -13,6 +13,13 @@ from __future__ import annotations
 _DOMAIN_LIKE = r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"
 """A domain name written out ("example.org.uk")."""
 
+FOR_SALE_NAMED: dict[str, str] = {
+    "en": r"^\W*(?:www\.)?" + _DOMAIN_LIKE + r" (?:is|may be|might be) (?:still )?(?:for sale"
+    r"|available)\b|\bthe domain(?: name)? " + _DOMAIN_LIKE + r" is for sale\b"
+    r"|\bthis domain(?: name)? (?:is|may be|might be) for sale\b",
+}
+"""A title or heading naming a domain for sale: specific enough on a page of any length."""
+
 FOR_SALE: dict[str, str] = {
     "en": r"\b(?:this|the) domain(?: name)?(?: " + _DOMAIN_LIKE + r")? (?:is|may be|might be)"
     r" (?:for sale|available for (?:purchase|sale))\b"
@@ -21,7 +28,8 @@ FOR_SALE: dict[str, str] = {
     r"|\bdomain(?: name)? (?:is )?for sale\b|\bpremium domain(?: name)?\b"
     r"|^\s*" + _DOMAIN_LIKE + r" (?:is|may be) for sale\b"
     r"|\bthe domain(?: name)? " + _DOMAIN_LIKE + r" is for sale\b"
-    r"|\bthis domain(?: name)? is available\b",
+    r"|\bthis domain(?: name)? is available\b|\bthis domain could be yours\b"
+    r"|\b(?:own|interested in(?: buying)?) this domain\b",
     "de": r"\bdiese domain (?:steht zum verkauf|ist zu verkaufen|kaufen|kann (?:erworben|gekauft)"
     r" werden)\b|\bdomain (?:kaufen|zu verkaufen|steht zum verkauf)\b",
     "fr": r"\bce (?:nom de )?domaine (?:est|peut [êe]tre) (?:à|a) vendre\b"
@@ -50,7 +58,8 @@ EXPIRED: dict[str, str] = {
     "en": r"\b(?:this|the) domain(?: name)?(?: " + _DOMAIN_LIKE + r")? (?:has )?expired\b"
     r"|\bdomain(?: name)? (?:registration )?(?:has )?expired\b|\bexpired domain\b"
     r"|\b(?:registration|domain) (?:is )?pending (?:renewal|deletion)\b"
-    r"|\brenew (?:this|your) domain\b|\bthis domain (?:registration )?expired on\b",
+    r"|\brenew (?:this|your) domain\b|\bthis domain (?:registration )?expired on\b"
+    r"|\b(?:web ?site|site|subscription) (?:has )?expired\b",
     "de": r"\b(?:diese )?domain ist abgelaufen\b|\bdomain abgelaufen\b",
     "fr": r"\b(?:ce )?(?:nom de )?domaine (?:a )?expir[ée]\b",
     "es": r"\b(?:este )?dominio (?:ha )?(?:expirado|caducado)\b",
@@ -62,14 +71,15 @@ EXPIRED: dict[str, str] = {
 """The domain's registration has lapsed: a registrar's expiry page."""
 
 PARKED: dict[str, str] = {
-    "en": r"\bthis domain(?: name)? (?:has been|is) (?:registered|parked|reserved)\b"
+    "en": r"\bthis domain(?: name)? (?:has been|is|was) (?:just |recently |successfully )?"
+    r"(?:registered|parked|reserved|purchased)\b|^\W*parked (?:at|by|with|on)\b"
     r"|\bparked (?:free|domain)\b|\bdomain parking\b|\bthis (?:web ?)?page is parked\b"
     r"|\b(?:domain|website) (?:is )?parked (?:by|at|with|on)\b|\bparked courtesy of\b"
     r"|\bthis domain (?:has )?(?:just|recently) been registered\b",
-    "de": r"\bdiese domain (?:ist|wurde) (?:geparkt|reserviert|registriert)\b"
-    r"|\bdomain geparkt\b",
-    "fr": r"\bce (?:nom de )?domaine (?:est|a [ée]t[ée]) (?:parqu[ée]|park[ée]|r[ée]serv[ée]"
-    r"|enregistr[ée])\b",
+    "de": r"\bdiese domain (?:ist|wurde) (?:soeben |gerade |bereits |erfolgreich )?"
+    r"(?:geparkt|reserviert|registriert)\b|\bdomain geparkt\b|\bdomain nicht aktiv\b",
+    "fr": r"\b(?:ce|votre) (?:nom de )?domaine (?:est|a [ée]t[ée]) (?:bien )?(?:parqu[ée]"
+    r"|park[ée]|r[ée]serv[ée]|enregistr[ée])\b",
     "es": r"\beste dominio (?:est[áa]|ha sido) (?:aparcado|estacionado|parqueado|reservado"
     r"|registrado)\b",
     "it": r"\bquesto dominio [èe] (?:parcheggiato|riservato|stato registrato)\b",
@@ -79,13 +89,15 @@ PARKED: dict[str, str] = {
 """The domain is parked: registered and left showing the parking service's page."""
 
 PLACEHOLDER: dict[str, str] = {
-    "en": r"\bfuture home of something quite cool\b|\bdomain default page\b"
+    "en": r"\bfuture home of\b|\b(?:domain|server) default page\b|\byou found your name\b"
     r"|\bdefault web ?site page\b|\bthis (?:web ?)?site is (?:coming soon|under construction)\b"
+    r"|^\W*(?:welcome to nginx|apache2? (?:\w+ )?default page|it works!?\W*$"
+    r"|test page for the (?:apache|nginx)|iis windows server)"
     r"|\bwebsite coming soon\b|\bcoming soon: " + _DOMAIN_LIKE + r"\b"
     r"|\bif you(?:'re| are) the (?:site|domain|website) owner,? (?:log ?in|sign in|login)"
     r" to launch\b",
     "de": r"\bhier entsteht (?:eine neue|in k[üu]rze eine) (?:website|internetpr[äa]senz)\b"
-    r"|\bdiese website wird gerade erstellt\b",
+    r"|\bdiese website (?:wird gerade erstellt|hat noch keinen inhalt)\b",
     "fr": r"\bsite en construction\b|\bce site est en cours de construction\b",
     "es": r"\bsitio (?:web )?en construcci[óo]n\b|\bpr[óo]ximamente nuevo sitio web\b",
 }

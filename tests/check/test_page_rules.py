@@ -135,15 +135,15 @@ ABOUT_ERRORS = {
         Verdict.SOFT_404,
         "soft_404_error_page",
     ),
-    "a-web-server-default-page": Example(
+    "a-web-server-default-page-is-a-domain-with-no-site": Example(
         facts(
             body=page(
                 "If you see this page, the nginx web server is working.", title="Welcome to nginx!"
             )
         ),
-        Verdict.SOFT_404,
-        "soft_404_error_page",
-        evidence={"signature": "server_default"},
+        Verdict.PARKED,
+        "parked_domain",
+        evidence={"signature": "placeholder"},
     ),
 }
 
