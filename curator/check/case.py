@@ -66,7 +66,7 @@ class Case:
         words; None when there is nothing to look for or no page."""
         if self.view is None or not self.resource_words:
             return None
-        return bool(self.resource_words & self.view.tokens)
+        return self.view.shows_any(self.resource_words)
 
 
 Rule = Callable[[Case], Outcome | None]

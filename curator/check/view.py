@@ -117,18 +117,17 @@ class PageView:
             return original[found.span[0] : found.span[1]]
         return original
 
-    @cached_property
-    def haystack(self) -> str:
-        """Title, headings, chrome and the start of the text, folded for comparison (see
-        `expect.normal`): where a page says what it is about."""
+    def shows_any(self, words: frozenset[str]) -> bool:
+        """True when the title, headings, chrome or the start of the text show one of `words`
+        as a word; read in that order, so a page naming its subject early costs little."""
+        if not words:
+            return False
+        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
         page = self.page
-        said = (page.title or "", *page.headings, page.chrome, page.text[:HAYSTACK_CHARS])
-        return normal(" ".join(said))
-
-    @cached_property
-    def tokens(self) -> frozenset[str]:
-        """The distinct words (four letters or more) of the title, headings and text."""
-        return frozenset(_WORD.findall(self.haystack))
+        for said in (page.title or "", " ".join(page.headings), page.chrome):
+            if said and pattern.search(normal(said)):
+                return True
+        return pattern.search(normal(page.text[:HAYSTACK_CHARS])) is not None
 
     @cached_property
     def own_names(self) -> frozenset[str]:
