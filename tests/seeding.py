@@ -14,6 +14,7 @@ from curator.domain import RunStatus, Verdict
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Check, LinkState, ReaderReport, Resource, Run
 from curator.tokens import create_token
+from tests.factories import state_after
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 OK_URL = "https://police.example.org/sextortion"
@@ -69,32 +70,18 @@ def check(
     )
 
 
-def _state(c: Check, **extra: object) -> LinkState:
-    return LinkState(
-        url=c.url,
-        verdict=c.verdict,
-        last_verdict=c.verdict,
-        detail=c.detail,
-        last_checked_at=c.checked_at,
-        last_check_id=c.id,
-        **extra,
-    )
-
-
 def link_states(*, ok: Check, moved: Check, broken: Check, flaky: Check) -> list[LinkState]:
-    """The states the latest checks (already flushed) left: the broken link failing for five
-    days and confirmed, the moved and the flaky ones since this run, all fine a week ago."""
+    """The states confirmation leaves after the latest checks (already flushed): all four fine
+    a week ago; the broken link failing for five days, three checks, so confirmed; the moved
+    one moved now; the flaky one failing once, so not confirmed (the lists keep showing it)."""
     week_ago = NOW - timedelta(days=7)
+    fine = [(week_ago, Verdict.OK)]
+    failing = [(NOW - timedelta(days=5), Verdict.BROKEN), (NOW - timedelta(days=4), Verdict.BROKEN)]
     return [
-        _state(ok, last_ok_at=ok.checked_at),
-        _state(moved, suggested_url=MOVED_TO, first_failure_at=CHECKED_AT, last_ok_at=week_ago),
-        _state(
-            broken,
-            first_failure_at=NOW - timedelta(days=5),
-            consecutive_failures=3,
-            last_ok_at=week_ago,
-        ),
-        _state(flaky, first_failure_at=CHECKED_AT, consecutive_failures=1, last_ok_at=week_ago),
+        state_after(ok, earlier=fine),
+        state_after(moved, earlier=fine),
+        state_after(broken, earlier=fine + failing),
+        state_after(flaky, earlier=fine),
     ]
 
 

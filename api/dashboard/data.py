@@ -102,6 +102,7 @@ def _problem_view(problem: Problem) -> ProblemView:
         suggested_url=problem.suggested_url,
         evidence=_evidence(problem.evidence),
         reports=_reports(problem.reports),
+        pending=problem.pending,
     )
 
 

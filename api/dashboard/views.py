@@ -127,6 +127,13 @@ class ProblemView(ShowsVerdict):
     retired_at: datetime | None = None
     snoozed_until: datetime | None = None
     snooze_reason: str | None = None
+    pending: bool = False
+    """The latest checks failed, not yet confirmed: shown with the unconfirmed ones."""
+
+    @property
+    def group(self) -> str:
+        """The group's name; an unconfirmed failure is with the unknowns, whatever its verdict."""
+        return Group.UNKNOWN.value if self.pending else group_name(self.verdict)
 
 
 @dataclass(frozen=True, slots=True)

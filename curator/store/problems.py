@@ -1,9 +1,10 @@
-"""Queries behind the editors' problems list. None of them commits.
+"""The editors' problems list, a read model built on the table families; nothing here writes.
 
-A problem is a live resource whose link is not in the working group (broken, moved, not yet
-confirmed or unverifiable) or that readers reported and no editor has dealt with yet. Snoozed
-resources stay hidden until their date. Most severe first (curator.verdicts.SEVERITY), then
-the oldest failure first.
+A problem is a live resource whose link is not in the working group (broken, moved or
+unverifiable), whose latest checks fail without being confirmed yet (status "unknown", with
+the latest verdict), or that readers reported and no editor has dealt with yet. Snoozed
+resources stay hidden until their date. Most severe first (curator.domain.SEVERITY), then the
+oldest failure first.
 """
 
 from __future__ import annotations
@@ -78,15 +79,24 @@ class Problem:
     suggested_url: str | None
     evidence: CheckEvidence | None
     reports: tuple[OpenReport, ...]
+    pending: bool = False
+    """The latest checks failed, not yet long enough to be confirmed: `verdict` is the latest."""
 
     @property
     def status(self) -> Group:
-        """The group of the link's verdict; "unknown" when it was never checked."""
-        return group_of(self.verdict) if self.verdict is not None else Group.UNKNOWN
+        """The group of the link's verdict; "unknown" when it was never checked or its failure
+        is not confirmed yet."""
+        if self.verdict is None or self.pending:
+            return Group.UNKNOWN
+        return group_of(self.verdict)
 
     def sort_key(self) -> tuple[int, datetime, int]:
-        """Most severe first, then the oldest failure (or report), then by id."""
-        rank = severity_rank(self.verdict) if self.verdict is not None else len(SEVERITY)
+        """Most severe first (an unconfirmed failure with the unknowns), then the oldest
+        failure (or report), then by id."""
+        if self.verdict is None:
+            rank = len(SEVERITY)
+        else:
+            rank = severity_rank(Verdict.TRANSIENT if self.pending else self.verdict)
         oldest_report = min((r.created_at for r in self.reports), default=_FAR)
         return (rank, self.since or oldest_report, self.resource_id)
 
@@ -149,7 +159,7 @@ async def problems(
             continue
         verdict = _verdict(state)
         failing = verdict is not None and group_of(verdict) is not Group.WORKING
-        if failing or resource.id in reports:
+        if failing or _pending(state) or resource.id in reports:
             chosen.append((resource, state))
     checks = await checks_by_id(
         session, ids=[s.last_check_id for _, s in chosen if s is not None and s.last_check_id]
@@ -166,9 +176,19 @@ async def problems(
     return sorted(found, key=Problem.sort_key)
 
 
+def _pending(state: LinkState | None) -> bool:
+    """True while the latest checks fail but the failure is not confirmed yet."""
+    if state is None or state.consecutive_failures == 0:
+        return False
+    return state.verdict is None or group_of(state.verdict) is not Group.BROKEN
+
+
 def _verdict(state: LinkState | None) -> Verdict | None:
+    """The confirmed verdict; the latest one for a link never confirmed or failing unconfirmed."""
     if state is None:
         return None
+    if _pending(state):
+        return state.last_verdict
     return state.verdict or state.last_verdict
 
 
@@ -193,4 +213,5 @@ def _problem(
         suggested_url=state.suggested_url if state is not None else None,
         evidence=evidence_of(check) if check is not None else None,
         reports=tuple(reports),
+        pending=_pending(state),
     )

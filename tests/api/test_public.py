@@ -49,8 +49,9 @@ async def test_guide_lists_resources_in_order_with_status(
     assert by_id["police-advice"]["last_ok_at"] is not None
     assert by_id["police-advice"]["description"] == "What the police advise."
     assert by_id["stop-ncii"]["status"] == "update"
-    assert by_id["ceop"]["status"] == "unknown"  # one transient failure hides nothing
-    assert by_id["ceop"]["verdict"] == "transient"
+    # One failure, not confirmed: the list goes by the confirmed verdict and hides nothing.
+    assert by_id["ceop"]["status"] == "working"
+    assert by_id["ceop"]["verdict"] == "ok"
     assert by_id["new-page"]["status"] == "unknown"
     assert by_id["new-page"]["verdict"] is None
     assert by_id["new-page"]["last_checked_at"] is None

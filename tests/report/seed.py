@@ -14,20 +14,19 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.check.facts import Outcome
-from curator.check.state import ConfirmPolicy, LinkStatus, advance
+from curator.check.state import ConfirmPolicy
 from curator.check.text import fingerprint
 from curator.domain import ResourceKind, RunStatus, Verdict
 from curator.store.models import (
     Check,
     Guide,
-    LinkState,
     MailDelivery,
     ReaderReport,
     Resource,
     Run,
     Section,
 )
+from tests.factories import replay_checks
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 # Full runs on R0, R1, R2 and R5; R3 and R4 are the daily rechecks of failing links.
@@ -354,24 +353,7 @@ async def seed(session: AsyncSession, *, base_editors: list[str] | None = None) 
     await session.flush()
 
     for history in [*checks.values(), scam_checks]:
-        status = LinkStatus()
-        for check in history:
-            outcome = Outcome(check.verdict, check.detail, check.suggested_url)
-            status = advance(status, outcome, check.checked_at, POLICY)
-        session.add(
-            LinkState(
-                url=history[-1].url,
-                verdict=status.verdict,
-                last_verdict=status.last_verdict,
-                detail=status.detail,
-                suggested_url=status.suggested_url,
-                first_failure_at=status.first_failure_at,
-                consecutive_failures=status.consecutive_failures,
-                last_ok_at=status.last_ok_at,
-                last_checked_at=status.last_checked_at,
-                last_check_id=history[-1].id,
-            )
-        )
+        session.add(replay_checks(history, policy=POLICY))
     await session.flush()
     seeded.guide_id = guide.id
     seeded.other_guide_id = other.id

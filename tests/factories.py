@@ -1,0 +1,45 @@
+"""Link states as confirmation makes them: outcomes replayed through `advance`, so a test's
+seed holds no state the checker could not have produced."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from curator.check.facts import Outcome
+from curator.check.state import ConfirmPolicy, LinkStatus, advance
+from curator.domain import Verdict
+from curator.runs.records import check_snapshot, outcome_of, state_values
+from curator.store.models import Check, LinkState
+
+POLICY = ConfirmPolicy()
+"""The default confirmation policy: three failed checks over three days."""
+
+
+def replay_checks(checks: Sequence[Check], *, policy: ConfirmPolicy = POLICY) -> LinkState:
+    """The state a run's settling leaves after these stored checks of one URL (oldest first,
+    flushed, so each has its id)."""
+    status = LinkStatus()
+    for check in checks:
+        status = advance(
+            status, outcome_of(check), check.checked_at, policy, snapshot=check_snapshot(check)
+        )
+    last = checks[-1]
+    return LinkState(url=last.url, last_check_id=last.id, **state_values(status))
+
+
+def state_after(
+    last: Check,
+    *,
+    earlier: Sequence[tuple[datetime, Verdict]] = (),
+    policy: ConfirmPolicy = POLICY,
+) -> LinkState:
+    """The state after checks that ended in `earlier` verdicts (not stored) and then `last`
+    (stored and flushed): a link's history in brief."""
+    status = LinkStatus()
+    for at, verdict in earlier:
+        status = advance(status, Outcome(verdict, verdict.value), at, policy)
+    status = advance(
+        status, outcome_of(last), last.checked_at, policy, snapshot=check_snapshot(last)
+    )
+    return LinkState(url=last.url, last_check_id=last.id, **state_values(status))
