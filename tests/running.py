@@ -26,28 +26,38 @@ async def check_run(
     trigger: RunTrigger | str,
     fetcher: Fetcher | None = None,
     video: VideoLookup | None = None,
+    checker: Checker | None = None,
     guide_slug: str | None = None,
     resource_ids: Sequence[int] | None = None,
     urls: Sequence[str] | None = None,
     resume: int | None = None,
     **options: Any,
 ) -> RunReport:
-    """`execute_run` on a checker around `fetcher` (the caller closes it), or on one built
-    from `settings` and closed after the run; confirmation as `settings` configure it."""
+    """`execute_run` on `checker` or a checker around `fetcher` (the caller closes either), or
+    on one built from `settings` and closed after the run; confirmation as `settings` say."""
     selection = Selection(
         guide_slug=guide_slug,
         resource_ids=tuple(resource_ids) if resource_ids is not None else None,
         urls=tuple(urls) if urls is not None else None,
         resume=resume,
     )
-    if fetcher is None:
-        checker = Checker.build(settings.fetch_policy())
-    else:
-        checker = Checker(fetcher, video, concurrency=settings.concurrency)
-    async with checker:
+    if checker is not None:
         return await execute_run(
             sessions,
             checker,
+            selection,
+            trigger=RunTrigger(trigger),
+            confirm=settings.confirm_policy(),
+            **options,
+        )
+    if fetcher is None:
+        built = Checker.build(settings.fetch_policy())
+    else:
+        built = Checker(fetcher, video, concurrency=settings.concurrency)
+    async with built:
+        return await execute_run(
+            sessions,
+            built,
             selection,
             trigger=RunTrigger(trigger),
             confirm=settings.confirm_policy(),

@@ -43,6 +43,9 @@ class ErrorKind(StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     INVALID_URL = "invalid_url"
     """The URL (or a redirect's Location) is not a fetchable http(s) URL."""
+    CHECKER_ERROR = "checker_error"
+    """curator itself failed while checking the URL (a bug, logged): says nothing about the
+    site."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,8 @@ def _is_fetchable(url: str) -> str | None:
         return f"not an http(s) URL: {url}"
     if not parsed.host:
         return f"no host in {url}"
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        return f"port {parsed.port} out of range (1-65535) in {url}"
     return None
 
 

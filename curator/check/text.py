@@ -58,6 +58,8 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]{1,40})""", re.IGNORECASE
 )
 _REFRESH_URL = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*$""", re.I)
+_NOT_CHARSETS = frozenset({"undefined", "idna", "punycode"})
+"""Text codecs Python knows that no page is written in (decoding with them raises)."""
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -99,8 +101,13 @@ def _known(label: str | None) -> str | None:
     if not label:
         return None
     try:
-        name = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
+        return None
+    name = info.name
+    # A page may name any codec Python knows; only text encodings decode a page (rot13,
+    # base64, zlib… are bytes-to-bytes and raise, as does "undefined").
+    if not info._is_text_encoding or name in _NOT_CHARSETS:
         return None
     # As browsers do: these labels mean windows-1252, a superset.
     return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
@@ -118,7 +125,10 @@ def decode(data: bytes, content_type: str | None) -> str:
         if declared is not None and declared.startswith("utf-16"):
             declared = "utf-8"  # a <meta> that is readable as ASCII cannot mean UTF-16
     if declared is not None:
-        return data.decode(declared, errors="replace")
+        try:
+            return data.decode(declared, errors="replace")
+        except (LookupError, UnicodeError):
+            pass  # a codec that cannot decode arbitrary bytes: read it as undeclared
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

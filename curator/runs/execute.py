@@ -36,6 +36,7 @@ from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
 from curator.errors import ConflictError, RunConflictError
+from curator.runs.pipeline import check_url
 from curator.runs.records import attempt_of, check_row, snapshots
 from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.selection import Selection
@@ -153,8 +154,7 @@ class _Work:
     async def check(self, url: str) -> CheckResult:
         """Fetch, classify and store one URL."""
         expectation = merged_expectation(self.groups[url])
-        facts = await self.sweep.fetch(url)
-        outcome = await self.sweep.classify(facts, expectation, self.history.get(url))
+        facts, outcome = await check_url(self.sweep, url, expectation, self.history.get(url))
         checked_at = self.clock()
         async with self.write_lock, self.sessions() as session, session.begin():
             row = await store.add_check(
@@ -176,7 +176,10 @@ class _Work:
         )
         self.results.append(result)
         if self.on_result is not None:
-            self.on_result(result)
+            try:
+                self.on_result(result)
+            except Exception:
+                log.exception("the run's callback failed on the result for %s", url)
         return result
 
 

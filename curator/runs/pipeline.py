@@ -1,0 +1,55 @@
+"""One URL's check, as a run does it, behind a barrier: whatever goes wrong is that URL's.
+
+    facts, outcome = await check_url(checker.sweep(), url, expectation, history)
+
+Fetch; then the classification with what the facts call for (a meta refresh's target, the
+video host's word, the host's random-path baseline). Every stage runs behind a barrier: an
+exception it raises (a bug in curator, never a network failure: the fetcher turns those into
+facts) is logged and becomes this URL's check, with the error fact `checker_error` and the
+verdict `unverifiable` (it says nothing about the site), so the run goes on with its other
+URLs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from curator.check.checker import Sweep
+from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, Snapshot
+from curator.domain import Verdict
+
+log = logging.getLogger(__name__)
+
+CHECKER_ERROR_RULE = "checker_error"
+"""The rule name a check that curator failed to finish is stored with."""
+
+
+def failed(facts: Facts, stage: str, exc: Exception) -> tuple[Facts, Outcome]:
+    """The check of a URL whose `stage` raised `exc`: the facts so far, with the error fact."""
+    log.error("checking %s failed at the %s stage", facts.url, stage, exc_info=exc)
+    what = f"{type(exc).__name__}: {exc}"[:500]
+    facts = replace(facts, error=ErrorKind.CHECKER_ERROR, error_detail=f"{stage}: {what}")
+    outcome = Outcome(
+        Verdict.UNVERIFIABLE,
+        f"curator could not finish checking this address (its {stage} failed: {what}). This "
+        "says nothing about the site; the error is logged for curator's maintainers.",
+        rule=CHECKER_ERROR_RULE,
+        evidence={"stage": stage, "exception": type(exc).__name__},
+    )
+    return facts, outcome
+
+
+async def check_url(
+    sweep: Sweep, url: str, expectation: Expectation, history: Snapshot | None = None
+) -> tuple[Facts, Outcome]:
+    """Fetch and classify one URL as a run does; never raises for the URL's own trouble."""
+    try:
+        facts = await sweep.fetch(url)
+    except Exception as exc:
+        return failed(Facts(url=url, attempts=0), "fetch", exc)
+    try:
+        outcome = await sweep.classify(facts, expectation, history)
+    except Exception as exc:
+        return failed(facts, "classification", exc)
+    return facts, outcome
