@@ -360,10 +360,8 @@ class _Exporter:
 
     def _dash(self, item: Node) -> int:
         """The index of a list item's `- `."""
-        index = item.start - 1
-        while index >= 0 and self.patch.text[index] in " \t\r\n":
-            index -= 1
-        return index if index >= 0 and self.patch.text[index] == "-" else item.start
+        index = self.patch.dash_index(item)
+        return item.start if index is None else index
 
 
 def _resource_fields(resource: Row) -> list[tuple[str, Any]]:

@@ -22,12 +22,8 @@ from ruamel.yaml.tokens import CommentToken
 from curator.catalog.load import validate_text
 from curator.catalog.matching import LinkEntry, normalise_url, pair_links, unique_key
 from curator.catalog.roundtrip import dump_round_trip, read_round_trip, write_text
+from curator.catalog.scalars import FOLD_OVER, FOLD_WIDTH
 from curator.catalog.schema import GuideSpec, ResourceSpec, slugify
-
-# Texts longer than this are written folded (">-") and wrapped, as editors write them, so the
-# file's lines stay within 100 characters.
-_FOLD_OVER = 72
-_FOLD_WIDTH = 84
 
 
 class GuideMatch(StrEnum):
@@ -124,9 +120,9 @@ def _new_guide(spec: GuideSpec, slug: str) -> CommentedMap:
 
 def _folded(text: str) -> str:
     """Long text as a folded scalar (">-") wrapped like the rest of the file."""
-    if len(text) <= _FOLD_OVER:
+    if len(text) <= FOLD_OVER:
         return text
-    lines = textwrap.wrap(text, _FOLD_WIDTH, break_long_words=False, break_on_hyphens=False)
+    lines = textwrap.wrap(text, FOLD_WIDTH, break_long_words=False, break_on_hyphens=False)
     folded: str = FoldedScalarString(text)
     positions, offset = [], 0
     for line in lines[:-1]:

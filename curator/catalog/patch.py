@@ -81,14 +81,17 @@ class TextPatch:
         """Just past the line break of the line where `node` ends (its comment included)."""
         return self.after_line(self.content_end(node))
 
-    def dash_column(self, item: Node) -> int:
-        """The column of the `- ` of a block list item (which may be on an earlier line)."""
+    def dash_index(self, item: Node) -> int | None:
+        """Where the `- ` of a block list item is (it may be on an earlier line)."""
         index = item.start - 1
         while index >= 0 and self.text[index] in " \t\r\n":
             index -= 1
-        if index >= 0 and self.text[index] == "-":
-            return index - self.line_start(index)
-        return max(item.column - INDENT, 0)
+        return index if index >= 0 and self.text[index] == "-" else None
+
+    def dash_column(self, item: Node) -> int:
+        """The column of the `- ` of a block list item."""
+        index = self.dash_index(item)
+        return max(item.column - INDENT, 0) if index is None else index - self.line_start(index)
 
     def starts_line(self, node: Node) -> bool:
         """True when only spaces come before `node` on its line."""

@@ -124,7 +124,8 @@ def _timestamp(text: str, match: re.Match[str]) -> Any:
 # --- writing ---------------------------------------------------------------------------------
 
 FOLD_OVER = 72
-"""Single-line text longer than this is written folded (`>-`) when it can be."""
+"""Single-line text longer than this is written folded (`>-`) when it can be, wrapped at
+FOLD_WIDTH as editors write it, so a file's lines stay within 100 characters."""
 FOLD_WIDTH = 84
 _PLAIN_FIRST_FORBIDDEN = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
 _FLOW_INDICATORS = frozenset(",[]{}")
