@@ -312,3 +312,34 @@ async def test_export_writes_a_new_file(session: AsyncSession, tmp_path: Path) -
     source.unlink()
     await export_catalog(session, source)
     assert load_catalog(source).guides[0].all_resources()[0][1].url == "https://a.example/"
+
+
+TRICKY = [
+    "Two\nlines, the second\n\nafter a blank one",
+    "- looks like a list item",
+    "# looks like a comment",
+    "key: value looks like a mapping",
+    "'single' and \"double\" quotes",
+    "yes",
+    "2026-06-01",
+    "  leading and trailing spaces  ",
+    "Tab\tinside",
+    "Ünïcödé – “typographic” quotes … and emoji 🙂",
+    "A very long description " * 12,
+    "~",
+]
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=[repr(v)[:24] for v in TRICKY])
+async def test_any_value_an_editor_stores_reads_back_the_same(
+    session: AsyncSession, tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(MINIMAL)
+    resources = await _synced(session, path)
+    resources["a"].description = value
+    resources["a"].notes = value
+    await session.commit()
+    await _export_then_sync_is_a_noop(session, path)
+    ((_, resource),) = load_catalog(path).guides[0].all_resources()
+    assert (resource.description, resource.notes) == (value, value)
