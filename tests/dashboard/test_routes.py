@@ -371,3 +371,25 @@ async def test_stylesheet(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
     assert ":focus-visible" in response.text
+
+
+async def test_edit_form_refuses_what_the_catalog_refuses(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    path = f"/editor/resources/{seeded.broken_id}"
+    token = csrf_of((await editor.get(path)).text)
+    bad = await editor.post(
+        f"{path}/edit",
+        data={
+            "csrf_token": token,
+            "url": "https://helpline.example.org:99999/report",
+            "title": "Report\r\nBcc: someone@evil.example",
+            "description": "",
+            "phone": "",
+            "expect_text": "",
+        },
+    )
+    assert bad.status_code == 400
+    assert "port &#39;99999&#39; is not a number from 1 to 65535" in bad.text
+    assert 'aria-describedby="f-title-error" aria-invalid="true"' in bad.text
+    assert "Nothing was saved" in bad.text
