@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from curator.catalog.document import Document, Loc, field_path, read_text
+from curator.catalog.document import MAX_CHARS, Document, Loc, field_path, read_text
 from curator.catalog.schema import Catalog, slugify
 from curator.errors import CatalogError, CatalogProblem
 
@@ -35,6 +35,8 @@ def read_file(path: Path) -> str:
     """A catalog file's text, or a CatalogError saying why it cannot be read."""
     name = str(path)
     try:
+        if path.stat().st_size > MAX_CHARS * 4:  # at most four bytes a character in UTF-8
+            raise CatalogError.single(name, None, "", f"longer than {MAX_CHARS // 2**20} MiB")
         # Line ends as they are (export writes the file back with the same ones).
         with path.open(encoding="utf-8", newline="") as handle:
             return handle.read()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from curator.catalog import load_catalog
+from curator.catalog.document import MAX_CHARS
 from curator.catalog.schema import phone_e164, slugify
 from curator.domain import Interval, parse_interval
 from curator.errors import CatalogError
@@ -398,3 +399,10 @@ def test_every_kind_of_problem_at_once_with_an_impossible_date(tmp_path: Path) -
         ["catalog.yaml:10", "guides[0].sections[0].resources[0].url"],
         ["catalog.yaml:11", "guides[0].sections[0].resources[0].title"],
     ]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_CHARS * 4 + 1)  # sparse: nothing is written to disk
+    assert problems_of(path) == [f"{path}: longer than 128 MiB"]
