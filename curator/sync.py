@@ -104,6 +104,8 @@ class SyncPlan:
 
 def _json(value: Any) -> Any:
     """A value as stored in the `synced` snapshot (JSON-friendly)."""
+    if value is None or type(value) is str:
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, StrEnum):

@@ -153,7 +153,7 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
         )
         sections.extend(dict(row) for row in result.mappings())
         result = await session.execute(
-            select(*Resource.__table__.columns)
+            select(*(c for c in Resource.__table__.columns if c.name not in _NOT_SYNCED))
             .where(Resource.guide_id.in_(chunk))
             .order_by(Resource.guide_id, Resource.position, Resource.id)
         )
@@ -162,6 +162,8 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
 
 
 _CHUNK = 1000  # well under every backend's limit on bound parameters
+# Resource columns sync neither reads nor writes.
+_NOT_SYNCED = frozenset({"created_at", "updated_at", "snoozed_until", "snooze_reason"})
 
 
 def _chunks(values: list[Any]) -> Iterator[list[Any]]:
