@@ -179,7 +179,9 @@ async def insert_rows(
 ) -> None:
     """Insert catalog rows in bulk (one executemany; every dict has the same keys)."""
     if rows:
-        await session.execute(insert(model), list(rows))
+        # render_nulls: None is sent as NULL rather than left out, so that every row has the
+        # same columns and the rows go in one batched statement, not a batch per set of columns.
+        await session.execute(insert(model).execution_options(render_nulls=True), list(rows))
 
 
 async def insert_rows_returning_ids(
