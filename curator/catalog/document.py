@@ -315,6 +315,9 @@ class _Reader:
             return
         key, top.key = top.key, _NO_KEY
         if key is _MERGE:
+            merged = value if isinstance(value, list) else [value]
+            if not all(isinstance(m, dict) for m in merged):
+                raise _at(self.name, event.start_mark, "<< merges a mapping or a list of mappings")
             top.merges.append(value)
             return
         if key in container:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from curator.catalog.load import read_file, validate_text
+from curator.errors import CatalogError
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -33,7 +34,12 @@ def read_round_trip(path: Path) -> Any:
     """The file's round-trip document; the file must be a valid catalog (CatalogError if not)."""
     text = read_file(path)
     validate_text(str(path), text)
-    return round_trip_yaml().load(text)
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return round_trip_yaml().load(text)
+    except (YAMLError, ValueError) as exc:  # what the fast reader took and ruamel does not
+        raise CatalogError.single(str(path), None, "", f"YAML error: {exc}") from None
 
 
 def dump_round_trip(document: Any) -> str:

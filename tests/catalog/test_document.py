@@ -187,6 +187,7 @@ HOSTILE = [
     ("local-tag", "a: !secret x\n", 1, "the YAML tag !secret is not supported"),
     ("bad-int-tag", "a: !!int many\n", 1, "'many' is not a valid !!int"),
     ("complex-key", "? [a, b]\n: c\n", 1, "a mapping key must be plain text"),
+    ("merge-a-scalar", "a: {<<: 5, b: 1}\n", 1, "<< merges a mapping or a list of mappings"),
 ]
 
 
