@@ -21,8 +21,7 @@ FARM_WORDS_PER_LINK = 12
 """…with less prose than this per link."""
 
 DOMAIN_PARAMETERS = frozenset(
-    "domain d dn domainname domain_name domaintocheck name site host fqdn searchterm q query "
-    "keyword kw".split()
+    "domain d dn domainname domain_name domaintocheck fqdn searchterm q query keyword kw".split()
 )
 """Parameters through which sales and parking services are told which domain a visitor came
 for; others (`utm_source`, `feature`, `ref`) name where a link was shared, not what is sold."""

@@ -24,7 +24,8 @@ from curator.domain import Verdict
 LANDER_SIGNS = 2
 """Lander signs that together make a parked domain."""
 TAKEOVER_WORDS = 20
-"""A page taken over by another site shows that site's words: at least this many."""
+"""A page taken over by another site shows that site's words: at least this many, unless
+they are a trade's vocabulary."""
 UNRELATED_SIMILARITY = 0.80
 """Fingerprint similarity below which a page's text is not its last good page's text."""
 HAYSTACK_CHARS = 6_000
@@ -102,16 +103,15 @@ def parked_takeover(case: Case) -> Outcome | None:
     """The page now reads as another site: none of the resource's words, and unlike its last
     good page, or a gambling, adult, pharmacy, crypto or loans site."""
     view = case.view
-    if not case.success or view is None or view.words < TAKEOVER_WORDS:
-        return None
-    if case.shows_resource is not False:
+    if not case.success or view is None or case.shows_resource is not False:
         return None
     page = view.page
     head = normal(" ".join((page.title or "", *page.headings, page.text[:HAYSTACK_CHARS])))
     trade = trade_of(head)
     sells = f" ({trade.name}: {', '.join(trade.terms[:4])})" if trade is not None else ""
     history = case.history
-    if history is not None and _reads_differently(view, history):
+    different = view.words >= TAKEOVER_WORDS or trade is not None
+    if history is not None and different and _reads_differently(view, history):
         was, now = _name(history), _name(Snapshot.of(page))
         return decide(
             case,

@@ -10,13 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cached_property
+from urllib.parse import urljoin
 
 from curator.check import urls
 from curator.check.evidence import final_url
 from curator.check.expect import distinctive_words, expected_words, normal
 from curator.check.facts import Expectation, Facts, Page, Snapshot
 from curator.check.quirks import SHORT_PAGE_WORDS, Found, Parts, Where, fold
+from curator.check.vocabulary import SHARED_WORDS
 
+SCRIPT_PAGE_WORDS = 10
+"""A page with at most this many words is what its scripts make of it."""
+MAX_SCRIPT_TARGETS = 5
+_SCRIPT_REDIRECT = re.compile(
+    r"""(?:location(?:\.href)?\s*=|location\.(?:replace|assign)\s*\()\s*["']([^"'\s]{1,500})["']""",
+    re.IGNORECASE,
+)
 HAYSTACK_CHARS = 20_000
 """How much of a page's text is read for the resource's words (a page names its subject
 early)."""
@@ -76,7 +85,22 @@ class PageView:
             later.append(self.final)
         if self.page.meta_refresh:
             later.append(self.page.meta_refresh)
+        if self.words <= SCRIPT_PAGE_WORDS and self.page.scripts:
+            later.extend(self.script_targets)
         return tuple(u.lower() for u in later)
+
+    @cached_property
+    def script_targets(self) -> tuple[str, ...]:
+        """Where the page's own scripts send readers (`location.href = "…"`), absolute; read
+        on pages with (almost) no text, where the script is the page."""
+        found = []
+        for match in _SCRIPT_REDIRECT.finditer(self.page.markup_sample):
+            target = urljoin(self.final, match.group(1).strip())
+            if target.startswith(("http://", "https://")):
+                found.append(target)
+            if len(found) >= MAX_SCRIPT_TARGETS:
+                break
+        return tuple(found)
 
     def parts(self, *, text: bool = True) -> Parts:
         """The parts signatures search; the visible text only when `text` (it may be long)."""
@@ -148,7 +172,7 @@ class PageView:
             for said in (history.title, history.heading, history.site_name):
                 if said:
                     wanted |= distinctive_words(said)
-        return frozenset(wanted - self.own_names)
+        return frozenset(wanted - self.own_names - SHARED_WORDS)
 
     def title_naming(self, words: frozenset[str]) -> str | None:
         """The part of the title (between separators such as "|" and " - ") that holds two or

@@ -120,6 +120,14 @@ VICE: dict[str, tuple[str, ...]] = {
 }
 """Terms by trade: each one alone says little; several together say what the site sells."""
 
+SHARED_WORDS = frozenset(
+    "porn porno pornography sex sexual sexy nude nudes naked xxx adult escort escorts casino "
+    "casinos gambling gamble betting bets loan loans payday credit crypto bitcoin pharmacy "
+    "pills drugs dating webcam".split()
+)
+"""Words a safeguarding resource may share with such a site ("Revenge Porn Helpline"): on a
+page, they prove nothing about which of the two it is."""
+
 ENOUGH_TERMS = 3
 """Distinct terms of one trade that make a page that trade's site."""
 

@@ -87,6 +87,21 @@ KNOWN = {
         "parked_domain",
         expectation=ADVICE,
     ),
+    "script-sending-readers-to-a-lander-path": Example(
+        facts(
+            LAPSED_DEEP,
+            body=page(
+                "",
+                title=None,
+                scripts=1,
+                markup='<html><head><script>window.location.replace("/lander");</script>',
+            ),
+        ),
+        Verdict.PARKED,
+        "parked_domain",
+        expectation=ADVICE,
+        evidence={"signature": "parking_redirect"},
+    ),
     "registrar-expiry-en": Example(
         facts(
             LAPSED,
@@ -195,6 +210,21 @@ LANDERS = {
         expectation=ADVICE,
         detail="sent to names.broker.example with the domain's name",
     ),
+    "script-sending-readers-to-a-broker-with-the-domain": Example(
+        facts(
+            LAPSED,
+            body=page(
+                "",
+                title=None,
+                scripts=1,
+                markup="<script>window.location.href = 'https://offers.broker.example/"
+                "?domain=sextortion-help.example&src=dns';</script>",
+            ),
+        ),
+        Verdict.PARKED,
+        "parked_lander",
+        expectation=ADVICE,
+    ),
     "refresh-only-lander-whatever-its-target": Example(
         facts(
             LAPSED,
@@ -282,6 +312,19 @@ SMALL_REAL = {
         expectation=Expectation(title="Helpline"),
         suggested="https://newname.example/?utm_source=helpline.example.org",
     ),
+    "app-shell-sending-readers-to-a-login": Example(
+        facts(
+            body=page(
+                "",
+                title="Revenge Porn Helpline",
+                scripts=2,
+                markup="<script>location.href = 'https://login.example/sso?client=rph';</script>",
+            )
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="Revenge Porn Helpline"),
+    ),
     "charity-shop-selling-items": Example(
         facts(
             body=page(
@@ -339,6 +382,24 @@ TAKEOVERS = {
         detail="gambling site",
         evidence={"trade": "gambling"},
     ),
+    "adult-site-on-the-revenge-porn-helpline-domain": Example(
+        facts(
+            body=page(
+                "Free porn videos and live sex cams. Hot singles, xxx clips and sex chat every "
+                "night. Porn tube updated daily. " * 3,
+                title="Free Porn Videos",
+            )
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        evidence={"trade": "adult"},
+    ),
+    "a-few-words-of-an-adult-site": Example(
+        facts(body=page("XXX porn tube: live sex cams.", title="XXX", media=30)),
+        Verdict.PARKED,
+        "parked_takeover",
+        history=WAS,
+    ),
     "pharmacy-spam": Example(
         facts(
             body=page(
@@ -386,6 +447,19 @@ SAME_SITE = {
         "ok",
         expectation=Expectation(title="Taking images down"),
         history=WAS,
+    ),
+    "the-helpline-itself-speaks-of-porn": Example(
+        facts(
+            body=page(
+                "Revenge porn is sharing private sexual images without consent. The Revenge "
+                "Porn Helpline helps adults remove intimate images, including from porn sites "
+                "and porn tube uploads. " * 3,
+                title="What is revenge porn?",
+            )
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="Revenge Porn Helpline"),
     ),
     "gambling-support-charity-speaks-of-casinos": Example(
         facts(

@@ -201,6 +201,19 @@ CHALLENGES = {
         "bot_wall",
         evidence={"signature": "generic_block"},
     ),
+    "browser-signature-ban-200": Example(
+        facts(
+            status=200,
+            body=page(
+                "The owner of this website (www.example.org) has banned your access based on "
+                "your browser's signature. Why have I been blocked?",
+                title="Access denied",
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "bot_wall",
+        evidence={"signature": "generic_block"},
+    ),
     "unknown-challenge-verify-you-are-human-200": Example(
         facts(
             status=200,
