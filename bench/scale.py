@@ -5,8 +5,8 @@ Each step is the real `curator` console script in its own process, so a figure i
 interpreter's start and the imports a user waits for. For each step the bench prints the wall
 time, the process's CPU time (user + system: what the command itself costs, steady when other
 work shares the machine; PostgreSQL's own work is not in it) and its peak RSS, then the growth
-between sizes: the CPU-time ratio divided by the size ratio (1.0 is linear growth; 5 × the
-resources costing 5 × the time).
+between sizes as the CPU time each resource added costs (1k→10k and 10k→50k: equal figures
+are linear growth; the fixed cost of starting the process is left out by the difference).
 
 Steps are data (`STEPS`): a later step is one more entry. `check` would add a `Step("check",
 ("check",), prepare=...)` whose hook starts a loopback site (bench/site_process.py) and a
@@ -226,14 +226,17 @@ class Results:
 
 
 def _growth(results: Results, backend: str, step: str, sizes: Sequence[int]) -> str:
-    parts = []
+    """CPU per resource added between sizes: the same figure at each step is linear growth
+    (the ratio of time to size would hide it behind the fixed cost of starting a process)."""
+    marginal = []
     for small, large in zip(sizes, sizes[1:], strict=False):
         a = results.by_key.get((backend, step, small))
         b = results.by_key.get((backend, step, large))
-        if a is None or b is None or a.cpu <= 0:
+        if a is None or b is None:
             continue
-        parts.append(f"{small // 1000}k→{large // 1000}k {b.cpu / a.cpu / (large / small):.2f}")
-    return ", ".join(parts)
+        per = (b.cpu - a.cpu) / (large - small) * 1e6
+        marginal.append(f"{small // 1000}k→{large // 1000}k {per:4.0f} µs")
+    return ", ".join(marginal)
 
 
 def report(results: Results, backends: Sequence[str], sizes: Sequence[int]) -> None:
@@ -241,7 +244,7 @@ def report(results: Results, backends: Sequence[str], sizes: Sequence[int]) -> N
     for backend in backends:
         print(f"\n{backend}: wall s / CPU s / peak RSS MB")
         header = f"  {'step':<18}" + "".join(f"{f'{s:,}':>24}" for s in sizes)
-        print(header + "   growth (CPU ratio / size ratio)")
+        print(header + "   CPU per resource added")
         for step in STEPS:
             cells = []
             for size in sizes:
