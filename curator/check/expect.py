@@ -7,6 +7,7 @@ Phone numbers compare as numbers: phonenumbers finds them on the page for region
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -65,6 +66,7 @@ def _haystack(page: Page) -> str:
 _PHONE_ONLY = re.compile(r"\+?[\d\s().\-/]{6,30}")
 
 
+@functools.lru_cache(maxsize=1024)
 def is_phone_number(text: str) -> bool:
     """True when an expected text is a phone number (phonenumbers reads it, region GB): it is
     then compared as a number, whatever the page's grouping of its digits."""
@@ -81,17 +83,18 @@ def is_phone_number(text: str) -> bool:
 def missing_texts(page: Page, expected: Sequence[str]) -> tuple[str, ...]:
     """The expected texts the page no longer shows, in catalog order; phone numbers are
     compared as numbers (see `is_phone_number`)."""
-    if not expected:
-        return ()
-    haystack = _haystack(page)
     missing = []
+    haystack: str | None = None
     for text in expected:
+        if is_phone_number(text):
+            if missing_phone(page, text) is not None:
+                missing.append(text)
+            continue
         wanted = normal(text)
-        if not wanted or wanted in haystack:
-            continue
-        if is_phone_number(text) and missing_phone(page, text) is None:
-            continue
-        missing.append(text)
+        if haystack is None:
+            haystack = _haystack(page)
+        if wanted and wanted not in haystack:
+            missing.append(text)
     return tuple(missing)
 
 
@@ -108,12 +111,13 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
     """None when the page shows `phone` (or none is expected); else the numbers it does show."""
     if not phone:
         return None
-    try:
-        wanted = phonenumbers.parse(phone, PHONE_REGION)
-        key: tuple[int | None, str] = (wanted.country_code, str(wanted.national_number))
-    except phonenumbers.NumberParseException:
-        key = (None, _national(re.sub(r"\D", "", phone)))
+    key = _phone_key(phone)
     text = " ".join((page.title or "", page.text, page.chrome))[:_MATCHER_TEXT_LIMIT]
+    # The digits themselves first (cheap): the number however it is grouped, with its
+    # country code or its trunk 0. phonenumbers is asked only when they are not there.
+    for run in _DIGIT_RUN.finditer(text):
+        if _same_number(re.sub(r"\D", "", run.group()), key):
+            return None
     seen: list[str] = []
     for match in phonenumbers.PhoneNumberMatcher(
         text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE
@@ -124,11 +128,32 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
         ):
             return None
         seen.append(match.raw_string)
-    # Numbers phonenumbers does not read (odd grouping): compare digits only.
-    for run in _DIGIT_RUN.finditer(text):
-        if _national(re.sub(r"\D", "", run.group())) == key[1]:
-            return None
     return seen
+
+
+@functools.lru_cache(maxsize=1024)
+def _phone_key(phone: str) -> tuple[int | None, str]:
+    """(country code, national number) of a catalogued number (digits only when unreadable)."""
+    try:
+        wanted = phonenumbers.parse(phone, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None, _national(re.sub(r"\D", "", phone))
+    return wanted.country_code, str(wanted.national_number)
+
+
+def _same_number(digits: str, key: tuple[int | None, str]) -> bool:
+    """True when a run of digits is the number `key` (country code, national number),
+    written nationally (with or without its trunk 0) or internationally (+, 00)."""
+    country, national = key
+    if country is None or country == 44:
+        if _national(digits) == national:
+            return True
+    if country is None:
+        return False
+    # Internationally (+49 30…, 0049 30…, +44 (0)345…) or nationally with a trunk 0.
+    return digits.lstrip("0") in (f"{country}{national}", f"{country}0{national}") or (
+        digits in (national, f"0{national}")
+    )
 
 
 def distinctive_words(text: str) -> frozenset[str]:

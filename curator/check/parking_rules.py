@@ -28,8 +28,6 @@ TAKEOVER_WORDS = 20
 they are a trade's vocabulary."""
 UNRELATED_SIMILARITY = 0.80
 """Fingerprint similarity below which a page's text is not its last good page's text."""
-HAYSTACK_CHARS = 6_000
-"""How much of a page the take-over vocabulary is looked for in (its start says what it is)."""
 
 _DETAILS = {
     "for_sale": "The domain {host} is for sale ({shown}): the resource is no longer there.",
@@ -106,8 +104,7 @@ def parked_takeover(case: Case) -> Outcome | None:
     if not case.success or view is None or case.shows_resource is not False:
         return None
     page = view.page
-    head = normal(" ".join((page.title or "", *page.headings, page.text[:HAYSTACK_CHARS])))
-    trade = trade_of(head)
+    trade = trade_of(normal(" ".join((page.title or "", *page.headings))), view.opening)
     sells = f" ({trade.name}: {', '.join(trade.terms[:4])})" if trade is not None else ""
     history = case.history
     different = view.words >= TAKEOVER_WORDS or trade is not None

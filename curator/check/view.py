@@ -151,7 +151,12 @@ class PageView:
         for said in (page.title or "", " ".join(page.headings), page.chrome):
             if said and pattern.search(normal(said)):
                 return True
-        return pattern.search(normal(page.text[:HAYSTACK_CHARS])) is not None
+        return pattern.search(self.opening) is not None
+
+    @cached_property
+    def opening(self) -> str:
+        """The start of the visible text, folded for comparison (see `expect.normal`)."""
+        return normal(self.page.text[:HAYSTACK_CHARS])
 
     @cached_property
     def own_names(self) -> frozenset[str]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import re2
+
 VICE: dict[str, tuple[str, ...]] = {
     "gambling": (
         "casino",
@@ -141,16 +143,16 @@ class Trade:
 
 
 _PATTERNS = {
-    trade: re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
+    trade: re2.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
     for trade, terms in VICE.items()
 }
 
 
-def trade_of(text: str) -> Trade | None:
-    """The trade whose terms the (normalised) `text` uses most, when it uses enough of them."""
+def trade_of(*texts: str) -> Trade | None:
+    """The trade whose terms the (normalised) `texts` use most, when they use enough of them."""
     best: Trade | None = None
     for trade, pattern in _PATTERNS.items():
-        found = tuple(dict.fromkeys(pattern.findall(text)))
+        found = tuple(dict.fromkeys(t for text in texts for t in pattern.findall(text)))
         if len(found) >= ENOUGH_TERMS and (best is None or len(found) > len(best.terms)):
             best = Trade(trade, found)
     return best
