@@ -62,7 +62,7 @@ def create_app(
             engine, expire_on_commit=False, sync_session_class=session_class
         )
         # The one checker of this process, for every recheck and run it executes.
-        checker = Checker.build(settings.fetch_policy())
+        checker = Checker.build(settings.fetch_policy(), search=settings.search_limits())
         cache = GuideCache(
             engine, sessions, max_age=settings.cache_max_age, freshness=freshness, clock=clock
         )

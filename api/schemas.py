@@ -23,6 +23,7 @@ from curator.reader_reports import NOTE_MAX, FiledReport
 from curator.store.history import ActionEntry, ResourceHistory, RunSummary
 from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.store.publish import PublicGuide, PublicResource
+from curator.suggestions import Confidence, Suggestion, SuggestionSource
 
 
 def _no_nul(value: str) -> str:
@@ -233,6 +234,32 @@ class EvidenceOut(_Out):
         )
 
 
+class SuggestionOut(_Out):
+    """Where a link's page is now, how curator found it and how sure it is."""
+
+    url: str
+    source: SuggestionSource = Field(
+        description="redirect: the old address redirects there; sitemap / site-links: found "
+        "on the same site and matched against the old page; archive: an archived copy"
+    )
+    confidence: Confidence = Field(
+        description="confident: `suggested_url` and the accept action take it; possible: a lead"
+    )
+    evidence: dict[str, Any] = Field(
+        description='`summary` in words ("same title, 94 % of the text"), and the figures'
+    )
+
+    @classmethod
+    def of(cls, suggestion: Suggestion) -> SuggestionOut:
+        """A suggestion for editors."""
+        return cls(
+            url=suggestion.url,
+            source=suggestion.source,
+            confidence=suggestion.confidence,
+            evidence=dict(suggestion.evidence),
+        )
+
+
 class ReaderReportOut(_Out):
     """A reader's report as editors see it."""
 
@@ -272,6 +299,7 @@ class ProblemOut(_Out):
     last_checked_at: datetime | None
     last_ok_at: datetime | None
     suggested_url: str | None
+    suggestion: SuggestionOut | None = None
     evidence: EvidenceOut | None
     reports: list[ReaderReportOut]
 
@@ -294,6 +322,7 @@ class ProblemOut(_Out):
             last_checked_at=problem.last_checked_at,
             last_ok_at=problem.last_ok_at,
             suggested_url=problem.suggested_url,
+            suggestion=SuggestionOut.of(problem.suggestion) if problem.suggestion else None,
             evidence=EvidenceOut.of(problem.evidence) if problem.evidence else None,
             reports=[ReaderReportOut.of(r) for r in problem.reports],
         )

@@ -12,11 +12,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from curator.check.policy import FetchPolicy
+from curator.check.policy import FetchPolicy, SearchLimits
 from curator.check.state import ConfirmPolicy
 from curator.cron import parse_cron, zone
 from curator.errors import SettingsError
-from curator.replacements.limits import SearchLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
@@ -159,8 +158,10 @@ class Settings(BaseSettings):
             **{name: getattr(self, name) for name in FetchPolicy.__dataclass_fields__}
         )
 
-    def search_limits(self) -> SearchLimits:
-        """The bounds of the search for a broken link's moved page."""
+    def search_limits(self) -> SearchLimits | None:
+        """The bounds of the search for a broken link's moved page; None when it is off."""
+        if not self.replacement_search:
+            return None
         return SearchLimits(
             deadline=self.replacement_deadline,
             fetch_deadline=min(self.url_deadline, self.replacement_deadline),

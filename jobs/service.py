@@ -61,7 +61,9 @@ async def run_scheduler(
         if not await chosen.acquire(stop):
             return STOPPED
         # The one checker of this process, for every run its jobs start.
-        async with Checker.build(settings.fetch_policy()) as checker:
+        async with Checker.build(
+            settings.fetch_policy(), search=settings.search_limits()
+        ) as checker:
             context = JobContext(
                 settings=settings,
                 sessions=sessions,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from curator.domain import Group, Verdict, group_of
+from curator.suggestions import Suggestion
 
 VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.OK: "working",
@@ -124,6 +125,7 @@ class ProblemView(ShowsVerdict):
     suggested_url: str | None
     evidence: EvidenceView | None
     reports: tuple[ReportView, ...]
+    suggestion: Suggestion | None = None
     retired_at: datetime | None = None
     snoozed_until: datetime | None = None
     snooze_reason: str | None = None

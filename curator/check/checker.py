@@ -20,7 +20,7 @@ from curator.check.classifier import classify, refresh_target, wants_baseline
 from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
 from curator.check.fetcher import Fetcher
-from curator.check.policy import FetchPolicy
+from curator.check.policy import FetchPolicy, SearchLimits
 from curator.check.transport import build_client
 from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
 
@@ -35,17 +35,27 @@ class Checker:
         *,
         concurrency: int,
         close: Callable[[], Awaitable[None]] | None = None,
+        search: SearchLimits | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.video: VideoLookup = video if video is not None else OfflineVideoLookup()
         self.concurrency = concurrency
         """URLs a run checks at once."""
+        self.search = search
+        """The bounds of the search for a broken link's moved page (None: no search)."""
         self._close = close
 
     @classmethod
-    def build(cls, policy: FetchPolicy, *, client: httpx.AsyncClient | None = None) -> Checker:
+    def build(
+        cls,
+        policy: FetchPolicy,
+        *,
+        client: httpx.AsyncClient | None = None,
+        search: SearchLimits | None = None,
+    ) -> Checker:
         """The checker `policy` configures; every request through `client` when given (the
-        caller closes it), else through a guarded client of its own."""
+        caller closes it), else through a guarded client of its own. With `search`, a run
+        looks for broken links' moved pages on their own sites within those bounds."""
         own = client is None
         http = client if client is not None else build_client(policy)
         fetcher = Fetcher(policy, client=http)
@@ -56,7 +66,7 @@ class Checker:
             if own:
                 await http.aclose()
 
-        return cls(fetcher, video, concurrency=policy.concurrency, close=close)
+        return cls(fetcher, video, concurrency=policy.concurrency, close=close, search=search)
 
     def sweep(self) -> Sweep:
         """A fresh sweep for one run: each URL it meets fetched once."""

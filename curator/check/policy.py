@@ -34,3 +34,25 @@ class FetchPolicy:
     user_agent: str
     video_oembed: bool
     """Ask video hosts' oEmbed endpoints whether a video is still there."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchLimits:
+    """The bounds of the search for a broken link's moved page (`curator.replacements`), and
+    of what it reads of a host; built by `Settings.search_limits()`."""
+
+    deadline: float = 60.0
+    """Wall-clock seconds for one link's search, however many requests."""
+    fetch_deadline: float = 15.0
+    """Wall-clock seconds for one request of the search."""
+    pages: int = 6
+    """Candidate pages fetched for one link."""
+    parents: int = 3
+    """Parent paths of the old address whose links are read (the home page besides)."""
+    sitemap_files: int = 10
+    """Sitemap files (indexes and probes of the usual places included) read per host."""
+    sitemap_urls: int = 50_000
+    """Addresses kept from a host's sitemaps."""
+    sitemap_bytes: int = 10 * 1024 * 1024
+    """Bytes read of one sitemap file, after gzip."""
+    robots_bytes: int = 512 * 1024

@@ -128,7 +128,9 @@ async def _sync_and_check(
             ids = [r.id for slug in slugs for r in await active_resources(session, guide_slug=slug)]
         selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
         with _progress(show_progress) as advance:
-            async with Checker.build(current.fetch_policy()) as checker:
+            async with Checker.build(
+                current.fetch_policy(), search=current.search_limits()
+            ) as checker:
                 report = await execute_run(
                     sessions,
                     checker,
@@ -182,6 +184,7 @@ def result_json(target: Target, result: CheckResult) -> dict[str, Any]:
         "status_code": facts.status,
         "final_url": facts.final_url,
         "suggested_url": outcome.suggested_url,
+        "suggestion": result.suggestion.to_json() if result.suggestion is not None else None,
         "detail": outcome.detail,
         "elapsed_ms": facts.elapsed_ms,
         "rule": outcome.rule,
@@ -227,6 +230,8 @@ def print_table(report: RunReport) -> None:
             detail = result.outcome.detail
             if result.outcome.suggested_url:
                 detail += f"\n→ {result.outcome.suggested_url}"
+            elif result.suggestion is not None:
+                detail += f"\npossibly → {result.suggestion.url} ({result.suggestion.summary})"
             table.add_row(
                 f"[{style}]{result.verdict.value}[/]",
                 f"{target.guide_slug}/{target.key}",

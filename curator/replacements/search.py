@@ -34,10 +34,10 @@ from curator.check.classifier import classify
 from curator.check.evidence import final_url as final_of
 from curator.check.facts import Expectation, Facts, Page, SiteBaseline
 from curator.check.fetcher import Fetcher, origin
+from curator.check.policy import SearchLimits
 from curator.check.text import decode
 from curator.check.urls import is_home, same_url
 from curator.domain import Verdict
-from curator.replacements.limits import SearchLimits
 from curator.replacements.links import page_links
 from curator.replacements.matching import (
     Comparison,

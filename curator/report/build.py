@@ -52,6 +52,7 @@ from curator.store.catalog import all_guides, require_guide
 from curator.store.checks import CheckPoint
 from curator.store.link_states import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
+from curator.suggestions import Suggestion, SuggestionSource
 
 CONTENT_CHANGE_BELOW = 0.7
 
@@ -60,6 +61,8 @@ ARCHIVE_CONCURRENCY = 4
 
 
 NOTE_LIMIT = 500
+SITE_SOURCES = frozenset({SuggestionSource.SITEMAP, SuggestionSource.SITE_LINKS})
+"""Suggestions found by searching the site itself (a redirect's target is a new address)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,18 +348,11 @@ def _link_item(
     new: bool,
     base: str,
 ) -> LinkItem:
-    suggested = state.suggested_url or (check.suggested_url if check is not None else None)
-    fix = accept = None
-    if suggested and suggested != ref.url:
-        redirected = check is not None and check.final_url == suggested
-        note = (
-            "the address it now redirects to"
-            if redirected
-            else "the address the checker suggests instead"
-        )
-        fix = Fix(FixKind.NEW_ADDRESS, suggested, note)
+    fix, accept_url = _fix(ref, state, check)
+    accept = None
+    if accept_url is not None:
         accept = Accept(
-            new_url=suggested,
+            new_url=accept_url,
             dashboard_url=ref.dashboard_url,
             api_url=f"{base}/v1/editor/resources/{ref.id}/accept-suggestion",
         )
@@ -372,6 +368,28 @@ def _link_item(
         fix=fix,
         accept=accept,
     )
+
+
+def _fix(ref: ResourceRef, state: LinkState, check: Check | None) -> tuple[Fix | None, str | None]:
+    """The fix to offer for a link, and the address the accept action takes (a confident
+    suggestion's only: a possible one is a lead, never the button)."""
+    found = Suggestion.from_json(check.suggestion) if check is not None else None
+    if found is not None and found.url != ref.url and found.source in SITE_SOURCES:
+        how = f" ({found.summary})" if found.summary else ""
+        if found.confident:
+            return Fix(FixKind.SAME_SITE, found.url, f"found on the same site{how}"), found.url
+        note = f"perhaps on the same site{how}; check it before changing the link"
+        return Fix(FixKind.POSSIBLE, found.url, note), None
+    suggested = state.suggested_url or (check.suggested_url if check is not None else None)
+    if not suggested or suggested == ref.url:
+        return None, None
+    redirected = check is not None and check.final_url == suggested
+    note = (
+        "the address it now redirects to"
+        if redirected
+        else "the address the checker suggests instead"
+    )
+    return Fix(FixKind.NEW_ADDRESS, suggested, note), suggested
 
 
 def _by_severity(items: list[LinkItem]) -> list[LinkItem]:

@@ -118,6 +118,10 @@ class FixKind(StrEnum):
 
     NEW_ADDRESS = "new_address"
     """The checker found where the page went (a permanent redirect's target)."""
+    SAME_SITE = "same_site"
+    """Found on the same site, and its page matches the old one (a confident suggestion)."""
+    POSSIBLE = "possible"
+    """Perhaps the page, on the same site: a lead to check, never the accept action."""
     ARCHIVE = "archive"
     """An archived copy of the page (Wayback Machine)."""
 
@@ -129,6 +133,11 @@ class Fix:
     kind: FixKind
     url: str
     note: str
+
+    @property
+    def label(self) -> str:
+        """How the report introduces it: a fix, or only a lead."""
+        return "Possibly moved" if self.kind is FixKind.POSSIBLE else "Suggested fix"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,18 +24,20 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.checker import Checker, Sweep
-from curator.check.facts import Facts, Outcome, Snapshot
+from curator.check.evidence import final_url
+from curator.check.facts import Expectation, Facts, Outcome, Snapshot
 from curator.check.outage import answered, hosts_of, network_down
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
 from curator.errors import ConflictError, RunConflictError
+from curator.replacements.search import Finder
 from curator.runs.pipeline import check_url
 from curator.runs.records import attempt_of, check_row, snapshots
 from curator.runs.recovery import owner_id, recover_runs
@@ -46,11 +48,13 @@ from curator.runs.settle import (
     down_summary,
     interrupted_summary,
 )
+from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
 from curator.store.models import Run
+from curator.suggestions import Suggestion, suggested_url
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,8 @@ class CheckResult:
     position: int
     """This result is the run's `position`-th (1-based), of `planned`."""
     planned: int
+    suggestion: Suggestion | None = None
+    """Where the page is now: a permanent redirect's target, or what the site search found."""
 
     @property
     def verdict(self) -> Verdict:
@@ -148,6 +154,8 @@ class _Work:
     on_result: Callable[[CheckResult], None] | None
     history: Mapping[str, Snapshot] = field(default_factory=dict)
     """Each URL's last good page, as the run found it."""
+    finder: Finder | None = None
+    """Looks for a broken link's page on its own site (None: the checker searches no site)."""
     results: list[CheckResult] = field(default_factory=list)
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -164,6 +172,11 @@ class _Work:
                 ),
             )
             check_id = row.id
+        suggestion = redirect_suggestion(facts, outcome)
+        if suggestion is None and wants_search(url, facts, outcome):
+            suggestion = await self.search(url, facts, expectation, check_id)
+            if suggestion is not None and suggestion.confident:
+                outcome = replace(outcome, suggested_url=suggestion.url)
         result = CheckResult(
             url=url,
             facts=facts,
@@ -173,6 +186,7 @@ class _Work:
             checked_at=checked_at,
             position=len(self.results) + 1,
             planned=len(self.groups),
+            suggestion=suggestion,
         )
         self.results.append(result)
         if self.on_result is not None:
@@ -181,6 +195,33 @@ class _Work:
             except Exception:
                 log.exception("the run's callback failed on the result for %s", url)
         return result
+
+    async def search(
+        self, url: str, facts: Facts, expectation: Expectation, check_id: int
+    ) -> Suggestion | None:
+        """Look for the page on its own site, after its check is stored, and store what was
+        found with the check; a search that fails is logged and suggests nothing."""
+        if self.finder is None:
+            return None
+        reference = reference_for(self.groups[url], expectation, self.history.get(url))
+        try:
+            found = await self.finder.find(
+                url, reference=reference, expectation=expectation, final_url=final_url(facts)
+            )
+        except Exception:
+            log.exception("the search for where %s went failed", url)
+            return None
+        suggestion = found.suggestion
+        if suggestion is None:
+            return None
+        async with self.write_lock, self.sessions() as session, session.begin():
+            await store.set_suggestion(
+                session,
+                check_id=check_id,
+                suggestion=suggestion.to_json(),
+                suggested_url=suggested_url(suggestion),
+            )
+        return suggestion
 
 
 async def execute_run(
@@ -236,7 +277,9 @@ async def execute_run(
         )
         run_id = run.id
     sweep = checker.sweep()
-    work = _Work(run_id, groups, sweep, sessions, clock, on_result, history)
+    # One finder a run: a host's sitemaps and home page are read once per run.
+    finder = Finder(checker.fetcher, checker.search) if checker.search is not None else None
+    work = _Work(run_id, groups, sweep, sessions, clock, on_result, history, finder)
     try:
         await _drain(work, checker.concurrency, stop)
         return await _finish(work, confirm, targets, trigger, started, selection.resume)
@@ -246,6 +289,8 @@ async def execute_run(
         raise
     finally:
         sweep.cancel()
+        if finder is not None:
+            await finder.aclose()
 
 
 async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:

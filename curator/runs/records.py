@@ -17,6 +17,7 @@ from curator.check.facts import SNAPSHOT_TEXT_CHARS, ErrorKind, Facts, Outcome, 
 from curator.check.outage import Attempt
 from curator.check.state import LinkStatus
 from curator.check.urls import host
+from curator.runs.suggest import redirect_suggestion
 from curator.store.link_states import LINK_STATE_FIELDS, link_states
 from curator.store.models import Check, LinkState
 
@@ -38,6 +39,7 @@ def hops_of(facts: Facts) -> list[dict[str, Any]]:
 def check_row(*, run_id: int, facts: Facts, outcome: Outcome, checked_at: datetime) -> Check:
     """The row that stores one URL's facts and verdict in a run."""
     page = facts.page
+    redirected = redirect_suggestion(facts, outcome)
     return Check(
         run_id=run_id,
         url=facts.url,
@@ -57,6 +59,7 @@ def check_row(*, run_id: int, facts: Facts, outcome: Outcome, checked_at: dateti
         heading=page.headings[0] if page is not None and page.headings else None,
         site_name=page.site_name if page is not None else None,
         text_sample=(page.text[:SNAPSHOT_TEXT_CHARS] or None) if page is not None else None,
+        suggestion=redirected.to_json() if redirected is not None else None,
     )
 
 

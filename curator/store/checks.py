@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,21 @@ async def add_check(session: AsyncSession, *, check: Check) -> Check:
     )
     await session.flush()
     return check
+
+
+async def set_suggestion(
+    session: AsyncSession,
+    *,
+    check_id: int,
+    suggestion: dict[str, Any] | None,
+    suggested_url: str | None,
+) -> None:
+    """Record where a stored check's page is now (found after the check was stored)."""
+    await session.execute(
+        update(Check)
+        .where(Check.id == check_id)
+        .values(suggestion=suggestion, suggested_url=suggested_url)
+    )
 
 
 async def run_checks(session: AsyncSession, *, run_ids: Sequence[int]) -> Sequence[Check]:

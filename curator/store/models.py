@@ -153,6 +153,9 @@ class Check(Base):
     heading: Mapped[str | None] = mapped_column(Text)
     site_name: Mapped[str | None] = mapped_column(Text)
     text_sample: Mapped[str | None] = mapped_column(Text)
+    # Where the page is now (curator.suggestions.Suggestion as JSON): a redirect's target, or
+    # what the search of the site found; `suggested_url` is its URL when confident.
+    suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     run: Mapped[Run] = relationship(back_populates="checks", foreign_keys=[run_id])
 

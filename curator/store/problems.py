@@ -22,6 +22,7 @@ from curator.domain import SEVERITY, Group, Verdict, group_of, severity_rank
 from curator.store import reader_reports
 from curator.store.checks import checks_by_id
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource
+from curator.suggestions import Suggestion
 
 _FAR = datetime.max.replace(tzinfo=UTC)
 
@@ -44,6 +45,8 @@ class CheckEvidence:
     attempts: int
     hops: tuple[dict[str, Any], ...]
     evidence: dict[str, Any]
+    suggestion: Suggestion | None = None
+    """Where the page is now, how it was found and how sure curator is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,11 @@ class Problem:
             return Group.UNKNOWN
         return group_of(self.verdict)
 
+    @property
+    def suggestion(self) -> Suggestion | None:
+        """Where the page is now (the latest check's suggestion), if curator knows."""
+        return self.evidence.suggestion if self.evidence is not None else None
+
     def sort_key(self) -> tuple[int, datetime, int]:
         """Most severe first (an unconfirmed failure with the unknowns), then the oldest
         failure (or report), then by id."""
@@ -118,6 +126,7 @@ def evidence_of(check: Check) -> CheckEvidence:
         attempts=check.attempts,
         hops=tuple(dict(h) for h in (check.hops or []) if isinstance(h, dict)),
         evidence=dict(check.evidence or {}),
+        suggestion=Suggestion.from_json(check.suggestion),
     )
 
 

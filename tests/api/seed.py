@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import ResourceKind, Verdict
 from curator.store.models import Guide, Resource, Section
+from curator.suggestions import Confidence, Suggestion, SuggestionSource
 from tests.seeding import (
     BROKEN_URL,
     EDITOR,
@@ -26,6 +27,19 @@ from tests.seeding import (
 
 NEW_URL = "https://new.example.org/"
 RETIRED_URL = "https://retired.example.org/"
+PERHAPS_URL = "https://helpline.example.org/help/report-and-remove"
+REDIRECTED = Suggestion(
+    MOVED_TO,
+    SuggestionSource.REDIRECT,
+    Confidence.CONFIDENT,
+    {"summary": "the old address now redirects here permanently (301)"},
+)
+PERHAPS = Suggestion(
+    PERHAPS_URL,
+    SuggestionSource.SITEMAP,
+    Confidence.POSSIBLE,
+    {"summary": "similar title (75 %), 40 % of the text", "text": 0.4},
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,7 @@ async def seed(session: AsyncSession) -> Seeded:
         final_url=MOVED_TO,
         suggested_url=MOVED_TO,
         hops=moved_hops(),
+        suggestion=REDIRECTED.to_json(),
     )
     broken_check = check(
         run,
@@ -112,6 +127,7 @@ async def seed(session: AsyncSession) -> Seeded:
         final_url=BROKEN_URL,
         title="Page not found",
         hops=[{"url": BROKEN_URL, "status": 404}],
+        suggestion=PERHAPS.to_json(),
     )
     flaky_check = check(run, FLAKY_URL, Verdict.TRANSIENT, 503, attempts=3)
     session.add_all([ok_check, moved_check, broken_check, flaky_check])

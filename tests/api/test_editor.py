@@ -18,7 +18,7 @@ from curator.store.base import utcnow
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import EditorAction, RecheckRequest, Run
 from curator.tokens import revoke_token
-from tests.api.seed import Seeded
+from tests.api.seed import PERHAPS_URL, Seeded
 from tests.executors import FakeExecutor
 from tests.seeding import MOVED_TO, MOVED_URL
 
@@ -110,7 +110,19 @@ async def test_problems_most_severe_first_with_evidence(
     ]
     assert [r["note"] for r in broken["reports"]] == ["The Report Remove link says page not found."]
     assert moved["suggested_url"] == MOVED_TO
+    assert moved["suggestion"] == {
+        "url": MOVED_TO,
+        "source": "redirect",
+        "confidence": "confident",
+        "evidence": {"summary": "the old address now redirects here permanently (301)"},
+    }
     assert moved["evidence"]["final_url"] == MOVED_TO
+    # A possible suggestion is a lead, never the URL the accept action takes.
+    assert broken["suggested_url"] is None
+    assert broken["suggestion"]["url"] == PERHAPS_URL
+    assert broken["suggestion"]["source"] == "sitemap"
+    assert broken["suggestion"]["confidence"] == "possible"
+    assert broken["suggestion"]["evidence"]["summary"] == "similar title (75 %), 40 % of the text"
     assert flaky["status"] == "unknown"
     assert flaky["evidence"]["attempts"] == 3
 

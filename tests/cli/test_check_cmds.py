@@ -154,7 +154,10 @@ async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
     broken = next(r for r in document["results"] if r["resource"] == "old-page")
     assert broken["status_code"] == 404 and broken["group"] == "broken"
     assert broken["detail"] == "The page is gone (HTTP 404 Not Found)."
-    assert site.hits("/") == 1  # two resources, one fetch
+    assert broken["suggestion"] is None  # nothing on the site looks like it
+    # Two resources, one check of "/"; the search for where /old went reads the home page once.
+    assert site.hits("/") == 2
+    assert site.hits("/robots.txt") == site.hits("/sitemap.xml") == 1
 
     only = await invoke("check", "--catalog", str(path), "--guide", "other")
     assert only.exit_code == 0, only.output

@@ -11,11 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import RunStatus
 from curator.settings import Settings
-from curator.store.models import EditorAction, ReaderReport, RecheckRequest, Resource, Run
+from curator.store.models import (
+    Check,
+    EditorAction,
+    LinkState,
+    ReaderReport,
+    RecheckRequest,
+    Resource,
+    Run,
+)
+from curator.suggestions import Confidence, Suggestion, SuggestionSource
 from curator.tokens import create_token, revoke_token
 from tests.dashboard.app import create_test_app, csrf_of, sign_in
 from tests.dashboard.seed import Seeded
-from tests.seeding import MOVED_TO, MOVED_URL
+from tests.seeding import BROKEN_URL, MOVED_TO, MOVED_URL
 
 
 def _headings(html: str, level: int) -> list[str]:
@@ -150,6 +159,48 @@ async def test_a_reported_working_link_is_listed_last(
     assert _headings(html, 2) == ["Broken", "Moved", "Unconfirmed", "Reported by readers"]
     assert _headings(html, 3)[-1] == "Police advice on sextortion"
     assert "Asks me to log in" in html
+
+
+async def test_a_suggestion_says_where_it_was_found_and_only_a_confident_one_is_the_button(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    found_at = "https://helpline.example.org/help/report-remove"
+    latest = (
+        (
+            await session.execute(
+                select(Check).where(Check.url == BROKEN_URL).order_by(Check.id.desc())
+            )
+        )
+        .scalars()
+        .first()
+    )
+    state = await session.scalar(select(LinkState).where(LinkState.url == BROKEN_URL))
+    assert latest is not None and state is not None
+    possible = Suggestion(
+        found_at, SuggestionSource.SITEMAP, Confidence.POSSIBLE,
+        {"summary": "similar title (75 %), 40 % of the text"},
+    )  # fmt: skip
+    latest.suggestion = possible.to_json()
+    await session.commit()
+    html = (await editor.get("/editor/problems")).text
+    assert "Possibly moved" in html
+    assert "Perhaps on the same site" in html and f'href="{found_at}"' in html
+    assert "(similar title (75 %), 40 % of the text)" in html
+    assert html.count("Accept suggestion") == 1  # still only the moved one
+
+    confident = Suggestion(
+        found_at, SuggestionSource.SITEMAP, Confidence.CONFIDENT,
+        {"summary": "same title, 94 % of the text"},
+    )  # fmt: skip
+    latest.suggestion, latest.suggested_url = confident.to_json(), found_at
+    state.suggested_url = found_at
+    await session.commit()
+    html = (await editor.get("/editor/problems")).text
+    assert "Found on the same site:" in html
+    assert "(same title, 94 % of the text)" in html
+    assert html.count("Accept suggestion") == 2
+    page = (await editor.get(f"/editor/resources/{seeded.broken_id}")).text
+    assert "Found on the same site:" in page and "Accept suggestion" in page
 
 
 async def test_action_without_csrf_is_refused(

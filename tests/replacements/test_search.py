@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from curator.check.facts import Expectation
-from curator.replacements.limits import SearchLimits
+from curator.check.policy import SearchLimits
 from curator.replacements.matching import Reference
 from curator.replacements.search import Finder, parent_pages, same_site
 from curator.settings import Settings

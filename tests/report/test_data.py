@@ -21,7 +21,8 @@ from curator.report.model import (
     parse_since,
 )
 from curator.settings import Settings
-from curator.store.models import Guide, LinkState, MailDelivery
+from curator.store.models import Check, Guide, LinkState, MailDelivery
+from curator.suggestions import Confidence, Suggestion, SuggestionSource
 from tests.report.fakes import ARCHIVED_AT, FakeArchive
 from tests.report.seed import (
     BASE_URL,
@@ -122,6 +123,45 @@ async def test_broken_items_carry_evidence_since_and_a_fix(
     ]
     parked = guide.still_broken[0]
     assert (parked.new, parked.days) == (False, 65)
+
+
+async def test_a_page_found_on_the_same_site_is_the_fix_and_a_lead_is_never_the_accept(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
+) -> None:
+    gone_url = seeded.urls["gone"]
+    found_at = gone_url.rstrip("/") + "-moved"
+    state = await session.scalar(select(LinkState).where(LinkState.url == gone_url))
+    assert state is not None and state.last_check_id is not None
+    latest = await session.get(Check, state.last_check_id)
+    assert latest is not None
+    possible = Suggestion(
+        found_at, SuggestionSource.SITEMAP, Confidence.POSSIBLE, {"summary": "same heading"}
+    )
+    latest.suggestion = possible.to_json()
+    await session.flush()
+    guide = sextortion(await build(session, report_settings, archive))
+    gone = next(i for i in guide.newly_broken if i.resource.key == "gone")
+    assert gone.fix is not None and gone.fix.kind is FixKind.POSSIBLE
+    assert gone.fix.label == "Possibly moved" and gone.fix.url == found_at
+    assert gone.fix.note.startswith("perhaps on the same site (same heading)")
+    assert gone.accept is None
+    assert gone_url not in [url for url, _ in archive.asked]  # the site's lead comes first
+
+    confident = Suggestion(
+        found_at,
+        SuggestionSource.SITE_LINKS,
+        Confidence.CONFIDENT,
+        {"summary": "same title, 94 % of the text"},
+    )
+    latest.suggestion, latest.suggested_url = confident.to_json(), found_at
+    state.suggested_url = found_at
+    await session.flush()
+    guide = sextortion(await build(session, report_settings, archive))
+    gone = next(i for i in guide.newly_broken if i.resource.key == "gone")
+    assert gone.fix is not None and gone.fix.kind is FixKind.SAME_SITE
+    assert gone.fix.label == "Suggested fix"
+    assert gone.fix.note == "found on the same site (same title, 94 % of the text)"
+    assert gone.accept is not None and gone.accept.new_url == found_at
 
 
 async def test_moved_links_point_at_the_accept_action(
