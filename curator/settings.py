@@ -16,6 +16,8 @@ from curator.check.policy import FetchPolicy, SearchLimits
 from curator.check.state import ConfirmPolicy
 from curator.cron import parse_cron, zone
 from curator.errors import SettingsError
+from curator.registration.bootstrap import Bootstrap, load_bootstrap
+from curator.registration.warnings import WatchPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
@@ -86,6 +88,44 @@ class Settings(BaseSettings):
     sitemap_max_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="bytes read of one sitemap file"
     )
+
+    # --- domain watch: registrations over RDAP, certificates, warnings ----------------------
+    rdap_lookups: bool = Field(
+        default=True,
+        description="look each catalogued domain's registration up over RDAP; false never asks",
+    )
+    rdap_bootstrap: Path | None = Field(
+        default=None,
+        description="an RDAP bootstrap file (IANA's dns.json format) instead of the bundled one",
+    )
+    rdap_cache_hours: float = Field(
+        default=24.0, gt=0, description="hours a domain's registration is kept before asking again"
+    )
+    rdap_retry_hours: float = Field(
+        default=1.0, gt=0, description="hours before a failed look-up is tried again"
+    )
+    rdap_deadline: float = Field(
+        default=15.0, gt=0, description="wall-clock seconds for one registration look-up"
+    )
+    rdap_interval: float = Field(
+        default=1.0, ge=0, description="seconds between two look-ups at one registry server"
+    )
+    domain_expiry_warn_days: int = Field(
+        default=30, ge=1, description="warn when a domain expires within this many days"
+    )
+    certificate_expiry_warn_days: int = Field(
+        default=14, ge=1, description="warn when a certificate expires within this many days"
+    )
+
+    @field_validator("rdap_bootstrap")
+    @classmethod
+    def _bootstrap(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            try:
+                load_bootstrap(value)
+            except SettingsError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     # --- confirmation policy: when a failure becomes `broken` --------------------------------
     confirm_failures: int = Field(default=3, ge=1, description="failed checks needed")
@@ -174,6 +214,17 @@ class Settings(BaseSettings):
     def confirm_policy(self) -> ConfirmPolicy:
         """When a failure is confirmed: CURATOR_CONFIRM_FAILURES over CURATOR_CONFIRM_DAYS."""
         return ConfirmPolicy(failures=self.confirm_failures, days=self.confirm_days)
+
+    def watch_policy(self) -> WatchPolicy:
+        """When registrations and certificates call for a warning."""
+        return WatchPolicy(
+            domain_expiry_days=self.domain_expiry_warn_days,
+            certificate_expiry_days=self.certificate_expiry_warn_days,
+        )
+
+    def rdap_bootstrap_file(self) -> Bootstrap:
+        """The RDAP bootstrap file: CURATOR_RDAP_BOOTSTRAP's, else the bundled snapshot."""
+        return load_bootstrap(self.rdap_bootstrap)
 
     @property
     def mail_recipients(self) -> list[str]:

@@ -156,6 +156,9 @@ class Check(Base):
     # Where the page is now (curator.suggestions.Suggestion as JSON): a redirect's target, or
     # what the search of the site found; `suggested_url` is its URL when confident.
     suggestion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The final response's TLS certificate (https only): when it expires, who issued it.
+    cert_expires_at: Mapped[datetime | None]
+    cert_issuer: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[Run] = relationship(back_populates="checks", foreign_keys=[run_id])
 
@@ -186,6 +189,32 @@ class LinkState(Base):
     snapshot_text: Mapped[str | None] = mapped_column(Text)
     snapshot_fingerprint: Mapped[str | None] = mapped_column(String(64))
     snapshot_at: Mapped[datetime | None]
+
+
+class DomainRegistration(Base):
+    """What a registry said of a registrable domain over RDAP, cached until `next_lookup_at`."""
+
+    __tablename__ = "domain_registrations"
+
+    domain: Mapped[str] = mapped_column(String(253), primary_key=True)
+    expires_at: Mapped[datetime | None]
+    registered_at: Mapped[datetime | None]
+    # RDAP status values, lower case ("client hold", "redemption period").
+    statuses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # When each status was first seen, ISO 8601 by status: how long a hold has lasted.
+    status_since: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    registrar: Mapped[str | None] = mapped_column(Text)
+    name_servers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The name servers before the last change, and when the change was seen.
+    previous_name_servers: Mapped[list[str] | None] = mapped_column(JSON)
+    name_servers_changed_at: Mapped[datetime | None]
+    source: Mapped[str | None] = mapped_column(Text)
+    looked_up_at: Mapped[datetime | None]
+    """The last look-up that succeeded."""
+    attempted_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    """Why the last look-up failed (None when it succeeded)."""
+    next_lookup_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class EditorToken(Base):

@@ -1,0 +1,120 @@
+"""Domain registrations as rows: what registries said over RDAP, cached per domain.
+
+A successful look-up replaces the registration's values; when the name servers differ from
+the stored ones, the old ones are kept as `previous_name_servers` with the time the change
+was seen, and each status remembers when it was first seen (`status_since`). A failed
+look-up only records why and when to try again: the values stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.store.models import DomainRegistration
+
+__all__ = [
+    "DomainRegistration",
+    "due_domains",
+    "record_failure",
+    "record_registration",
+    "registrations",
+]
+
+
+async def registrations(
+    session: AsyncSession, *, domains: Collection[str] | None = None
+) -> dict[str, DomainRegistration]:
+    """The stored registrations of `domains` (all when None), by domain."""
+    query = select(DomainRegistration)
+    if domains is not None:
+        if not domains:
+            return {}
+        query = query.where(DomainRegistration.domain.in_(sorted(set(domains))))
+    rows = (await session.scalars(query)).all()
+    return {row.domain: row for row in rows}
+
+
+async def due_domains(
+    session: AsyncSession, *, domains: Collection[str], now: datetime
+) -> list[str]:
+    """Those of `domains` never looked up, or whose cached registration is due again."""
+    wanted = sorted(set(domains))
+    if not wanted:
+        return []
+    fresh = set(
+        (
+            await session.scalars(
+                select(DomainRegistration.domain).where(
+                    DomainRegistration.domain.in_(wanted),
+                    DomainRegistration.next_lookup_at.is_not(None),
+                    DomainRegistration.next_lookup_at > now,
+                )
+            )
+        ).all()
+    )
+    return [d for d in wanted if d not in fresh]
+
+
+async def _row(session: AsyncSession, domain: str) -> DomainRegistration:
+    row = await session.get(DomainRegistration, domain)
+    if row is None:
+        row = DomainRegistration(domain=domain, statuses=[], status_since={}, name_servers=[])
+        session.add(row)
+    return row
+
+
+async def record_registration(
+    session: AsyncSession,
+    *,
+    domain: str,
+    expires_at: datetime | None,
+    registered_at: datetime | None,
+    statuses: Sequence[str],
+    registrar: str | None,
+    name_servers: Sequence[str],
+    source: str | None,
+    now: datetime,
+    next_lookup_at: datetime,
+) -> DomainRegistration:
+    """Store a successful look-up (see the module's note on name servers and statuses)."""
+    row = await _row(session, domain)
+    servers = sorted(set(name_servers))
+    known = row.looked_up_at is not None
+    if known and servers != sorted(row.name_servers or []):
+        row.previous_name_servers = list(row.name_servers or [])
+        row.name_servers_changed_at = now
+    since = dict(row.status_since or {})
+    row.status_since = {s: since.get(s, now.isoformat()) for s in statuses}
+    row.statuses = list(statuses)
+    row.name_servers = servers
+    row.expires_at = expires_at
+    row.registered_at = registered_at
+    row.registrar = registrar
+    row.source = source
+    row.looked_up_at = now
+    row.attempted_at = now
+    row.last_error = None
+    row.next_lookup_at = next_lookup_at
+    await session.flush()
+    return row
+
+
+async def record_failure(
+    session: AsyncSession,
+    *,
+    domain: str,
+    error: str,
+    now: datetime,
+    next_lookup_at: datetime,
+) -> DomainRegistration:
+    """Store that a look-up failed and when to try again; the known values stay."""
+    row = await _row(session, domain)
+    row.attempted_at = now
+    row.last_error = error[:1000]
+    row.next_lookup_at = next_lookup_at
+    await session.flush()
+    return row
