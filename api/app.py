@@ -15,12 +15,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 
 from api import dashboard
 from api.background import Background
 from api.errors import install_error_handlers
+from api.limits import BodyLimit
 from api.publishing import FRESHNESS, GuideCache
 from api.routes import editor, public
 from curator import __version__
@@ -28,7 +28,7 @@ from curator.check.checker import Checker
 from curator.rechecks import RunExecutor
 from curator.runs.executor import CheckerExecutor
 from curator.settings import Settings, load_settings
-from curator.store.engine import create_engine
+from curator.store.engine import CuratorSession, create_engine, session_factory
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
-        session_class: type[Session] = type("AppSession", (Session,), {})
-        sessions = async_sessionmaker(
-            engine, expire_on_commit=False, sync_session_class=session_class
-        )
+        session_class: type[Session] = type("AppSession", (CuratorSession,), {})
+        sessions = session_factory(engine, session_class=session_class)
         # The one checker of this process, for every recheck and run it executes.
         checker = Checker.build(settings.fetch_policy(), search=settings.search_limits())
         cache = GuideCache(
@@ -96,6 +94,9 @@ def create_app(
         openapi_url="/openapi.json",
         redoc_url=None,
     )
+    # An oversized body is refused before anything reads it (inside CORS, so a website's
+    # script can read the 413).
+    app.add_middleware(BodyLimit, limit=settings.request_body_limit)
     # Websites read the lists (and may let readers report) from any origin. No credentials:
     # editors' bearer tokens are never sent cross-origin by a browser on its own.
     app.add_middleware(

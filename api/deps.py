@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.background import Background
 from curator.settings import Settings
-from curator.tokens import Editor, verify_token
+from curator.store.base import utcnow
+from curator.tokens import Editor, note_use, verify_token
+
+log = logging.getLogger(__name__)
+
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers in the database: larger ones cannot exist, so they are refused
+early (as a 422 on the API, a 404 page on the dashboard), never sent to the database."""
 
 
 def get_settings(request: Request) -> Settings:
@@ -60,7 +69,21 @@ def _unauthorized(detail: str, *, invalid: bool) -> HTTPException:
     )
 
 
+async def note_token_use(request: Request, editor: Editor) -> None:
+    """Record the token's use (at most once a minute) in a short write of its own; a failure
+    is logged, never the request's."""
+    now = utcnow()
+    if not editor.use_is_news(now):
+        return
+    try:
+        async with get_sessions(request)() as session, session.begin():
+            await note_use(session, token_id=editor.token_id, now=now)
+    except SQLAlchemyError:
+        log.warning("could not note the use of token %s", editor.name, exc_info=True)
+
+
 async def get_editor(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Editor:
@@ -70,11 +93,12 @@ async def get_editor(
             "an editor token is required: send 'Authorization: Bearer <token>'", invalid=False
         )
     editor = await verify_token(session, token=credentials.credentials)
-    # Ends the transaction the lookup began (and keeps last_used_at), so the route can
-    # open its own with `session.begin()`.
-    await session.commit()
+    # Ends the read the lookup began (it wrote nothing), so the route can open its own
+    # transaction with `session.begin()`.
+    await session.rollback()
     if editor is None:
         raise _unauthorized("the token is unknown or revoked", invalid=True)
+    await note_token_use(request, editor)
     return editor
 
 

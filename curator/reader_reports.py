@@ -22,7 +22,7 @@ from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
 from curator.store.catalog import live_resource_by_key
 from curator.store.models import ReaderReport
-from curator.store.reader_reports import reports_from_client
+from curator.store.reader_reports import lock_client, reports_from_client
 
 NOTE_MAX = 1000
 RATE_WINDOW = timedelta(minutes=1)
@@ -47,6 +47,7 @@ def client_hash(address: str, *, secret: str) -> str:
 
 async def _check_rate(session: AsyncSession, *, client: str, limit: int, now: datetime) -> None:
     since = now - RATE_WINDOW
+    await lock_client(session, client=client)
     count, oldest = await reports_from_client(session, client=client, since=since)
     if count >= limit:
         wait = (oldest + RATE_WINDOW - now).total_seconds() if oldest is not None else 1

@@ -171,6 +171,12 @@ class Settings(BaseSettings):
     report_rate_limit: int = Field(
         default=5, ge=1, description="reader reports per minute per client"
     )
+    request_body_limit: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="bytes of a request body (a report, an editor's action), refused with 413 "
+        "before it is parsed when over",
+    )
     secret_key: SecretStr = Field(
         default=SecretStr("change-me"), description="signs the dashboard's cookies"
     )

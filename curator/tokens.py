@@ -22,8 +22,8 @@ from curator.store.base import utcnow
 from curator.store.models import EditorToken
 
 TOKEN_PREFIX = "cur_"
-# last_used_at is for people deciding what to revoke; a minute's precision is plenty and
-# saves a write on every request.
+# last_used_at is for people deciding what to revoke; a minute's precision is plenty, so it
+# is written at most once a minute per token, never by the request's own (read) transaction.
 LAST_USED_PRECISION = timedelta(minutes=1)
 NAME_MAX = 120
 
@@ -34,6 +34,12 @@ class Editor:
 
     name: str
     token_id: int
+    last_used_at: datetime | None = None
+    """When the token was last noted as used, as read while verifying it."""
+
+    def use_is_news(self, now: datetime) -> bool:
+        """Whether `note_use` at `now` would change the stored last use."""
+        return self.last_used_at is None or now - self.last_used_at >= LAST_USED_PRECISION
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +129,7 @@ async def revoke_token(
 async def verify_token(
     session: AsyncSession, *, token: str, now: datetime | None = None
 ) -> Editor | None:
-    """The editor a live token belongs to, else None; notes when it was last used."""
+    """The editor a live token belongs to, else None. Reads only (see `note_use`)."""
     if not token:
         return None
     digest = hash_token(token)
@@ -135,7 +141,13 @@ async def verify_token(
             found = row
     if found is None:
         return None
+    return Editor(found.name, found.id, found.last_used_at)
+
+
+async def note_use(session: AsyncSession, *, token_id: int, now: datetime | None = None) -> bool:
+    """Record that a token was used at `now`, at most once per `LAST_USED_PRECISION`
+    (whoever else is noting it at the same time); True when this call wrote it."""
     now = now or utcnow()
-    if found.last_used_at is None or now - found.last_used_at >= LAST_USED_PRECISION:
-        found.last_used_at = now
-    return Editor(found.name, found.id)
+    return await queries.note_use(
+        session, token_id=token_id, now=now, unless_after=now - LAST_USED_PRECISION
+    )

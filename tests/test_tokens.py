@@ -18,6 +18,7 @@ from curator.tokens import (
     create_token,
     hash_token,
     list_tokens,
+    note_use,
     revoke_token,
     token_by_id,
     verify_token,
@@ -42,7 +43,7 @@ async def test_token_is_stored_only_as_its_hash(session: AsyncSession) -> None:
     assert token not in row.token_hash
 
 
-async def test_verify_names_the_editor_and_notes_last_use(session: AsyncSession) -> None:
+async def test_verify_names_the_editor_and_only_reads(session: AsyncSession) -> None:
     async with session.begin():
         _, token = await create_token(session, name="alex")
         await create_token(session, name="sam")
@@ -50,16 +51,32 @@ async def test_verify_names_the_editor_and_notes_last_use(session: AsyncSession)
     async with session.begin():
         editor = await verify_token(session, token=token, now=now)
     assert editor is not None and editor.name == "alex"
+    assert editor.use_is_news(now)
     async with session.begin():
         assert await verify_token(session, token=token + "x", now=now) is None
         assert await verify_token(session, token="", now=now) is None
-    # Used again within the precision: no write; later: the new time.
+    assert await _last_used(session) is None  # verifying never writes
+
+
+async def test_last_use_is_noted_at_most_once_a_minute(session: AsyncSession) -> None:
     async with session.begin():
-        await verify_token(session, token=token, now=now + LAST_USED_PRECISION / 2)
+        _, token = await create_token(session, name="alex")
+    now = utcnow()
+    async with session.begin():
+        editor = await verify_token(session, token=token, now=now)
+        assert editor is not None
+        assert await note_use(session, token_id=editor.token_id, now=now)
+    assert await _last_used(session) == now
+    # Used again within the precision: no write; later: the new time.
+    soon = now + LAST_USED_PRECISION / 2
+    async with session.begin():
+        editor = await verify_token(session, token=token, now=soon)
+        assert editor is not None and not editor.use_is_news(soon)
+        assert not await note_use(session, token_id=editor.token_id, now=soon)
     assert await _last_used(session) == now
     later = now + timedelta(hours=1)
     async with session.begin():
-        await verify_token(session, token=token, now=later)
+        assert await note_use(session, token_id=editor.token_id, now=later)
     assert await _last_used(session) == later
 
 

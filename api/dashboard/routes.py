@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -25,7 +25,7 @@ from api.dashboard.pages import STYLESHEET, error_page, parse_day, render
 from api.dashboard.session import CSRF_FIELD, BrowserSession, CookieJar, Flash, new_session
 from api.dashboard.timeline import build_timeline
 from api.dashboard.views import sections_of
-from api.deps import BackgroundDep, SessionDep, get_settings
+from api.deps import MAX_ID, BackgroundDep, SessionDep, get_settings, note_token_use
 from api.errors import answer_for
 from curator import editing
 from curator.editing import ActionResult
@@ -105,6 +105,9 @@ LEGEND = (
     ("unknown", "Unconfirmed (½)"),
     ("broken", "Broken (¼)"),
 )
+
+ResourceId = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A resource id in a dashboard path: out of range is a page that does not exist."""
 
 router = APIRouter(prefix="/editor", route_class=DashboardRoute, include_in_schema=False)
 
@@ -250,7 +253,8 @@ async def sign_in(
         )
     signed, tag = found
     name = signed.name
-    await db.commit()  # the token's last use is recorded
+    await db.rollback()  # the read is over; the token's use is noted in a write of its own
+    await note_token_use(request, signed)
     signed_in = browser.signed_in_as(name, signed.token_id, tag)
     target = _safe_back(request, next, request.url_for("dashboard_problems").path)
     response = _redirect(request, target, Flash("success", f"Signed in as {name}."))
@@ -326,7 +330,7 @@ async def _resource_response(
 
 @router.get("/resources/{resource_id}", name="dashboard_resource")
 async def resource_page(
-    request: Request, resource_id: int, editor: EditorPage, db: SessionDep
+    request: Request, resource_id: ResourceId, editor: EditorPage, db: SessionDep
 ) -> Response:
     """One resource: its health timeline, evidence, actions, edit form and history."""
     response = await _resource_response(request, editor, db, resource_id, flash=_flash(request))
@@ -353,6 +357,13 @@ async def runs_page(request: Request, editor: EditorPage, db: SessionDep) -> Res
 # --- actions ---------------------------------------------------------------------------------
 
 
+async def _end_read(db: AsyncSession) -> None:
+    """End the read the sign-in check began, so an action opens a write transaction of its
+    own (on SQLite it takes the write lock first, so it cannot fail half-way as "locked")."""
+    if db.in_transaction():
+        await db.rollback()
+
+
 async def _act(
     request: Request,
     db: AsyncSession,
@@ -363,14 +374,13 @@ async def _act(
 ) -> Response:
     """Run one action in its own transaction; report what happened on the next page."""
     target = _safe_back(request, back, default)
+    await _end_read(db)
     try:
-        result = await action()
-        await db.commit()
+        async with db.begin():
+            result = await action()
     except NotFoundError:
-        await db.rollback()
         raise
     except CuratorError as exc:
-        await db.rollback()
         return _redirect(request, target, Flash("error", f"Nothing was changed: {exc}"))
     if result.recheck_id is not None:
         background.kick()  # recheck now, in this process, rather than at the next poll
@@ -380,7 +390,7 @@ async def _act(
 @router.post("/resources/{resource_id}/accept-suggestion", name="dashboard_accept")
 async def accept_suggestion(
     request: Request,
-    resource_id: int,
+    resource_id: ResourceId,
     editor: EditorAction,
     db: SessionDep,
     background: BackgroundDep,
@@ -400,7 +410,7 @@ async def accept_suggestion(
 @router.post("/resources/{resource_id}/recheck", name="dashboard_recheck")
 async def recheck(
     request: Request,
-    resource_id: int,
+    resource_id: ResourceId,
     editor: EditorAction,
     db: SessionDep,
     background: BackgroundDep,
@@ -420,7 +430,7 @@ async def recheck(
 @router.post("/resources/{resource_id}/snooze", name="dashboard_snooze")
 async def snooze(
     request: Request,
-    resource_id: int,
+    resource_id: ResourceId,
     editor: EditorAction,
     db: SessionDep,
     background: BackgroundDep,
@@ -456,7 +466,7 @@ async def snooze(
 @router.post("/resources/{resource_id}/retire", name="dashboard_retire")
 async def retire(
     request: Request,
-    resource_id: int,
+    resource_id: ResourceId,
     editor: EditorAction,
     db: SessionDep,
     background: BackgroundDep,
@@ -476,7 +486,7 @@ async def retire(
 @router.post("/resources/{resource_id}/edit", name="dashboard_edit")
 async def edit(
     request: Request,
-    resource_id: int,
+    resource_id: ResourceId,
     editor: EditorAction,
     db: SessionDep,
     background: BackgroundDep,
@@ -488,10 +498,13 @@ async def edit(
         name: value.strip() if isinstance(value := form.get(name), str) else ""
         for name in data.EDITABLE
     }
+    await _end_read(db)
     try:
-        result = await data.edit(db, resource_id=resource_id, actor=editor.name, values=submitted)
+        async with db.begin():
+            result = await data.edit(
+                db, resource_id=resource_id, actor=editor.name, values=submitted
+            )
     except InvalidEditError as exc:
-        await db.rollback()
         return await _resource_response(
             request,
             editor,
@@ -501,12 +514,9 @@ async def edit(
             submitted=submitted,
         )
     except NotFoundError:
-        await db.rollback()
         raise
     except CuratorError as exc:
-        await db.rollback()
         return _redirect(request, page, Flash("error", f"Nothing was saved: {exc}"))
-    await db.commit()
     if result.recheck_id is not None:
         background.kick()
     return _redirect(request, page, Flash("success", result.message))
@@ -521,13 +531,13 @@ async def start_run(
     try:
         background.reserve_run()  # as the editor API does: two clicks cannot start two runs
         try:
-            result = await editing.start_run(db, actor=editor.name)
-            await db.commit()
+            await _end_read(db)
+            async with db.begin():
+                result = await editing.start_run(db, actor=editor.name)
         except BaseException:
             background.release_run()
             raise
     except ConflictError as exc:
-        await db.rollback()
         return _redirect(request, runs_path, Flash("error", f"Not started: {exc}."))
     background.start_run()
     return _redirect(request, runs_path, Flash("success", result.message))

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, status
 
-from api.deps import BackgroundDep, EditorDep, SessionDep, get_editor
+from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, get_editor
 from api.schemas import (
     ActionOut,
     ErrorOut,
@@ -30,9 +30,6 @@ from curator.errors import NotFoundError
 from curator.store.base import utcnow
 from curator.store.history import resource_history, run_summaries, run_summary
 from curator.store.problems import problems
-
-# Ids are 32-bit integers in the database: larger ones cannot exist, so they are refused early.
-MAX_ID = 2**31 - 1
 
 _AUTH_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "The body is not JSON"},

@@ -1,19 +1,50 @@
-"""Engines and sessions: one async style on PostgreSQL (psycopg 3) and SQLite (aiosqlite)."""
+"""Engines and sessions: one async style on PostgreSQL (psycopg 3) and SQLite (aiosqlite).
+
+SQLite under several writers (a run, the API's rechecks, editors' actions, the scheduler's
+lease) is made safe here, once, for every caller:
+
+- WAL, so readers and one writer coexist; a busy timeout, so a writer waits for the lock;
+- a transaction opened with `session.begin()` is a write transaction and starts with
+  `BEGIN IMMEDIATE`: it takes the write lock before it reads, so it can never fail half-way
+  with "database is locked" when it upgrades (SQLite refuses a stale reader's upgrade at once,
+  without waiting); taking the lock is retried with backoff after the busy timeout;
+- a session used without `begin()` (a request's reads) stays a plain reader.
+
+On PostgreSQL every checkout is pinged first, so a connection the server closed (a restart, an
+idle timeout, `pg_terminate_backend`) is replaced before use, not failed on.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session, SessionTransactionOrigin
+from sqlalchemy.util import await_only
 
 from curator.errors import SettingsError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long SQLite itself waits for a lock before it answers "database is locked"."""
+LOCK_RETRIES = (0.2, 1.0, 3.0)
+"""Seconds slept before each further try to take SQLite's write lock, after a busy timeout."""
+WRITE_OPTION = "curator_write"
+"""The execution option that marks a write transaction's connection."""
 
 
 def async_url(database_url: str) -> URL:
@@ -36,9 +67,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # The API and the scheduler share the file: WAL lets readers and a writer coexist.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" / "database table is locked"."""
+    return isinstance(exc, OperationalError) and "is locked" in str(exc.orig)
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Open a write transaction with BEGIN IMMEDIATE (a reader's stays implicit)."""
+    if not conn.get_execution_options().get(WRITE_OPTION):
+        return  # the driver begins a deferred transaction at the first write, as before
+    for delay in (*LOCK_RETRIES, None):
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if delay is None or not is_locked(exc):
+                raise
+            log.warning("SQLite is busy (%s); taking the write lock again in %ss", exc.orig, delay)
+            # This runs inside SQLAlchemy's greenlet bridge: sleep without blocking the loop.
+            await_only(asyncio.sleep(delay))
 
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
@@ -47,11 +99,55 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+class CuratorSession(Session):
+    """A session whose `begin()` transactions are write transactions (BEGIN IMMEDIATE on
+    SQLite); subclass it for a session class of your own."""
+
+    def get_bind(self, mapper: Any = None, **kw: Any) -> Any:
+        """The engine, marked for writing inside an explicit `begin()` on SQLite."""
+        bind = super().get_bind(mapper, **kw)
+        if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+            return bind
+        transaction = self.get_transaction()
+        if transaction is None or transaction.origin is not SessionTransactionOrigin.BEGIN:
+            return bind
+        writer: Engine | None = bind.__dict__.get("_curator_writer")
+        if writer is None:
+            # One option engine per engine, so a transaction always finds its own connection.
+            writer = bind.execution_options(**{WRITE_OPTION: True})
+            bind.__dict__["_curator_writer"] = writer
+        return writer
+
+
+def session_factory(
+    engine: AsyncEngine, *, session_class: type[Session] = CuratorSession
+) -> async_sessionmaker[AsyncSession]:
     """Sessions whose objects stay readable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """True when a database error means the connection died (the work may be retried)."""
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+async def retrying(work: Callable[[], Awaitable[T]], *, tries: int = 3, backoff: float = 0.5) -> T:
+    """`work()`, tried again with backoff when its connection died or SQLite stayed locked.
+
+    `work` must be one whole unit of work (its own transaction), safe to run again.
+    """
+    for attempt in range(1, tries + 1):
+        try:
+            return await work()
+        except DBAPIError as exc:
+            if attempt == tries or not (connection_lost(exc) or is_locked(exc)):
+                raise
+            log.warning("database unit of work failed (%s); retrying", exc.orig)
+            await asyncio.sleep(backoff * attempt)
+    raise AssertionError("unreachable")

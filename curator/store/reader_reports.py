@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store.models import ReaderReport
+
+REPORTS_LOCK_CLASS = 0x63757261  # "cura": the advisory locks of readers' clients
+
+
+async def lock_client(session: AsyncSession, *, client: str) -> None:
+    """Serialize one client's reports until the transaction ends, so counting them and
+    adding one is atomic however many connections the client opens at once.
+
+    On PostgreSQL a transaction-level advisory lock on the client's hash; on SQLite the
+    write transaction (BEGIN IMMEDIATE) already holds the one write lock.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = zlib.crc32(client.encode()) - 2**31  # a stable int4 of the client
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:cls, :key)"), {"cls": REPORTS_LOCK_CLASS, "key": key}
+    )
 
 
 async def reports_from_client(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store.models import EditorToken
@@ -30,3 +31,19 @@ async def live_tokens(session: AsyncSession) -> Sequence[EditorToken]:
     """The token rows not revoked."""
     query = select(EditorToken).where(EditorToken.revoked_at.is_(None))
     return (await session.execute(query)).scalars().all()
+
+
+async def note_use(
+    session: AsyncSession, *, token_id: int, now: datetime, unless_after: datetime
+) -> bool:
+    """Set the token's last use to `now` unless it is already after `unless_after`."""
+    result = await session.execute(
+        update(EditorToken)
+        .where(
+            EditorToken.id == token_id,
+            or_(EditorToken.last_used_at.is_(None), EditorToken.last_used_at < unless_after),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]

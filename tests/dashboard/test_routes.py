@@ -363,6 +363,19 @@ async def test_unknown_resource_is_a_404_page(editor: httpx.AsyncClient) -> None
         assert "<h1>Not found</h1>" in response.text
 
 
+async def test_ids_beyond_the_database_integer_are_404_pages_not_500(
+    editor: httpx.AsyncClient,
+) -> None:
+    page = await editor.get("/editor/problems")
+    token = csrf_of(page.text)
+    for big in (2**31, 2**63, 2**64 + 1):
+        response = await editor.get(f"/editor/resources/{big}")
+        assert response.status_code == 404
+        assert "<h1>Not found</h1>" in response.text
+        action = await editor.post(f"/editor/resources/{big}/recheck", data={"csrf_token": token})
+        assert action.status_code == 404
+
+
 async def test_run_all_now_once_at_a_time(
     editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
 ) -> None:
