@@ -36,7 +36,7 @@ from curator.store.editor_actions import add_action
 from curator.store.link_states import link_states
 from curator.store.models import Resource
 from curator.store.reader_reports import resolve_open_reports
-from curator.store.runs import running_run
+from curator.store.runs import running_full_run
 
 EDITABLE_FIELDS = ("url", "title", "description", "phone", "expect_text")
 """The resource fields an edit may change."""
@@ -377,7 +377,7 @@ async def start_run(
     The caller starts the run itself (in the background) once this is committed.
     """
     at = now or utcnow()
-    running = await running_run(session)
+    running = await running_full_run(session)  # a recheck beside it is no reason to refuse
     if running is not None:
         raise ConflictError(f"run {running.id} is already running (started {running.started_at})")
     changes = {"guide": guide_slug} if guide_slug else {}

@@ -151,3 +151,39 @@ async def note_use(session: AsyncSession, *, token_id: int, now: datetime | None
     return await queries.note_use(
         session, token_id=token_id, now=now, unless_after=now - LAST_USED_PRECISION
     )
+
+
+async def open_browser_session(
+    session: AsyncSession, *, token_id: int, lifetime: timedelta, now: datetime | None = None
+) -> str:
+    """Start a dashboard sign-in for the token: a fresh key for the browser's cookie (stored
+    here only as a hash), live until `lifetime` passes or it is closed."""
+    now = now or utcnow()
+    key = secrets.token_urlsafe(32)
+    await queries.add_dashboard_session(
+        session, key_hash=hash_token(key), token_id=token_id, now=now, expires_at=now + lifetime
+    )
+    return key
+
+
+async def browser_session_live(
+    session: AsyncSession, *, key: str, token_id: int, now: datetime | None = None
+) -> bool:
+    """Whether a dashboard sign-in is still live: not signed out, not expired, that token's."""
+    row = await queries.dashboard_session(session, key_hash=hash_token(key))
+    now = now or utcnow()
+    return (
+        row is not None
+        and row.token_id == token_id
+        and row.ended_at is None
+        and row.expires_at > now
+    )
+
+
+async def close_browser_session(
+    session: AsyncSession, *, key: str, now: datetime | None = None
+) -> bool:
+    """Sign a browser out for good: its key stops working, wherever the cookie was copied."""
+    return await queries.end_dashboard_session(
+        session, key_hash=hash_token(key), now=now or utcnow()
+    )

@@ -2,8 +2,12 @@
 
 On PostgreSQL the active scheduler holds a session-level advisory lock on a connection of its
 own: the server frees it the moment that connection ends (a crash, kill -9, a lost network),
-so a standby takes over within one retry and no clock is trusted. On SQLite (one machine, one
-file) it holds a row of `leases` that it renews; a standby takes it once it has expired.
+so a standby takes over within one retry and no clock is trusted. A leader that hangs (stopped,
+or its event loop blocked) keeps its connection open, so that connection is also given an
+`idle_session_timeout` of one lease period: the leader speaks on it three times a period, and
+the server ends a session that falls silent, freeing the lock for a standby. On SQLite (one
+machine, one file) it holds a row of `leases` that it renews; a standby takes it once it has
+expired.
 
 Either way the holder checks it still holds leadership before every job (`keep`) and on a
 timer, and stops acting the moment it does not.
@@ -86,10 +90,13 @@ class AdvisoryLeadership:
         database_url: str,
         *,
         retry_seconds: float,
+        stale_after: float | None = None,
         key: int = SCHEDULER_LOCK_KEY,
         holder: str | None = None,
     ) -> None:
         self.holder = holder or process_name()
+        # Silence this long ends the session (and the lock): three missed checks.
+        silent_ms = max(int((stale_after or retry_seconds * 3) * 1000), 100)
         self.key = key
         self.retry_seconds = retry_seconds
         # No pool: the lock lives and dies with exactly this one connection.
@@ -103,6 +110,8 @@ class AdvisoryLeadership:
                 "keepalives_idle": 30,
                 "keepalives_interval": 10,
                 "keepalives_count": 3,
+                # A hung leader's open connection must not hold the lock for ever.
+                "options": f"-c idle_session_timeout={silent_ms}",
             },
         )
         self._connection: AsyncConnection | None = None
@@ -270,5 +279,7 @@ def leadership_for(
 ) -> Leadership:
     """The advisory lock on PostgreSQL, the lease table elsewhere."""
     if async_url(database_url).get_backend_name() == "postgresql":
-        return AdvisoryLeadership(database_url, retry_seconds=max(seconds / 3, 0.2))
+        return AdvisoryLeadership(
+            database_url, retry_seconds=max(seconds / 3, 0.2), stale_after=seconds
+        )
     return LeaseLeadership(sessions, ttl_seconds=seconds, clock=clock)

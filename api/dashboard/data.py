@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,6 +61,23 @@ async def token_still_valid(session: AsyncSession, *, token_id: int, tag: str) -
     if row is None or row.revoked_at is not None:
         return False
     return hmac.compare_digest(token_tag(row.token_hash), tag)
+
+
+async def signed_in(session: AsyncSession, *, key: str, token_id: int, tag: str) -> bool:
+    """Whether a browser's sign-in still holds: not signed out or expired, its token live."""
+    if not await tokens.browser_session_live(session, key=key, token_id=token_id):
+        return False
+    return await token_still_valid(session, token_id=token_id, tag=tag)
+
+
+async def open_session(session: AsyncSession, *, token_id: int, lifetime: timedelta) -> str:
+    """Start a browser's sign-in; the key its cookie carries."""
+    return await tokens.open_browser_session(session, token_id=token_id, lifetime=lifetime)
+
+
+async def close_session(session: AsyncSession, *, key: str) -> None:
+    """Sign a browser out on the server: its cookie, and any copy of it, stops working."""
+    await tokens.close_browser_session(session, key=key)
 
 
 # --- reads: the store's queries, shaped for the templates --------------------------------------

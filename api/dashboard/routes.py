@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -22,7 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.background import Background
 from api.dashboard import data
 from api.dashboard.pages import STYLESHEET, error_page, parse_day, render
-from api.dashboard.session import CSRF_FIELD, BrowserSession, CookieJar, Flash, new_session
+from api.dashboard.session import (
+    CSRF_FIELD,
+    SESSION_MAX_AGE,
+    BrowserSession,
+    CookieJar,
+    Flash,
+    new_session,
+)
 from api.dashboard.timeline import build_timeline
 from api.dashboard.views import sections_of
 from api.deps import MAX_ID, BackgroundDep, SessionDep, get_settings, note_token_use
@@ -131,9 +138,11 @@ async def _editor(request: Request, db: SessionDep) -> SignedInEditor:
     browser = _jar(request).read_session(request)
     if browser is None or not browser.signed_in:
         raise SignInRequired
-    assert browser.editor and browser.token_id is not None and browser.token_tag
-    # A revoked (or replaced) token ends the sessions it opened.
-    if not await data.token_still_valid(db, token_id=browser.token_id, tag=browser.token_tag):
+    assert browser.editor and browser.token_id is not None and browser.token_tag and browser.key
+    # Signing out, or a revoked (or replaced) token, ends the session on the server.
+    if not await data.signed_in(
+        db, key=browser.key, token_id=browser.token_id, tag=browser.token_tag
+    ):
         raise SignInRequired
     return SignedInEditor(browser.editor, browser)
 
@@ -204,8 +213,10 @@ async def sign_in_form(request: Request, db: SessionDep, next: str | None = None
     jar = _jar(request)
     browser = jar.read_session(request)
     if browser is not None and browser.signed_in:
-        assert browser.token_id is not None and browser.token_tag
-        if await data.token_still_valid(db, token_id=browser.token_id, tag=browser.token_tag):
+        assert browser.token_id is not None and browser.token_tag and browser.key
+        if await data.signed_in(
+            db, key=browser.key, token_id=browser.token_id, tag=browser.token_tag
+        ):
             return RedirectResponse(
                 _safe_back(request, next, request.url_for("dashboard_problems").path),
                 status_code=303,
@@ -255,7 +266,11 @@ async def sign_in(
     name = signed.name
     await db.rollback()  # the read is over; the token's use is noted in a write of its own
     await note_token_use(request, signed)
-    signed_in = browser.signed_in_as(name, signed.token_id, tag)
+    async with db.begin():
+        key = await data.open_session(
+            db, token_id=signed.token_id, lifetime=timedelta(seconds=SESSION_MAX_AGE)
+        )
+    signed_in = browser.signed_in_as(name, signed.token_id, tag, key)
     target = _safe_back(request, next, request.url_for("dashboard_problems").path)
     response = _redirect(request, target, Flash("success", f"Signed in as {name}."))
     jar.write_session(request, response, signed_in)
@@ -263,8 +278,12 @@ async def sign_in(
 
 
 @router.post("/sign-out", name="dashboard_sign_out")
-async def sign_out(request: Request, editor: EditorAction) -> Response:
-    """Forget the browser's session."""
+async def sign_out(request: Request, editor: EditorAction, db: SessionDep) -> Response:
+    """End the browser's session on the server, and forget it in the browser."""
+    assert editor.browser.key
+    await _end_read(db)
+    async with db.begin():
+        await data.close_session(db, key=editor.browser.key)
     jar = _jar(request)
     response = _redirect(
         request, request.url_for("dashboard_sign_in").path, Flash("success", "Signed out.")

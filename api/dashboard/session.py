@@ -4,7 +4,9 @@ The cookie is signed (itsdangerous, `settings.secret_key`), HttpOnly, SameSite=S
 Secure when the request came over https. It holds no secret of the editor's: only the id of
 the token they signed in with and a tag derived from the token's stored hash (both checked
 again on every request, so revoking a token, or replacing it with a new one of the same name,
-ends its sessions), their name, and the per-session CSRF token every form carries back.
+ends its sessions), their name, the per-session CSRF token every form carries back, and the
+key of the server-side session (`dashboard_sessions`): signing out ends that row, so a copy
+of the cookie taken before signing out no longer signs anyone in.
 """
 
 from __future__ import annotations
@@ -36,11 +38,18 @@ class BrowserSession:
     editor: str | None = None
     token_id: int | None = None
     token_tag: str | None = None
+    key: str | None = None
+    """The server-side session's key: signing out ends it, so a copied cookie dies too."""
 
     @property
     def signed_in(self) -> bool:
         """True once an editor has signed in with a valid token."""
-        return self.editor is not None and self.token_id is not None and bool(self.token_tag)
+        return (
+            self.editor is not None
+            and self.token_id is not None
+            and bool(self.token_tag)
+            and bool(self.key)
+        )
 
     def csrf_matches(self, submitted: str | None) -> bool:
         """Whether a submitted form's CSRF token is this session's (constant time)."""
@@ -48,9 +57,11 @@ class BrowserSession:
             return False
         return hmac.compare_digest(submitted.encode(), self.csrf.encode())
 
-    def signed_in_as(self, editor: str, token_id: int, token_tag: str) -> BrowserSession:
+    def signed_in_as(self, editor: str, token_id: int, token_tag: str, key: str) -> BrowserSession:
         """A new session for `editor`, with a fresh CSRF token (no fixation across sign-in)."""
-        return replace(new_session(), editor=editor, token_id=token_id, token_tag=token_tag)
+        return replace(
+            new_session(), editor=editor, token_id=token_id, token_tag=token_tag, key=key
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +95,28 @@ class CookieJar:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        editor, token_id, tag = data.get("e"), data.get("t"), data.get("g")
-        if not (isinstance(editor, str) and isinstance(token_id, int) and isinstance(tag, str)):
-            editor, token_id, tag = None, None, None
-        return BrowserSession(csrf=data["c"], editor=editor, token_id=token_id, token_tag=tag)
+        editor, token_id, tag, key = data.get("e"), data.get("t"), data.get("g"), data.get("k")
+        if not (
+            isinstance(editor, str)
+            and isinstance(token_id, int)
+            and isinstance(tag, str)
+            and isinstance(key, str)
+        ):
+            editor, token_id, tag, key = None, None, None, None
+        return BrowserSession(
+            csrf=data["c"], editor=editor, token_id=token_id, token_tag=tag, key=key
+        )
 
     def write_session(self, request: Request, response: Response, session: BrowserSession) -> None:
         """Store `session` in the browser."""
         value = self._session.dumps(
-            {"c": session.csrf, "e": session.editor, "t": session.token_id, "g": session.token_tag}
+            {
+                "c": session.csrf,
+                "e": session.editor,
+                "t": session.token_id,
+                "g": session.token_tag,
+                "k": session.key,
+            }
         )
         _set(request, response, SESSION_COOKIE, value, SESSION_MAX_AGE)
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.checker import Checker, Sweep
@@ -239,7 +240,9 @@ async def execute_run(
     """Check the selected resources' URLs once each, store every result, settle link states
     by `confirm`.
 
-    Raises RunConflictError while another live run is running (unless `exclusive` is False).
+    Raises RunConflictError while another live run that is not a recheck is running, unless
+    this run is a recheck (rechecks run beside any run, and never keep one from starting). The
+    database enforces it (a unique partial index), so two processes cannot both start one.
     Setting `stop` starts no new URL; those in flight finish, and the run is marked
     `interrupted`. The checker is the caller's: a run neither builds nor closes one.
     """
@@ -247,35 +250,39 @@ async def execute_run(
     started = clock()
     async with sessions() as session, session.begin():
         await recover_runs(session, now=started)
-    async with sessions() as session, session.begin():
-        if exclusive and (live := await runs.running_run(session)) is not None:
-            raise RunConflictError(
-                run_id=live.id,
-                started_at=live.started_at,
-                checked=live.checked_urls,
-                total=live.total_urls,
+    try:
+        async with sessions() as session, session.begin():
+            if exclusive and trigger != RunTrigger.RECHECK:
+                await _refuse_beside(session)
+            urls = selection.urls
+            if selection.resume is not None:
+                urls = tuple(await _resumable_urls(session, selection.resume))
+            targets = await select_targets(
+                session,
+                guide_slug=selection.guide_slug,
+                resource_ids=selection.resource_ids,
+                urls=urls,
             )
-        urls = selection.urls
-        if selection.resume is not None:
-            urls = tuple(await _resumable_urls(session, selection.resume))
-        targets = await select_targets(
-            session,
-            guide_slug=selection.guide_slug,
-            resource_ids=selection.resource_ids,
-            urls=urls,
-        )
-        groups = by_url(targets)
-        history = await snapshots(session, urls=list(groups))
-        run = await runs.create_run(
-            session,
-            trigger=trigger,
-            planned_urls=list(groups),
-            started_at=started,
-            guide_slug=selection.guide_slug,
-            owner=owner_id(),
-            resumed_from_id=selection.resume,
-        )
-        run_id = run.id
+            groups = by_url(targets)
+            history = await snapshots(session, urls=list(groups))
+            run = await runs.create_run(
+                session,
+                trigger=trigger,
+                planned_urls=list(groups),
+                started_at=started,
+                guide_slug=selection.guide_slug,
+                owner=owner_id(),
+                resumed_from_id=selection.resume,
+            )
+            run_id = run.id
+    except IntegrityError as exc:
+        # Another process started its run between our look and our insert: the database
+        # keeps the one-running rule, and says who won.
+        if not runs.is_one_running_conflict(exc):
+            raise
+        async with sessions() as session:
+            await _refuse_beside(session)
+        raise
     sweep = checker.sweep()
     # One finder a run: a host's sitemaps and home page are read once per run.
     finder = Finder(checker.fetcher, checker.search) if checker.search is not None else None
@@ -291,6 +298,18 @@ async def execute_run(
         sweep.cancel()
         if finder is not None:
             await finder.aclose()
+
+
+async def _refuse_beside(session: AsyncSession) -> None:
+    """RunConflictError naming the run (not a recheck) that is running, if one is."""
+    live = await runs.running_full_run(session)
+    if live is not None:
+        raise RunConflictError(
+            run_id=live.id,
+            started_at=live.started_at,
+            checked=live.checked_urls,
+            total=live.total_urls,
+        )
 
 
 async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from curator.domain import (
@@ -97,10 +107,25 @@ class Resource(Base):
     section: Mapped[Section | None] = relationship(back_populates="resources")
 
 
+ONE_RUNNING_WHERE = "status = 'running' AND \"trigger\" <> 'recheck'"
+"""The runs the one-running index covers: every running run but a recheck."""
+
+
 class Run(Base):
     """One pass of the checker over a set of URLs."""
 
     __tablename__ = "runs"
+    __table_args__ = (
+        # At most one run other than a recheck is `running`: the database says so, not a
+        # read before the insert (two processes starting at once cannot both win).
+        Index(
+            "uq_runs_one_running",
+            "status",
+            unique=True,
+            sqlite_where=text(ONE_RUNNING_WHERE),
+            postgresql_where=text(ONE_RUNNING_WHERE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trigger: Mapped[RunTrigger] = mapped_column(str_enum(RunTrigger))
@@ -228,6 +253,22 @@ class EditorToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class DashboardSession(Base):
+    """A signed-in browser of the dashboard; signing out (or the token's revocation) ends it
+    here, so a copy of its cookie stops working too."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("editor_tokens.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 class EditorAction(Base):

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -29,7 +30,11 @@ async def create_run(
     owner: str | None = None,
     resumed_from_id: int | None = None,
 ) -> Run:
-    """A new `running` run that sets out to check `planned_urls`."""
+    """A new `running` run that sets out to check `planned_urls`.
+
+    IntegrityError (`is_one_running_conflict`) when it is not a recheck and another run that
+    is not a recheck is running.
+    """
     run = Run(
         trigger=trigger,
         status=RunStatus.RUNNING,
@@ -76,6 +81,24 @@ async def running_run(session: AsyncSession) -> Run | None:
         .limit(1)
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def running_full_run(session: AsyncSession) -> Run | None:
+    """The run other than a recheck marked `running`, if any (at most one: the database
+    allows no second; rechecks run beside it)."""
+    query = (
+        select(Run)
+        .where(Run.status == RunStatus.RUNNING, Run.trigger != RunTrigger.RECHECK)
+        .order_by(Run.started_at.desc(), Run.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def is_one_running_conflict(exc: IntegrityError) -> bool:
+    """True when an insert was refused because another run (not a recheck) is running."""
+    message = str(exc.orig)
+    return "uq_runs_one_running" in message or "runs.status" in message
 
 
 async def latest_interrupted_run(session: AsyncSession) -> Run | None:

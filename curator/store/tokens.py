@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import EditorToken
+from curator.store.models import DashboardSession, EditorToken
 
 
 async def token_by_name(session: AsyncSession, *, name: str) -> EditorToken | None:
@@ -44,6 +44,35 @@ async def note_use(
             or_(EditorToken.last_used_at.is_(None), EditorToken.last_used_at < unless_after),
         )
         .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def add_dashboard_session(
+    session: AsyncSession, *, key_hash: str, token_id: int, now: datetime, expires_at: datetime
+) -> None:
+    """Store a signed-in browser's session (by the hash of its key)."""
+    session.add(
+        DashboardSession(
+            key_hash=key_hash, token_id=token_id, created_at=now, expires_at=expires_at
+        )
+    )
+    await session.flush()
+
+
+async def dashboard_session(session: AsyncSession, *, key_hash: str) -> DashboardSession | None:
+    """The browser session with this key's hash, ended or not."""
+    query = select(DashboardSession).where(DashboardSession.key_hash == key_hash)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def end_dashboard_session(session: AsyncSession, *, key_hash: str, now: datetime) -> bool:
+    """End a browser session (signing out); True when it was live."""
+    result = await session.execute(
+        update(DashboardSession)
+        .where(DashboardSession.key_hash == key_hash, DashboardSession.ended_at.is_(None))
+        .values(ended_at=now)
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -430,6 +430,20 @@ async def test_sign_out(editor: httpx.AsyncClient) -> None:
     assert (await editor.get("/editor/problems")).status_code == 303
 
 
+async def test_a_cookie_copied_before_sign_out_no_longer_works(
+    editor: httpx.AsyncClient,
+) -> None:
+    copied = dict(editor.cookies)
+    assert (await editor.get("/editor/problems")).status_code == 200
+    page = await editor.get("/editor/problems")
+    await editor.post("/editor/sign-out", data={"csrf_token": csrf_of(page.text)})
+    editor.cookies.clear()
+    editor.cookies.update(copied)
+    replayed = await editor.get("/editor/problems")
+    assert replayed.status_code == 303
+    assert "/editor/sign-in" in replayed.headers["location"]
+
+
 async def test_stylesheet(client: httpx.AsyncClient) -> None:
     response = await client.get("/editor/static/dashboard.css")
     assert response.status_code == 200

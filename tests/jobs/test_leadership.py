@@ -118,6 +118,30 @@ async def test_advisory_one_leader_and_a_dead_connection_hands_over(
         await b.release()
 
 
+async def test_advisory_a_hung_leader_is_replaced(
+    test_databases: dict[str, TestDatabase],
+) -> None:
+    url = test_databases["postgresql"].url
+    a = AdvisoryLeadership(url, retry_seconds=0.1, stale_after=1.0, key=777003, holder="a")
+    b = AdvisoryLeadership(url, retry_seconds=0.1, stale_after=1.0, key=777003, holder="b")
+    try:
+        assert await a.acquire(stopped())
+        # While a checks in on time it keeps leading, well past one period.
+        for _ in range(15):
+            assert await a.keep()
+            assert not await b.acquire(stopped())
+            await asyncio.sleep(0.1)
+        # a hangs (SIGSTOP, a blocked loop): its connection stays open but silent. The server
+        # ends the silent session, and b takes over.
+        async with asyncio.timeout(10):
+            assert await b.acquire(asyncio.Event())
+        assert not await a.keep()  # woken up, a learns it no longer leads
+        assert await b.keep()
+    finally:
+        await a.release()
+        await b.release()
+
+
 async def test_advisory_release_hands_over(
     test_databases: dict[str, TestDatabase],
 ) -> None:

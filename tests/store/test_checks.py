@@ -162,6 +162,14 @@ async def test_latest_checks_and_history(session: AsyncSession) -> None:
                     outcome=outcome(verdict, f"day {day}"),
                     checked_at=T0 + timedelta(days=day, minutes=1),
                 )
+            # One run at a time: each is over before the next day's starts.
+            await runs.finish_run(
+                session,
+                run_id=run.id,
+                status=RunStatus.COMPLETED,
+                counts={},
+                finished_at=T0 + timedelta(days=day, minutes=2),
+            )
     async with session.begin():
         latest = await q.latest_checks(session, urls=[A, B, C])
         assert set(latest) == {A, B}
