@@ -20,10 +20,12 @@ from curator.catalog.schema import (
 from curator.domain import Group, ResourceKind, RunStatus, Verdict
 from curator.editing import ActionResult
 from curator.reader_reports import NOTE_MAX, FiledReport
+from curator.registration.warnings import DomainFacts, WarningKind, WatchWarning
 from curator.store.history import ActionEntry, ResourceHistory, RunSummary
 from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.store.publish import PublicGuide, PublicResource
 from curator.suggestions import Confidence, Suggestion, SuggestionSource
+from curator.watch.warnings import WatchedResource
 
 
 def _no_nul(value: str) -> str:
@@ -281,6 +283,92 @@ class ReaderReportOut(_Out):
         )
 
 
+class WarningOut(_Out):
+    """A warning that a resource may soon be lost; never a verdict: the link stays as it is."""
+
+    kind: WarningKind = Field(
+        description="domain_expiry, registry_hold, redemption_period, pending_delete, "
+        "domain_inactive, parking_name_servers or certificate_expiry"
+    )
+    detail: str = Field(description='in words: "domain … expires in 12 days, on … (registrar …)"')
+    since: datetime | None = Field(description="since when the warning holds, when known")
+    data: dict[str, Any] = Field(description="the facts: domain, expires_at, days_left, …")
+
+    @classmethod
+    def of(cls, warning: WatchWarning) -> WarningOut:
+        """A warning for editors."""
+        return cls(
+            kind=warning.kind, detail=warning.detail, since=warning.since, data=dict(warning.data)
+        )
+
+
+class RegistrationOut(_Out):
+    """What the domain's registry said over RDAP (cached), and whether the last look-up failed."""
+
+    domain: str
+    expires_at: datetime | None
+    statuses: list[str]
+    registrar: str | None
+    name_servers: list[str]
+    previous_name_servers: list[str] | None
+    name_servers_changed_at: datetime | None
+    looked_up_at: datetime | None = Field(description="the last look-up that succeeded")
+    last_error: str | None = Field(description="why the last look-up failed; null if it did not")
+
+    @classmethod
+    def of(cls, facts: DomainFacts) -> RegistrationOut:
+        """A registration for editors."""
+        return cls(
+            domain=facts.domain,
+            expires_at=facts.expires_at,
+            statuses=list(facts.statuses),
+            registrar=facts.registrar,
+            name_servers=list(facts.name_servers),
+            previous_name_servers=(
+                list(facts.previous_name_servers)
+                if facts.previous_name_servers is not None
+                else None
+            ),
+            name_servers_changed_at=facts.name_servers_changed_at,
+            looked_up_at=facts.looked_up_at,
+            last_error=facts.last_error,
+        )
+
+
+class WatchedOut(_Out):
+    """A live resource with warnings; its link's verdict is unchanged by them."""
+
+    resource_id: int
+    guide: str
+    key: str
+    title: str
+    url: str
+    section: str | None
+    verdict: Verdict | None
+    warnings: list[WarningOut]
+
+    @classmethod
+    def of(cls, watched: WatchedResource) -> WatchedOut:
+        """A watched resource for editors."""
+        return cls(
+            resource_id=watched.resource_id,
+            guide=watched.guide,
+            key=watched.key,
+            title=watched.title,
+            url=watched.url,
+            section=watched.section,
+            verdict=watched.verdict,
+            warnings=[WarningOut.of(w) for w in watched.warnings],
+        )
+
+
+class WatchOut(_Out):
+    """Every live resource with warnings, in catalog order."""
+
+    count: int
+    resources: list[WatchedOut]
+
+
 class ProblemOut(_Out):
     """A resource that needs an editor."""
 
@@ -302,9 +390,12 @@ class ProblemOut(_Out):
     suggestion: SuggestionOut | None = None
     evidence: EvidenceOut | None
     reports: list[ReaderReportOut]
+    warnings: list[WarningOut] = Field(
+        default_factory=list, description="domain and certificate warnings (never verdicts)"
+    )
 
     @classmethod
-    def of(cls, problem: Problem) -> ProblemOut:
+    def of(cls, problem: Problem, warnings: list[WatchWarning] | None = None) -> ProblemOut:
         """A problem for editors."""
         return cls(
             resource_id=problem.resource_id,
@@ -325,6 +416,7 @@ class ProblemOut(_Out):
             suggestion=SuggestionOut.of(problem.suggestion) if problem.suggestion else None,
             evidence=EvidenceOut.of(problem.evidence) if problem.evidence else None,
             reports=[ReaderReportOut.of(r) for r in problem.reports],
+            warnings=[WarningOut.of(w) for w in warnings or []],
         )
 
 
@@ -445,9 +537,21 @@ class HistoryOut(_Out):
     checks: list[EvidenceOut]
     actions: list[ActionEntryOut]
     reports: list[ReaderReportOut]
+    warnings: list[WarningOut] = Field(
+        default_factory=list,
+        description="domain and certificate warnings: the link's verdict is unchanged by them",
+    )
+    registration: RegistrationOut | None = Field(
+        default=None, description="the domain's registration as last looked up, if ever"
+    )
 
     @classmethod
-    def of(cls, history: ResourceHistory) -> HistoryOut:
+    def of(
+        cls,
+        history: ResourceHistory,
+        warnings: list[WatchWarning] | None = None,
+        registration: DomainFacts | None = None,
+    ) -> HistoryOut:
         """A resource's history for editors."""
         r = history.resource
         return cls(
@@ -469,6 +573,8 @@ class HistoryOut(_Out):
             checks=[EvidenceOut.of(c) for c in history.checks],
             actions=[ActionEntryOut.of(a) for a in history.actions],
             reports=[ReaderReportOut.of(r) for r in history.reports],
+            warnings=[WarningOut.of(w) for w in warnings or []],
+            registration=RegistrationOut.of(registration) if registration else None,
         )
 
 

@@ -170,6 +170,8 @@ class MailKind(StrEnum):
     """A guide's refresh report after a full run."""
     REVIEW = "review"
     """A reminder that a guide's review is due."""
+    DOMAIN_ALERT = "domain_alert"
+    """A listed resource's domain entered registry hold or its redemption period."""
 
 
 # --- review intervals --------------------------------------------------------------------------

@@ -237,6 +237,14 @@ def job_specs(settings: Settings, sweep: Task | None = None) -> list[JobSpec]:
             misfire_grace_time=tasks.REMINDER_SWEEP_SECONDS,
             at_start=True,
         ),
+        # Registrations are cached for a day: an hourly sweep asks only for those due. Not at
+        # start, so a restart never sends a burst of look-ups.
+        JobSpec(
+            id=tasks.DOMAIN_WATCH,
+            func=tasks.domain_watch,
+            trigger=every(tasks.DOMAIN_WATCH_SECONDS),
+            misfire_grace_time=tasks.DOMAIN_WATCH_SECONDS,
+        ),
         JobSpec(
             id=tasks.MAIL_RETRY,
             func=tasks.retry_mail,

@@ -15,9 +15,10 @@ from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from curator.check.transport import build_client
 from curator.domain import JobStatus, RunStatus, RunTrigger
 from curator.errors import RunConflictError
-from curator.mail import DeliveryResult, DeliveryStatus, Mailer
+from curator.mail import DeliveryResult, DeliveryStatus, Mailer, send_domain_alerts
 from curator.mail import retry_failed_deliveries as retry_deliveries
 from curator.mail import send_refresh_report as send_refresh
 from curator.mail import send_review_reminders as send_reminders
@@ -36,6 +37,7 @@ from curator.store.runs import (
     running_run_ids,
     superseded,
 )
+from curator.watch.lookups import build_rdap, refresh_registrations
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ RECHECKS = "rechecks"
 REFRESH_REPORTS = "refresh_reports"
 REVIEW_REMINDERS = "review_reminders"
 MAIL_RETRY = "mail_retry"
+DOMAIN_WATCH = "domain_watch"
 RESUME_PREFIX = "resume_run_"
 
 # Which job's runs each trigger's are: resuming waits while that job is due or running.
@@ -63,6 +66,9 @@ REPORT_WITHIN = timedelta(days=1)
 # (mail_deliveries.next_attempt_at); these only bound how late a due one goes out.
 MAIL_SWEEP_SECONDS = 120
 REMINDER_SWEEP_SECONDS = 3600
+DOMAIN_WATCH_SECONDS = 3600
+"""How often the domain watch looks for registrations due (each is cached for
+CURATOR_RDAP_CACHE_HOURS, so most sweeps ask nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +136,27 @@ async def send_review_reminders(context: JobContext) -> JobOutcome:
         context.sessions, context.settings, clock=context.clock, mailer=context.mailer
     )
     return mail_outcome(results)
+
+
+async def domain_watch(context: JobContext) -> JobOutcome:
+    """Look up the catalog's registrations whose cache is due (never while a link is being
+    checked for it), then email the editors of domains that entered hold or redemption."""
+    settings = context.settings
+    note = "registration look-ups are off (CURATOR_RDAP_LOOKUPS=false)"
+    if settings.rdap_lookups:
+        async with build_client(settings.fetch_policy()) as client:
+            rdap = build_rdap(settings, client)
+            assert rdap is not None
+            summary = await refresh_registrations(
+                context.sessions, rdap, settings=settings, clock=context.clock
+            )
+        note = summary.describe()
+    results = await send_domain_alerts(
+        context.sessions, settings, clock=context.clock, mailer=context.mailer
+    )
+    mail = mail_outcome(results)
+    detail = "; ".join(part for part in (note, mail.detail) if part)
+    return JobOutcome(mail.status, detail)
 
 
 # --- check runs ------------------------------------------------------------------------------

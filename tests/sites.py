@@ -452,8 +452,10 @@ class Sites:
         address: str | None = None,
         port: int = 0,
         resolve: bool = True,
+        valid_days: float | None = None,
     ) -> Site:
-        """Start a site for `host` and map the name to its address in `resolver`."""
+        """Start a site for `host` and map the name to its address in `resolver`; a "valid"
+        TLS site's certificate expires in `valid_days` when given."""
         site = Site(
             host=host,
             address=address or self.next_address(),
@@ -462,7 +464,7 @@ class Sites:
             closing=self.closing,
             scheme="https" if tls else "http",
         )
-        context = self._server_context(host, tls) if tls else None
+        context = self._server_context(host, tls, valid_days) if tls else None
         server = await asyncio.start_server(
             site.serve, site.address, port, ssl=context, limit=_REQUEST_LIMIT
         )
@@ -490,7 +492,9 @@ class Sites:
         fetcher = self.fetcher(settings, **kwargs)
         return Checker(fetcher, video, concurrency=settings.concurrency, close=fetcher.aclose)
 
-    def _server_context(self, host: str, mode: TLSMode) -> ssl.SSLContext:
+    def _server_context(
+        self, host: str, mode: TLSMode, valid_days: float | None = None
+    ) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         if mode == "self_signed":
             cert_pem, key_pem = _self_signed(host)
@@ -505,6 +509,13 @@ class Sites:
             )
         elif mode == "wrong_host":
             cert = self.ca.issue_cert("someone-else.test")
+        elif valid_days is not None:
+            now = dt.datetime.now(dt.UTC)
+            cert = self.ca.issue_cert(
+                host,
+                not_before=now - dt.timedelta(days=60),
+                not_after=now + dt.timedelta(days=valid_days),
+            )
         else:
             cert = self.ca.issue_cert(host)
         cert.configure_cert(context)

@@ -28,6 +28,8 @@ from api.dashboard.views import (
 )
 from curator import editing, tokens
 from curator.errors import NotFoundError
+from curator.registration.warnings import WarningKind, WatchPolicy, WatchWarning
+from curator.registration.warnings import watch_line as summarise
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
 from curator.store.history import resource_history, run_summaries
@@ -35,6 +37,7 @@ from curator.store.link_states import link_states
 from curator.store.models import Resource
 from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.tokens import Editor
+from curator.watch.warnings import WatchedResource, watch_of, watched_resources
 
 EDITABLE = editing.EDITABLE_FIELDS
 """The resource fields the edit form offers."""
@@ -128,6 +131,29 @@ async def problems(session: AsyncSession) -> list[ProblemView]:
     """Every resource that needs an editor, most severe first, then the oldest failure."""
     found = await store_problems.problems(session, now=utcnow())
     return [_problem_view(p) for p in found]
+
+
+async def watched(session: AsyncSession, policy: WatchPolicy) -> list[WatchedResource]:
+    """Every live resource with a warning (its own section: warnings are not problems)."""
+    return await watched_resources(session, now=utcnow(), policy=policy)
+
+
+def watch_line(watched: list[WatchedResource], policy: WatchPolicy) -> str:
+    """ "Watch: 2 domains expire within 30 days, …" over the watched resources."""
+    counts: dict[WarningKind, set[str]] = {}
+    for resource in watched:
+        for warning in resource.warnings:
+            key = str(warning.data.get("domain") or warning.data.get("host") or resource.url)
+            counts.setdefault(warning.kind, set()).add(key)
+    return summarise(counts, policy)
+
+
+async def resource_warnings(
+    session: AsyncSession, *, url: str, policy: WatchPolicy
+) -> list[WatchWarning]:
+    """A resource's warnings, for its page."""
+    watch = await watch_of(session, urls=[url])
+    return watch.warnings(url, now=utcnow(), policy=policy)
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,6 +299,7 @@ async def sign_out(request: Request, editor: EditorAction, db: SessionDep) -> Re
 async def problems_page(request: Request, editor: EditorPage, db: SessionDep) -> Response:
     """Every resource that needs an editor, grouped by severity."""
     problems = await data.problems(db)
+    watch = await data.watched(db, get_settings(request).watch_policy())
     response = render(
         request,
         "problems.html",
@@ -309,6 +310,8 @@ async def problems_page(request: Request, editor: EditorPage, db: SessionDep) ->
         context={
             "sections": sections_of(problems),
             "total": len(problems),
+            "watch": watch,
+            "watch_summary": data.watch_line(watch, get_settings(request).watch_policy()),
             "back": request.url_for("dashboard_problems").path,
         },
     )
@@ -326,6 +329,9 @@ async def _resource_response(
     flash: Flash | None = None,
 ) -> Response:
     page = await data.resource_page(db, resource_id=resource_id)
+    warnings = await data.resource_warnings(
+        db, url=page.resource.url, policy=get_settings(request).watch_policy()
+    )
     response = render(
         request,
         "resource.html",
@@ -341,6 +347,7 @@ async def _resource_response(
             "fields": data.edit_fields(page, submitted),
             "errors": errors or {},
             "history": page.history,
+            "warnings": warnings,
             "back": request.url_for("dashboard_resource", resource_id=resource_id).path,
         },
     )

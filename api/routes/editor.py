@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, status
 
-from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, get_editor
+from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, SettingsDep, get_editor
 from api.schemas import (
     ActionOut,
     ErrorOut,
@@ -23,6 +23,8 @@ from api.schemas import (
     RunOut,
     RunsOut,
     SnoozeIn,
+    WatchedOut,
+    WatchOut,
 )
 from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
@@ -30,6 +32,7 @@ from curator.errors import NotFoundError
 from curator.store.base import utcnow
 from curator.store.history import resource_history, run_summaries, run_summary
 from curator.store.problems import problems
+from curator.watch.warnings import resource_warnings, watch_of, watched_resources
 
 _AUTH_RESPONSES: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "The body is not JSON"},
@@ -56,15 +59,40 @@ RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
 @router.get("/problems", summary="Every resource that needs an editor")
 async def list_problems(
     session: SessionDep,
+    settings: SettingsDep,
     guide: Annotated[
         str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
     ] = None,
 ) -> ProblemsOut:
     """Resources not in the working group, and any with open readers' reports, with the
-    latest evidence and suggestions; most severe first, then oldest. Snoozed ones are hidden
-    until their date."""
-    found = await problems(session, now=utcnow(), guide_slug=guide)
-    return ProblemsOut(count=len(found), problems=[ProblemOut.of(p) for p in found])
+    latest evidence, suggestions and warnings; most severe first, then oldest. Snoozed ones
+    are hidden until their date."""
+    now = utcnow()
+    found = await problems(session, now=now, guide_slug=guide)
+    warnings = await resource_warnings(
+        session, urls={p.resource_id: p.url for p in found}, now=now, policy=settings.watch_policy()
+    )
+    return ProblemsOut(
+        count=len(found),
+        problems=[ProblemOut.of(p, warnings.get(p.resource_id)) for p in found],
+    )
+
+
+@router.get("/warnings", summary="Resources whose domain or certificate may soon be lost")
+async def list_warnings(
+    session: SessionDep,
+    settings: SettingsDep,
+    guide: Annotated[
+        str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
+    ] = None,
+) -> WatchOut:
+    """Every live resource with a warning (domain expiring, on registry hold, in redemption or
+    pending deletion, name servers moved to a parking provider, certificate expiring), in
+    catalog order. Warnings never change a verdict or hide a resource."""
+    found = await watched_resources(
+        session, now=utcnow(), policy=settings.watch_policy(), guide_slug=guide
+    )
+    return WatchOut(count=len(found), resources=[WatchedOut.of(w) for w in found])
 
 
 @router.get("/runs", summary="Check runs, newest first")
@@ -115,12 +143,18 @@ async def start_run(editor: EditorDep, session: SessionDep, background: Backgrou
     responses={404: {"model": ErrorOut, "description": "No such resource"}},
     summary="A resource's checks, editors' actions and readers' reports",
 )
-async def get_history(resource_id: ResourceId, session: SessionDep) -> HistoryOut:
-    """Everything that happened to a resource, newest first (checks of earlier URLs too)."""
+async def get_history(
+    resource_id: ResourceId, session: SessionDep, settings: SettingsDep
+) -> HistoryOut:
+    """Everything that happened to a resource, newest first (checks of earlier URLs too),
+    with its warnings and its domain's registration."""
     history = await resource_history(session, resource_id=resource_id)
     if history is None:
         raise NotFoundError("resource", resource_id)
-    return HistoryOut.of(history)
+    url = history.resource.url
+    watch = await watch_of(session, urls=[url])
+    warnings = watch.warnings(url, now=utcnow(), policy=settings.watch_policy())
+    return HistoryOut.of(history, warnings, watch.domain(url))
 
 
 @router.post(

@@ -8,6 +8,7 @@ boundary, into an `ErrorKind`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from curator.domain import Verdict
@@ -149,6 +150,17 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class Certificate:
+    """The TLS certificate the final response came with (https only)."""
+
+    host: str
+    expires_at: datetime
+    """Its notAfter, UTC."""
+    issuer: str | None = None
+    """The issuing CA's organisation and common name ("Let's Encrypt R11")."""
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """Everything the fetcher learned about one URL."""
 
@@ -166,6 +178,8 @@ class Facts:
     elapsed_ms: int = 0
     retry_after: float | None = None
     """Seconds from a Retry-After header of the last response, if any."""
+    certificate: Certificate | None = None
+    """The final response's TLS certificate, when it came over https."""
 
     def header(self, name: str) -> str | None:
         """The final response's header `name` (case-insensitive), if present."""

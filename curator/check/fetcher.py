@@ -13,6 +13,7 @@ import secrets
 import ssl
 import time
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from curator.check.body import Body, DecodingError, content_encodings, read_body
-from curator.check.facts import ErrorKind, Facts, Hop, Page, SiteBaseline
+from curator.check.facts import Certificate, ErrorKind, Facts, Hop, Page, SiteBaseline
 from curator.check.failures import translate
 from curator.check.guard import AddressGuard
 from curator.check.policy import FetchPolicy
@@ -88,6 +89,7 @@ class _Try:
     retry_after: float | None = None
     body: bytes | None = None
     """The final response's body as read (decompressed, capped), for `fetch_document`."""
+    certificate: Certificate | None = None
 
     def facts(self, error: ErrorKind | None = None, detail: str | None = None) -> Facts:
         return Facts(
@@ -101,6 +103,7 @@ class _Try:
             error_detail=detail,
             elapsed_ms=sum(h.elapsed_ms for h in self.hops),
             retry_after=self.retry_after,
+            certificate=self.certificate,
         )
 
 
@@ -128,6 +131,43 @@ def _address(response: httpx.Response, trace: ConnectTrace) -> str | None:
         if address is not None:
             return str(address)
     return trace.connected
+
+
+def _issuer(fields: object) -> str | None:
+    """ "Let's Encrypt R11" from a certificate's issuer (organisation, then common name)."""
+    names: dict[str, str] = {}
+    for rdn in fields if isinstance(fields, tuple) else ():
+        for pair in rdn if isinstance(rdn, tuple) else ():
+            if isinstance(pair, tuple) and len(pair) == 2:
+                names.setdefault(str(pair[0]), str(pair[1]))
+    parts = [names.get("organizationName"), names.get("commonName")]
+    shown = " ".join(dict.fromkeys(p for p in parts if p))
+    return shown[:200] or None
+
+
+def certificate_of(response: httpx.Response) -> Certificate | None:
+    """The peer certificate of the connection `response` came over (None without TLS)."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    ssl_object = stream.get_extra_info("ssl_object")
+    if ssl_object is None:
+        return None
+    try:
+        peer = ssl_object.getpeercert()
+    except (ValueError, ssl.SSLError):
+        return None
+    if not peer or not isinstance(peer.get("notAfter"), str):
+        return None  # unverified connections expose no parsed certificate
+    try:
+        seconds = ssl.cert_time_to_seconds(peer["notAfter"])
+    except ValueError:
+        return None
+    return Certificate(
+        host=(response.url.host or "").lower(),
+        expires_at=datetime.fromtimestamp(seconds, UTC),
+        issuer=_issuer(peer.get("issuer")),
+    )
 
 
 def _headers(response: httpx.Response) -> tuple[tuple[str, str], ...]:
@@ -354,6 +394,7 @@ class Fetcher:
                 target = str(response.url.join(location).copy_with(fragment=None))
                 state.hops.append(Hop(state.current, state.status, address, target, _ms(start)))
                 return target
+            state.certificate = certificate_of(response)
             content_type = response.headers.get("content-type")
             try:
                 body = await self._read(response, state.max_bytes)

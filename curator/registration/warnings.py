@@ -8,7 +8,7 @@ Warnings are not verdicts: they never change a link's verdict or hide a resource
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -290,3 +290,39 @@ def registration_evidence(facts: DomainFacts, *, now: datetime) -> tuple[str, di
 
 
 _LAPSED = frozenset({"redemption period", "pending delete", "inactive"})
+
+
+_WATCH_WORDS: tuple[tuple[WarningKind, str, str], ...] = (
+    (WarningKind.DOMAIN_EXPIRY, "domain expires", "domains expire"),
+    (WarningKind.REGISTRY_HOLD, "domain on registry hold", "domains on registry hold"),
+    (
+        WarningKind.REDEMPTION_PERIOD,
+        "domain in its redemption period",
+        "domains in their redemption period",
+    ),
+    (WarningKind.PENDING_DELETE, "domain pending deletion", "domains pending deletion"),
+    (WarningKind.DOMAIN_INACTIVE, "domain inactive at its registry", "domains inactive"),
+    (
+        WarningKind.PARKING_NAME_SERVERS,
+        "domain on a parking provider's name servers",
+        "domains on parking providers' name servers",
+    ),
+    (WarningKind.CERTIFICATE_EXPIRY, "certificate expires", "certificates expire"),
+)
+
+
+def watch_line(keys: Mapping[WarningKind, Collection[str]], policy: WatchPolicy) -> str:
+    """ "Watch: 2 domains expire within 30 days, 1 domain on registry hold" from the domains
+    (or hosts) each kind of warning is about; empty when there are none."""
+    parts: list[str] = []
+    for kind, one, many in _WATCH_WORDS:
+        count = len(keys.get(kind, ()))
+        if not count:
+            continue
+        text = f"{count} {one if count == 1 else many}"
+        if kind is WarningKind.DOMAIN_EXPIRY:
+            text += f" within {policy.domain_expiry_days} days"
+        elif kind is WarningKind.CERTIFICATE_EXPIRY:
+            text += f" within {policy.certificate_expiry_days} days"
+        parts.append(text)
+    return "Watch: " + ", ".join(parts) if parts else ""

@@ -39,8 +39,9 @@ from curator.report.model import (
     Similarity,
     Since,
     SinceRun,
+    WatchItem,
 )
-from curator.report.summary import guide_summary, overall_summary
+from curator.report.summary import guide_summary, overall_summary, watch_summary
 from curator.settings import Settings
 from curator.store import catalog as catalog_queries
 from curator.store import checks as check_queries
@@ -53,6 +54,7 @@ from curator.store.checks import CheckPoint
 from curator.store.link_states import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
 from curator.suggestions import Suggestion, SuggestionSource
+from curator.watch.warnings import resource_warnings
 
 CONTENT_CHANGE_BELOW = 0.7
 
@@ -109,7 +111,7 @@ async def build_report(
         generated_at=now,
         timezone=settings.timezone,
         base_url=settings.public_base_url.rstrip("/"),
-        summary=overall_summary(built),
+        summary=overall_summary(built, settings.watch_policy()),
         guides=tuple(built),
     )
 
@@ -250,13 +252,16 @@ async def _build_guide(
         reader_reports=sum(1 for r in reports if not r.resolved),
         content_changes=len(changes),
     )
+    watch = await _watch_items(session, context, resources, refs, period)
+    counts = dataclasses.replace(counts, warnings=len(watch))
+    watch_line = watch_summary(watch, context.settings.watch_policy())
     run = await run_queries.latest_finished_run(session, guide_slug=guide.slug)
     return GuideReport(
         slug=guide.slug,
         title=guide.title,
         editors=tuple(guide.editors or ()),
         period=period,
-        summary=guide_summary(counts, review),
+        summary=guide_summary(counts, review, watch_line),
         counts=counts,
         newly_broken=newly_t,
         still_broken=still_t,
@@ -271,7 +276,41 @@ async def _build_guide(
         latest_run=_run_ref(run) if run is not None else None,
         problems_url=f"{base}/editor/problems",
         links=tuple(links),
+        watch=tuple(watch),
+        watch_summary=watch_line,
     )
+
+
+async def _watch_items(
+    session: AsyncSession,
+    context: _Context,
+    resources: Sequence[Resource],
+    refs: dict[int, ResourceRef],
+    period: Period,
+) -> list[WatchItem]:
+    """The guide's warnings (snoozed resources' too: a snooze is about a verdict), new when
+    they began within the period."""
+    found = await resource_warnings(
+        session,
+        urls={r.id: r.url for r in resources},
+        now=context.now,
+        policy=context.settings.watch_policy(),
+    )
+    items: list[WatchItem] = []
+    for resource in resources:
+        for warning in found.get(resource.id, []):
+            new = period.start is None or warning.since is None or warning.since >= period.start
+            items.append(
+                WatchItem(
+                    refs[resource.id],
+                    warning.kind,
+                    warning.detail,
+                    warning.since,
+                    new,
+                    dict(warning.data),
+                )
+            )
+    return items
 
 
 def _ref(resource: Resource, base: str) -> ResourceRef:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from curator.domain import Group, Verdict, group_of
+from curator.registration.warnings import WarningKind
 from curator.report import history
 
 Similarity = Callable[[str, str], float]
@@ -209,6 +210,25 @@ class ContentChange:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchItem:
+    """A warning that a resource may soon be lost while its link still works: not a verdict."""
+
+    resource: ResourceRef
+    kind: WarningKind
+    detail: str
+    since: datetime | None
+    new: bool
+    """The warning began within the period (editors have not been told)."""
+    data: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def since_shown(self) -> datetime | None:
+        """When the state began, for statuses and name servers (an expiry says its date)."""
+        dated = (WarningKind.DOMAIN_EXPIRY, WarningKind.CERTIFICATE_EXPIRY)
+        return None if self.kind in dated else self.since
+
+
+@dataclass(frozen=True, slots=True)
 class LinkStanding:
     """Every active resource of a guide with what the checker says of it (a review's checklist)."""
 
@@ -265,6 +285,7 @@ class Counts:
     snoozed: int = 0
     reader_reports: int = 0
     content_changes: int = 0
+    warnings: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +312,11 @@ class GuideReport:
     latest_run: RunRef | None
     problems_url: str
     links: tuple[LinkStanding, ...] = ()
+    watch: tuple[WatchItem, ...] = ()
+    """Warnings: domains expiring, on hold or in redemption, parked name servers, certificates
+    expiring. The links stay as their verdicts say."""
+    watch_summary: str = ""
+    """ "Watch: 2 domains expire within 30 days" (empty without warnings)."""
 
     @property
     def has_news(self) -> bool:
@@ -302,6 +328,7 @@ class GuideReport:
             or any(i.new for i in self.unverifiable)
             or any(i.new for i in self.reader_reports)
             or any(i.new for i in self.content_changes)
+            or any(i.new for i in self.watch)
         )
 
     @property

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from curator.report.model import Counts, GuideReport, ReviewDue
+from curator.registration.warnings import WarningKind, WatchPolicy, watch_line
+from curator.report.model import Counts, GuideReport, ReviewDue, WatchItem
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def guide_summary(counts: Counts, review: ReviewDue | None) -> str:
+def watch_summary(items: Sequence[WatchItem], policy: WatchPolicy) -> str:
+    """ "Watch: 2 domains expire within 30 days, 1 domain on registry hold" (each domain or
+    host counted once per kind); empty without warnings."""
+    keys: dict[WarningKind, set[str]] = {}
+    for item in items:
+        key = str(item.data.get("domain") or item.data.get("host") or item.resource.url)
+        keys.setdefault(item.kind, set()).add(key)
+    return watch_line(keys, policy)
+
+
+def guide_summary(counts: Counts, review: ReviewDue | None, watch: str = "") -> str:
     """A guide's first line: "3 broken (1 new), 2 moved, review due 2026-12-01"."""
     parts: list[str] = []
     if counts.broken:
@@ -36,6 +47,8 @@ def guide_summary(counts: Counts, review: ReviewDue | None) -> str:
             parts.append(f"review overdue since {review.due.isoformat()}")
         else:
             parts.append(f"review due {review.due.isoformat()}")
+    if watch:
+        parts.append(watch[0].lower() + watch[1:])
     if parts:
         return ", ".join(parts)
     if counts.unchecked == counts.links:
@@ -45,7 +58,7 @@ def guide_summary(counts: Counts, review: ReviewDue | None) -> str:
     return f"all {counts.working} checked links work; nothing to do"
 
 
-def overall_summary(guides: Sequence[GuideReport]) -> str:
+def overall_summary(guides: Sequence[GuideReport], policy: WatchPolicy | None = None) -> str:
     """The report's first line: "3 broken, 2 moved, 1 guide due for review"."""
     broken = sum(g.counts.broken for g in guides)
     moved = sum(g.counts.moved for g in guides)
@@ -59,4 +72,7 @@ def overall_summary(guides: Sequence[GuideReport]) -> str:
     changed = sum(g.counts.content_changes for g in guides)
     if changed:
         parts.append(_plural(changed, "page", "pages") + " changed")
+    watch = watch_summary([i for g in guides for i in g.watch], policy or WatchPolicy())
+    if watch:
+        parts.append(watch[0].lower() + watch[1:])
     return ", ".join(parts)

@@ -56,6 +56,8 @@ from curator.store import link_states, runs
 from curator.store.base import utcnow
 from curator.store.models import Run
 from curator.suggestions import Suggestion, suggested_url
+from curator.watch.evidence import with_registration
+from curator.watch.warnings import Watch, watch_of
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,8 @@ class _Work:
     """Each URL's last good page, as the run found it."""
     finder: Finder | None = None
     """Looks for a broken link's page on its own site (None: the checker searches no site)."""
+    watch: Watch | None = None
+    """The URLs' domains' registrations as cached when the run began (never looked up here)."""
     results: list[CheckResult] = field(default_factory=list)
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -165,6 +169,8 @@ class _Work:
         expectation = merged_expectation(self.groups[url])
         facts, outcome = await check_url(self.sweep, url, expectation, self.history.get(url))
         checked_at = self.clock()
+        if self.watch is not None:
+            outcome = with_registration(outcome, self.watch.domain(url), now=checked_at)
         async with self.write_lock, self.sessions() as session, session.begin():
             row = await store.add_check(
                 session,
@@ -265,6 +271,7 @@ async def execute_run(
             )
             groups = by_url(targets)
             history = await snapshots(session, urls=list(groups))
+            watch = await watch_of(session, urls=list(groups), certificates=False)
             run = await runs.create_run(
                 session,
                 trigger=trigger,
@@ -286,7 +293,7 @@ async def execute_run(
     sweep = checker.sweep()
     # One finder a run: a host's sitemaps and home page are read once per run.
     finder = Finder(checker.fetcher, checker.search) if checker.search is not None else None
-    work = _Work(run_id, groups, sweep, sessions, clock, on_result, history, finder)
+    work = _Work(run_id, groups, sweep, sessions, clock, on_result, history, finder, watch)
     try:
         await _drain(work, checker.concurrency, stop)
         return await _finish(work, confirm, targets, trigger, started, selection.resume)

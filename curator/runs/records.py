@@ -60,6 +60,8 @@ def check_row(*, run_id: int, facts: Facts, outcome: Outcome, checked_at: dateti
         site_name=page.site_name if page is not None else None,
         text_sample=(page.text[:SNAPSHOT_TEXT_CHARS] or None) if page is not None else None,
         suggestion=redirected.to_json() if redirected is not None else None,
+        cert_expires_at=facts.certificate.expires_at if facts.certificate else None,
+        cert_issuer=facts.certificate.issuer if facts.certificate else None,
     )
 
 

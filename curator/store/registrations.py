@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.store.models import DomainRegistration
+from curator.store.models import Check, DomainRegistration
 
 __all__ = [
     "DomainRegistration",
     "due_domains",
+    "latest_certificates",
     "record_failure",
     "record_registration",
     "registrations",
@@ -118,3 +119,21 @@ async def record_failure(
     row.next_lookup_at = next_lookup_at
     await session.flush()
     return row
+
+
+async def latest_certificates(session: AsyncSession, *, urls: Collection[str]) -> dict[str, Check]:
+    """The newest check of each of `urls` that recorded a TLS certificate."""
+    if not urls:
+        return {}
+    newest = (
+        select(Check.url, func.max(Check.checked_at).label("at"))
+        .where(Check.url.in_(sorted(set(urls))), Check.cert_expires_at.is_not(None))
+        .group_by(Check.url)
+        .subquery()
+    )
+    query = (
+        select(Check)
+        .join(newest, (Check.url == newest.c.url) & (Check.checked_at == newest.c.at))
+        .order_by(Check.id)
+    )
+    return {check.url: check for check in (await session.execute(query)).scalars()}

@@ -296,6 +296,7 @@ def test_the_jobs_are_rebuilt_from_settings(settings: Settings, engine: AsyncEng
         "rechecks",
         "refresh_reports",
         "review_reminders",
+        "domain_watch",
         "mail_retry",
         "due_sweep",
     }

@@ -1,0 +1,46 @@
+"""A parked verdict carries the domain's registration; other verdicts are left alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from curator.check.facts import Outcome
+from curator.domain import Verdict
+from curator.registration.warnings import DomainFacts
+from curator.watch.evidence import with_registration
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+LAPSED = DomainFacts(
+    domain="charity.org.uk",
+    expires_at=datetime(2026, 11, 20, tzinfo=UTC),
+    statuses=("redemption period",),
+    registrar="Example Registrar",
+    name_servers=("ns1.sedoparking.com", "ns2.sedoparking.com"),
+    previous_name_servers=("dns1.charity.org.uk",),
+    name_servers_changed_at=NOW - timedelta(days=3),
+    looked_up_at=NOW - timedelta(hours=1),
+)
+
+
+def test_a_parked_verdict_gets_the_registration() -> None:
+    parked = Outcome(Verdict.PARKED, "The domain charity.org.uk is for sale.", rule="parked_domain")
+    found = with_registration(parked, LAPSED, now=NOW)
+    assert found.verdict is Verdict.PARKED
+    assert found.detail == (
+        "The domain charity.org.uk is for sale. Registration of charity.org.uk: expired "
+        "2026-11-20, registry status redemption period, name servers now ns1.sedoparking.com, "
+        "ns2.sedoparking.com (Sedo), registrar Example Registrar."
+    )
+    registration = found.evidence["registration"]
+    assert isinstance(registration, dict)
+    assert registration["expires_at"] == "2026-11-20T00:00:00+00:00"
+    assert registration["previous_name_servers"] == ["dns1.charity.org.uk"]
+
+
+def test_other_verdicts_and_unknown_registrations_are_unchanged() -> None:
+    ok = Outcome(Verdict.OK, "fine")
+    assert with_registration(ok, LAPSED, now=NOW) is ok
+    parked = Outcome(Verdict.PARKED, "parked")
+    assert with_registration(parked, None, now=NOW) is parked
+    never = DomainFacts(domain="charity.org.uk")
+    assert with_registration(parked, never, now=NOW) is parked
