@@ -11,6 +11,7 @@ from curator.cli import (  # noqa: F401  (register commands)
     scheduler_cmds,
     serve_cmds,
     token_cmds,
+    watch_cmds,
 )
 from curator.cli.app import app
 

@@ -192,6 +192,15 @@ def result_json(target: Target, result: CheckResult) -> dict[str, Any]:
         "attempts": facts.attempts,
         "checked_at": _iso(result.checked_at),
         "check_id": result.check_id,
+        "certificate": (
+            {
+                "host": facts.certificate.host,
+                "expires_at": _iso(facts.certificate.expires_at),
+                "issuer": facts.certificate.issuer,
+            }
+            if facts.certificate is not None
+            else None
+        ),
     }
 
 

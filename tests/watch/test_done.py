@@ -25,7 +25,7 @@ from curator.domain import RunTrigger, Verdict
 from curator.mail import DeliveryStatus, send_domain_alerts
 from curator.registration.rdap import RdapClient
 from curator.report.build import build_report
-from curator.report.render import render_html, render_json, render_text
+from curator.report.render import render_html, render_json, render_markdown, render_text
 from curator.settings import Settings
 from curator.store.engine import session_factory
 from curator.sync import sync_catalog
@@ -226,6 +226,8 @@ async def test_every_warning_everywhere_while_every_link_stays_ok(
     assert "watch: 2 domains expire within 30 days" in text
     assert "1 domain on registry hold" in text
     assert "1 certificate expires within 14 days" in text
+    markdown = render_markdown(report)
+    assert "### Watch: 2 domains expire within 30 days" in markdown
     guide = data["guides"][0]
     assert {i["kind"] for i in guide["watch"]} == {k for k, _ in expected.values()}
     assert guide["counts"]["broken"] == 0
