@@ -28,7 +28,7 @@ from api.dashboard.views import (
 )
 from curator import editing, tokens
 from curator.errors import NotFoundError
-from curator.registration.warnings import WarningKind, WatchPolicy, WatchWarning
+from curator.registration.warnings import DomainFacts, WarningKind, WatchPolicy, WatchWarning
 from curator.registration.warnings import watch_line as summarise
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
@@ -150,10 +150,10 @@ def watch_line(watched: list[WatchedResource], policy: WatchPolicy) -> str:
 
 async def resource_warnings(
     session: AsyncSession, *, url: str, policy: WatchPolicy
-) -> list[WatchWarning]:
-    """A resource's warnings, for its page."""
+) -> tuple[list[WatchWarning], DomainFacts | None]:
+    """A resource's warnings, and its domain's registration as last looked up, for its page."""
     watch = await watch_of(session, urls=[url])
-    return watch.warnings(url, now=utcnow(), policy=policy)
+    return watch.warnings(url, now=utcnow(), policy=policy), watch.domain(url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,7 +329,7 @@ async def _resource_response(
     flash: Flash | None = None,
 ) -> Response:
     page = await data.resource_page(db, resource_id=resource_id)
-    warnings = await data.resource_warnings(
+    warnings, registration = await data.resource_warnings(
         db, url=page.resource.url, policy=get_settings(request).watch_policy()
     )
     response = render(
@@ -348,6 +348,7 @@ async def _resource_response(
             "errors": errors or {},
             "history": page.history,
             "warnings": warnings,
+            "registration": registration,
             "back": request.url_for("dashboard_resource", resource_id=resource_id).path,
         },
     )

@@ -214,6 +214,10 @@ async def test_every_warning_everywhere_while_every_link_stays_ok(
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
             await sign_in(browser, token)
             html = (await browser.get("/editor/problems")).text
+            held_id = by_url[world.urls["hold"]]["resource_id"]
+            held_page = (await browser.get(f"/editor/resources/{held_id}")).text
+        assert "Domain registration (held-helpline.test)" in held_page
+        assert "is on registry hold (client hold)" in held_page
         assert 'id="watch"' in html
         for _, detail in expected.values():
             assert detail.split(" (")[0] in html
