@@ -40,9 +40,11 @@ def watch(
         WatchFormat, typer.Option("--format", "-f", help="output format")
     ] = WatchFormat.TABLE,
 ) -> None:
-    """Print every live resource's warnings: domains expiring, on registry hold or in
-    redemption, name servers moved to a parking provider, certificates expiring. Warnings are
-    not verdicts: the exit code is 0 whatever they say."""
+    """Print warnings of domains and certificates about to be lost.
+
+    Domains expiring, on registry hold or in redemption, name servers moved to a parking
+    provider, certificates expiring. Warnings are not verdicts: the exit code is 0 whatever
+    they say."""
     current = settings()
 
     async def body() -> tuple[LookupSummary | None, list[WatchedResource]]:

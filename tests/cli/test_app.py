@@ -51,6 +51,7 @@ def test_help_lists_every_command_with_one_line() -> None:
             "serve",
             "db",
             "token",
+            "watch",
         ]
     )
     listing = result.output.split("Commands:")[1]
