@@ -63,6 +63,9 @@ class LookupFailure:
     source: str | None = None
     retry_after: float | None = None
     """Seconds the registry asked curator to wait (429)."""
+    definite: bool = False
+    """The answer will not change soon (no such record, no RDAP service for the suffix):
+    asked again only when a registration would be."""
 
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -205,7 +208,9 @@ class RdapClient:
         servers = self._bootstrap.servers(domain)
         if not servers:
             return LookupFailure(
-                domain, f"no RDAP service for .{domain.rsplit('.', 1)[-1]} in the bootstrap file"
+                domain,
+                f"no RDAP service for .{domain.rsplit('.', 1)[-1]} in the bootstrap file",
+                definite=True,
             )
         url = f"{servers[0]}domain/{domain}"
         try:
@@ -236,7 +241,10 @@ class RdapClient:
                 return LookupFailure(domain, "rate-limited by the registry (HTTP 429)", url, wait)
             if status == 404:
                 return LookupFailure(
-                    domain, f"the registry has no record of it: {_error_text(status, body)}", url
+                    domain,
+                    f"the registry has no record of it: {_error_text(status, body)}",
+                    url,
+                    definite=True,
                 )
             if status != 200:
                 return LookupFailure(

@@ -129,7 +129,7 @@ async def refresh_registrations(
                     log.info("name servers of %s changed to %s", domain, row.name_servers)
             else:
                 log.warning("registration look-up of %s failed: %s", domain, found.reason)
-                wait = retry
+                wait = cache if found.definite else retry
                 if found.retry_after is not None:
                     wait = max(retry, timedelta(seconds=found.retry_after))
                 await store.record_failure(

@@ -116,6 +116,26 @@ async def test_a_failed_lookup_keeps_what_was_known_and_says_why(
     assert row.next_lookup_at == clock.now + timedelta(hours=settings.rdap_retry_hours)
 
 
+async def test_no_record_is_asked_again_only_with_the_cache(
+    sessions: async_sessionmaker[AsyncSession],
+    rdap: RdapClient,
+    router: respx.Router,
+    settings: Settings,
+) -> None:
+    router.get(f"{VERISIGN}domain/gone.com").mock(
+        return_value=httpx.Response(404, json=answers.VERISIGN_NOT_FOUND)
+    )
+    clock = Clock()
+    await refresh_registrations(
+        sessions, rdap, settings=settings, clock=clock, domains=["gone.com", "x.invalid"]
+    )
+    async with sessions() as session:
+        rows = await registrations(session)
+    for domain in ("gone.com", "x.invalid"):
+        assert rows[domain].looked_up_at is None
+        assert rows[domain].next_lookup_at == NOW + timedelta(hours=settings.rdap_cache_hours)
+
+
 async def test_name_servers_moving_and_statuses_are_remembered(
     sessions: async_sessionmaker[AsyncSession],
     rdap: RdapClient,
