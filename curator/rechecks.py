@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +23,7 @@ from curator.errors import NotFoundError
 from curator.runs.selection import Selection
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
+from curator.store.engine import in_transaction
 from curator.store.models import RecheckRequest
 from curator.store.rechecks import (
     claim_recheck,
@@ -133,8 +135,7 @@ async def process_rechecks(
     while max_batches is None or len(batches) < max_batches:
         if stop is not None and stop.is_set():
             break
-        async with sessions() as session, session.begin():
-            claimed = await claim_rechecks(session, now=clock(), limit=limit)
+        claimed = await in_transaction(sessions, partial(claim_rechecks, now=clock(), limit=limit))
         if not claimed:
             break
         resource_ids = tuple(dict.fromkeys(r.resource_id for r in claimed))
@@ -146,7 +147,9 @@ async def process_rechecks(
         except Exception:
             log.exception("recheck of resources %s failed", list(resource_ids))
         request_ids = tuple(r.id for r in claimed)
-        async with sessions() as session, session.begin():
-            await finish_rechecks(session, request_ids=request_ids, run_id=run_id, now=clock())
+        await in_transaction(
+            sessions,
+            partial(finish_rechecks, request_ids=request_ids, run_id=run_id, now=clock()),
+        )
         batches.append(RecheckBatch(request_ids, resource_ids, run_id))
     return batches

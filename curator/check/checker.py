@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Self
 
@@ -23,6 +25,14 @@ from curator.check.fetcher import Fetcher
 from curator.check.policy import FetchPolicy, SearchLimits
 from curator.check.transport import build_client
 from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
+
+
+@dataclass(slots=True)
+class _Shared:
+    """One fetch in flight and how many runs wait for it."""
+
+    task: asyncio.Task[Facts]
+    waiters: int = 0
 
 
 class Checker:
@@ -44,6 +54,37 @@ class Checker:
         self.search = search
         """The bounds of the search for a broken link's moved page (None: no search)."""
         self._close = close
+        self._in_flight: dict[str, _Shared] = {}
+        """Fetches going on in this process, by URL, whichever run started them."""
+
+    async def fetch(self, url: str) -> Facts:
+        """Fetch `url`, or join the fetch of it already going on for another run of this
+        process: a recheck beside a full run never fetches a URL twice at once."""
+        shared = self._in_flight.get(url)
+        if shared is None:
+            shared = _Shared(asyncio.ensure_future(self.fetcher.fetch(url)))
+            self._in_flight[url] = shared
+            shared.task.add_done_callback(partial(self._landed, url, shared))
+        shared.waiters += 1
+        try:
+            return await asyncio.shield(shared.task)
+        except asyncio.CancelledError:
+            if shared.waiters == 1:
+                shared.task.cancel()  # nobody else wants it: stop it as before
+            raise
+        finally:
+            shared.waiters -= 1
+
+    def waiting_on(self, url: str) -> int:
+        """How many runs of this process wait for `url`'s fetch (0: none in flight)."""
+        shared = self._in_flight.get(url)
+        return shared.waiters if shared is not None else 0
+
+    def _landed(self, url: str, shared: _Shared, task: asyncio.Task[Facts]) -> None:
+        if self._in_flight.get(url) is shared:
+            del self._in_flight[url]
+        if not task.cancelled():
+            task.exception()  # seen here; every run that joined it gets it from its await
 
     @classmethod
     def build(
@@ -74,6 +115,8 @@ class Checker:
 
     async def aclose(self) -> None:
         """Close what this checker opened (nothing it was given)."""
+        for shared in list(self._in_flight.values()):
+            shared.task.cancel()
         if self._close is not None:
             await self._close()
 
@@ -101,7 +144,7 @@ class Sweep:
         """Fetch `url` once per sweep."""
         task = self.fetches.get(url)
         if task is None:
-            task = self.fetches[url] = asyncio.ensure_future(self.checker.fetcher.fetch(url))
+            task = self.fetches[url] = asyncio.ensure_future(self.checker.fetch(url))
         return await asyncio.shield(task)
 
     async def classify(

@@ -23,11 +23,12 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.checker import Checker, Sweep
@@ -54,7 +55,8 @@ from curator.runs.targets import Target, by_url, merged_expectation, select_targ
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
-from curator.store.models import Run
+from curator.store.engine import in_transaction
+from curator.store.models import Check, Run
 from curator.suggestions import Suggestion, suggested_url
 from curator.watch.evidence import with_registration
 from curator.watch.warnings import Watch, watch_of
@@ -171,14 +173,10 @@ class _Work:
         checked_at = self.clock()
         if self.watch is not None:
             outcome = with_registration(outcome, self.watch.domain(url), now=checked_at)
-        async with self.write_lock, self.sessions() as session, session.begin():
-            row = await store.add_check(
-                session,
-                check=check_row(
-                    run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at
-                ),
-            )
-            check_id = row.id
+        row = check_row(run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at)
+        async with self.write_lock:
+            # Retried on a new connection if the database drops this one mid-way.
+            check_id = await in_transaction(self.sessions, partial(_stored_id, row))
         suggestion = redirect_suggestion(facts, outcome)
         if suggestion is None and wants_search(url, facts, outcome):
             suggestion = await self.search(url, facts, expectation, check_id)
@@ -221,14 +219,22 @@ class _Work:
         suggestion = found.suggestion
         if suggestion is None:
             return None
-        async with self.write_lock, self.sessions() as session, session.begin():
-            await store.set_suggestion(
-                session,
-                check_id=check_id,
-                suggestion=suggestion.to_json(),
-                suggested_url=suggested_url(suggestion),
+        async with self.write_lock:
+            await in_transaction(
+                self.sessions,
+                partial(
+                    store.set_suggestion,
+                    check_id=check_id,
+                    suggestion=suggestion.to_json(),
+                    suggested_url=suggested_url(suggestion),
+                ),
             )
         return suggestion
+
+
+async def _stored_id(row: Check, session: AsyncSession) -> int:
+    """Store a check row; its id."""
+    return (await store.add_check(session, check=row)).id
 
 
 async def execute_run(
@@ -254,8 +260,7 @@ async def execute_run(
     """
     stop = stop or asyncio.Event()
     started = clock()
-    async with sessions() as session, session.begin():
-        await recover_runs(session, now=started)
+    await in_transaction(sessions, partial(recover_runs, now=started))
     try:
         async with sessions() as session, session.begin():
             if exclusive and trigger != RunTrigger.RECHECK:
@@ -321,9 +326,9 @@ async def _refuse_beside(session: AsyncSession) -> None:
 
 async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
     run = await runs.require_run(session, run_id=run_id)
-    if run.status is not RunStatus.INTERRUPTED:
+    if run.status not in (RunStatus.INTERRUPTED, RunStatus.FAILED):
         raise ConflictError(
-            f"run {run_id} is {run.status.value}, not interrupted: nothing to resume"
+            f"run {run_id} is {run.status.value}, not interrupted or failed: nothing to resume"
         )
     return await store.unchecked_urls(session, run_id=run_id)
 
@@ -338,8 +343,15 @@ async def _drain(work: _Work, concurrency: int, stop: asyncio.Event) -> None:
     async def heartbeat() -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
-            async with work.write_lock, work.sessions() as session, session.begin():
-                await runs.heartbeat(session, run_id=work.run_id, now=work.clock())
+            try:
+                async with work.write_lock:
+                    await in_transaction(
+                        work.sessions,
+                        partial(runs.heartbeat, run_id=work.run_id, now=work.clock()),
+                    )
+            except SQLAlchemyError:
+                # A missed beat is no reason to stop the run; the next one may get through.
+                log.warning("run %s could not record its heartbeat", work.run_id, exc_info=True)
 
     beating = asyncio.ensure_future(heartbeat())
     try:
@@ -360,9 +372,7 @@ async def _finish(
     started: datetime,
     resume: int | None,
 ) -> RunReport:
-    async with work.sessions() as session, session.begin():
-        chain = [r.id for r in await runs.run_chain(session, run_id=work.run_id)]
-        checks = await store.run_checks(session, run_ids=chain)
+    checks = await in_transaction(work.sessions, partial(_chain_checks, work.run_id))
     attempts = [attempt_of(c) for c in checks]
     down = network_down(attempts) and not await _network_answers(work, hosts_of(attempts))
     complete = len(work.results) == len(work.groups)
@@ -376,7 +386,9 @@ async def _finish(
         status = RunStatus.INTERRUPTED
         summary = interrupted_summary(len(work.results), len(work.groups))
     finished = work.clock()
-    async with work.write_lock, work.sessions() as session, session.begin():
+
+    async def settle(session: AsyncSession) -> None:
+        # Applying states twice is harmless, so a retry after a lost connection is safe.
         if not down:
             await apply_states(session, checks, confirm)
         await runs.finish_run(
@@ -387,6 +399,9 @@ async def _finish(
             finished_at=finished,
             summary=summary,
         )
+
+    async with work.write_lock:
+        await in_transaction(work.sessions, settle)
     return RunReport(
         run_id=work.run_id,
         status=status,
@@ -401,6 +416,12 @@ async def _finish(
         resumed_from=resume,
         states_changed=not down and bool(checks),
     )
+
+
+async def _chain_checks(run_id: int, session: AsyncSession) -> Sequence[Check]:
+    """The checks of the run and of the runs it resumes."""
+    chain = [r.id for r in await runs.run_chain(session, run_id=run_id)]
+    return await store.run_checks(session, run_ids=chain)
 
 
 async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
@@ -418,14 +439,16 @@ async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
 async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
     """Best effort: record why a run stopped abnormally (never masks the original error)."""
     try:
-        async with work.sessions() as session, session.begin():
-            await runs.finish_run(
-                session,
+        await in_transaction(
+            work.sessions,
+            partial(
+                runs.finish_run,
                 run_id=work.run_id,
                 status=status,
                 counts=dict(Counter(r.verdict.value for r in work.results)),
                 finished_at=work.clock(),
                 summary=f"Stopped after {len(work.results)} of {len(work.groups)} addresses: {why}",
-            )
+            ),
+        )
     except Exception:
         log.exception("could not record the end of run %s", work.run_id)

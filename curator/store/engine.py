@@ -151,3 +151,19 @@ async def retrying(work: Callable[[], Awaitable[T]], *, tries: int = 3, backoff:
             log.warning("database unit of work failed (%s); retrying", exc.orig)
             await asyncio.sleep(backoff * attempt)
     raise AssertionError("unreachable")
+
+
+async def in_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    tries: int = 3,
+) -> T:
+    """`work(session)` in a write transaction of its own, run again (from the start, in a new
+    transaction on a new connection) when the connection died or SQLite stayed locked."""
+
+    async def once() -> T:
+        async with sessions() as session, session.begin():
+            return await work(session)
+
+    return await retrying(once, tries=tries)

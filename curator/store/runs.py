@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -166,12 +166,21 @@ async def run_chain(session: AsyncSession, *, run_id: int) -> list[Run]:
 async def resumable_runs(
     session: AsyncSession, *, triggers: Sequence[str], since: datetime
 ) -> Sequence[Run]:
-    """Interrupted runs of `triggers` started since `since` and not yet resumed, newest first."""
+    """Interrupted or failed runs of `triggers` started since `since` and not yet resumed,
+    newest first. A failed run is resumed like an interrupted one (its checks are kept), but
+    a resumption that failed again is not: one bad cause does not loop."""
     later = aliased(Run)
+    parent = aliased(Run)
+    failed_twice = exists().where(
+        parent.id == Run.resumed_from_id, parent.status == RunStatus.FAILED
+    )
     query = (
         select(Run)
         .where(
-            Run.status == RunStatus.INTERRUPTED,
+            or_(
+                Run.status == RunStatus.INTERRUPTED,
+                and_(Run.status == RunStatus.FAILED, ~failed_twice),
+            ),
             Run.trigger.in_(triggers),
             Run.started_at >= since,
             ~exists().where(later.resumed_from_id == Run.id),

@@ -20,6 +20,7 @@ from curator.settings import Settings
 from curator.store import runs
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Resource
+from tests.polling import wait_until
 from tests.running import check_run
 from tests.runs.test_execute import load
 from tests.sites import Behaviour, Request, Responses, Site, Sites, page
@@ -134,3 +135,32 @@ async def test_a_recheck_of_a_slow_resource_never_blocks_a_full_run(
         assert not recheck.done()
         held.release.set()
         assert (await recheck).status is RunStatus.COMPLETED
+
+
+async def test_a_recheck_beside_a_full_run_of_the_same_process_shares_its_fetches(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    held = Held()
+    slow = await sites.add("slow.test", {"/": held})
+    await load(sessions, [{"title": "Slow", "url": slow.url("/")}])
+    async with sessions() as session:
+        (slow_id,) = (await session.execute(select(Resource.id))).scalars()
+    async with sites.checker(run_settings) as checker:
+        recheck = asyncio.create_task(
+            check_run(
+                sessions, run_settings, trigger="recheck", checker=checker, resource_ids=[slow_id]
+            )
+        )
+        await held.asked.wait()
+        full = asyncio.create_task(
+            check_run(sessions, run_settings, trigger="cli", checker=checker)
+        )
+
+        async def joined() -> bool:
+            return checker.waiting_on(slow.url("/")) == 2
+
+        await wait_until(joined, within=30, what="the full run to join the recheck's fetch")
+        held.release.set()
+        reports = await asyncio.gather(recheck, full)
+    assert [r.status for r in reports] == [RunStatus.COMPLETED, RunStatus.COMPLETED]
+    assert slow.hits("/") == 1  # one fetch of the URL, for both runs
