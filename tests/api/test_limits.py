@@ -118,3 +118,14 @@ async def test_an_editor_read_writes_nothing_but_a_throttled_last_use(
         assert await last_used() == first  # within the minute: not written again
     finally:
         await engine.dispose()
+
+
+async def test_an_oversized_dashboard_form_is_refused_too(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    big = {"token": "x" * (settings.request_body_limit + 10), "csrf_token": "y"}
+    response = await client.post("/editor/sign-in", data=big)
+    assert response.status_code == 413
+    files = {"token": ("t.txt", b"x" * (settings.request_body_limit + 10))}
+    response = await client.post("/editor/sign-in", files=files)
+    assert response.status_code == 413
