@@ -157,6 +157,10 @@ async def test_a_recheck_beside_a_full_run_of_the_same_process_shares_its_fetche
         )
 
         async def joined() -> bool:
+            for task in (recheck, full):
+                if task.done():
+                    task.result()  # a run that ended early says why
+                    raise AssertionError("a run ended before the slow page answered")
             return checker.waiting_on(slow.url("/")) == 2
 
         await wait_until(joined, within=30, what="the full run to join the recheck's fetch")
