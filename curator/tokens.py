@@ -159,6 +159,8 @@ async def open_browser_session(
     """Start a dashboard sign-in for the token: a fresh key for the browser's cookie (stored
     here only as a hash), live until `lifetime` passes or it is closed."""
     now = now or utcnow()
+    # Sessions long over are kept a day (for whoever looks), then forgotten.
+    await queries.forget_dashboard_sessions(session, ended_before=now - timedelta(days=1))
     key = secrets.token_urlsafe(32)
     await queries.add_dashboard_session(
         session, key_hash=hash_token(key), token_id=token_id, now=now, expires_at=now + lifetime

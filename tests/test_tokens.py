@@ -12,13 +12,16 @@ from typer.testing import CliRunner
 from curator.cli import app
 from curator.errors import ConflictError, NotFoundError
 from curator.store.base import utcnow
-from curator.store.models import EditorToken
+from curator.store.models import DashboardSession, EditorToken
 from curator.tokens import (
     LAST_USED_PRECISION,
+    browser_session_live,
+    close_browser_session,
     create_token,
     hash_token,
     list_tokens,
     note_use,
+    open_browser_session,
     revoke_token,
     token_by_id,
     verify_token,
@@ -141,3 +144,40 @@ def test_token_commands(env_database: str) -> None:
     assert missing.exit_code == 4
     bad = runner.invoke(app, ["token", "create", "two words"])
     assert bad.exit_code == 2
+
+
+async def test_browser_sessions_end_on_sign_out_and_expire(session: AsyncSession) -> None:
+    now = utcnow()
+    async with session.begin():
+        _, token = await create_token(session, name="alex")
+        editor = await verify_token(session, token=token)
+        assert editor is not None
+        key = await open_browser_session(
+            session, token_id=editor.token_id, lifetime=timedelta(hours=12), now=now
+        )
+        other = await open_browser_session(
+            session, token_id=editor.token_id, lifetime=timedelta(hours=12), now=now
+        )
+    async with session.begin():
+        assert await browser_session_live(session, key=key, token_id=editor.token_id, now=now)
+        assert not await browser_session_live(session, key=key, token_id=editor.token_id + 1)
+        assert not await browser_session_live(session, key=key + "x", token_id=editor.token_id)
+        later = now + timedelta(hours=13)
+        assert not await browser_session_live(session, key=key, token_id=editor.token_id, now=later)
+    async with session.begin():
+        assert await close_browser_session(session, key=key, now=now)
+        assert not await close_browser_session(session, key=key, now=now)
+    async with session.begin():
+        assert not await browser_session_live(session, key=key, token_id=editor.token_id)
+        # Signing out one browser leaves the editor's other browsers signed in.
+        assert await browser_session_live(session, key=other, token_id=editor.token_id, now=now)
+    # Two days on, a sign-in forgets the sessions long over.
+    async with session.begin():
+        await open_browser_session(
+            session,
+            token_id=editor.token_id,
+            lifetime=timedelta(hours=12),
+            now=now + timedelta(days=2),
+        )
+        rows = (await session.execute(select(DashboardSession))).scalars().all()
+    assert len(rows) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store.models import DashboardSession, EditorToken
@@ -76,3 +76,18 @@ async def end_dashboard_session(session: AsyncSession, *, key_hash: str, now: da
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def forget_dashboard_sessions(session: AsyncSession, *, ended_before: datetime) -> int:
+    """Delete browser sessions expired or signed out before `ended_before`; how many."""
+    result = await session.execute(
+        delete(DashboardSession)
+        .where(
+            or_(
+                DashboardSession.expires_at < ended_before,
+                DashboardSession.ended_at < ended_before,
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
