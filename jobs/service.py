@@ -46,7 +46,10 @@ async def run_scheduler(
     specs: SpecsFactory | None = None,
 ) -> int:
     """Lead (or stand by until leading) and run the jobs until `stop` is set; an exit code."""
-    engine = create_engine(settings.database_url)
+    # A scheduler that hangs mid-transaction must not hold its locks much past its lease.
+    engine = create_engine(
+        settings.database_url, idle_in_transaction=max(2 * settings.scheduler_lease_seconds, 5.0)
+    )
     sessions = session_factory(engine)
     chosen = leadership or leadership_for(
         settings.database_url, sessions, seconds=settings.scheduler_lease_seconds, clock=clock

@@ -43,6 +43,8 @@ BUSY_TIMEOUT_MS = 10_000
 """How long SQLite itself waits for a lock before it answers "database is locked"."""
 LOCK_RETRIES = (0.2, 1.0, 3.0)
 """Seconds slept before each further try to take SQLite's write lock, after a busy timeout."""
+IDLE_IN_TRANSACTION_SECONDS = 60.0
+"""PostgreSQL ends a transaction idle this long: only a hung process leaves one so."""
 WRITE_OPTION = "curator_write"
 """The execution option that marks a write transaction's connection."""
 
@@ -93,8 +95,12 @@ def _sqlite_begin(conn: Connection) -> None:
             await_only(asyncio.sleep(delay))
 
 
-def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for `database_url`, with SQLite tuned for a shared file."""
+def create_engine(
+    database_url: str, *, idle_in_transaction: float = IDLE_IN_TRANSACTION_SECONDS, **kwargs: Any
+) -> AsyncEngine:
+    """An async engine for `database_url`, with SQLite tuned for a shared file; on PostgreSQL
+    a transaction left idle `idle_in_transaction` seconds (its process hung mid-way) is ended
+    by the server, so the locks it holds never stall the other processes for long."""
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **kwargs)
@@ -102,7 +108,10 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    timeout = f"-c idle_in_transaction_session_timeout={int(idle_in_transaction * 1000)}"
+    connect_args["options"] = f"{connect_args.get('options', '')} {timeout}".strip()
+    return create_async_engine(url, connect_args=connect_args, **kwargs)
 
 
 class CuratorSession(Session):

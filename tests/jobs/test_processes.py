@@ -414,3 +414,33 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+async def test_a_standby_takes_over_from_a_hung_scheduler(
+    pg: Database, sites: Sites, children: list[Child], tmp_path: Path
+) -> None:
+    site = await sites.add("helpline.test", {"/": page("Helpline", "Call us any day.")})
+    await load(pg, [{"title": "Helpline", "url": site.address_url("/")}])
+    await not_due_for_a_week(pg)
+    env = environment(pg.url)
+
+    first = await start(children, tmp_path, env, "scheduler")
+    await wait_until(
+        lambda: _holds(pg, first), within=START_WITHIN, what="the first scheduler to lead"
+    )
+    second = await start(children, tmp_path, env, "scheduler")
+    await wait_until(
+        lambda: standing_by(pg, second), within=START_WITHIN, what="the second to stand by"
+    )
+    # Hung, not dead: its connection stays open, but it no longer says anything on it.
+    first.signal(signal.SIGSTOP)
+    await wait_until(
+        lambda: _holds(pg, second), within=START_WITHIN, what="the standby to take over"
+    )
+    assert (await recheck(pg)).owner == second.owner, second.output()
+    # Woken up, the old leader finds it no longer leads and stops acting (exit 4).
+    first.signal(signal.SIGCONT)
+    assert await first.exit_code(within=30) == 4, first.output()
+    assert (await recheck(pg)).owner == second.owner
+    second.signal(signal.SIGTERM)
+    assert await second.exit_code(within=30) == 0, second.output()
