@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from types import TracebackType
 from typing import Self
@@ -29,10 +29,10 @@ from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
 
 @dataclass(slots=True)
 class _Shared:
-    """One fetch in flight and how many runs wait for it."""
+    """One fetch in flight and the runs that want it."""
 
     task: asyncio.Task[Facts]
-    waiters: int = 0
+    runs: set[object] = field(default_factory=set)
 
 
 class Checker:
@@ -57,28 +57,31 @@ class Checker:
         self._in_flight: dict[str, _Shared] = {}
         """Fetches going on in this process, by URL, whichever run started them."""
 
-    async def fetch(self, url: str) -> Facts:
-        """Fetch `url`, or join the fetch of it already going on for another run of this
-        process: a recheck beside a full run never fetches a URL twice at once."""
+    def fetch_for(self, url: str, run: object) -> asyncio.Task[Facts]:
+        """The fetch of `url` for `run`: a new one, or the one already going on for another
+        run of this process (a recheck beside a full run never fetches a URL twice at once)."""
         shared = self._in_flight.get(url)
         if shared is None:
             shared = _Shared(asyncio.ensure_future(self.fetcher.fetch(url)))
             self._in_flight[url] = shared
             shared.task.add_done_callback(partial(self._landed, url, shared))
-        shared.waiters += 1
-        try:
-            return await asyncio.shield(shared.task)
-        except asyncio.CancelledError:
-            if shared.waiters == 1:
-                shared.task.cancel()  # nobody else wants it: stop it as before
-            raise
-        finally:
-            shared.waiters -= 1
+        shared.runs.add(run)
+        return shared.task
+
+    def release(self, url: str, run: object, task: asyncio.Task[Facts]) -> None:
+        """`run` no longer wants `url`'s fetch: stopped unless another run still does."""
+        shared = self._in_flight.get(url)
+        if shared is None or shared.task is not task:
+            task.cancel()  # already landed (a no-op) or never shared
+            return
+        shared.runs.discard(run)
+        if not shared.runs:
+            task.cancel()
 
     def waiting_on(self, url: str) -> int:
-        """How many runs of this process wait for `url`'s fetch (0: none in flight)."""
+        """How many runs of this process share `url`'s fetch in flight (0: none is)."""
         shared = self._in_flight.get(url)
-        return shared.waiters if shared is not None else 0
+        return len(shared.runs) if shared is not None else 0
 
     def _landed(self, url: str, shared: _Shared, task: asyncio.Task[Facts]) -> None:
         if self._in_flight.get(url) is shared:
@@ -144,7 +147,7 @@ class Sweep:
         """Fetch `url` once per sweep."""
         task = self.fetches.get(url)
         if task is None:
-            task = self.fetches[url] = asyncio.ensure_future(self.checker.fetch(url))
+            task = self.fetches[url] = self.checker.fetch_for(url, self)
         return await asyncio.shield(task)
 
     async def classify(
@@ -173,5 +176,5 @@ class Sweep:
 
     def cancel(self) -> None:
         """Stop the fetches still running (the run is over)."""
-        for task in self.fetches.values():
-            task.cancel()
+        for url, task in self.fetches.items():
+            self.checker.release(url, self, task)
