@@ -148,7 +148,7 @@ class AdvisoryLeadership:
                     self._held = True
                     log.info("scheduler %s is now the active scheduler", self.holder)
                     return True
-            except (DBAPIError, OSError) as exc:
+            except (SQLAlchemyError, OSError) as exc:
                 log.warning("scheduler %s cannot reach the database: %s", self.holder, exc)
                 await self._drop_connection()
             if not waiting_logged:
@@ -169,7 +169,7 @@ class AdvisoryLeadership:
             # Generous: a busy server answering slowly has not lost the lock.
             async with asyncio.timeout(max(self.retry_seconds * 2, 5.0)):
                 held = await holds_advisory_lock(self._connection, key=self.key)
-        except (DBAPIError, OSError, TimeoutError) as exc:
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
             log.error("scheduler %s lost its database connection: %s", self.holder, exc)
             held = False
         if not held:
@@ -181,7 +181,8 @@ class AdvisoryLeadership:
         """Unlock and close the dedicated connection."""
         async with self._using:
             if self._held and self._connection is not None:
-                with suppress(DBAPIError, OSError):
+                # Best effort: a connection the server already ended has released the lock.
+                with suppress(SQLAlchemyError, OSError):
                     await advisory_unlock(self._connection, key=self.key)
             self._held = False
             await self._drop_connection()
@@ -279,7 +280,9 @@ def leadership_for(
 ) -> Leadership:
     """The advisory lock on PostgreSQL, the lease table elsewhere."""
     if async_url(database_url).get_backend_name() == "postgresql":
+        # Silence of a whole lease (at least 5 s, so a busy machine's stall is not a hang)
+        # ends a hung leader's session.
         return AdvisoryLeadership(
-            database_url, retry_seconds=max(seconds / 3, 0.2), stale_after=seconds
+            database_url, retry_seconds=max(seconds / 3, 0.2), stale_after=max(seconds, 5.0)
         )
     return LeaseLeadership(sessions, ttl_seconds=seconds, clock=clock)
