@@ -23,6 +23,7 @@ from curator.check.case import Case, Rule, decide
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
 from curator.check.media_rules import media_gated, media_removed, video_unavailable
 from curator.check.page_rules import (
+    app_shell_like_random_path,
     expectation_missing,
     moved_permanently,
     ok,
@@ -35,6 +36,7 @@ from curator.check.parking_rules import (
     parked_domain,
     parked_lander,
     parked_redirect,
+    parked_scam,
     parked_takeover,
 )
 from curator.check.response_rules import (
@@ -107,6 +109,7 @@ RULES: tuple[Rule, ...] = (
     tls_failure,
     redirect_loop,
     network_failure,
+    parked_scam,
     bot_wall,
     rate_limited,
     gone,
@@ -124,6 +127,7 @@ RULES: tuple[Rule, ...] = (
     soft_404_error_page,
     parked_takeover,
     soft_404_home_redirect,
+    app_shell_like_random_path,
     soft_404_like_random_path,
     expectation_missing,
     moved_permanently,

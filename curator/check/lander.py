@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from curator.check import urls
-from curator.check.signatures import AD_FEED
+from curator.check.signatures import AD_FEED, REDIRECTING_WORDS
 from curator.check.view import PageView
 
 SCRIPT_ONLY_WORDS = 10
@@ -60,6 +60,28 @@ def ad_feed(view: PageView) -> bool:
     return searches >= FARM_SHARE * len(links) and view.words < FARM_WORDS_PER_LINK * len(links)
 
 
+FORWARD_WORDS = 40
+"""A page of at most this many words that a script sends elsewhere is only a way through."""
+
+
+def forwards_to_tracker(view: PageView) -> bool:
+    """A short page whose script sends readers to another site's address carrying parameters
+    (a click id, a campaign): how traffic-distribution pages pass a lapsed domain's visitors
+    on. A site forwarding readers to its new home sends them to a plain address."""
+    if view.words > FORWARD_WORDS or not view.page.scripts:
+        return False
+    start = urls.registrable_domain(urls.host(view.facts.url))
+    return any(
+        urlsplit(target).query and urls.registrable_domain(urls.host(target)) != start
+        for target in view.script_targets
+    )
+
+
+def says_redirecting(view: PageView) -> bool:
+    """The page says it is sending readers elsewhere ("You are being redirected…")."""
+    return view.short and REDIRECTING_WORDS.first(view.parts(), short_page=True) is not None
+
+
 def carried_domain(view: PageView) -> str | None:
     """An address of the chain on another site that carries the catalogued domain as a value
     (`?domain=example.org`, `/buy-domain/example.org`): a sales or parking service's page
@@ -95,4 +117,8 @@ def signs(view: PageView) -> tuple[str, ...]:
         found.append("it is only scripts, with no text")
     if ad_feed(view):
         found.append("it is a page of ad links")
+    if forwards_to_tracker(view):
+        found.append("its script sends readers to another site with tracking parameters")
+        if says_redirecting(view):
+            found.append("it says readers are being redirected")
     return tuple(found)

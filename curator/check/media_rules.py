@@ -1,10 +1,11 @@
-"""Rules for videos: removed, private, or behind a login or an age check.
+"""Rules for videos: removed, private, or behind a login, an age check or a payment.
 
 A video host's oEmbed endpoint is asked first when curator knows the host (YouTube, Vimeo);
 when it is off, fails or does not apply, the page speaks for itself: its own words, and the
-data its player embeds (YouTube's `playabilityStatus`). A login or an age check is not
-evidence that the video is gone: curator cannot see it, a person should look. Each rule is a
-small pure function of a `Case`; their order lives in `curator.check.classifier.RULES`.
+data its player embeds (YouTube's `playabilityStatus`). A login, an age check, a payment, a
+rental or a members' gate is not evidence that the video is gone: curator cannot see it, a
+person should look. Each rule is a small pure function of a `Case`; their order lives in
+`curator.check.classifier.RULES`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from curator.check.case import Case, decide
 from curator.check.expect import quote
 from curator.check.facts import Outcome
 from curator.check.quirks import VIDEO_PAGE_HOSTS, PlayerState, label, player_state
-from curator.check.signatures import MEDIA_GATED_WORDS, MEDIA_GONE_WORDS, MEDIA_PRIVATE_WORDS
+from curator.check.signatures import (
+    MEDIA_GATED_WORDS,
+    MEDIA_GONE_WORDS,
+    MEDIA_PAID_WORDS,
+    MEDIA_PRIVATE_WORDS,
+)
 from curator.domain import Verdict
 
 _AGE = re.compile(r"\bage|inappropriate|âge|edad|alters", re.IGNORECASE)
@@ -39,6 +45,7 @@ def media_state(case: Case) -> tuple[PlayerState, str] | None:
     parts = case.parts(text=whole)
     for state, table in (
         (PlayerState.GATED, MEDIA_GATED_WORDS),
+        (PlayerState.PAID, MEDIA_PAID_WORDS),
         (PlayerState.PRIVATE, MEDIA_PRIVATE_WORDS),
         (PlayerState.REMOVED, MEDIA_GONE_WORDS),
     ):
@@ -49,21 +56,28 @@ def media_state(case: Case) -> tuple[PlayerState, str] | None:
 
 
 def media_gated(case: Case) -> Outcome | None:
-    """The video plays only after a login or an age check: curator cannot see it."""
+    """The video plays only after a login, an age check or a payment: curator cannot see it."""
     if not case.success:
         return None
     said = media_state(case)
-    if said is None or said[0] is not PlayerState.GATED:
+    if said is None or said[0] not in (PlayerState.GATED, PlayerState.PAID):
         return None
-    if case.video is not None and not case.video.available and not _AGE.search(said[1]):
-        return None  # the host says it is gone or private; only an age check explains that
-    return decide(
-        case,
-        Verdict.UNVERIFIABLE,
-        f"The video asks viewers to sign in or confirm their age ({quote(said[1])}): curator "
-        "cannot see it; a person should look.",
-        media=said[0].value,
-    )
+    paid = said[0] is PlayerState.PAID
+    if case.video is not None and not case.video.available and not (paid or _AGE.search(said[1])):
+        return None  # the host says it is gone or private; only an age check or a payment
+        # explains that
+    if paid:
+        detail = (
+            f"The video plays only for viewers who pay, rent it or are members "
+            f"({quote(said[1])}): it is not removed, but curator cannot see it; a person "
+            "should look."
+        )
+    else:
+        detail = (
+            f"The video asks viewers to sign in or confirm their age ({quote(said[1])}): "
+            "curator cannot see it; a person should look."
+        )
+    return decide(case, Verdict.UNVERIFIABLE, detail, media=said[0].value)
 
 
 def video_unavailable(case: Case) -> Outcome | None:

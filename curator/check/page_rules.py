@@ -110,6 +110,29 @@ def _without(parts: Parts, *, title: str) -> Parts:
     return values
 
 
+def app_shell_like_random_path(case: Case) -> Outcome | None:
+    """An app shell (scripts, no text yet) equal to what the host returns for a made-up
+    address, and not naming the resource: the host ignores the path, nothing more is known."""
+    baseline, view = case.baseline, case.view
+    if baseline is None or view is None or not lander.script_only(view):
+        return None
+    likeness = like_random_path(case)
+    if likeness is None or likeness == SAME_LANDING or case.shows_resource is True:
+        return None  # a shell naming the resource is `ok`; one sent elsewhere, a soft 404
+    if WEAK_ERROR.first(case.parts(text=False)) is not None:
+        return None  # it says it is an error page: see `soft_404_like_random_path`
+    return decide(
+        case,
+        Verdict.UNVERIFIABLE,
+        f"{urls.host(case.final)} answers every address with the same app shell (a page its "
+        "scripts draw, with no text of its own), so curator cannot tell whether the page it "
+        "named is still there; a person should look.",
+        similarity=round(likeness, 3),
+        baseline_url=baseline.probe_url,
+        app_shell=True,
+    )
+
+
 def soft_404_like_random_path(case: Case) -> Outcome | None:
     """The page is what the site returns for a made-up address, and looks like an error page
     or has nothing of the resource: gone (a path-ignoring site showing the resource is not)."""

@@ -15,7 +15,7 @@ from curator.check import lander, urls
 from curator.check.case import Case, decide
 from curator.check.expect import normal, quote
 from curator.check.facts import Outcome, Snapshot
-from curator.check.signatures import PARKING
+from curator.check.signatures import PARKING, SCAMS
 from curator.check.text import similarity
 from curator.check.view import PageView
 from curator.check.vocabulary import trade_of
@@ -55,6 +55,27 @@ def parked_domain(case: Case) -> Outcome | None:
             "no longer there."
         )
     return decide(case, Verdict.PARKED, detail, signature=found.name)
+
+
+def parked_scam(case: Case) -> Outcome | None:
+    """A lapsed domain's new owner's scam: a fake check asking to allow notifications, a fake
+    prize or survey (before bot walls: "verify you are not a robot" is its bait)."""
+    view = case.view
+    if not case.success or view is None or not view.short or case.shows_resource:
+        return None
+    found = SCAMS.first(case.parts(), short_page=True)
+    if found is None:
+        return None
+    what = "asks to send notifications" if found.signature.language == "push" else "offers a prize"
+    return decide(
+        case,
+        Verdict.PARKED,
+        f"The domain {urls.host(case.facts.url)} now shows a scam page that {what} "
+        f"({quote(view.shown(found))}), not the resource: the domain belongs to someone else "
+        "now.",
+        signature=found.name,
+        scam=found.signature.language,
+    )
 
 
 def parked_lander(case: Case) -> Outcome | None:

@@ -424,12 +424,23 @@ class PlayerState(StrEnum):
     PRIVATE = "private"
     GATED = "gated"
     """It plays only after a login or an age check."""
+    PAID = "paid"
+    """It plays only for viewers who pay, rent it or are members."""
 
 
 PLAYER_STATES: tuple[tuple[str, re.Pattern[str], PlayerState], ...] = (
     ("youtube_status", re.compile(r"^OK$"), PlayerState.PLAYABLE),
     ("youtube_status", re.compile(r"^LIVE_STREAM_OFFLINE$"), PlayerState.PLAYABLE),
     ("youtube_reason", re.compile(r"\bprivate\b", re.I), PlayerState.PRIVATE),
+    (
+        "youtube_reason",
+        re.compile(
+            r"\b(?:payment|purchase|rent(?:al)?|buy|members?(?:hip)?|join this channel"
+            r"|premium|subscri(?:be|ption))\b",
+            re.I,
+        ),
+        PlayerState.PAID,
+    ),
     (
         "youtube_reason",
         re.compile(r"\b(?:age|bot|sign in|inappropriate)\b", re.I),

@@ -164,6 +164,8 @@ def bot_wall(case: Case) -> Outcome | None:
         short_page=short,
         success=status not in BOT_WALL_STATUSES,
     )
+    if signature is not None and _quoted_wall(case, signature.name):
+        signature = None  # a page about such checks, naming the resource, quotes their words
     if signature is not None:
         return decide(
             case,
@@ -193,6 +195,17 @@ def bot_wall(case: Case) -> Outcome | None:
             f"The site refuses automated requests ({reason(status)}): curator cannot verify it.",
         )
     return None
+
+
+def _quoted_wall(case: Case, name: str) -> bool:
+    """True when a bot wall's words (no vendor's marker) are on a success page that shows the
+    resource: an advice page quoting them, not a wall."""
+    return (
+        name.startswith("generic_")
+        and case.success
+        and case.view is not None
+        and case.shows_resource is True
+    )
 
 
 def rate_limited(case: Case) -> Outcome | None:

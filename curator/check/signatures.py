@@ -18,9 +18,12 @@ from curator.check.wording import (
     FOR_SALE_NAMED,
     MEDIA_GATED,
     MEDIA_GONE,
+    MEDIA_PAID,
     MEDIA_PRIVATE,
     PARKED,
     PLACEHOLDER,
+    REDIRECTING,
+    SCAM,
     SITE_GONE,
 )
 
@@ -176,6 +179,17 @@ AD_FEED = Table(
 )
 """An ad feed's wording ("related searches"): weak evidence, counted with others."""
 
+SCAMS = Table(*_wording("scam", SCAM, TITLE, HEADING, TEXT))
+"""A lapsed domain's new owner monetising its visitors: fake push-notification checks, fake
+prizes and surveys. Short pages only; they decide alone (see `parking_rules.parked_scam`)."""
+
+REDIRECTING_WORDS = Table(
+    sig("redirecting", TITLE, REDIRECTING, short=True),
+    sig("redirecting", HEADING, REDIRECTING, short=True),
+    sig("redirecting", TEXT, REDIRECTING),
+)
+"""A page saying it sends readers elsewhere: weak evidence, counted with others."""
+
 
 # --- bot walls: the site refuses automated checks --------------------------------------------
 
@@ -288,13 +302,16 @@ BOT_WALLS = Table(
         r"sucuri_cloudproxy_js|cloudproxy@sucuri|cdn\.sucuri\.net/sucuri[-_]firewall",
         any_status=True,
     ),
+    # Kasada's SDK (KPSDK, its p.js) loads on every page of the sites it guards (Twitch's
+    # video pages among them): only its challenge script, or the SDK on a refusal, is a wall.
     sig(
         "kasada",
         MARKUP,
-        r"/[0-9a-f]{8}-[0-9a-f-]{27}/[0-9a-f]{8}-[0-9a-f-]{27}/ips\.js|\bkpsdk\b",
+        r"/[0-9a-f]{8}-[0-9a-f-]{27}/[0-9a-f]{8}-[0-9a-f-]{27}/ips\.js",
         short=True,
         any_status=True,
     ),
+    sig("kasada", MARKUP, r"\bkpsdk\b", short=True),
     sig("vercel", MARKUP, r"/\.well-known/vercel/security/", short=True, any_status=True),
     sig("ddos_guard", MARKUP, r"ddos-guard\.net/", short=True, any_status=True),
     sig(
@@ -427,6 +444,8 @@ WEAK_ERROR = Table(
 
 MEDIA_GATED_WORDS = Table(*_wording("media_gated", MEDIA_GATED, TITLE, HEADING, TEXT))
 """A video page asking for a login or an age check."""
+MEDIA_PAID_WORDS = Table(*_wording("media_paid", MEDIA_PAID, TITLE, HEADING, TEXT))
+"""A video page asking viewers to pay, rent the video or join as members."""
 MEDIA_PRIVATE_WORDS = Table(*_wording("media_private", MEDIA_PRIVATE, TITLE, HEADING, TEXT))
 """A video page saying its video is private."""
 MEDIA_GONE_WORDS = Table(*_wording("media_removed", MEDIA_GONE, TITLE, HEADING, TEXT))

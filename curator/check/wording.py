@@ -95,11 +95,45 @@ PLACEHOLDER: dict[str, str] = {
     r"|test page for the (?:apache|nginx)|iis windows server)"
     r"|\bwebsite coming soon\b|\bcoming soon: " + _DOMAIN_LIKE + r"\b"
     r"|\bif you(?:'re| are) the (?:site|domain|website) owner,? (?:log ?in|sign in|login)"
-    r" to launch\b",
-    "de": r"\bhier entsteht (?:eine neue|in k[üu]rze eine) (?:website|internetpr[äa]senz)\b"
-    r"|\bdiese website (?:wird gerade erstellt|hat noch keinen inhalt)\b",
-    "fr": r"\bsite en construction\b|\bce site est en cours de construction\b",
-    "es": r"\bsitio (?:web )?en construcci[óo]n\b|\bpr[óo]ximamente nuevo sitio web\b",
+    r" to launch\b"
+    r"|\b(?:your |the )?(?:web ?)?hosting (?:account|package|plan|space) (?:is|has been) "
+    r"(?:now )?(?:ready|set up|created|activated|active|live)\b"
+    r"|\byour (?:new )?(?:web ?site|site|web ?space|account|domain) (?:is|has been) (?:now )?"
+    r"(?:ready|set up|created|activated)\b"
+    r"|\bupload your (?:own )?(?:web ?site|site)?(?: )?(?:files|content)\b"
+    r"|\b(?:replace|remove|delete) this (?:default )?(?:page|file|index(?:\.\w+)?)\b"
+    r"|\b(?:web ?site|site|page) (?:is )?(?:coming soon|under construction|launching soon)\b"
+    r"|^\W*(?:coming soon|under construction|launching soon|default page)\W*$"
+    r"|\bthis domain (?:is now reserved|currently has no (?:web ?site|content))\b"
+    r"|\bno content has been uploaded\b",
+    "de": r"\bhier entsteht (?:demn[äa]chst |in k[üu]rze |bald )?(?:eine neue|ein neuer|ein neues"
+    r"|unsere? neuen?) (?:web ?site|internetpr[äa]senz|internetauftritt|homepage|webseite)\b"
+    r"|\bhier entsteht in k[üu]rze\b"
+    r"|\bdiese website (?:wird gerade erstellt|hat noch keinen inhalt)\b"
+    r"|\bihr (?:web ?space|web ?hosting|hosting(?:paket|-paket)?|speicherplatz|paket|account)"
+    r" (?:ist|wurde) (?:jetzt |nun )?(?:bereit|eingerichtet|aktiv|freigeschaltet)\b"
+    r"|\b(?:diese )?(?:seite|website|webseite|homepage|internetseite) (?:befindet sich |ist )?"
+    r"(?:im|in) (?:aufbau|bau|arbeit)\b|^\W*(?:im aufbau|baustelle|demn[äa]chst online"
+    r"|bald online)\W*$",
+    "fr": r"\bsite en construction\b|\bce site est en cours de construction\b"
+    r"|\bvotre (?:h[ée]bergement|espace web|site(?: web| internet)?|compte) (?:est|a [ée]t[ée])"
+    r" (?:pr[êe]t|activ[ée]|cr[ée]{1,2}|install[ée])\b"
+    r"|\b(?:site|page) (?:web |internet )?(?:en (?:cours de )?construction|bient[ôo]t en ligne)\b"
+    r"|^\W*(?:en construction|bient[ôo]t (?:en ligne|disponible)|prochainement)\W*$",
+    "es": r"\bsitio (?:web )?en construcci[óo]n\b|\bpr[óo]ximamente nuevo sitio web\b"
+    r"|\btu (?:alojamiento|hosting|sitio(?: web)?|cuenta de hosting) (?:est[áa]|ha sido)"
+    r" (?:listo|lista|activad[oa]|cread[oa])\b"
+    r"|\b(?:p[áa]gina|web) en construcci[óo]n\b|^\W*(?:en construcci[óo]n|pr[óo]ximamente)\W*$",
+    "it": r"\bsito (?:web )?in (?:costruzione|allestimento)\b"
+    r"|\bil tuo (?:hosting|spazio web|sito(?: web)?) [èe] (?:pronto|attivo)\b"
+    r"|^\W*(?:in costruzione|prossimamente online)\W*$",
+    "nl": r"\b(?:deze )?(?:web ?site|site|pagina|webpagina) is (?:nog )?in "
+    r"(?:aanbouw|ontwikkeling)\b"
+    r"|\buw (?:hosting(?:pakket)?|webruimte|web ?site|account) is (?:nu )?(?:klaar|gereed|actief"
+    r"|aangemaakt)\b|^\W*(?:binnenkort online|in aanbouw)\W*$",
+    "pt": r"\bsite em constru[çc][ãa]o\b|\bsua hospedagem est[áa] pronta\b"
+    r"|^\W*(?:em constru[çc][ãa]o|em breve)\W*$",
+    "pl": r"\bstrona w budowie\b|^\W*w budowie\W*$",
 }
 """A registrar's or host's placeholder: the domain has no site of its own any more."""
 
@@ -154,10 +188,58 @@ MEDIA_GATED: dict[str, str] = {
     "en": r"\bsign in to confirm (?:your age|you're not a bot|you are not a bot)\b"
     r"|\bage[- ]restricted\b|\bthis (?:video|content) may be inappropriate for some users\b"
     r"|\b(?:log|sign) ?in to (?:watch|view|see) this (?:video|content)\b"
-    r"|\bmembers[- ]only (?:video|content)\b|\bjoin this channel to get access\b"
     r"|\byou must be (?:18|logged in|signed in)\b",
     "de": r"\bmelde dich an, um dein alter zu best[äa]tigen\b|\baltersbeschr[äa]nkt\b",
     "fr": r"\bconnectez-vous pour confirmer votre [âa]ge\b|\bsoumise? [àa] une limite d'[âa]ge\b",
     "es": r"\binicia sesi[óo]n para confirmar tu edad\b|\brestricci[óo]n de edad\b",
 }
 """The video page asks for a login or an age check: it cannot be seen by curator."""
+
+MEDIA_PAID: dict[str, str] = {
+    "en": r"\brequires? (?:a )?payment to (?:watch|view|play)\b"
+    r"|\b(?:rent|buy|purchase) (?:this|the) (?:video|film|movie|episode|title|programme)\b"
+    r"|\b(?:rent|buy) (?:it )?(?:from|for) [£$€]|\brent [£$€]?\d"
+    r"|\bpurchase (?:this|the) (?:video|film|movie) to (?:watch|view)\b|\bpay[- ]per[- ]view\b"
+    r"|\b(?:available|open) (?:to|for) (?:paying )?(?:members|subscribers|customers) only\b"
+    r"|\bmembers[- ]only (?:video|content|videos)\b|\bjoin this channel to get access\b"
+    r"|\bsubscribe (?:now )?to (?:watch|view|unlock|continue watching)\b"
+    r"|\b(?:watch|view|play)\w* without (?:a )?(?:purchase|rental|subscription)\b"
+    r"|\bwithout (?:a )?(?:purchase|rental)\b"
+    r"|\b(?:requires?|needs?) (?:a )?(?:rental|purchase|paid subscription)\b"
+    r"|\bthis (?:video|content) is (?:for|available to) (?:members|subscribers)\b",
+    "de": r"\b(?:leihen|ausleihen) oder kaufen\b|\bf[üu]r mitglieder\b.{0,20}\bvideo\b",
+    "fr": r"\blouer ou acheter\b|\br[ée]serv[ée]e? aux (?:membres|abonn[ée]s)\b",
+    "es": r"\balquilar o comprar\b|\bexclusivo para (?:miembros|suscriptores)\b",
+}
+"""The video plays only for viewers who pay, rent or are members: not removed, not a change;
+curator cannot see it."""
+
+SCAM: dict[str, str] = {
+    "push": r"\b(?:click|press|tap|hit|select) (?:on )?(?:the )?['\"]?allow['\"]?(?: button)?"
+    r" (?:to|if|and|below|above)\b|\ballow notifications to (?:continue|proceed|watch|access"
+    r"|verify|download)\b|\byou must (?:click |press )?['\"]?allow['\"]? to\b"
+    r"|\benable (?:push )?notifications to (?:continue|access|watch|proceed|download)\b"
+    r"|\bcliquez sur ['\"]?autoriser['\"]? (?:pour|si)\b"
+    r"|\bklicken sie auf ['\"]?(?:zulassen|erlauben)['\"]?,? (?:um|wenn)\b"
+    r"|\b(?:haz|haga) clic en ['\"]?permitir['\"]? (?:para|si)\b",
+    "prize": r"\bcongratulations\b.{0,120}\b(?:you(?: have|'ve)? (?:been (?:selected|chosen)|won)"
+    r"|lucky (?:visitor|winner|user))\b|\b(?:claim|collect) your (?:prize|reward|gift|free)\b"
+    r"|\byou(?: have|'ve) been (?:selected|chosen) to (?:receive|participate|take part|win)\b"
+    r"|\banswer \d+ (?:short |simple |quick )?questions\b.{0,80}\b(?:prize|reward|gift|win)"
+    r"|\bf[ée]licitations\b.{0,80}\bvous avez (?:[ée]t[ée] s[ée]lectionn[ée]|gagn[ée])\b"
+    r"|\bherzlichen gl[üu]ckwunsch\b.{0,80}\bsie (?:wurden ausgew[äa]hlt|haben gewonnen)\b"
+    r"|\bfelicidades\b.{0,80}\b(?:has sido seleccionad[oa]|has ganado)\b",
+}
+"""What a lapsed domain's new owner shows to monetise its visitors: a fake check asking for
+push notifications ("press Allow to verify you are not a robot"), a fake prize or survey.
+Never a real site's message to its readers, and never a bot wall (those do not ask to be
+allowed to send notifications)."""
+
+REDIRECTING = (
+    r"\byou are being redirected\b|\bredirecting(?: you)?(?: now| to|\.\.\.|…|\W*$)"
+    r"|\bplease wait(?:,| while)? (?:we redirect|you are (?:being )?redirected)\b"
+    r"|\bvous allez [êe]tre redirig[ée]\b|\bsie werden (?:jetzt )?weitergeleitet\b"
+    r"|\best[áa]s? siendo redirigid[oa]\b|\bu wordt (?:nu )?doorgestuurd\b"
+)
+"""A page saying it is sending readers elsewhere: the words of a traffic-distribution page
+(weak alone: see `curator.check.lander`)."""
