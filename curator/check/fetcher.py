@@ -4,14 +4,21 @@ for network trouble.
 Each try follows redirects by hand (so every hop is recorded and guarded), under a wall-clock
 deadline that covers every hop and the body but not the time spent queueing for a polite
 slot. Transient failures are tried again with backoff; the last try's facts are returned.
+
+Reading a body into a `Page` (parsing, visible text, fingerprint) is CPU work: it runs in
+the fetcher's own small pool of threads, never on the event loop that fetches (the API's,
+when a reader's report or an editor asks for a recheck), each page within a CPU budget
+(`PAGE_CPU_BUDGET`) on top of the parser's bounds on depth and tags.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -39,6 +46,11 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEADERS = 100
 MAX_HEADER_CHARS = 2048
 PROBE_PREFIX = "/curator-probe-"
+PAGE_WORKERS = 2
+"""Threads that read pages, per fetcher: the event loop never parses."""
+PAGE_CPU_BUDGET = 2.0
+"""Seconds of CPU reading one page may take; past it, the page is what was read by then
+(its `parse_limit` says "time"). Real pages take milliseconds."""
 
 
 def host_key(url: str) -> str:
@@ -211,6 +223,7 @@ class Fetcher:
             max_retry_after=policy.max_retry_after,
         )
         self._probes: dict[str, asyncio.Task[SiteBaseline]] = {}
+        self._pages = ThreadPoolExecutor(PAGE_WORKERS, thread_name_prefix="curator-page")
 
     async def __aenter__(self) -> Self:
         return self
@@ -228,6 +241,7 @@ class Fetcher:
         for task in self._probes.values():
             task.cancel()
         await asyncio.gather(*self._probes.values(), return_exceptions=True)
+        self._pages.shutdown(wait=False, cancel_futures=True)
         if self._owns_client:
             await self._client.aclose()
 
@@ -407,7 +421,7 @@ class Fetcher:
             if not state.extract:
                 state.page = Page(content_type, bytes_read=body.raw_bytes, truncated=body.truncated)
                 return None
-            state.page = extract_page(
+            state.page = await self.read_page(
                 body.data,
                 content_type=content_type,
                 base_url=str(response.url),
@@ -418,6 +432,29 @@ class Fetcher:
             return None
         finally:
             await response.aclose()
+
+    async def read_page(
+        self,
+        data: bytes,
+        *,
+        content_type: str | None,
+        base_url: str,
+        bytes_read: int,
+        truncated: bool,
+        fingerprinted: bool = True,
+    ) -> Page:
+        """`extract_page` in the fetcher's page threads, within `PAGE_CPU_BUDGET`."""
+        work = functools.partial(
+            extract_page,
+            data,
+            content_type=content_type,
+            base_url=base_url,
+            bytes_read=bytes_read,
+            truncated=truncated,
+            fingerprinted=fingerprinted,
+            budget=PAGE_CPU_BUDGET,
+        )
+        return await asyncio.get_running_loop().run_in_executor(self._pages, work)
 
     async def _read(self, response: httpx.Response, max_bytes: int) -> Body:
         encodings = content_encodings(response.headers.get_list("content-encoding"))

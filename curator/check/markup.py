@@ -9,13 +9,15 @@ closing nothing are dropped (parsers ignore them, but only after walking the who
 and reading stops after `MAX_TAGS` tags.
 
 A page with few tags cannot be costly however it nests, and is handed over untouched; the
-others are read once, tag by tag, in linear time.
+others are read once, tag by tag, in linear time, and reading also stops when the page's CPU
+budget is spent (see `Budget`): the parser then sees only what was read.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 MAX_DEPTH = 160
 """Open elements kept nested; real pages stay well below 100."""
@@ -55,6 +57,28 @@ _TAG = re.compile(
 )
 
 
+CHECK_EVERY = 1024
+"""Tags (or nodes) read between two looks at the budget."""
+
+
+@dataclass(slots=True)
+class Budget:
+    """The CPU time reading one page may take, in seconds of the reading thread's own CPU
+    (`time.thread_time`), so a loaded machine or a busy event loop does not spend it.
+
+    Reading looks at it every `CHECK_EVERY` tags or nodes and stops once it is spent."""
+
+    seconds: float
+    start: float = field(default_factory=time.thread_time)
+    spent: bool = False
+
+    def over(self) -> bool:
+        """True once the budget is spent (and from then on)."""
+        if not self.spent and time.thread_time() - self.start > self.seconds:
+            self.spent = True
+        return self.spent
+
+
 _END_TAGS: dict[str, re.Pattern[str]] = {}
 
 
@@ -71,19 +95,20 @@ class Bounded:
 
     markup: str
     limit: str | None = None
-    """Why the markup is not the page as served: "depth" (nesting flattened) or "tags"
-    (reading stopped); None when it is."""
+    """Why the markup is not the page as served: "depth" (nesting flattened), "tags" (reading
+    stopped after MAX_TAGS) or "time" (the CPU budget was spent); None when it is."""
 
 
-def bound(document: str) -> Bounded:
+def bound(document: str, budget: Budget | None = None) -> Bounded:
     """The page's markup with its nesting and tag count bounded (see the module's note)."""
     if document.count("<") <= SAFE_TAGS:
         return Bounded(document)
-    return _flatten(document)
+    return _flatten(document, budget)
 
 
-def _flatten(document: str) -> Bounded:
-    """Drop start tags past MAX_DEPTH and end tags that close nothing; stop after MAX_TAGS."""
+def _flatten(document: str, budget: Budget | None = None) -> Bounded:
+    """Drop start tags past MAX_DEPTH and end tags that close nothing; stop after MAX_TAGS,
+    or when `budget` is spent."""
     pieces: list[str] = []
     stack: list[str] = []
     open_count: dict[str, int] = {}
@@ -116,6 +141,9 @@ def _flatten(document: str) -> Bounded:
         if tags > MAX_TAGS:
             pieces.append(document[kept_from : match.start()])
             return Bounded("".join(pieces), "tags")
+        if budget is not None and tags % CHECK_EVERY == 0 and budget.over():
+            pieces.append(document[kept_from : match.start()])
+            return Bounded("".join(pieces), "time")
         position = match.end()
         name = (match.group(2) or "").lower()
         if not name:

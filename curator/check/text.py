@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 from curator.check.facts import Page
-from curator.check.markup import bound
+from curator.check.markup import CHECK_EVERY, Budget, bound
 from curator.check.quirks import PLAYER_FIELDS
 
 MAX_TEXT_CHARS = 50_000
@@ -148,13 +148,18 @@ def extract_page(
     bytes_read: int,
     truncated: bool,
     fingerprinted: bool = True,
+    budget: float | None = None,
 ) -> Page:
     """Read a (decoded, capped) body into a Page; non-HTML/text bodies keep only their size.
 
-    Pure and self-contained (bytes in, a Page out), so it can run in a worker; bounded in
-    time whatever the page (see `curator.check.markup`). `fingerprinted=False` skips the
-    fingerprint, which only pages that answered with success are compared by.
+    Pure and self-contained (bytes in, a Page out), so it runs in a worker thread (see
+    `curator.check.fetcher`); bounded in time whatever the page (see `curator.check.markup`).
+    With a `budget` (seconds of the thread's CPU), reading the markup and walking its text
+    stop once it is spent: the page is what was read by then, and `parse_limit` is "time".
+    `fingerprinted=False` skips the fingerprint, which only pages that answered with success
+    are compared by.
     """
+    spend = Budget(budget) if budget is not None else None
     if not is_parsable(content_type, data):
         return Page(content_type=content_type, bytes_read=bytes_read, truncated=truncated)
     # NUL is never text; a body of zeros (a decompressed bomb) would otherwise cost the parser
@@ -170,7 +175,7 @@ def extract_page(
             fingerprint=fingerprint(visible) if fingerprinted else None,
             markup_sample=_sample(document),
         )
-    bounded = bound(document)
+    bounded = bound(document, spend)
     tree = LexborHTMLParser(bounded.markup)
     base = _base_url(tree, base_url)
     title_node = tree.css_first("title")
@@ -183,8 +188,9 @@ def extract_page(
     refresh = _meta_refresh(tree, base)
     canonical = _canonical(tree, base)
     site_name = _site_name(tree)
-    visible, chrome = _read_text(tree)
+    visible, chrome = _read_text(tree, spend)
     lower = bounded.markup.lower()
+    limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,
         title=title or None,
@@ -202,7 +208,7 @@ def extract_page(
         scripts=lower.count("<script"),
         media=sum(lower.count(tag) for tag in _MEDIA_TAGS),
         player=_player(document),
-        parse_limit=bounded.limit,
+        parse_limit=limit,
     )
 
 
@@ -245,31 +251,36 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return _read_text(tree)[0]
 
 
-def _read_text(tree: LexborHTMLParser) -> tuple[str, str]:
+def _read_text(tree: LexborHTMLParser, budget: Budget | None = None) -> tuple[str, str]:
     """(visible text without the page's chrome, the chrome's text): header, footer and
-    navigation are the same on every page of a site, so they are kept apart."""
+    navigation are the same on every page of a site, so they are kept apart. Walking stops
+    when `budget` is spent: the text is what was read by then."""
     for node in tree.css("[hidden]")[:MAX_HIDDEN]:
         node.decompose()
     tree.strip_tags(list(_CODE))
     chrome: list[str] = []
     size = 0
     for node in tree.css(", ".join(_CHROME))[:MAX_CHROME_NODES]:
-        said = _walk(node, MAX_CHROME_CHARS)
+        said = _walk(node, MAX_CHROME_CHARS, budget)
         chrome.append(said)
         size += len(said)
         if size > MAX_CHROME_CHARS:
             break
     tree.strip_tags(list(_CHROME))
     root = tree.body if tree.body is not None else tree.root
-    text = collapse(_walk(root, MAX_TEXT_CHARS * 2), MAX_TEXT_CHARS) if root is not None else ""
+    walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
+    text = collapse(walked, MAX_TEXT_CHARS)
     return text, collapse(" ".join(chrome), MAX_CHROME_CHARS)
 
 
-def _walk(root: Node, limit: int) -> str:
-    """The text under `root`, a space at each block's edge, stopping after `limit` chars."""
+def _walk(root: Node, limit: int, budget: Budget | None = None) -> str:
+    """The text under `root`, a space at each block's edge, stopping after `limit` chars (or
+    when `budget` is spent)."""
     parts: list[str] = []
     size = 0
-    for node in root.traverse(include_text=True):
+    for count, node in enumerate(root.traverse(include_text=True)):
+        if budget is not None and count % CHECK_EVERY == CHECK_EVERY - 1 and budget.over():
+            break
         tag = node.tag
         if tag in _BLOCKS:
             parts.append(" ")
