@@ -68,12 +68,25 @@ def forwards_to_tracker(view: PageView) -> bool:
     """A short page whose script sends readers to another site's address carrying parameters
     (a click id, a campaign): how traffic-distribution pages pass a lapsed domain's visitors
     on. A site forwarding readers to its new home sends them to a plain address."""
-    if view.words > FORWARD_WORDS or not view.page.scripts:
+    page = view.page
+    if view.words > FORWARD_WORDS or not (page.scripts or page.meta_refresh):
         return False
     start = urls.registrable_domain(urls.host(view.facts.url))
+    # A refresh is how sites forward readers too: it counts with the words of a redirect page.
+    refresh = (page.meta_refresh,) if page.meta_refresh and says_redirecting(view) else ()
+    targets = (*view.script_targets, *refresh)
     return any(
-        urlsplit(target).query and urls.registrable_domain(urls.host(target)) != start
-        for target in view.script_targets
+        _tracking(target) and urls.registrable_domain(urls.host(target)) != start
+        for target in targets
+    )
+
+
+def _tracking(address: str) -> bool:
+    """The address carries parameters other than a campaign's `utm_*` (which a site moving
+    to a new home may add): a click id, a sub-id, a visitor's token."""
+    return any(
+        not key.lower().startswith("utm_")
+        for key, _ in parse_qsl(urlsplit(address).query, keep_blank_values=True)
     )
 
 
@@ -118,7 +131,7 @@ def signs(view: PageView) -> tuple[str, ...]:
     if ad_feed(view):
         found.append("it is a page of ad links")
     if forwards_to_tracker(view):
-        found.append("its script sends readers to another site with tracking parameters")
+        found.append("it sends readers on to another site with tracking parameters")
         if says_redirecting(view):
             found.append("it says readers are being redirected")
     return tuple(found)

@@ -251,10 +251,13 @@ BOT_WALLS = Table(
     ),
     sig("akamai", TITLE, r"^\s*access denied\s*$"),
     # Markers in the page's markup.
+    # Cloudflare injects its bot-management script (/cdn-cgi/challenge-platform/h/b/scripts/
+    # jsd/…, __CF$cv$params) into ordinary pages: only the challenge's own markers count on 200.
     sig(
         "cloudflare_challenge",
         MARKUP,
-        r"_cf_chl_opt|cf-browser-verification|cf_chl_prog|/cdn-cgi/challenge-platform/h/",
+        r"_cf_chl_opt|cf-browser-verification|cf_chl_prog"
+        r"|/cdn-cgi/challenge-platform/h/[a-z]/orchestrate/",
         any_status=True,
     ),
     sig(

@@ -108,7 +108,8 @@ PLACEHOLDER: dict[str, str] = {
     r"|\bno content has been uploaded\b",
     "de": r"\bhier entsteht (?:demn[äa]chst |in k[üu]rze |bald )?(?:eine neue|ein neuer|ein neues"
     r"|unsere? neuen?) (?:web ?site|internetpr[äa]senz|internetauftritt|homepage|webseite)\b"
-    r"|\bhier entsteht in k[üu]rze\b"
+    r"|\bhier entsteht in k[üu]rze\b|\b(?:web ?site|webseite|homepage|seite) (?:ist )?"
+    r"(?:bald|demn[äa]chst|in k[üu]rze) (?:online|verf[üu]gbar)\b"
     r"|\bdiese website (?:wird gerade erstellt|hat noch keinen inhalt)\b"
     r"|\bihr (?:web ?space|web ?hosting|hosting(?:paket|-paket)?|speicherplatz|paket|account)"
     r" (?:ist|wurde) (?:jetzt |nun )?(?:bereit|eingerichtet|aktiv|freigeschaltet)\b"
@@ -118,17 +119,18 @@ PLACEHOLDER: dict[str, str] = {
     "fr": r"\bsite en construction\b|\bce site est en cours de construction\b"
     r"|\bvotre (?:h[ée]bergement|espace web|site(?: web| internet)?|compte) (?:est|a [ée]t[ée])"
     r" (?:pr[êe]t|activ[ée]|cr[ée]{1,2}|install[ée])\b"
-    r"|\b(?:site|page) (?:web |internet )?(?:en (?:cours de )?construction|bient[ôo]t en ligne)\b"
+    r"|\b(?:site|page)(?: web| internet)? (?:est )?(?:en (?:cours de )?construction"
+    r"|bient[ôo]t en ligne)\b"
     r"|^\W*(?:en construction|bient[ôo]t (?:en ligne|disponible)|prochainement)\W*$",
-    "es": r"\bsitio (?:web )?en construcci[óo]n\b|\bpr[óo]ximamente nuevo sitio web\b"
+    "es": r"\bsitio (?:web )?(?:est[áa] )?en construcci[óo]n\b|\bpr[óo]ximamente nuevo sitio web\b"
     r"|\btu (?:alojamiento|hosting|sitio(?: web)?|cuenta de hosting) (?:est[áa]|ha sido)"
     r" (?:listo|lista|activad[oa]|cread[oa])\b"
     r"|\b(?:p[áa]gina|web) en construcci[óo]n\b|^\W*(?:en construcci[óo]n|pr[óo]ximamente)\W*$",
-    "it": r"\bsito (?:web )?in (?:costruzione|allestimento)\b"
+    "it": r"\bsito (?:web )?(?:[èe] )?in (?:costruzione|allestimento)\b"
     r"|\bil tuo (?:hosting|spazio web|sito(?: web)?) [èe] (?:pronto|attivo)\b"
     r"|^\W*(?:in costruzione|prossimamente online)\W*$",
     "nl": r"\b(?:deze )?(?:web ?site|site|pagina|webpagina) is (?:nog )?in "
-    r"(?:aanbouw|ontwikkeling)\b"
+    r"(?:aanbouw|ontwikkeling)\b|\b(?:web ?site|site|pagina) is binnenkort (?:online|beschikbaar)\b"
     r"|\buw (?:hosting(?:pakket)?|webruimte|web ?site|account) is (?:nu )?(?:klaar|gereed|actief"
     r"|aangemaakt)\b|^\W*(?:binnenkort online|in aanbouw)\W*$",
     "pt": r"\bsite em constru[çc][ãa]o\b|\bsua hospedagem est[áa] pronta\b"
@@ -215,8 +217,9 @@ MEDIA_PAID: dict[str, str] = {
 curator cannot see it."""
 
 SCAM: dict[str, str] = {
-    "push": r"\b(?:click|press|tap|hit|select) (?:on )?(?:the )?['\"]?allow['\"]?(?: button)?"
-    r" (?:to|if|and|below|above)\b|\ballow notifications to (?:continue|proceed|watch|access"
+    "push": r"\b(?:click|press|tap|hit|select) (?:on )?(?:the )?['\"«“”]?\s?allow\s?['\"»“”]?"
+    r"(?: button)?(?: (?:to|if|and|below|above|on)\b|\s?[.!,]|\W*$)"
+    r"|\ballow notifications to (?:continue|proceed|watch|access"
     r"|verify|download)\b|\byou must (?:click |press )?['\"]?allow['\"]? to\b"
     r"|\benable (?:push )?notifications to (?:continue|access|watch|proceed|download)\b"
     r"|\bcliquez sur ['\"]?autoriser['\"]? (?:pour|si)\b"
@@ -229,6 +232,10 @@ SCAM: dict[str, str] = {
     r"|\bf[ée]licitations\b.{0,80}\bvous avez (?:[ée]t[ée] s[ée]lectionn[ée]|gagn[ée])\b"
     r"|\bherzlichen gl[üu]ckwunsch\b.{0,80}\bsie (?:wurden ausgew[äa]hlt|haben gewonnen)\b"
     r"|\bfelicidades\b.{0,80}\b(?:has sido seleccionad[oa]|has ganado)\b",
+    "tech_support": r"\byour (?:computer|pc|device|phone|iphone|mac|system) (?:is|has been|may be)"
+    r" (?:infected|compromised|locked|blocked)\b.{0,200}\b(?:call|contact|phone)\b"
+    r"|\b(?:windows|microsoft|apple) (?:security|support) (?:alert|warning)\b.{0,200}"
+    r"\b(?:call|toll[- ]free)\b",
 }
 """What a lapsed domain's new owner shows to monetise its visitors: a fake check asking for
 push notifications ("press Allow to verify you are not a robot"), a fake prize or survey.

@@ -12,6 +12,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from curator.check.markup import bound
 from curator.check.text import collapse
 
 MAX_LINKS = 1_000
@@ -27,8 +28,9 @@ class Link:
 
 
 def page_links(html: str, base_url: str, *, limit: int = MAX_LINKS) -> tuple[Link, ...]:
-    """The distinct http(s) links of `html`, absolute against `base_url` (or its <base>)."""
-    tree = LexborHTMLParser(html.replace("\x00", ""))
+    """The distinct http(s) links of `html`, absolute against `base_url` (or its <base>); its
+    nesting and tags bounded first, as every page curator parses (`curator.check.markup`)."""
+    tree = LexborHTMLParser(bound(html.replace("\x00", "")).markup)
     base = base_url
     node = tree.css_first("base[href]")
     if node is not None:

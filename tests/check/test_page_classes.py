@@ -3,7 +3,8 @@ and served from loopback through the real fetcher and classifier (as tests/corpu
 real pages): single-page-app shells that a host serves for every address, paid and members'
 videos, scam and traffic-distribution pages on lapsed domains, hosting companies' "your site
 is ready" and "under construction" pages in several languages, a video platform's page that
-loads a bot-defence SDK. Each class has controls: real content that must stay as it is.
+loads a bot-defence SDK, a page into which Cloudflare injects its bot-management script.
+Each class has controls: real content that must stay as it is.
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ _CRA = (
     '<script defer="defer" src="/static/js/main.8c1e.js"></script></head><body><noscript>You '
     'need to enable JavaScript to run this app.</noscript><div id="root"></div></body></html>'
 )
+
+_CLOUDFLARE_JSD = (
+    "<script>(function(){function c(){var b=a.contentDocument||a.contentWindow.document;if(b)"
+    "{var d=b.createElement('script');d.innerHTML=\"window.__CF$cv$params={r:'8f56aec4ac540dbf',"
+    "t:'MTczNDc3MTYzNi4wMDAwMDA='};var a=document.createElement('script');a.nonce='';a.src="
+    "'/cdn-cgi/challenge-platform/h/b/scripts/jsd/787bc399e22f/main.js';document."
+    "getElementsByTagName('head')[0].appendChild(a);\";b.getElementsByTagName('head')[0]."
+    "appendChild(d)}}})();</script>"
+)
+"""What Cloudflare's bot management injects into the ordinary pages of the sites it serves."""
 
 
 def _player(status: str, reason: str) -> str:
@@ -173,6 +184,14 @@ PAID_VIDEOS: list[Case] = [
         "404",
     ),
     (
+        "youtube-premium-members",
+        _player("UNPLAYABLE", "This video is only available to Music Premium members"),
+        "https://www.youtube.com/watch?v=abcdefghijo",
+        Expectation("Talk", kind="video"),
+        Verdict.UNVERIFIABLE,
+        "404",
+    ),
+    (
         "control-removed-video-stays-changed",
         _player("ERROR", "Video unavailable"),
         "https://www.youtube.com/watch?v=abcdefghijm",
@@ -277,6 +296,61 @@ SCAMS: list[Case] = [
         Expectation(CHARITY_TITLE),
         Verdict.PARKED,
         "same",
+    ),
+    (
+        "traffic-distribution-by-refresh",
+        _page(
+            "Redirecting",
+            "<p>You are being redirected...</p>",
+            head='<meta http-equiv="refresh" content="0;url=https://trk.example.net/go?cid=998'
+            '&sub=abc">',
+        ),
+        CHARITY,
+        Expectation(CHARITY_TITLE),
+        Verdict.PARKED,
+        "same",
+    ),
+    (
+        "push-page-drawn-by-scripts",
+        '<html><head><title>Click Allow</title><script src="/sw-push.js"></script></head>'
+        '<body><div id="app"></div></body></html>',
+        CHARITY,
+        Expectation(CHARITY_TITLE),
+        Verdict.PARKED,
+        "same",
+    ),
+    (
+        "push-tap-allow-at-the-end",
+        _page("18+", "<h1>If you are 18+, tap Allow.</h1>"),
+        CHARITY,
+        Expectation(CHARITY_TITLE),
+        Verdict.PARKED,
+        "same",
+    ),
+    (
+        "fake-security-alert",
+        _page(
+            "Security Warning",
+            "<h1>Windows Security Alert</h1><p>Your computer has been infected with a virus. "
+            "Call Microsoft Support toll-free now: +1-800-000-0000.</p>",
+        ),
+        CHARITY,
+        Expectation(CHARITY_TITLE),
+        Verdict.PARKED,
+        "same",
+    ),
+    (
+        "control-refresh-to-a-new-home-with-a-campaign-tag",
+        _page(
+            "Redirecting",
+            "<p>You are being redirected...</p>",
+            head='<meta http-equiv="refresh" content="0;url=https://new-charity.example.org/'
+            '?utm_source=old-site">',
+        ),
+        CHARITY,
+        Expectation(CHARITY_TITLE),
+        Verdict.BROKEN,  # judged by its target (which does not exist here), not as a lander
+        "404",
     ),
     (
         "control-advice-about-push-scams",
@@ -387,6 +461,20 @@ PLACEHOLDERS: list[Case] = [
             "Oude Stichting – hulp",
         ),
         (
+            "fr-site-est-en-construction",
+            "Bienvenue",
+            "<h1>Ce site est en construction</h1>",
+            "https://ancienne-asso.example.fr/",
+            "Ancienne Association – aide aux victimes",
+        ),
+        (
+            "de-bald-online",
+            "Willkommen",
+            "<h1>Unsere Website ist bald online</h1>",
+            "https://alter-verein.example.de/",
+            "Alter Verein – Hilfe für Opfer",
+        ),
+        (
             "it-in-costruzione",
             "Sito in costruzione",
             "<h1>Sito in costruzione</h1><p>Torna presto a trovarci.</p>",
@@ -422,6 +510,29 @@ VIDEO_PLATFORMS: list[Case] = [
         "https://clips.twitch.tv/FunnyMomentAbc",
         Expectation("Funny moment", kind="video"),
         Verdict.OK,
+        "same",
+    ),
+    (
+        "page-with-cloudflare-bot-management-script",
+        _page(
+            "Sextortion advice | Safe Online",
+            "<h1>Sextortion advice</h1><p>If someone threatens to share intimate images of you, "
+            "do not pay. Stop contact, keep evidence and report it.</p>" + _CLOUDFLARE_JSD,
+        ),
+        "https://safe-online.example.org/advice/sextortion",
+        Expectation("Sextortion advice"),
+        Verdict.OK,
+        "404",
+    ),
+    (
+        "control-cloudflare-challenge-stays-unverifiable",
+        _page(
+            "Just a moment...",
+            "<script>window._cf_chl_opt={cvId: '3',cType: 'managed'};</script>",
+        ),
+        "https://safe-online.example.org/advice/sextortion",
+        Expectation("Sextortion advice"),
+        Verdict.UNVERIFIABLE,
         "same",
     ),
     (
