@@ -227,6 +227,7 @@ SCAM: dict[str, str] = {
     r"|\b(?:haz|haga) clic en ['\"]?permitir['\"]? (?:para|si)\b",
     "prize": r"\bcongratulations\b.{0,120}\b(?:you(?: have|'ve)? (?:been (?:selected|chosen)|won)"
     r"|lucky (?:visitor|winner|user))\b|\b(?:claim|collect) your (?:prize|reward|gift|free)\b"
+    r"|\brandomly (?:selected|chosen) (?:users?|visitors?|winners?|people)\b"
     r"|\byou(?: have|'ve) been (?:selected|chosen) to (?:receive|participate|take part|win)\b"
     r"|\banswer \d+ (?:short |simple |quick )?questions\b.{0,80}\b(?:prize|reward|gift|win)"
     r"|\bf[ée]licitations\b.{0,80}\bvous avez (?:[ée]t[ée] s[ée]lectionn[ée]|gagn[ée])\b"

@@ -328,6 +328,18 @@ SCAMS: list[Case] = [
         "same",
     ),
     (
+        "fake-prize-for-randomly-selected-users",
+        _page(
+            "Dear Chrome user",
+            "<h2>Dear Chrome user,</h2><p>You are one of 10 randomly selected users to get a "
+            "chance to win a gift. Offer ends today.</p>",
+        ),
+        CHARITY,
+        Expectation(CHARITY_TITLE),
+        Verdict.PARKED,
+        "same",
+    ),
+    (
         "fake-security-alert",
         _page(
             "Security Warning",
