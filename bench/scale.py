@@ -1,5 +1,5 @@
-"""Commands at scale: validate, sync (first and no-op) and export of generated catalogs of
-1,000, 10,000 and 50,000 resources, on SQLite and PostgreSQL (a temporary database).
+"""Commands at scale: validate, sync (first and no-op), export, check and report of generated
+catalogs of 1,000, 10,000 and 50,000 resources, on SQLite and PostgreSQL (a temporary database).
 
 Each step is the real `curator` console script in its own process, so a figure includes the
 interpreter's start and the imports a user waits for. For each step the bench prints the wall
@@ -8,11 +8,11 @@ work shares the machine; PostgreSQL's own work is not in it) and its peak RSS, t
 between sizes as the CPU time each resource added costs (1k→10k and 10k→50k: equal figures
 are linear growth; the fixed cost of starting the process is left out by the difference).
 
-Steps are data (`STEPS`): a later step is one more entry. `check` would add a `Step("check",
-("check",), prepare=...)` whose hook starts a loopback site (bench/site_process.py) and a
-catalog generated with `generate_catalog(path, size, url_of=...)` pointing at it; `report`
-would run after it, with `catalog_option=False`. Figures that are not timings (the round-trip
-check below) go to `Results.notes`.
+The catalog's links point at loopback hosts served from a child process (bench/site_process.py,
+`SITE_HOSTS` of them, answering at once with the page each resource expects), so `check` is
+the whole `curator check` of every link (10 requests at once per host, no spacing) and
+`report` the refresh report printed after it. Steps are data (`STEPS`; `--steps` picks some).
+Figures that are not timings (the round-trip check below) go to `Results.notes`.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
 RESOURCES_PER_GUIDE = 1_000
 RESOURCES_PER_SECTION = 100
 HOSTS = 400
+SITE_HOSTS = 50
+"""Loopback hosts the catalog's links point at (for `check`)."""
 
 
 # --- the generated catalog ---------------------------------------------------------------------
@@ -142,6 +144,8 @@ class Context:
     catalog: Path
     database_url: str
     workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    """Settings for every step (the loopback sites need private addresses allowed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +165,15 @@ STEPS: tuple[Step, ...] = (
     Step("sync (no-op)", ("sync",)),
     Step("export", ("export",)),
     Step("sync after export", ("sync",)),
+    Step("check", ("check", "--format", "json")),
+    Step("report", ("report", "--no-archive"), catalog_option=False),
 )
+CHECK_SETTINGS = {
+    "CURATOR_ALLOW_PRIVATE_ADDRESSES": "true",
+    "CURATOR_PER_HOST_CONCURRENCY": "10",
+    "CURATOR_PER_HOST_INTERVAL": "0",
+    "CURATOR_VIDEO_OEMBED": "false",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +186,11 @@ class Measurement:
     exit_code: int
     output: str = ""
 
+    @property
+    def failed(self) -> bool:
+        """True when the step failed (a check that found broken links, exit 1, did not)."""
+        return self.exit_code not in (0, 1)
+
 
 def curator_command() -> list[str]:
     """The console script of this environment (the one a user runs)."""
@@ -184,7 +201,7 @@ def curator_command() -> list[str]:
 def measure(argv: Sequence[str], env: dict[str, str], workdir: Path) -> Measurement:
     """Run `argv`, and read its own wall time and peak RSS (not the bench's)."""
     log = workdir / "step.log"
-    with log.open("w") as handle:
+    with log.open("w") as handle:  # a check's JSON of 50,000 results goes here too
         started = time.perf_counter()
         process = subprocess.Popen(argv, env=env, stdout=handle, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
@@ -198,7 +215,7 @@ def run_step(step: Step, context: Context) -> Measurement:
     """One step against its context, in a fresh process."""
     if step.prepare is not None:
         step.prepare(context)
-    env = {**os.environ, "CURATOR_DATABASE_URL": context.database_url}
+    env = {**os.environ, **context.env, "CURATOR_DATABASE_URL": context.database_url}
     argv = [*curator_command(), *step.args]
     if step.catalog_option:
         argv += ["--catalog", str(context.catalog)]
@@ -218,7 +235,7 @@ class Results:
     def add(self, backend: str, step: str, size: int, value: Measurement) -> None:
         """Record one measurement (and a note when the step failed)."""
         self.by_key[(backend, step, size)] = value
-        if value.exit_code != 0:
+        if value.failed:
             tail = value.output.strip().splitlines()[-3:]
             self.notes.append(
                 f"{backend} {size:,} {step}: exit {value.exit_code}: " + " | ".join(tail)
@@ -235,22 +252,31 @@ def _growth(results: Results, backend: str, step: str, sizes: Sequence[int]) -> 
         if a is None or b is None:
             continue
         per = (b.cpu - a.cpu) / (large - small) * 1e6
-        marginal.append(f"{small // 1000}k→{large // 1000}k {per:4.0f} µs")
+        marginal.append(
+            f"{_k(small)}→{_k(large)} {per:4.0f} µs (CPU ×{b.cpu / max(a.cpu, 1e-9):.1f} "
+            f"for ×{large / small:g}, RSS ×{b.peak_rss_mb / max(a.peak_rss_mb, 1e-9):.1f})"
+        )
     return ", ".join(marginal)
 
 
-def report(results: Results, backends: Sequence[str], sizes: Sequence[int]) -> None:
+def _k(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def report(
+    results: Results, backends: Sequence[str], sizes: Sequence[int], steps: Sequence[Step] = STEPS
+) -> None:
     """Print wall time, CPU time and peak RSS per step and size, and the growth per step."""
     for backend in backends:
         print(f"\n{backend}: wall s / CPU s / peak RSS MB")
         header = f"  {'step':<18}" + "".join(f"{f'{s:,}':>24}" for s in sizes)
-        print(header + "   CPU per resource added")
-        for step in STEPS:
+        print(header + "   CPU per resource added (growth between sizes)")
+        for step in steps:
             cells = []
             for size in sizes:
                 m = results.by_key.get((backend, step.name, size))
                 cell = "" if m is None else f"{m.wall:7.2f} {m.cpu:7.2f} {m.peak_rss_mb:6.0f}"
-                if m is not None and m.exit_code != 0:
+                if m is not None and m.failed:
                     cell += "!"
                 cells.append(f"{cell:>24}")
             print(
@@ -266,35 +292,43 @@ def report(results: Results, backends: Sequence[str], sizes: Sequence[int]) -> N
 # --- the bench ---------------------------------------------------------------------------------
 
 
-def bench(sizes: Sequence[int], backends: Sequence[str]) -> Results:
+def bench(sizes: Sequence[int], backends: Sequence[str], steps: Sequence[Step] = STEPS) -> Results:
     """Generate each size's catalog once and run every step on each backend."""
+    from bench.site_process import AdvicePages, SiteProcess, SiteSpec
+
     results = Results()
-    with tempfile.TemporaryDirectory(prefix="curator-scale-") as tmp:
+    specs = [SiteSpec(f"host{i}.scale", fallback=AdvicePages()) for i in range(SITE_HOSTS)]
+    with tempfile.TemporaryDirectory(prefix="curator-scale-") as tmp, SiteProcess(specs) as sites:
         root = Path(tmp)
+
+        def url_of(index: int) -> str:
+            return sites[index % len(sites)].address_url(f"/advice/page-{index}")
+
         for size in sizes:
             source = root / f"catalog-{size}.yaml"
-            generate_catalog(source, size)
+            generate_catalog(source, size, url_of=url_of)
             for backend in backends:
                 workdir = root / f"{backend}-{size}"
                 workdir.mkdir()
                 catalog = workdir / "resources.yaml"
                 catalog.write_bytes(source.read_bytes())
                 with database(backend, workdir) as url:
-                    context = Context(size, backend, catalog, url, workdir)
-                    for step in STEPS:
+                    context = Context(size, backend, catalog, url, workdir, dict(CHECK_SETTINGS))
+                    for step in steps:
                         measured = run_step(step, context)
                         results.add(backend, step.name, size, measured)
                         print(
                             f"  {backend:<10} {size:>7,} {step.name:<18} {measured.wall:7.2f} s"
                             f" {measured.cpu:7.2f} s CPU {measured.peak_rss_mb:6.0f} MB"
-                            + ("" if measured.exit_code == 0 else f"  exit {measured.exit_code}"),
+                            + (f"  exit {measured.exit_code}" if measured.failed else ""),
                             flush=True,
                         )
-                identical = catalog.read_bytes() == source.read_bytes()
-                results.notes.append(
-                    f"{backend} {size:,}: sync → export → sync left the file "
-                    + ("byte-identical" if identical else "CHANGED")
-                )
+                if any(step.name == "export" for step in steps):
+                    identical = catalog.read_bytes() == source.read_bytes()
+                    results.notes.append(
+                        f"{backend} {size:,}: sync → export → sync left the file "
+                        + ("byte-identical" if identical else "CHANGED")
+                    )
     return results
 
 
@@ -313,9 +347,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=BACKENDS,
         help="comma-separated: sqlite,postgresql (default: both)",
     )
+    parser.add_argument(
+        "--steps",
+        type=lambda s: tuple(s.split(",")),
+        default=None,
+        help="comma-separated steps to run (default: all: "
+        + ", ".join(step.name for step in STEPS)
+        + "); e.g. 'sync (first),check,report'",
+    )
     args = parser.parse_args(argv)
-    results = bench(args.sizes, args.backends)
-    report(results, args.backends, args.sizes)
+    steps = STEPS
+    if args.steps is not None:
+        unknown = set(args.steps) - {step.name for step in STEPS}
+        if unknown:
+            parser.error(f"no step {', '.join(sorted(unknown))}")
+        steps = tuple(step for step in STEPS if step.name in args.steps)
+    results = bench(args.sizes, args.backends, steps)
+    report(results, args.backends, args.sizes, steps)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from tests.sites import Behaviour, Sites
+from tests.sites import NOT_FOUND, Behaviour, Request, Site, Sites, page
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,10 @@ class Served:
         """An absolute http URL on this site by its host name."""
         return f"http://{self.host}:{self.port}{path}"
 
+    def address_url(self, path: str = "/") -> str:
+        """An absolute http URL on this site by its address (no resolver needed)."""
+        return f"http://{self.address}:{self.port}{path}"
+
 
 @dataclass(frozen=True)
 class SiteStats:
@@ -45,6 +49,31 @@ class SiteStats:
 
     requests: int
     bytes_sent: int
+
+
+@dataclass(frozen=True)
+class AdvicePages(Behaviour):
+    """A host of the generated catalog: `/advice/page-N` is resource N's page, with the words
+    and phone number its catalog entry expects, after `delay`; any other path is a 404."""
+
+    delay: float = 0.0
+    organisations: int = 400
+    """As many as the generated catalog names (`bench.scale.HOSTS`)."""
+
+    async def respond(self, site: Site, request: Request, writer: asyncio.StreamWriter) -> bool:
+        """Answer with the resource's page, or not found."""
+        name = request.path.rsplit("/", 1)[-1]
+        if not (request.path.startswith("/advice/page-") and name[5:].isdigit()):
+            return await NOT_FOUND.respond(site, request, writer)
+        index = int(name[5:])
+        answer = page(
+            f"Resource {index} – advice and support",
+            f"Organisation {index % self.organisations} gives practical advice and support.",
+            f"Call 020 7946 0{index % 1000:03d} on weekdays. " + "What to do next. " * 20,
+            headings=[f"Resource {index}"],
+        )
+        await asyncio.sleep(self.delay)
+        return await replace(answer, delay=0.0).respond(site, request, writer)
 
 
 def _serve(specs: list[SiteSpec], conn: Connection) -> None:

@@ -18,12 +18,13 @@ from typing import Self
 
 import httpx
 
-from curator.check.classifier import classify, refresh_target, wants_baseline
+from curator.check.classifier import baseline_tells, classify, refresh_target, wants_baseline
 from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
 from curator.check.fetcher import Fetcher
 from curator.check.policy import FetchPolicy, SearchLimits
 from curator.check.transport import build_client
+from curator.check.urls import is_deep_link
 from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
 
 
@@ -135,6 +136,18 @@ class Checker:
         await self.aclose()
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A URL's first classification, and what classifying it again with a baseline takes."""
+
+    outcome: Outcome
+    refresh: Facts | None
+    """The meta refresh target's facts, when the page forwards."""
+    video: VideoFacts | None
+    wants_baseline: bool
+    """The outcome may change once the host's answer to a made-up address is known."""
+
+
 class Sweep:
     """One run's pass over its URLs: each fetched once, whoever asks (a listed URL, another's
     meta-refresh target), then classified with what its facts call for."""
@@ -150,21 +163,52 @@ class Sweep:
             task = self.fetches[url] = self.checker.fetch_for(url, self)
         return await asyncio.shield(task)
 
+    def expect(self, url: str) -> None:
+        """Say the run is about to check `url`: a deep link's host is probed for its answer to
+        a made-up address now, so the probe queues for the host ahead of its links."""
+        if is_deep_link(url):
+            self.checker.fetcher.start_probe(url)
+
     async def classify(
         self, facts: Facts, expectation: Expectation, history: Snapshot | None
     ) -> Outcome:
         """Classify, fetching what the facts call for: refresh target, video, baseline."""
+        reading = await self.read(facts, expectation, history)
+        if not reading.wants_baseline:
+            return reading.outcome
+        return await self.refine(facts, expectation, history, reading)
+
+    async def read(
+        self, facts: Facts, expectation: Expectation, history: Snapshot | None
+    ) -> Reading:
+        """The first classification, with the refresh target and the video host's word: final
+        unless it `wants_baseline` (then `refine` it once the host's probe is in)."""
         target = refresh_target(facts)
         refresh = await self.fetch(target) if target is not None else None
         video = await self.lookup_video(facts)
         outcome = classify(facts, expectation, None, video, refresh=refresh, history=history)
-        if wants_baseline(facts, outcome):
-            baseline = await self.checker.fetcher.probe(final_url(facts))
-            if baseline.error is None:
-                outcome = classify(
-                    facts, expectation, baseline, video, refresh=refresh, history=history
-                )
-        return outcome
+        return Reading(outcome, refresh, video, wants_baseline(facts, outcome))
+
+    def baseline_ready(self, facts: Facts) -> bool:
+        """True when the probe a reading of `facts` would wait for is done."""
+        return self.checker.fetcher.probe_done(final_url(facts))
+
+    async def refine(
+        self, facts: Facts, expectation: Expectation, history: Snapshot | None, reading: Reading
+    ) -> Outcome:
+        """The reading classified again with the host's answer to a made-up address, when that
+        answer can change it (a success); else the reading's own outcome."""
+        baseline = await self.checker.fetcher.probe(final_url(facts))
+        if not baseline_tells(baseline):
+            return reading.outcome
+        return classify(
+            facts,
+            expectation,
+            baseline,
+            reading.video,
+            refresh=reading.refresh,
+            history=history,
+        )
 
     async def lookup_video(self, facts: Facts) -> VideoFacts | None:
         """What a video host says of the address, or of where it led (None for non-videos)."""

@@ -178,3 +178,10 @@ def wants_baseline(facts: Facts, outcome: Outcome) -> bool:
         and 200 <= facts.status < 300
         and urls.is_deep_link(facts.url)
     )
+
+
+def baseline_tells(baseline: SiteBaseline) -> bool:
+    """True when the host's answer to a made-up address can change a verdict: a success. A host
+    that answers it honestly (404, an error) or not at all leaves every rule as it was without
+    a baseline (see `page_rules.like_random_path`), so there is nothing to classify again."""
+    return baseline.error is None and baseline.status is not None and 200 <= baseline.status < 300

@@ -307,11 +307,21 @@ class Fetcher:
 
     async def probe(self, host_url: str) -> SiteBaseline:
         """What the host of `host_url` answers for a random path (once per host per fetcher)."""
+        return await asyncio.shield(self.start_probe(host_url))
+
+    def probe_done(self, host_url: str) -> bool:
+        """True when the probe of `host_url`'s host has finished."""
+        task = self._probes.get(origin(host_url))
+        return task is not None and task.done()
+
+    def start_probe(self, host_url: str) -> asyncio.Future[SiteBaseline]:
+        """Start the probe of `host_url`'s host unless it is started: a run starts it with the
+        host's first deep link, so it queues for the host ahead of the links that need it."""
         key = origin(host_url)
         task = self._probes.get(key)
         if task is None:
             task = self._probes[key] = asyncio.ensure_future(self._probe(key))
-        return await asyncio.shield(task)
+        return task
 
     async def _probe(self, base: str) -> SiteBaseline:
         probe_url = f"{base}{PROBE_PREFIX}{secrets.token_hex(8)}"
@@ -354,7 +364,8 @@ class Fetcher:
         seen: set[tuple[str, str]] = set()
         while True:
             request = self._client.build_request("GET", state.current)
-            jar.set_cookie_header(request)
+            if jar:  # most chains set no cookie: the jar's header work is skipped
+                jar.set_cookie_header(request)
             # The same URL with new cookies is a cookie check, not yet a loop.
             key = (str(request.url.copy_with(fragment=None)), request.headers.get("cookie", ""))
             if key in seen:
@@ -402,7 +413,8 @@ class Fetcher:
             state.status = response.status_code
             state.headers = _headers(response)
             state.retry_after = parse_retry_after(response.headers.get("retry-after"))
-            jar.extract_cookies(response)
+            if "set-cookie" in response.headers:
+                jar.extract_cookies(response)
             location = response.headers.get("location")
             if response.status_code in REDIRECT_STATUSES and location:
                 target = str(response.url.join(location).copy_with(fragment=None))

@@ -7,8 +7,10 @@
         )
 
 Order of work, per URL: fetch; fetch the target of a meta refresh; ask the video host; classify;
-if the verdict could be a soft 404 in disguise, probe the host's random-path baseline (once
-per host per run) and classify again; store the check in its own short transaction.
+store the check (`curator.runs.writer`: in a batch written within a fraction of a second). If
+the verdict could be a soft 404 in disguise, the host's answer to a made-up address (probed
+once per host per run, started with the host's first deep link so it queues ahead of them)
+refines it: classified again, and the stored check amended when the verdict changes.
 
 Link states change only when the run is over and its evidence says the network worked
 (see `curator.check.outage`): a run that saw every site fail at DNS or connect is
@@ -40,8 +42,14 @@ from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
 from curator.errors import ConflictError, RunConflictError
 from curator.replacements.search import Finder
-from curator.runs.pipeline import check_url
-from curator.runs.records import attempt_of, check_row, snapshots
+from curator.runs.pipeline import first_check, refine_check
+from curator.runs.records import (
+    attempt_of,
+    check_values,
+    facts_values,
+    outcome_values,
+    snapshots,
+)
 from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.selection import Selection
 from curator.runs.settle import (
@@ -52,6 +60,7 @@ from curator.runs.settle import (
 )
 from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
+from curator.runs.writer import CheckWriter
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
@@ -87,7 +96,9 @@ class CheckResult:
     facts: Facts
     outcome: Outcome
     targets: tuple[Target, ...]
-    check_id: int
+    check_id: int | None
+    """The stored check's id: known once the run's checks are written (in `RunReport.results`),
+    None in what `on_result` is given during the run."""
     checked_at: datetime
     position: int
     """This result is the run's `position`-th (1-based), of `planned`."""
@@ -157,6 +168,8 @@ class _Work:
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
     on_result: Callable[[CheckResult], None] | None
+    writer: CheckWriter
+    write_lock: asyncio.Lock
     history: Mapping[str, Snapshot] = field(default_factory=dict)
     """Each URL's last good page, as the run found it."""
     finder: Finder | None = None
@@ -164,22 +177,35 @@ class _Work:
     watch: Watch | None = None
     """The URLs' domains' registrations as cached when the run began (never looked up here)."""
     results: list[CheckResult] = field(default_factory=list)
-    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def check(self, url: str) -> CheckResult:
-        """Fetch, classify and store one URL."""
+        """Fetch, classify and store one URL; refine it with its host's probe when needed."""
         expectation = merged_expectation(self.groups[url])
-        facts, outcome = await check_url(self.sweep, url, expectation, self.history.get(url))
+        history = self.history.get(url)
+        facts, outcome, reading = await first_check(self.sweep, url, expectation, history)
+        if reading is not None and self.sweep.baseline_ready(facts):
+            facts, outcome = await refine_check(self.sweep, facts, expectation, history, reading)
+            reading = None
         checked_at = self.clock()
         if self.watch is not None:
             outcome = with_registration(outcome, self.watch.domain(url), now=checked_at)
-        row = check_row(run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at)
-        async with self.write_lock:
-            # Retried on a new connection if the database drops this one mid-way.
-            check_id = await in_transaction(self.sessions, partial(_stored_id, row))
+        await self.writer.add(
+            url,
+            check_values(run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at),
+        )
+        if reading is not None:
+            # Stored as first read; the host's probe (queued ahead of its links) may change it.
+            refined_facts, refined = await refine_check(
+                self.sweep, facts, expectation, history, reading
+            )
+            if self.watch is not None:
+                refined = with_registration(refined, self.watch.domain(url), now=checked_at)
+            if refined != outcome:
+                facts, outcome = refined_facts, refined
+                self.writer.amend(url, facts_values(facts) | outcome_values(facts, outcome))
         suggestion = redirect_suggestion(facts, outcome)
         if suggestion is None and wants_search(url, facts, outcome):
-            suggestion = await self.search(url, facts, expectation, check_id)
+            suggestion = await self.search(url, facts, expectation)
             if suggestion is not None and suggestion.confident:
                 outcome = replace(outcome, suggested_url=suggestion.url)
         result = CheckResult(
@@ -187,7 +213,7 @@ class _Work:
             facts=facts,
             outcome=outcome,
             targets=self.groups[url],
-            check_id=check_id,
+            check_id=None,
             checked_at=checked_at,
             position=len(self.results) + 1,
             planned=len(self.groups),
@@ -201,9 +227,7 @@ class _Work:
                 log.exception("the run's callback failed on the result for %s", url)
         return result
 
-    async def search(
-        self, url: str, facts: Facts, expectation: Expectation, check_id: int
-    ) -> Suggestion | None:
+    async def search(self, url: str, facts: Facts, expectation: Expectation) -> Suggestion | None:
         """Look for the page on its own site, after its check is stored, and store what was
         found with the check; a search that fails is logged and suggests nothing."""
         if self.finder is None:
@@ -219,22 +243,10 @@ class _Work:
         suggestion = found.suggestion
         if suggestion is None:
             return None
-        async with self.write_lock:
-            await in_transaction(
-                self.sessions,
-                partial(
-                    store.set_suggestion,
-                    check_id=check_id,
-                    suggestion=suggestion.to_json(),
-                    suggested_url=suggested_url(suggestion),
-                ),
-            )
+        self.writer.amend(
+            url, {"suggestion": suggestion.to_json(), "suggested_url": suggested_url(suggestion)}
+        )
         return suggestion
-
-
-async def _stored_id(row: Check, session: AsyncSession) -> int:
-    """Store a check row; its id."""
-    return (await store.add_check(session, check=row)).id
 
 
 async def execute_run(
@@ -298,9 +310,14 @@ async def execute_run(
     sweep = checker.sweep()
     # One finder a run: a host's sitemaps and home page are read once per run.
     finder = Finder(checker.fetcher, checker.search) if checker.search is not None else None
-    work = _Work(run_id, groups, sweep, sessions, clock, on_result, history, finder, watch)
+    lock = asyncio.Lock()
+    writer = CheckWriter(sessions, run_id, lock=lock, clock=clock)
+    work = _Work(
+        run_id, groups, sweep, sessions, clock, on_result, writer, lock, history, finder, watch
+    )
     try:
-        await _drain(work, checker.concurrency, stop)
+        async with writer:
+            await _drain(work, checker.concurrency, stop)
         return await _finish(work, confirm, targets, trigger, started, selection.resume)
     except BaseException as exc:
         status = RunStatus.FAILED if isinstance(exc, Exception) else RunStatus.INTERRUPTED
@@ -373,6 +390,8 @@ async def _finish(
     resume: int | None,
 ) -> RunReport:
     checks = await in_transaction(work.sessions, partial(_chain_checks, work.run_id))
+    ids = {c.url: c.id for c in checks if c.run_id == work.run_id}
+    work.results = [replace(r, check_id=ids.get(r.url)) for r in work.results]
     attempts = [attempt_of(c) for c in checks]
     down = network_down(attempts) and not await _network_answers(work, hosts_of(attempts))
     complete = len(work.results) == len(work.groups)

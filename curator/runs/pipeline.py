@@ -3,7 +3,9 @@
     facts, outcome = await check_url(checker.sweep(), url, expectation, history)
 
 Fetch; then the classification with what the facts call for (a meta refresh's target, the
-video host's word, the host's random-path baseline). Every stage runs behind a barrier: an
+video host's word, the host's random-path baseline). A run stores the first classification
+at once (`first_check`) and, when the host's probe may change it, classifies again once the
+probe is in (`refine_check`). Every stage runs behind a barrier: an
 exception it raises (a bug in curator, never a network failure: the fetcher turns those into
 facts) is logged and becomes this URL's check, with the error fact `checker_error` and the
 verdict `unverifiable` (it says nothing about the site), so the run goes on with its other
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from curator.check.checker import Sweep
+from curator.check.checker import Reading, Sweep
 from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, Snapshot
 from curator.domain import Verdict
 
@@ -44,12 +46,38 @@ async def check_url(
     sweep: Sweep, url: str, expectation: Expectation, history: Snapshot | None = None
 ) -> tuple[Facts, Outcome]:
     """Fetch and classify one URL as a run does; never raises for the URL's own trouble."""
+    facts, outcome, reading = await first_check(sweep, url, expectation, history)
+    if reading is None:
+        return facts, outcome
+    return await refine_check(sweep, facts, expectation, history, reading)
+
+
+async def first_check(
+    sweep: Sweep, url: str, expectation: Expectation, history: Snapshot | None = None
+) -> tuple[Facts, Outcome, Reading | None]:
+    """Fetch and classify one URL without waiting for its host's probe: the facts, the outcome,
+    and the reading to `refine_check` when the probe may change it (None: it is final)."""
+    sweep.expect(url)
     try:
         facts = await sweep.fetch(url)
     except Exception as exc:
-        return failed(Facts(url=url, attempts=0), "fetch", exc)
+        return (*failed(Facts(url=url, attempts=0), "fetch", exc), None)
     try:
-        outcome = await sweep.classify(facts, expectation, history)
+        reading = await sweep.read(facts, expectation, history)
     except Exception as exc:
-        return failed(facts, "classification", exc)
-    return facts, outcome
+        return (*failed(facts, "classification", exc), None)
+    return facts, reading.outcome, reading if reading.wants_baseline else None
+
+
+async def refine_check(
+    sweep: Sweep,
+    facts: Facts,
+    expectation: Expectation,
+    history: Snapshot | None,
+    reading: Reading,
+) -> tuple[Facts, Outcome]:
+    """The first check classified again with the host's answer to a made-up address."""
+    try:
+        return facts, await sweep.refine(facts, expectation, history, reading)
+    except Exception as exc:
+        return failed(facts, "probe", exc)

@@ -36,33 +36,54 @@ def hops_of(facts: Facts) -> list[dict[str, Any]]:
     ]
 
 
+def check_values(
+    *, run_id: int, facts: Facts, outcome: Outcome, checked_at: datetime
+) -> dict[str, Any]:
+    """The column values that store one URL's facts and verdict in a run."""
+    return {
+        "run_id": run_id,
+        "url": facts.url,
+        "checked_at": checked_at,
+        **facts_values(facts),
+        **outcome_values(facts, outcome),
+    }
+
+
+def facts_values(facts: Facts) -> dict[str, Any]:
+    """The columns of a check that the fetch decides."""
+    page = facts.page
+    return {
+        "status_code": facts.status,
+        "final_url": facts.final_url,
+        "elapsed_ms": facts.elapsed_ms,
+        "error_kind": facts.error.value if facts.error is not None else None,
+        "attempts": facts.attempts,
+        "title": page.title if page is not None else None,
+        "hops": hops_of(facts),
+        "fingerprint": page.fingerprint if page is not None else None,
+        "heading": page.headings[0] if page is not None and page.headings else None,
+        "site_name": page.site_name if page is not None else None,
+        "text_sample": (page.text[:SNAPSHOT_TEXT_CHARS] or None) if page is not None else None,
+        "cert_expires_at": facts.certificate.expires_at if facts.certificate else None,
+        "cert_issuer": facts.certificate.issuer if facts.certificate else None,
+    }
+
+
+def outcome_values(facts: Facts, outcome: Outcome) -> dict[str, Any]:
+    """The columns of a check that its classification decides (what the probe may refine)."""
+    redirected = redirect_suggestion(facts, outcome)
+    return {
+        "verdict": outcome.verdict,
+        "detail": outcome.detail,
+        "suggested_url": outcome.suggested_url,
+        "evidence": {"rule": outcome.rule, **outcome.evidence},
+        "suggestion": redirected.to_json() if redirected is not None else None,
+    }
+
+
 def check_row(*, run_id: int, facts: Facts, outcome: Outcome, checked_at: datetime) -> Check:
     """The row that stores one URL's facts and verdict in a run."""
-    page = facts.page
-    redirected = redirect_suggestion(facts, outcome)
-    return Check(
-        run_id=run_id,
-        url=facts.url,
-        checked_at=checked_at,
-        verdict=outcome.verdict,
-        detail=outcome.detail,
-        status_code=facts.status,
-        final_url=facts.final_url,
-        suggested_url=outcome.suggested_url,
-        elapsed_ms=facts.elapsed_ms,
-        error_kind=facts.error.value if facts.error is not None else None,
-        attempts=facts.attempts,
-        title=page.title if page is not None else None,
-        hops=hops_of(facts),
-        evidence={"rule": outcome.rule, **outcome.evidence},
-        fingerprint=page.fingerprint if page is not None else None,
-        heading=page.headings[0] if page is not None and page.headings else None,
-        site_name=page.site_name if page is not None else None,
-        text_sample=(page.text[:SNAPSHOT_TEXT_CHARS] or None) if page is not None else None,
-        suggestion=redirected.to_json() if redirected is not None else None,
-        cert_expires_at=facts.certificate.expires_at if facts.certificate else None,
-        cert_issuer=facts.certificate.issuer if facts.certificate else None,
-    )
+    return Check(**check_values(run_id=run_id, facts=facts, outcome=outcome, checked_at=checked_at))
 
 
 def check_snapshot(check: Check) -> Snapshot | None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.check.state import ConfirmPolicy, advance
+from curator.check.state import ConfirmPolicy, LinkStatus, advance
 from curator.domain import Verdict
 from curator.runs.records import check_snapshot, outcome_of, state_values, to_status
 from curator.store import link_states
@@ -21,11 +21,13 @@ from curator.store.models import Check
 async def apply_states(
     session: AsyncSession, checks: Sequence[Check], policy: ConfirmPolicy
 ) -> None:
-    """Advance the link state of each check's URL (the caller commits)."""
+    """Advance the link state of each check's URL, and write the changed states in bulk (the
+    caller commits)."""
     rows = await link_states.link_states(
         session, urls=list({c.url for c in checks}), for_update=True
     )
     states = {url: to_status(row) for url, row in rows.items()}
+    changed: dict[str, tuple[LinkStatus, int]] = {}
     for check in checks:
         state = states.get(check.url) or to_status(None)
         if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
@@ -33,9 +35,11 @@ async def apply_states(
         state = states[check.url] = advance(
             state, outcome_of(check), check.checked_at, policy, snapshot=check_snapshot(check)
         )
-        await link_states.upsert_link_state(
-            session, url=check.url, values=state_values(state), check_id=check.id
-        )
+        changed[check.url] = (state, check.id)
+    await link_states.upsert_link_states(
+        session,
+        states={url: (state_values(state), check_id) for url, (state, check_id) in changed.items()},
+    )
 
 
 def completed_summary(counts: Mapping[str, int], planned: int) -> str:

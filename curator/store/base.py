@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Dialect, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
@@ -50,6 +51,19 @@ def str_enum(enum_cls: type[StrEnum], length: int = 20) -> Enum:
         length=length,
         validate_strings=True,
     )
+
+
+T = TypeVar("T")
+
+CHUNK = 1000
+"""Values a query binds at most at once (an IN list, rows of a bulk insert): well under
+SQLite's 32,766 and PostgreSQL's 65,535 bound parameters, whatever the run's size."""
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """`values` in slices of at most `size` (a query per slice keeps its parameters bounded)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def utcnow() -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.util import identity_key
 
 from curator.errors import NotFoundError
+from curator.store.base import chunks
 from curator.store.models import Guide, Resource, Section
 
 
@@ -137,7 +138,7 @@ class CatalogRows:
 async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> CatalogRows:
     """The guides with these slugs and all their sections and resources: three queries."""
     guides: list[dict[str, Any]] = []
-    for chunk in _chunks(list(slugs)):
+    for chunk in chunks(list(slugs)):
         result = await session.execute(
             select(*Guide.__table__.columns).where(Guide.slug.in_(chunk))
         )
@@ -145,7 +146,7 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
     ids = [g["id"] for g in guides]
     sections: list[dict[str, Any]] = []
     resources: list[dict[str, Any]] = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         result = await session.execute(
             select(*Section.__table__.columns)
             .where(Section.guide_id.in_(chunk))
@@ -161,14 +162,8 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
     return CatalogRows(guides, sections, resources)
 
 
-_CHUNK = 1000  # well under every backend's limit on bound parameters
 # Resource columns sync neither reads nor writes.
 _NOT_SYNCED = frozenset({"created_at", "updated_at", "snoozed_until", "snooze_reason"})
-
-
-def _chunks(values: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 async def insert_rows(

@@ -1,25 +1,33 @@
 """Queries over `checks`: one URL's facts and verdict in one run. None of them commits.
 
-A run persists each check in its own short transaction (the caller's), so a crash loses at
-most the URLs in flight; `unchecked_urls` tells a resumed run what is left.
+A run stores its checks in batches as they complete (`insert_checks`, one statement per
+thousand rows, counted on the run's row in the same transaction), and amends a stored check
+when it learns more (`amend_checks`: the host's probe, a suggestion); `unchecked_urls` tells a
+resumed run what is left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import RunStatus, Verdict
+from curator.store.base import chunks
 from curator.store.models import (
     Check,
     Run,
 )
-from curator.store.runs import require_run
+from curator.store.runs import count_checks, planned_urls
+
+CHECKS = cast(Table, Check.__table__)
+ROWS_PER_STATEMENT = 500
+"""Check rows one INSERT carries (about 20 columns each: well under any parameter limit)."""
 
 
 async def add_check(session: AsyncSession, *, check: Check) -> Check:
@@ -32,6 +40,64 @@ async def add_check(session: AsyncSession, *, check: Check) -> Check:
     )
     await session.flush()
     return check
+
+
+async def insert_checks(
+    session: AsyncSession, *, run_id: int, rows: Sequence[Mapping[str, Any]], now: datetime
+) -> None:
+    """Store a batch of one run's checks (column values by name, each with `run_id` and `url`)
+    in bulk, and count them on the run. A check already stored for its run and URL is replaced,
+    so writing a batch again (a retried transaction) changes nothing."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for columns, group in _by_columns(rows).items():
+        statement = insert(CHECKS)
+        statement = statement.on_conflict_do_update(
+            index_elements=[CHECKS.c.run_id, CHECKS.c.url],
+            set_={name: statement.excluded[name] for name in columns if name not in _KEY},
+        )
+        for chunk in chunks(group, ROWS_PER_STATEMENT):
+            await session.execute(statement, list(chunk))
+    await count_checks(session, run_id=run_id, stored=len(rows), now=now)
+
+
+async def amend_checks(
+    session: AsyncSession, *, run_id: int, changes: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Change stored checks of a run: `changes` maps a URL to the column values that change."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for url, values in changes.items():
+        names = tuple(sorted(values))
+        params = {f"new_{name}": value for name, value in values.items()}
+        groups.setdefault(names, []).append({"key_run": run_id, "key_url": url, **params})
+    for names, batch in groups.items():
+        statement = (
+            update(CHECKS)
+            .where(CHECKS.c.run_id == bindparam("key_run"), CHECKS.c.url == bindparam("key_url"))
+            .values({name: bindparam(f"new_{name}") for name in names})
+        )
+        await session.execute(statement, batch)
+
+
+async def check_ids(session: AsyncSession, *, run_id: int) -> dict[str, int]:
+    """The id of each stored check of a run, by URL."""
+    query = select(Check.url, Check.id).where(Check.run_id == run_id)
+    return {url: check_id for url, check_id in (await session.execute(query)).all()}
+
+
+_KEY = frozenset({"run_id", "url"})
+
+
+def _by_columns(
+    rows: Sequence[Mapping[str, Any]],
+) -> dict[tuple[str, ...], list[Mapping[str, Any]]]:
+    """Rows grouped by the columns they give (one executemany needs the same keys)."""
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return groups
 
 
 async def set_suggestion(
@@ -57,9 +123,9 @@ async def run_checks(session: AsyncSession, *, run_ids: Sequence[int]) -> Sequen
 
 async def unchecked_urls(session: AsyncSession, *, run_id: int) -> list[str]:
     """The URLs a run planned but has no check for (what resuming it must still do)."""
-    run = await require_run(session, run_id=run_id)
+    planned = await planned_urls(session, run_id=run_id)
     done = set((await session.execute(select(Check.url).where(Check.run_id == run_id))).scalars())
-    return [url for url in run.planned_urls if url not in done]
+    return [url for url in planned if url not in done]
 
 
 async def latest_checks(

@@ -7,13 +7,14 @@ them to the columns written here. None of these queries commits.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import Verdict
+from curator.store.base import chunks
 from curator.store.models import (
     LinkState,
 )
@@ -46,12 +47,13 @@ async def link_states(
     session: AsyncSession, *, urls: Sequence[str], for_update: bool = False
 ) -> dict[str, LinkState]:
     """The link-state rows of `urls` that exist; locked on PostgreSQL when `for_update`."""
-    if not urls:
-        return {}
-    query = select(LinkState).where(LinkState.url.in_(urls))
-    if for_update:
-        query = query.with_for_update()
-    return {row.url: row for row in (await session.execute(query)).scalars()}
+    found: dict[str, LinkState] = {}
+    for chunk in chunks(list(dict.fromkeys(urls))):
+        query = select(LinkState).where(LinkState.url.in_(chunk))
+        if for_update:
+            query = query.with_for_update()
+        found.update((row.url, row) for row in (await session.execute(query)).scalars())
+    return found
 
 
 async def upsert_link_state(
@@ -69,6 +71,36 @@ async def upsert_link_state(
     await session.execute(
         statement.on_conflict_do_update(index_elements=[LinkState.url], set_=values)
     )
+
+
+async def upsert_link_states(
+    session: AsyncSession, *, states: Mapping[str, tuple[Mapping[str, Any], int | None]]
+) -> None:
+    """Write many URLs' states at once: `states` maps a URL to its values (as
+    `upsert_link_state` takes them) and the id of the check that decided them. One statement
+    per chunk of URLs giving the same columns."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for url, (values, check_id) in states.items():
+        unknown = set(values) - set(LINK_STATE_FIELDS) - set(SNAPSHOT_FIELDS)
+        if unknown:
+            raise ValueError(f"not link-state fields: {sorted(unknown)}")
+        row = {**values, "last_check_id": check_id, "url": url}
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, LinkState.__table__)
+    for columns, rows in groups.items():
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.url],
+            set_={name: statement.excluded[name] for name in columns if name != "url"},
+        )
+        for chunk in chunks(rows, ROWS_PER_STATEMENT):
+            await session.execute(statement, list(chunk))
+
+
+ROWS_PER_STATEMENT = 500
+"""Link-state rows one upsert carries (about 16 columns each: well under any parameter limit)."""
 
 
 async def failing_urls(session: AsyncSession) -> list[str]:

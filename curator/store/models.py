@@ -138,14 +138,25 @@ class Run(Base):
     total_urls: Mapped[int] = mapped_column(Integer, default=0)
     checked_urls: Mapped[int] = mapped_column(Integer, default=0)
     counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    # The URLs this run set out to check, so an interrupted run can be resumed.
-    planned_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[str | None] = mapped_column(Text)
     resumed_from_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
 
     checks: Mapped[list[Check]] = relationship(
         back_populates="run", cascade="all, delete-orphan", foreign_keys="Check.run_id"
     )
+
+
+class RunPlan(Base):
+    """The URLs a run set out to check, so an interrupted run can be resumed.
+
+    Written once, beside the run's row: the row itself stays small, since a run counts its
+    checks on it as they are stored.
+    """
+
+    __tablename__ = "run_plans"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    urls: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class Check(Base):

@@ -17,6 +17,7 @@ from curator.domain import RunStatus, RunTrigger
 from curator.errors import NotFoundError
 from curator.store.models import (
     Run,
+    RunPlan,
 )
 
 
@@ -45,12 +46,28 @@ async def create_run(
         total_urls=len(planned_urls),
         checked_urls=0,
         counts={},
-        planned_urls=list(planned_urls),
         resumed_from_id=resumed_from_id,
     )
     session.add(run)
     await session.flush()
+    session.add(RunPlan(run_id=run.id, urls=list(planned_urls)))
+    await session.flush()
     return run
+
+
+async def planned_urls(session: AsyncSession, *, run_id: int) -> list[str]:
+    """The URLs a run set out to check."""
+    query = select(RunPlan.urls).where(RunPlan.run_id == run_id)
+    return list((await session.execute(query)).scalar_one_or_none() or ())
+
+
+async def count_checks(session: AsyncSession, *, run_id: int, stored: int, now: datetime) -> None:
+    """Count `stored` more checks on the run, and say it is alive (one small row's update)."""
+    await session.execute(
+        update(Run)
+        .where(Run.id == run_id)
+        .values(checked_urls=Run.checked_urls + stored, heartbeat_at=now)
+    )
 
 
 async def get_run(session: AsyncSession, *, run_id: int) -> Run | None:
