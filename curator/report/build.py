@@ -464,12 +464,14 @@ async def _refresh_baselines(
     """Each URL's baseline fingerprint: the page as of its guide's last review (see README)."""
     reviewed = await catalog_queries.review_dates_by_url(session, urls=list(states))
     baselines: dict[str, str | None] = {}
+    changed: dict[str, str | None] = {}
     for url, state in states.items():
         point = history.baseline_point(points.get(url, []), reviewed.get(url))
         wanted = point.fingerprint if point is not None else state.baseline_fingerprint
         if wanted != state.baseline_fingerprint:
-            await state_queries.set_baseline_fingerprint(session, url=url, fingerprint=wanted)
+            changed[url] = wanted
         baselines[url] = wanted
+    await state_queries.set_baseline_fingerprints(session, fingerprints=changed)
     return baselines
 
 

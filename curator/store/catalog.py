@@ -91,17 +91,16 @@ async def review_dates_by_url(
     session: AsyncSession, *, urls: Collection[str]
 ) -> dict[str, date | None]:
     """For each URL, the latest `last_reviewed` among the guides that list it (not retired)."""
-    if not urls:
-        return {}
-    result = await session.execute(
-        select(Resource.url, func.max(Guide.last_reviewed))
-        .join(Guide, Resource.guide_id == Guide.id)
-        .where(Resource.url.in_(list(urls)), Resource.retired_at.is_(None))
-        .group_by(Resource.url)
-    )
     dates: dict[str, date | None] = {url: None for url in urls}
-    for url, reviewed in result.all():
-        dates[url] = reviewed
+    for chunk in chunks(list(urls)):
+        result = await session.execute(
+            select(Resource.url, func.max(Guide.last_reviewed))
+            .join(Guide, Resource.guide_id == Guide.id)
+            .where(Resource.url.in_(chunk), Resource.retired_at.is_(None))
+            .group_by(Resource.url)
+        )
+        for url, reviewed in result.all():
+            dates[url] = reviewed
     return dates
 
 

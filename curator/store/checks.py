@@ -171,27 +171,28 @@ class CheckPoint:
 
 async def checks_by_id(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Check]:
     """Check rows by id (the latest check of each link state, as evidence)."""
-    if not ids:
-        return {}
-    result = await session.execute(select(Check).where(Check.id.in_(list(ids))))
-    return {check.id: check for check in result.scalars()}
+    found: dict[int, Check] = {}
+    for chunk in chunks(list(ids)):
+        result = await session.execute(select(Check).where(Check.id.in_(chunk)))
+        found.update((check.id, check) for check in result.scalars())
+    return found
 
 
 async def check_points(
     session: AsyncSession, *, urls: Collection[str]
 ) -> dict[str, list[CheckPoint]]:
     """Every check of each URL, oldest first, except those of inconclusive runs."""
-    if not urls:
-        return {}
-    query = (
-        select(Check.id, Check.url, Check.checked_at, Check.verdict, Check.fingerprint)
-        .join(Run, Check.run_id == Run.id)
-        .where(Check.url.in_(list(urls)), Run.status != RunStatus.INCONCLUSIVE)
-        .order_by(Check.url, Check.checked_at, Check.id)
-    )
     points: dict[str, list[CheckPoint]] = {url: [] for url in urls}
-    for check_id, url, checked_at, verdict, fingerprint in (await session.execute(query)).all():
-        points[url].append(CheckPoint(check_id, url, checked_at, verdict, fingerprint))
+    for chunk in chunks(list(urls)):
+        query = (
+            select(Check.id, Check.url, Check.checked_at, Check.verdict, Check.fingerprint)
+            .join(Run, Check.run_id == Run.id)
+            .where(Check.url.in_(chunk), Run.status != RunStatus.INCONCLUSIVE)
+            .order_by(Check.url, Check.checked_at, Check.id)
+        )
+        rows = (await session.execute(query)).all()
+        for check_id, url, checked_at, verdict, fingerprint in rows:
+            points[url].append(CheckPoint(check_id, url, checked_at, verdict, fingerprint))
     return points
 
 

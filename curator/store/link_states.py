@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,3 +134,21 @@ async def set_baseline_fingerprint(
     await session.execute(
         update(LinkState).where(LinkState.url == url).values(baseline_fingerprint=fingerprint)
     )
+
+
+async def set_baseline_fingerprints(
+    session: AsyncSession, *, fingerprints: Mapping[str, str | None]
+) -> None:
+    """Record many URLs' baseline fingerprints in one bulk UPDATE (no unit of work: rows of
+    these URLs already loaded in the session keep their old value)."""
+    if not fingerprints:
+        return
+    table = cast(Table, LinkState.__table__)
+    statement = (
+        update(table)
+        .where(table.c.url == bindparam("key_url"))
+        .values(baseline_fingerprint=bindparam("new_fingerprint"))
+    )
+    params = [{"key_url": url, "new_fingerprint": f} for url, f in fingerprints.items()]
+    for chunk in chunks(params, ROWS_PER_STATEMENT):
+        await session.execute(statement, list(chunk))

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.store.base import chunks
 from curator.store.models import ReaderReport
 
 REPORTS_LOCK_CLASS = 0x63757261  # "cura": the advisory locks of readers' clients
@@ -58,17 +59,17 @@ async def reader_reports_for(
     session: AsyncSession, *, resource_ids: Collection[int], since: datetime | None
 ) -> Sequence[ReaderReport]:
     """Readers' reports on these resources still open, or made since `since`; oldest first."""
-    if not resource_ids:
-        return []
-    query = select(ReaderReport).where(ReaderReport.resource_id.in_(list(resource_ids)))
-    if since is not None:
-        query = query.where(
-            or_(ReaderReport.resolved_at.is_(None), ReaderReport.created_at >= since)
-        )
-    else:
-        query = query.where(ReaderReport.resolved_at.is_(None))
-    query = query.order_by(ReaderReport.created_at, ReaderReport.id)
-    return (await session.execute(query)).scalars().all()
+    found: list[ReaderReport] = []
+    for chunk in chunks(list(resource_ids)):
+        query = select(ReaderReport).where(ReaderReport.resource_id.in_(chunk))
+        if since is not None:
+            query = query.where(
+                or_(ReaderReport.resolved_at.is_(None), ReaderReport.created_at >= since)
+            )
+        else:
+            query = query.where(ReaderReport.resolved_at.is_(None))
+        found.extend((await session.execute(query)).scalars())
+    return sorted(found, key=lambda r: (r.created_at, r.id))
 
 
 async def open_reports(
