@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import Response
 
-from api.schemas import GuideOut, GuidesOut
+from api.schemas import GuideIndexOut, GuideOut, GuidesOut, GuideSummaryOut
 from curator.store.publish import data_version, published_guides
 
 Version = tuple[object, ...]
@@ -179,7 +179,7 @@ class GuideCache:
         self._probe = VersionProbe(
             self._read_version, freshness=freshness, stale_limit=stale_limit, clock=clock
         )
-        self._entries: dict[tuple[str | None, bool], tuple[Version, Rendered]] = {}
+        self._entries: dict[tuple[str | None, bool, bool], tuple[Version, Rendered]] = {}
         self.renders = 0
 
     async def aclose(self) -> None:
@@ -200,23 +200,31 @@ class GuideCache:
         async with self._engine.connect() as connection:
             return await data_version(connection)
 
-    async def get(self, *, slug: str | None, include_broken: bool) -> Rendered | None:
-        """The rendered list (None for an unknown slug), rendered again only if data changed."""
+    async def get(
+        self, *, slug: str | None, include_broken: bool, full: bool = True
+    ) -> Rendered | None:
+        """The rendered list (None for an unknown slug), rendered again only if data changed.
+        With `slug` None: every guide's list when `full`, else the index of guides."""
         version = await self._probe.current()
-        key = (slug, include_broken)
+        key = (slug, include_broken, full)
         entry = self._entries.get(key)
         if entry is not None and entry[0] == version:
             return entry[1]
-        fresh = await self._render(slug=slug, include_broken=include_broken)
+        fresh = await self._render(slug=slug, include_broken=include_broken, full=full)
         if fresh is not None:
             # Unknown slugs are not cached: the public cannot grow this dict.
             self._entries[key] = (version, fresh)
         return fresh
 
-    async def _render(self, *, slug: str | None, include_broken: bool) -> Rendered | None:
+    async def _render(
+        self, *, slug: str | None, include_broken: bool, full: bool
+    ) -> Rendered | None:
         async with self._sessions() as session:
             guides = await published_guides(session, slug=slug, include_broken=include_broken)
         self.renders += 1
+        if slug is None and not full:
+            index = GuideIndexOut(guides=[GuideSummaryOut.of(g) for g in guides])
+            return rendered(index.model_dump_json().encode(), max_age=self._max_age)
         if slug is None:
             body = GuidesOut(guides=[GuideOut.of(g) for g in guides]).model_dump_json()
             return rendered(body.encode(), max_age=self._max_age)

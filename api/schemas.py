@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -157,9 +158,57 @@ class GuideOut(_Out):
 
 
 class GuidesOut(_Out):
-    """Every guide's published list."""
+    """Every guide's published list (`GET /v1/guides?full=true`)."""
 
     guides: list[GuideOut]
+
+
+class StatusCountsOut(_Out):
+    """How many of a guide's listed resources are in each status."""
+
+    working: int
+    update: int
+    broken: int
+    unknown: int
+
+
+class GuideSummaryOut(_Out):
+    """A guide as the index lists it: its resources are at `href`."""
+
+    slug: str
+    title: str
+    source_url: str | None
+    last_reviewed: date | None
+    next_review_due: date | None
+    resources: int = Field(description="resources listed (with the same `include` as here)")
+    counts: StatusCountsOut
+    href: str = Field(description="where the guide's resources are: /v1/guides/{slug}")
+
+    @classmethod
+    def of(cls, guide: PublicGuide) -> GuideSummaryOut:
+        """The index's line for a guide."""
+        statuses = Counter(r.status for s in guide.sections for r in s.resources)
+        return cls(
+            slug=guide.slug,
+            title=guide.title,
+            source_url=guide.source_url,
+            last_reviewed=guide.last_reviewed,
+            next_review_due=guide.next_review_due,
+            resources=sum(statuses.values()),
+            counts=StatusCountsOut(
+                working=statuses[Group.WORKING],
+                update=statuses[Group.UPDATE],
+                broken=statuses[Group.BROKEN],
+                unknown=statuses[Group.UNKNOWN],
+            ),
+            href=f"/v1/guides/{guide.slug}",
+        )
+
+
+class GuideIndexOut(_Out):
+    """Every guide with its counts (`GET /v1/guides`); each guide's list is at its `href`."""
+
+    guides: list[GuideSummaryOut]
 
 
 class ReportIn(_In):

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 
 from api.deps import BackgroundDep, SessionDep, SettingsDep
 from api.publishing import GuideCache, Rendered
-from api.schemas import ErrorOut, GuideOut, GuidesOut, ReportIn, ReportOut
+from api.schemas import ErrorOut, GuideIndexOut, GuideOut, GuidesOut, ReportIn, ReportOut
 from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import NotFoundError
 from curator.reader_reports import client_hash, file_report
@@ -36,7 +36,16 @@ _IF_NONE_MATCH = {
     "schema": {"type": "string"},
     "description": "an ETag from an earlier answer: 304 with no body if unchanged",
 }
+_FULL = {
+    "name": "full",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "boolean", "default": False},
+    "description": "true: every guide with its sections and resources (one large answer) "
+    "instead of the index of guides with their counts",
+}
 _LIST_OPENAPI: dict[str, object] = {"parameters": [_INCLUDE, _IF_NONE_MATCH]}
+_INDEX_OPENAPI: dict[str, object] = {"parameters": [_INCLUDE, _FULL, _IF_NONE_MATCH]}
 _LIST_RESPONSES: dict[int | str, dict[str, object]] = {
     304: {"description": "Not modified: the ETag given in If-None-Match is current"},
     422: {"model": ErrorOut, "description": "Invalid query"},
@@ -57,6 +66,22 @@ def _include_broken(request: Request) -> bool:
             ]
         )
     return value == "all"
+
+
+def _full(request: Request) -> bool:
+    value = request.query_params.get("full", "false").lower()
+    if value not in ("true", "false", "1", "0"):
+        raise RequestValidationError(
+            [
+                {
+                    "type": "bool_parsing",
+                    "loc": ("query", "full"),
+                    "msg": "Input should be a valid boolean (true or false)",
+                    "input": value,
+                }
+            ]
+        )
+    return value in ("true", "1")
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -81,15 +106,19 @@ def _answer(request: Request, rendered: Rendered) -> Response:
 
 @router.get(
     "/guides",
-    response_model=GuidesOut,
+    response_model=GuideIndexOut | GuidesOut,
     responses=_LIST_RESPONSES,
-    openapi_extra=_LIST_OPENAPI,
-    summary="Every guide's validated resource list",
+    openapi_extra=_INDEX_OPENAPI,
+    summary="Every guide, with its counts (or, with full=true, its whole list)",
 )
 async def list_guides(request: Request) -> Response:
-    """Every guide with its sections and resources in order, each with its link's status."""
+    """Every guide with how many resources it lists in each status, and where its list is
+    (`/v1/guides/{slug}`). With `full=true`, every guide with its sections and resources in
+    order, each with its link's status."""
     cache: GuideCache = request.app.state.guide_cache
-    rendered = await cache.get(slug=None, include_broken=_include_broken(request))
+    rendered = await cache.get(
+        slug=None, include_broken=_include_broken(request), full=_full(request)
+    )
     assert rendered is not None  # the all-guides list always renders, empty or not
     return _answer(request, rendered)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     ForeignKey,
     Index,
@@ -251,6 +252,19 @@ class DomainRegistration(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     """Why the last look-up failed (None when it succeeded)."""
     next_lookup_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class DataVersion(Base):
+    """A counter the database raises on every write to what the public lists show.
+
+    Kept by triggers (migration 0007) on guides, sections, resources and link_states, so no
+    writer can forget it; the public lists read this one row to know whether to render anew.
+    """
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class EditorToken(Base):

@@ -70,11 +70,31 @@ async def test_include_all_lists_confirmed_broken_but_never_retired(
 
 
 async def test_all_guides(client: httpx.AsyncClient, seeded: Seeded) -> None:
-    response = await client.get("/v1/guides")
+    response = await client.get("/v1/guides", params={"full": "true"})
     assert response.status_code == 200
     guides = response.json()["guides"]
     assert [g["slug"] for g in guides] == ["online-safety", "sextortion"]
     assert len(_resources(guides[1])) == 4
+
+
+async def test_the_index_lists_guides_with_their_counts(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    response = await client.get("/v1/guides")
+    assert response.status_code == 200
+    guides = response.json()["guides"]
+    assert [g["slug"] for g in guides] == ["online-safety", "sextortion"]
+    sextortion = guides[1]
+    assert "sections" not in sextortion
+    assert sextortion["href"] == "/v1/guides/sextortion"
+    assert sextortion["resources"] == 4
+    assert sextortion["counts"] == {"working": 2, "update": 1, "broken": 0, "unknown": 1}
+    everything = (await client.get("/v1/guides", params={"include": "all"})).json()["guides"]
+    assert everything[1]["resources"] == 5 and everything[1]["counts"]["broken"] == 1
+    listed = (await client.get(sextortion["href"])).json()
+    assert len(_resources(listed)) == sextortion["resources"]
+    bad = await client.get("/v1/guides", params={"full": "maybe"})
+    assert bad.status_code == 422
 
 
 async def test_unknown_guide_is_404_json(client: httpx.AsyncClient, seeded: Seeded) -> None:
