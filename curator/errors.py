@@ -8,6 +8,7 @@
     ├── MailError             an email could not be handed to the SMTP server
     ├── SettingsError         a setting has a value curator cannot use
     ├── StoreError            the database cannot do what was asked
+    │   ├── DatabaseUnreachableError   it cannot be reached or opened at all
     │   ├── NotFoundError     a named row does not exist
     │   └── ConflictError     an action conflicts with the current state
     │       └── RunConflictError   another check run is running
@@ -64,6 +65,16 @@ class CatalogError(CuratorError):
 
 class StoreError(CuratorError):
     """The database cannot do what was asked (not migrated, unreachable, missing row)."""
+
+
+class DatabaseUnreachableError(StoreError):
+    """The database cannot be reached or opened; the message names it and says why."""
+
+    def __init__(self, database: str, cause: str, remedy: str) -> None:
+        self.database = database
+        self.cause = cause
+        self.remedy = remedy
+        super().__init__(f"database {database} is unreachable: {cause}. {remedy}")
 
 
 class NotFoundError(StoreError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from curator.check.policy import FetchPolicy, SearchLimits
@@ -239,5 +239,60 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment, with explicit overrides taking precedence."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Settings from the environment, with explicit overrides taking precedence.
+
+    Raises SettingsError with one line per bad variable (`CURATOR_CONCURRENCY: must be a
+    whole number`).
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError("\n".join(settings_problems(exc))) from None
+
+
+_PROBLEMS = {
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "bool_parsing": "must be true or false",
+    "string_type": "must be text",
+    "missing": "is required",
+}
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """Each bad setting as `CURATOR_NAME: what it must be`, in the words of README's table."""
+    lines = []
+    for problem in error.errors(include_url=False):
+        name = str(problem["loc"][0]) if problem["loc"] else ""
+        field = Settings.model_fields.get(name)
+        variable = _variable(name, field)
+        kind, context = problem["type"], problem.get("ctx") or {}
+        if kind in _PROBLEMS:
+            text = _PROBLEMS[kind]
+        elif kind == "greater_than_equal":
+            text = f"must be at least {context['ge']:g}"
+        elif kind == "greater_than":
+            text = f"must be more than {context['gt']:g}"
+        elif kind == "less_than_equal":
+            text = f"must be at most {context['le']:g}"
+        elif kind == "less_than":
+            text = f"must be less than {context['lt']:g}"
+        elif kind == "literal_error":
+            text = f"must be one of {context.get('expected', '')}".replace("'", "")
+        elif kind == "value_error":
+            text = str(context.get("error", problem["msg"]))
+        else:
+            text = problem["msg"][0].lower() + problem["msg"][1:] if problem["msg"] else kind
+        lines.append(f"{variable}: {text}")
+    return lines
+
+
+def _variable(name: str, field: object) -> str:
+    """The environment variable a field is read from (the first alias when it has several)."""
+    alias = getattr(field, "validation_alias", None)
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        if isinstance(first, str):
+            return first
+    return f"CURATOR_{name.upper()}" if name else "settings"

@@ -133,7 +133,7 @@ def test_token_commands(env_database: str) -> None:
     assert "alex" in listed.stdout and "active" in listed.stdout and token not in listed.stdout
 
     again = runner.invoke(app, ["token", "create", "alex"])
-    assert again.exit_code == 4
+    assert again.exit_code == 2  # invalid input: the name is taken
     assert "revoke it first" in again.stderr
 
     revoked = runner.invoke(app, ["token", "revoke", "alex"])
@@ -141,7 +141,7 @@ def test_token_commands(env_database: str) -> None:
     assert "revoked" in runner.invoke(app, ["token", "list"]).stdout
 
     missing = runner.invoke(app, ["token", "revoke", "nobody"])
-    assert missing.exit_code == 4
+    assert missing.exit_code == 2
     bad = runner.invoke(app, ["token", "create", "two words"])
     assert bad.exit_code == 2
 

@@ -3,26 +3,81 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncEngine
+from rich.markup import escape
+from typer._click.exceptions import UsageError
+from typer.core import TyperGroup
 
-from curator.catalog import Catalog, load_catalog
-from curator.errors import CatalogError, CuratorError
-from curator.migrate import upgrade
-from curator.settings import Settings
-from curator.store.engine import create_engine
+from curator.errors import (
+    CatalogError,
+    ConflictError,
+    CuratorError,
+    NotFoundError,
+    RunConflictError,
+    SettingsError,
+)
+
+if TYPE_CHECKING:  # the database and the catalog are loaded by the commands that use them
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from curator.catalog import Catalog
+    from curator.settings import Settings
 
 T = TypeVar("T")
 
+
+class CuratorGroup(TyperGroup):
+    """The command group with curator's endings: a clean usage error (exit 2), and one line
+    instead of a traceback (exit 4) for whatever a command did not expect."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except UsageError as exc:
+            # Typer's coercion says "Value error, " before an enum's choices: not for people.
+            exc.message = exc.message.replace("Value error, ", "")
+            exc.show()
+            sys.exit(EXIT_INVALID)
+        except (KeyboardInterrupt, typer.Abort):
+            err.print("Interrupted.")
+            sys.exit(130)
+        except Exception as exc:  # an environment problem no command foresaw: one line
+            if debugging():
+                traceback.print_exception(exc, file=sys.stderr)
+            err.print(f"[red]error:[/] {escape(_one_line(exc))}")
+            if not debugging():
+                err.print(f"(--debug or {DEBUG_VARIABLE}=1 shows the traceback)", style="dim")
+            sys.exit(EXIT_ERROR)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _one_line(error: BaseException) -> str:
+    text = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 app = typer.Typer(
+    cls=CuratorGroup,
     name="curator",
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Keeps a hub's curated resource lists honest: checks links, serves the validated list.",
     no_args_is_help=True,
     add_completion=False,
@@ -48,12 +103,39 @@ CatalogOption = Annotated[
 ]
 
 
+DEBUG_VARIABLE = "CURATOR_DEBUG"
+_debug = False
+
+
+def set_debug(enabled: bool) -> None:
+    """`--debug`: environment problems show their traceback too."""
+    global _debug
+    _debug = enabled
+
+
+def debugging() -> bool:
+    """True with `--debug` or CURATOR_DEBUG=1: tracebacks are shown."""
+    value = os.environ.get(DEBUG_VARIABLE, "").strip().lower()
+    return _debug or value in ("1", "true", "yes", "on")
+
+
+def fail(message: str, code: int, error: BaseException | None = None) -> NoReturn:
+    """End the command with one line on stderr (and `error`'s traceback when debugging)."""
+    if error is not None and debugging():
+        traceback.print_exception(error, file=sys.stderr)
+    err.print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
 def settings() -> Settings:
-    """Settings from the environment, or exit with the reason."""
+    """Settings from the environment, or exit 2 with one line per bad variable."""
+    from curator.settings import load_settings
+
     try:
-        return Settings()
-    except Exception as exc:  # pydantic's ValidationError lists each bad variable
-        err.print(f"[red]error:[/] invalid settings: {exc}")
+        return load_settings()
+    except SettingsError as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[red]error:[/] {escape(line)}")
         raise typer.Exit(EXIT_INVALID) from None
 
 
@@ -64,6 +146,8 @@ def catalog_path(option: Path | None, current: Settings) -> Path:
 
 def read_catalog(path: Path) -> Catalog:
     """Load and validate a catalog or exit 2, printing every problem."""
+    from curator.catalog import load_catalog
+
     try:
         return load_catalog(path)
     except CatalogError as exc:
@@ -80,23 +164,52 @@ def report_catalog_error(exc: CatalogError) -> None:
 
 
 def run(factory: Callable[[], Awaitable[T]]) -> T:
-    """Run a command's async body; curator's own errors end it with a clear message."""
+    """Run a command's async body; curator's own errors end it with a clear message.
+
+    Invalid input (a catalog problem, a name that does not exist, a name taken) exits 2; an
+    unreachable database or another environment problem exits 4 with one line.
+    """
     try:
         return asyncio.run(factory())  # type: ignore[arg-type]
     except CatalogError as exc:
         report_catalog_error(exc)
         raise typer.Exit(EXIT_INVALID) from None
+    except RunConflictError as exc:
+        fail(str(exc), EXIT_ERROR, exc)
+    except (NotFoundError, ConflictError) as exc:
+        fail(str(exc), EXIT_INVALID, exc)
     except CuratorError as exc:
-        err.print(f"[red]error:[/] {exc}", markup=True)
-        raise typer.Exit(EXIT_ERROR) from None
+        fail(str(exc), EXIT_ERROR, exc)
 
 
 @asynccontextmanager
 async def migrated_engine(current: Settings) -> AsyncIterator[AsyncEngine]:
     """An engine on the configured database, migrated to the newest schema, disposed after."""
+    from curator.migrate import upgrade
+
+    async with database(current) as engine:
+        await upgrade(engine)
+        yield engine
+
+
+@asynccontextmanager
+async def database(current: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine on the configured database, reachable (else one line, exit 4), disposed after."""
+    from curator.store.engine import create_engine, missing_folder, unreachable
+
+    missing = missing_folder(current.database_url)
+    if missing is not None:
+        raise missing  # before a connection is tried: aiosqlite's thread would outlive the loop
     engine = create_engine(current.database_url)
     try:
-        await upgrade(engine)
+        try:
+            async with engine.connect():
+                pass
+        except Exception as exc:
+            explained = unreachable(current.database_url, exc)
+            if explained is None:
+                raise
+            raise explained from exc
         yield engine
     finally:
         await engine.dispose()
@@ -105,3 +218,33 @@ async def migrated_engine(current: Settings) -> AsyncIterator[AsyncEngine]:
 def is_terminal() -> bool:
     """True when stdout is a terminal (progress bars and colours)."""
     return sys.stdout.isatty()
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"curator {version('curator')}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help=f"show the traceback of an environment problem (or {DEBUG_VARIABLE}=1)"
+        ),
+    ] = False,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="print curator's version and exit",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
+) -> None:
+    """Keeps a hub's curated resource lists honest: checks links, serves the validated list."""
+    set_debug(debug)

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from curator.cli.app import app, out, run, settings
-from curator.migrate import current_revision, downgrade, head_revision, upgrade
-from curator.store.engine import create_engine
+from curator.cli.app import app, database, out, run, settings
 
 db_app = typer.Typer(help="Create or migrate the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -22,12 +20,11 @@ def db_upgrade(
     current = settings()
 
     async def body() -> str | None:
-        engine = create_engine(current.database_url)
-        try:
+        from curator.migrate import current_revision, upgrade
+
+        async with database(current) as engine:
             await upgrade(engine, revision)
             return await current_revision(engine)
-        finally:
-            await engine.dispose()
 
     out.print(f"Database at revision {run(body)}.")
 
@@ -38,12 +35,11 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, 
     current = settings()
 
     async def body() -> str | None:
-        engine = create_engine(current.database_url)
-        try:
+        from curator.migrate import current_revision, downgrade
+
+        async with database(current) as engine:
             await downgrade(engine, revision)
             return await current_revision(engine)
-        finally:
-            await engine.dispose()
 
     out.print(f"Database at revision {run(body) or 'base'}.")
 
@@ -54,10 +50,11 @@ def db_current() -> None:
     current = settings()
 
     async def body() -> str | None:
-        engine = create_engine(current.database_url)
-        try:
+        from curator.migrate import current_revision
+
+        async with database(current) as engine:
             return await current_revision(engine)
-        finally:
-            await engine.dispose()
+
+    from curator.migrate import head_revision
 
     out.print(f"Database at {run(body) or 'base (not migrated)'}; newest is {head_revision()}.")

@@ -14,7 +14,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from curator.cli.app import app, migrated_engine, run, settings
+from curator.cli.app import app, database, migrated_engine, run, settings
 
 LogLevelOption = Annotated[
     str,
@@ -49,6 +49,8 @@ def configure_logging(level: str) -> None:
     if level.lower() != "debug":
         # APScheduler logs every run of every job at info: a line every few seconds.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        # Alembic names each plugin it sets up at info: seven lines of nothing at every start.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:
@@ -70,6 +72,8 @@ def scheduler_command(log_level: LogLevelOption = "info") -> None:
     async def body() -> int:
         from jobs.service import run_scheduler
 
+        async with database(current):
+            pass  # unreachable: one line and exit 4 before the scheduler starts
         stop = asyncio.Event()
         stop_on_signals(stop)
         return await run_scheduler(current, stop=stop)

@@ -101,6 +101,11 @@ async def build_report(
         archive=archive or NoArchive(),
         similarity=similarity if similarity is not None else default_similarity(),
     )
+    if (
+        isinstance(since, SinceRun)
+        and await run_queries.get_run(session, run_id=since.run_id) is None
+    ):
+        raise NotFoundError("run", since.run_id)  # even when there is no guide to report on
     guides: Sequence[Guide] = (
         [await require_guide(session, slug=guide)]
         if guide is not None

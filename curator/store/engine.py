@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -33,7 +35,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, SessionTransactionOrigin
 from sqlalchemy.util import await_only
 
-from curator.errors import SettingsError
+from curator.errors import DatabaseUnreachableError, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -176,3 +178,71 @@ async def in_transaction(
             return await work(session)
 
     return await retrying(once, tries=tries)
+
+
+def shown_url(database_url: str) -> str:
+    """The database URL as curator names it in messages: without its password."""
+    try:
+        return make_url(database_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as typed
+        return database_url
+
+
+def missing_folder(database_url: str) -> DatabaseUnreachableError | None:
+    """A SQLite file whose folder does not exist, found before any connection is tried."""
+    url = async_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    folder = Path(url.database).expanduser().parent
+    if folder.is_dir():
+        return None
+    return DatabaseUnreachableError(
+        shown_url(database_url),
+        f"the folder {folder} does not exist",
+        "Create the folder or set CURATOR_DATABASE_URL to another file.",
+    )
+
+
+def unreachable(database_url: str, error: BaseException) -> DatabaseUnreachableError | None:
+    """What `error` means when it says the database cannot be reached or opened; else None."""
+    if not isinstance(error, OperationalError | InterfaceError | OSError):
+        return None
+    cause: BaseException = error
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        cause = error.orig
+    shown = shown_url(database_url)
+    try:
+        url = make_url(database_url)
+    except Exception:  # noqa: BLE001
+        return None
+    remedy = "Set CURATOR_DATABASE_URL to a database curator can use."
+    if url.get_backend_name() == "sqlite":
+        missing = missing_folder(database_url)
+        if missing is not None:
+            return missing
+        return DatabaseUnreachableError(shown, _first_line(cause) or "cannot open it", remedy)
+    reason = _first_line(cause)
+    if not isinstance(cause, OSError) and not re.search(
+        r"connection|connect|server|resolve|timeout|timed out|does not exist|authentication|"
+        r"password|refused|terminat|closed",
+        reason,
+        re.IGNORECASE,
+    ):
+        return None  # an error of a statement, not of reaching the server
+    host = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "refused" in reason.lower() or "timeout" in reason.lower():
+        remedy = (
+            f"Start PostgreSQL on {host} (e.g. `service postgresql start`) "
+            "or set CURATOR_DATABASE_URL."
+        )
+    return DatabaseUnreachableError(shown, reason or type(cause).__name__, remedy)
+
+
+def _first_line(error: BaseException) -> str:
+    """The cause as one short clause: libpq's and sqlite's first line, without their prefixes."""
+    line = next((part.strip() for part in str(error).splitlines() if part.strip()), "")
+    line = re.sub(r"^.*\bfailed: ", "", line)
+    line = re.sub(r"^(FATAL|ERROR):\s*", "", line).rstrip(".")
+    if line[:2].istitle():  # "Connection refused" reads as a clause: "connection refused"
+        line = line[0].lower() + line[1:]
+    return line

@@ -101,12 +101,12 @@ def test_bad_since_and_unknown_guide(seeded_env: Seeded) -> None:
     assert bad.exit_code == 2
     assert "neither a run id" in bad.stderr
     unknown = runner.invoke(app, ["report", "--guide", "nope"])
-    assert unknown.exit_code == 4
+    assert unknown.exit_code == 2  # invalid input
     assert "no guide 'nope'" in unknown.stderr
     both = runner.invoke(app, ["report", "--email", "--format", "json"])
     assert both.exit_code == 2 and "--email always sends text and HTML" in both.stderr
     no_run = runner.invoke(app, ["report", "--since", "999"])
-    assert no_run.exit_code == 4 and "no run 999" in no_run.stderr
+    assert no_run.exit_code == 2 and "no run 999" in no_run.stderr
 
 
 def test_email_delivers_once(mail_env: int) -> None:

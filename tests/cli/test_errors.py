@@ -1,0 +1,106 @@
+"""Exit codes and error lines as README's table promises, from the real console script:
+an environment problem is one line and exit 4, invalid input exit 2, never a raw traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.script import closed_port, curator, environment
+
+
+def one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_sqlite_in_a_missing_folder_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/missing/curator.db"
+    for argv in (["db", "upgrade"], ["token", "list"], ["sync"], ["db", "current"]):
+        (tmp_path / "resources.yaml").write_text("guides: []\n")
+        result = curator(*argv, cwd=tmp_path, env=environment(CURATOR_DATABASE_URL=url))
+        assert result.returncode == 4, (argv, result.stderr)
+        line = one_error_line(result.stderr)
+        assert url in line and f"the folder {tmp_path}/missing does not exist" in line
+        assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_postgresql_down_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    port = closed_port()
+    url = f"postgresql://curator:secret@127.0.0.1:{port}/curator"
+    result = curator("token", "list", cwd=tmp_path, env=environment(CURATOR_DATABASE_URL=url))
+    assert result.returncode == 4
+    line = one_error_line(result.stderr)
+    assert f"postgresql://curator:***@127.0.0.1:{port}/curator is unreachable" in line
+    assert "connection refused" in line and "secret" not in line
+    assert f"Start PostgreSQL on 127.0.0.1:{port}" in line
+
+
+@pytest.mark.parametrize("how", ["--debug", "CURATOR_DEBUG=1"])
+def test_debug_shows_the_traceback(tmp_path: Path, how: str) -> None:
+    url = f"sqlite:///{tmp_path}/missing/curator.db"
+    env = environment(CURATOR_DATABASE_URL=url)
+    argv = ["token", "list"]
+    if how == "--debug":
+        argv.insert(0, "--debug")
+    else:
+        env["CURATOR_DEBUG"] = "1"
+    result = curator(*argv, cwd=tmp_path, env=env)
+    assert result.returncode == 4
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.rstrip().splitlines()[-1].startswith("error: database ")
+
+
+def test_bad_settings_are_named_by_their_variable(tmp_path: Path) -> None:
+    env = environment(
+        CURATOR_CONCURRENCY="many",
+        CURATOR_PER_HOST_INTERVAL="-1",
+        CURATOR_SMTP_SECURITY="ssl",
+        CURATOR_VIDEO_OEMBED="perhaps",
+    )
+    result = curator("validate", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: CURATOR_CONCURRENCY: must be a whole number",
+        "error: CURATOR_PER_HOST_INTERVAL: must be at least 0",
+        "error: CURATOR_VIDEO_OEMBED: must be true or false",
+        "error: CURATOR_SMTP_SECURITY: must be one of none, starttls or tls",
+    ]
+
+
+def test_a_bad_choice_lists_the_choices_plainly(tmp_path: Path) -> None:
+    result = curator("report", "--format", "pdf", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'pdf' is not one of 'text', 'html', 'markdown', 'json'." in result.stderr
+    assert "Value error" not in result.stderr
+
+
+def test_names_that_do_not_exist_or_exist_already_are_invalid_input(
+    tmp_path: Path, database_url: str
+) -> None:
+    env = environment(CURATOR_DATABASE_URL=database_url)
+    cases = [
+        (["report", "--guide", "nope"], "error: no guide 'nope'"),
+        (["report", "--since", "999"], "error: no run 999"),
+        (["token", "revoke", "nobody"], "error: no token 'nobody'"),
+    ]
+    for argv, message in cases:
+        result = curator(*argv, cwd=tmp_path, env=env)
+        assert (result.returncode, result.stderr.strip()) == (2, message), argv
+    created = curator("token", "create", "alex", cwd=tmp_path, env=env)
+    assert created.returncode == 0, created.stderr
+    again = curator("token", "create", "alex", cwd=tmp_path, env=env)
+    assert again.returncode == 2
+    assert again.stderr.strip() == "error: a token named 'alex' exists; revoke it first"
+
+
+def test_version_and_short_help(tmp_path: Path) -> None:
+    version = curator("--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("curator ")
+    short = curator("-h", cwd=tmp_path)
+    assert short.returncode == 0 and "Commands" in short.stdout
+    command = curator("check", "-h", cwd=tmp_path)
+    assert command.returncode == 0 and "--format" in command.stdout
