@@ -104,3 +104,41 @@ STAMP = "20200101000000"
 def test_parse_availability(closest: dict[str, object], expected: ArchivedCopy | None) -> None:
     assert parse_availability({"archived_snapshots": {"closest": closest}}) == expected
     assert parse_availability(["not", "a", "dict"]) is None
+
+
+@respx.mock
+async def test_private_and_local_addresses_are_never_looked_up() -> None:
+    route = respx.get(WAYBACK_AVAILABLE_URL).mock(
+        return_value=httpx.Response(200, json={"archived_snapshots": {}})
+    )
+    async with httpx.AsyncClient() as client:
+        archive = WaybackArchive(client)
+        for url in (
+            "http://127.0.0.1:8080/page",
+            "http://localhost/page",
+            "http://10.1.2.3/",
+            "http://192.168.0.7/x",
+            "http://[::1]/",
+            "http://intranet/",
+            "http://printer.local/",
+        ):
+            assert await archive.lookup(url) is None
+        assert route.call_count == 0
+        await archive.lookup(PAGE)
+        assert route.call_count == 1
+
+
+@respx.mock
+async def test_an_unreachable_archive_is_tried_and_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    route = respx.get(WAYBACK_AVAILABLE_URL).mock(side_effect=httpx.ConnectError("no route"))
+    async with httpx.AsyncClient() as client:
+        archive = WaybackArchive(client)
+        for n in range(5):
+            assert await archive.lookup(f"https://example.org/{n}") is None
+    assert route.call_count == 1
+    warnings = [r.getMessage() for r in caplog.records if r.name == "curator.archive"]
+    assert warnings == [
+        "the Wayback Machine is unreachable (no route): no archived copies are offered"
+    ]

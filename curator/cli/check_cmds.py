@@ -1,7 +1,7 @@
 """`curator check`: migrate, sync the catalog file, check every link once, print the verdicts.
 
 Exit codes: 0 nothing broken, 1 broken links found, 3 inconclusive (the checker's own network
-looks down; nothing changed), 2 invalid catalog, 4 other errors.
+looks down; nothing changed), 2 invalid catalog, 4 other errors; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -9,16 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from curator.catalog import Catalog
-from curator.check.checker import Checker
 from curator.cli.app import (
     EXIT_BROKEN,
     EXIT_INCONCLUSIVE,
@@ -35,28 +31,23 @@ from curator.cli.app import (
     run,
     settings,
 )
-from curator.domain import Group, RunTrigger, Verdict
-from curator.runs.execute import CheckResult, RunReport, execute_run
-from curator.runs.selection import Selection
-from curator.runs.targets import Target
-from curator.settings import Settings
-from curator.store.catalog import active_resources
-from curator.store.engine import session_factory
-from curator.sync import SyncPlan, sync_catalog
+from curator.cli.check_output import (
+    Format,
+    Row,
+    junit,
+    markdown,
+    plain_lines,
+    print_table,
+)
 
-GROUP_ORDER = (Group.BROKEN, Group.UNKNOWN, Group.UPDATE, Group.WORKING)
-GROUP_TITLE = {
-    Group.BROKEN: "Broken: readers cannot use these",
-    Group.UNKNOWN: "Unknown: not confirmed either way",
-    Group.UPDATE: "Update: they work, but the address should change",
-    Group.WORKING: "Working",
-}
-VERDICT_STYLE = {
-    Verdict.OK: "green",
-    Verdict.MOVED: "cyan",
-    Verdict.TRANSIENT: "yellow",
-    Verdict.UNVERIFIABLE: "yellow",
-}
+if TYPE_CHECKING:  # the checker and the store load when a check starts
+    from curator.catalog import Catalog
+    from curator.runs.execute import CheckResult, RunReport
+    from curator.runs.targets import Target
+    from curator.settings import Settings
+    from curator.sync import SyncPlan
+
+EXIT_INTERRUPTED = 130
 INCONCLUSIVE_MESSAGE = (
     "Inconclusive: every site failed before answering (DNS or connect), so the checker's own "
     "network looks down. No resource's state was changed. Check the network and run "
@@ -64,11 +55,12 @@ INCONCLUSIVE_MESSAGE = (
 )
 
 
-class Format(StrEnum):
-    """How `curator check` prints its results."""
+@dataclass
+class Tally:
+    """How far a run has got, for the line Ctrl-C leaves."""
 
-    TABLE = "table"
-    JSON = "json"
+    done: int = 0
+    planned: int = 0
 
 
 @app.command()
@@ -78,8 +70,21 @@ def check(
         str | None, typer.Option("--guide", "-g", help="check only this guide (its slug)")
     ] = None,
     output: Annotated[
-        Format, typer.Option("--format", "-f", help="table (default) or json on stdout")
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (default; one line per result when not on a terminal), json, "
+            "markdown or junit, on stdout",
+        ),
     ] = Format.TABLE,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="print only the problems (broken, unknown, update)"),
+    ] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="a progress bar on a terminal")
+    ] = True,
 ) -> None:
     """Check every link once and store the run.
 
@@ -93,33 +98,75 @@ def check(
         err.print(f"[red]error:[/] guide {guide!r} is not in {path} (it has: {', '.join(slugs)})")
         raise typer.Exit(EXIT_INVALID)
     chosen = [guide] if guide is not None else slugs
-    show_progress = output is Format.TABLE and is_terminal()
-
+    show_progress = progress and output is Format.TABLE and is_terminal() and err.is_terminal
+    tally = Tally(
+        planned=len(
+            {r.url for g in loaded.guides if g.slug in chosen for _, r in g.all_resources()}
+        )
+    )
     source_file = str(path.resolve())
 
     async def body() -> tuple[SyncPlan, RunReport]:
-        return await _sync_and_check(current, loaded, source_file, chosen, show_progress)
+        return await _sync_and_check(current, loaded, source_file, chosen, show_progress, tally)
 
-    plan, report = run(body)
-    if output is Format.JSON:
-        print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
-    else:
-        if plan.changed_anything:
-            counts = plan.counts()
-            err.print(
-                f"Synced {path}: {counts['added']} added, {counts['changed']} changed, "
-                f"{counts['retired']} retired."
-            )
-        print_table(report)
+    try:
+        plan, report = run(body)
+    except KeyboardInterrupt:
+        err.print(f"Interrupted after {tally.done} of {tally.planned} addresses; nothing changed.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if plan.changed_anything and not quiet and output is Format.TABLE:
+        counts = plan.counts()
+        err.print(
+            f"Synced {path}: {counts['added']} added, {counts['changed']} changed, "
+            f"{counts['retired']} retired."
+        )
+    print_report(report, output, quiet=quiet)
     if report.inconclusive:
         err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
         raise typer.Exit(EXIT_INCONCLUSIVE)
     raise typer.Exit(EXIT_BROKEN if report.broken_found else EXIT_OK)
 
 
+def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
+    """The run in the chosen format on stdout."""
+    summary = f"Run {report.run_id} {report.status.value}: {report.summary}"
+    if output is Format.JSON:
+        print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
+        return
+    rows = [row_of(t, r) for t, r in report.by_resource()]
+    if output is Format.JUNIT:
+        print(junit(rows, name="curator", summary=summary), end="")
+        return
+    if report.inconclusive:
+        rows = []  # every address failed alike: one summary says it, not a row per resource
+    if output is Format.MARKDOWN:
+        print(markdown(rows, summary=summary, quiet=quiet), end="")
+        return
+    if is_terminal():
+        print_table(out, rows, quiet=quiet)
+    else:
+        for line in plain_lines(rows, quiet=quiet):
+            print(line)
+    if not quiet or report.inconclusive:
+        print(summary)
+
+
 async def _sync_and_check(
-    current: Settings, loaded: Catalog, source_file: str, slugs: list[str], show_progress: bool
+    current: Settings,
+    loaded: Catalog,
+    source_file: str,
+    slugs: list[str],
+    show_progress: bool,
+    tally: Tally,
 ) -> tuple[SyncPlan, RunReport]:
+    from curator.check.checker import Checker
+    from curator.domain import RunTrigger
+    from curator.runs.execute import execute_run
+    from curator.runs.selection import Selection
+    from curator.store.catalog import active_resources
+    from curator.store.engine import session_factory
+    from curator.sync import sync_catalog
+
     async with migrated_engine(current) as engine:
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
@@ -127,7 +174,7 @@ async def _sync_and_check(
         async with sessions() as session:
             ids = [r.id for slug in slugs for r in await active_resources(session, guide_slug=slug)]
         selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
-        with _progress(show_progress) as advance:
+        with _progress(show_progress, tally) as advance:
             async with Checker.build(
                 current.fetch_policy(), search=current.search_limits()
             ) as checker:
@@ -143,11 +190,23 @@ async def _sync_and_check(
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Any]:
-    """A callback advancing a rich progress bar on stderr (a no-op when not on a terminal)."""
+def _progress(enabled: bool, tally: Tally) -> Iterator[Any]:
+    """A callback counting results, advancing a rich progress bar on stderr when `enabled`."""
+
+    def count(result: CheckResult) -> None:
+        tally.done, tally.planned = result.position, result.planned
+
     if not enabled:
-        yield None
+        yield count
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("Checking"),
         BarColumn(),
@@ -160,6 +219,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         task = progress.add_task("", total=None)
 
         def advance(result: CheckResult) -> None:
+            count(result)
             progress.update(
                 task, total=result.planned, completed=result.position, description=result.url
             )
@@ -222,30 +282,19 @@ def as_json(report: RunReport) -> dict[str, Any]:
     }
 
 
-def print_table(report: RunReport) -> None:
-    """The results grouped by verdict group, worst first, then the run's summary."""
-    rows = report.by_resource()
-    for group in GROUP_ORDER:
-        members = [(t, r) for t, r in rows if r.group is group]
-        if not members:
-            continue
-        table = Table(title=f"{GROUP_TITLE[group]} ({len(members)})", title_justify="left")
-        table.add_column("verdict", no_wrap=True)
-        table.add_column("resource")
-        table.add_column("url", overflow="fold")
-        table.add_column("detail", overflow="fold")
-        for target, result in members:
-            style = VERDICT_STYLE.get(result.verdict, "red")
-            detail = result.outcome.detail
-            if result.outcome.suggested_url:
-                detail += f"\n→ {result.outcome.suggested_url}"
-            elif result.suggestion is not None:
-                detail += f"\npossibly → {result.suggestion.url} ({result.suggestion.summary})"
-            table.add_row(
-                f"[{style}]{result.verdict.value}[/]",
-                f"{target.guide_slug}/{target.key}",
-                target.url,
-                detail,
-            )
-        out.print(table)
-    out.print(f"Run {report.run_id} {report.status.value}: {report.summary}", markup=False)
+def row_of(target: Target, result: CheckResult) -> Row:
+    """One resource's result as the table, Markdown and JUnit formats print it."""
+    fix = None
+    if result.outcome.suggested_url:
+        fix = f"→ {result.outcome.suggested_url}"
+    elif result.suggestion is not None:
+        fix = f"possibly → {result.suggestion.url} ({result.suggestion.summary})"
+    return Row(
+        verdict=result.verdict,
+        resource=f"{target.guide_slug}/{target.key}",
+        title=target.title,
+        url=target.url,
+        detail=result.outcome.detail,
+        fix=fix,
+        seconds=(result.facts.elapsed_ms or 0) / 1000,
+    )

@@ -319,9 +319,11 @@ async def execute_run(
         async with writer:
             await _drain(work, checker.concurrency, stop)
         return await _finish(work, confirm, targets, trigger, started, selection.resume)
-    except BaseException as exc:
-        status = RunStatus.FAILED if isinstance(exc, Exception) else RunStatus.INTERRUPTED
-        await _abandon(work, status, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:
+        await _abandon(work, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
+    except BaseException:  # cancelled (Ctrl-C, a shutdown): the checks made are kept
+        await _abandon(work, RunStatus.INTERRUPTED, None)
         raise
     finally:
         sweep.cancel()
@@ -455,8 +457,16 @@ async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:
     return any(answered(f) for f in results)
 
 
-async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
-    """Best effort: record why a run stopped abnormally (never masks the original error)."""
+async def _abandon(work: _Work, status: RunStatus, why: str | None) -> None:
+    """Best effort: record why a run stopped abnormally (never masks the original error).
+
+    `why` None: the run was cancelled, and no link's state was changed.
+    """
+    done, planned = len(work.results), len(work.groups)
+    if why is None:
+        summary = f"Interrupted after {done} of {planned} addresses; nothing changed."
+    else:
+        summary = f"Stopped after {done} of {planned} addresses: {why}"
     try:
         await in_transaction(
             work.sessions,
@@ -466,7 +476,7 @@ async def _abandon(work: _Work, status: RunStatus, why: str) -> None:
                 status=status,
                 counts=dict(Counter(r.verdict.value for r in work.results)),
                 finished_at=work.clock(),
-                summary=f"Stopped after {len(work.results)} of {len(work.groups)} addresses: {why}",
+                summary=summary,
             ),
         )
     except Exception:
