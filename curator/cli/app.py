@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 import traceback
@@ -169,6 +168,8 @@ def run(factory: Callable[[], Awaitable[T]]) -> T:
     Invalid input (a catalog problem, a name that does not exist, a name taken) exits 2; an
     unreachable database or another environment problem exits 4 with one line.
     """
+    import asyncio
+
     try:
         return asyncio.run(factory())  # type: ignore[arg-type]
     except CatalogError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,17 +16,17 @@ from curator.cli.app import (
     run,
     settings,
 )
-from curator.export import export_catalog
-from curator.store.engine import session_factory
-from curator.sync import ChangeKind, SyncPlan, sync_catalog
+
+if TYPE_CHECKING:  # the database and the sync load when a command runs
+    from curator.sync import SyncPlan
 
 _STYLE = {
-    ChangeKind.ADDED: "green",
-    ChangeKind.CHANGED: "yellow",
-    ChangeKind.RETIRED: "red",
-    ChangeKind.RESTORED: "green",
-    ChangeKind.CONFLICT: "bold red",
-    ChangeKind.UNCHANGED: "dim",
+    "added": "green",
+    "changed": "yellow",
+    "retired": "red",
+    "restored": "green",
+    "conflict": "bold red",
+    "unchanged": "dim",
 }
 
 
@@ -46,11 +46,13 @@ def _short(value: Any) -> str:
 
 def print_plan(plan: SyncPlan, *, dry_run: bool, verbose: bool = False) -> None:
     """The sync plan as an editor reads it: what changed, named."""
+    from curator.sync import ChangeKind
+
     for change in plan.changes:
         if change.kind is ChangeKind.UNCHANGED and not verbose:
             continue
         where = change.guide if change.subject == "guide" else f"{change.guide}/{change.key}"
-        line = f"[{_STYLE[change.kind]}]{change.kind.value:<9}[/] {change.subject:<8} {where}"
+        line = f"[{_STYLE[change.kind.value]}]{change.kind.value:<9}[/] {change.subject:<8} {where}"
         out.print(line)
         for f in change.fields:
             if change.kind is ChangeKind.CONFLICT:
@@ -96,6 +98,9 @@ def sync(
     loaded = read_catalog(path)
 
     async def body() -> SyncPlan:
+        from curator.store.engine import session_factory
+        from curator.sync import sync_catalog
+
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session:
                 plan = await sync_catalog(
@@ -120,6 +125,9 @@ def export(catalog: CatalogOption = None) -> None:
     path = catalog_path(catalog, current)
 
     async def body() -> Any:
+        from curator.export import export_catalog
+        from curator.store.engine import session_factory
+
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session:
                 return await export_catalog(session, path)

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from curator.domain import Group, Verdict, group_of
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+    from rich.console import Console
 
 
 class Format(StrEnum):
@@ -76,6 +79,8 @@ def grouped(rows: Iterable[Row], *, quiet: bool) -> list[tuple[Group, list[Row]]
 
 def print_table(console: Console, rows: Sequence[Row], *, quiet: bool) -> None:
     """Results grouped worst first as rich tables (for a terminal)."""
+    from rich.table import Table
+
     for group, members in grouped(rows, quiet=quiet):
         table = Table(title=f"{GROUP_TITLE[group]} ({len(members)})", title_justify="left")
         table.add_column("verdict", no_wrap=True)
@@ -129,6 +134,8 @@ def markdown(rows: Sequence[Row], *, summary: str, quiet: bool) -> str:
 def junit(rows: Sequence[Row], *, name: str, summary: str) -> str:
     """Results as JUnit XML: a test case per resource, a failure per broken one, the unknown
     ones skipped; one test suite per guide (or one for ad-hoc addresses)."""
+    from xml.etree import ElementTree
+
     suites: dict[str, list[Row]] = {}
     for row in rows:
         suite = row.resource.split("/", 1)[0] if row.resource != row.url else name
@@ -166,7 +173,7 @@ def junit(rows: Sequence[Row], *, name: str, summary: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _counts(element: ElementTree.Element, rows: Sequence[Row]) -> None:
+def _counts(element: Element, rows: Sequence[Row]) -> None:
     element.set("tests", str(len(rows)))
     element.set("failures", str(sum(r.group is Group.BROKEN for r in rows)))
     element.set("errors", "0")

@@ -6,17 +6,11 @@ import json
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from curator.catalog.audit import AuditReport, AuditStatus, GuideAudit, audit_guides
-from curator.catalog.importer import parse_guide
-from curator.catalog.merge import GuideMatch, ImportPlan, import_guide
-from curator.catalog.pages import FetcherPageReader, PublishedPage, is_url, read_page_file
-from curator.catalog.schema import GuideSpec
-from curator.check.fetcher import Fetcher
 from curator.cli.app import (
     EXIT_BROKEN,
     EXIT_INCONCLUSIVE,
@@ -33,7 +27,13 @@ from curator.cli.app import (
     settings,
 )
 from curator.errors import CatalogError, PageError
-from curator.settings import Settings
+
+if TYPE_CHECKING:  # the importer, the auditor and the fetcher load when a command runs
+    from curator.catalog.audit import AuditReport, GuideAudit
+    from curator.catalog.merge import GuideMatch, ImportPlan
+    from curator.catalog.pages import PublishedPage
+    from curator.catalog.schema import GuideSpec
+    from curator.settings import Settings
 
 
 class OutputFormat(StrEnum):
@@ -47,20 +47,29 @@ GuideOption = Annotated[
     str | None, typer.Option("--guide", "-g", help="the guide's slug in the catalog")
 ]
 
-_FOUND_BY = {
-    GuideMatch.SLUG: "by --guide",
-    GuideMatch.SOURCE_URL: "by its source_url",
-    GuideMatch.TITLE: "by its title",
-}
+
+def _found_by(match: GuideMatch) -> str:
+    from curator.catalog.merge import GuideMatch
+
+    return {
+        GuideMatch.SLUG: "by --guide",
+        GuideMatch.SOURCE_URL: "by its source_url",
+        GuideMatch.TITLE: "by its title",
+    }.get(match, "")
 
 
 async def _fetch(url: str, current: Settings) -> PublishedPage:
+    from curator.catalog.pages import FetcherPageReader
+    from curator.check.fetcher import Fetcher
+
     async with Fetcher(current.fetch_policy()) as fetcher:
         return await FetcherPageReader(fetcher)(url)
 
 
 def _read(source: str, current: Settings) -> PublishedPage:
     """The page to import: fetched through the checker's safe fetcher, or read from disk."""
+    from curator.catalog.pages import is_url, read_page_file
+
     if is_url(source):
         return run(lambda: _fetch(source, current))
     try:
@@ -80,6 +89,9 @@ def import_page(
     ] = False,
 ) -> None:
     """Add a published guide page's resource list to the catalog file."""
+    from curator.catalog.importer import parse_guide
+    from curator.catalog.merge import import_guide
+
     current = settings()
     path = catalog_path(catalog, current)
     page = _read(source, current)
@@ -99,6 +111,8 @@ def import_page(
 
 def print_import_plan(plan: ImportPlan, spec: GuideSpec, path: Path, *, dry_run: bool) -> None:
     """The import as an editor reads it: the guide, then each addition, named."""
+    from curator.catalog.merge import GuideMatch
+
     if dry_run:
         out.print("[bold]Dry run[/]: nothing written.")
     if plan.matched_by is GuideMatch.ADDED:
@@ -106,7 +120,7 @@ def print_import_plan(plan: ImportPlan, spec: GuideSpec, path: Path, *, dry_run:
     else:
         out.print(
             f"guide {plan.guide} ({escape(plan.title)}) found in {escape(str(path))} "
-            f"{_FOUND_BY[plan.matched_by]}"
+            f"{_found_by(plan.matched_by)}"
         )
     if plan.source_url_set:
         out.print(f"[green]set     [/] source_url {escape(plan.source_url_set)}")
@@ -137,6 +151,10 @@ def print_import_plan(plan: ImportPlan, spec: GuideSpec, path: Path, *, dry_run:
 
 
 async def _audit(guides: list[GuideSpec], current: Settings) -> AuditReport:
+    from curator.catalog.audit import audit_guides
+    from curator.catalog.pages import FetcherPageReader
+    from curator.check.fetcher import Fetcher
+
     async with Fetcher(current.fetch_policy()) as fetcher:
         return await audit_guides(guides, FetcherPageReader(fetcher))
 
@@ -224,6 +242,8 @@ def _difference_lines(audit: GuideAudit) -> list[str]:
 
 def print_audit(report: AuditReport) -> None:
     """The audit as an editor reads it: per guide, what the page and the catalog disagree on."""
+    from curator.catalog.audit import AuditStatus
+
     for audit in report.guides:
         head = f"[bold]{audit.guide}[/] {escape(audit.source_url)}"
         if audit.status is not AuditStatus.COMPARED:

@@ -5,26 +5,34 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
-from typing import Annotated
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 
-from curator.archive import ArchiveLookup, NoArchive, WaybackArchive
 from curator.cli.app import EXIT_ERROR, EXIT_INVALID, app, err, migrated_engine, out, run, settings
-from curator.mail import (
-    DeliveryResult,
-    DeliveryStatus,
-    retry_failed_deliveries,
-    send_refresh_report,
-)
-from curator.report.build import build_report
-from curator.report.model import Since, parse_since
-from curator.report.render import Format, render
-from curator.settings import Settings
-from curator.store.base import utcnow
-from curator.store.engine import session_factory
+
+if TYPE_CHECKING:  # the report, the mail and the archive load when a command runs
+    from curator.archive import ArchiveLookup
+    from curator.mail import DeliveryResult
+    from curator.report.model import Since
+    from curator.settings import Settings
+
+
+class Format(StrEnum):
+    """The formats `curator report --format` offers (curator.report.render.Format's values)."""
+
+    TEXT = "text"
+    HTML = "html"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (the report's clock; tests replace it)."""
+    return datetime.now(UTC)
+
 
 ARCHIVE_TIMEOUT = 10.0
 
@@ -32,6 +40,10 @@ ARCHIVE_TIMEOUT = 10.0
 @asynccontextmanager
 async def open_archive(current: Settings, enabled: bool) -> AsyncIterator[ArchiveLookup]:
     """The Wayback Machine on a client of its own, or the offline default."""
+    import httpx
+
+    from curator.archive import NoArchive, WaybackArchive
+
     if not enabled:
         yield NoArchive()
         return
@@ -44,6 +56,8 @@ async def open_archive(current: Settings, enabled: bool) -> AsyncIterator[Archiv
 def _since(value: str | None) -> Since | None:
     if value is None:
         return None
+    from curator.report.model import parse_since
+
     try:
         return parse_since(value)
     except ValueError as exc:
@@ -56,6 +70,8 @@ def _when(moment: datetime | None) -> str:
 
 def describe(result: DeliveryResult) -> str:
     """One line per email for the terminal."""
+    from curator.mail import DeliveryStatus
+
     who = result.guide_slug or "-"
     what = "review reminder" if result.kind == "review" else "refresh report"
     match result.status:
@@ -118,14 +134,22 @@ def report(
     period = _since(since)
 
     async def show() -> str:
+        from curator.report.build import build_report
+        from curator.report.render import Format as Rendering
+        from curator.report.render import render
+        from curator.store.engine import session_factory
+
         async with migrated_engine(current) as engine, open_archive(current, archive) as lookup:
             async with session_factory(engine)() as session, session.begin():
                 value = await build_report(
                     session, current, now=utcnow(), guide=guide, since=period, archive=lookup
                 )
-        return render(value, fmt)
+        return render(value, Rendering(fmt.value))
 
     async def send() -> list[DeliveryResult]:
+        from curator.mail import retry_failed_deliveries, send_refresh_report
+        from curator.store.engine import session_factory
+
         async with migrated_engine(current) as engine, open_archive(current, archive) as lookup:
             sessions = session_factory(engine)
             # Someone at the terminal: what is owed goes now, whatever its backoff says.
@@ -145,6 +169,8 @@ def report(
         sys.stdout.write(run(show))
         return
     results = run(send)
+    from curator.mail import DeliveryStatus
+
     for result in results:
         line = describe(result)
         if result.status in (DeliveryStatus.FAILED, DeliveryStatus.NO_RECIPIENTS):

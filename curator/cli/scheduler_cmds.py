@@ -6,15 +6,16 @@ imports it when it runs.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 import sys
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from curator.cli.app import app, database, migrated_engine, run, settings
+
+if TYPE_CHECKING:
+    import asyncio
 
 LogLevelOption = Annotated[
     str,
@@ -55,6 +56,9 @@ def configure_logging(level: str) -> None:
 
 def stop_on_signals(stop: asyncio.Event) -> None:
     """SIGTERM and SIGINT set `stop`: take no new work, finish what is in flight, exit."""
+    import asyncio
+    import signal
+
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -70,6 +74,8 @@ def scheduler_command(log_level: LogLevelOption = "info") -> None:
     configure_logging(log_level)
 
     async def body() -> int:
+        import asyncio
+
         from jobs.service import run_scheduler
 
         async with database(current):
@@ -101,6 +107,8 @@ def up_command(
     configure_logging(log_level)
 
     async def body() -> int:
+        import asyncio
+
         async with migrated_engine(current):
             pass  # one process, one file: bring the schema up to date before both start
         from curator.cli.together import serve_with_scheduler

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from curator.cli.app import EXIT_INVALID, app, err, migrated_engine, out, run, settings
-from curator.store.engine import session_factory
-from curator.tokens import TokenInfo, create_token, list_tokens, revoke_token
+
+if TYPE_CHECKING:  # the database loads when a command runs
+    from curator.tokens import TokenInfo
 
 token_app = typer.Typer(help="Create, list and revoke editors' API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -23,6 +23,9 @@ def token_create(name: NameArgument) -> None:
     current = settings()
 
     async def body() -> tuple[TokenInfo, str]:
+        from curator.store.engine import session_factory
+        from curator.tokens import create_token
+
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session, session.begin():
                 return await create_token(session, name=name)
@@ -46,6 +49,9 @@ def token_list() -> None:
     current = settings()
 
     async def body() -> list[TokenInfo]:
+        from curator.store.engine import session_factory
+        from curator.tokens import list_tokens
+
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session:
                 return await list_tokens(session)
@@ -54,6 +60,8 @@ def token_list() -> None:
     if not tokens:
         out.print("No tokens. Create one with `curator token create NAME`.")
         return
+    from rich.table import Table
+
     table = Table("name", "created", "last used", "status")
     for info in tokens:
         table.add_row(
@@ -71,6 +79,9 @@ def token_revoke(name: NameArgument) -> None:
     current = settings()
 
     async def body() -> TokenInfo:
+        from curator.store.engine import session_factory
+        from curator.tokens import revoke_token
+
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session, session.begin():
                 return await revoke_token(session, name=name)
