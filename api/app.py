@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from api import dashboard
 from api.background import Background
 from api.errors import install_error_handlers
+from api.head import HeadAsGet
 from api.limits import BodyLimit
 from api.publishing import FRESHNESS, GuideCache
-from api.routes import editor, public
+from api.routes import editor, public, service
 from curator import __version__
 from curator.check.checker import Checker
 from curator.rechecks import RunExecutor
@@ -90,7 +91,7 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served by api.routes.service with assets of its own (no CDN)
         openapi_url="/openapi.json",
         redoc_url=None,
     )
@@ -102,12 +103,16 @@ def create_app(
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Retry-After"],
         max_age=86400,
     )
+    # HEAD answers like GET without the body (outermost, so every layer sees a GET).
+    app.add_middleware(HeadAsGet)
     install_error_handlers(app)
+    service.install_docs(app)
+    app.include_router(service.router)
     app.include_router(public.router)
     app.include_router(editor.router)
     app.include_router(dashboard.router)

@@ -13,6 +13,7 @@ import html
 import logging
 import re
 import ssl
+import textwrap
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -185,6 +186,39 @@ def message_id(key: str, sender: str) -> str:
     domain = parseaddr(sender)[1].rpartition("@")[2] or "curator.invalid"
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"<curator.{digest}@{domain}>"
+
+
+TEXT_WIDTH = 78
+"""The plain-text part's lines are at most this wide (RFC 5322's recommendation), except a
+word longer than that, such as an address, which is never broken."""
+
+_HANGING = re.compile(r"^(\s*(?:[-*•→]\s+|\d+[.)]\s+|[A-Za-z][\w ]{0,30}:\s+(?=\S))?)")
+
+
+def wrap_text(text: str, width: int = TEXT_WIDTH) -> str:
+    """`text` with every line longer than `width` folded at spaces; a continuation lines up
+    under the start of the line's text (after its indent and any list marker)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        lead = _HANGING.match(line)
+        hang = len(lead.group(1)) if lead else 0
+        if hang > width // 2:
+            hang = len(line) - len(line.lstrip())
+        pieces = textwrap.wrap(
+            line,
+            width=width,
+            subsequent_indent=" " * hang,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        marker = lead.group(1).strip() if lead else ""
+        if not pieces or (len(marker) <= 2 and pieces[0].strip() == marker):
+            pieces = [line]  # only a bullet before a long address: folding would not help
+        out.extend(pieces)
+    return "\n".join(out)
 
 
 def build_message(
@@ -455,7 +489,10 @@ async def _send_guide_report(
         if not recipients:
             return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, MailKind.REFRESH, slug, key)
         return _Email(
-            recipients, refresh_subject(guide_report), render_text(report), render_html(report)
+            recipients,
+            refresh_subject(guide_report),
+            wrap_text(render_text(report)),
+            render_html(report),
         )
 
     return await _deliver_once(
@@ -510,7 +547,7 @@ async def _send_review(
         return _Email(
             recipients,
             review_subject(guide_report),
-            render_review_text(report, guide_report),
+            wrap_text(render_review_text(report, guide_report)),
             render_review_html(report, guide_report),
         )
 

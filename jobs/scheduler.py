@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 
 
 DUE_SWEEP = "due_sweep"
+
+RUN_JOBS = {
+    tasks.FULL_CHECK: "checking every active resource of every guide",
+    tasks.CONFIRM_CHECK: "rechecking the links whose latest checks failed",
+}
+"""The jobs that start check runs: their start is logged (their end always is)."""
 # How often the database is asked what is due, in seconds.
 SWEEP_SECONDS = 60
 # The longest error text kept on a job's state.
@@ -107,6 +113,8 @@ class JobRunner:
             else:
                 await start_job(session, job_id=spec.id, now=now)
         outcome = JobOutcome(JobStatus.FAILED)
+        if spec.id in RUN_JOBS:
+            log.info("job %s started: %s", spec.id, RUN_JOBS[spec.id])
         try:
             outcome = await spec.func(ctx)
         except asyncio.CancelledError:
@@ -120,6 +128,16 @@ class JobRunner:
         finally:
             if outcome.status == JobStatus.FAILED and outcome.detail:
                 log.error("job %s failed: %s", spec.id, outcome.detail.splitlines()[-1])
+            elif outcome.detail and spec.id != DUE_SWEEP:
+                # A run's counts, an inconclusive run and when it is tried again, a skip.
+                quiet = outcome.status in (JobStatus.SUCCEEDED,)
+                log.log(
+                    logging.INFO if quiet else logging.WARNING,
+                    "job %s %s: %s",
+                    spec.id,
+                    outcome.status.value,
+                    outcome.detail,
+                )
             await self._finish(spec.id, outcome)
 
     async def _finish(self, job_id: str, outcome: JobOutcome) -> None:

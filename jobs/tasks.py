@@ -108,8 +108,42 @@ class StartupWork:
 # --- mail ------------------------------------------------------------------------------------
 
 
+def log_deliveries(results: Sequence[DeliveryResult]) -> None:
+    """A log line per email: sent, or not sent and why (no recipients is a warning)."""
+    for r in results:
+        what = "review reminder" if r.kind == "review" else "refresh report"
+        guide = r.guide_slug or "every guide"
+        match r.status:
+            case DeliveryStatus.SENT:
+                log.info("email sent: %s for %s to %s", what, guide, ", ".join(r.recipients))
+            case DeliveryStatus.FAILED | DeliveryStatus.PENDING:
+                when = f"{r.next_attempt_at:%Y-%m-%d %H:%M} UTC" if r.next_attempt_at else "soon"
+                log.warning(
+                    "email not sent: %s for %s (attempt %s): %s; retried from %s",
+                    what,
+                    guide,
+                    r.attempts,
+                    r.error,
+                    when,
+                )
+            case DeliveryStatus.NO_RECIPIENTS:
+                log.warning(
+                    "email not sent: %s for %s has no recipients; set CURATOR_MAIL_TO or the "
+                    "guide's editors",
+                    what,
+                    guide,
+                )
+            case DeliveryStatus.NOTHING_NEW:
+                log.info(
+                    "email skipped: %s for %s: nothing changed since the last one", what, guide
+                )
+            case DeliveryStatus.ALREADY_SENT:
+                log.debug("email skipped: %s for %s: already sent (%s)", what, guide, r.key)
+
+
 def mail_outcome(results: Sequence[DeliveryResult]) -> JobOutcome:
     """Failed if any email failed this time (it is retried from its `next_attempt_at`)."""
+    log_deliveries(results)
     failed = [r for r in results if r.status is DeliveryStatus.FAILED]
     sent = sum(1 for r in results if r.status is DeliveryStatus.SENT)
     if not failed:

@@ -21,10 +21,20 @@ from tests.databases import (
     create_postgres_database,
     drop_postgres_database,
     migrate,
+    postgres_problem,
 )
 from tests.sites import Sites
 
 netguard.install()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Without PostgreSQL, stop at once with one line saying what to do (not a test's error)."""
+    if hasattr(session.config, "workerinput"):
+        return  # the controller checked already
+    problem = postgres_problem()
+    if problem is not None:
+        pytest.exit(problem, returncode=4)
 
 
 @pytest.fixture(autouse=True)

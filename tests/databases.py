@@ -92,3 +92,18 @@ class TestDatabase:
         self.sync_engine.dispose()
         if self._drop:
             drop_postgres_database(self._drop)
+
+
+def postgres_problem() -> str | None:
+    """Why the test run's PostgreSQL cannot be used, as one line saying what to do; else None."""
+    try:
+        with psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=5):
+            return None
+    except psycopg.Error as exc:
+        cause = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+        shown = make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)
+        return (
+            f"PostgreSQL is not reachable at {shown} ({cause}): start it "
+            "(`service postgresql start`, or run `.ci/run`, which starts it) or set "
+            "CURATOR_TEST_POSTGRES_URL=postgresql://user@host:port/postgres"
+        )

@@ -27,6 +27,7 @@ from curator.mail import (
     retry_failed_deliveries,
     send_refresh_report,
     send_review_reminders,
+    wrap_text,
 )
 from curator.settings import Settings
 from curator.store import deliveries
@@ -167,7 +168,8 @@ async def test_refresh_report_is_delivered_as_multipart_to_every_editor(
     assert message["To"] == ", ".join([*EDITORS, GUIDE_EDITOR])
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["Message-ID"] == message_id(sent.key or "", "curator@hub.example")
-    text, html = parts(message)
+    folded, html = parts(message)
+    text = " ".join(folded.split())  # the text part is folded at 78 columns
 
     moved = seeded.resources["moved"]
     accept_page = f"{BASE_URL}/editor/problems#resource-{moved}"
@@ -190,7 +192,7 @@ async def test_refresh_report_is_delivered_as_multipart_to_every_editor(
     (row,) = await delivery_rows(sessions)
     assert row.sent_at == NOW and row.attempts == 1 and row.last_error is None
     assert row.recipients == [*EDITORS, GUIDE_EDITOR]
-    assert (row.body_text or "").strip() == text.strip()
+    assert (row.body_text or "").strip() == folded.strip()
 
 
 async def test_a_second_call_sends_nothing_new(
@@ -584,3 +586,29 @@ def test_header_text_is_one_line(value: str, header: str) -> None:
     assert header_text(value) == header
     message = EmailMessage()
     message["Subject"] = header_text(value)  # the email package accepts it as it is
+
+
+async def test_the_text_part_wraps_at_78_columns(
+    sessions: Sessions, seeded: Seeded, settings: Settings, smtp: int, inbox: Inbox
+) -> None:
+    current = mail_settings(settings, smtp)
+    await send_refresh_report(sessions, current, run_id=None, clock=lambda: NOW)
+    (received,) = inbox.messages
+    text, _ = parts(received.message)
+    for line in text.splitlines():
+        # Only a single word longer than the width (an address) may pass it.
+        assert len(line) <= 78 or len(line.split()) <= 2, line
+
+
+def test_wrapping_keeps_addresses_whole_and_lines_up_continuations() -> None:
+    long_url = "https://web.archive.org/web/20200101000000/https://example.org/" + "a" * 40
+    text = (
+        "  - Revenge Porn Helpline: The page is gone (HTTP 404 Not Found). curator looked for "
+        f"it on the site.\n    → {long_url}\nshort line"
+    )
+    assert wrap_text(text).splitlines() == [
+        "  - Revenge Porn Helpline: The page is gone (HTTP 404 Not Found). curator",
+        "    looked for it on the site.",
+        f"    → {long_url}",
+        "short line",
+    ]

@@ -17,6 +17,8 @@ from curator.cli.app import app, database, migrated_engine, run, settings
 if TYPE_CHECKING:
     import asyncio
 
+log = logging.getLogger("curator")
+
 LogLevelOption = Annotated[
     str,
     typer.Option("--log-level", help="debug, info, warning or error", case_sensitive=False),
@@ -111,8 +113,11 @@ def up_command(
 
         async with migrated_engine(current):
             pass  # one process, one file: bring the schema up to date before both start
+        from curator.cli.serve_cmds import startup_notes
         from curator.cli.together import serve_with_scheduler
 
+        for level, line in startup_notes(current, host, port):
+            log.log(level, "%s", line)
         stop = asyncio.Event()
         stop_on_signals(stop)
         return await serve_with_scheduler(

@@ -2,11 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from curator.cli.app import app, err, migrated_engine, run, settings
+
+if TYPE_CHECKING:
+    from curator.settings import Settings
+
+DEFAULT_SECRET_KEY = "change-me"
+
+
+def is_loopback(host: str) -> bool:
+    """True when `host` listens on this machine only (127.x, ::1, localhost)."""
+    import ipaddress
+
+    name = host.strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def startup_notes(current: Settings, host: str, port: int) -> list[tuple[int, str]]:
+    """What an operator needs on start, as (logging level, line): where the dashboard is, how
+    to get a token, and a warning when the cookies' secret is the default on an open address."""
+    import logging
+
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}"
+    notes = [
+        (
+            logging.INFO,
+            f"curator on {base}: dashboard {base}/editor, API docs {base}/docs, "
+            f"health {base}/healthz",
+        ),
+        (
+            logging.INFO,
+            "editors sign in with a token: create one with `curator token create NAME`",
+        ),
+    ]
+    if current.secret_key.get_secret_value() == DEFAULT_SECRET_KEY and not is_loopback(host):
+        notes.append(
+            (
+                logging.WARNING,
+                f"CURATOR_SECRET_KEY is the default while listening on {host}: anyone can forge "
+                "the dashboard's cookies; set it to a long random value",
+            )
+        )
+    return notes
 
 
 @app.command("serve")
@@ -34,7 +81,8 @@ def serve(
             pass
 
     run(migrate)
-    err.print(f"curator API on http://{host}:{port} (docs at /docs)")
+    for level, line in startup_notes(current, host, port):
+        err.print(f"[yellow]warning:[/] {line}" if level >= 30 else line, markup=level >= 30)
     if workers == 1:
         from api.app import create_app
 

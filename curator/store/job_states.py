@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -99,3 +99,14 @@ async def finish_job(
         .values(last_finished_at=now, last_status=status, last_error=error)
         .execution_options(synchronize_session=False)
     )
+
+
+async def last_heartbeat(session: AsyncSession) -> datetime | None:
+    """When a scheduler last started or finished any job (the due sweep runs every minute)."""
+    started, finished = (
+        await session.execute(
+            select(func.max(JobState.last_started_at), func.max(JobState.last_finished_at))
+        )
+    ).one()
+    moments = [m for m in (started, finished) if m is not None]
+    return max(moments) if moments else None

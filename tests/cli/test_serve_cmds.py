@@ -49,3 +49,23 @@ def test_serve_with_workers_uses_the_factory(
     ((target, options),) = served
     assert target == "api.app:app_from_environment"
     assert options["factory"] is True and options["workers"] == 2
+
+
+def test_serve_says_where_the_dashboard_is_and_how_to_get_a_token(
+    env_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: None)
+    local = runner.invoke(app, ["serve", "--port", "8123"])
+    assert local.exit_code == 0, local.output
+    assert "dashboard http://127.0.0.1:8123/editor" in local.stderr
+    assert "curator token create NAME" in local.stderr
+    assert "CURATOR_SECRET_KEY" not in local.stderr  # the default is harmless on loopback
+
+    public = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123"])
+    assert public.exit_code == 0
+    assert "warning: CURATOR_SECRET_KEY is the default while listening on 0.0.0.0" in (
+        public.stderr
+    )
+    monkeypatch.setenv("CURATOR_SECRET_KEY", "a-long-random-value-for-this-test")
+    secret = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123"])
+    assert "CURATOR_SECRET_KEY" not in secret.stderr

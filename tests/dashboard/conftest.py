@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import threading
@@ -98,7 +99,12 @@ def live_server(test_databases: dict[str, TestDatabase], tmp_path: Path) -> Iter
 def browser_page(live_server: LiveServer) -> Iterator[Page]:
     """A fresh Chromium page (Debian's /usr/bin/chromium, headless) at a desktop size."""
     if shutil.which(CHROMIUM) is None:
-        pytest.fail("Debian's Chromium is missing: `make browser` installs it")
+        if os.environ.get("CI"):
+            pytest.fail("Debian's Chromium is missing: `make browser` installs it (as root)")
+        pytest.skip(
+            "browser test skipped: Debian's Chromium is missing (`make browser` as root "
+            "installs it)"
+        )
     ARTIFACTS.mkdir(exist_ok=True)  # screenshots land here (git-ignored)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)

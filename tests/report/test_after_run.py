@@ -129,7 +129,8 @@ async def test_each_full_run_sends_what_changed(
         body = text.get_content()
         assert "NEWLY BROKEN (1)" in body and urls["gone"] in body
         assert "Evidence: HTTP 404" in body
-        assert f"Suggested fix: the address it now redirects to: {police.url('/advice')}" in body
+        flat = " ".join(body.split())  # the text part is folded at 78 columns
+        assert f"Suggested fix: the address it now redirects to: {police.url('/advice')}" in flat
         assert "/v1/editor/resources/" in body
 
         # A week later the page is back and the helpline's page says something else entirely.
