@@ -249,9 +249,25 @@ class GuideSpec(_Strict):
         return [(s, r) for s in self.sections for r in s.resources]
 
 
+def _exclude_pattern(value: str) -> str:
+    if len(value) > LINE_MAX:
+        raise ValueError(f"at most {LINE_MAX} characters")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression ({exc})") from None
+    return value
+
+
+ExcludePattern = Annotated[str, AfterValidator(_exclude_pattern)]
+"""A regular expression (Python's syntax) that leaves out of every check the addresses it
+finds something in (`curator check`'s `--exclude` too)."""
+
+
 class Catalog(_Strict):
     """The whole catalog file."""
 
+    exclude: list[ExcludePattern] = Field(default_factory=list, max_length=LIST_MAX)
     guides: list[GuideSpec]
 
     def guide(self, slug: str) -> GuideSpec | None:

@@ -7,10 +7,12 @@ looks down; nothing changed), 2 invalid catalog, 4 other errors; 130 interrupted
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,6 +26,7 @@ from curator.cli.app import (
     app,
     catalog_path,
     err,
+    fail,
     is_terminal,
     migrated_engine,
     out,
@@ -42,6 +45,7 @@ from curator.cli.check_output import (
 
 if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.catalog import Catalog
+    from curator.runs.adhoc import AddressReport, AddressResult
     from curator.runs.execute import CheckResult, RunReport
     from curator.runs.targets import Target
     from curator.settings import Settings
@@ -65,6 +69,32 @@ class Tally:
 
 @app.command()
 def check(
+    addresses: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="addresses to check ad hoc, without the catalog (nothing is stored)",
+            show_default=False,
+        ),
+    ] = None,
+    links: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--links",
+            "-l",
+            help="check the links of a file ad hoc: one address a line, Markdown or HTML",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            "-x",
+            metavar="REGEX",
+            help="leave out addresses this regular expression finds (repeatable)",
+        ),
+    ] = None,
     catalog: CatalogOption = None,
     guide: Annotated[
         str | None, typer.Option("--guide", "-g", help="check only this guide (its slug)")
@@ -86,13 +116,21 @@ def check(
         bool, typer.Option("--progress/--no-progress", help="a progress bar on a terminal")
     ] = True,
 ) -> None:
-    """Check every link once and store the run.
+    """Check every link of the catalog once and store the run; or check ADDRESSES or the links
+    of a file ad hoc (--links), storing nothing.
 
     Exit 1 if any link is broken, 3 if the checker's own network looks down.
     """
     current = settings()
+    patterns = compile_excludes(exclude or [])
+    if addresses or links:
+        if guide is not None or catalog is not None:
+            fail("--guide and --catalog are for the catalog's links, not ad-hoc addresses", 2)
+        check_ad_hoc(current, addresses or [], links or [], patterns, output, quiet, progress)
+        return
     path = catalog_path(catalog, current)
     loaded = read_catalog(path)
+    patterns += compile_excludes(loaded.exclude, source=f"{path}: exclude")
     slugs = [g.slug for g in loaded.guides]
     if guide is not None and guide not in slugs:
         err.print(f"[red]error:[/] guide {guide!r} is not in {path} (it has: {', '.join(slugs)})")
@@ -101,13 +139,21 @@ def check(
     show_progress = progress and output is Format.TABLE and is_terminal() and err.is_terminal
     tally = Tally(
         planned=len(
-            {r.url for g in loaded.guides if g.slug in chosen for _, r in g.all_resources()}
+            {
+                r.url
+                for g in loaded.guides
+                if g.slug in chosen
+                for _, r in g.all_resources()
+                if not excluded(r.url, patterns)
+            }
         )
     )
     source_file = str(path.resolve())
 
     async def body() -> tuple[SyncPlan, RunReport]:
-        return await _sync_and_check(current, loaded, source_file, chosen, show_progress, tally)
+        return await _sync_and_check(
+            current, loaded, source_file, chosen, show_progress, tally, patterns
+        )
 
     try:
         plan, report = run(body)
@@ -134,10 +180,16 @@ def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
         print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
         return
     rows = [row_of(t, r) for t, r in report.by_resource()]
+    _print_rows(rows, output, summary=summary, quiet=quiet, inconclusive=report.inconclusive)
+
+
+def _print_rows(
+    rows: list[Row], output: Format, *, summary: str, quiet: bool, inconclusive: bool
+) -> None:
     if output is Format.JUNIT:
         print(junit(rows, name="curator", summary=summary), end="")
         return
-    if report.inconclusive:
+    if inconclusive:
         rows = []  # every address failed alike: one summary says it, not a row per resource
     if output is Format.MARKDOWN:
         print(markdown(rows, summary=summary, quiet=quiet), end="")
@@ -147,7 +199,7 @@ def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
     else:
         for line in plain_lines(rows, quiet=quiet):
             print(line)
-    if not quiet or report.inconclusive:
+    if not quiet or inconclusive:
         print(summary)
 
 
@@ -158,6 +210,7 @@ async def _sync_and_check(
     slugs: list[str],
     show_progress: bool,
     tally: Tally,
+    patterns: list[re.Pattern[str]],
 ) -> tuple[SyncPlan, RunReport]:
     from curator.check.checker import Checker
     from curator.domain import RunTrigger
@@ -172,7 +225,12 @@ async def _sync_and_check(
         async with sessions() as session, session.begin():
             plan = await sync_catalog(session, loaded, source_file=source_file)
         async with sessions() as session:
-            ids = [r.id for slug in slugs for r in await active_resources(session, guide_slug=slug)]
+            ids = [
+                r.id
+                for slug in slugs
+                for r in await active_resources(session, guide_slug=slug)
+                if not excluded(r.url, patterns)
+            ]
         selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
         with _progress(show_progress, tally) as advance:
             async with Checker.build(
@@ -193,7 +251,7 @@ async def _sync_and_check(
 def _progress(enabled: bool, tally: Tally) -> Iterator[Any]:
     """A callback counting results, advancing a rich progress bar on stderr when `enabled`."""
 
-    def count(result: CheckResult) -> None:
+    def count(result: CheckResult | AddressResult) -> None:
         tally.done, tally.planned = result.position, result.planned
 
     if not enabled:
@@ -218,7 +276,7 @@ def _progress(enabled: bool, tally: Tally) -> Iterator[Any]:
     ) as progress:
         task = progress.add_task("", total=None)
 
-        def advance(result: CheckResult) -> None:
+        def advance(result: CheckResult | AddressResult) -> None:
             count(result)
             progress.update(
                 task, total=result.planned, completed=result.position, description=result.url
@@ -279,6 +337,118 @@ def as_json(report: RunReport) -> dict[str, Any]:
             "states_changed": report.states_changed,
         },
         "results": [result_json(t, r) for t, r in report.by_resource()],
+    }
+
+
+def compile_excludes(patterns: list[str], *, source: str = "--exclude") -> list[re.Pattern[str]]:
+    """The exclude patterns, compiled; a bad one ends the command (exit 2) naming it."""
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            fail(f"{source}: {pattern!r} is not a regular expression ({exc})", EXIT_INVALID)
+    return compiled
+
+
+def excluded(url: str, patterns: list[re.Pattern[str]]) -> bool:
+    """True when an exclude pattern finds something in `url`."""
+    return any(p.search(url) for p in patterns)
+
+
+def check_ad_hoc(
+    current: Settings,
+    addresses: list[str],
+    links: list[Path],
+    patterns: list[re.Pattern[str]],
+    output: Format,
+    quiet: bool,
+    progress: bool,
+) -> None:
+    """Check addresses (and the links of files) with no catalog; nothing is stored."""
+    from curator.runs.adhoc import check_addresses, links_in
+
+    urls = list(addresses)
+    for path in links:
+        found = links_in(path)
+        if not found:
+            err.print(f"{path}: no http(s) links found", markup=False)
+        urls += found
+    bad = [u for u in urls if not _is_web_address(u)]
+    if bad:
+        fail(f"not an http(s) address: {', '.join(bad)}", EXIT_INVALID)
+    chosen = list(dict.fromkeys(u for u in urls if not excluded(u, patterns)))
+    if not chosen:
+        fail("no addresses to check (every one is excluded)", EXIT_INVALID)
+    tally = Tally(planned=len(chosen))
+    show_progress = progress and output is Format.TABLE and is_terminal() and err.is_terminal
+
+    async def body() -> AddressReport:
+        from curator.check.checker import Checker
+
+        with _progress(show_progress, tally) as advance:
+            async with Checker.build(current.fetch_policy()) as checker:
+                return await check_addresses(checker, chosen, on_result=advance)
+
+    try:
+        report = run(body)
+    except KeyboardInterrupt:
+        err.print(f"Interrupted after {tally.done} of {tally.planned} addresses.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    summary = report.summary
+    if output is Format.JSON:
+        document = {
+            "summary": summary,
+            "inconclusive": report.inconclusive,
+            "counts": report.counts,
+            "results": [address_json(r) for r in report.results],
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        rows = [
+            Row(
+                verdict=r.verdict,
+                resource=r.url,
+                title="",
+                url=r.url,
+                detail=r.outcome.detail,
+                fix=f"→ {r.outcome.suggested_url}" if r.outcome.suggested_url else None,
+                seconds=(r.facts.elapsed_ms or 0) / 1000,
+            )
+            for r in report.results
+        ]
+        _print_rows(rows, output, summary=summary, quiet=quiet, inconclusive=report.inconclusive)
+    if report.inconclusive:
+        err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
+        raise typer.Exit(EXIT_INCONCLUSIVE)
+    raise typer.Exit(EXIT_BROKEN if report.broken_found else EXIT_OK)
+
+
+def _is_web_address(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        return False
+    return split.scheme in ("http", "https") and bool(split.hostname)
+
+
+def address_json(result: AddressResult) -> dict[str, Any]:
+    """One ad-hoc address's result as `--format json` prints it."""
+    facts, outcome = result.facts, result.outcome
+    return {
+        "url": result.url,
+        "verdict": outcome.verdict.value,
+        "group": result.group.value,
+        "status_code": facts.status,
+        "final_url": facts.final_url,
+        "suggested_url": outcome.suggested_url,
+        "detail": outcome.detail,
+        "elapsed_ms": facts.elapsed_ms,
+        "rule": outcome.rule,
+        "error": facts.error.value if facts.error is not None else None,
+        "attempts": facts.attempts,
     }
 
 
