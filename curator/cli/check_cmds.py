@@ -72,6 +72,7 @@ def check(
     addresses: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="URL",
             help="addresses to check ad hoc, without the catalog (nothing is stored)",
             show_default=False,
         ),
@@ -81,6 +82,7 @@ def check(
         typer.Option(
             "--links",
             "-l",
+            metavar="FILE",
             help="check the links of a file ad hoc: one address a line, Markdown or HTML",
             exists=True,
             dir_okay=False,
@@ -116,7 +118,7 @@ def check(
         bool, typer.Option("--progress/--no-progress", help="a progress bar on a terminal")
     ] = True,
 ) -> None:
-    """Check every link of the catalog once and store the run; or check ADDRESSES or the links
+    """Check every link of the catalog once and store the run; or check the URLs given or the links
     of a file ad hoc (--links), storing nothing.
 
     Exit 1 if any link is broken, 3 if the checker's own network looks down.
