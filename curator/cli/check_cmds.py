@@ -118,8 +118,10 @@ def check(
         bool, typer.Option("--progress/--no-progress", help="a progress bar on a terminal")
     ] = True,
 ) -> None:
-    """Check every link of the catalog once and store the run; or check the URLs given or the links
-    of a file ad hoc (--links), storing nothing.
+    """Check the catalog's links and store the run, or any URLs ad hoc.
+
+    Without URL or --links: every link of the catalog once, stored as a run. With them: the
+    URLs given and the links of each file, storing nothing.
 
     Exit 1 if any link is broken, 3 if the checker's own network looks down.
     """

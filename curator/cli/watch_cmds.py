@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from curator.check.transport import build_client
 from curator.cli.app import app, migrated_engine, out, run, settings
-from curator.store.base import utcnow
-from curator.store.engine import session_factory
-from curator.watch.lookups import LookupSummary, build_rdap, refresh_registrations
-from curator.watch.warnings import WatchedResource, watched_resources
+
+if TYPE_CHECKING:  # the store, the HTTP client and the watch load when the command runs
+    from curator.watch.lookups import LookupSummary
+    from curator.watch.warnings import WatchedResource
 
 
 class WatchFormat(StrEnum):
@@ -48,6 +47,12 @@ def watch(
     current = settings()
 
     async def body() -> tuple[LookupSummary | None, list[WatchedResource]]:
+        from curator.check.transport import build_client
+        from curator.store.base import utcnow
+        from curator.store.engine import session_factory
+        from curator.watch.lookups import build_rdap, refresh_registrations
+        from curator.watch.warnings import watched_resources
+
         async with migrated_engine(current) as engine:
             sessions = session_factory(engine)
             summary = None
