@@ -21,7 +21,12 @@ from curator.check import evidence as ev
 from curator.check import urls
 from curator.check.case import Case, Rule, decide
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
-from curator.check.media_rules import media_gated, media_removed, video_unavailable
+from curator.check.media_rules import (
+    media_gated,
+    media_region_blocked,
+    media_removed,
+    video_unavailable,
+)
 from curator.check.page_rules import (
     app_shell_like_random_path,
     expectation_missing,
@@ -35,6 +40,7 @@ from curator.check.page_rules import (
 from curator.check.parking_rules import (
     parked_domain,
     parked_lander,
+    parked_platform,
     parked_redirect,
     parked_scam,
     parked_takeover,
@@ -42,6 +48,7 @@ from curator.check.parking_rules import (
 from curator.check.response_rules import (
     blocked_address,
     bot_wall,
+    consent_wall,
     dns_failure,
     dns_nxdomain,
     gone,
@@ -110,7 +117,9 @@ RULES: tuple[Rule, ...] = (
     redirect_loop,
     network_failure,
     parked_scam,
+    parked_platform,
     bot_wall,
+    consent_wall,
     rate_limited,
     gone,
     server_error,
@@ -120,6 +129,7 @@ RULES: tuple[Rule, ...] = (
     parked_redirect,
     meta_refresh_to_broken,
     meta_refresh_target,
+    media_region_blocked,
     media_gated,
     video_unavailable,
     media_removed,

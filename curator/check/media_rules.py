@@ -22,6 +22,7 @@ from curator.check.signatures import (
     MEDIA_GONE_WORDS,
     MEDIA_PAID_WORDS,
     MEDIA_PRIVATE_WORDS,
+    MEDIA_REGION_WORDS,
 )
 from curator.domain import Verdict
 
@@ -36,14 +37,19 @@ def media_state(case: Case) -> tuple[PlayerState, str] | None:
     if view is None:
         return None
     said = player_state(view.page.player)
-    if said is not None:
+    if said is not None and said[0] is not PlayerState.REMOVED:
         return said
     video_page = case.expectation.kind == "video" or any(
         urls.host(u).endswith(VIDEO_PAGE_HOSTS) for u in (case.facts.url, case.final)
     )
     whole = view.short or (video_page and view.words <= VIDEO_PAGE_WORDS)
     parts = case.parts(text=whole)
+    if said is not None:
+        # "Video unavailable": the page's words may still say it is only this country's.
+        region = MEDIA_REGION_WORDS.first(parts, short_page=whole)
+        return (PlayerState.REGION, view.shown(region)) if region is not None else said
     for state, table in (
+        (PlayerState.REGION, MEDIA_REGION_WORDS),
         (PlayerState.GATED, MEDIA_GATED_WORDS),
         (PlayerState.PAID, MEDIA_PAID_WORDS),
         (PlayerState.PRIVATE, MEDIA_PRIVATE_WORDS),
@@ -53,6 +59,23 @@ def media_state(case: Case) -> tuple[PlayerState, str] | None:
         if found is not None:
             return state, view.shown(found)
     return None
+
+
+def media_region_blocked(case: Case) -> Outcome | None:
+    """The video is not shown in the country curator checks from: it is there, curator cannot
+    see it (whatever the host's oEmbed says, which may refuse such a video too)."""
+    if not case.success:
+        return None
+    said = media_state(case)
+    if said is None or said[0] is not PlayerState.REGION:
+        return None
+    return decide(
+        case,
+        Verdict.UNVERIFIABLE,
+        f"The video is not shown in the country curator checks from ({quote(said[1])}): it "
+        "still exists, but curator cannot see it; a person should look.",
+        media=said[0].value,
+    )
 
 
 def media_gated(case: Case) -> Outcome | None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from curator.check import evidence as ev
 from curator.check import lander, urls
-from curator.check.case import Case, decide
+from curator.check.case import Case, decide, reason
 from curator.check.expect import normal, quote
 from curator.check.facts import Outcome, Snapshot
-from curator.check.signatures import PARKING, SCAMS
+from curator.check.signatures import PARKING, SCAMS, SITE_GONE_PAGES
 from curator.check.text import similarity
 from curator.check.view import PageView
 from curator.check.vocabulary import trade_of
@@ -34,6 +34,8 @@ _DETAILS = {
     "expired": "The domain {host} has expired ({shown}): the resource is no longer there.",
     "placeholder": "The domain {host} shows a host's placeholder page ({shown}): the site "
     "that held the resource is gone.",
+    "site_gone": "The site at {host} is gone from its hosting platform ({shown}): the "
+    "resource is no longer there.",
 }
 
 
@@ -42,7 +44,9 @@ def parked_domain(case: Case) -> Outcome | None:
     view = case.view
     if not case.success or view is None:
         return None
-    found = PARKING.first(case.parts(text=view.short), short_page=view.short)
+    found = PARKING.first(
+        case.parts(text=view.short), headers=dict(case.facts.headers), short_page=view.short
+    )
     if found is None:
         return None
     host = urls.host(case.facts.url)
@@ -75,6 +79,32 @@ def parked_scam(case: Case) -> Outcome | None:
         "now.",
         signature=found.name,
         scam=found.signature.language,
+    )
+
+
+PLATFORM_STATUSES = frozenset({400, 403, 404, 410, 421})
+"""Statuses with which platforms and web servers answer for a host that has no site."""
+
+
+def parked_platform(case: Case) -> Outcome | None:
+    """A platform's "no site here" page or a web server's default page answered with an error
+    status (a 404 of GitHub Pages, Heroku or Vercel; a distribution's Apache test page with
+    403): the whole site is gone from its host, not one page of it."""
+    view = case.view
+    if case.status not in PLATFORM_STATUSES or view is None or not view.short:
+        return None
+    found = SITE_GONE_PAGES.first(
+        case.parts(text=True), headers=dict(case.facts.headers), success=False
+    )
+    if found is None:
+        return None
+    template = _DETAILS["site_gone" if found.name == "site_gone" else "placeholder"]
+    detail = template.format(host=urls.host(case.final), shown=quote(view.shown(found)))
+    return decide(
+        case,
+        Verdict.PARKED,
+        f"{detail[:-1]} ({reason(case.status or 404)}).",
+        signature=found.name,
     )
 
 

@@ -252,6 +252,10 @@ LABELS: dict[str, str] = {
     "aws_waf": "AWS WAF",
     "sucuri": "Sucuri firewall",
     "generic_captcha": "CAPTCHA",
+    "cn_waf": "site firewall",
+    "script_challenge": "script challenge",
+    "google_consent": "Google consent",
+    "consent_wall": "cookie consent",
     "youtube": "YouTube",
     "vimeo": "Vimeo",
 }
@@ -405,6 +409,14 @@ PLAYER_FIELDS: tuple[PlayerField, ...] = (
         ),
     ),
     PlayerField(
+        "youtube_subreason",
+        '"subreason"',
+        re.compile(
+            r'"subreason"\s*:\s*\{\s*"(?:simpleText|runs"\s*:\s*\[\s*\{\s*"text)"\s*:\s*'
+            r'"((?:[^"\\]|\\.){1,200})"'
+        ),
+    ),
+    PlayerField(
         "youtube_error",
         '"playerErrorMessageRenderer"',
         re.compile(
@@ -426,10 +438,19 @@ class PlayerState(StrEnum):
     """It plays only after a login or an age check."""
     PAID = "paid"
     """It plays only for viewers who pay, rent it or are members."""
+    REGION = "region"
+    """It is there, but not shown in the country curator checks from."""
 
 
+_REGION = re.compile(
+    r"\b(?:in|from) your (?:country|region|location)\b|\bcountry\b.{0,40}\bcopyright grounds\b"
+    r"|\bnot available in (?:this|your) (?:country|region)\b",
+    re.I,
+)
 PLAYER_STATES: tuple[tuple[str, re.Pattern[str], PlayerState], ...] = (
     ("youtube_status", re.compile(r"^OK$"), PlayerState.PLAYABLE),
+    ("youtube_subreason", _REGION, PlayerState.REGION),
+    ("youtube_reason", _REGION, PlayerState.REGION),
     ("youtube_status", re.compile(r"^LIVE_STREAM_OFFLINE$"), PlayerState.PLAYABLE),
     ("youtube_reason", re.compile(r"\bprivate\b", re.I), PlayerState.PRIVATE),
     (
@@ -465,7 +486,7 @@ def player_state(fields: Sequence[tuple[str, str]]) -> tuple[PlayerState, str] |
     for field, pattern, state in PLAYER_STATES:
         value = values.get(field)
         if value is not None and pattern.search(value):
-            return state, reason or value
+            return state, value if state is PlayerState.REGION else reason or value
     return None
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from curator.check import lander, urls
 from curator.check.case import Case, decide, reason
+from curator.check.expect import quote
 from curator.check.facts import ErrorKind, Outcome
 from curator.check.quirks import BOT_WALL_STATUSES, status_quirk
-from curator.check.signatures import BOT_WALLS
+from curator.check.signatures import BOT_WALLS, CONSENT_WALLS
 from curator.domain import Verdict
 
 # --- the fetch did not end in a response ------------------------------------------------------
@@ -205,6 +206,26 @@ def _quoted_wall(case: Case, name: str) -> bool:
         and case.success
         and case.view is not None
         and case.shows_resource is True
+    )
+
+
+def consent_wall(case: Case) -> Outcome | None:
+    """A cookie-consent page stands in front of the page (Google's and YouTube's "Before you
+    continue", reached directly, by a redirect to their consent host or by a refresh): the
+    page behind it exists, curator cannot see it."""
+    if case.status is None:
+        return None
+    short = case.view is None or case.view.short
+    found = CONSENT_WALLS.first(case.parts(text=short), short_page=short)
+    if found is None:
+        return None
+    shown = case.view.shown(found) if case.view is not None else found.shown
+    return decide(
+        case,
+        Verdict.UNVERIFIABLE,
+        f"A consent page stood in front of the page ({found.label}: {quote(shown)}): curator "
+        "cannot see the page behind it; a person should look.",
+        signature=found.name,
     )
 
 

@@ -13,6 +13,9 @@ import re
 
 from curator.check.quirks import Signature, Table, Where, sig
 from curator.check.wording import (
+    CONSENT_TITLES,
+    CONSENT_WORDS,
+    ERROR_HEADINGS,
     EXPIRED,
     FOR_SALE,
     FOR_SALE_NAMED,
@@ -20,10 +23,13 @@ from curator.check.wording import (
     MEDIA_GONE,
     MEDIA_PAID,
     MEDIA_PRIVATE,
+    MEDIA_REGION,
     PARKED,
     PLACEHOLDER,
+    PLATFORM_GONE,
     REDIRECTING,
     SCAM,
+    SERVER_DEFAULT,
     SITE_GONE,
 )
 
@@ -44,18 +50,34 @@ def _hosts(*domains: str) -> str:
 
 
 def _wording(
-    name: str, phrases: dict[str, str], *wheres: Where, short: bool = True
+    name: str,
+    phrases: dict[str, str],
+    *wheres: Where,
+    short: bool = True,
+    any_status: bool = False,
 ) -> tuple[Signature, ...]:
     """One signature per language and part for a dict of {language: pattern}; by default
     they count only on short pages, where such wording is the page's whole message."""
     return tuple(
-        sig(name, where, pattern, lang=lang, short=short)
+        sig(name, where, pattern, lang=lang, short=short, any_status=any_status)
         for lang, pattern in phrases.items()
         for where in wheres
     )
 
 
 # --- parked, for-sale and expired domains ------------------------------------------------------
+
+_PLATFORM_HEADERS = (
+    sig(
+        "site_gone",
+        HEADER,
+        r"deployment_(?:not_found|deleted|disabled)",
+        header="x-vercel-error",
+        any_status=True,
+    ),
+    sig("site_gone", HEADER, r"^no-(?:server|deploy)", header="x-render-routing", any_status=True),
+)
+"""Headers with which platforms answer for a host that has no site any more."""
 
 PARKING = Table(
     # The parking and domain-sale services' own sites, reached by a redirect.
@@ -161,8 +183,22 @@ PARKING = Table(
     *_wording("expired", EXPIRED, TITLE, HEADING, TEXT),
     *_wording("parked", PARKED, TITLE, HEADING, TEXT),
     *_wording("placeholder", PLACEHOLDER, TITLE, HEADING, TEXT),
+    *_wording("placeholder", SERVER_DEFAULT, TITLE, HEADING, TEXT),
+    *_wording("site_gone", {"en": SITE_GONE} | PLATFORM_GONE, TITLE, HEADING, TEXT),
+    *_PLATFORM_HEADERS,
 )
-"""Strong evidence of a parked, for-sale or expired domain: each row decides alone."""
+"""Strong evidence of a parked, for-sale or expired domain, or of a site gone from its host:
+each row decides alone."""
+
+SITE_GONE_PAGES = Table(
+    *_PLATFORM_HEADERS,
+    *_wording("site_gone", {"en": SITE_GONE} | PLATFORM_GONE, TITLE, HEADING, TEXT),
+    *_wording("placeholder", SERVER_DEFAULT, TITLE, HEADING, TEXT),
+    *_wording("placeholder", PLACEHOLDER, TITLE, HEADING),
+)
+"""A platform's or web server's page for a host with no site, whatever status it answers
+with (GitHub Pages, Heroku, Vercel and Azure answer 404; a distribution's Apache test page
+answers 403): the site is gone, not one page of it."""
 
 
 AD_FEED = Table(
@@ -207,7 +243,32 @@ _CHALLENGE = (
     r"|\bddos protection by\b|\bplease wait while we (?:verify|check)\b"
     r"|\bpowered and protected by\b|\bplease (?:complete|solve) the (?:security check|captcha)\b"
     r"|\bautomat(?:ed|ion) (?:tools|queries|requests|access)\b"
+    r"|\bverif(?:y|ying) (?:your|the) (?:browser|connection|request|visit)\b"
+    r"|\bchecking (?:your|the) (?:connection|request|visit)\b"
+    r"|\bwe need to (?:verify|check|make sure|confirm) (?:that )?you(?:'re| are)\b"
+    r"|\b(?:your|this) (?:request|visit|access) (?:is being|will be|must be) (?:verified|checked)\b"
 )
+"""A challenge's words in English; `CHALLENGE_WORDS` has other languages."""
+
+CHALLENGE_WORDS: dict[str, str] = {
+    "zh": r"(?:访问|安全|人机|身份|浏览器)验证|请(?:完成|进行)(?:下方的?)?(?:安全)?验证"
+    r"|正在(?:进行)?(?:安全)?(?:验证|检测|检查)(?:您的)?(?:浏览器|访问|请求)?"
+    r"|(?:拖动|滑动|向右滑动)(?:下方)?滑块|滑动验证|验证码|访问(?:过于频繁|受限|被拒绝|被拦截)"
+    r"|您的(?:访问|请求)(?:已?被(?:拦截|阻断|阻止|限制)|存在(?:异常|风险))"
+    r"|可能对网站造成安全威胁|网站防火墙|请(?:开启|启用|打开)\s*(?:javascript|js|cookie)",
+    "ja": r"ロボットではないことを確認|アクセスが(?:制限|拒否)されました|セキュリティチェック",
+    "ko": r"자동입력 ?방지|보안 ?문자|로봇이 아닙니다|비정상적인 접근",
+    "ru": r"проверка (?:вашего )?браузера|подтвердите, что вы не робот"
+    r"|доступ (?:ограничен|запрещен)",
+    "de": r"\bbitte bestätigen sie, dass sie ein mensch sind\b|\bbrowser wird überprüft\b"
+    r"|\bsicherheitsüberprüfung\b|\büberprüfung ihres browsers\b",
+    "fr": r"\bvérification (?:de sécurité|de votre navigateur|en cours)\b"
+    r"|\bconfirme[rz] que vous (?:êtes (?:un )?humain|n'êtes pas un robot)\b",
+    "es": r"\bverificando (?:tu|su) navegador\b|\bverificación de seguridad\b"
+    r"|\bconfirm(?:a|e) que (?:eres|es) (?:un )?humano\b|\bno soy un robot\b",
+    "pt": r"\bverificando (?:o )?seu navegador\b|\bverificação de segurança\b"
+    r"|\bconfirme que (?:você )?(?:é humano|não é um robô)\b",
+}
 _BLOCKED = (
     r"\b(?:access|request)(?: to this (?:page|site|resource))? (?:has been |was |is )?"
     r"(?:denied|blocked|rejected)\b.{0,300}\b(?:incident|request|support|reference|event|ray|case)"
@@ -245,10 +306,14 @@ BOT_WALLS = Table(
         "generic_captcha",
         TITLE,
         r"\b(?:are you (?:a )?(?:human|robot)|captcha|bot (?:check|verification)"
-        r"|human verification|security (?:check|checkpoint|verification)|browser check)\b",
+        r"|human verification|security (?:check|checkpoint|verification)|browser check"
+        r"|(?:site|access|browser|visitor|request) (?:verification|validation|check)"
+        r"|verifying (?:your )?(?:browser|connection)|checking your browser|one more step"
+        r"|ddos protection|anti-?bot)\b",
         short=True,
         any_status=True,
     ),
+    *_wording("generic_captcha", CHALLENGE_WORDS, TITLE, HEADING, TEXT, any_status=True),
     sig("akamai", TITLE, r"^\s*access denied\s*$"),
     # Markers in the page's markup.
     # Cloudflare injects its bot-management script (/cdn-cgi/challenge-platform/h/b/scripts/
@@ -317,6 +382,25 @@ BOT_WALLS = Table(
     sig("kasada", MARKUP, r"\bkpsdk\b", short=True),
     sig("vercel", MARKUP, r"/\.well-known/vercel/security/", short=True, any_status=True),
     sig("ddos_guard", MARKUP, r"ddos-guard\.net/", short=True, any_status=True),
+    # Chinese CDN and host firewalls: Yunsuo, Safedog, Jiasule (Knownsec), Alibaba Cloud.
+    sig(
+        "cn_waf",
+        MARKUP,
+        r"yunsuo_session_verify|security_(?:verify|session_verify)_data|\bsafedog(?:site)?\b"
+        r"|__jsl_clearance|\bacw_sc__v2\b|/punish\?x5secdata|\bx5secdata\b|\bbt_?waf\b",
+        short=True,
+        any_status=True,
+    ),
+    # A script that sets a cookie and reloads the page: a JavaScript challenge, whoever runs it.
+    sig(
+        "script_challenge",
+        MARKUP,
+        r"document\.cookie\s*=[^;]{0,300};.{0,400}?(?:location\.reload\(\)"
+        r"|location(?:\.href)?\s*=\s*(?:window\.|document\.)?(?:location(?:\.href)?|url)\b"
+        r"|location\.replace\(\s*(?:window\.|document\.)?(?:location(?:\.href)?|url)\b)",
+        short=True,
+        any_status=True,
+    ),
     sig(
         "generic_captcha",
         MARKUP,
@@ -339,6 +423,28 @@ BOT_WALLS = Table(
 only on the statuses bot walls use (`curator.check.quirks.BOT_WALL_STATUSES`)."""
 
 
+# --- consent walls: a cookie-consent page stands in front of the page ------------------------
+
+CONSENT_WALLS = Table(
+    # Google's and YouTube's consent hosts, reached by a redirect or named by a refresh.
+    sig(
+        "google_consent",
+        URL,
+        r"^https?://consent\.(?:youtube|google)\.[a-z.]{2,12}(?::\d+)?(?:[/?#]|$)",
+    ),
+    # The consent form posts to them.
+    sig(
+        "google_consent",
+        MARKUP,
+        r"<form[^>]{0,300}action=[\"']?https://consent\.(?:youtube|google)\.[a-z.]{2,12}/",
+    ),
+    *_wording("google_consent", CONSENT_TITLES, TITLE, HEADING, short=False),
+    *_wording("consent_wall", CONSENT_WORDS, TITLE, HEADING),
+)
+"""A cookie-consent interstitial instead of the page (Google's and YouTube's "Before you
+continue", in any language): the page behind it exists, curator cannot see it."""
+
+
 # --- error pages served with a success status ------------------------------------------------
 
 _NOT_FOUND_404 = r"\b404\b"
@@ -354,7 +460,6 @@ ERROR_PAGES = Table(
         HEADING,
         rf"^\W*(?:error\s*)?{_NOT_FOUND_404}\W*(?:(?:page |file |document )?not found|error)?\W*$",
     ),
-    *_wording("site_gone", {"en": SITE_GONE}, TITLE, HEADING, TEXT),
     sig(
         "error_page_en",
         TITLE,
@@ -404,6 +509,10 @@ ERROR_PAGES = Table(
         HEADING,
         short=False,
     ),
+    # How CMS themes word their error page's title and heading ("Hoppla! Diese Seite kann
+    # nicht gefunden werden.", "Oups ! Cette page est introuvable."), in several languages:
+    # whole phrases about *the page*, so that a page about errors does not match.
+    *_wording("error_page", ERROR_HEADINGS, TITLE, HEADING, short=False),
     *_wording(
         "error_page",
         {
@@ -453,3 +562,5 @@ MEDIA_PRIVATE_WORDS = Table(*_wording("media_private", MEDIA_PRIVATE, TITLE, HEA
 """A video page saying its video is private."""
 MEDIA_GONE_WORDS = Table(*_wording("media_removed", MEDIA_GONE, TITLE, HEADING, TEXT))
 """A video page saying its video is gone."""
+MEDIA_REGION_WORDS = Table(*_wording("media_region", MEDIA_REGION, TITLE, HEADING, TEXT))
+"""A video page saying its video is not shown in the viewer's country."""

@@ -251,3 +251,114 @@ REDIRECTING = (
 )
 """A page saying it is sending readers elsewhere: the words of a traffic-distribution page
 (weak alone: see `curator.check.lander`)."""
+ERROR_HEADINGS: dict[str, str] = {
+    "de": r"\b(?:diese |die )?seite (?:\w+ ){0,3}nicht (?:gefunden|auffindbar|mehr verfügbar)\b"
+    r"|\b(?:wir )?(?:konnten|können) (?:die|diese) seite (?:leider )?nicht finden\b"
+    r"|\bseite nicht vorhanden\b|\bfehlerseite\b",
+    "fr": r"\bpage (?:\w+ ){0,2}(?:introuvable|non trouvée|inexistante|non disponible)\b"
+    r"|\bimpossible de trouver (?:la|cette) page\b|\bcette page n'est plus disponible\b"
+    r"|\bnous ne trouvons pas (?:la|cette) page\b",
+    "es": r"\bpágina (?:\w+ ){0,2}no (?:encontrada|existe|disponible)\b"
+    r"|\bno se (?:puede|pudo|ha podido|ha) encontra(?:r|do) (?:la|esa|esta) página\b"
+    r"|\bno (?:podemos|pudimos|hemos podido) encontrar (?:la|esa|esta) página\b",
+    "it": r"\bpagina (?:\w+ ){0,2}non (?:trovata|esiste|disponibile|esistente)\b"
+    r"|\bimpossibile trovare (?:la|quella|questa) pagina\b"
+    r"|\bnon (?:riusciamo|siamo riusciti) a trovare (?:la|questa) pagina\b",
+    "nl": r"\bpagina (?:\w+ ){0,3}niet (?:gevonden|worden gevonden|meer beschikbaar)\b"
+    r"|\b(?:we )?(?:kunnen|konden) (?:de|deze) pagina niet vinden\b",
+    "pt": r"\bpágina (?:\w+ ){0,3}não (?:encontrada|existe|disponível)\b"
+    r"|\bpágina (?:\w+ ){0,2}não (?:foi|pode ser) encontrada\b"
+    r"|\bnão (?:foi possível|conseguimos) encontrar (?:a|esta|essa) página\b",
+    "pl": r"\bnie (?:można|udało się) znaleźć (?:tej |szukanej |żądanej )?strony\b"
+    r"|\bstrona (?:\w+ ){0,2}nie (?:istnieje|została znaleziona)\b|\bbłąd 404\b",
+    "nordic": r"\bsidan (?:\w+ ){0,2}(?:hittades inte|kunde inte hittas|finns inte)\b"
+    r"|\bsiden (?:\w+ ){0,2}(?:blev ikke fundet|findes ikke|finnes ikke|ble ikke funnet)\b"
+    r"|\bsivua ei (?:löytynyt|löydy)\b",
+    "cs": r"\bstránka (?:nebyla nalezena|nenalezena|neexistuje)\b",
+    "tr": r"\bsayfa bulunamadı\b",
+    "ru": r"страница не найдена|страница не существует",
+    "ja": r"ページが見つかりません|お探しのページは見つかりません",
+    "zh": r"页面(?:不存在|未找到|找不到)|找不到(?:该|此|您要的)?页面|頁面(?:不存在|未找到)",
+    "ko": r"페이지를 찾을 수 없습니다",
+}
+"""An error page's own title or heading, as themes and CMSs word it in many languages."""
+
+_GOOGLE = r"(?:youtube|google(?: \w+){0,2})"
+CONSENT_TITLES: dict[str, str] = {
+    "en": r"^\W*before you continue to " + _GOOGLE,
+    "de": r"^\W*bevor sie (?:zu|mit) " + _GOOGLE + r" weitergehen",
+    "es": r"^\W*antes de (?:ir a|continuar (?:a|en|con)) " + _GOOGLE,
+    "fr": r"^\W*avant d'accéder à " + _GOOGLE + r"|^\W*avant de continuer (?:vers|sur) " + _GOOGLE,
+    "it": r"^\W*prima di (?:passare|continuare|accedere) (?:a|su) " + _GOOGLE,
+    "nl": r"^\W*voordat je verdergaat (?:naar|met) " + _GOOGLE,
+    "pt": r"^\W*antes de (?:continuar|ir) (?:para|no|ao|a) (?:o )?" + _GOOGLE,
+    "pl": r"^\W*zanim przejdziesz do (?:serwisu )?" + _GOOGLE,
+    "nordic": r"^\W*(?:innan du fortsätter till|inden du fortsætter til|før du fortsetter til"
+    r"|ennen kuin jatkat palveluun) " + _GOOGLE,
+    "cs": r"^\W*než budete pokračovat (?:na|do) (?:službu )?" + _GOOGLE,
+    "tr": r"^\W*" + _GOOGLE + r"(?:'a|'e|'ya|'ye) devam etmeden önce",
+    "ru": r"^\W*прежде чем перейти (?:к|в) " + _GOOGLE,
+}
+"""Google's and YouTube's consent interstitial's title and heading, in many languages."""
+
+CONSENT_WORDS: dict[str, str] = {
+    "en": r"^\W*before you continue\W*$|^\W*(?:cookie|privacy) consent(?: required)?\W*$",
+    "de": r"^\W*bevor sie fortfahren\W*$",
+    "fr": r"^\W*avant de continuer\W*$",
+    "es": r"^\W*antes de continuar\W*$",
+    "it": r"^\W*prima di continuare\W*$",
+    "nl": r"^\W*voordat je verdergaat\W*$",
+}
+"""A consent page's whole title or heading, without a site's name: on short pages only."""
+
+MEDIA_REGION: dict[str, str] = {
+    "en": r"\bnot made this video available in your country\b"
+    r"|\b(?:video|content|programme|program|episode) (?:is )?not available in your (?:country"
+    r"|region|location)\b|\bblocked it in your country\b|\bnot available in your country\b"
+    r"|\bonly available (?:to viewers )?in the (?:uk|us|united kingdom|united states)\b",
+    "de": r"\bin deinem land nicht verfügbar\b|\bin ihrem land nicht verfügbar\b",
+    "fr": r"\bn'est pas disponible dans votre pays\b",
+    "es": r"\bno está disponible en tu país\b|\bno está disponible en su país\b",
+    "it": r"\bnon è disponibile nel tuo paese\b",
+    "nl": r"\bniet beschikbaar in jouw land\b|\bniet beschikbaar in uw land\b",
+    "pt": r"\bnão está disponível no seu país\b",
+}
+"""The video page says its video is not shown in the viewer's country: it is still there."""
+
+SERVER_DEFAULT: dict[str, str] = {
+    "en": r"^\W*welcome to (?:tengine|openresty|(?:open)?litespeed|caddy|lighttpd|iis)\b"
+    r"|^\W*iis ?\d*(?:\.\d+)?(?: windows(?: server)?)?\W*$|\binternet information services\W*$"
+    r"|^\W*caddy works\b|\byour web server is working\b"
+    r"|\bif you (?:can )?see this page,? the (?:[\w-]+ ){1,4}(?:is|has been) successfully "
+    r"installed\b|\b(?:apache )?http server test page\b|\btest page for the (?:apache|nginx|http)\b"
+    r"|\bthis page is used to test the proper operation of\b"
+    r"|\b(?:open)?litespeed web ?server (?:is )?(?:successfully )?installed\b"
+    r"|\bcongratulations,? (?:your )?(?:open)?litespeed\b"
+    r"|\byour (?:azure )?(?:app service app|web app|functions?(?: \d+(?:\.\d+)?)? app"
+    r"|static web app|app) is (?:up and running|live)\b"
+    r"|\bhey,? (?:app service|node\.js|python|php|java|\.net|ruby) developers\b"
+    r"|\bmicrosoft azure app service - welcome\b|\bazure functions? - welcome\b"
+    r"|\bthis (?:site|website) (?:isn't|is not|has not been|hasn't been) published\b"
+    r"|\bsetup (?:is )?complete\b.{0,80}\b(?:site|domain|website)\b",
+    "zh": r"欢迎使用\s*(?:tengine|openresty|nginx|宝塔)|站点创建成功|网站(?:正在)?建设中"
+    r"|没有找到站点|(?:该|此)域名(?:尚未|未)(?:绑定|备案)",
+    "ja": r"このページは(?:サーバー|ウェブサーバー)の(?:初期|デフォルト)",
+}
+"""Web servers' and platforms' pages for a new, empty site: the catalogued site is gone."""
+
+PLATFORM_GONE: dict[str, str] = {
+    "platforms": r"\bnot found - request id\b|\bthe deployment could not be found\b"
+    r"|\bdeployment_(?:not_found|deleted|disabled)\b|\bthere's nothing here,? yet\b"
+    r"|\bweb app not found\b|\bthe web app you have attempted to reach is not available\b"
+    r"|\bnosuchbucket\b|\bthe specified bucket does not exist\b"
+    r"|\bthe gods are wise, but do not know of the site\b"
+    r"|\bthe site you (?:were|are) looking for (?:couldn't|could not|can't|cannot) be found\b"
+    r"|\bdomain (?:is )?not claimed\b|\bthis domain (?:isn't|is not) (?:yet )?connected\b"
+    r"|\b(?:newsroom|press ?room) (?:(?:was )?not found|is (?:not available|unavailable|closed"
+    r"|no longer available)|(?:does not|doesn't) exist)\b"
+    r"|\bthis (?:store|shop) (?:does not|doesn't) exist\b"
+    r"|\bonly one step left\b.{0,300}\bstore owner\b"
+    r"|\bno such (?:app|site|project|bucket)\b|\bapplication not found\b",
+}
+"""A hosting platform's answer for an address where no site is any more (in addition to
+`SITE_GONE`)."""

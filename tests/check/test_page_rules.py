@@ -132,8 +132,9 @@ ABOUT_ERRORS = {
                 title="Site not found · GitHub Pages",
             )
         ),
-        Verdict.SOFT_404,
-        "soft_404_error_page",
+        Verdict.PARKED,
+        "parked_domain",
+        detail="gone from its hosting platform",
     ),
     "a-web-server-default-page-is-a-domain-with-no-site": Example(
         facts(

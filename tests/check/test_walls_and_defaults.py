@@ -1,0 +1,559 @@
+"""Pages written as the classes curator met on held-out sites describe them: bot walls in
+other languages and of unnamed vendors, consent walls, region-blocked videos, web servers'
+and platforms' pages for a host with no site, and CMS error pages worded in many languages;
+and the real pages beside them that must keep their verdicts."""
+
+from __future__ import annotations
+
+from curator.check.facts import Expectation, Page
+from curator.domain import Verdict
+from tests.check.examples import (
+    PLAIN,
+    REAL_TEXT,
+    URL,
+    Example,
+    baseline_like,
+    chain,
+    check,
+    facts,
+    page,
+    table,
+)
+
+DEEP = "https://www.kinderschutz-beispiel.de/hilfe/beratung"
+ADVICE = Expectation(title="Beratung für Eltern – Kinderschutz")
+
+
+def _same_everywhere(
+    url: str, status: int, body: Page, *, verdict: Verdict, rule: str, expectation: Expectation
+) -> Example:
+    """A page a host answers on every path: what the random-path probe sees too."""
+    return Example(
+        facts(url, status, body=body),
+        verdict,
+        rule,
+        expectation=expectation,
+        baseline=baseline_like(body, host="www.kinderschutz-beispiel.de"),
+    )
+
+
+BOT_WALLS = {
+    "chinese-access-verification-200": _same_everywhere(
+        DEEP,
+        200,
+        page("请完成下方安全验证后继续访问", title="访问验证", scripts=2),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
+    "chinese-security-verification-slider": _same_everywhere(
+        DEEP,
+        200,
+        page("安全验证 请拖动下方滑块完成验证", title="", scripts=3),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
+    "unnamed-vendor-site-verification": _same_everywhere(
+        DEEP,
+        200,
+        page(
+            "Please wait a moment. We are checking your connection before you reach the site.",
+            title="Site verification",
+            scripts=1,
+        ),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
+    "checking-your-browser-without-a-name": _same_everywhere(
+        DEEP,
+        200,
+        page("Checking your browser before accessing the website.", title="One moment"),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
+    "cookie-and-reload-script": _same_everywhere(
+        DEEP,
+        200,
+        page(
+            "",
+            title=None,
+            scripts=1,
+            markup='<html><script>document.cookie="srcurl=6874;path=/";'
+            "window.location.href=window.location.href;</script></html>",
+        ),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
+    "yunsuo-marker": _same_everywhere(
+        DEEP,
+        200,
+        page(
+            "",
+            title=None,
+            scripts=1,
+            markup='<html><script>function stringToHex(s){}; var x = "yunsuo_session_verify";',
+        ),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
+    "russian-browser-check": Example(
+        facts(DEEP, 200, body=page("Проверка браузера перед переходом на сайт", title="")),
+        Verdict.UNVERIFIABLE,
+        "bot_wall",
+        expectation=ADVICE,
+    ),
+}
+
+
+@table(BOT_WALLS)
+def test_bot_walls_in_other_languages_and_of_unnamed_vendors(example: Example) -> None:
+    check(example)
+
+
+YOUTUBE = "https://www.youtube.com/watch?v=abc123def45"
+FILM = Expectation(title="Sextortion explained (film)", kind="video")
+CONSENT_MARKUP = (
+    '<form action="https://consent.youtube.com/save" method="POST">'
+    '<input type="hidden" name="continue" value="https://www.youtube.com/watch?v=abc123def45">'
+)
+
+CONSENT = {
+    "youtube-before-you-continue-spanish": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                "Usamos cookies y datos para ofrecer y mantener los servicios de Google. "
+                "Aceptar todo Rechazar todo",
+                title="Antes de ir a YouTube",
+                markup=CONSENT_MARKUP,
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "consent_wall",
+        expectation=FILM,
+        detail="A consent page stood in front of the page",
+    ),
+    "google-consent-german-heading": Example(
+        facts(
+            "https://www.google.com/maps/place/Beratungsstelle",
+            body=page(
+                "Wir verwenden Cookies und Daten, um Google-Dienste bereitzustellen.",
+                title="Google Maps",
+                headings=("Bevor Sie zu Google Maps weitergehen",),
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "consent_wall",
+        expectation=PLAIN,
+    ),
+    "redirected-to-consent-host": Example(
+        facts(
+            YOUTUBE,
+            hops=chain(
+                (YOUTUBE, 302),
+                ("https://consent.youtube.com/m?continue=https%3A%2F%2Fwww.youtube.com", 200),
+            ),
+            body=page("", title="YouTube", scripts=2),
+        ),
+        Verdict.UNVERIFIABLE,
+        "consent_wall",
+        expectation=FILM,
+        evidence={"signature": "google_consent"},
+    ),
+    "consent-page-refreshing-to-itself": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                "",
+                title="Before you continue to YouTube",
+                meta_refresh=YOUTUBE,
+                markup=CONSENT_MARKUP,
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "consent_wall",
+        expectation=FILM,
+    ),
+    "article-about-consent-stays-ok": Example(
+        facts(
+            URL,
+            body=page(
+                REAL_TEXT + " Before you continue, read our cookie policy.",
+                title="Revenge Porn Helpline – Before you continue: what cookies we use",
+            ),
+        ),
+        Verdict.OK,
+        "ok",
+    ),
+}
+
+
+@table(CONSENT)
+def test_consent_walls_are_unverifiable(example: Example) -> None:
+    check(example)
+
+
+def _player(*fields: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    return fields
+
+
+PLAYER_TEXT = "About Press Copyright Contact us Creators Advertise Developers Terms Privacy"
+REGION = {
+    "uploader-not-made-it-available-in-your-country": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                PLAYER_TEXT,
+                title="YouTube",
+                player=_player(
+                    ("youtube_status", "UNPLAYABLE"),
+                    (
+                        "youtube_reason",
+                        "The uploader has not made this video available in your country.",
+                    ),
+                ),
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "media_region_blocked",
+        expectation=FILM,
+        detail="not shown in the country curator checks from",
+        evidence={"media": "region"},
+    ),
+    "video-unavailable-with-region-subreason": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                PLAYER_TEXT,
+                title="YouTube",
+                player=_player(
+                    ("youtube_status", "UNPLAYABLE"),
+                    ("youtube_reason", "Video unavailable"),
+                    ("youtube_subreason", "This video is not available in your country"),
+                ),
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "media_region_blocked",
+        expectation=FILM,
+    ),
+    "login-required-with-region-reason": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                PLAYER_TEXT,
+                title="YouTube",
+                player=_player(
+                    ("youtube_status", "LOGIN_REQUIRED"),
+                    (
+                        "youtube_reason",
+                        "This video contains content from SME, who has blocked it in your "
+                        "country on copyright grounds.",
+                    ),
+                ),
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "media_region_blocked",
+        expectation=FILM,
+    ),
+    "region-words-on-another-host": Example(
+        facts(
+            "https://www.player.example/episodes/online-safety",
+            body=page(
+                "This programme is not available in your location. Sign in. Help.",
+                title="Online safety – Player",
+            ),
+        ),
+        Verdict.UNVERIFIABLE,
+        "media_region_blocked",
+        expectation=FILM,
+    ),
+    "removed-video-stays-changed": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                PLAYER_TEXT,
+                title="YouTube",
+                player=_player(
+                    ("youtube_status", "ERROR"),
+                    ("youtube_reason", "This video has been removed by the uploader"),
+                ),
+            ),
+        ),
+        Verdict.CHANGED,
+        "media_removed",
+        expectation=FILM,
+    ),
+    "private-video-stays-changed": Example(
+        facts(
+            YOUTUBE,
+            body=page(
+                PLAYER_TEXT,
+                title="YouTube",
+                player=_player(
+                    ("youtube_status", "LOGIN_REQUIRED"), ("youtube_reason", "Private video")
+                ),
+            ),
+        ),
+        Verdict.CHANGED,
+        "media_removed",
+        expectation=FILM,
+    ),
+}
+
+
+@table(REGION)
+def test_region_blocked_videos_exist_but_cannot_be_seen(example: Example) -> None:
+    check(example)
+
+
+LAPSED = "https://www.old-charity-example.org.uk/"
+LAPSED_DEEP = "https://www.old-charity-example.org.uk/advice/online-safety/"
+CHARITY = Expectation(title="Old Charity – support for young people")
+DEFAULTS = {
+    name: Example(
+        facts(LAPSED_DEEP, status, body=page(text, title=title, headings=headings)),
+        Verdict.PARKED,
+        rule,
+        expectation=CHARITY,
+    )
+    for name, status, title, headings, text, rule in (
+        (
+            "tengine-welcome",
+            200,
+            "Welcome to tengine!",
+            ("Welcome to tengine!",),
+            "If you see this page, the tengine web server is successfully installed and "
+            "working. Further configuration is required.",
+            "parked_domain",
+        ),
+        (
+            "openresty-welcome",
+            200,
+            "Welcome to OpenResty!",
+            ("Welcome to OpenResty!",),
+            "If you see this page, the OpenResty web platform is successfully installed and "
+            "working. Further configuration is required.",
+            "parked_domain",
+        ),
+        ("iis-default", 200, "IIS Windows Server", (), "", "parked_domain"),
+        ("iis7-default", 200, "IIS7", (), "", "parked_domain"),
+        (
+            "caddy-works",
+            200,
+            "Caddy works!",
+            ("Congratulations!",),
+            "Your web server is working. Now make it work for you.",
+            "parked_domain",
+        ),
+        (
+            "centos-apache-test-page-403",
+            403,
+            "Apache HTTP Server Test Page powered by CentOS",
+            ("Testing 123..",),
+            "This page is used to test the proper operation of the Apache HTTP server after it "
+            "has been installed.",
+            "parked_platform",
+        ),
+        (
+            "azure-app-service-up-and-running",
+            200,
+            "Microsoft Azure App Service - Welcome",
+            ("Your app service is up and running",),
+            "Hey, App Service developers! Your app service app is up and running. "
+            "Time to take the next step and deploy your code.",
+            "parked_domain",
+        ),
+        (
+            "azure-functions-up-and-running",
+            200,
+            "Azure Functions - Welcome",
+            ("Your Functions 4.0 app is up and running",),
+            "Azure Functions is an event-based serverless compute experience.",
+            "parked_domain",
+        ),
+        (
+            "heroku-no-such-app-404",
+            404,
+            "Heroku | No such app",
+            (),
+            "There's nothing here, yet. Build something amazing",
+            "parked_platform",
+        ),
+        (
+            "github-pages-site-not-found-404",
+            404,
+            "Site not found · GitHub Pages",
+            ("404",),
+            "There isn't a GitHub Pages site here.",
+            "parked_platform",
+        ),
+        (
+            "vercel-deployment-not-found-404",
+            404,
+            "404: NOT_FOUND",
+            (),
+            "404: NOT_FOUND Code: DEPLOYMENT_NOT_FOUND ID: lhr1::xyz This deployment cannot "
+            "be found.",
+            "parked_platform",
+        ),
+        (
+            "netlify-site-not-found-404",
+            404,
+            None,
+            (),
+            "Not Found - Request ID: 01HX4ZC3ABCDEF",
+            "parked_platform",
+        ),
+        (
+            "squarespace-domain-not-claimed",
+            200,
+            "Domain Not Claimed",
+            ("Domain Not Claimed",),
+            "This domain has been registered with Squarespace. It is not yet connected to a "
+            "website.",
+            "parked_domain",
+        ),
+        (
+            "wix-domain-not-connected",
+            200,
+            "",
+            ("Looks like this domain isn't connected to a website yet!",),
+            "If you're the owner, log in to your account.",
+            "parked_domain",
+        ),
+        (
+            "shopify-only-one-step-left",
+            200,
+            "Create an Ecommerce Website",
+            ("Only one step left!",),
+            "Only one step left! If you're the store owner, finish setting up your domain.",
+            "parked_domain",
+        ),
+        (
+            "s3-no-such-bucket",
+            404,
+            None,
+            (),
+            "404 Not Found Code: NoSuchBucket Message: The specified bucket does not exist",
+            "parked_platform",
+        ),
+        (
+            "tengine-chinese",
+            200,
+            "欢迎使用 Tengine",
+            (),
+            "如果您看到这个页面，说明 Tengine 已经安装成功。",
+            "parked_domain",
+        ),
+        (
+            "bt-panel-site-created",
+            200,
+            "恭喜，站点创建成功！",
+            ("恭喜, 站点创建成功！",),
+            "这是默认index.html，本页面由系统自动生成",
+            "parked_domain",
+        ),
+    )
+}
+DEFAULTS["vercel-header-only"] = Example(
+    facts(
+        LAPSED_DEEP,
+        404,
+        body=page("The page could not be found", title="404"),
+        headers=(("x-vercel-error", "DEPLOYMENT_NOT_FOUND"),),
+    ),
+    Verdict.PARKED,
+    "parked_platform",
+    expectation=CHARITY,
+    evidence={"signature": "site_gone"},
+)
+DEFAULTS["site-404-page-stays-broken"] = Example(
+    facts(LAPSED_DEEP, 404, body=page("The page you requested does not exist.", title="Not found")),
+    Verdict.BROKEN,
+    "gone",
+    expectation=CHARITY,
+)
+DEFAULTS["plain-403-stays-unverifiable"] = Example(
+    facts(
+        LAPSED_DEEP,
+        403,
+        body=page("You don't have permission to access this resource.", title="403 Forbidden"),
+    ),
+    Verdict.UNVERIFIABLE,
+    "bot_wall",
+    expectation=CHARITY,
+)
+DEFAULTS["article-about-web-servers-stays-ok"] = Example(
+    facts(
+        URL,
+        body=page(
+            REAL_TEXT * 6
+            + " If you see this page, the nginx web server is successfully installed.",
+            title="Revenge Porn Helpline",
+        ),
+    ),
+    Verdict.OK,
+    "ok",
+)
+
+
+@table(DEFAULTS)
+def test_default_and_platform_pages_mean_the_site_is_gone(example: Example) -> None:
+    check(example)
+
+
+ERROR_TEXT = "Es tut uns leid. Versuchen Sie es mit der Suche oder gehen Sie zur Startseite."
+ERRORS = {
+    name: Example(
+        facts(DEEP, 200, body=page(ERROR_TEXT, title=title, headings=headings)),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        expectation=ADVICE,
+    )
+    for name, title, headings in (
+        (
+            "de-wordpress",
+            "Seite nicht gefunden – Kinderschutz",
+            ("Hoppla! Diese Seite kann nicht gefunden werden.",),
+        ),
+        ("de-heading-only", "Kinderschutz", ("Diese Seite konnte leider nicht gefunden werden",)),
+        ("de-fehler-404", "Fehler 404 | Kinderschutz", ()),
+        ("fr-wordpress", "Kinderschutz", ("Oups ! Cette page est introuvable.",)),
+        ("fr-impossible", "Impossible de trouver la page – Association", ()),
+        ("es-wordpress", "Kinderschutz", ("¡Vaya! No se puede encontrar esa página.",)),
+        ("es-title", "Página no encontrada – Asociación", ()),
+        ("nl-wordpress", "Kinderschutz", ("Oeps! Die pagina kan niet worden gevonden.",)),
+        ("it-wordpress", "Kinderschutz", ("Oops! Impossibile trovare quella pagina.",)),
+        ("pt-wordpress", "Kinderschutz", ("Ops! Essa página não pode ser encontrada.",)),
+        ("pl-wordpress", "Kinderschutz", ("Ups! Nie można znaleźć tej strony.",)),
+        ("sv", "Sidan kunde inte hittas", ()),
+        ("ru", "Страница не найдена", ()),
+        ("zh", "页面不存在", ()),
+        ("ja", "ページが見つかりません", ()),
+    )
+}
+ERRORS["de-article-about-404-pages-stays-ok"] = Example(
+    facts(
+        "https://www.webdesign-beispiel.de/ratgeber/404-seite",
+        body=page(
+            REAL_TEXT,
+            title="Seite nicht gefunden: So gestalten Sie eine gute 404-Seite | Ratgeber",
+            headings=("So gestalten Sie eine gute 404-Seite",),
+        ),
+    ),
+    Verdict.OK,
+    "ok",
+    expectation=Expectation(title="So gestalten Sie eine gute 404-Seite"),
+)
+
+
+@table(ERRORS)
+def test_error_pages_worded_in_many_languages(example: Example) -> None:
+    check(example)
