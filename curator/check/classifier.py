@@ -40,6 +40,7 @@ from curator.check.page_rules import (
 from curator.check.parking_rules import (
     parked_domain,
     parked_lander,
+    parked_link_directory,
     parked_platform,
     parked_redirect,
     parked_scam,
@@ -136,6 +137,7 @@ RULES: tuple[Rule, ...] = (
     soft_404_empty,
     soft_404_error_page,
     parked_takeover,
+    parked_link_directory,
     soft_404_home_redirect,
     app_shell_like_random_path,
     soft_404_like_random_path,

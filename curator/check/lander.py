@@ -20,6 +20,14 @@ FARM_SHARE = 0.6
 FARM_WORDS_PER_LINK = 12
 """…with less prose than this per link."""
 
+DIRECTORY_LINKS = 30
+DIRECTORY_SITES = 15
+DIRECTORY_SHARE = 0.6
+DIRECTORY_WORDS_PER_LINK = 6
+"""A link directory: at least `DIRECTORY_LINKS` links, most of them (`DIRECTORY_SHARE`) to at
+least `DIRECTORY_SITES` other sites, with fewer words than `DIRECTORY_WORDS_PER_LINK` per link
+(its text is little more than the links' own)."""
+
 DOMAIN_PARAMETERS = frozenset(
     "domain d dn domainname domain_name domaintocheck fqdn searchterm q query keyword kw".split()
 )
@@ -93,6 +101,27 @@ def _tracking(address: str) -> bool:
 def says_redirecting(view: PageView) -> bool:
     """The page says it is sending readers elsewhere ("You are being redirected…")."""
     return view.short and REDIRECTING_WORDS.first(view.parts(), short_page=True) is not None
+
+
+def link_directory(view: PageView) -> tuple[int, int] | None:
+    """(links, other sites) when the page is a directory of links to other sites with little
+    prose, as landers of lapsed domains are (whatever their language); None otherwise."""
+    links = [link for link in view.page.links if link and not link.startswith(("#", "mailto:"))]
+    if len(links) < DIRECTORY_LINKS or view.words >= DIRECTORY_WORDS_PER_LINK * len(links):
+        return None
+    own = urls.registrable_domain(urls.host(view.final))
+    sites = set()
+    outbound = 0
+    for link in links:
+        if not link.startswith(("http://", "https://", "//")):
+            continue
+        site = urls.registrable_domain(urls.host(link if "://" in link else "http:" + link))
+        if site and site != own:
+            outbound += 1
+            sites.add(site)
+    if outbound < DIRECTORY_SHARE * len(links) or len(sites) < DIRECTORY_SITES:
+        return None
+    return len(links), len(sites)
 
 
 def carried_domain(view: PageView) -> str | None:

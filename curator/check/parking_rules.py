@@ -24,8 +24,10 @@ from curator.domain import Verdict
 LANDER_SIGNS = 2
 """Lander signs that together make a parked domain."""
 TAKEOVER_WORDS = 20
-"""A page taken over by another site shows that site's words: at least this many, unless
-they are a trade's vocabulary."""
+TAKEOVER_CHARS = 200
+"""A page taken over by another site shows that site's words: at least this many (or this
+many characters, for languages written without spaces), unless they are a trade's
+vocabulary."""
 UNRELATED_SIMILARITY = 0.80
 """Fingerprint similarity below which a page's text is not its last good page's text."""
 
@@ -91,10 +93,10 @@ def parked_platform(case: Case) -> Outcome | None:
     status (a 404 of GitHub Pages, Heroku or Vercel; a distribution's Apache test page with
     403): the whole site is gone from its host, not one page of it."""
     view = case.view
-    if case.status not in PLATFORM_STATUSES or view is None or not view.short:
+    if case.status not in PLATFORM_STATUSES or view is None:
         return None
     found = SITE_GONE_PAGES.first(
-        case.parts(text=True), headers=dict(case.facts.headers), success=False
+        case.parts(text=view.short), headers=dict(case.facts.headers), short_page=view.short
     )
     if found is None:
         return None
@@ -158,7 +160,9 @@ def parked_takeover(case: Case) -> Outcome | None:
     trade = trade_of(normal(" ".join((page.title or "", *page.headings))), view.opening)
     sells = f" ({trade.name}: {', '.join(trade.terms[:4])})" if trade is not None else ""
     history = case.history
-    different = view.words >= TAKEOVER_WORDS or trade is not None
+    different = (
+        view.words >= TAKEOVER_WORDS or len(page.text) >= TAKEOVER_CHARS or trade is not None
+    )
     if history is not None and different and _reads_differently(view, history):
         was, now = _name(history), _name(Snapshot.of(page))
         return decide(
@@ -179,6 +183,28 @@ def parked_takeover(case: Case) -> Outcome | None:
         "the resource's words: the domain may belong to someone else now.",
         trade=trade.name,
         terms=list(trade.terms),
+    )
+
+
+def parked_link_directory(case: Case) -> Outcome | None:
+    """The page is now a directory of links to other sites with little prose and none of the
+    resource's words: a lapsed domain turned into a link farm."""
+    view = case.view
+    if not case.success or view is None or case.shows_resource is not False:
+        return None
+    found = lander.link_directory(view)
+    if found is None:
+        return None
+    links, sites = found
+    return decide(
+        case,
+        Verdict.PARKED,
+        f"The domain {urls.host(case.facts.url)} now shows a directory of links to other sites "
+        f"({links} links to {sites} sites, little else) with none of the resource's words: the "
+        "domain may belong to someone else now.",
+        signature="link_directory",
+        links=links,
+        sites=sites,
     )
 
 

@@ -16,6 +16,7 @@ from curator.check.wording import (
     CONSENT_TITLES,
     CONSENT_WORDS,
     ERROR_HEADINGS,
+    ERROR_TEXTS,
     EXPIRED,
     FOR_SALE,
     FOR_SALE_NAMED,
@@ -30,6 +31,8 @@ from curator.check.wording import (
     REDIRECTING,
     SCAM,
     SERVER_DEFAULT,
+    SERVER_DEFAULT_TITLES,
+    SERVER_WELCOME,
     SITE_GONE,
 )
 
@@ -76,6 +79,7 @@ _PLATFORM_HEADERS = (
         any_status=True,
     ),
     sig("site_gone", HEADER, r"^no-(?:server|deploy)", header="x-render-routing", any_status=True),
+    sig("site_gone", MARKUP, r"herokucdn\.com/error-pages/no-such-app", short=True),
 )
 """Headers with which platforms answer for a host that has no site any more."""
 
@@ -184,6 +188,8 @@ PARKING = Table(
     *_wording("parked", PARKED, TITLE, HEADING, TEXT),
     *_wording("placeholder", PLACEHOLDER, TITLE, HEADING, TEXT),
     *_wording("placeholder", SERVER_DEFAULT, TITLE, HEADING, TEXT),
+    *_wording("placeholder", SERVER_DEFAULT_TITLES, TITLE, HEADING),
+    *_wording("placeholder", SERVER_WELCOME, TITLE, HEADING, short=False),
     *_wording("site_gone", {"en": SITE_GONE} | PLATFORM_GONE, TITLE, HEADING, TEXT),
     *_PLATFORM_HEADERS,
 )
@@ -194,6 +200,8 @@ SITE_GONE_PAGES = Table(
     *_PLATFORM_HEADERS,
     *_wording("site_gone", {"en": SITE_GONE} | PLATFORM_GONE, TITLE, HEADING, TEXT),
     *_wording("placeholder", SERVER_DEFAULT, TITLE, HEADING, TEXT),
+    *_wording("placeholder", SERVER_DEFAULT_TITLES, TITLE, HEADING),
+    *_wording("placeholder", SERVER_WELCOME, TITLE, HEADING, short=False),
     *_wording("placeholder", PLACEHOLDER, TITLE, HEADING),
 )
 """A platform's or web server's page for a host with no site, whatever status it answers
@@ -251,13 +259,6 @@ _CHALLENGE = (
 """A challenge's words in English; `CHALLENGE_WORDS` has other languages."""
 
 CHALLENGE_WORDS: dict[str, str] = {
-    "zh": r"(?:访问|安全|人机|身份|浏览器)验证|请(?:完成|进行)(?:下方的?)?(?:安全)?验证"
-    r"|正在(?:进行)?(?:安全)?(?:验证|检测|检查)(?:您的)?(?:浏览器|访问|请求)?"
-    r"|(?:拖动|滑动|向右滑动)(?:下方)?滑块|滑动验证|验证码|访问(?:过于频繁|受限|被拒绝|被拦截)"
-    r"|您的(?:访问|请求)(?:已?被(?:拦截|阻断|阻止|限制)|存在(?:异常|风险))"
-    r"|可能对网站造成安全威胁|网站防火墙|请(?:开启|启用|打开)\s*(?:javascript|js|cookie)",
-    "ja": r"ロボットではないことを確認|アクセスが(?:制限|拒否)されました|セキュリティチェック",
-    "ko": r"자동입력 ?방지|보안 ?문자|로봇이 아닙니다|비정상적인 접근",
     "ru": r"проверка (?:вашего )?браузера|подтвердите, что вы не робот"
     r"|доступ (?:ограничен|запрещен)",
     "de": r"\bbitte bestätigen sie, dass sie ein mensch sind\b|\bbrowser wird überprüft\b"
@@ -268,7 +269,23 @@ CHALLENGE_WORDS: dict[str, str] = {
     r"|\bconfirm(?:a|e) que (?:eres|es) (?:un )?humano\b|\bno soy un robot\b",
     "pt": r"\bverificando (?:o )?seu navegador\b|\bverificação de segurança\b"
     r"|\bconfirme que (?:você )?(?:é humano|não é um robô)\b",
+    # Whole phrases only: text without spaces between words always counts as a short page.
+    "zh": r"请(?:完成|进行)(?:下方|以下)的?(?:安全)?验证"
+    r"|(?:按住|拖动|向右滑动)(?:下方|左边)?的?滑块|正在(?:验证|检测|检查)您的(?:浏览器|访问|请求)"
+    r"|您的(?:访问|请求)(?:已经?)?被(?:拦截|阻断|阻止)"
+    r"|可能对网站造成安全威胁|访问过于频繁|请(?:确认|证明)您?不是机器人",
+    "ja": r"ロボットではないことを確認",
+    "ko": r"로봇이 아닙니다|자동입력 ?방지 ?문자를 입력",
 }
+"""A challenge's words in other languages than English."""
+
+CHALLENGE_TITLES: dict[str, str] = {
+    "zh": r"^\W*(?:(?:访问|安全|人机|身份|浏览器)验证|网站防火墙|访问受限|访问被拒绝|安全检测)",
+    "ja": r"^\W*(?:セキュリティチェック|アクセスが(?:制限|拒否)されました)",
+    "ko": r"^\W*(?:보안 ?확인|자동입력 ?방지|접근이 차단)",
+}
+"""A challenge page's title in scripts written without spaces (titles only: such words are
+common in the headings of technical documents)."""
 _BLOCKED = (
     r"\b(?:access|request)(?: to this (?:page|site|resource))? (?:has been |was |is )?"
     r"(?:denied|blocked|rejected)\b.{0,300}\b(?:incident|request|support|reference|event|ray|case)"
@@ -293,6 +310,16 @@ BOT_WALLS = Table(
     sig("sucuri", HEADER, r".", header="x-sucuri-block", any_status=True),
     sig("datadome", HEADER, r".", header="x-datadome"),
     sig("kasada", HEADER, r".", header="x-kpsdk-ct"),
+    # Chinese CDN and host firewalls set their challenge's cookie with the challenge page.
+    sig(
+        "cn_waf",
+        HEADER,
+        r"\b(?:yunsuo_session_verify|security_session_(?:mid_)?verify|__jsl_clearance(?:_s)?"
+        r"|acw_sc__v2)=",
+        header="set-cookie",
+        short=True,
+        any_status=True,
+    ),
     # Titles of challenge and block pages.
     sig("cloudflare_challenge", TITLE, r"^\s*just a moment(?:\.\.\.|…)?\s*$", any_status=True),
     sig("cloudflare_block", TITLE, r"attention required! \| cloudflare", any_status=True),
@@ -314,6 +341,7 @@ BOT_WALLS = Table(
         any_status=True,
     ),
     *_wording("generic_captcha", CHALLENGE_WORDS, TITLE, HEADING, TEXT, any_status=True),
+    *_wording("generic_captcha", CHALLENGE_TITLES, TITLE, any_status=True),
     sig("akamai", TITLE, r"^\s*access denied\s*$"),
     # Markers in the page's markup.
     # Cloudflare injects its bot-management script (/cdn-cgi/challenge-platform/h/b/scripts/
@@ -513,6 +541,7 @@ ERROR_PAGES = Table(
     # nicht gefunden werden.", "Oups ! Cette page est introuvable."), in several languages:
     # whole phrases about *the page*, so that a page about errors does not match.
     *_wording("error_page", ERROR_HEADINGS, TITLE, HEADING, short=False),
+    *_wording("error_page", ERROR_TEXTS, TEXT),
     *_wording(
         "error_page",
         {

@@ -47,6 +47,62 @@ VICE: dict[str, tuple[str, ...]] = {
         "pokies",
         "wager",
         "sbobet",
+        "sportwetten",
+        "spielautomaten",
+        "apuestas deportivas",
+        "tragamonedas",
+        "cassino",
+        "apostas esportivas",
+        # Chinese, Korean, Japanese, Thai, Vietnamese, Russian: what spam on lapsed
+        # domains is written in.
+        "百家乐",
+        "百家樂",
+        "娱乐城",
+        "娛樂城",
+        "真人荷官",
+        "时时彩",
+        "六合彩",
+        "博彩",
+        "赌场",
+        "賭場",
+        "老虎机",
+        "老虎機",
+        "体育投注",
+        "棋牌",
+        "彩金",
+        "北京赛车",
+        "电子游艺",
+        "澳门赌",
+        "线上赌场",
+        "彩票",
+        "카지노",
+        "바카라",
+        "토토",
+        "슬롯",
+        "먹튀",
+        "안전놀이터",
+        "메이저사이트",
+        "파워볼",
+        "홀덤",
+        "オンラインカジノ",
+        "カジノ",
+        "パチンコ",
+        "ブックメーカー",
+        "バカラ",
+        "บาคาร่า",
+        "สล็อต",
+        "คาสิโน",
+        "แทงบอล",
+        "เว็บพนัน",
+        "nhà cái",
+        "cá cược",
+        "xổ số",
+        "tài xỉu",
+        "nổ hũ",
+        "казино",
+        "букмекер",
+        "игровые автоматы",
+        "ставки на спорт",
     ),
     "adult": (
         "xxx",
@@ -67,6 +123,30 @@ VICE: dict[str, tuple[str, ...]] = {
         "horny",
         "erotic massage",
         "nsfw",
+        "bokep",
+        "phim sex",
+        "成人视频",
+        "色情",
+        "av女优",
+        "无码",
+        "無碼",
+        "黄色网站",
+        "成人网站",
+        "约炮",
+        "情色",
+        "自拍偷拍",
+        "国产精品",
+        "一本道",
+        "야동",
+        "야설",
+        "19금",
+        "アダルト",
+        "無修正",
+        "エロ動画",
+        "порно",
+        "секс видео",
+        "หนังโป๊",
+        "คลิปหลุด",
     ),
     "pharmacy": (
         "viagra",
@@ -142,10 +222,14 @@ class Trade:
     terms: tuple[str, ...]
 
 
-_PATTERNS = {
-    trade: re2.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\b")
-    for trade, terms in VICE.items()
-}
+def _term(term: str) -> str:
+    """A term as a pattern: a whole word where words are spaced, as written elsewhere
+    (Chinese, Japanese and Thai run words together)."""
+    escaped = re.escape(term)
+    return rf"\b{escaped}\b" if term.isascii() else escaped
+
+
+_PATTERNS = {trade: re2.compile("|".join(_term(t) for t in terms)) for trade, terms in VICE.items()}
 
 
 def trade_of(*texts: str) -> Trade | None:

@@ -288,7 +288,10 @@ CONSENT_TITLES: dict[str, str] = {
     "en": r"^\W*before you continue to " + _GOOGLE,
     "de": r"^\W*bevor sie (?:zu|mit) " + _GOOGLE + r" weitergehen",
     "es": r"^\W*antes de (?:ir a|continuar (?:a|en|con)) " + _GOOGLE,
-    "fr": r"^\W*avant d'accéder à " + _GOOGLE + r"|^\W*avant de continuer (?:vers|sur) " + _GOOGLE,
+    "fr": r"^\W*avant d'accéder à "
+    + _GOOGLE
+    + r"|^\W*avant de (?:continuer|passer) (?:vers|sur|à) "
+    + _GOOGLE,
     "it": r"^\W*prima di (?:passare|continuare|accedere) (?:a|su) " + _GOOGLE,
     "nl": r"^\W*voordat je verdergaat (?:naar|met) " + _GOOGLE,
     "pt": r"^\W*antes de (?:continuar|ir) (?:para|no|ao|a) (?:o )?" + _GOOGLE,
@@ -333,6 +336,7 @@ SERVER_DEFAULT: dict[str, str] = {
     r"installed\b|\b(?:apache )?http server test page\b|\btest page for the (?:apache|nginx|http)\b"
     r"|\bthis page is used to test the proper operation of\b"
     r"|\b(?:open)?litespeed web ?server (?:is )?(?:successfully )?installed\b"
+    r"|\byou have successfully installed the (?:[\w-]+ ){1,3}(?:web ?server|web platform)\b"
     r"|\bcongratulations,? (?:your )?(?:open)?litespeed\b"
     r"|\byour (?:azure )?(?:app service app|web app|functions?(?: \d+(?:\.\d+)?)? app"
     r"|static web app|app) is (?:up and running|live)\b"
@@ -340,11 +344,22 @@ SERVER_DEFAULT: dict[str, str] = {
     r"|\bmicrosoft azure app service - welcome\b|\bazure functions? - welcome\b"
     r"|\bthis (?:site|website) (?:isn't|is not|has not been|hasn't been) published\b"
     r"|\bsetup (?:is )?complete\b.{0,80}\b(?:site|domain|website)\b",
-    "zh": r"欢迎使用\s*(?:tengine|openresty|nginx|宝塔)|站点创建成功|网站(?:正在)?建设中"
-    r"|没有找到站点|(?:该|此)域名(?:尚未|未)(?:绑定|备案)",
-    "ja": r"このページは(?:サーバー|ウェブサーバー)の(?:初期|デフォルト)",
 }
 """Web servers' and platforms' pages for a new, empty site: the catalogued site is gone."""
+
+SERVER_WELCOME: dict[str, str] = {
+    "en": r"^\W*(?:welcome to (?:tengine|openresty|(?:open)?litespeed|nginx)\b|caddy works\b"
+    r"|iis ?\d*(?:\.\d+)?(?: windows(?: server)?)?\W*$|(?:apache )?http server test page\b"
+    r"|test page for the (?:apache|nginx)\b|microsoft azure app service - welcome\b)",
+}
+"""A web server's welcome or test page by its own title or heading: specific enough on a page
+of any length (some are long)."""
+
+SERVER_DEFAULT_TITLES: dict[str, str] = {
+    "zh": r"欢迎使用\s*(?:tengine|openresty|nginx|宝塔)|站点创建成功|^\W*网站(?:正在)?建设中"
+    r"|^\W*没有找到站点|(?:该|此)域名(?:尚未|未)(?:绑定|备案)",
+}
+"""The same in titles and headings only: text without spaces always counts as a short page."""
 
 PLATFORM_GONE: dict[str, str] = {
     "platforms": r"\bnot found - request id\b|\bthe deployment could not be found\b"
@@ -358,7 +373,33 @@ PLATFORM_GONE: dict[str, str] = {
     r"|no longer available)|(?:does not|doesn't) exist)\b"
     r"|\bthis (?:store|shop) (?:does not|doesn't) exist\b"
     r"|\bonly one step left\b.{0,300}\bstore owner\b"
-    r"|\bno such (?:app|site|project|bucket)\b|\bapplication not found\b",
+    r"|\bno such (?:app|site|project|bucket)\b|\bapplication not found\b"
+    # Subdomain take-over fingerprints (services' answers for a name no account claims).
+    r"|\bthere is no app configured at that hostname\b"
+    r"|\bthe thing you were looking for is no longer here, or never was\b"
+    r"|\b404 error unknown site\b|\bdo you want to register [\w.-]{1,80}\.wordpress\.com\b"
+    r"|\bthis uservoice subdomain is currently available\b"
+    r"|\bis not a registered incloud youtrack\b|\btunnel [\w.-]{1,100} not found\b"
+    r"|\bthere is no such company\b|\bwe didn't find your site\b|\bnon-hub domain\b"
+    r"|\bno settings were found for this company\b|\bproject doesn'?t exist\.{0,3} yet\b",
 }
 """A hosting platform's answer for an address where no site is any more (in addition to
 `SITE_GONE`)."""
+
+ERROR_TEXTS: dict[str, str] = {
+    "en": r"\bit (?:looks|seems) like nothing was found at this location\b"
+    r"|\bit seems we can(?:'t|not) find what you(?:'re| are) looking for\b",
+    "de": r"\b(?:es sieht so aus, als ob|anscheinend wurde) (?:an dieser stelle|hier) nichts "
+    r"gefunden(?: wurde)?\b|\bdie (?:von ihnen )?(?:aufgerufene|angeforderte|gesuchte) seite "
+    r"(?:(?:existiert|gibt es) (?:leider )?nicht|(?:\w+ ){0,3}nicht gefunden)\b",
+    "fr": r"\bil semble(?:rait)? que rien n'(?:a|ait) été trouvé à cet emplacement\b"
+    r"|\bla page (?:que vous recherchez|demandée) (?:n'existe pas|est introuvable)\b",
+    "es": r"\bparece que no (?:se ha encontrado|hay) nada en (?:esta|esa) ubicación\b",
+    "it": r"\bsembra che (?:non ci sia nulla|non sia stato trovato nulla) "
+    r"(?:qui|in questa posizione)\b",
+    "nl": r"\bhet lijkt erop dat er (?:hier )?niets (?:gevonden )?(?:is|werd gevonden) "
+    r"op deze locatie\b",
+    "pt": r"\bparece que nada foi encontrado (?:neste|nesse) local\b",
+    "pl": r"\bwygląda na to, że (?:w tym miejscu )?nic nie (?:zostało|znaleziono)\b",
+}
+"""How CMS themes word the message of their error page, in many languages (short pages)."""

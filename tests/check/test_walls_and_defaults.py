@@ -22,6 +22,8 @@ from tests.check.examples import (
 
 DEEP = "https://www.kinderschutz-beispiel.de/hilfe/beratung"
 ADVICE = Expectation(title="Beratung für Eltern – Kinderschutz")
+LAPSED_DEEP = "https://www.old-charity-example.org.uk/advice/online-safety/"
+CHARITY = Expectation(title="Old Charity – support for young people")
 
 
 def _same_everywhere(
@@ -100,6 +102,32 @@ BOT_WALLS = {
         verdict=Verdict.UNVERIFIABLE,
         rule="bot_wall",
         expectation=ADVICE,
+    ),
+    "yunsuo-cookie-on-a-script-page": Example(
+        facts(
+            DEEP,
+            200,
+            body=page("", title=None, scripts=1),
+            headers=(("set-cookie", "yunsuo_session_verify=d21eb089dde2f05fd34ee94b269914f2"),),
+        ),
+        Verdict.UNVERIFIABLE,
+        "bot_wall",
+        expectation=ADVICE,
+        evidence={"signature": "cn_waf"},
+    ),
+    "heroku-no-such-app-by-its-link": Example(
+        facts(
+            LAPSED_DEEP,
+            404,
+            body=page(
+                "",
+                title="No such app",
+                markup='<iframe src="//www.herokucdn.com/error-pages/no-such-app.html"></iframe>',
+            ),
+        ),
+        Verdict.PARKED,
+        "parked_platform",
+        expectation=CHARITY,
     ),
     "russian-browser-check": Example(
         facts(DEEP, 200, body=page("Проверка браузера перед переходом на сайт", title="")),
@@ -313,9 +341,6 @@ def test_region_blocked_videos_exist_but_cannot_be_seen(example: Example) -> Non
     check(example)
 
 
-LAPSED = "https://www.old-charity-example.org.uk/"
-LAPSED_DEEP = "https://www.old-charity-example.org.uk/advice/online-safety/"
-CHARITY = Expectation(title="Old Charity – support for young people")
 DEFAULTS = {
     name: Example(
         facts(LAPSED_DEEP, status, body=page(text, title=title, headings=headings)),
@@ -539,6 +564,21 @@ ERRORS = {
         ("ja", "ページが見つかりません", ()),
     )
 }
+ERRORS |= {
+    name: Example(
+        facts(DEEP, 200, body=page(text, title="Kinderschutz", headings=("Kinderschutz",))),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        expectation=ADVICE,
+    )
+    for name, text in (
+        ("en-theme-text", "It looks like nothing was found at this location. Maybe try a search?"),
+        ("de-theme-text", "Es sieht so aus, als ob an dieser Stelle nichts gefunden wurde."),
+        ("fr-theme-text", "Il semble que rien n'ait été trouvé à cet emplacement."),
+        ("es-theme-text", "Parece que no se ha encontrado nada en esta ubicación."),
+        ("pt-theme-text", "Parece que nada foi encontrado neste local."),
+    )
+}
 ERRORS["de-article-about-404-pages-stays-ok"] = Example(
     facts(
         "https://www.webdesign-beispiel.de/ratgeber/404-seite",
@@ -556,4 +596,126 @@ ERRORS["de-article-about-404-pages-stays-ok"] = Example(
 
 @table(ERRORS)
 def test_error_pages_worded_in_many_languages(example: Example) -> None:
+    check(example)
+
+
+def _directory_links(sites: int, per_site: int = 2) -> tuple[str, ...]:
+    return tuple(
+        f"https://www.site{n}-example.com/{'page' if k else ''}{k}"
+        for n in range(sites)
+        for k in range(per_site)
+    )
+
+
+SPAM = {
+    "chinese-gambling-spam": Example(
+        facts(
+            LAPSED_DEEP,
+            body=page(
+                "澳门百家乐官网 真人荷官在线发牌 娱乐城注册送彩金 时时彩 六合彩 体育投注 "
+                "棋牌游戏 电子游艺 立即开户",
+                title="澳门百家乐_娱乐城_真人荷官-官方网站",
+                headings=("百家乐", "娱乐城"),
+            ),
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=CHARITY,
+        evidence={"trade": "gambling"},
+    ),
+    "korean-gambling-spam": Example(
+        facts(
+            LAPSED_DEEP,
+            body=page(
+                "카지노사이트 추천 바카라 토토사이트 먹튀검증 안전놀이터 메이저사이트 파워볼",
+                title="카지노사이트 | 바카라 | 토토",
+            ),
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=CHARITY,
+    ),
+    "chinese-adult-spam": Example(
+        facts(
+            LAPSED_DEEP,
+            body=page("国产精品 自拍偷拍 无码 成人视频 在线观看", title="成人视频在线观看"),
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=CHARITY,
+        evidence={"trade": "adult"},
+    ),
+    "link-directory-lander": Example(
+        facts(
+            LAPSED_DEEP,
+            body=page(
+                " ".join(f"Site {n} Site {n} extra" for n in range(30)),
+                title="Best Web Directory - Business, Travel, Health, Finance",
+                headings=("Business", "Travel", "Health", "Finance", "Home & Garden"),
+                links=_directory_links(30) + ("/about", "/submit"),
+            ),
+        ),
+        Verdict.PARKED,
+        "parked_link_directory",
+        expectation=CHARITY,
+        evidence={"signature": "link_directory", "sites": 30},
+    ),
+    "useful-links-resource-stays-ok": Example(
+        facts(
+            URL,
+            body=page(
+                "Revenge Porn Helpline useful links. "
+                + " ".join(f"Helpline {n} support line" for n in range(30)),
+                title="Useful links – Revenge Porn Helpline",
+                links=_directory_links(30),
+            ),
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="Revenge Porn Helpline: useful links"),
+    ),
+    "news-page-with-many-own-links-stays-ok": Example(
+        facts(
+            URL,
+            body=page(
+                REAL_TEXT,
+                title="Revenge Porn Helpline",
+                links=tuple(f"/news/{n}" for n in range(60)) + _directory_links(5),
+            ),
+        ),
+        Verdict.OK,
+        "ok",
+    ),
+    "gambling-harm-advice-stays-ok": Example(
+        facts(
+            "https://www.gamcare.example/advice/online-casinos",
+            body=page(
+                "GamCare advice on online casinos: jackpot adverts, roulette, free spins and "
+                "deposit bonus offers are designed to keep you playing. Call the National "
+                "Gambling Helpline.",
+                title="Online casinos and gambling harm – GamCare",
+            ),
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="Online casinos and gambling harm – GamCare"),
+    ),
+    "chinese-doc-with-verification-heading-stays-ok": Example(
+        facts(
+            "https://docs.example.cn/deploy/guide",
+            body=page(
+                "启动服务后，打开浏览器访问首页，检查页面是否正常显示。",
+                title="部署指南 - 文档",
+                headings=("部署指南", "访问验证"),
+            ),
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="部署指南"),
+    ),
+}
+
+
+@table(SPAM)
+def test_spam_on_lapsed_domains_is_parked(example: Example) -> None:
     check(example)
