@@ -11,7 +11,7 @@ from curator.check.case import Case, decide, reason
 from curator.check.expect import quote
 from curator.check.facts import ErrorKind, Outcome
 from curator.check.quirks import BOT_WALL_STATUSES, status_quirk
-from curator.check.signatures import BOT_WALLS, CONSENT_WALLS
+from curator.check.signatures import BOT_WALLS, CONSENT_WALLS, COOKIE_RELOAD
 from curator.domain import Verdict
 
 # --- the fetch did not end in a response ------------------------------------------------------
@@ -174,6 +174,15 @@ def bot_wall(case: Case) -> Outcome | None:
             f"The site shows a bot check ({signature.label}, {reason(status)}): "
             "curator cannot verify it; a person should look.",
             signature=signature.name,
+        )
+    view = case.view
+    if view is not None and lander.script_only(view) and COOKIE_RELOAD.search(view.markup):
+        return decide(
+            case,
+            Verdict.UNVERIFIABLE,
+            f"The site answers {reason(status)} with a script that sets a cookie and reloads the "
+            "page, as bot checks do: curator cannot verify it; a person should look.",
+            signature="script_challenge",
         )
     if status in CHALLENGE_STATUSES and case.view is not None and lander.script_only(case.view):
         return decide(

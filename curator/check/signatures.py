@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from curator.check.quirks import Signature, Table, Where, sig
+from curator.check.quirks import Signature, Table, Where, compile_signatures, sig
 from curator.check.wording import (
     CONSENT_TITLES,
     CONSENT_WORDS,
@@ -414,18 +414,9 @@ BOT_WALLS = Table(
     sig(
         "cn_waf",
         MARKUP,
-        r"yunsuo_session_verify|security_(?:verify|session_verify)_data|\bsafedog(?:site)?\b"
+        r"yunsuo_session_verify|yunsuoautojump|security_(?:verify|session_verify)_(?:data|img)"
+        r"|\bsafedog(?:site)?\b|/_guard/(?:auto|html|slide|captcha)\.js|\baliyun_waf_(?:aa|bb)\b"
         r"|__jsl_clearance|\bacw_sc__v2\b|/punish\?x5secdata|\bx5secdata\b|\bbt_?waf\b",
-        short=True,
-        any_status=True,
-    ),
-    # A script that sets a cookie and reloads the page: a JavaScript challenge, whoever runs it.
-    sig(
-        "script_challenge",
-        MARKUP,
-        r"document\.cookie\s*=[^;]{0,300};.{0,400}?(?:location\.reload\(\)"
-        r"|location(?:\.href)?\s*=\s*(?:window\.|document\.)?(?:location(?:\.href)?|url)\b"
-        r"|location\.replace\(\s*(?:window\.|document\.)?(?:location(?:\.href)?|url)\b)",
         short=True,
         any_status=True,
     ),
@@ -449,6 +440,14 @@ BOT_WALLS = Table(
 )
 """Bot walls and challenges: strong markers count on any status (some answer 200), weak ones
 only on the statuses bot walls use (`curator.check.quirks.BOT_WALL_STATUSES`)."""
+
+COOKIE_RELOAD = compile_signatures(
+    r"document\.cookie\s*=[^;]{0,300};.{0,400}?(?:location\.reload\(\)"
+    r"|location(?:\.href)?\s*=\s*(?:window\.|document\.)?(?:location(?:\.href)?|url)\b"
+    r"|location\.replace\(\s*(?:window\.|document\.)?(?:location(?:\.href)?|url)\b)"
+)
+"""A script that sets a cookie and reloads the page: a JavaScript challenge, whoever runs it,
+when it is all the page has (a real page may set a cookie and reload for its own reasons)."""
 
 
 # --- consent walls: a cookie-consent page stands in front of the page ------------------------

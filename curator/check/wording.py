@@ -254,7 +254,7 @@ REDIRECTING = (
 ERROR_HEADINGS: dict[str, str] = {
     "de": r"\b(?:diese |die )?seite (?:\w+ ){0,3}nicht (?:gefunden|auffindbar|mehr verfügbar)\b"
     r"|\b(?:wir )?(?:konnten|können) (?:die|diese) seite (?:leider )?nicht finden\b"
-    r"|\bseite nicht vorhanden\b|\bfehlerseite\b",
+    r"|\bseite nicht vorhanden\b",
     "fr": r"\bpage (?:\w+ ){0,2}(?:introuvable|non trouvée|inexistante|non disponible)\b"
     r"|\bimpossible de trouver (?:la|cette) page\b|\bcette page n'est plus disponible\b"
     r"|\bnous ne trouvons pas (?:la|cette) page\b",
@@ -339,11 +339,11 @@ SERVER_DEFAULT: dict[str, str] = {
     r"|\byou have successfully installed the (?:[\w-]+ ){1,3}(?:web ?server|web platform)\b"
     r"|\bcongratulations,? (?:your )?(?:open)?litespeed\b"
     r"|\byour (?:azure )?(?:app service app|web app|functions?(?: \d+(?:\.\d+)?)? app"
-    r"|static web app|app) is (?:up and running|live)\b"
+    r"|static web app) is (?:up and running|live)\b"
     r"|\bhey,? (?:app service|node\.js|python|php|java|\.net|ruby) developers\b"
     r"|\bmicrosoft azure app service - welcome\b|\bazure functions? - welcome\b"
     r"|\bthis (?:site|website) (?:isn't|is not|has not been|hasn't been) published\b"
-    r"|\bsetup (?:is )?complete\b.{0,80}\b(?:site|domain|website)\b",
+    r"|\bsetup (?:is )?complete\b.{0,80}\byour (?:new )?(?:site|domain|website|store)\b",
 }
 """Web servers' and platforms' pages for a new, empty site: the catalogued site is gone."""
 
@@ -370,7 +370,8 @@ PLATFORM_GONE: dict[str, str] = {
     r"|\bthe site you (?:were|are) looking for (?:couldn't|could not|can't|cannot) be found\b"
     r"|\bdomain (?:is )?not claimed\b|\bthis domain (?:isn't|is not) (?:yet )?connected\b"
     r"|\b(?:newsroom|press ?room) (?:(?:was )?not found|is (?:not available|unavailable|closed"
-    r"|no longer available)|(?:does not|doesn't) exist)\b"
+    r"|no longer (?:available|active))|(?:does not|doesn't) exist"
+    r"|has been (?:closed|deactivated))\b"
     r"|\bthis (?:store|shop) (?:does not|doesn't) exist\b"
     r"|\bonly one step left\b.{0,300}\bstore owner\b"
     r"|\bno such (?:app|site|project|bucket)\b|\bapplication not found\b"

@@ -90,6 +90,33 @@ BOT_WALLS = {
         rule="bot_wall",
         expectation=ADVICE,
     ),
+    "cookie-banner-reload-on-a-real-page-stays-ok": Example(
+        facts(
+            URL,
+            body=page(
+                REAL_TEXT,
+                title="Revenge Porn Helpline",
+                scripts=1,
+                markup="<html><body><p>We use cookies.</p><script>function ok(){"
+                'document.cookie="consent=1;path=/";location.reload();}</script></body></html>',
+            ),
+        ),
+        Verdict.OK,
+        "ok",
+    ),
+    "cdnfly-guard-script": _same_everywhere(
+        DEEP,
+        200,
+        page(
+            "",
+            title=None,
+            scripts=1,
+            markup='<html><head><script src="/_guard/auto.js"></script></head></html>',
+        ),
+        verdict=Verdict.UNVERIFIABLE,
+        rule="bot_wall",
+        expectation=ADVICE,
+    ),
     "yunsuo-marker": _same_everywhere(
         DEEP,
         200,
