@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import Response
 
-from api.schemas import GuideIndexOut, GuideOut, GuidesOut, GuideSummaryOut
+from api.schemas.public import GuideIndexOut, GuideOut, GuidesOut, GuideSummaryOut
 from curator.store.publish import data_version, published_guides
 
 Version = tuple[object, ...]

@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, status
 
 from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, SettingsDep, get_editor
-from api.schemas import (
+from api.schemas.base import ErrorOut
+from api.schemas.editor import (
     ActionOut,
-    ErrorOut,
     HistoryOut,
     ProblemOut,
     ProblemsOut,

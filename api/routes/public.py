@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 
 from api.deps import BackgroundDep, SessionDep, SettingsDep
 from api.publishing import GuideCache, Rendered
-from api.schemas import ErrorOut, GuideIndexOut, GuideOut, GuidesOut, ReportIn, ReportOut
+from api.schemas.base import ErrorOut
+from api.schemas.public import GuideIndexOut, GuideOut, GuidesOut, ReportIn, ReportOut
 from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import NotFoundError
 from curator.reader_reports import client_hash, file_report

@@ -1,249 +1,28 @@
-"""The API's request and response bodies: pydantic models, separate from the ORM rows."""
+"""Bodies of the editor API: problems with their evidence, runs, history and edits."""
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import Field
 
+from api.schemas.base import CleanText, _In, _Out
 from curator.catalog.schema import (
     LINE_MAX,
     LIST_MAX,
     PHONE_MAX,
-    SLUG_PATTERN,
     TEXT_MAX,
     TITLE_MAX,
     URL_MAX_BYTES,
-    phone_e164,
 )
 from curator.domain import Group, ResourceKind, RunStatus, Verdict
 from curator.editing import ActionResult
-from curator.reader_reports import NOTE_MAX, FiledReport
 from curator.registration.warnings import DomainFacts, WarningKind, WatchWarning
 from curator.store.history import ActionEntry, ResourceHistory, RunSummary
 from curator.store.problems import CheckEvidence, OpenReport, Problem
-from curator.store.publish import PublicGuide, PublicResource
 from curator.suggestions import Confidence, Suggestion, SuggestionSource
 from curator.watch.warnings import WatchedResource
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on insert.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-CleanText = Annotated[str, AfterValidator(_no_nul)]
-Key = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=200)]
-SlugText = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=120)]
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-# --- errors ----------------------------------------------------------------------------------
-
-
-class FieldProblem(_Out):
-    """What is wrong with one field of a request."""
-
-    field: str = Field(description="the field, e.g. url or expect_text.0")
-    location: str = Field(description="body, query, path or header")
-    message: str
-
-
-class ErrorOut(_Out):
-    """Every error the API answers with."""
-
-    error: str = Field(description="what kind of error, e.g. 'not found'")
-    detail: str | list[FieldProblem] = Field(
-        description="a sentence, or (422) one entry per invalid field"
-    )
-
-
-# --- public ----------------------------------------------------------------------------------
-
-
-class PhoneOut(_Out):
-    """A helpline number as the guide prints it and in E.164 for tel: links."""
-
-    printed: str
-    e164: str | None
-
-
-class ResourceOut(_Out):
-    """One resource of a published list."""
-
-    id: str = Field(
-        description="the resource's catalog id, unique within its guide; "
-        "POST /v1/reports takes it with the guide's slug"
-    )
-    title: str
-    url: str
-    kind: ResourceKind
-    description: str | None
-    phone: PhoneOut | None
-    audience: str | None
-    region: str | None
-    status: Group = Field(description="working, update, broken or unknown (never checked)")
-    verdict: Verdict | None = Field(description="the link's confirmed verdict; null if unchecked")
-    last_checked_at: datetime | None
-    last_ok_at: datetime | None
-
-    @classmethod
-    def of(cls, resource: PublicResource) -> ResourceOut:
-        """The public view of a resource."""
-        phone = None
-        if resource.phone:
-            try:
-                e164: str | None = phone_e164(resource.phone)
-            except Exception:  # phonenumbers refuses what sync let through only if edited badly
-                e164 = None
-            phone = PhoneOut(printed=resource.phone, e164=e164)
-        return cls(
-            id=resource.id,
-            title=resource.title,
-            url=resource.url,
-            kind=resource.kind,
-            description=resource.description,
-            phone=phone,
-            audience=resource.audience,
-            region=resource.region,
-            status=resource.status,
-            verdict=resource.verdict,
-            last_checked_at=resource.last_checked_at,
-            last_ok_at=resource.last_ok_at,
-        )
-
-
-class SectionOut(_Out):
-    """A heading of a guide's list and its resources, in order."""
-
-    title: str
-    resources: list[ResourceOut]
-
-
-class GuideOut(_Out):
-    """A guide's published resource list."""
-
-    slug: str
-    title: str
-    source_url: str | None
-    last_reviewed: date | None
-    next_review_due: date | None
-    sections: list[SectionOut]
-
-    @classmethod
-    def of(cls, guide: PublicGuide) -> GuideOut:
-        """The public view of a guide."""
-        return cls(
-            slug=guide.slug,
-            title=guide.title,
-            source_url=guide.source_url,
-            last_reviewed=guide.last_reviewed,
-            next_review_due=guide.next_review_due,
-            sections=[
-                SectionOut(title=s.title, resources=[ResourceOut.of(r) for r in s.resources])
-                for s in guide.sections
-            ],
-        )
-
-
-class GuidesOut(_Out):
-    """Every guide's published list (`GET /v1/guides?full=true`)."""
-
-    guides: list[GuideOut]
-
-
-class StatusCountsOut(_Out):
-    """How many of a guide's listed resources are in each status."""
-
-    working: int
-    update: int
-    broken: int
-    unknown: int
-
-
-class GuideSummaryOut(_Out):
-    """A guide as the index lists it: its resources are at `href`."""
-
-    slug: str
-    title: str
-    source_url: str | None
-    last_reviewed: date | None
-    next_review_due: date | None
-    resources: int = Field(description="resources listed (with the same `include` as here)")
-    counts: StatusCountsOut
-    href: str = Field(description="where the guide's resources are: /v1/guides/{slug}")
-
-    @classmethod
-    def of(cls, guide: PublicGuide) -> GuideSummaryOut:
-        """The index's line for a guide."""
-        statuses = Counter(r.status for s in guide.sections for r in s.resources)
-        return cls(
-            slug=guide.slug,
-            title=guide.title,
-            source_url=guide.source_url,
-            last_reviewed=guide.last_reviewed,
-            next_review_due=guide.next_review_due,
-            resources=sum(statuses.values()),
-            counts=StatusCountsOut(
-                working=statuses[Group.WORKING],
-                update=statuses[Group.UPDATE],
-                broken=statuses[Group.BROKEN],
-                unknown=statuses[Group.UNKNOWN],
-            ),
-            href=f"/v1/guides/{guide.slug}",
-        )
-
-
-class GuideIndexOut(_Out):
-    """Every guide with its counts (`GET /v1/guides`); each guide's list is at its `href`."""
-
-    guides: list[GuideSummaryOut]
-
-
-class ReportIn(_In):
-    """A reader's report that a resource's link is broken."""
-
-    guide: SlugText = Field(description="the guide's slug, as in GET /v1/guides/{slug}")
-    resource_id: Key = Field(description="the resource's `id` from the guide's JSON")
-    note: Annotated[CleanText, Field(max_length=NOTE_MAX)] = Field(
-        default="", description="what the reader saw"
-    )
-    contact: EmailStr | None = Field(
-        default=None, max_length=320, description="optional: an address to reply to"
-    )
-
-
-class ReportOut(_Out):
-    """A stored report; a recheck of the resource is queued."""
-
-    id: int
-    guide: str
-    resource_id: str
-    received_at: datetime
-    recheck: str = Field(description="'queued': the resource's link will be checked again")
-
-    @classmethod
-    def of(cls, report: FiledReport) -> ReportOut:
-        """The reader's receipt."""
-        return cls(
-            id=report.id,
-            guide=report.guide,
-            resource_id=report.resource_key,
-            received_at=report.created_at,
-            recheck="queued",
-        )
-
 
 # --- editors ---------------------------------------------------------------------------------
 

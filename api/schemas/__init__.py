@@ -1,0 +1,4 @@
+"""The API's request and response bodies: pydantic models, separate from the ORM rows.
+
+`base` holds the shared types and the error body, `public` what websites and readers
+send and receive, `editor` what editors' tools do."""
