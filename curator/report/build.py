@@ -36,10 +36,13 @@ from curator.report.model import (
     ResourceRef,
     ReviewDue,
     RunRef,
+    Section,
+    SectionItem,
     Similarity,
     Since,
     SinceRun,
     WatchItem,
+    sections_of,
 )
 from curator.report.summary import guide_summary, overall_summary, watch_summary
 from curator.settings import Settings
@@ -169,13 +172,9 @@ async def _build_guide(
     baselines = await _refresh_baselines(session, states, points)
     refs = {r.id: _ref(r, base) for r in resources}
 
+    placed: dict[Section, list[SectionItem]] = {kind: [] for kind in Section}
     newly: list[LinkItem] = []
     still: list[LinkItem] = []
-    fixed: list[FixedItem] = []
-    moved: list[LinkItem] = []
-    failing: list[LinkItem] = []
-    unverifiable: list[LinkItem] = []
-    changes: list[ContentChange] = []
     links: list[LinkStanding] = []
     working = unchecked = snoozed = 0
     for resource in resources:
@@ -216,48 +215,57 @@ async def _build_guide(
             (still if was_broken else newly).append(item)
             continue
         if was_broken and then is not None and then.verdict is not None:
-            fixed.append(FixedItem(ref, then.verdict, latest_verdict, state.last_ok_at))
+            placed[Section.FIXED].append(
+                FixedItem(ref, then.verdict, latest_verdict, state.last_ok_at)
+            )
         if latest_verdict in (Verdict.OK, Verdict.MOVED):
             working += 1
         if state.consecutive_failures > 0:
             # A failure not confirmed yet: the public list still shows the resource.
             new = then is None or then.consecutive_failures == 0
             since_ = state.first_failure_at or _streak_start(history_, history.FAILING)
-            failing.append(_link_item(ref, latest_verdict, state, check, since_, now, new, base))
+            placed[Section.FAILING].append(
+                _link_item(ref, latest_verdict, state, check, since_, now, new, base)
+            )
         elif latest_verdict is Verdict.UNVERIFIABLE:
             new = then is None or then.last_verdict is not Verdict.UNVERIFIABLE
             since_ = _streak_start(history_, frozenset({Verdict.UNVERIFIABLE}))
-            unverifiable.append(
+            placed[Section.UNVERIFIABLE].append(
                 _link_item(ref, latest_verdict, state, check, since_, now, new, base)
             )
         elif confirmed is Verdict.MOVED:
             new = then is None or then.verdict is not Verdict.MOVED
             since_ = _streak_start(history_, frozenset({Verdict.MOVED}))
-            moved.append(_link_item(ref, confirmed, state, check, since_, now, new, base))
+            placed[Section.MOVED].append(
+                _link_item(ref, confirmed, state, check, since_, now, new, base)
+            )
         change = _content_change(context, ref, state, check, baselines, history_, before)
         if change is not None:
-            changes.append(change)
+            placed[Section.CONTENT_CHANGES].append(change)
             links[-1] = dataclasses.replace(links[-1], content_changed=True)
 
     await _add_archived_copies(context, newly)
-    newly_t, still_t = tuple(_by_severity(newly)), tuple(_by_severity(still))
+    placed[Section.NEWLY_BROKEN] = list(_by_severity(newly))
+    placed[Section.STILL_BROKEN] = list(_by_severity(still))
     reports = await _reader_reports(session, resources, refs, states, period)
+    placed[Section.READER_REPORTS] = list(reports)
     review = review_due(guide, today=now.astimezone(context.zone).date())
     counts = Counts(
         links=len(resources),
         working=working,
-        broken=len(newly_t) + len(still_t),
-        newly_broken=len(newly_t),
-        moved=len(moved),
-        fixed=len(fixed),
-        failing=len(failing),
-        unverifiable=len(unverifiable),
+        broken=len(placed[Section.NEWLY_BROKEN]) + len(placed[Section.STILL_BROKEN]),
+        newly_broken=len(placed[Section.NEWLY_BROKEN]),
+        moved=len(placed[Section.MOVED]),
+        fixed=len(placed[Section.FIXED]),
+        failing=len(placed[Section.FAILING]),
+        unverifiable=len(placed[Section.UNVERIFIABLE]),
         unchecked=unchecked,
         snoozed=snoozed,
         reader_reports=sum(1 for r in reports if not r.resolved),
-        content_changes=len(changes),
+        content_changes=len(placed[Section.CONTENT_CHANGES]),
     )
     watch = await _watch_items(session, context, resources, refs, period)
+    placed[Section.WATCH] = list(watch)
     counts = dataclasses.replace(counts, warnings=len(watch))
     watch_line = watch_summary(watch, context.settings.watch_policy())
     run = await run_queries.latest_finished_run(session, guide_slug=guide.slug)
@@ -268,20 +276,12 @@ async def _build_guide(
         period=period,
         summary=guide_summary(counts, review, watch_line),
         counts=counts,
-        newly_broken=newly_t,
-        still_broken=still_t,
-        fixed=tuple(fixed),
-        moved=tuple(moved),
-        failing=tuple(failing),
-        unverifiable=tuple(unverifiable),
-        reader_reports=tuple(reports),
-        content_changes=tuple(changes),
+        sections=sections_of(placed),
         review=review,
         next_review=next_review_due(guide.review_every, guide.last_reviewed),
         latest_run=_run_ref(run) if run is not None else None,
         problems_url=f"{base}/editor/problems",
         links=tuple(links),
-        watch=tuple(watch),
         watch_summary=watch_line,
     )
 

@@ -7,7 +7,7 @@ new address, an archive); `curator.report.summary` words its first lines; render
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -288,6 +288,113 @@ class Counts:
     warnings: int = 0
 
 
+# --- sections --------------------------------------------------------------------------------
+
+
+class Section(StrEnum):
+    """The report's sections, in the order editors read them. A new section is a member here,
+    its entry in `SECTIONS`, the rule in `curator.report.build` that places items in it, and one
+    block named after it in each format's sections template (templates/sections.*.j2)."""
+
+    NEWLY_BROKEN = "newly_broken"
+    STILL_BROKEN = "still_broken"
+    FIXED = "fixed"
+    MOVED = "moved"
+    UNVERIFIABLE = "unverifiable"
+    FAILING = "failing"
+    """Failures not confirmed yet (transient): rechecked before they count as broken."""
+    READER_REPORTS = "reader_reports"
+    CONTENT_CHANGES = "content_changes"
+    WATCH = "watch"
+    """Warnings: domains expiring, on hold or in redemption, parked name servers, certificates
+    expiring. The links stay as their verdicts say."""
+
+
+class News(StrEnum):
+    """Which of a section's items are news that editors have not been told."""
+
+    EVERY_ITEM = "every_item"
+    NEW_ITEMS = "new_items"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSpec:
+    """How a section reads: its heading, the line under it, how its items date their state."""
+
+    title: str
+    note: str = ""
+    since: str = ""
+    """How an item's start is introduced ("Failing since")."""
+    news: News = News.NEW_ITEMS
+    mark_new: bool = True
+    """Whether items say they are new (not where every item is)."""
+
+
+SECTIONS: dict[Section, SectionSpec] = {
+    Section.NEWLY_BROKEN: SectionSpec(
+        "Newly broken", since="Failing since", news=News.EVERY_ITEM, mark_new=False
+    ),
+    Section.STILL_BROKEN: SectionSpec(
+        "Still broken", since="Broken since", news=News.NONE, mark_new=False
+    ),
+    Section.FIXED: SectionSpec("Fixed", news=News.EVERY_ITEM, mark_new=False),
+    Section.MOVED: SectionSpec("Moved: update the address", since="Moved since"),
+    Section.UNVERIFIABLE: SectionSpec(
+        "Unverifiable",
+        "The sites refuse automated checks: not evidence of a broken link. Open them by hand.",
+        since="Refusing since",
+    ),
+    Section.FAILING: SectionSpec(
+        "Not confirmed yet",
+        "Failing; rechecked before they count as broken.",
+        since="Failing since",
+        news=News.NONE,
+    ),
+    Section.READER_REPORTS: SectionSpec("Readers' reports"),
+    Section.CONTENT_CHANGES: SectionSpec(
+        "Pages that changed a lot since the last review",
+        "Re-read them: a live page can still be out of date.",
+    ),
+    Section.WATCH: SectionSpec(
+        "Watch",
+        "Warnings, not verdicts: these links still work and stay published. "
+        "Act before readers are harmed.",
+    ),
+}
+
+SectionItem = LinkItem | FixedItem | ReaderReportItem | ContentChange | WatchItem
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSection:
+    """One section of a guide's report and its items."""
+
+    kind: Section
+    items: tuple[SectionItem, ...]
+
+    @property
+    def spec(self) -> SectionSpec:
+        """How it reads."""
+        return SECTIONS[self.kind]
+
+    @property
+    def has_news(self) -> bool:
+        """Something in it that editors have not been told."""
+        match self.spec.news:
+            case News.EVERY_ITEM:
+                return bool(self.items)
+            case News.NEW_ITEMS:
+                return any(getattr(item, "new", False) for item in self.items)
+            case News.NONE:
+                return False
+
+
+def sections_of(placed: Mapping[Section, Sequence[SectionItem]]) -> tuple[ReportSection, ...]:
+    """Every section in reading order, with what was placed in it."""
+    return tuple(ReportSection(kind, tuple(placed.get(kind, ()))) for kind in Section)
+
+
 @dataclass(frozen=True, slots=True)
 class GuideReport:
     """One guide's part of the report; `summary` is its first line."""
@@ -298,38 +405,30 @@ class GuideReport:
     period: Period
     summary: str
     counts: Counts
-    newly_broken: tuple[LinkItem, ...]
-    still_broken: tuple[LinkItem, ...]
-    fixed: tuple[FixedItem, ...]
-    moved: tuple[LinkItem, ...]
-    failing: tuple[LinkItem, ...]
-    """Failures not confirmed yet (transient): rechecked before they count as broken."""
-    unverifiable: tuple[LinkItem, ...]
-    reader_reports: tuple[ReaderReportItem, ...]
-    content_changes: tuple[ContentChange, ...]
+    sections: tuple[ReportSection, ...]
+    """Every section in `Section` order, empty ones included (renderers skip those)."""
     review: ReviewDue | None
     next_review: date | None
     latest_run: RunRef | None
     problems_url: str
     links: tuple[LinkStanding, ...] = ()
-    watch: tuple[WatchItem, ...] = ()
-    """Warnings: domains expiring, on hold or in redemption, parked name servers, certificates
-    expiring. The links stay as their verdicts say."""
     watch_summary: str = ""
     """ "Watch: 2 domains expire within 30 days" (empty without warnings)."""
 
     @property
     def has_news(self) -> bool:
         """Something changed in the period that editors have not been told."""
-        return bool(
-            self.newly_broken
-            or self.fixed
-            or any(i.new for i in self.moved)
-            or any(i.new for i in self.unverifiable)
-            or any(i.new for i in self.reader_reports)
-            or any(i.new for i in self.content_changes)
-            or any(i.new for i in self.watch)
-        )
+        return any(section.has_news for section in self.sections)
+
+    def items(self, kind: Section | str) -> tuple[SectionItem, ...]:
+        """One section's items."""
+        wanted = Section(kind)
+        return next(s.items for s in self.sections if s.kind is wanted)
+
+    @property
+    def shown(self) -> tuple[ReportSection, ...]:
+        """The sections with something in them, in reading order."""
+        return tuple(s for s in self.sections if s.items)
 
     @property
     def needs_sending(self) -> bool:

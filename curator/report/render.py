@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from curator.domain import Group, Verdict, group_of
-from curator.report.model import GuideReport, RefreshReport
+from curator.report.model import SECTIONS, GuideReport, RefreshReport
 
 
 class Format(StrEnum):
@@ -90,6 +90,7 @@ def environment() -> Environment:
     env.filters["days"] = _days
     env.filters["status"] = _status
     env.filters["percent"] = lambda value: f"{round(float(value) * 100)}%"
+    env.globals["SECTIONS"] = SECTIONS
     env.globals["colours"] = lambda verdict: GROUP_COLOURS[group_of(Verdict(verdict))]
     return env
 
@@ -156,7 +157,13 @@ def render_review_html(report: RefreshReport, guide: GuideReport) -> str:
 def to_data(value: Any) -> Any:
     """The report value as JSON-ready data (dates in ISO 8601, enums by value)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        data = {}
+        for f in dataclasses.fields(value):
+            if isinstance(value, GuideReport) and f.name == "sections":
+                # Each section under its own key, as before sections were data.
+                data.update({s.kind.value: to_data(s.items) for s in value.sections})
+            else:
+                data[f.name] = to_data(getattr(value, f.name))
         for name in ("group", "has_news", "needs_sending", "overdue"):
             if hasattr(type(value), name) and isinstance(getattr(type(value), name), property):
                 data[name] = to_data(getattr(value, name))

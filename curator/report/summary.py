@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from curator.registration.warnings import WarningKind, WatchPolicy, watch_line
-from curator.report.model import Counts, GuideReport, ReviewDue, WatchItem
+from curator.report.model import Counts, GuideReport, ReviewDue, Section, WatchItem
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -72,7 +72,10 @@ def overall_summary(guides: Sequence[GuideReport], policy: WatchPolicy | None = 
     changed = sum(g.counts.content_changes for g in guides)
     if changed:
         parts.append(_plural(changed, "page", "pages") + " changed")
-    watch = watch_summary([i for g in guides for i in g.watch], policy or WatchPolicy())
+    watch = watch_summary(
+        [i for g in guides for i in g.items(Section.WATCH) if isinstance(i, WatchItem)],
+        policy or WatchPolicy(),
+    )
     if watch:
         parts.append(watch[0].lower() + watch[1:])
     return ", ".join(parts)

@@ -17,6 +17,7 @@ from curator.report.model import (
     GuideReport,
     PeriodKind,
     RefreshReport,
+    Section,
     SinceRun,
     parse_since,
 )
@@ -62,21 +63,21 @@ async def test_every_situation_lands_in_its_section(
     assert guide.period.kind is PeriodKind.LAST_REPORT
     assert guide.period.start == LAST_REPORT
     # Severity first (broken before changed before soft 404), then oldest first.
-    assert keys(guide.newly_broken) == ["timeout", "gone", "phone", "soft"]
-    assert [i.verdict for i in guide.newly_broken] == [
+    assert keys(guide.items(Section.NEWLY_BROKEN)) == ["timeout", "gone", "phone", "soft"]
+    assert [i.verdict for i in guide.items(Section.NEWLY_BROKEN)] == [
         Verdict.BROKEN,
         Verdict.BROKEN,
         Verdict.CHANGED,
         Verdict.SOFT_404,
     ]
-    assert keys(guide.still_broken) == ["parked", "tls"]
-    assert keys(guide.fixed) == ["fixed"]
-    assert keys(guide.moved) == ["moved"]
-    assert keys(guide.failing) == ["flaky", "blip"]
-    assert [i.verdict for i in guide.failing] == [Verdict.TRANSIENT, Verdict.BROKEN]
-    assert keys(guide.unverifiable) == ["botwall"]
-    assert keys(guide.content_changes) == ["cps"]
-    assert [(r.resource.key, r.new) for r in guide.reader_reports] == [
+    assert keys(guide.items(Section.STILL_BROKEN)) == ["parked", "tls"]
+    assert keys(guide.items(Section.FIXED)) == ["fixed"]
+    assert keys(guide.items(Section.MOVED)) == ["moved"]
+    assert keys(guide.items(Section.FAILING)) == ["flaky", "blip"]
+    assert [i.verdict for i in guide.items(Section.FAILING)] == [Verdict.TRANSIENT, Verdict.BROKEN]
+    assert keys(guide.items(Section.UNVERIFIABLE)) == ["botwall"]
+    assert keys(guide.items(Section.CONTENT_CHANGES)) == ["cps"]
+    assert [(r.resource.key, r.new) for r in guide.items(Section.READER_REPORTS)] == [
         ("helpline", False),
         ("gone", True),
     ]
@@ -96,7 +97,7 @@ async def test_broken_items_carry_evidence_since_and_a_fix(
     session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
 ) -> None:
     guide = sextortion(await build(session, report_settings, archive))
-    gone = next(i for i in guide.newly_broken if i.resource.key == "gone")
+    gone = next(i for i in guide.items(Section.NEWLY_BROKEN) if i.resource.key == "gone")
     assert gone.detail == "404 Not Found."
     assert gone.since == datetime(2026, 6, 1, 3, 5, tzinfo=UTC)  # its first failed check
     assert gone.days == 9
@@ -111,17 +112,17 @@ async def test_broken_items_carry_evidence_since_and_a_fix(
     assert sorted(url for url, _ in archive.asked) == sorted(
         seeded.urls[k] for k in ("timeout", "gone", "phone", "soft")
     )
-    timeout = guide.newly_broken[0]
+    timeout = guide.items(Section.NEWLY_BROKEN)[0]
     assert timeout.fix is None
     assert timeout.since == datetime(2026, 5, 4, 3, 5, tzinfo=UTC)  # failing since run 1
     assert timeout.evidence is not None and timeout.evidence.error_kind == "read_timeout"
-    soft = guide.newly_broken[3]
+    soft = guide.items(Section.NEWLY_BROKEN)[3]
     assert soft.evidence is not None
     assert [(h.status, h.url) for h in soft.evidence.hops] == [
         (302, "https://soft.example/deep/link"),
         (200, "https://soft.example/"),
     ]
-    parked = guide.still_broken[0]
+    parked = guide.items(Section.STILL_BROKEN)[0]
     assert (parked.new, parked.days) == (False, 65)
 
 
@@ -140,7 +141,7 @@ async def test_a_page_found_on_the_same_site_is_the_fix_and_a_lead_is_never_the_
     latest.suggestion = possible.to_json()
     await session.flush()
     guide = sextortion(await build(session, report_settings, archive))
-    gone = next(i for i in guide.newly_broken if i.resource.key == "gone")
+    gone = next(i for i in guide.items(Section.NEWLY_BROKEN) if i.resource.key == "gone")
     assert gone.fix is not None and gone.fix.kind is FixKind.POSSIBLE
     assert gone.fix.label == "Possibly moved" and gone.fix.url == found_at
     assert gone.fix.note.startswith("perhaps on the same site (same heading)")
@@ -157,7 +158,7 @@ async def test_a_page_found_on_the_same_site_is_the_fix_and_a_lead_is_never_the_
     state.suggested_url = found_at
     await session.flush()
     guide = sextortion(await build(session, report_settings, archive))
-    gone = next(i for i in guide.newly_broken if i.resource.key == "gone")
+    gone = next(i for i in guide.items(Section.NEWLY_BROKEN) if i.resource.key == "gone")
     assert gone.fix is not None and gone.fix.kind is FixKind.SAME_SITE
     assert gone.fix.label == "Suggested fix"
     assert gone.fix.note == "found on the same site (same title, 94 % of the text)"
@@ -168,7 +169,7 @@ async def test_moved_links_point_at_the_accept_action(
     session: AsyncSession, seeded: Seeded, report_settings: Settings
 ) -> None:
     guide = sextortion(await build(session, report_settings))
-    (moved,) = guide.moved
+    (moved,) = guide.items(Section.MOVED)
     rid = seeded.resources["moved"]
     assert moved.new
     assert moved.fix is not None and moved.fix.kind is FixKind.NEW_ADDRESS
@@ -188,9 +189,10 @@ async def test_review_due_and_unverifiable_kept_apart(
     assert guide.review is not None
     assert (guide.review.due, guide.review.overdue_days) == (date(2026, 5, 1), 40)
     assert guide.review.overdue
-    (wall,) = guide.unverifiable
+    (wall,) = guide.items(Section.UNVERIFIABLE)
     assert not wall.new  # unverifiable before the last report too
-    assert all(i.resource.key != "botwall" for i in guide.newly_broken + guide.still_broken)
+    broken = guide.items(Section.NEWLY_BROKEN) + guide.items(Section.STILL_BROKEN)
+    assert all(i.resource.key != "botwall" for i in broken)
     scams = next(g for g in report.guides if g.slug == "scams")
     assert scams.review is None and scams.next_review == date(2027, 5, 1)
     assert not scams.needs_sending
@@ -203,7 +205,7 @@ async def test_checks_of_an_inconclusive_run_change_nothing(
     guide = sextortion(await build(session, report_settings))
     statuses = {link.resource.key: link.verdict for link in guide.links}
     assert statuses["helpline"] is Verdict.OK
-    assert "helpline" not in keys(guide.failing)
+    assert "helpline" not in keys(guide.items(Section.FAILING))
 
 
 async def test_baselines_follow_the_last_review(
@@ -222,7 +224,7 @@ async def test_baselines_follow_the_last_review(
     )
     await session.commit()
     guide = sextortion(await build(session, report_settings))
-    assert guide.content_changes == ()
+    assert guide.items(Section.CONTENT_CHANGES) == ()
     assert guide.review is None
     await session.refresh(states[seeded.urls["cps"]])
     assert states[seeded.urls["cps"]].baseline_fingerprint == fingerprint(CPS_AFTER)
@@ -232,7 +234,7 @@ async def test_content_change_is_not_new_once_reported(
     session: AsyncSession, seeded: Seeded, report_settings: Settings
 ) -> None:
     guide = sextortion(await build(session, report_settings, since=parse_since("2026-06-09")))
-    (change,) = guide.content_changes
+    (change,) = guide.items(Section.CONTENT_CHANGES)
     assert not change.new
     assert change.similarity < 0.7
     assert change.baseline_checked_at == datetime(2026, 4, 6, 3, 5, tzinfo=UTC)
@@ -243,11 +245,12 @@ async def test_since_a_date_after_the_last_run_has_nothing_new(
 ) -> None:
     guide = sextortion(await build(session, report_settings, since=parse_since("2026-06-10")))
     assert guide.period.kind is PeriodKind.DATE
-    assert guide.newly_broken == ()
+    assert guide.items(Section.NEWLY_BROKEN) == ()
     # The timeouts had persisted over three checks and 35 days by then: confirmed broken.
-    assert keys(guide.still_broken) == ["parked", "timeout", "gone", "phone", "soft", "tls"]
-    assert guide.fixed == ()
-    assert [r.new for r in guide.reader_reports] == [False, False]
+    all_six = ["parked", "timeout", "gone", "phone", "soft", "tls"]
+    assert keys(guide.items(Section.STILL_BROKEN)) == all_six
+    assert guide.items(Section.FIXED) == ()
+    assert [r.new for r in guide.items(Section.READER_REPORTS)] == [False, False]
     assert not guide.has_news and guide.needs_sending  # the review is still due
 
 
@@ -259,8 +262,9 @@ async def test_since_a_run(
     assert guide.period.kind is PeriodKind.RUN and guide.period.run_id == first
     assert guide.period.label.startswith(f"since run {first} (2026-05-04 03:00")
     # Run 1 is inside the period; only one failed check of each came before it.
-    assert keys(guide.newly_broken) == ["parked", "timeout", "gone", "phone", "soft", "tls"]
-    assert guide.fixed == ()  # its failure was confirmed and fixed within the period
+    all_six = ["parked", "timeout", "gone", "phone", "soft", "tls"]
+    assert keys(guide.items(Section.NEWLY_BROKEN)) == all_six
+    assert guide.items(Section.FIXED) == ()  # its failure was confirmed and fixed within the period
     with pytest.raises(NotFoundError):
         await build(session, report_settings, since=SinceRun(9999))
 
@@ -272,8 +276,8 @@ async def test_first_report_covers_everything(
     await session.commit()
     guide = sextortion(await build(session, report_settings))
     assert guide.period.kind is PeriodKind.BEGINNING and guide.period.start is None
-    assert len(guide.newly_broken) == 6 and guide.still_broken == ()
-    assert all(r.new for r in guide.reader_reports)
+    assert len(guide.items(Section.NEWLY_BROKEN)) == 6 and guide.items(Section.STILL_BROKEN) == ()
+    assert all(r.new for r in guide.items(Section.READER_REPORTS))
 
 
 async def test_a_guide_of_its_own_and_an_unknown_guide(
@@ -291,7 +295,7 @@ async def test_snoozed_until_passed_counts_again(
     later = await build_report(
         session, report_settings, now=NOW + timedelta(days=30), since=parse_since("2026-06-02")
     )
-    assert "snoozed" in keys(sextortion(later).newly_broken)
+    assert "snoozed" in keys(sextortion(later).items(Section.NEWLY_BROKEN))
 
 
 @pytest.mark.parametrize(
