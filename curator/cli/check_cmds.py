@@ -162,7 +162,9 @@ def check(
     try:
         plan, report = run(body)
     except KeyboardInterrupt:
-        err.print(f"Interrupted after {tally.done} of {tally.planned} addresses; nothing changed.")
+        from curator.runs.settle import cancelled_summary
+
+        err.print(cancelled_summary(tally.done, tally.planned))
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if plan.changed_anything and not quiet and output is Format.TABLE:
         counts = plan.counts()

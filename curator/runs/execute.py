@@ -54,6 +54,7 @@ from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.selection import Selection
 from curator.runs.settle import (
     apply_states,
+    cancelled_summary,
     completed_summary,
     down_summary,
     interrupted_summary,
@@ -464,7 +465,7 @@ async def _abandon(work: _Work, status: RunStatus, why: str | None) -> None:
     """
     done, planned = len(work.results), len(work.groups)
     if why is None:
-        summary = f"Interrupted after {done} of {planned} addresses; nothing changed."
+        summary = cancelled_summary(done, planned)
     else:
         summary = f"Stopped after {done} of {planned} addresses: {why}"
     try:

@@ -59,6 +59,11 @@ def down_summary(hosts: int) -> str:
     )
 
 
+def cancelled_summary(done: int, planned: int) -> str:
+    """What a cancelled run (Ctrl-C) says: no link's state was changed."""
+    return f"Interrupted after {done} of {planned} addresses; nothing changed."
+
+
 def interrupted_summary(done: int, planned: int) -> str:
     """What a run stopped on request says."""
     return (

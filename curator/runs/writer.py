@@ -118,7 +118,6 @@ class CheckWriter:
                 return
             rows, self._waiting = self._waiting, {}
             amends, self._amends = self._amends, {}
-            written = False
 
             async def write(session: AsyncSession) -> None:
                 await store.insert_checks(
@@ -130,17 +129,13 @@ class CheckWriter:
             try:
                 # Retried on a new connection if the database drops this one mid-way.
                 await in_transaction(self._sessions, write)
-                written = True
             except BaseException as exc:
-                if written:
-                    self.stored += len(rows)
-                else:
-                    # The batch waits again (a cancelled write is retried at the end).
-                    self._waiting = {**rows, **self._waiting}
-                    for url, values in amends.items():
-                        self._amends[url] = {**values, **self._amends.get(url, {})}
-                    if isinstance(exc, Exception):
-                        self._error = exc
+                # The batch waits again (a cancelled write is retried at the end).
+                self._waiting = {**rows, **self._waiting}
+                for url, values in amends.items():
+                    self._amends[url] = {**values, **self._amends.get(url, {})}
+                if isinstance(exc, Exception):
+                    self._error = exc
                 raise
             self.stored += len(rows)
 

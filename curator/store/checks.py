@@ -81,12 +81,6 @@ async def amend_checks(
         await session.execute(statement, batch)
 
 
-async def check_ids(session: AsyncSession, *, run_id: int) -> dict[str, int]:
-    """The id of each stored check of a run, by URL."""
-    query = select(Check.url, Check.id).where(Check.run_id == run_id)
-    return {url: check_id for url, check_id in (await session.execute(query)).all()}
-
-
 _KEY = frozenset({"run_id", "url"})
 
 
@@ -98,21 +92,6 @@ def _by_columns(
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
     return groups
-
-
-async def set_suggestion(
-    session: AsyncSession,
-    *,
-    check_id: int,
-    suggestion: dict[str, Any] | None,
-    suggested_url: str | None,
-) -> None:
-    """Record where a stored check's page is now (found after the check was stored)."""
-    await session.execute(
-        update(Check)
-        .where(Check.id == check_id)
-        .values(suggestion=suggestion, suggested_url=suggested_url)
-    )
 
 
 async def run_checks(session: AsyncSession, *, run_ids: Sequence[int]) -> Sequence[Check]:

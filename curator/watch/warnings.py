@@ -72,10 +72,7 @@ class Watch:
 
     def warnings(self, url: str, *, now: datetime, policy: WatchPolicy) -> list[WatchWarning]:
         """The warnings of a resource whose link is `url`."""
-        domain = domain_of(url)
-        found = domain_warnings(
-            self.domains.get(domain) if domain else None, now=now, policy=policy
-        )
+        found = domain_warnings(self.domain(url), now=now, policy=policy)
         found += certificate_warnings(self.certificates.get(url), now=now, policy=policy)
         return found
 

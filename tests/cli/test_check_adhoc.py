@@ -4,7 +4,6 @@ verdicts of a run, no catalog, nothing stored; `--exclude` and the catalog's `ex
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,6 @@ from curator.store.models import Check, Resource, Run
 from tests.cli.script import curator_async, environment
 from tests.cli.test_check_cmds import count
 from tests.sites import Sites, page
-
-
-@pytest.fixture
-async def kit() -> AsyncIterator[Sites]:
-    sites = Sites()
-    try:
-        yield sites
-    finally:
-        await sites.aclose()
 
 
 @pytest.fixture
@@ -37,9 +27,9 @@ def env(database_url: str) -> dict[str, str]:
 
 
 async def test_addresses_and_a_file_of_links_are_checked_and_nothing_is_stored(
-    tmp_path: Path, kit: Sites, env: dict[str, str], database_url: str
+    tmp_path: Path, sites: Sites, env: dict[str, str], database_url: str
 ) -> None:
-    site = await kit.add("demo.test", {"/": page("Demo", "Demo home."), "/b": page("B", "B.")})
+    site = await sites.add("demo.test", {"/": page("Demo", "Demo home."), "/b": page("B", "B.")})
     ok, gone = site.address_url("/"), site.address_url("/gone")
     result = await curator_async("check", ok, gone, "-f", "json", cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr
@@ -63,9 +53,9 @@ async def test_addresses_and_a_file_of_links_are_checked_and_nothing_is_stored(
 
 
 async def test_the_catalogs_exclude_list_and_exclude_option(
-    tmp_path: Path, kit: Sites, env: dict[str, str], database_url: str
+    tmp_path: Path, sites: Sites, env: dict[str, str], database_url: str
 ) -> None:
-    site = await kit.add("demo.test", {"/": page("Demo", "Demo home.")})
+    site = await sites.add("demo.test", {"/": page("Demo", "Demo home.")})
     path = tmp_path / "resources.yaml"
     path.write_text(
         "exclude:\n  - /intranet/\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -81,15 +80,6 @@ def test_shipped_catalog_offline_is_inconclusive_and_changes_nothing(
     assert count(quick, Check) == 8 and count(quick, Run) == 1
 
 
-@pytest.fixture
-async def kit() -> AsyncIterator[Sites]:
-    sites = Sites()
-    try:
-        yield sites
-    finally:
-        await sites.aclose()
-
-
 CATALOG = """\
 guides:
   - slug: demo
@@ -124,14 +114,14 @@ async def invoke(*args: str) -> Result:
 
 
 async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
-    tmp_path: Path, quick: str, kit: Sites, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
-    site = await kit.add(
+    site = await sites.add(
         "demo.test",
         {"/": page("Demo Helpline", "Call 0345 6000 459 for help.")},
     )
-    other = await kit.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
+    other = await sites.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
     path = tmp_path / "resources.yaml"
     path.write_text(
         CATALOG.format(
@@ -167,11 +157,11 @@ async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
 
 
 async def test_table_groups_results_worst_first(
-    tmp_path: Path, quick: str, kit: Sites, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
-    site = await kit.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
-    other = await kit.add("other.test", fallback=Response(503, "busy"))
+    site = await sites.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
+    other = await sites.add("other.test", fallback=Response(503, "busy"))
     path = tmp_path / "resources.yaml"
     path.write_text(
         CATALOG.format(

@@ -7,7 +7,6 @@ import asyncio
 import json
 import shutil
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -46,15 +45,6 @@ def catalog(path: Path, urls: dict[str, str]) -> Path:
 
 
 @pytest.fixture
-async def kit() -> AsyncIterator[Sites]:
-    sites = Sites()
-    try:
-        yield sites
-    finally:
-        await sites.aclose()
-
-
-@pytest.fixture
 def env(database_url: str) -> dict[str, str]:
     return environment(
         CURATOR_DATABASE_URL=database_url,
@@ -66,8 +56,8 @@ def env(database_url: str) -> dict[str, str]:
     )
 
 
-async def three_results(tmp_path: Path, kit: Sites) -> Path:
-    site = await kit.add("demo.test", {"/": page("Demo", "Demo home.")})
+async def three_results(tmp_path: Path, sites: Sites) -> Path:
+    site = await sites.add("demo.test", {"/": page("Demo", "Demo home.")})
     return catalog(
         tmp_path / "resources.yaml",
         {"home": site.address_url("/"), "gone": site.address_url(LONG_PATH)},
@@ -75,9 +65,9 @@ async def three_results(tmp_path: Path, kit: Sites) -> Path:
 
 
 async def test_not_on_a_terminal_one_line_per_result_nothing_cut(
-    tmp_path: Path, kit: Sites, env: dict[str, str]
+    tmp_path: Path, sites: Sites, env: dict[str, str]
 ) -> None:
-    path = await three_results(tmp_path, kit)
+    path = await three_results(tmp_path, sites)
     result = await curator_async("check", "--catalog", str(path), cwd=tmp_path, env=env)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
@@ -94,8 +84,8 @@ async def test_not_on_a_terminal_one_line_per_result_nothing_cut(
     assert quiet.stdout.splitlines() == ["Broken: readers cannot use these (1)", gone]
 
 
-async def test_markdown_and_junit(tmp_path: Path, kit: Sites, env: dict[str, str]) -> None:
-    path = await three_results(tmp_path, kit)
+async def test_markdown_and_junit(tmp_path: Path, sites: Sites, env: dict[str, str]) -> None:
+    path = await three_results(tmp_path, sites)
     md = await curator_async(
         "check", "--format", "markdown", "--catalog", str(path), cwd=tmp_path, env=env
     )
@@ -137,10 +127,10 @@ def test_an_inconclusive_run_prints_one_summary(
 
 
 async def test_ctrl_c_stops_the_run_and_changes_nothing(
-    tmp_path: Path, kit: Sites, env: dict[str, str], database_url: str
+    tmp_path: Path, sites: Sites, env: dict[str, str], database_url: str
 ) -> None:
-    fast = await kit.add("fast.test", {"/1": page("One", "One."), "/2": page("Two", "Two.")})
-    slow = await kit.add("slow.test", fallback=Hang())
+    fast = await sites.add("fast.test", {"/1": page("One", "One."), "/2": page("Two", "Two.")})
+    slow = await sites.add("slow.test", fallback=Hang())
     urls = {"one": fast.address_url("/1"), "two": fast.address_url("/2")}
     urls |= {f"slow{n}": slow.address_url(f"/{n}") for n in range(7)}
     path = catalog(tmp_path / "resources.yaml", urls)
@@ -173,9 +163,9 @@ async def test_ctrl_c_stops_the_run_and_changes_nothing(
 
 
 async def test_a_private_address_is_named_with_its_setting(
-    tmp_path: Path, kit: Sites, env: dict[str, str]
+    tmp_path: Path, sites: Sites, env: dict[str, str]
 ) -> None:
-    site = await kit.add("demo.test", {"/": page("Demo", "Demo home.")})
+    site = await sites.add("demo.test", {"/": page("Demo", "Demo home.")})
     path = catalog(tmp_path / "resources.yaml", {"home": site.address_url("/")})
     del env["CURATOR_ALLOW_PRIVATE_ADDRESSES"]
     result = await curator_async(
