@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select, update
 
+from curator.domain import MailKind
 from curator.mail import (
     CLAIM,
     DeliveryStatus,
@@ -72,7 +73,7 @@ async def test_a_claimed_delivery_cannot_be_claimed_twice(
     async with sessions() as session:
         row = await deliveries.add_delivery(
             session,
-            kind="refresh",
+            kind=MailKind.REFRESH,
             key="refresh:x:run:1",
             guide_slug="sextortion",
             run_id=None,
