@@ -1,10 +1,9 @@
 """Classes of pages curator met on sites it had never seen, written as each class is described
 and served from loopback through the real fetcher and classifier (as tests/corpus does with
 real pages): single-page-app shells that a host serves for every address, paid and members'
-videos, scam and traffic-distribution pages on lapsed domains, hosting companies' "your site
-is ready" and "under construction" pages in several languages, a video platform's page that
-loads a bot-defence SDK, a page into which Cloudflare injects its bot-management script.
-Each class has controls: real content that must stay as it is.
+videos, a video platform's page that loads a bot-defence SDK, a page into which Cloudflare
+injects its bot-management script. Each class has controls: real content that must stay as
+it is. (Lander classes: tests/check/test_lander_classes.py.)
 """
 
 from __future__ import annotations
@@ -17,15 +16,15 @@ import pytest_asyncio
 
 from curator.check.facts import Expectation
 from curator.domain import Verdict
-from tests.corpus.harness import CorpusSites, corpus_settings
-from tests.corpus.manifests import Corpus, Entry, Paths, Source
-
-HERE = Source(
-    repository="written/curator", path="tests/check/test_page_classes.py", commit="0" * 40
+from tests.check.written_pages import (
+    Case,
+    html_page,
+    write_corpus,
 )
-HTML = (("content-type", "text/html; charset=utf-8"),)
-CHARITY = "https://old-charity.example.org.uk/"
-CHARITY_TITLE = "Old Charity – support for young people"
+from tests.corpus.harness import CorpusSites, corpus_settings
+from tests.corpus.manifests import Corpus
+
+MANIFEST = "tests/check/test_page_classes.py"
 
 _VITE = """<!doctype html>
 <html lang="en">
@@ -69,13 +68,6 @@ def _player(status: str, reason: str) -> str:
         + '","errorScreen":{}}};</script></body></html>'
     )
 
-
-def _page(title: str, body: str, head: str = "") -> str:
-    return f"<html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
-
-
-# (id, page, url, resource, verdict wanted, how other paths answer)
-Case = tuple[str, str, str, Expectation, Verdict, Paths]
 
 APP_SHELLS: list[Case] = [
     (
@@ -160,7 +152,7 @@ PAID_VIDEOS: list[Case] = [
     ),
     (
         "on-demand-rent-or-buy",
-        _page(
+        html_page(
             "Breaking Silence on Vimeo On Demand",
             "<h1>Breaking Silence</h1><p>Watch the trailer</p><p>Rent $4.99 — watch for 48 "
             "hours. Buy $12.99 — watch anytime.</p><p>This video is not available to watch "
@@ -173,7 +165,7 @@ PAID_VIDEOS: list[Case] = [
     ),
     (
         "members-only-video-on-a-course-site",
-        _page(
+        html_page(
             "Safeguarding 101",
             "<h1>Safeguarding 101</h1><p>This video is available to members only. Subscribe "
             'to watch this video.</p><video poster="p.jpg"></video>',
@@ -201,7 +193,7 @@ PAID_VIDEOS: list[Case] = [
     ),
     (
         "control-playable-video-with-a-subscribe-button",
-        _page(
+        html_page(
             "Talk - YouTube",
             '<script>var ytInitialPlayerResponse = {"playabilityStatus":{"status":"OK"}};'
             "</script><h1>Talk</h1><button>Subscribe</button><p>Join the conversation.</p>",
@@ -213,302 +205,6 @@ PAID_VIDEOS: list[Case] = [
     ),
 ]
 
-SCAMS: list[Case] = [
-    (
-        "push-allow-not-a-robot",
-        _page(
-            "Press Allow",
-            '<h1>Press "Allow" to verify that you are not a robot</h1><p>Click Allow to '
-            'continue</p><script src="/push.js"></script>',
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "push-allow-to-watch",
-        _page(
-            "Your video is ready",
-            "<h1>Click “Allow” to watch the video</h1><p>Your file is ready.</p>",
-        ),
-        CHARITY + "help",
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "push-allow-french",
-        _page("Vérification", "<h1>Cliquez sur « Autoriser » pour continuer</h1>").replace(
-            "« Autoriser »", "Autoriser"
-        ),
-        "https://ancienne-asso.example.fr/",
-        Expectation("Ancienne Association – aide aux victimes"),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "traffic-distribution-page",
-        _page(
-            "Redirecting...",
-            "<p>You are being redirected...</p>",
-            head='<script>setTimeout(function(){window.location.href="https://trk.example.net'
-            '/click?c=123&sub=old-charity";},1000)</script>',
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "traffic-distribution-please-wait",
-        _page(
-            "Please wait",
-            "<p>Please wait, you are being redirected to the requested page.</p><script>"
-            'location.replace("https://go.tds.example.net/?u=abc")</script>',
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "fake-prize",
-        _page(
-            "Congratulations!",
-            "<h1>Congratulations, you have been selected!</h1><p>You are today's lucky "
-            "visitor. Answer 3 short questions to claim your reward: a brand new phone.</p>"
-            "<button>Claim now</button>",
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "fake-survey",
-        _page(
-            "Customer Survey",
-            "<h2>Dear user, congratulations!</h2><p>You have been chosen to participate in our "
-            "survey. It takes 30 seconds and you will receive a fantastic prize.</p>",
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "traffic-distribution-by-refresh",
-        _page(
-            "Redirecting",
-            "<p>You are being redirected...</p>",
-            head='<meta http-equiv="refresh" content="0;url=https://trk.example.net/go?cid=998'
-            '&sub=abc">',
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "push-page-drawn-by-scripts",
-        '<html><head><title>Click Allow</title><script src="/sw-push.js"></script></head>'
-        '<body><div id="app"></div></body></html>',
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "push-tap-allow-at-the-end",
-        _page("18+", "<h1>If you are 18+, tap Allow.</h1>"),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "fake-prize-for-randomly-selected-users",
-        _page(
-            "Dear Chrome user",
-            "<h2>Dear Chrome user,</h2><p>You are one of 10 randomly selected users to get a "
-            "chance to win a gift. Offer ends today.</p>",
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "fake-security-alert",
-        _page(
-            "Security Warning",
-            "<h1>Windows Security Alert</h1><p>Your computer has been infected with a virus. "
-            "Call Microsoft Support toll-free now: +1-800-000-0000.</p>",
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.PARKED,
-        "same",
-    ),
-    (
-        "control-refresh-to-a-new-home-with-a-campaign-tag",
-        _page(
-            "Redirecting",
-            "<p>You are being redirected...</p>",
-            head='<meta http-equiv="refresh" content="0;url=https://new-charity.example.org/'
-            '?utm_source=old-site">',
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.BROKEN,  # judged by its target (which does not exist here), not as a lander
-        "404",
-    ),
-    (
-        "control-advice-about-push-scams",
-        _page(
-            "Notification scams | Old Charity",
-            "<h1>Notification scams</h1><p>Old Charity helps young people stay safe online. "
-            "If a website asks you to click Allow to verify that you are not a robot, close "
-            "it: it wants to send you adverts. Talk to us if you are worried.</p>",
-        ),
-        CHARITY + "advice/notification-scams",
-        Expectation(CHARITY_TITLE),
-        Verdict.OK,
-        "404",
-    ),
-    (
-        "control-a-real-bot-wall-stays-unverifiable",
-        _page(
-            "Just a moment...",
-            "<p>Verify you are human by completing the action below.</p>",
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.UNVERIFIABLE,
-        "same",
-    ),
-    (
-        "control-site-forwarding-to-its-new-address",
-        _page(
-            "Redirecting...",
-            "<p>You are being redirected...</p>",
-            head='<script>window.location.href="https://newcharity.example.org/";</script>',
-        ),
-        CHARITY,
-        Expectation(CHARITY_TITLE),
-        Verdict.OK,
-        "same",
-    ),
-]
-
-PLACEHOLDERS: list[Case] = [
-    (
-        f"placeholder-{name}",
-        _page(title, body),
-        url,
-        Expectation(resource),
-        Verdict.PARKED,
-        "same",
-    )
-    for name, title, body, url, resource in (
-        (
-            "en-hosting-ready",
-            "Account Ready",
-            "<h1>Your website is ready!</h1><p>Your hosting account has been set up. Upload "
-            "your files to public_html to replace this page.</p>",
-            CHARITY,
-            CHARITY_TITLE,
-        ),
-        (
-            "en-coming-soon",
-            "Coming Soon",
-            "<h1>Coming Soon</h1><p>Our new website is on its way. Stay tuned!</p>",
-            CHARITY,
-            CHARITY_TITLE,
-        ),
-        (
-            "en-under-construction",
-            "Under Construction",
-            "<h1>Site under construction</h1><p>We are working on something awesome.</p>",
-            CHARITY,
-            CHARITY_TITLE,
-        ),
-        (
-            "fr-hebergement-pret",
-            "Votre hébergement est prêt",
-            "<h1>Félicitations !</h1><p>Votre hébergement est prêt. Vous pouvez dès "
-            "maintenant mettre en ligne votre site.</p>",
-            "https://ancienne-asso.example.fr/",
-            "Ancienne Association – aide aux victimes",
-        ),
-        (
-            "de-webspace-bereit",
-            "Willkommen",
-            "<h1>Ihr Webspace ist bereit</h1><p>Hier entsteht demnächst ein neuer "
-            "Internetauftritt.</p>",
-            "https://alter-verein.example.de/",
-            "Alter Verein – Hilfe für Opfer",
-        ),
-        (
-            "de-im-aufbau",
-            "Baustelle",
-            "<h1>Diese Seite befindet sich im Aufbau</h1><p>Bald online.</p>",
-            "https://alter-verein.example.de/",
-            "Alter Verein – Hilfe für Opfer",
-        ),
-        (
-            "es-alojamiento-listo",
-            "Próximamente",
-            "<h1>Tu alojamiento está listo</h1><p>Muy pronto.</p>",
-            "https://vieja-asociacion.example.es/",
-            "Vieja Asociación – ayuda",
-        ),
-        (
-            "nl-in-aanbouw",
-            "Binnenkort online",
-            "<h1>Deze website is in aanbouw</h1><p>Binnenkort vindt u hier onze nieuwe "
-            "website.</p>",
-            "https://oude-stichting.example.nl/",
-            "Oude Stichting – hulp",
-        ),
-        (
-            "fr-site-est-en-construction",
-            "Bienvenue",
-            "<h1>Ce site est en construction</h1>",
-            "https://ancienne-asso.example.fr/",
-            "Ancienne Association – aide aux victimes",
-        ),
-        (
-            "de-bald-online",
-            "Willkommen",
-            "<h1>Unsere Website ist bald online</h1>",
-            "https://alter-verein.example.de/",
-            "Alter Verein – Hilfe für Opfer",
-        ),
-        (
-            "it-in-costruzione",
-            "Sito in costruzione",
-            "<h1>Sito in costruzione</h1><p>Torna presto a trovarci.</p>",
-            "https://vecchia-associazione.example.it/",
-            "Vecchia Associazione – aiuto",
-        ),
-    )
-] + [
-    (
-        "control-charity-news-mentions-a-new-site",
-        _page(
-            "News | Old Charity",
-            "<h1>News</h1><p>Old Charity has supported young people since 1990. Our helpline "
-            "is open every day. Work on our new website is under way and we will tell you when "
-            "it is ready. Meanwhile, call us or read our advice pages.</p>",
-        ),
-        CHARITY + "news",
-        Expectation(CHARITY_TITLE),
-        Verdict.OK,
-        "404",
-    ),
-]
 
 VIDEO_PLATFORMS: list[Case] = [
     (
@@ -526,7 +222,7 @@ VIDEO_PLATFORMS: list[Case] = [
     ),
     (
         "page-with-cloudflare-bot-management-script",
-        _page(
+        html_page(
             "Sextortion advice | Safe Online",
             "<h1>Sextortion advice</h1><p>If someone threatens to share intimate images of you, "
             "do not pay. Stop contact, keep evidence and report it.</p>" + _CLOUDFLARE_JSD,
@@ -538,7 +234,7 @@ VIDEO_PLATFORMS: list[Case] = [
     ),
     (
         "control-cloudflare-challenge-stays-unverifiable",
-        _page(
+        html_page(
             "Just a moment...",
             "<script>window._cf_chl_opt={cvId: '3',cType: 'managed'};</script>",
         ),
@@ -559,34 +255,14 @@ VIDEO_PLATFORMS: list[Case] = [
     ),
 ]
 
-ALL = APP_SHELLS + PAID_VIDEOS + SCAMS + PLACEHOLDERS + VIDEO_PLATFORMS
+
+ALL = APP_SHELLS + PAID_VIDEOS + VIDEO_PLATFORMS
 STATUS = {"control-kasada-refusal-stays-unverifiable": 429}
 
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    root = tmp_path_factory.mktemp("written")
-    (root / "pages").mkdir()
-    entries = []
-    for name, html, url, resource, verdict, paths in ALL:
-        (root / "pages" / f"{name}.html").write_text(html, encoding="utf-8")
-        entries.append(
-            Entry(
-                id=name,
-                file=f"{name}.html",
-                url=url,
-                status=STATUS.get(name, 200),
-                headers=HTML,
-                resource=resource,
-                expect=verdict,
-                klass="written",
-                source=HERE,
-                note="written as the class is described",
-                manifest="tests/check/test_page_classes.py",
-                paths=paths,
-            )
-        )
-    return Corpus(root, tuple(entries))
+    return write_corpus(tmp_path_factory.mktemp("written"), ALL, MANIFEST, STATUS)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
