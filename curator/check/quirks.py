@@ -160,17 +160,82 @@ class _Group:
     pattern: Any
     """The members' patterns as one (see `compile_signatures`)."""
     members: tuple[Signature, ...]
+    keys: frozenset[int]
+    """The members' patterns' numbers in the prefilter of their part (see `Prefilter`)."""
+
+
+class Prefilter:
+    """Every table's patterns, one RE2 set per part: which of them occur in a value is one
+    scan of it, however many signatures and tables there are.
+
+    A table searches a value with one of its combined patterns only when the set found one of
+    that pattern's members in it; most pages match no signature at all, so a check costs one
+    scan per value instead of one search per table and group. The answer is exact (a set
+    reports every pattern that matches somewhere), so what a table finds is unchanged. Values
+    are remembered by content for a while: the rules of one check ask about the same title,
+    text and markup many times.
+    """
+
+    REMEMBERED = 256
+    """How many values' answers are kept before the memo starts over."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[Where, dict[str, int]] = {}
+        self._sets: dict[Where, Any] = {}
+        self._memo: dict[tuple[Where, str], frozenset[int]] = {}
+
+    def add(self, where: Where, pattern: str) -> int:
+        """The number of `pattern` in `where`'s set (the same pattern keeps one number)."""
+        numbers = self._numbers.setdefault(where, {})
+        number = numbers.get(pattern)
+        if number is None:
+            number = numbers[pattern] = len(numbers)
+            self._sets.pop(where, None)  # compiled again, with it, on next use
+            self._memo.clear()
+        return number
+
+    def patterns(self, where: Where) -> tuple[str, ...]:
+        """The patterns of `where`, in number order."""
+        return tuple(self._numbers.get(where, {}))
+
+    def hits(self, where: Where, value: str) -> frozenset[int]:
+        """The numbers of the patterns of `where` that occur in `value`."""
+        key = (where, value)
+        found = self._memo.get(key)
+        if found is None:
+            matched = self._set(where).Match(value)
+            found = frozenset(matched) if matched else frozenset()
+            if len(self._memo) >= self.REMEMBERED:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _set(self, where: Where) -> Any:
+        compiled = self._sets.get(where)
+        if compiled is None:
+            compiled = re2.Set.SearchSet()
+            for pattern in self.patterns(where):
+                compiled.Add(pattern)
+            compiled.Compile()
+            self._sets[where] = compiled
+        return compiled
+
+
+PREFILTER = Prefilter()
+"""The prefilter every table registers its patterns with."""
 
 
 class Table:
     """Named signatures compiled into one combined pattern per part and limit.
 
-    A check costs one search per part however many signatures the table holds. Parts are
+    A combined pattern is searched only where the prefilter saw one of its members, so a
+    check costs one scan per part's value whatever the number of tables and signatures
+    (see `Prefilter`). Parts are
     searched in the order the table first names them; within a part, the match found
     first in the text decides which signature is reported.
     """
 
-    def __init__(self, *signatures: Signature) -> None:
+    def __init__(self, *signatures: Signature, prefilter: Prefilter = PREFILTER) -> None:
         self.signatures = signatures
         keyed: dict[tuple[Where, str | None, bool, bool], list[Signature]] = {}
         for signature in signatures:
@@ -191,9 +256,13 @@ class Table:
                     "|".join(f"(?P<s{i}>{m.pattern})" for i, m in enumerate(members))
                 ),
                 tuple(members),
+                frozenset(
+                    prefilter.add(where, m.pattern) for m in members if where is not Where.HEADER
+                ),
             )
             for (where, header, short, strong), members in keyed.items()
         )
+        self._prefilter = prefilter
 
     def first(
         self,
@@ -212,13 +281,18 @@ class Table:
                 continue
             if success and not group.any_status:
                 continue
-            if group.where is Where.HEADER:
+            header = group.where is Where.HEADER
+            if header:
                 value = (headers or {}).get(group.header or "")
                 values: Sequence[str] = (fold(value),) if value is not None else ()
             else:
                 values = parts(group.where)
             for index, value in enumerate(values):
-                match = group.pattern.search(value) if value else None
+                if not value:
+                    continue
+                if not header and group.keys.isdisjoint(self._prefilter.hits(group.where, value)):
+                    continue
+                match = group.pattern.search(value)
                 if match is not None and match.lastgroup is not None:
                     member = group.members[int(match.lastgroup[1:])]
                     return Found(member, value, match.group(), index, match.span())

@@ -11,6 +11,8 @@ connections through here, so every hop is guarded.
 from __future__ import annotations
 
 import os
+import select
+import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -74,6 +76,7 @@ class GuardedStream(httpcore.AsyncNetworkStream):
     def __init__(self, inner: httpcore.AsyncNetworkStream, address: str) -> None:
         self._inner = inner
         self.address = address
+        self._fixed: dict[str, Any] = {}
 
     # httpcore's stream and backend interfaces take `timeout` arguments: hence the noqa below.
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
@@ -103,10 +106,37 @@ class GuardedStream(httpcore.AsyncNetworkStream):
         return GuardedStream(upgraded, self.address)
 
     def get_extra_info(self, info: str) -> Any:
-        """Extra information of the inner stream, plus `curator_address`."""
+        """Extra information of the inner stream, plus `curator_address`.
+
+        What cannot change while the stream lives is asked of the inner stream once: anyio
+        builds every attribute of a socket (peer name included) for each question, and the
+        pool asks whether a connection is readable several times per request."""
         if info == "curator_address":
             return self.address
+        if info == "is_readable":
+            sock = self.get_extra_info("socket")
+            if sock is None:
+                return self._inner.get_extra_info(info)
+            return _readable(sock)
+        if info in _FIXED_INFO:
+            if info not in self._fixed:
+                self._fixed[info] = self._inner.get_extra_info(info)
+            return self._fixed[info]
         return self._inner.get_extra_info(info)
+
+
+_FIXED_INFO = frozenset({"socket", "ssl_object", "client_addr", "server_addr"})
+
+
+def _readable(sock: socket.socket) -> bool:
+    """True when reading `sock` would not wait: data, its end, or no socket any more (an idle
+    pooled connection that is readable has been closed by the server, or answers out of turn)."""
+    descriptor = sock.fileno()
+    if descriptor < 0:
+        return True
+    poll = select.poll()
+    poll.register(descriptor, select.POLLIN)
+    return bool(poll.poll(0))
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):

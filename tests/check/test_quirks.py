@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+import re2
 
-from curator.check import signatures
-from curator.check.quirks import Table, Where, fold, sig, without_accents
+from curator.check import classifier, signatures
+from curator.check.quirks import PREFILTER, Prefilter, Table, Where, fold, sig, without_accents
+from curator.check.text import extract_page
+
+CORPUS_PAGES = Path(__file__).parents[1] / "corpus" / "pages"
 
 
 def parts(**values: str) -> object:
@@ -80,3 +85,38 @@ def test_every_table_compiles_into_few_patterns(table: Table) -> None:
     }
     assert len(groups) <= 12
     assert all(s.name for s in table.signatures)
+
+
+def test_a_table_made_later_is_searched_with_its_own_patterns() -> None:
+    prefilter = Prefilter()
+    first = Table(sig("one", Where.TITLE, r"alpha"), prefilter=prefilter)
+    assert first.first(parts(title="alpha")) is not None  # type: ignore[arg-type]
+    later = Table(sig("two", Where.TITLE, r"beta"), prefilter=prefilter)
+    found = later.first(parts(title="x beta"))  # type: ignore[arg-type]
+    assert found is not None and found.name == "two"
+    assert first.first(parts(title="x beta")) is None  # type: ignore[arg-type]
+
+
+def test_the_prefilter_finds_what_each_pattern_finds_on_real_pages() -> None:
+    # The tables search a value only where the prefilter saw one of their patterns: on the
+    # corpus's pages, it sees exactly the patterns that each, searched alone, would find.
+    assert classifier.RULES  # every table is built and registered
+    by_where: dict[Where, list[str]] = {}
+    for path in sorted(CORPUS_PAGES.glob("*/*.html")):
+        page = extract_page(
+            path.read_bytes(),
+            content_type="text/html",
+            base_url="https://example.org/page",
+            bytes_read=0,
+            truncated=False,
+        )
+        by_where.setdefault(Where.TITLE, []).append(fold(page.title or ""))
+        by_where.setdefault(Where.HEADING, []).extend(fold(h) for h in page.headings)
+        by_where.setdefault(Where.TEXT, []).append(fold(f"{page.text} {page.chrome}"))
+        by_where.setdefault(Where.MARKUP, []).append(page.markup_sample.lower())
+    assert len(by_where[Where.MARKUP]) > 100
+    for where, values in by_where.items():
+        patterns = [re2.compile(p) for p in PREFILTER.patterns(where)]
+        for value in values:
+            alone = {number for number, p in enumerate(patterns) if p.search(value)}
+            assert PREFILTER.hits(where, value) == alone, (where, value[:80])
