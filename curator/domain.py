@@ -141,6 +141,15 @@ class JobStatus(StrEnum):
     """A run's network looked down: nothing concluded; the job is due again soon."""
 
 
+class CheckJob(StrEnum):
+    """The scheduled jobs that start check runs: their ids in `job_states`."""
+
+    FULL_CHECK = "full_check"
+    """Every active resource of every guide (CURATOR_FULL_CHECK_CRON)."""
+    CONFIRM_CHECK = "confirm_check"
+    """The links whose latest checks failed, confirmed or cleared (CURATOR_CONFIRM_CHECK_CRON)."""
+
+
 # --- editors' work -----------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from curator.catalog.schema import (
     check_text,
     check_title,
 )
-from curator.domain import ActionKind, RecheckReason
+from curator.domain import ActionKind, RecheckReason, ResourceKind
 from curator.errors import ConflictError, InvalidEditError, NotFoundError
 from curator.rechecks import queue_recheck
 from curator.store.base import utcnow
@@ -38,9 +38,20 @@ from curator.store.models import Resource
 from curator.store.reader_reports import resolve_open_reports
 from curator.store.runs import running_full_run
 
-EDITABLE_FIELDS = ("url", "title", "description", "phone", "expect_text")
-"""The resource fields an edit may change."""
-RECHECKED_FIELDS = frozenset({"url", "phone", "expect_text"})
+EDITABLE_FIELDS = (
+    "url",
+    "title",
+    "kind",
+    "description",
+    "phone",
+    "expect_text",
+    "audience",
+    "region",
+    "notes",
+)
+"""The resource fields an edit may change: every field of a resource in resources.yaml but
+its id (and where the file lists it, which is no field)."""
+RECHECKED_FIELDS = frozenset({"url", "kind", "phone", "expect_text"})
 """Fields whose change makes the last verdict stale, so an edit of them queues a recheck."""
 REASON_MAX = 500
 SNOOZE_MAX = timedelta(days=2 * 366)
@@ -185,6 +196,27 @@ def _phone(value: object) -> str | None:
     return None if text is None else check_phone(text.strip())
 
 
+def _kind(value: object) -> ResourceKind:
+    names = [k.value for k in ResourceKind]
+    kinds = f"{', '.join(names[:-1])} or {names[-1]}"
+    if not isinstance(value, str):
+        raise ValueError(f"must be one of {kinds}")
+    try:
+        return ResourceKind(value.strip())
+    except ValueError:
+        raise ValueError(f"must be one of {kinds}") from None
+
+
+def _line(value: object) -> str | None:
+    text = _text(value, required=False)
+    return None if text is None else check_line(text.strip())
+
+
+def _notes(value: object) -> str | None:
+    text = _text(value, required=False)
+    return None if text is None else check_text(text, TEXT_MAX)
+
+
 def _expect_text(value: object) -> list[str]:
     if value is None:
         return []
@@ -209,18 +241,55 @@ _VALIDATORS: dict[str, Callable[[object], object]] = {
     "description": _description,
     "phone": _phone,
     "expect_text": _expect_text,
+    "kind": _kind,
+    "audience": _line,
+    "region": _line,
+    "notes": _notes,
 }
 
+_PLACEMENT = (
+    "where {file} lists the resource: move its entry there (under guide {guide!r}, section "
+    "{section!r}) and run `curator sync`"
+)
+NOT_EDITABLE: dict[str, str] = {
+    "id": "is the resource's id in {file} (guide {guide!r}, section {section!r}, id {key!r}): "
+    "change it there and run `curator sync`; the old id is retired with its history",
+    "key": "is the resource's id in {file} (guide {guide!r}, section {section!r}, id {key!r}): "
+    "change it there and run `curator sync`; the old id is retired with its history",
+    "section": "is " + _PLACEMENT,
+    "guide": "is " + _PLACEMENT,
+}
+"""Fields of a resource an edit cannot change, with where to change them instead."""
 
-def validate_edit(changes: Mapping[str, object]) -> dict[str, object]:
+
+def _where(resource: Resource | None) -> dict[str, str]:
+    if resource is None:
+        return {"file": "resources.yaml", "guide": "?", "section": "?", "key": "?"}
+    return {
+        "file": resource.guide.source_file or "resources.yaml",
+        "guide": resource.guide.slug,
+        "section": resource.section.title if resource.section is not None else "",
+        "key": resource.key,
+    }
+
+
+def validate_edit(
+    changes: Mapping[str, object], resource: Resource | None = None
+) -> dict[str, object]:
     """The edit's values, cleaned, validated as the catalog validates them; else InvalidEditError.
 
-    Every field's problem is reported, not just the first; a field set to None is cleared.
+    Every field's problem is reported, not just the first; a field set to None is cleared. A
+    field no edit may change is refused with where to change it instead (in `resource`'s file).
     """
     errors: dict[str, str] = {}
     clean: dict[str, object] = {}
     for name, value in changes.items():
         validator = _VALIDATORS.get(name)
+        if name in NOT_EDITABLE:
+            errors[name] = "cannot be edited here: it " + NOT_EDITABLE[name].format(
+                **_where(resource)
+            )
+            continue
         if validator is None:
             errors[name] = f"cannot be edited (editable: {', '.join(EDITABLE_FIELDS)})"
             continue
@@ -243,11 +312,11 @@ async def edit_resource(
     changes: Mapping[str, object],
     now: datetime | None = None,
 ) -> ActionResult:
-    """Change url, title, description, phone or expect_text; a recheck follows when the
-    URL or what the page must show changed. An edit that changes nothing records nothing."""
+    """Change any of EDITABLE_FIELDS; a recheck follows when the URL, the kind or what the page
+    must show changed. An edit that changes nothing records nothing."""
     at = now or utcnow()
-    clean = validate_edit(changes)
     resource = await _live_resource(session, resource_id)
+    clean = validate_edit(changes, resource)
     changed: dict[str, dict[str, Any]] = {}
     for name, value in clean.items():
         current = getattr(resource, name)

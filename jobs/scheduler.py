@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 DUE_SWEEP = "due_sweep"
 
-RUN_JOBS = {
+RUN_JOBS: dict[str, str] = {
     tasks.FULL_CHECK: "checking every active resource of every guide",
     tasks.CONFIRM_CHECK: "rechecking the links whose latest checks failed",
 }

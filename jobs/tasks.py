@@ -16,7 +16,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.transport import build_client
-from curator.domain import JobStatus, RunStatus, RunTrigger
+from curator.domain import CheckJob, JobStatus, RunStatus, RunTrigger
 from curator.errors import RunConflictError
 from curator.mail import DeliveryResult, DeliveryStatus, Mailer, send_domain_alerts
 from curator.mail import retry_failed_deliveries as retry_deliveries
@@ -42,8 +42,8 @@ from curator.watch.lookups import build_rdap, refresh_registrations
 log = logging.getLogger(__name__)
 
 # Job ids (also the `job_states` rows).
-FULL_CHECK = "full_check"
-CONFIRM_CHECK = "confirm_check"
+FULL_CHECK = CheckJob.FULL_CHECK
+CONFIRM_CHECK = CheckJob.CONFIRM_CHECK
 RECHECKS = "rechecks"
 REFRESH_REPORTS = "refresh_reports"
 REVIEW_REMINDERS = "review_reminders"

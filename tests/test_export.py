@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.catalog import Catalog, load_catalog
+from curator.editing import edit_resource
 from curator.errors import CatalogError
 from curator.export import export_catalog
 from curator.store.base import utcnow
@@ -343,3 +344,38 @@ async def test_any_value_an_editor_stores_reads_back_the_same(
     await _export_then_sync_is_a_noop(session, path)
     ((_, resource),) = load_catalog(path).guides[0].all_resources()
     assert (resource.description, resource.notes) == (value, value)
+
+
+async def test_an_editors_edit_of_kind_audience_region_and_notes_reaches_the_file(
+    session: AsyncSession, shipped_catalog: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "resources.yaml"
+    shutil.copy(shipped_catalog, path)
+    await sync_catalog(session, load_catalog(path), source_file=str(path.resolve()))
+    await session.commit()
+    resource = next(
+        r for r in await active_resources(session) if r.key == "cps-revenge-pornography-guidelines"
+    )
+    await edit_resource(
+        session,
+        resource_id=resource.id,
+        actor="editor",
+        changes={
+            "kind": "webpage",
+            "audience": "Professionals",
+            "region": "Wales",
+            "notes": "Checked with the CPS in May.\nKeep the 2017 edition.",
+        },
+    )
+    await session.commit()
+    await export_catalog(session, path)
+    text = path.read_text()
+    assert text.startswith("# curator's catalog")
+    assert '# The guide prints "03456 000 459"' in text
+    exported = {r.key: r for _, r in load_catalog(path).guides[0].all_resources()}
+    edited = exported["cps-revenge-pornography-guidelines"]
+    assert edited.kind.value == "webpage"
+    assert (edited.audience, edited.region) == ("Professionals", "Wales")
+    assert edited.notes == "Checked with the CPS in May.\nKeep the 2017 edition."
+    plan = await sync_catalog(session, load_catalog(path), source_file=str(path.resolve()))
+    assert not plan.changed_anything

@@ -19,21 +19,37 @@ from api.dashboard.views import (
     CheckRow,
     EditField,
     EvidenceView,
+    JobRow,
     ProblemView,
+    ReportGroup,
     ReportView,
+    ResourceRow,
+    ResultRow,
     RunRow,
     action_summary,
     hops_of,
     ordered_counts,
 )
 from curator import editing, tokens
+from curator.domain import ResourceKind
 from curator.errors import NotFoundError
 from curator.registration.warnings import DomainFacts, WarningKind, WatchPolicy, WatchWarning
 from curator.registration.warnings import watch_line as summarise
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
-from curator.store.history import resource_history, run_summaries
+from curator.store.catalog import guide_titles
+from curator.store.history import (
+    RunSummary,
+    parse_result_cursor,
+    resource_history,
+    run_results,
+    run_summaries,
+    run_summary,
+)
+from curator.store.job_states import scheduler_overview
 from curator.store.link_states import link_states
+from curator.store.listing import ResourceAddress, resource_id_at
+from curator.store.listing import resource_page as listing_page
 from curator.store.models import Resource
 from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.tokens import Editor
@@ -100,9 +116,14 @@ def _evidence(evidence: CheckEvidence | None) -> EvidenceView | None:
     )
 
 
-def _reports(reports: Iterable[OpenReport]) -> tuple[ReportView, ...]:
-    return tuple(
-        ReportView(created_at=r.created_at, note=r.note) for r in reports if r.resolved_at is None
+def _reports(reports: Iterable[OpenReport]) -> ReportGroup:
+    """A resource's open reports as one entry, newest first."""
+    return ReportGroup(
+        tuple(
+            ReportView(created_at=r.created_at, note=r.note, contact=r.contact)
+            for r in sorted(reports, key=lambda r: r.created_at, reverse=True)
+            if r.resolved_at is None
+        )
     )
 
 
@@ -193,6 +214,12 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
         retired_at=resource.retired_at,
         snoozed_until=resource.snoozed_until,
         snooze_reason=resource.snooze_reason,
+        notes=resource.notes,
+        guide_slug=resource.guide.slug,
+        key=resource.key,
+        kind=resource.kind.value,
+        audience=resource.audience,
+        region=resource.region,
     )
     return ResourcePage(
         problem=view,
@@ -213,14 +240,27 @@ def edit_fields(page: ResourcePage, submitted: Mapping[str, str] | None) -> list
     current = {
         "url": r.url,
         "title": r.title,
+        "kind": r.kind.value,
         "description": r.description or "",
         "phone": r.phone or "",
         "expect_text": "\n".join(r.expect_text or []),
+        "audience": r.audience or "",
+        "region": r.region or "",
+        "notes": r.notes or "",
     }
     values = {**current, **(submitted or {})}
     return [
         EditField("url", "Link (URL)", values["url"], "url", required=True),
         EditField("title", "Title", values["title"], required=True),
+        EditField(
+            "kind",
+            "Kind",
+            values["kind"],
+            "select",
+            choices=tuple(k.value for k in ResourceKind),
+            hint="A video is checked as a video (removed or private); a helpline's phone "
+            "number against its page.",
+        ),
         EditField("description", "Description", values["description"], multiline=True),
         EditField(
             "phone",
@@ -236,26 +276,168 @@ def edit_fields(page: ResourcePage, submitted: Mapping[str, str] | None) -> list
             hint="One per line, e.g. the helpline's name.",
             multiline=True,
         ),
+        EditField("audience", "Audience", values["audience"], hint="e.g. Adults (18+)."),
+        EditField("region", "Region", values["region"], hint="e.g. United Kingdom."),
+        EditField(
+            "notes",
+            "Notes for editors",
+            values["notes"],
+            hint="Never published: only editors see them.",
+            multiline=True,
+        ),
     ]
+
+
+PLACEMENT_NOTE = (
+    "The resource's id ({key}) and where it is listed (guide {guide}, section {section}) "
+    "are changed in resources.yaml: edit the file and run curator sync."
+)
+"""What the edit form says about the fields it does not offer."""
+
+
+def _run_row(run: RunSummary) -> RunRow:
+    return RunRow(
+        id=run.id,
+        trigger=run.trigger,
+        guide_slug=run.guide_slug,
+        status=run.status.value,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        checked=run.checked_urls,
+        total=run.total_urls,
+        counts=ordered_counts(run.counts),
+        summary=run.summary,
+    )
 
 
 async def runs(session: AsyncSession) -> list[RunRow]:
     """The most recent runs, newest first."""
-    return [
-        RunRow(
-            id=run.id,
-            trigger=run.trigger,
-            guide_slug=run.guide_slug,
-            status=run.status.value,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            checked=run.checked_urls,
-            total=run.total_urls,
-            counts=ordered_counts(run.counts),
-            summary=run.summary,
-        )
-        for run in await run_summaries(session, limit=50)
-    ]
+    return [_run_row(run) for run in await run_summaries(session, limit=50)]
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """The runs page's word on the scheduler: the next check due, and each job's last end."""
+
+    next_check: tuple[str, datetime] | None
+    last_heartbeat: datetime | None
+    jobs: tuple[JobRow, ...]
+
+
+async def schedule(session: AsyncSession) -> Schedule:
+    """When the next scheduled check is due and how the scheduler's jobs last ended."""
+    overview = await scheduler_overview(session)
+    upcoming = overview.next_check
+    return Schedule(
+        next_check=(upcoming[0].value, upcoming[1]) if upcoming else None,
+        last_heartbeat=overview.last_heartbeat,
+        jobs=tuple(
+            JobRow(
+                j.job_id,
+                j.last_status.value if j.last_status else None,
+                j.last_started_at,
+                j.last_finished_at,
+                j.next_due_at,
+                j.last_error,
+            )
+            for j in overview.jobs
+        ),
+    )
+
+
+RUN_PAGE = 200
+"""Results the run page shows at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunPage:
+    """A run and a page of its results, most severe first."""
+
+    run: RunRow
+    results: tuple[ResultRow, ...]
+    next_after: str | None
+
+
+async def run_page(session: AsyncSession, *, run_id: int, after: str | None) -> RunPage:
+    """A run with a page of its results (from `after`, a cursor the previous page gave)."""
+    run = await run_summary(session, run_id=run_id)
+    if run is None:
+        raise NotFoundError("run", run_id)
+    cursor = parse_result_cursor(after) if after else None
+    found = await run_results(session, run_id=run_id, after=cursor, limit=RUN_PAGE)
+    return RunPage(
+        run=_run_row(run),
+        results=tuple(
+            ResultRow(
+                url=r.url,
+                verdict=r.verdict,
+                status_code=r.status_code,
+                detail=r.detail,
+                final_url=r.final_url,
+                checked_at=r.checked_at,
+                resources=tuple((x.resource_id, x.title) for x in r.resources),
+            )
+            for r in found.results
+        ),
+        next_after=found.next_after,
+    )
+
+
+LIST_PAGE = 100
+"""Resources the resources page shows at once."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceList:
+    """A page of the resources list, the search it answers and the guides to filter by."""
+
+    rows: tuple[ResourceRow, ...]
+    total: int
+    next_after: str | None
+    guides: tuple[tuple[str, str], ...]
+
+
+async def resource_list(
+    session: AsyncSession, *, guide: str | None, text: str | None, after: str | None
+) -> ResourceList:
+    """Every resource (or one guide's) whose title, URL or key contains `text`, a page at a
+    time from `after` (`guide/key`)."""
+    cursor = ResourceAddress.parse(after) if after else None
+    page = await listing_page(
+        session, guide_slug=guide or None, text=text, after=cursor, limit=LIST_PAGE
+    )
+    return ResourceList(
+        rows=tuple(
+            ResourceRow(
+                resource_id=r.resource_id,
+                guide_slug=r.guide,
+                guide_title=r.guide_title,
+                key=r.key,
+                title=r.title,
+                url=r.url,
+                section_title=r.section,
+                verdict=r.verdict,
+                pending=r.link.pending,
+                consecutive_failures=r.consecutive_failures,
+                last_checked_at=r.last_checked_at,
+                retired_at=r.retired_at,
+                snoozed_until=r.snoozed_until,
+                open_reports=r.open_reports,
+            )
+            for r in page.resources
+        ),
+        total=page.total,
+        next_after=str(page.next_after) if page.next_after else None,
+        guides=tuple(await guide_titles(session)),
+    )
+
+
+async def resource_at(session: AsyncSession, *, guide: str, key: str) -> int:
+    """The id of the resource at `guide/key`, or NotFoundError."""
+    found = await resource_id_at(session, address=ResourceAddress(guide, key))
+    if found is None:
+        raise NotFoundError("resource", f"{guide}/{key}")
+    return found
 
 
 # --- actions: curator.editing's, exactly as the editor API calls them ----------------------
@@ -288,13 +470,16 @@ async def retire(session: AsyncSession, *, resource_id: int, actor: str) -> edit
 
 
 def form_changes(values: Mapping[str, str]) -> dict[str, object]:
-    """The edit form's text fields as an edit: one expected text a line, blanks cleared."""
+    """The edit form's text fields as an edit: one expected text a line, blanks cleared, and
+    a field the form did not send left unchanged."""
     changes: dict[str, object] = {}
     for name in EDITABLE:
-        value = values.get(name, "")
+        if name not in values:
+            continue
+        value = values[name]
         if name == "expect_text":
             changes[name] = [line.strip() for line in value.splitlines() if line.strip()]
-        elif name in ("url", "title"):
+        elif name in ("url", "title", "kind"):
             changes[name] = value
         else:
             changes[name] = value or None

@@ -7,13 +7,14 @@ CSRF token, calls the same domain functions as the editor API, and answers with 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Path, Request, Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
@@ -35,8 +36,10 @@ from api.dashboard.views import sections_of
 from api.deps import MAX_ID, BackgroundDep, SessionDep, get_settings, note_token_use
 from api.errors import answer_for
 from curator import editing
+from curator.catalog.schema import SLUG_PATTERN
 from curator.editing import ActionResult
 from curator.errors import ConflictError, CuratorError, InvalidEditError, NotFoundError
+from curator.store.listing import QUERY_MAX
 
 
 class SignInRequired(Exception):
@@ -347,6 +350,11 @@ async def _resource_response(
             "fields": data.edit_fields(page, submitted),
             "errors": errors or {},
             "history": page.history,
+            "placement": data.PLACEMENT_NOTE.format(
+                key=page.resource.key,
+                guide=page.resource.guide.slug,
+                section=page.resource.section.title if page.resource.section else "none",
+            ),
             "warnings": warnings,
             "registration": registration,
             "back": request.url_for("dashboard_resource", resource_id=resource_id).path,
@@ -364,10 +372,70 @@ async def resource_page(
     return _page_response(request, response)
 
 
+@router.get("/resources", name="dashboard_resources")
+async def resources_page(
+    request: Request,
+    editor: EditorPage,
+    db: SessionDep,
+    q: Annotated[str, Query(max_length=QUERY_MAX)] = "",
+    guide: Annotated[str, Query(max_length=120)] = "",
+    after: Annotated[str, Query(max_length=330)] = "",
+) -> Response:
+    """Every resource, working ones too, with its status; searchable and by guide."""
+    listing = await data.resource_list(
+        db,
+        guide=guide if re.fullmatch(SLUG_PATTERN, guide) else None,
+        text=q,
+        after=after or None,
+    )
+    next_href = None
+    if listing.next_after:
+        query = {"q": q, "guide": guide, "after": listing.next_after}
+        next_href = (
+            request.url_for("dashboard_resources").path
+            + "?"
+            + urlencode({k: v for k, v in query.items() if v})
+        )
+    response = render(
+        request,
+        "resources.html",
+        browser=editor.browser,
+        title="Resources",
+        nav="resources",
+        flash=_flash(request),
+        context={
+            "listing": listing,
+            "q": q,
+            "guide": guide,
+            "paged": bool(after),
+            "next_href": next_href,
+        },
+    )
+    return _page_response(request, response)
+
+
+@router.get("/resources/{guide}/{key}", name="dashboard_resource_at")
+async def resource_at(
+    request: Request,
+    guide: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)],
+    key: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=200)],
+    editor: EditorPage,
+    db: SessionDep,
+) -> Response:
+    """A resource by its guide and catalog id: its page."""
+    resource_id = await data.resource_at(db, guide=guide, key=key)
+    return RedirectResponse(
+        request.url_for("dashboard_resource", resource_id=resource_id).path, status_code=303
+    )
+
+
 @router.get("/runs", name="dashboard_runs")
 async def runs_page(request: Request, editor: EditorPage, db: SessionDep) -> Response:
-    """Recent check runs, and the button that starts one."""
+    """Recent check runs, the scheduler's next check and its jobs, and the button that
+    starts a run."""
     runs = await data.runs(db)
+    schedule = await data.schedule(db)
+    settings = get_settings(request)
     running = next((r for r in runs if r.status == "running"), None)
     response = render(
         request,
@@ -376,7 +444,45 @@ async def runs_page(request: Request, editor: EditorPage, db: SessionDep) -> Res
         title="Runs",
         nav="runs",
         flash=_flash(request),
-        context={"runs": runs, "running": running},
+        context={
+            "runs": runs,
+            "running": running,
+            "schedule": schedule,
+            "crons": {
+                "full_check": settings.full_check_cron,
+                "confirm_check": settings.confirm_check_cron,
+            },
+            "timezone": settings.timezone,
+        },
+    )
+    return _page_response(request, response)
+
+
+@router.get("/runs/{run_id}", name="dashboard_run")
+async def run_page(
+    request: Request,
+    run_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    editor: EditorPage,
+    db: SessionDep,
+    after: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """One run: what it found for each link, most severe first."""
+    page = await data.run_page(db, run_id=run_id, after=after or None)
+    next_href = None
+    if page.next_after:
+        next_href = (
+            request.url_for("dashboard_run", run_id=run_id).path
+            + "?"
+            + urlencode({"after": page.next_after})
+        )
+    response = render(
+        request,
+        "run.html",
+        browser=editor.browser,
+        title=f"Run #{run_id}",
+        nav="runs",
+        flash=_flash(request),
+        context={"page": page, "next_href": next_href, "paged": bool(after)},
     )
     return _page_response(request, response)
 
@@ -521,9 +627,9 @@ async def edit(
     """Save the edit form; invalid values re-show the form with each field's problem."""
     page = request.url_for("dashboard_resource", resource_id=resource_id).path
     form = await request.form()
+    # A field the form did not send is left as it is.
     submitted = {
-        name: value.strip() if isinstance(value := form.get(name), str) else ""
-        for name in data.EDITABLE
+        name: value.strip() for name in data.EDITABLE if isinstance(value := form.get(name), str)
     }
     await _end_read(db)
     try:

@@ -105,6 +105,43 @@ class ReportView:
 
     created_at: datetime
     note: str
+    contact: str | None = None
+
+    @property
+    def mailto(self) -> str | None:
+        """A mailto: link for the contact, when it reads as an email address."""
+        contact = self.contact or ""
+        if "@" in contact and not any(c.isspace() or c in "<>\"'?&" for c in contact):
+            return f"mailto:{contact}"
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportGroup:
+    """A resource's open readers' reports as one entry: how many, since when, each one."""
+
+    reports: tuple[ReportView, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.reports)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+    @property
+    def first_at(self) -> datetime | None:
+        """When the first of them came in."""
+        return min((r.created_at for r in self.reports), default=None)
+
+    @property
+    def last_at(self) -> datetime | None:
+        """When the latest came in."""
+        return max((r.created_at for r in self.reports), default=None)
+
+    @property
+    def contacts(self) -> int:
+        """How many left a contact address."""
+        return sum(1 for r in self.reports if r.contact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +161,20 @@ class ProblemView(ShowsVerdict):
     last_ok_at: datetime | None
     suggested_url: str | None
     evidence: EvidenceView | None
-    reports: tuple[ReportView, ...]
+    reports: ReportGroup
     suggestion: Suggestion | None = None
     retired_at: datetime | None = None
     snoozed_until: datetime | None = None
     snooze_reason: str | None = None
     pending: bool = False
     """The latest checks failed, not yet confirmed: shown with the unconfirmed ones."""
+    notes: str | None = None
+    """The catalog's notes for editors (never published)."""
+    guide_slug: str | None = None
+    key: str | None = None
+    kind: str | None = None
+    audience: str | None = None
+    region: str | None = None
 
     @property
     def group(self) -> str:
@@ -243,6 +287,80 @@ class EditField:
     hint: str | None = None
     multiline: bool = False
     required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRow(ShowsVerdict):
+    """One resource in the resources list."""
+
+    resource_id: int
+    guide_slug: str
+    guide_title: str
+    key: str
+    title: str
+    url: str
+    section_title: str | None
+    verdict: Verdict | None
+    pending: bool
+    consecutive_failures: int
+    last_checked_at: datetime | None
+    retired_at: datetime | None
+    snoozed_until: datetime | None
+    open_reports: int
+
+    @property
+    def group(self) -> str:
+        """The group's name; an unconfirmed failure is with the unknowns, whatever its verdict."""
+        return Group.UNKNOWN.value if self.pending else group_name(self.verdict)
+
+    @property
+    def address(self) -> str:
+        """`guide/key`, as the editor API takes it."""
+        return f"{self.guide_slug}/{self.key}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow(ShowsVerdict):
+    """What a run found for one URL, on the run's page."""
+
+    url: str
+    verdict: Verdict
+    status_code: int | None
+    detail: str
+    final_url: str | None
+    checked_at: datetime
+    resources: tuple[tuple[int, str], ...]
+    """(resource id, title) of each resource listing the URL."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobRow:
+    """A scheduled job on the runs page: how its latest start ended, when it is next due."""
+
+    job_id: str
+    last_status: str | None
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    next_due_at: datetime | None
+    last_error: str | None
+
+    @property
+    def status_group(self) -> str:
+        """Badge colour for how the job last ended."""
+        return {
+            "succeeded": "working",
+            "running": "update",
+            "skipped": "unknown",
+            "inconclusive": "unknown",
+            None: "muted",
+        }.get(self.last_status, "broken")
+
+    @property
+    def error_line(self) -> str | None:
+        """The last line of the error (a traceback ends with the exception), for the table."""
+        lines = [line for line in (self.last_error or "").splitlines() if line.strip()]
+        return lines[-1].strip() if lines else None
 
 
 @dataclass(frozen=True, slots=True)

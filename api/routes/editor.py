@@ -6,10 +6,15 @@ and when; a recheck it queues is drained in the background right after the commi
 
 from __future__ import annotations
 
+import functools
+import inspect
+import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC
-from typing import Annotated
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import APIRouter, Body, Depends, Path, Query, status
+from starlette.convertors import Convertor, register_url_convertor
 
 from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, SettingsDep, get_editor
 from api.schemas.base import ErrorOut
@@ -18,19 +23,38 @@ from api.schemas.editor import (
     HistoryOut,
     ProblemOut,
     ProblemsOut,
+    ResourceOut,
     ResourcePatch,
+    ResourcesOut,
     RetireIn,
+    RunDetailOut,
     RunOut,
     RunsOut,
+    SchedulerOut,
     SnoozeIn,
     WatchedOut,
     WatchOut,
 )
 from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
-from curator.errors import NotFoundError
+from curator.errors import InvalidEditError, NotFoundError
 from curator.store.base import utcnow
-from curator.store.history import resource_history, run_summaries, run_summary
+from curator.store.history import (
+    parse_result_cursor,
+    resource_history,
+    run_results,
+    run_summaries,
+    run_summary,
+)
+from curator.store.job_states import scheduler_overview
+from curator.store.listing import (
+    CURSOR_PATTERN,
+    QUERY_MAX,
+    ResourceAddress,
+    resource_id_at,
+    resource_page,
+    resource_summary,
+)
 from curator.store.problems import problems
 from curator.watch.warnings import resource_warnings, watch_of, watched_resources
 
@@ -52,8 +76,132 @@ router = APIRouter(
     responses=_AUTH_RESPONSES,
 )
 
-ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="the resource's numeric id")]
 RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
+GuideQuery = Annotated[
+    str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
+]
+
+
+# --- a resource's address: its numeric id, or guide/key -------------------------------------
+
+
+async def _by_id(
+    resource_id: Annotated[int, Path(ge=1, le=MAX_ID, description="the resource's numeric id")],
+) -> int:
+    return resource_id
+
+
+async def _by_address(
+    guide: Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120, description="guide slug")],
+    key: Annotated[
+        str,
+        Path(pattern=SLUG_PATTERN, max_length=200, description="the resource's id in the guide"),
+    ],
+    session: SessionDep,
+) -> int:
+    address = ResourceAddress(guide, key)
+    found = await resource_id_at(session, address=address)
+    if session.in_transaction():
+        await session.rollback()  # the look-up is over: an action opens its own transaction
+    if found is None:
+        raise NotFoundError("resource", str(address))
+    return found
+
+
+class _SignedNumber(Convertor[str]):
+    """A path segment that is a number, signed or not: an id route takes it (and refuses it
+    with a 422 when out of range), so a guide/key route never sees one."""
+
+    regex = "-?[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return str(value)
+
+
+def _key_not_action(actions: list[str]) -> Convertor[str]:
+    """A resource key that is not the name of a resource's action (`history`, `recheck`…):
+    `/resources/x/recheck` is always an action on resource x, never the resource `recheck`
+    of a guide `x` (such a resource is addressed by its id)."""
+
+    class KeyNotAction(Convertor[str]):
+        regex = "(?!(?:" + "|".join(re.escape(a) for a in actions) + ")$)[^/]+"
+
+        def convert(self, value: str) -> str:
+            return value
+
+        def to_string(self, value: str) -> str:
+            return str(value)
+
+    return KeyNotAction()
+
+
+register_url_convertor("number", _SignedNumber())
+
+ById = Annotated[int, Depends(_by_id)]
+ByAddress = Annotated[int, Depends(_by_address)]
+_BY_ADDRESS: list[tuple[str, Callable[..., Awaitable[Any]], dict[str, Any]]] = []
+
+
+def resource_route(
+    method: str, suffix: str = "", **options: Any
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Serve an endpoint whose `resource_id` parameter names a resource at
+    `/resources/{resource_id}{suffix}` and at `/resources/{guide}/{key}{suffix}`.
+
+    The numeric routes are added at once, the guide/key ones after every numeric one (see
+    `add_address_routes`), so `/resources/12/history` is resource 12's history, never the
+    resource `history` of a guide `12`.
+    """
+
+    def register(endpoint: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        hints = get_type_hints(endpoint, include_extras=True)
+        signature = inspect.signature(endpoint)
+
+        def variant(ref: object, name: str) -> Callable[..., Awaitable[Any]]:
+            @functools.wraps(endpoint)
+            async def route(**kwargs: Any) -> Any:
+                return await endpoint(**kwargs)
+
+            params = [
+                p.replace(annotation=ref if p.name == "resource_id" else hints[p.name])
+                for p in signature.parameters.values()
+            ]
+            route.__signature__ = signature.replace(  # type: ignore[attr-defined]
+                parameters=params, return_annotation=hints["return"]
+            )
+            route.__name__ = name
+            return route
+
+        router.add_api_route(
+            "/resources/{resource_id:number}" + suffix,
+            variant(ById, endpoint.__name__),
+            methods=[method],
+            **options,
+        )
+        _BY_ADDRESS.append(
+            (
+                "/resources/{guide}/{key}" + suffix,
+                variant(ByAddress, endpoint.__name__ + "_by_address"),
+                {"methods": [method], **options},
+            )
+        )
+        return endpoint
+
+    return register
+
+
+def add_address_routes() -> None:
+    """Add the guide/key routes, after every numeric one."""
+    actions = sorted({path.rsplit("/", 1)[1] for path, _, _ in _BY_ADDRESS if path.count("/") > 3})
+    register_url_convertor("resource_key", _key_not_action(actions))
+    for path, endpoint, options in _BY_ADDRESS:
+        if path.endswith("{key}"):
+            path = path.replace("{key}", "{key:resource_key}")
+        router.add_api_route(path, endpoint, **options)
+    _BY_ADDRESS.clear()
 
 
 @router.get("/problems", summary="Every resource that needs an editor")
@@ -98,25 +246,58 @@ async def list_warnings(
 @router.get("/runs", summary="Check runs, newest first")
 async def list_runs(
     session: SessionDep,
+    settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="runs older than")] = None,
 ) -> RunsOut:
-    """Runs with status, duration and counts per verdict."""
+    """Runs with status, duration and counts per verdict; when the scheduler's next check
+    is due and how each of its jobs last ended."""
     runs = await run_summaries(session, limit=limit, before_id=before)
-    return RunsOut(runs=[RunOut.of(r) for r in runs])
+    overview = await scheduler_overview(session)
+    return RunsOut(
+        runs=[RunOut.of(r) for r in runs],
+        scheduler=SchedulerOut.of(
+            overview,
+            full_cron=settings.full_check_cron,
+            confirm_cron=settings.confirm_check_cron,
+            timezone=settings.timezone,
+        ),
+    )
 
 
 @router.get(
     "/runs/{run_id}",
     responses={404: {"model": ErrorOut, "description": "No such run"}},
-    summary="One check run",
+    summary="One check run and its results",
 )
-async def get_run(run_id: RunId, session: SessionDep) -> RunOut:
-    """A run's status, duration and counts per verdict."""
+async def get_run(
+    run_id: RunId,
+    session: SessionDep,
+    results_limit: Annotated[int, Query(ge=1, le=1000, description="results a page")] = 200,
+    results_after: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            pattern=r"^[a-z0-9_]+:[0-9]{1,18}$",
+            description="`next_results` of the previous page",
+        ),
+    ] = None,
+) -> RunDetailOut:
+    """A run's status, duration and counts per verdict, and what it found for each URL (its
+    verdict, status code, detail and final URL, with the resources listing it), most severe
+    verdict first, a page at a time."""
     run = await run_summary(session, run_id=run_id)
     if run is None:
         raise NotFoundError("run", run_id)
-    return RunOut.of(run)
+    after = None
+    if results_after is not None:
+        after = parse_result_cursor(results_after)
+        if after is None:
+            raise InvalidEditError(
+                {"results_after": "is not a cursor this API gave (`next_results`)"}
+            )
+    results = await run_results(session, run_id=run_id, after=after, limit=results_limit)
+    return RunDetailOut.with_results(run, results)
 
 
 @router.post(
@@ -138,14 +319,49 @@ async def start_run(editor: EditorDep, session: SessionDep, background: Backgrou
     return ActionOut.of(result)
 
 
-@router.get(
-    "/resources/{resource_id}/history",
+@router.get("/resources", summary="Every resource, working ones too; searchable")
+async def list_resources(
+    session: SessionDep,
+    guide: GuideQuery = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=QUERY_MAX, description="text found in the title, URL or key (any case)"),
+    ] = None,
+    after: Annotated[
+        str | None,
+        Query(pattern=CURSOR_PATTERN, max_length=330, description="`next_after` of the last page"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ResourcesOut:
+    """Every resource of the catalog (or of one guide) with its link's status, in guide and
+    key order, retired ones marked; `q` keeps those whose title, URL or key contains it. A
+    page costs a few queries whatever the catalog's size; follow `next_after` for the next."""
+    cursor = ResourceAddress.parse(after) if after else None
+    page = await resource_page(session, guide_slug=guide, text=q, after=cursor, limit=limit)
+    return ResourcesOut.of(page)
+
+
+@resource_route(
+    "GET",
+    responses={404: {"model": ErrorOut, "description": "No such resource"}},
+    summary="One resource and its link's status",
+)
+async def get_resource(resource_id: int, session: SessionDep) -> ResourceOut:
+    """A resource as the resources list shows it: catalog values (notes included), its
+    link's status, snooze, retirement and open readers' reports."""
+    found = await resource_summary(session, resource_id=resource_id)
+    if found is None:
+        raise NotFoundError("resource", resource_id)
+    return ResourceOut.of(found)
+
+
+@resource_route(
+    "GET",
+    "/history",
     responses={404: {"model": ErrorOut, "description": "No such resource"}},
     summary="A resource's checks, editors' actions and readers' reports",
 )
-async def get_history(
-    resource_id: ResourceId, session: SessionDep, settings: SettingsDep
-) -> HistoryOut:
+async def get_history(resource_id: int, session: SessionDep, settings: SettingsDep) -> HistoryOut:
     """Everything that happened to a resource, newest first (checks of earlier URLs too),
     with its warnings and its domain's registration."""
     history = await resource_history(session, resource_id=resource_id)
@@ -157,13 +373,14 @@ async def get_history(
     return HistoryOut.of(history, warnings, watch.domain(url))
 
 
-@router.post(
-    "/resources/{resource_id}/accept-suggestion",
+@resource_route(
+    "POST",
+    "/accept-suggestion",
     responses=_RESOURCE_RESPONSES,
     summary="Switch to the suggested URL",
 )
 async def accept_suggestion(
-    resource_id: ResourceId,
+    resource_id: int,
     editor: EditorDep,
     session: SessionDep,
     background: BackgroundDep,
@@ -178,21 +395,22 @@ async def accept_suggestion(
     return ActionOut.of(result)
 
 
-@router.patch(
-    "/resources/{resource_id}",
+@resource_route(
+    "PATCH",
     responses=_RESOURCE_RESPONSES,
     summary="Edit a resource",
 )
 async def edit_resource(
-    resource_id: ResourceId,
+    resource_id: int,
     patch: ResourcePatch,
     editor: EditorDep,
     session: SessionDep,
     background: BackgroundDep,
 ) -> ActionOut:
-    """Change url, title, description, phone or expect_text, validated as the catalog is;
-    a 422 names each invalid field. A new URL, phone or expect_text is rechecked.
-    `curator export` writes the change back to resources.yaml."""
+    """Change url, title, kind, description, phone, expect_text, audience, region or notes,
+    validated as the catalog is; a 422 names each invalid field, and for the resource's id or
+    its guide and section, where in resources.yaml to change them. A new URL, kind, phone or
+    expect_text is rechecked. `curator export` writes the change back to resources.yaml."""
     async with session.begin():
         result = await editing.edit_resource(
             session,
@@ -205,13 +423,14 @@ async def edit_resource(
     return ActionOut.of(result)
 
 
-@router.post(
-    "/resources/{resource_id}/snooze",
+@resource_route(
+    "POST",
+    "/snooze",
     responses=_RESOURCE_RESPONSES,
     summary="Hide a false positive until a date",
 )
 async def snooze(
-    resource_id: ResourceId, body: SnoozeIn, editor: EditorDep, session: SessionDep
+    resource_id: int, body: SnoozeIn, editor: EditorDep, session: SessionDep
 ) -> ActionOut:
     """The resource leaves the problems list until `until` (UTC when no zone is given)."""
     until = body.until if body.until.tzinfo else body.until.replace(tzinfo=UTC)
@@ -222,13 +441,14 @@ async def snooze(
     return ActionOut.of(result)
 
 
-@router.post(
-    "/resources/{resource_id}/retire",
+@resource_route(
+    "POST",
+    "/retire",
     responses=_RESOURCE_RESPONSES,
     summary="Take a resource off its guide's list",
 )
 async def retire(
-    resource_id: ResourceId,
+    resource_id: int,
     editor: EditorDep,
     session: SessionDep,
     body: Annotated[RetireIn | None, Body()] = None,
@@ -244,17 +464,21 @@ async def retire(
     return ActionOut.of(result)
 
 
-@router.post(
-    "/resources/{resource_id}/recheck",
+@resource_route(
+    "POST",
+    "/recheck",
     status_code=status.HTTP_202_ACCEPTED,
     responses=_RESOURCE_RESPONSES,
     summary="Recheck a resource now",
 )
 async def recheck(
-    resource_id: ResourceId, editor: EditorDep, session: SessionDep, background: BackgroundDep
+    resource_id: int, editor: EditorDep, session: SessionDep, background: BackgroundDep
 ) -> ActionOut:
     """Queues a recheck of the resource's link, run in the background right away."""
     async with session.begin():
         result = await editing.recheck(session, resource_id=resource_id, actor=editor.name)
     background.kick()
     return ActionOut.of(result)
+
+
+add_address_routes()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 from api.schemas.base import CleanText, _In, _Out
 from curator.catalog.schema import (
@@ -16,10 +16,27 @@ from curator.catalog.schema import (
     TITLE_MAX,
     URL_MAX_BYTES,
 )
-from curator.domain import Group, ResourceKind, RunStatus, Verdict
+from curator.domain import (
+    CheckJob,
+    Group,
+    JobStatus,
+    ResourceKind,
+    RunStatus,
+    Verdict,
+    group_of,
+)
 from curator.editing import ActionResult
 from curator.registration.warnings import DomainFacts, WarningKind, WatchWarning
-from curator.store.history import ActionEntry, ResourceHistory, RunSummary
+from curator.store.history import (
+    ActionEntry,
+    ResourceHistory,
+    ResultResource,
+    RunResult,
+    RunResults,
+    RunSummary,
+)
+from curator.store.job_states import JobView, SchedulerOverview
+from curator.store.listing import ResourcePage, ResourceSummary
 from curator.store.problems import CheckEvidence, OpenReport, Problem
 from curator.suggestions import Confidence, Suggestion, SuggestionSource
 from curator.watch.warnings import WatchedResource
@@ -290,10 +307,230 @@ class RunOut(_Out):
         )
 
 
+class ResultResourceOut(_Out):
+    """A resource that lists the checked URL."""
+
+    resource_id: int
+    guide: str
+    key: str
+    title: str
+
+    @classmethod
+    def of(cls, resource: ResultResource) -> ResultResourceOut:
+        """A listing resource for editors."""
+        return cls(
+            resource_id=resource.resource_id,
+            guide=resource.guide,
+            key=resource.key,
+            title=resource.title,
+        )
+
+
+class RunResultOut(_Out):
+    """What the run found for one URL."""
+
+    check_id: int
+    url: str
+    checked_at: datetime
+    verdict: Verdict
+    group: Group
+    status_code: int | None
+    detail: str
+    final_url: str | None
+    suggested_url: str | None
+    error_kind: str | None
+    elapsed_ms: int | None
+    resources: list[ResultResourceOut] = Field(
+        description="the resources that list this URL (several may share one)"
+    )
+
+    @classmethod
+    def of(cls, result: RunResult) -> RunResultOut:
+        """A run's result for editors."""
+        return cls(
+            check_id=result.check_id,
+            url=result.url,
+            checked_at=result.checked_at,
+            verdict=result.verdict,
+            group=group_of(result.verdict),
+            status_code=result.status_code,
+            detail=result.detail,
+            final_url=result.final_url,
+            suggested_url=result.suggested_url,
+            error_kind=result.error_kind,
+            elapsed_ms=result.elapsed_ms,
+            resources=[ResultResourceOut.of(r) for r in result.resources],
+        )
+
+
+class RunDetailOut(RunOut):
+    """A run with its results: most severe verdict first, a page at a time."""
+
+    results: list[RunResultOut]
+    next_results: str | None = Field(
+        description="the cursor of the next page of results (`?results_after=`); "
+        "null on the last page"
+    )
+
+    @classmethod
+    def with_results(cls, run: RunSummary, results: RunResults) -> RunDetailOut:
+        """A run and a page of its results."""
+        return cls(
+            **RunOut.of(run).model_dump(),
+            results=[RunResultOut.of(r) for r in results.results],
+            next_results=results.next_after,
+        )
+
+
+class JobOut(_Out):
+    """A scheduled job: how its latest start ended and when it is next due."""
+
+    job: str = Field(description="the job's id, e.g. full_check, confirm_check, rechecks")
+    last_status: JobStatus | None = Field(
+        description="running, succeeded, failed, interrupted, skipped or inconclusive"
+    )
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    next_due_at: datetime | None = Field(description="set for the scheduled check jobs")
+    last_error: str | None = Field(description="why it failed (its traceback), or its summary")
+
+    @classmethod
+    def of(cls, job: JobView) -> JobOut:
+        """A job for editors."""
+        return cls(
+            job=job.job_id,
+            last_status=job.last_status,
+            last_started_at=job.last_started_at,
+            last_finished_at=job.last_finished_at,
+            next_due_at=job.next_due_at,
+            last_error=job.last_error,
+        )
+
+
+class NextCheckOut(_Out):
+    """The scheduled check due first."""
+
+    job: CheckJob
+    due_at: datetime
+
+
+class SchedulerOut(_Out):
+    """What the scheduler recorded: when the next check is due, and how its jobs last ended."""
+
+    next_check: NextCheckOut | None = Field(
+        description="null while no scheduler has planned a check (it plans them when it starts)"
+    )
+    full_check_cron: str = Field(description="CURATOR_FULL_CHECK_CRON")
+    confirm_check_cron: str = Field(description="CURATOR_CONFIRM_CHECK_CRON")
+    timezone: str = Field(description="CURATOR_TIMEZONE, the zone the cron lines are read in")
+    last_heartbeat: datetime | None = Field(
+        description="when a scheduler last started or finished a job; null if none ever ran"
+    )
+    jobs: list[JobOut]
+
+    @classmethod
+    def of(
+        cls, overview: SchedulerOverview, *, full_cron: str, confirm_cron: str, timezone: str
+    ) -> SchedulerOut:
+        """The scheduler for editors."""
+        upcoming = overview.next_check
+        return cls(
+            next_check=NextCheckOut(job=upcoming[0], due_at=upcoming[1]) if upcoming else None,
+            full_check_cron=full_cron,
+            confirm_check_cron=confirm_cron,
+            timezone=timezone,
+            last_heartbeat=overview.last_heartbeat,
+            jobs=[JobOut.of(j) for j in overview.jobs],
+        )
+
+
 class RunsOut(_Out):
-    """Runs, newest first."""
+    """Runs, newest first, and the scheduler's plan and last outcomes."""
 
     runs: list[RunOut]
+    scheduler: SchedulerOut
+
+
+class ResourceOut(_Out):
+    """A resource of the catalog, working or not, with its link's status."""
+
+    resource_id: int = Field(description="the numeric id the editor endpoints take")
+    guide: str
+    key: str = Field(description="the resource's catalog id within its guide")
+    address: str = Field(
+        description="`guide/key`: the editor endpoints take it in place of the numeric id"
+    )
+    title: str
+    url: str
+    section: str | None
+    kind: ResourceKind
+    audience: str | None
+    region: str | None
+    notes: str | None = Field(description="the catalog's notes for editors (never published)")
+    status: Group = Field(
+        description="the group of `verdict`; unknown when never checked or not confirmed yet"
+    )
+    verdict: Verdict | None = Field(
+        description="the confirmed verdict, or the latest while a failure is not confirmed yet"
+    )
+    pending: bool = Field(description="true while the latest checks fail, not confirmed yet")
+    detail: str | None
+    since: datetime | None = Field(description="first failure of the current streak")
+    consecutive_failures: int
+    last_checked_at: datetime | None
+    last_ok_at: datetime | None
+    snoozed_until: datetime | None
+    snooze_reason: str | None
+    retired_at: datetime | None
+    open_reports: int = Field(description="readers' reports no editor has dealt with yet")
+
+    @classmethod
+    def of(cls, r: ResourceSummary) -> ResourceOut:
+        """A resource for editors."""
+        return cls(
+            resource_id=r.resource_id,
+            guide=r.guide,
+            key=r.key,
+            address=str(r.address),
+            title=r.title,
+            url=r.url,
+            section=r.section,
+            kind=r.kind,
+            audience=r.audience,
+            region=r.region,
+            notes=r.notes,
+            status=r.status,
+            verdict=r.verdict,
+            pending=r.link.pending,
+            detail=r.detail,
+            since=r.since,
+            consecutive_failures=r.consecutive_failures,
+            last_checked_at=r.last_checked_at,
+            last_ok_at=r.last_ok_at,
+            snoozed_until=r.snoozed_until,
+            snooze_reason=r.snooze_reason,
+            retired_at=r.retired_at,
+            open_reports=r.open_reports,
+        )
+
+
+class ResourcesOut(_Out):
+    """A page of the catalog's resources, in guide and key order."""
+
+    total: int = Field(description="how many resources match, on every page")
+    resources: list[ResourceOut]
+    next_after: str | None = Field(
+        description="the cursor of the next page (`?after=`); null on the last page"
+    )
+
+    @classmethod
+    def of(cls, page: ResourcePage) -> ResourcesOut:
+        """A page for editors."""
+        return cls(
+            total=page.total,
+            resources=[ResourceOut.of(r) for r in page.resources],
+            next_after=str(page.next_after) if page.next_after else None,
+        )
 
 
 class ActionOut(_Out):
@@ -348,10 +585,14 @@ class ResourceStateOut(_Out):
     key: str
     title: str
     url: str
+    section: str | None
     kind: ResourceKind
     description: str | None
     phone: str | None
     expect_text: list[str]
+    audience: str | None
+    region: str | None
+    notes: str | None = Field(description="the catalog's notes for editors (never published)")
     retired_at: datetime | None
     snoozed_until: datetime | None
     snooze_reason: str | None
@@ -389,10 +630,14 @@ class HistoryOut(_Out):
                 key=r.key,
                 title=r.title,
                 url=r.url,
+                section=r.section.title if r.section is not None else None,
                 kind=r.kind,
                 description=r.description,
                 phone=r.phone,
                 expect_text=list(r.expect_text or []),
+                audience=r.audience,
+                region=r.region,
+                notes=r.notes,
                 retired_at=r.retired_at,
                 snoozed_until=r.snoozed_until,
                 snooze_reason=r.snooze_reason,
@@ -406,18 +651,35 @@ class HistoryOut(_Out):
         )
 
 
+_ELSEWHERE = "not editable here: the 422 says where in resources.yaml to change it"
+
+
 class ResourcePatch(_In):
-    """New values for some of a resource's fields; a field left out is unchanged, and
-    null clears description or phone. Validated as the catalog validates resources.yaml."""
+    """New values for some of a resource's fields; a field left out is unchanged, and null
+    clears description, phone, audience, region or notes. Validated as the catalog validates
+    resources.yaml. A resource's id and where the file lists it (guide, section) are changed in
+    resources.yaml: sent here, the 422 says where."""
 
     # Bounds before the catalog's own rules (curator.editing applies them) see the values.
     url: CleanText | None = Field(default=None, max_length=URL_MAX_BYTES)
     title: CleanText | None = Field(default=None, max_length=TITLE_MAX)
+    kind: CleanText | None = Field(
+        default=None, max_length=40, description="webpage, video, helpline or document"
+    )
     description: CleanText | None = Field(default=None, max_length=TEXT_MAX)
     phone: CleanText | None = Field(default=None, max_length=PHONE_MAX)
     expect_text: list[Annotated[CleanText, Field(max_length=LINE_MAX)]] | None = Field(
         default=None, max_length=LIST_MAX
     )
+    audience: CleanText | None = Field(default=None, max_length=LINE_MAX)
+    region: CleanText | None = Field(default=None, max_length=LINE_MAX)
+    notes: CleanText | None = Field(
+        default=None, max_length=TEXT_MAX, description="for editors; never published"
+    )
+    id: JsonValue = Field(default=None, description=_ELSEWHERE)
+    key: JsonValue = Field(default=None, description=_ELSEWHERE)
+    section: JsonValue = Field(default=None, description=_ELSEWHERE)
+    guide: JsonValue = Field(default=None, description=_ELSEWHERE)
 
 
 class SnoozeIn(_In):

@@ -48,6 +48,12 @@ async def all_guides(session: AsyncSession) -> Sequence[Guide]:
     return result.scalars().all()
 
 
+async def guide_titles(session: AsyncSession) -> list[tuple[str, str]]:
+    """Every guide's slug and title, by slug (no sections or resources loaded)."""
+    result = await session.execute(select(Guide.slug, Guide.title).order_by(Guide.slug))
+    return [(slug, title) for slug, title in result.tuples()]
+
+
 async def active_resources(
     session: AsyncSession, *, guide_slug: str | None = None
 ) -> Sequence[Resource]:

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.domain import RunStatus, RunTrigger, Verdict
+from curator.domain import SEVERITY, RunStatus, RunTrigger, Verdict, severity_rank
+from curator.store.base import chunks
 from curator.store.catalog import resource_by_id
 from curator.store.checks import checks_of_urls, verdict_counts
 from curator.store.editor_actions import actions_of_resource
-from curator.store.models import Resource, Run
+from curator.store.models import Check, Guide, Resource, Run
 from curator.store.problems import CheckEvidence, OpenReport, evidence_of, report_of
 from curator.store.reader_reports import reports_of_resource
 
@@ -143,3 +144,111 @@ async def resource_history(
         ),
         reports=tuple(report_of(r) for r in reports),
     )
+
+
+# --- a run's results ----------------------------------------------------------------------------
+
+RESULTS_PAGE_MAX = 1000
+"""Results one page of a run holds at most."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResultResource:
+    """A resource that lists a checked URL (several may share one)."""
+
+    resource_id: int
+    guide: str
+    key: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """What one run found for one URL, and the resources that list it."""
+
+    check_id: int
+    url: str
+    checked_at: datetime
+    verdict: Verdict
+    status_code: int | None
+    detail: str
+    final_url: str | None
+    suggested_url: str | None
+    error_kind: str | None
+    elapsed_ms: int | None
+    resources: tuple[ResultResource, ...]
+
+    @property
+    def cursor(self) -> str:
+        """Where the next page starts: `verdict:check_id`."""
+        return f"{self.verdict.value}:{self.check_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunResults:
+    """A page of a run's results, most severe verdict first, and the next page's cursor."""
+
+    results: tuple[RunResult, ...]
+    next_after: str | None
+
+
+def parse_result_cursor(text: str) -> tuple[Verdict, int] | None:
+    """A `verdict:check_id` cursor of run results; None when it is not one."""
+    verdict, _, number = text.partition(":")
+    if not number.isdigit() or len(number) > 18 or verdict not in {v.value for v in Verdict}:
+        return None
+    return Verdict(verdict), int(number)
+
+
+def _rank() -> Any:
+    return case({verdict.value: rank for rank, verdict in enumerate(SEVERITY)}, value=Check.verdict)
+
+
+async def run_results(
+    session: AsyncSession,
+    *,
+    run_id: int,
+    after: tuple[Verdict, int] | None = None,
+    limit: int = 200,
+) -> RunResults:
+    """A run's checks, most severe verdict first (then in the order stored), a page at a time
+    from just after `after`; two queries a page whatever the run's size."""
+    limit = max(1, min(limit, RESULTS_PAGE_MAX))
+    rank = _rank()
+    query = select(Check).where(Check.run_id == run_id)
+    if after is not None:
+        after_rank = severity_rank(after[0])
+        query = query.where(or_(rank > after_rank, and_(rank == after_rank, Check.id > after[1])))
+    checks = (
+        (await session.execute(query.order_by(rank, Check.id).limit(limit + 1))).scalars().all()
+    )
+    more = len(checks) > limit
+    checks = checks[:limit]
+    listed: dict[str, list[ResultResource]] = {}
+    urls = sorted({c.url for c in checks})
+    for chunk in chunks(urls):
+        rows = await session.execute(
+            select(Resource.id, Guide.slug, Resource.key, Resource.title, Resource.url)
+            .join(Guide, Resource.guide_id == Guide.id)
+            .where(Resource.url.in_(chunk))
+            .order_by(Guide.slug, Resource.key)
+        )
+        for resource_id, slug, key, title, url in rows.tuples():
+            listed.setdefault(url, []).append(ResultResource(resource_id, slug, key, title))
+    results = tuple(
+        RunResult(
+            check_id=c.id,
+            url=c.url,
+            checked_at=c.checked_at,
+            verdict=c.verdict,
+            status_code=c.status_code,
+            detail=c.detail,
+            final_url=c.final_url,
+            suggested_url=c.suggested_url,
+            error_kind=c.error_kind,
+            elapsed_ms=c.elapsed_ms,
+            resources=tuple(listed.get(c.url, ())),
+        )
+        for c in checks
+    )
+    return RunResults(results, results[-1].cursor if more and results else None)

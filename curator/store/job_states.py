@@ -7,6 +7,7 @@ start it: the row lock makes the second UPDATE see the first one's new `next_due
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.domain import JobStatus
+from curator.domain import CheckJob, JobStatus
 from curator.store.models import JobState
 
 
@@ -110,3 +111,68 @@ async def last_heartbeat(session: AsyncSession) -> datetime | None:
     ).one()
     moments = [m for m in (started, finished) if m is not None]
     return max(moments) if moments else None
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """A scheduled job as editors see it: how its latest start ended and when it is next due."""
+
+    job_id: str
+    last_status: JobStatus | None
+    last_started_at: datetime | None
+    last_finished_at: datetime | None
+    next_due_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerOverview:
+    """Every job the scheduler recorded, and when the next scheduled check is due."""
+
+    jobs: tuple[JobView, ...]
+
+    def job(self, job_id: str) -> JobView | None:
+        """One job's state, if the scheduler ever planned or ran it."""
+        return next((j for j in self.jobs if j.job_id == job_id), None)
+
+    @property
+    def next_check(self) -> tuple[CheckJob, datetime] | None:
+        """The check job due first, and when; None while no scheduler has planned one."""
+        planned = [
+            (job.next_due_at, kind)
+            for kind in CheckJob
+            if (job := self.job(kind)) is not None and job.next_due_at is not None
+        ]
+        if not planned:
+            return None
+        when, kind = min(planned)
+        return kind, when
+
+    @property
+    def last_heartbeat(self) -> datetime | None:
+        """When a scheduler last started or finished any job."""
+        moments = [
+            m for j in self.jobs for m in (j.last_started_at, j.last_finished_at) if m is not None
+        ]
+        return max(moments) if moments else None
+
+
+async def scheduler_overview(session: AsyncSession) -> SchedulerOverview:
+    """Every job's state in one query: check jobs first, then by id."""
+    rows = await all_job_states(session)
+    order = {kind.value: index for index, kind in enumerate(CheckJob)}
+    jobs = sorted(
+        (
+            JobView(
+                r.job_id,
+                r.last_status,
+                r.last_started_at,
+                r.last_finished_at,
+                r.next_due_at,
+                r.last_error,
+            )
+            for r in rows
+        ),
+        key=lambda j: (order.get(j.job_id, len(order)), j.job_id),
+    )
+    return SchedulerOverview(tuple(jobs))

@@ -185,6 +185,24 @@ async def problems(
     return sorted(found, key=Problem.sort_key)
 
 
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """What editors are told of a link now: its group, the verdict shown, and whether that
+    verdict is a failure not confirmed yet."""
+
+    status: Group
+    verdict: Verdict | None
+    pending: bool
+
+
+def link_status(state: LinkState | None) -> LinkStatus:
+    """A link's status as the problems list tells it (the one place the lists derive it)."""
+    verdict, pending = _verdict(state), _pending(state)
+    if verdict is None or pending:
+        return LinkStatus(Group.UNKNOWN, verdict, pending)
+    return LinkStatus(group_of(verdict), verdict, pending)
+
+
 def _pending(state: LinkState | None) -> bool:
     """True while the latest checks fail but the failure is not confirmed yet."""
     if state is None or state.consecutive_failures == 0:

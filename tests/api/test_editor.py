@@ -255,7 +255,24 @@ async def test_patch_title_only_queues_no_recheck(
         ({"title": "   "}, "title", "must not be empty"),
         ({"expect_text": ["ok", ""]}, "expect_text", "item 1"),
         ({"title": 5}, "title", "string"),
-        ({"kind": "video"}, "kind", "Extra inputs"),
+        ({"colour": "red"}, "colour", "Extra inputs"),
+        ({"kind": "podcast"}, "kind", "must be one of webpage, video, helpline or document"),
+        ({"audience": "Adults\n18+"}, "audience", "must be one line"),
+        ({"region": "R" * 501}, "region", "at most 500"),
+        ({"notes": "bell\x07"}, "notes", "control characters (U+0007)"),
+        (
+            {"id": "police"},
+            "id",
+            "cannot be edited here: it is the resource's id in resources.yaml (guide "
+            "'sextortion', section 'From the Police', id 'police-advice'): change it there and "
+            "run `curator sync`",
+        ),
+        (
+            {"section": "Get help now"},
+            "section",
+            "cannot be edited here: it is where resources.yaml lists the resource: move its "
+            "entry there (under guide 'sextortion', section 'From the Police')",
+        ),
         ({}, "body", "nothing to change"),
         ({"title": "a\x00b"}, "title", "NUL"),
         ({"url": "http://example.org:99999/"}, "url", "port '99999' is not a number from 1"),
@@ -276,6 +293,12 @@ async def test_patch_title_only_queues_no_recheck(
         "empty-expect",
         "number-title",
         "unknown-field",
+        "bad-kind",
+        "audience-line-break",
+        "region-too-long",
+        "notes-control",
+        "id-elsewhere",
+        "section-elsewhere",
         "empty",
         "nul",
         "port-too-high",
