@@ -15,6 +15,7 @@ from curator.check import lander, urls
 from curator.check.case import Case, decide, reason
 from curator.check.expect import normal, quote
 from curator.check.facts import Outcome, Snapshot
+from curator.check.quirks import Found, Where
 from curator.check.signatures import PARKING, SCAMS, SITE_GONE_PAGES
 from curator.check.text import similarity
 from curator.check.view import PageView
@@ -49,7 +50,7 @@ def parked_domain(case: Case) -> Outcome | None:
     found = PARKING.first(
         case.parts(text=view.short), headers=dict(case.facts.headers), short_page=view.short
     )
-    if found is None:
+    if found is None or _said_in_passing(case, found):
         return None
     host = urls.host(case.facts.url)
     template = _DETAILS.get(found.name)
@@ -86,6 +87,25 @@ def parked_scam(case: Case) -> Outcome | None:
 
 PLATFORM_STATUSES = frozenset({400, 403, 404, 410, 421})
 """Statuses with which platforms and web servers answer for a host that has no site."""
+PLATFORM_ERROR_STATUSES = frozenset({500, 502, 503})
+"""Statuses with which a CDN answers for a host none of its services has (Fastly's "unknown
+domain" is a 500): only a page titled as the platform's "no site here" counts with these, as
+a passing server failure is never titled so."""
+PASSING_MENTION_WORDS = 150
+"""A page that shows the resource with more words than this is the resource, whatever its text
+says in passing ("this site is under construction, many pages are incomplete")."""
+
+
+def _said_in_passing(case: Case, found: Found) -> bool:
+    """True when a parking or placeholder phrase is only in the body of a page that shows the
+    resource at length: a real page's aside, not a lander (names and titles still count)."""
+    view = case.view
+    return (
+        found.signature.where is Where.TEXT
+        and view is not None
+        and view.words > PASSING_MENTION_WORDS
+        and case.shows_resource is True
+    )
 
 
 def parked_platform(case: Case) -> Outcome | None:
@@ -93,12 +113,16 @@ def parked_platform(case: Case) -> Outcome | None:
     status (a 404 of GitHub Pages, Heroku or Vercel; a distribution's Apache test page with
     403): the whole site is gone from its host, not one page of it."""
     view = case.view
-    if case.status not in PLATFORM_STATUSES or view is None:
+    if view is None or case.status not in PLATFORM_STATUSES | PLATFORM_ERROR_STATUSES:
         return None
     found = SITE_GONE_PAGES.first(
         case.parts(text=view.short), headers=dict(case.facts.headers), short_page=view.short
     )
     if found is None:
+        return None
+    if case.status in PLATFORM_ERROR_STATUSES and not (
+        found.name == "site_gone" and found.signature.where is Where.TITLE
+    ):
         return None
     template = _DETAILS["site_gone" if found.name == "site_gone" else "placeholder"]
     detail = template.format(host=urls.host(case.final), shown=quote(view.shown(found)))

@@ -105,7 +105,12 @@ PLACEHOLDER: dict[str, str] = {
     r"|\b(?:web ?site|site|page) (?:is )?(?:coming soon|under construction|launching soon)\b"
     r"|^\W*(?:coming soon|under construction|launching soon|default page)\W*$"
     r"|\bthis domain (?:is now reserved|currently has no (?:web ?site|content))\b"
-    r"|\bno content has been uploaded\b",
+    r"|\bno content has been uploaded\b"
+    r"|^\W*(?:" + _DOMAIN_LIKE + r"\W+)+(?:is )?(?:coming soon|under construction|launching soon)"
+    r"\W*$"
+    r"|\bdomain setup (?:is )?complete(?:d)?\b"
+    r"|\b(?:newsroom|press ?room|site|web ?site|store|shop|blog)(?: and its \w+)? will be visible"
+    r" (?:once|when) (?:it is |they are )?(?:published|launched|live)\b",
     "de": r"\bhier entsteht (?:demn[äa]chst |in k[üu]rze |bald )?(?:eine neue|ein neuer|ein neues"
     r"|unsere? neuen?) (?:web ?site|internetpr[äa]senz|internetauftritt|homepage|webseite)\b"
     r"|\bhier entsteht in k[üu]rze\b|\b(?:web ?site|webseite|homepage|seite) (?:ist )?"

@@ -173,6 +173,31 @@ DEFAULTS = {
             "parked_domain",
         ),
         (
+            "fastly-unknown-domain-500",
+            500,
+            "Fastly error: unknown domain old-charity-example.org.uk",
+            (),
+            "Fastly error: unknown domain: old-charity-example.org.uk. Please check that this "
+            "domain has been added to a service.",
+            "parked_platform",
+        ),
+        (
+            "press-room-domain-setup-complete",
+            200,
+            "Domain setup Complete",
+            ("Domain setup completed",),
+            "Domain setup completed. The newsroom and its releases will be visible when published.",
+            "parked_domain",
+        ),
+        (
+            "bare-domain-coming-soon",
+            200,
+            "old-charity-example.org.uk",
+            ("old-charity-example.org.uk",),
+            "old-charity-example.org.uk Coming soon.",
+            "parked_domain",
+        ),
+        (
             "bt-panel-site-created",
             200,
             "恭喜，站点创建成功！",
@@ -193,6 +218,32 @@ DEFAULTS["vercel-header-only"] = Example(
     "parked_platform",
     expectation=CHARITY,
     evidence={"signature": "site_gone"},
+)
+DEFAULTS["server-failure-page-stays-transient"] = Example(
+    facts(
+        LAPSED_DEEP, 500, body=page("Internal Server Error. Site not found in cache.", title="500")
+    ),
+    Verdict.TRANSIENT,
+    "server_error",
+    expectation=CHARITY,
+)
+DEFAULTS["project-page-under-construction-in-passing-stays-ok"] = Example(
+    facts(
+        "https://accessrunner.example.net/",
+        200,
+        body=page(
+            "About This site is intended to provide support for using the ADSL USB modems "
+            "based on the Conexant AccessRunner chipset with Linux. Please note that this site "
+            "is under construction, and many pages are incomplete. Stay tuned! "
+            + " ".join(
+                f"News item {n}: updated the firmware and driver sections." for n in range(20)
+            ),
+            title="Conexant AccessRunner ADSL USB modems with Linux",
+        ),
+    ),
+    Verdict.OK,
+    "ok",
+    expectation=Expectation(title="Conexant AccessRunner ADSL USB modems with Linux"),
 )
 DEFAULTS["site-404-page-stays-broken"] = Example(
     facts(LAPSED_DEEP, 404, body=page("The page you requested does not exist.", title="Not found")),
