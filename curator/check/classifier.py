@@ -34,6 +34,7 @@ from curator.check.page_rules import (
     ok,
     soft_404_empty,
     soft_404_error_page,
+    soft_404_error_page_forwarding,
     soft_404_home_redirect,
     soft_404_like_random_path,
 )
@@ -128,6 +129,7 @@ RULES: tuple[Rule, ...] = (
     parked_domain,
     parked_lander,
     parked_redirect,
+    soft_404_error_page_forwarding,
     meta_refresh_to_broken,
     meta_refresh_target,
     media_region_blocked,

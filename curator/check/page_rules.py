@@ -97,6 +97,14 @@ def soft_404_error_page(case: Case) -> Outcome | None:
     )
 
 
+def soft_404_error_page_forwarding(case: Case) -> Outcome | None:
+    """An error page that sends readers on by meta refresh (to the home page, a search): its
+    own words say the page is gone, whatever the page it forwards to shows."""
+    if case.refresh is None:
+        return None
+    return soft_404_error_page(case)
+
+
 def _without(parts: Parts, *, title: str) -> Parts:
     """`parts` with another title and no visible text."""
 

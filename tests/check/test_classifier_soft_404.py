@@ -249,6 +249,30 @@ REFRESH = {
         "meta_refresh_target",
         refresh=facts(HOME),
     ),
+    "error-page-forwarding-home": Example(
+        facts(
+            body=page(
+                "404 Not Found. アクセス頂いたURLに該当するページが見つかりませんでした。",
+                title="404",
+                meta_refresh=HOME,
+            )
+        ),
+        Verdict.SOFT_404,
+        "soft_404_error_page_forwarding",
+        refresh=facts(HOME, body=page("404 Not Found", title="404", meta_refresh=HOME)),
+    ),
+    "error-page-forwarding-to-a-working-page": Example(
+        facts(
+            body=page(
+                "Page not found. Taking you to our search…",
+                title="Page not found",
+                meta_refresh=REFRESH_TARGET,
+            )
+        ),
+        Verdict.SOFT_404,
+        "soft_404_error_page_forwarding",
+        refresh=facts(REFRESH_TARGET),
+    ),
 }
 
 
