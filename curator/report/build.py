@@ -42,6 +42,7 @@ from curator.report.model import (
     Since,
     SinceRun,
     WatchItem,
+    group_reader_reports,
     sections_of,
 )
 from curator.report.summary import guide_summary, overall_summary, watch_summary
@@ -248,7 +249,7 @@ async def _build_guide(
     placed[Section.NEWLY_BROKEN] = list(_by_severity(newly))
     placed[Section.STILL_BROKEN] = list(_by_severity(still))
     reports = await _reader_reports(session, resources, refs, states, period)
-    placed[Section.READER_REPORTS] = list(reports)
+    placed[Section.READER_REPORTS] = list(group_reader_reports(reports))
     review = review_due(guide, today=now.astimezone(context.zone).date())
     counts = Counts(
         links=len(resources),

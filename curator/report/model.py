@@ -199,6 +199,46 @@ class ReaderReportItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ReaderReports:
+    """One resource's readers' reports in the period, as one entry: each report, newest first."""
+
+    resource: ResourceRef
+    reports: tuple[ReaderReportItem, ...]
+    link_verdict: Verdict | None
+    """What the checker currently says of the link."""
+
+    @property
+    def new(self) -> bool:
+        """Whether any of them came in since the last report."""
+        return any(r.new for r in self.reports)
+
+    @property
+    def resolved(self) -> bool:
+        """Whether an editor has dealt with every one of them."""
+        return all(r.resolved for r in self.reports)
+
+    @property
+    def contacts(self) -> int:
+        """How many of the readers left a contact address (it is on the dashboard)."""
+        return sum(1 for r in self.reports if r.has_contact)
+
+
+def group_reader_reports(items: Sequence[ReaderReportItem]) -> list[ReaderReports]:
+    """Reports of one resource as one entry each, in the order of each one's first report."""
+    by_resource: dict[int, list[ReaderReportItem]] = {}
+    for item in items:
+        by_resource.setdefault(item.resource.id, []).append(item)
+    return [
+        ReaderReports(
+            resource=group[0].resource,
+            reports=tuple(sorted(group, key=lambda r: r.created_at, reverse=True)),
+            link_verdict=group[0].link_verdict,
+        )
+        for group in by_resource.values()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class ContentChange:
     """A working page whose visible text moved far from the version last reviewed."""
 
@@ -363,7 +403,7 @@ SECTIONS: dict[Section, SectionSpec] = {
     ),
 }
 
-SectionItem = LinkItem | FixedItem | ReaderReportItem | ContentChange | WatchItem
+SectionItem = LinkItem | FixedItem | ReaderReports | ContentChange | WatchItem
 
 
 @dataclass(frozen=True, slots=True)

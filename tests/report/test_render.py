@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.report.build import build_report
-from curator.report.model import RefreshReport
+from curator.report.model import ReaderReports, RefreshReport
 from curator.report.render import (
     Format,
     markdown_escape,
@@ -18,6 +19,7 @@ from curator.report.render import (
     render_review_text,
 )
 from curator.settings import Settings
+from curator.store.models import ReaderReport
 from tests.report.fakes import FakeArchive
 from tests.report.seed import BASE_URL, NOW, RESOURCES, Seeded
 
@@ -195,3 +197,53 @@ async def test_review_reminder_is_a_checklist(report: RefreshReport, seeded: See
 )
 def test_markdown_escape(raw: str, escaped: str) -> None:
     assert markdown_escape(raw) == escaped
+
+
+async def test_repeated_readers_reports_of_one_resource_are_one_entry(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
+) -> None:
+    helpline = seeded.resources["helpline"]
+    session.add_all(
+        [
+            ReaderReport(
+                resource_id=helpline,
+                note="Still engaged this morning.",
+                created_at=datetime(2026, 6, 9, 8, 0, tzinfo=UTC),
+            ),
+            ReaderReport(
+                resource_id=helpline,
+                note="",
+                contact="someone@example.org",
+                created_at=datetime(2026, 6, 9, 20, 0, tzinfo=UTC),
+            ),
+        ]
+    )
+    await session.commit()
+    report = await build_report(session, report_settings, now=NOW, archive=archive)
+    await session.commit()
+    guide = next(g for g in report.guides if g.slug == "sextortion")
+    groups = [g for g in guide.items("reader_reports") if isinstance(g, ReaderReports)]
+    entries = [g for g in groups if g.resource.key == "helpline"]
+    assert len(entries) == 1
+    assert [r.note for r in entries[0].reports] == [
+        "",
+        "Still engaged this morning.",
+        "The number was engaged all afternoon.",
+    ]
+    assert guide.counts.reader_reports == 4  # every open report still counts
+    text = render(report, Format.TEXT)
+    block = text[text.index("Revenge Porn Helpline: 3 reports") :]
+    block = block[: block.index("On the dashboard:")]
+    assert '- 2026-06-09 (new): "Still engaged this morning."' in block
+    assert '- 2026-05-20: "The number was engaged all afternoon." (left a contact' in block
+    assert "no note (left a contact address)" in block
+    assert "2 of them left a contact address (on the dashboard)." in block
+    assert "someone@example.org" not in text and "reader@example.org" not in text
+    markdown = render(report, Format.MARKDOWN)
+    assert "3 reports" in markdown and "2 of them left a contact address" in markdown
+    html = render(report, Format.HTML)
+    assert "3 reports" in html and "Still engaged this morning." in html
+    data = json.loads(render(report, Format.JSON))
+    data_guide = next(g for g in data["guides"] if g["slug"] == "sextortion")
+    found = [e for e in data_guide["reader_reports"] if e["resource"]["key"] == "helpline"]
+    assert len(found) == 1 and len(found[0]["reports"]) == 3
