@@ -12,6 +12,10 @@ another process (the checker, a sync) shows within about 50 ms, at most a second
 process's own commits (editors' actions, its rechecks and runs) invalidate the version at once,
 so an editor reads their own edit. With `freshness=0` every request waits for a query that started
 after it arrived.
+
+The lists also change with no write at all when a snooze ends (the resource is what its link
+says again, hidden if confirmed broken): each rendered list keeps the earliest snooze end among
+its resources and is rendered again from that moment, so its ETag changes then too.
 """
 
 from __future__ import annotations
@@ -21,13 +25,15 @@ import hashlib
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import Response
 
 from api.schemas.public import GuideIndexOut, GuideOut, GuidesOut, GuideSummaryOut
-from curator.store.publish import data_version, published_guides
+from curator.store.base import utcnow
+from curator.store.publish import PublicGuide, data_version, published
 
 Version = tuple[object, ...]
 FRESHNESS = 0.05
@@ -172,14 +178,18 @@ class GuideCache:
         freshness: float = FRESHNESS,
         stale_limit: float = STALE_LIMIT,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = utcnow,
     ) -> None:
         self._max_age = max_age
+        self._wall = wall
         self._engine = engine
         self._sessions = sessions
         self._probe = VersionProbe(
             self._read_version, freshness=freshness, stale_limit=stale_limit, clock=clock
         )
-        self._entries: dict[tuple[str | None, bool, bool], tuple[Version, Rendered]] = {}
+        self._entries: dict[
+            tuple[str | None, bool, bool], tuple[Version, datetime | None, Rendered]
+        ] = {}
         self.renders = 0
 
     async def aclose(self) -> None:
@@ -208,20 +218,28 @@ class GuideCache:
         version = await self._probe.current()
         key = (slug, include_broken, full)
         entry = self._entries.get(key)
-        if entry is not None and entry[0] == version:
-            return entry[1]
-        fresh = await self._render(slug=slug, include_broken=include_broken, full=full)
+        now = self._wall()
+        if entry is not None and entry[0] == version and (entry[1] is None or now < entry[1]):
+            return entry[2]
+        fresh, changes_at = await self._render(
+            slug=slug, include_broken=include_broken, full=full, now=now
+        )
         if fresh is not None:
             # Unknown slugs are not cached: the public cannot grow this dict.
-            self._entries[key] = (version, fresh)
+            self._entries[key] = (version, changes_at, fresh)
         return fresh
 
     async def _render(
-        self, *, slug: str | None, include_broken: bool, full: bool
-    ) -> Rendered | None:
+        self, *, slug: str | None, include_broken: bool, full: bool, now: datetime
+    ) -> tuple[Rendered | None, datetime | None]:
         async with self._sessions() as session:
-            guides = await published_guides(session, slug=slug, include_broken=include_broken)
+            lists = await published(session, slug=slug, include_broken=include_broken, now=now)
         self.renders += 1
+        return self._rendered(lists.guides, slug=slug, full=full), lists.changes_at
+
+    def _rendered(
+        self, guides: list[PublicGuide], *, slug: str | None, full: bool
+    ) -> Rendered | None:
         if slug is None and not full:
             index = GuideIndexOut(guides=[GuideSummaryOut.of(g) for g in guides])
             return rendered(index.model_dump_json().encode(), max_age=self._max_age)

@@ -85,6 +85,40 @@ def severity_rank(verdict: Verdict) -> int:
     return SEVERITY.index(verdict)
 
 
+# --- a resource's standing (see curator.standing) ----------------------------------------------
+
+
+class State(StrEnum):
+    """Where a resource stands, as editors and readers see it: one per resource."""
+
+    NEVER_CHECKED = "never_checked"
+    """No conclusive check of its link yet: published, status unknown."""
+    WORKING = "working"
+    """The link works (`ok`)."""
+    MOVED = "moved"
+    """The link works through a permanent redirect: the address should change."""
+    UNVERIFIABLE = "unverifiable"
+    """The site refuses automated checks: no evidence either way; published."""
+    FAILING = "failing"
+    """The latest checks failed, not (yet) long enough to be confirmed: still published."""
+    BROKEN = "broken"
+    """A broken-group verdict confirmed over several checks: hidden from readers."""
+    SNOOZED = "snoozed"
+    """An editor called its failure a false positive until a date: published, not a problem."""
+    RETIRED = "retired"
+    """Taken off its guide's list (its history stays)."""
+
+
+class Need(StrEnum):
+    """Why a resource needs an editor."""
+
+    BROKEN = "broken"
+    FAILING = "failing"
+    MOVED = "moved"
+    UNVERIFIABLE = "unverifiable"
+    READER_REPORTS = "reader_reports"
+
+
 # --- the catalog ---------------------------------------------------------------------------------
 
 
@@ -160,6 +194,8 @@ class ActionKind(StrEnum):
     EDIT = "edit"
     SNOOZE = "snooze"
     RETIRE = "retire"
+    RESTORE = "restore"
+    END_SNOOZE = "end_snooze"
     RECHECK = "recheck"
     START_RUN = "start_run"
 

@@ -1,4 +1,5 @@
-"""Editors' actions on the catalog: accept a suggestion, edit, snooze, retire, recheck, run.
+"""Editors' actions on the catalog: accept a suggestion, edit, snooze and end a snooze, retire
+and restore, recheck, run.
 
 Each function does one action in the caller's transaction (`async with session.begin():`),
 so the change, the queued recheck and the editor_actions row that records who did it and
@@ -350,7 +351,8 @@ async def snooze(
     reason: str,
     now: datetime | None = None,
 ) -> ActionResult:
-    """Hide a false positive from the problems list until `until`, saying why."""
+    """Call a failure a false positive until `until`, saying why: the resource stays published
+    and leaves the problems list (see curator.standing)."""
     at = now or utcnow()
     errors = {}
     if until.tzinfo is None:
@@ -382,7 +384,10 @@ async def snooze(
         actor=actor,
         action=ActionKind.SNOOZE,
         at=at,
-        message=f"{resource.title} is hidden from problems until {until:%Y-%m-%d %H:%M} UTC.",
+        message=(
+            f"{resource.title} is snoozed as a false positive until {until:%Y-%m-%d %H:%M} UTC:"
+            " it stays published and leaves the problems list."
+        ),
         changes={"until": until.isoformat(), "reason": reason.strip()},
         resolve=True,
     )
@@ -413,6 +418,55 @@ async def retire(
         message=f"{resource.title} is retired: it no longer appears on the guide.",
         changes=changes,
         resolve=True,
+    )
+
+
+async def end_snooze(
+    session: AsyncSession, *, resource_id: int, actor: str, now: datetime | None = None
+) -> ActionResult:
+    """End a snooze before its date: the resource is what its link says again (hidden from
+    readers at once if it is confirmed broken). 409 when it is not snoozed."""
+    at = now or utcnow()
+    resource = await _live_resource(session, resource_id)
+    if resource.snoozed_until is None or resource.snoozed_until <= at:
+        raise ConflictError(f"resource {resource_id} ({resource.title}) is not snoozed")
+    was = resource.snoozed_until
+    resource.snoozed_until, resource.snooze_reason = None, None
+    resource.updated_at = at
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=ActionKind.END_SNOOZE,
+        at=at,
+        message=f"{resource.title} is no longer snoozed: it stands as its link says again.",
+        changes={"until": was.isoformat()},
+    )
+
+
+async def restore(
+    session: AsyncSession, *, resource_id: int, actor: str, now: datetime | None = None
+) -> ActionResult:
+    """Put a retired resource back on its guide's list, and recheck it. 409 when it is not
+    retired."""
+    at = now or utcnow()
+    resource = await resource_by_id(session, resource_id=resource_id)
+    if resource is None:
+        raise NotFoundError("resource", resource_id)
+    if resource.retired_at is None:
+        raise ConflictError(f"resource {resource_id} ({resource.title}) is not retired")
+    retired = resource.retired_at
+    resource.retired_at = None
+    resource.updated_at = at
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=ActionKind.RESTORE,
+        at=at,
+        message=f"{resource.title} is restored: it is on its guide's list again.",
+        changes={"retired_at": retired.isoformat()},
+        recheck=True,
     )
 
 

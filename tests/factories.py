@@ -4,12 +4,14 @@ seed holds no state the checker could not have produced."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
 
 from curator.check.facts import Outcome
 from curator.check.state import ConfirmPolicy, LinkStatus, advance
 from curator.domain import Verdict
 from curator.runs.records import check_snapshot, outcome_of, state_values
+from curator.standing import Link
 from curator.store.models import Check, LinkState
 
 POLICY = ConfirmPolicy()
@@ -43,3 +45,30 @@ def state_after(
         status, outcome_of(last), last.checked_at, policy, snapshot=check_snapshot(last)
     )
     return LinkState(url=last.url, last_check_id=last.id, **state_values(status))
+
+
+def link_after(
+    checks: Sequence[tuple[datetime, Verdict]], *, policy: ConfirmPolicy = POLICY
+) -> Link | None:
+    """What confirmation believes after checks ending in these verdicts (oldest first), as
+    a standing reads it; None without checks."""
+    if not checks:
+        return None
+    status = LinkStatus()
+    for at, verdict in checks:
+        status = advance(status, Outcome(verdict, verdict.value), at, policy)
+    return Link(**{name: getattr(status, name) for name in LINK_FIELDS})
+
+
+LINK_FIELDS = tuple(f.name for f in fields(Link))
+
+
+def status_after(
+    checks: Sequence[tuple[datetime, Verdict]], *, policy: ConfirmPolicy = POLICY
+) -> LinkStatus:
+    """Confirmation's state after checks ending in these verdicts (oldest first), to be
+    written as a settled run writes it (`curator.runs.records.state_values`)."""
+    status = LinkStatus()
+    for at, verdict in checks:
+        status = advance(status, Outcome(verdict, verdict.value), at, policy)
+    return status

@@ -52,6 +52,7 @@ from curator.store.listing import ResourceAddress, resource_id_at
 from curator.store.listing import resource_page as listing_page
 from curator.store.models import Resource
 from curator.store.problems import CheckEvidence, OpenReport, Problem
+from curator.store.standings import standing_of_row
 from curator.tokens import Editor
 from curator.watch.warnings import WatchedResource, watch_of, watched_resources
 
@@ -134,23 +135,24 @@ def _problem_view(problem: Problem) -> ProblemView:
         url=problem.url,
         guide_title=problem.guide_title,
         section_title=problem.section,
-        verdict=problem.verdict,
+        standing=problem.standing,
         detail=problem.detail or "",
-        since=problem.since,
-        consecutive_failures=problem.consecutive_failures,
-        last_checked_at=problem.last_checked_at,
-        last_ok_at=problem.last_ok_at,
         suggested_url=problem.suggested_url,
         suggestion=problem.suggestion,
         evidence=_evidence(problem.evidence),
         reports=_reports(problem.reports),
-        pending=problem.pending,
     )
 
 
 async def problems(session: AsyncSession) -> list[ProblemView]:
     """Every resource that needs an editor, most severe first, then the oldest failure."""
     found = await store_problems.problems(session, now=utcnow())
+    return [_problem_view(p) for p in found]
+
+
+async def snoozed(session: AsyncSession) -> list[ProblemView]:
+    """Every resource snoozed as a false positive, the soonest snooze end first."""
+    found = await store_problems.problems(session, now=utcnow(), snoozed=True)
     return [_problem_view(p) for p in found]
 
 
@@ -195,25 +197,19 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
     resource = history.resource
     state = (await link_states(session, urls=[resource.url])).get(resource.url)
     latest = next((c for c in history.checks if c.url == resource.url), None)
+    open_count = sum(1 for r in history.reports if r.resolved_at is None)
     view = ProblemView(
         resource_id=resource.id,
         title=resource.title,
         url=resource.url,
         guide_title=resource.guide.title,
         section_title=resource.section.title if resource.section else None,
-        verdict=(state.verdict or state.last_verdict) if state else None,
+        standing=standing_of_row(resource, state, now=utcnow(), open_reports=open_count),
         detail=(state.detail or "") if state else "",
-        since=state.first_failure_at if state else None,
-        consecutive_failures=state.consecutive_failures if state else 0,
-        last_checked_at=state.last_checked_at if state else None,
-        last_ok_at=state.last_ok_at if state else None,
         suggested_url=state.suggested_url if state else None,
         evidence=_evidence(latest),
         suggestion=latest.suggestion if latest is not None else None,
         reports=_reports(history.reports),
-        retired_at=resource.retired_at,
-        snoozed_until=resource.snoozed_until,
-        snooze_reason=resource.snooze_reason,
         notes=resource.notes,
         guide_slug=resource.guide.slug,
         key=resource.key,
@@ -458,7 +454,7 @@ async def recheck(session: AsyncSession, *, resource_id: int, actor: str) -> edi
 async def snooze(
     session: AsyncSession, *, resource_id: int, actor: str, until: datetime, reason: str
 ) -> editing.ActionResult:
-    """Hide a false positive from the problems until `until`."""
+    """Call a failure a false positive until `until`: published, off the problems list."""
     return await editing.snooze(
         session, resource_id=resource_id, actor=actor, until=until, reason=reason
     )
@@ -467,6 +463,18 @@ async def snooze(
 async def retire(session: AsyncSession, *, resource_id: int, actor: str) -> editing.ActionResult:
     """Take the resource off its guide's list."""
     return await editing.retire(session, resource_id=resource_id, actor=actor)
+
+
+async def end_snooze(
+    session: AsyncSession, *, resource_id: int, actor: str
+) -> editing.ActionResult:
+    """The resource stands as its link says again."""
+    return await editing.end_snooze(session, resource_id=resource_id, actor=actor)
+
+
+async def restore(session: AsyncSession, *, resource_id: int, actor: str) -> editing.ActionResult:
+    """Put a retired resource back on its guide's list."""
+    return await editing.restore(session, resource_id=resource_id, actor=actor)
 
 
 def form_changes(values: Mapping[str, str]) -> dict[str, object]:

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.dashboard.session import BrowserSession, Flash
 from api.dashboard.timeline import format_day, format_moment
+from curator.labels import GROUPS
 
 SNOOZE_DAYS = 30
 """The snooze form's default: hide a false positive for a month."""
@@ -70,7 +71,22 @@ def _environment() -> Environment:
 
 
 templates = Jinja2Templates(env=_environment())
-STYLESHEET: bytes = files("api.dashboard").joinpath("static", "dashboard.css").read_bytes()
+
+
+def group_colours_css() -> str:
+    """Each group's colours as CSS variables (`--broken`, `--broken-soft`, …), from the one
+    vocabulary table, so the dashboard and the email show a group alike."""
+    lines = [
+        f"  --{g.value}: {w.colour};\n  --{g.value}-soft: {w.background};"
+        for g, w in GROUPS.items()
+    ]
+    return ":root {\n" + "\n".join(lines) + "\n}\n\n"
+
+
+STYLESHEET: bytes = (
+    group_colours_css().encode()
+    + files("api.dashboard").joinpath("static", "dashboard.css").read_bytes()
+)
 
 
 def href(request: Request) -> Any:

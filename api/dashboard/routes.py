@@ -37,8 +37,10 @@ from api.deps import MAX_ID, BackgroundDep, SessionDep, get_settings, note_token
 from api.errors import answer_for
 from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
+from curator.domain import Group, State
 from curator.editing import ActionResult
 from curator.errors import ConflictError, CuratorError, InvalidEditError, NotFoundError
+from curator.labels import GROUPS, STATES
 from curator.store.listing import QUERY_MAX
 
 
@@ -109,11 +111,14 @@ class DashboardRoute(APIRoute):
 
 
 # Healthiest first, as the timeline's bar heights fall.
-LEGEND = (
-    ("working", "Working (full bar)"),
-    ("update", "Moved (¾)"),
-    ("unknown", "Unconfirmed (½)"),
-    ("broken", "Broken (¼)"),
+LEGEND = tuple(
+    (group.value, f"{GROUPS[group].label.capitalize()} ({share})")
+    for group, share in (
+        (Group.WORKING, "full bar"),
+        (Group.UPDATE, "¾"),
+        (Group.UNKNOWN, "½"),
+        (Group.BROKEN, "¼"),
+    )
 )
 
 ResourceId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -300,8 +305,9 @@ async def sign_out(request: Request, editor: EditorAction, db: SessionDep) -> Re
 
 @router.get("/problems", name="dashboard_problems")
 async def problems_page(request: Request, editor: EditorPage, db: SessionDep) -> Response:
-    """Every resource that needs an editor, grouped by severity."""
+    """Every resource that needs an editor, grouped by state, and the snoozed ones."""
     problems = await data.problems(db)
+    snoozed = await data.snoozed(db)
     watch = await data.watched(db, get_settings(request).watch_policy())
     response = render(
         request,
@@ -313,6 +319,8 @@ async def problems_page(request: Request, editor: EditorPage, db: SessionDep) ->
         context={
             "sections": sections_of(problems),
             "total": len(problems),
+            "snoozed": snoozed,
+            "snoozed_words": STATES[State.SNOOZED],
             "watch": watch,
             "watch_summary": data.watch_line(watch, get_settings(request).watch_policy()),
             "back": request.url_for("dashboard_problems").path,
@@ -593,6 +601,46 @@ async def snooze(
         lambda: data.snooze(
             db, resource_id=resource_id, actor=editor.name, until=until_at, reason=reason.strip()
         ),
+    )
+
+
+@router.post("/resources/{resource_id}/end-snooze", name="dashboard_end_snooze")
+async def end_snooze(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """End a snooze now: the resource stands as its link says again."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.end_snooze(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/restore", name="dashboard_restore")
+async def restore(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Put a retired resource back on its guide's list (and recheck it)."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_resource", resource_id=resource_id).path,
+        lambda: data.restore(db, resource_id=resource_id, actor=editor.name),
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from curator.domain import Group, Verdict, group_of
+from curator.labels import GROUPS, verdict_label
 
 SLOTS = 40
 """The most checks the strip shows (the newest ones)."""
@@ -24,11 +25,10 @@ TRACK = "#e3e8ee"
 """The strip's background, where there is no check (yet)."""
 
 COLOURS: dict[Group, str] = {
-    Group.WORKING: "#166534",
-    Group.UPDATE: "#5b21b6",
-    Group.UNKNOWN: "#8a3c0c",
-    Group.BROKEN: "#b91c1c",
+    group: GROUPS[group].colour
+    for group in (Group.WORKING, Group.UPDATE, Group.UNKNOWN, Group.BROKEN)
 }
+"""Healthiest first; the colours of curator.labels (the email's too)."""
 # Height as a share of the strip: a working check is a full bar, a broken one a stub.
 HEIGHTS: dict[Group, float] = {
     Group.WORKING: 1.0,
@@ -36,12 +36,7 @@ HEIGHTS: dict[Group, float] = {
     Group.UNKNOWN: 0.5,
     Group.BROKEN: 0.25,
 }
-GROUP_LABELS: dict[Group, str] = {
-    Group.WORKING: "working",
-    Group.UPDATE: "moved",
-    Group.UNKNOWN: "unconfirmed",
-    Group.BROKEN: "broken",
-}
+GROUP_LABELS: dict[Group, str] = {group: words.label for group, words in GROUPS.items()}
 
 
 class CheckPoint(Protocol):
@@ -96,7 +91,7 @@ def build_timeline(checks: Sequence[CheckPoint], *, slots: int = SLOTS) -> Timel
                 width=BAR_WIDTH,
                 height=height,
                 colour=COLOURS[group],
-                label=f"{format_moment(check.checked_at)}: {check.verdict.value}{status}",
+                label=f"{format_moment(check.checked_at)}: {verdict_label(check.verdict)}{status}",
             )
         )
     return Timeline(
@@ -120,7 +115,7 @@ def summarise(checks: Sequence[CheckPoint]) -> str:
         if format_day(first.checked_at) == format_day(last.checked_at)
         else f"from {format_day(first.checked_at)} to {format_day(last.checked_at)}"
     )
-    latest = last.verdict.value.replace("_", " ")
+    latest = verdict_label(last.verdict)
     group = GROUP_LABELS[group_of(last.verdict)]
     latest = latest if latest == group else f"{latest} ({group})"
     return f"{len(checks)} {noun} {span}: {', '.join(parts)}. Latest: {latest}."

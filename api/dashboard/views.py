@@ -7,52 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from curator.domain import Group, Verdict, group_of
+from curator.domain import Group, State, Verdict, group_of
+from curator.labels import STATES, verdict_label
+from curator.standing import Standing
 from curator.suggestions import Suggestion
 
-VERDICT_LABELS: dict[Verdict, str] = {
-    Verdict.OK: "working",
-    Verdict.MOVED: "moved",
-    Verdict.BROKEN: "broken",
-    Verdict.SOFT_404: "soft 404",
-    Verdict.PARKED: "parked domain",
-    Verdict.CHANGED: "content changed",
-    Verdict.INSECURE: "insecure (TLS)",
-    Verdict.TRANSIENT: "temporary failure",
-    Verdict.UNVERIFIABLE: "cannot verify",
-}
-
-# The problems page's sections, most severe first, each with what an editor should do. A link
-# that works appears only when readers reported it.
-SECTIONS: tuple[tuple[Group, str, str], ...] = (
-    (
-        Group.BROKEN,
-        "Broken",
-        "Readers reach a dead, wrong or unsafe page: fix the link, replace it, or retire it.",
-    ),
-    (
-        Group.UPDATE,
-        "Moved",
-        "The link still works through a permanent redirect: accept the new address.",
-    ),
-    (
-        Group.UNKNOWN,
-        "Unconfirmed",
-        "Failures not yet confirmed over several checks, or sites that refuse automated checks:"
-        " recheck, or snooze a false positive.",
-    ),
-    (
-        Group.WORKING,
-        "Reported by readers",
-        "curator finds these links working, but readers reported a problem: look at the page,"
-        " then edit, recheck or snooze.",
-    ),
+PROBLEM_STATES: tuple[State, ...] = (
+    State.BROKEN,
+    State.MOVED,
+    State.FAILING,
+    State.UNVERIFIABLE,
+    State.WORKING,
+    State.NEVER_CHECKED,
 )
-
-
-def verdict_label(verdict: Verdict | None) -> str:
-    """The words an editor reads for a verdict."""
-    return VERDICT_LABELS[verdict] if verdict is not None else "not checked yet"
+"""The problems page's sections, most severe first (as curator.domain.SEVERITY orders verdicts), each a state with its words from
+curator.labels. A working (or never checked) link appears only when readers reported it."""
 
 
 def group_name(verdict: Verdict | None) -> str:
@@ -145,29 +114,20 @@ class ReportGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class ProblemView(ShowsVerdict):
-    """One resource that needs an editor, with everything needed to decide."""
+class ProblemView:
+    """One resource with its standing, and everything an editor needs to decide."""
 
     resource_id: int
     title: str
     url: str
     guide_title: str
     section_title: str | None
-    verdict: Verdict | None
+    standing: Standing
     detail: str
-    since: datetime | None
-    consecutive_failures: int
-    last_checked_at: datetime | None
-    last_ok_at: datetime | None
     suggested_url: str | None
     evidence: EvidenceView | None
     reports: ReportGroup
     suggestion: Suggestion | None = None
-    retired_at: datetime | None = None
-    snoozed_until: datetime | None = None
-    snooze_reason: str | None = None
-    pending: bool = False
-    """The latest checks failed, not yet confirmed: shown with the unconfirmed ones."""
     notes: str | None = None
     """The catalog's notes for editors (never published)."""
     guide_slug: str | None = None
@@ -177,15 +137,76 @@ class ProblemView(ShowsVerdict):
     region: str | None = None
 
     @property
+    def verdict(self) -> Verdict | None:
+        """The verdict shown (see `Standing.verdict`)."""
+        return self.standing.verdict
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict in words."""
+        return verdict_label(self.standing.verdict)
+
+    @property
     def group(self) -> str:
-        """The group's name; an unconfirmed failure is with the unknowns, whatever its verdict."""
-        return Group.UNKNOWN.value if self.pending else group_name(self.verdict)
+        """The group's name (CSS class, colours)."""
+        return self.standing.group.value
+
+    @property
+    def state(self) -> str:
+        """The state's name (section anchor)."""
+        return self.standing.state.value
+
+    @property
+    def label(self) -> str:
+        """The state in words."""
+        return self.standing.label
+
+    @property
+    def readers(self) -> str:
+        """What readers see, in a sentence."""
+        return self.standing.readers
+
+    @property
+    def since(self) -> datetime | None:
+        """The first failure of the current streak."""
+        return self.standing.failing_since
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failed checks in a row."""
+        return self.standing.failures
+
+    @property
+    def last_checked_at(self) -> datetime | None:
+        """The latest check."""
+        return self.standing.last_checked_at
+
+    @property
+    def last_ok_at(self) -> datetime | None:
+        """The latest check that found the link working."""
+        return self.standing.last_ok_at
+
+    @property
+    def retired_at(self) -> datetime | None:
+        """When it was retired (None while live)."""
+        return self.standing.retired_at
+
+    @property
+    def snoozed_until(self) -> datetime | None:
+        """The end of its snooze (None when not snoozed)."""
+        return self.standing.snoozed_until
+
+    @property
+    def snooze_reason(self) -> str | None:
+        """Why an editor called it a false positive."""
+        return self.standing.snooze_reason
 
 
 @dataclass(frozen=True, slots=True)
 class ProblemSection:
-    """The problems of one group."""
+    """The problems in one state."""
 
+    state: str
     group: str
     heading: str
     note: str
@@ -193,13 +214,16 @@ class ProblemSection:
 
 
 def sections_of(problems: Iterable[ProblemView]) -> tuple[ProblemSection, ...]:
-    """Problems split by group, most severe group first; order within a group is kept."""
+    """Problems split by state, most pressing first; order within a state is kept."""
     items = list(problems)
     sections = []
-    for group, heading, note in SECTIONS:
-        members = tuple(p for p in items if p.group == group.value)
+    for state in PROBLEM_STATES:
+        members = tuple(p for p in items if p.standing.state is state)
         if members:
-            sections.append(ProblemSection(group.value, heading, note, members))
+            words = STATES[state]
+            sections.append(
+                ProblemSection(state.value, members[0].group, words.heading, words.advice, members)
+            )
     return tuple(sections)
 
 

@@ -212,9 +212,10 @@ async def list_problems(
         str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
     ] = None,
 ) -> ProblemsOut:
-    """Resources not in the working group, and any with open readers' reports, with the
-    latest evidence, suggestions and warnings; most severe first, then oldest. Snoozed ones
-    are hidden until their date."""
+    """Every live resource whose standing needs an editor (confirmed broken, failing and not
+    confirmed yet, moved, refusing automated checks, or reported by readers), each saying what
+    readers see (`public`, `hidden_since`, `readers`), with the latest evidence, suggestions
+    and warnings; most severe first, then oldest. Snoozed ones are at `/snoozed`."""
     now = utcnow()
     found = await problems(session, now=now, guide_slug=guide)
     warnings = await resource_warnings(
@@ -432,7 +433,8 @@ async def edit_resource(
 async def snooze(
     resource_id: int, body: SnoozeIn, editor: EditorDep, session: SessionDep
 ) -> ActionOut:
-    """The resource leaves the problems list until `until` (UTC when no zone is given)."""
+    """A false positive: the resource stays published (a confirmed broken link as `ok`), counts
+    as working and leaves the problems list until `until` (UTC when no zone is given)."""
     until = body.until if body.until.tzinfo else body.until.replace(tzinfo=UTC)
     async with session.begin():
         result = await editing.snooze(
@@ -477,6 +479,49 @@ async def recheck(
     """Queues a recheck of the resource's link, run in the background right away."""
     async with session.begin():
         result = await editing.recheck(session, resource_id=resource_id, actor=editor.name)
+    background.kick()
+    return ActionOut.of(result)
+
+
+@router.get("/snoozed", summary="Resources snoozed as false positives")
+async def list_snoozed(
+    session: SessionDep,
+    guide: Annotated[
+        str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
+    ] = None,
+) -> ProblemsOut:
+    """Every live resource snoozed as a false positive, the soonest snooze end first, with its
+    standing: it stays published and is not a problem until `snoozed_until`."""
+    found = await problems(session, now=utcnow(), guide_slug=guide, snoozed=True)
+    return ProblemsOut(count=len(found), problems=[ProblemOut.of(p) for p in found])
+
+
+@resource_route(
+    "POST",
+    "/end-snooze",
+    responses=_RESOURCE_RESPONSES,
+    summary="End a snooze now",
+)
+async def end_snooze(resource_id: int, editor: EditorDep, session: SessionDep) -> ActionOut:
+    """The resource stands as its link says again: back on the problems list if it needs an
+    editor, hidden from readers if it is confirmed broken; 409 when it is not snoozed."""
+    async with session.begin():
+        result = await editing.end_snooze(session, resource_id=resource_id, actor=editor.name)
+    return ActionOut.of(result)
+
+
+@resource_route(
+    "POST",
+    "/restore",
+    responses=_RESOURCE_RESPONSES,
+    summary="Put a retired resource back on its guide's list",
+)
+async def restore(
+    resource_id: int, editor: EditorDep, session: SessionDep, background: BackgroundDep
+) -> ActionOut:
+    """The resource is published again and rechecked; 409 when it is not retired."""
+    async with session.begin():
+        result = await editing.restore(session, resource_id=resource_id, actor=editor.name)
     background.kick()
     return ActionOut.of(result)
 

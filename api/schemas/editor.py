@@ -22,10 +22,12 @@ from curator.domain import (
     JobStatus,
     ResourceKind,
     RunStatus,
+    State,
     Verdict,
     group_of,
 )
 from curator.editing import ActionResult
+from curator.labels import verdict_label
 from curator.registration.warnings import DomainFacts, WarningKind, WatchWarning
 from curator.store.history import (
     ActionEntry,
@@ -223,8 +225,33 @@ class ProblemOut(_Out):
     title: str
     url: str
     section: str | None
-    status: Group
-    verdict: Verdict | None
+    state: State = Field(
+        description="never_checked, working, moved, unverifiable, failing (not confirmed yet), "
+        "broken (confirmed), snoozed or retired"
+    )
+    label: str = Field(description='the state in editors\' words ("failing, not confirmed yet")')
+    readers: str = Field(
+        description='what readers see, in words: "Hidden from readers since 3 Dec (confirmed '
+        'broken)", "Still published: failing, not confirmed yet (2 failed checks since 1 Dec)"'
+    )
+    status: Group = Field(description="the group editors file it under")
+    verdict: Verdict | None = Field(
+        description="the verdict shown: the confirmed one, or the latest check's when not confirmed"
+    )
+    verdict_label: str = Field(description="the verdict in editors' words")
+    confirmed: bool = Field(
+        description="`verdict` is confirmed over several checks, not only the latest check's"
+    )
+    public: bool = Field(description="readers see the resource on its guide's public list")
+    hidden_since: datetime | None = Field(
+        description="when readers stopped seeing it (confirmed broken); null while published"
+    )
+    snoozed_until: datetime | None = Field(
+        description="the end of its snooze as a false positive; null when not snoozed"
+    )
+    snooze_reason: str | None
+    needs_editor: bool
+    why: str = Field(description="why it needs an editor, in words (empty when nothing to do)")
     last_verdict: Verdict | None
     detail: str | None
     since: datetime | None = Field(description="first failure of the current streak")
@@ -242,6 +269,7 @@ class ProblemOut(_Out):
     @classmethod
     def of(cls, problem: Problem, warnings: list[WatchWarning] | None = None) -> ProblemOut:
         """A problem for editors."""
+        standing = problem.standing
         return cls(
             resource_id=problem.resource_id,
             guide=problem.guide,
@@ -249,8 +277,19 @@ class ProblemOut(_Out):
             title=problem.title,
             url=problem.url,
             section=problem.section,
+            state=standing.state,
+            label=standing.label,
+            readers=standing.readers,
             status=problem.status,
             verdict=problem.verdict,
+            verdict_label=verdict_label(problem.verdict),
+            confirmed=standing.confirmed,
+            public=standing.public,
+            hidden_since=standing.hidden_since,
+            snoozed_until=standing.snoozed_until,
+            snooze_reason=standing.snooze_reason,
+            needs_editor=standing.needs_editor,
+            why=standing.why,
             last_verdict=problem.last_verdict,
             detail=problem.detail,
             since=problem.since,

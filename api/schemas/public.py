@@ -41,7 +41,10 @@ class ResourceOut(_Out):
     audience: str | None
     region: str | None
     status: Group = Field(description="working, update, broken or unknown (never checked)")
-    verdict: Verdict | None = Field(description="the link's confirmed verdict; null if unchecked")
+    verdict: Verdict | None = Field(
+        description="the link's confirmed verdict; null if unchecked; ok while an editor has "
+        "snoozed a confirmed failure as a false positive"
+    )
     last_checked_at: datetime | None
     last_ok_at: datetime | None
 

@@ -60,6 +60,8 @@ class LinkStatus:
     consecutive_failures: int = 0
     last_ok_at: datetime | None = None
     last_checked_at: datetime | None = None
+    confirmed_since: datetime | None = None
+    """When the confirmed verdict entered its group: for a broken one, when readers lost it."""
     snapshot: Snapshot | None = None
     """The last good page (see `Snapshot`)."""
     snapshot_at: datetime | None = None
@@ -104,15 +106,33 @@ def advance(
         return replace(
             latest,
             verdict=outcome.verdict,
+            confirmed_since=_since(state, outcome.verdict, now),
             first_failure_at=None,
             consecutive_failures=0,
             last_ok_at=now,
         )
     if outcome.verdict is Verdict.UNVERIFIABLE:
-        return replace(latest, verdict=state.verdict or Verdict.UNVERIFIABLE)
+        believed = state.verdict or Verdict.UNVERIFIABLE
+        return replace(latest, verdict=believed, confirmed_since=_since(state, believed, now))
     streak = state.consecutive_failures + 1
     first = state.first_failure_at or now
     confirmed = state.verdict
     if policy.confirms(streak, first, now):
         confirmed = outcome.verdict if group is Group.BROKEN else Verdict.BROKEN
-    return replace(latest, verdict=confirmed, first_failure_at=first, consecutive_failures=streak)
+    return replace(
+        latest,
+        verdict=confirmed,
+        confirmed_since=_since(state, confirmed, now),
+        first_failure_at=first,
+        consecutive_failures=streak,
+    )
+
+
+def _since(state: LinkStatus, confirmed: Verdict | None, now: datetime) -> datetime | None:
+    """When the confirmed verdict entered its group: kept while the group stays, `now` when
+    it changes."""
+    if confirmed is None:
+        return None
+    if state.verdict is not None and group_of(state.verdict) is group_of(confirmed):
+        return state.confirmed_since or now
+    return now

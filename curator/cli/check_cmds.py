@@ -154,13 +154,13 @@ def check(
     )
     source_file = str(path.resolve())
 
-    async def body() -> tuple[SyncPlan, RunReport]:
+    async def body() -> tuple[SyncPlan, RunReport, bool]:
         return await _sync_and_check(
             current, loaded, source_file, chosen, show_progress, tally, patterns
         )
 
     try:
-        plan, report = run(body)
+        plan, report, broken = run(body)
     except KeyboardInterrupt:
         from curator.runs.settle import cancelled_summary
 
@@ -176,7 +176,7 @@ def check(
     if report.inconclusive:
         err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
         raise typer.Exit(EXIT_INCONCLUSIVE)
-    raise typer.Exit(EXIT_BROKEN if report.broken_found else EXIT_OK)
+    raise typer.Exit(EXIT_BROKEN if broken else EXIT_OK)
 
 
 def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
@@ -217,13 +217,16 @@ async def _sync_and_check(
     show_progress: bool,
     tally: Tally,
     patterns: list[re.Pattern[str]],
-) -> tuple[SyncPlan, RunReport]:
+) -> tuple[SyncPlan, RunReport, bool]:
+    """Sync, run, and whether the run fails the check (exit 1)."""
     from curator.check.checker import Checker
     from curator.domain import RunTrigger
     from curator.runs.execute import execute_run
     from curator.runs.selection import Selection
+    from curator.store.base import utcnow
     from curator.store.catalog import active_resources
     from curator.store.engine import session_factory
+    from curator.store.standings import standings
     from curator.sync import sync_catalog
 
     async with migrated_engine(current) as engine:
@@ -250,7 +253,11 @@ async def _sync_and_check(
                     confirm=current.confirm_policy(),
                     on_result=advance,
                 )
-    return plan, report
+        async with sessions() as session:
+            found = await standings(
+                session, now=utcnow(), resource_ids=[t.resource_id for t in report.targets]
+            )
+    return plan, report, report.fails_check({s.resource.id: s.standing for s in found})
 
 
 @contextmanager

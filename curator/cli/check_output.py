@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from curator.domain import Group, Verdict, group_of
+from curator.labels import GROUPS, verdict_label
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -27,19 +28,9 @@ class Format(StrEnum):
     JUNIT = "junit"
 
 
-GROUP_ORDER = (Group.BROKEN, Group.UNKNOWN, Group.UPDATE, Group.WORKING)
-GROUP_TITLE = {
-    Group.BROKEN: "Broken: readers cannot use these",
-    Group.UNKNOWN: "Unknown: not confirmed either way",
-    Group.UPDATE: "Update: they work, but the address should change",
-    Group.WORKING: "Working",
-}
-VERDICT_STYLE = {
-    Verdict.OK: "green",
-    Verdict.MOVED: "cyan",
-    Verdict.TRANSIENT: "yellow",
-    Verdict.UNVERIFIABLE: "yellow",
-}
+GROUP_ORDER = tuple(GROUPS)
+"""Worst first, as the vocabulary lists them."""
+GROUP_TITLE = {group: words.title for group, words in GROUPS.items()}
 PROBLEM_GROUPS = frozenset({Group.BROKEN, Group.UNKNOWN, Group.UPDATE})
 """What `--quiet` prints: everything an editor may have to act on."""
 
@@ -88,10 +79,10 @@ def print_table(console: Console, rows: Sequence[Row], *, quiet: bool) -> None:
         table.add_column("url", overflow="fold")
         table.add_column("detail", overflow="fold")
         for row in members:
-            style = VERDICT_STYLE.get(row.verdict, "red")
+            colour = GROUPS[row.group].colour
             detail = row.detail + (f"\n{row.fix}" if row.fix else "")
             table.add_row(
-                f"[{style}]{row.verdict.value}[/]",
+                f"[{colour}]{escape(verdict_label(row.verdict))}[/]",
                 escape(row.resource),
                 escape(row.url),
                 escape(detail),

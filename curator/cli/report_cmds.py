@@ -89,6 +89,9 @@ def describe(result: DeliveryResult) -> str:
             )
         case DeliveryStatus.ALREADY_SENT:
             return f"{who}: {what} already sent ({result.key}); nothing new sent"
+        case DeliveryStatus.NOTHING_NEW if result.first_report:
+            # Never reported: nothing "changed", nothing is confirmed yet (or nothing checked).
+            return f"{who}: {result.summary}; no review is due; no email"
         case DeliveryStatus.NOTHING_NEW:
             return f"{who}: nothing changed since the last report and no review is due; no email"
         case DeliveryStatus.NO_RECIPIENTS:

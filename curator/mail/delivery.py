@@ -118,6 +118,10 @@ class DeliveryResult:
     error: str | None = None
     next_attempt_at: datetime | None = None
     delivery_id: int | None = None
+    summary: str = ""
+    """The guide's first line, when its report was not worth sending."""
+    first_report: bool = False
+    """The guide never had a refresh report: nothing is confirmed changed yet."""
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -28,7 +28,7 @@ from curator.mail.message import (
     wrap_text,
 )
 from curator.report.build import build_report, review_due
-from curator.report.model import Since
+from curator.report.model import PeriodKind, Since
 from curator.report.render import (
     render_html,
     render_review_html,
@@ -101,7 +101,14 @@ async def _send_guide_report(
         )
         guide_report = report.guides[0]
         if not guide_report.needs_sending:
-            return DeliveryResult(DeliveryStatus.NOTHING_NEW, MailKind.REFRESH, slug, key)
+            return DeliveryResult(
+                DeliveryStatus.NOTHING_NEW,
+                MailKind.REFRESH,
+                slug,
+                key,
+                summary=guide_report.summary,
+                first_report=guide_report.period.kind is PeriodKind.BEGINNING,
+            )
         recipients = recipients_for(settings, guide_report.editors)
         if not recipients:
             return DeliveryResult(DeliveryStatus.NO_RECIPIENTS, MailKind.REFRESH, slug, key)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.archive import ArchiveLookup, NoArchive
 from curator.check.state import ConfirmPolicy
 from curator.check.text import similarity as text_similarity
-from curator.domain import MailKind, Verdict, next_review_due, severity_rank
+from curator.domain import MailKind, State, Verdict, next_review_due, severity_rank
 from curator.errors import NotFoundError
 from curator.report import history
 from curator.report.model import (
@@ -47,6 +47,7 @@ from curator.report.model import (
 )
 from curator.report.summary import guide_summary, overall_summary, watch_summary
 from curator.settings import Settings
+from curator.standing import Standing
 from curator.store import catalog as catalog_queries
 from curator.store import checks as check_queries
 from curator.store import deliveries
@@ -55,8 +56,8 @@ from curator.store import reader_reports as report_queries
 from curator.store import runs as run_queries
 from curator.store.catalog import all_guides, require_guide
 from curator.store.checks import CheckPoint
-from curator.store.link_states import link_states
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Run
+from curator.store.standings import standings
 from curator.suggestions import Suggestion, SuggestionSource
 from curator.watch.warnings import resource_warnings
 
@@ -163,41 +164,43 @@ async def _build_guide(
     period = await report_period(
         session, guide_slug=guide.slug, since=since, now=now, zone=context.zone
     )
-    resources = [r for r in guide.resources if r.retired_at is None]
+    found = await standings(session, now=now, guide_slug=guide.slug)
+    resources = [f.resource for f in found]
     urls = {r.url for r in resources}
-    states = await link_states(session, urls=sorted(urls))
+    states = {f.link.url: f.link for f in found if f.link is not None}
     points = await check_queries.check_points(session, urls=urls)
     latest = await check_queries.checks_by_id(
         session, ids={s.last_check_id for s in states.values() if s.last_check_id is not None}
     )
     baselines = await _refresh_baselines(session, states, points)
     refs = {r.id: _ref(r, base) for r in resources}
+    standing_of = {f.resource.id: f.standing for f in found}
 
     placed: dict[Section, list[SectionItem]] = {kind: [] for kind in Section}
     newly: list[LinkItem] = []
     still: list[LinkItem] = []
     links: list[LinkStanding] = []
     working = unchecked = snoozed = 0
-    for resource in resources:
+    for entry in found:
+        resource, state, standing = entry.resource, entry.link, entry.standing
         ref = refs[resource.id]
-        state = states.get(resource.url)
-        is_snoozed = resource.snoozed_until is not None and resource.snoozed_until > now
         links.append(
             LinkStanding(
                 ref,
-                shown_verdict(state),
-                state.last_checked_at if state is not None else None,
-                is_snoozed,
+                standing.verdict,
+                standing.last_checked_at,
+                standing.snoozed,
                 False,
-                unconfirmed=state is not None
-                and state.consecutive_failures > 0
-                and not history.is_broken(state.verdict),
+                unconfirmed=standing.checker_state is State.FAILING,
+                state=standing.state,
+                label=standing.label,
+                public=standing.public,
             )
         )
-        if is_snoozed:
+        if standing.snoozed:
             snoozed += 1
             continue
-        if state is None or shown_verdict(state) is None:
+        if state is None or standing.state is State.NEVER_CHECKED:
             unchecked += 1
             continue
         history_ = points.get(resource.url, [])
@@ -205,40 +208,36 @@ async def _build_guide(
         # What the checker believed when the period began (what the last report said).
         then = history.replay(before, context.policy) if period.start is not None else None
         check = latest.get(state.last_check_id) if state.last_check_id is not None else None
-        confirmed = state.verdict
-        latest_verdict = state.last_verdict or confirmed
-        assert latest_verdict is not None
+        shown = standing.verdict
+        assert shown is not None
         was_broken = then is not None and history.is_broken(then.verdict)
-        if history.is_broken(confirmed):
-            assert confirmed is not None
+        if standing.state is State.BROKEN:
             since_ = state.first_failure_at or _streak_start(history_, history.FAILING)
-            item = _link_item(ref, confirmed, state, check, since_, now, not was_broken, base)
+            item = _link_item(ref, standing, state, check, since_, now, not was_broken, base)
             (still if was_broken else newly).append(item)
             continue
         if was_broken and then is not None and then.verdict is not None:
-            placed[Section.FIXED].append(
-                FixedItem(ref, then.verdict, latest_verdict, state.last_ok_at)
-            )
-        if latest_verdict in (Verdict.OK, Verdict.MOVED):
+            placed[Section.FIXED].append(FixedItem(ref, then.verdict, shown, state.last_ok_at))
+        if standing.state in (State.WORKING, State.MOVED):
             working += 1
-        if state.consecutive_failures > 0:
+        if standing.state is State.FAILING:
             # A failure not confirmed yet: the public list still shows the resource.
             new = then is None or then.consecutive_failures == 0
             since_ = state.first_failure_at or _streak_start(history_, history.FAILING)
             placed[Section.FAILING].append(
-                _link_item(ref, latest_verdict, state, check, since_, now, new, base)
+                _link_item(ref, standing, state, check, since_, now, new, base)
             )
-        elif latest_verdict is Verdict.UNVERIFIABLE:
+        elif standing.state is State.UNVERIFIABLE:
             new = then is None or then.last_verdict is not Verdict.UNVERIFIABLE
             since_ = _streak_start(history_, frozenset({Verdict.UNVERIFIABLE}))
             placed[Section.UNVERIFIABLE].append(
-                _link_item(ref, latest_verdict, state, check, since_, now, new, base)
+                _link_item(ref, standing, state, check, since_, now, new, base)
             )
-        elif confirmed is Verdict.MOVED:
+        elif standing.state is State.MOVED:
             new = then is None or then.verdict is not Verdict.MOVED
             since_ = _streak_start(history_, frozenset({Verdict.MOVED}))
             placed[Section.MOVED].append(
-                _link_item(ref, confirmed, state, check, since_, now, new, base)
+                _link_item(ref, standing, state, check, since_, now, new, base)
             )
         change = _content_change(context, ref, state, check, baselines, history_, before)
         if change is not None:
@@ -248,7 +247,7 @@ async def _build_guide(
     await _add_archived_copies(context, newly)
     placed[Section.NEWLY_BROKEN] = list(_by_severity(newly))
     placed[Section.STILL_BROKEN] = list(_by_severity(still))
-    reports = await _reader_reports(session, resources, refs, states, period)
+    reports = await _reader_reports(session, resources, refs, standing_of, period)
     placed[Section.READER_REPORTS] = list(group_reader_reports(reports))
     review = review_due(guide, today=now.astimezone(context.zone).date())
     counts = Counts(
@@ -270,12 +269,23 @@ async def _build_guide(
     counts = dataclasses.replace(counts, warnings=len(watch))
     watch_line = watch_summary(watch, context.settings.watch_policy())
     run = await run_queries.latest_finished_run(session, guide_slug=guide.slug)
+    inconclusive = (
+        await run_queries.inconclusive_runs(session, guide_slug=guide.slug)
+        if unchecked == len(resources) and resources
+        else 0
+    )
     return GuideReport(
         slug=guide.slug,
         title=guide.title,
         editors=tuple(guide.editors or ()),
         period=period,
-        summary=guide_summary(counts, review, watch_line),
+        summary=guide_summary(
+            counts,
+            review,
+            watch_line,
+            first=period.kind is PeriodKind.BEGINNING,
+            inconclusive_runs=inconclusive,
+        ),
         counts=counts,
         sections=sections_of(placed),
         review=review,
@@ -374,18 +384,9 @@ def _int_or_none(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def shown_verdict(state: LinkState | None) -> Verdict | None:
-    """The verdict to show for a link: the confirmed one when broken, else the latest check's."""
-    if state is None:
-        return None
-    if history.is_broken(state.verdict):
-        return state.verdict
-    return state.last_verdict or state.verdict
-
-
 def _link_item(
     ref: ResourceRef,
-    verdict: Verdict,
+    standing: Standing,
     state: LinkState,
     check: Check | None,
     since: datetime | None,
@@ -402,9 +403,10 @@ def _link_item(
             api_url=f"{base}/v1/editor/resources/{ref.id}/accept-suggestion",
         )
     detail = state.detail or (check.detail if check is not None else "") or ""
+    assert standing.verdict is not None
     return LinkItem(
         resource=ref,
-        verdict=verdict,
+        verdict=standing.verdict,
         detail=detail,
         since=since,
         days=history.whole_days(since, now) if since is not None else None,
@@ -412,6 +414,9 @@ def _link_item(
         evidence=_evidence(check),
         fix=fix,
         accept=accept,
+        label=standing.label,
+        readers=standing.readers,
+        confirmed=standing.confirmed,
     )
 
 
@@ -514,7 +519,7 @@ async def _reader_reports(
     session: AsyncSession,
     resources: Sequence[Resource],
     refs: dict[int, ResourceRef],
-    states: dict[str, LinkState],
+    standing_of: dict[int, Standing],
     period: Period,
 ) -> list[ReaderReportItem]:
     by_id = {r.id: r for r in resources}
@@ -523,8 +528,6 @@ async def _reader_reports(
     )
     items = []
     for row in rows:
-        resource = by_id[row.resource_id]
-        state = states.get(resource.url)
         note = " ".join((row.note or "").split())
         if len(note) > NOTE_LIMIT:
             note = note[: NOTE_LIMIT - 1] + "…"
@@ -536,7 +539,7 @@ async def _reader_reports(
                 new=period.start is None or row.created_at >= period.start,
                 resolved=row.resolved_at is not None,
                 has_contact=bool(row.contact),
-                link_verdict=shown_verdict(state),
+                link_verdict=standing_of[row.resource_id].verdict,
             )
         )
     return items

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from curator.domain import Group, Verdict, group_of
+from curator.domain import Group, State, Verdict, group_of
+from curator.labels import STATES
 from curator.registration.warnings import WarningKind
 from curator.report import history
 
@@ -167,6 +168,12 @@ class LinkItem:
     evidence: LatestCheck | None
     fix: Fix | None = None
     accept: Accept | None = None
+    label: str = ""
+    """The link's state in editors' words ("failing, not confirmed yet"; curator.labels)."""
+    readers: str = ""
+    """What readers see ("Hidden from readers since 3 Dec (confirmed broken)")."""
+    confirmed: bool = True
+    """`verdict` is confirmed over several checks, not only the latest check's."""
 
     @property
     def group(self) -> Group:
@@ -279,6 +286,12 @@ class LinkStanding:
     content_changed: bool
     unconfirmed: bool = False
     """The latest checks failed, but not yet for long enough to count as broken."""
+    state: State | None = None
+    """Where the resource stands (curator.standing)."""
+    label: str = ""
+    """The state in editors' words."""
+    public: bool = True
+    """Readers see it on the public list."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,8 +399,8 @@ SECTIONS: dict[Section, SectionSpec] = {
         since="Refusing since",
     ),
     Section.FAILING: SectionSpec(
-        "Not confirmed yet",
-        "Failing; rechecked before they count as broken.",
+        STATES[State.FAILING].heading,
+        "Still published; rechecked before they count as broken.",
         since="Failing since",
         news=News.NONE,
     ),

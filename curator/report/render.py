@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from curator.domain import Group, Verdict, group_of
+from curator.domain import Verdict, group_of
+from curator.labels import colours, verdict_label
 from curator.report.model import SECTIONS, GuideReport, RefreshReport
 
 
@@ -29,34 +30,7 @@ class Format(StrEnum):
     JSON = "json"
 
 
-VERDICT_LABELS: dict[Verdict, str] = {
-    Verdict.OK: "working",
-    Verdict.MOVED: "moved",
-    Verdict.BROKEN: "broken",
-    Verdict.SOFT_404: "soft 404 (an error page)",
-    Verdict.PARKED: "parked or taken over",
-    Verdict.CHANGED: "expected content missing",
-    Verdict.INSECURE: "TLS failure",
-    Verdict.TRANSIENT: "failing, not confirmed yet",
-    Verdict.UNVERIFIABLE: "unverifiable (refuses automated checks)",
-}
-
-# Foreground and background per group, for the HTML badges (inline styles only).
-GROUP_COLOURS: dict[Group, tuple[str, str]] = {
-    Group.WORKING: ("#05603a", "#ecfdf3"),
-    Group.UPDATE: ("#93370d", "#fffaeb"),
-    Group.BROKEN: ("#912018", "#fef3f2"),
-    Group.UNKNOWN: ("#344054", "#f2f4f7"),
-}
-
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def verdict_label(verdict: Verdict | str | None) -> str:
-    """A verdict in editors' words."""
-    if verdict is None:
-        return "not checked yet"
-    return VERDICT_LABELS[Verdict(verdict)]
 
 
 def markdown_escape(text: object) -> str:
@@ -91,7 +65,7 @@ def environment() -> Environment:
     env.filters["status"] = _status
     env.filters["percent"] = lambda value: f"{round(float(value) * 100)}%"
     env.globals["SECTIONS"] = SECTIONS
-    env.globals["colours"] = lambda verdict: GROUP_COLOURS[group_of(Verdict(verdict))]
+    env.globals["colours"] = lambda verdict: colours(group_of(Verdict(verdict)))
     return env
 
 

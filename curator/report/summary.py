@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from curator.domain import State
+from curator.labels import NOT_CHECKED, state_label
 from curator.registration.warnings import WarningKind, WatchPolicy, watch_line
 from curator.report.model import Counts, GuideReport, ReviewDue, Section, WatchItem
 
@@ -22,8 +24,17 @@ def watch_summary(items: Sequence[WatchItem], policy: WatchPolicy) -> str:
     return watch_line(keys, policy)
 
 
-def guide_summary(counts: Counts, review: ReviewDue | None, watch: str = "") -> str:
-    """A guide's first line: "3 broken (1 new), 2 moved, review due 2026-12-01"."""
+def guide_summary(
+    counts: Counts,
+    review: ReviewDue | None,
+    watch: str = "",
+    *,
+    first: bool = False,
+    inconclusive_runs: int = 0,
+) -> str:
+    """A guide's first line: "3 broken (1 new), 2 moved, review due 2026-12-01"; with nothing
+    to say, whether its links work, and for a `first` report (the guide never had one) that
+    no change is confirmed yet; with no link checked, whether runs were inconclusive."""
     parts: list[str] = []
     if counts.broken:
         new = f" ({counts.newly_broken} new)" if 0 < counts.newly_broken < counts.broken else ""
@@ -35,7 +46,7 @@ def guide_summary(counts: Counts, review: ReviewDue | None, watch: str = "") -> 
     if counts.unverifiable:
         parts.append(f"{counts.unverifiable} unverifiable")
     if counts.failing:
-        parts.append(f"{counts.failing} not yet confirmed")
+        parts.append(f"{counts.failing} {state_label(State.FAILING)}")
     if counts.reader_reports:
         parts.append(_plural(counts.reader_reports, "reader's report", "readers' reports"))
     if counts.content_changes:
@@ -52,10 +63,18 @@ def guide_summary(counts: Counts, review: ReviewDue | None, watch: str = "") -> 
     if parts:
         return ", ".join(parts)
     if counts.unchecked == counts.links:
-        return f"{_plural(counts.links, 'link')} not checked yet"
-    if counts.working == 1:
-        return "the one checked link works; nothing to do"
-    return f"all {counts.working} checked links work; nothing to do"
+        if inconclusive_runs:
+            runs = _plural(inconclusive_runs, "run was", "runs were")
+            return f"no conclusive check yet: {runs} inconclusive (network down)"
+        return f"{_plural(counts.links, 'link')} {NOT_CHECKED}"
+    works = (
+        "the one checked link works"
+        if counts.working == 1
+        else f"all {counts.working} checked links work"
+    )
+    if first:
+        return f"no confirmed changes yet: {works}"
+    return f"{works}; nothing to do"
 
 
 def overall_summary(guides: Sequence[GuideReport], policy: WatchPolicy | None = None) -> str:

@@ -62,6 +62,7 @@ from curator.runs.settle import (
 from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
 from curator.runs.writer import CheckWriter
+from curator.standing import Standing, counts_as_broken
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
@@ -147,6 +148,15 @@ class RunReport:
     def broken_found(self) -> bool:
         """True when any check ended in a broken-group verdict."""
         return any(r.group is Group.BROKEN for r in self.results)
+
+    def fails_check(self, standings: Mapping[int, Standing]) -> bool:
+        """Whether `curator check` exits 1: some resource got a broken-group verdict in this
+        run and is not snoozed as a false positive (`standings` by resource id, as of the run's
+        end; see curator.standing.counts_as_broken)."""
+        return any(
+            counts_as_broken(result.verdict, standings.get(target.resource_id))
+            for target, result in self.by_resource()
+        )
 
     def by_resource(self) -> list[tuple[Target, CheckResult]]:
         """Each checked resource with its URL's result, in catalog order."""

@@ -28,6 +28,7 @@ LINK_STATE_FIELDS = (
     "consecutive_failures",
     "last_ok_at",
     "last_checked_at",
+    "confirmed_since",
 )
 """The columns of a link state that confirmation decides (see curator.check.state)."""
 

@@ -215,6 +215,8 @@ class LinkState(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_ok_at: Mapped[datetime | None]
     last_checked_at: Mapped[datetime | None]
+    confirmed_since: Mapped[datetime | None]
+    """When the confirmed verdict entered its group (see curator.check.state.advance)."""
     last_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="SET NULL"))
     # Visible-text fingerprint as of the guide's last review (see the refresh report).
     baseline_fingerprint: Mapped[str | None] = mapped_column(String(64))

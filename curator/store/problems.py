@@ -1,10 +1,9 @@
 """The editors' problems list, a read model built on the table families; nothing here writes.
 
-A problem is a live resource whose link is not in the working group (broken, moved or
-unverifiable), whose latest checks fail without being confirmed yet (status "unknown", with
-the latest verdict), or that readers reported and no editor has dealt with yet. Snoozed
-resources stay hidden until their date. Most severe first (curator.domain.SEVERITY), then the
-oldest failure first.
+A problem is a live resource whose standing (curator.standing) needs an editor: confirmed
+broken, failing and not confirmed yet, moved, refusing automated checks, or reported by
+readers with no editor having dealt with it yet. Snoozed resources are listed apart (until
+their snooze ends). Most severe first (curator.domain.SEVERITY), then the oldest failure first.
 """
 
 from __future__ import annotations
@@ -14,14 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from curator.domain import SEVERITY, Group, Verdict, group_of, severity_rank
+from curator.domain import SEVERITY, Group, State, Verdict, severity_rank
+from curator.standing import Standing
 from curator.store import reader_reports
 from curator.store.checks import checks_by_id
-from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource
+from curator.store.models import Check, ReaderReport
+from curator.store.standings import ResourceStanding, standings
 from curator.suggestions import Suggestion
 
 _FAR = datetime.max.replace(tzinfo=UTC)
@@ -63,7 +62,7 @@ class OpenReport:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One resource that needs an editor, with the evidence and what to do about it."""
+    """One resource that needs an editor (or is snoozed), with its standing and evidence."""
 
     resource_id: int
     guide: str
@@ -72,26 +71,47 @@ class Problem:
     title: str
     url: str
     section: str | None
-    verdict: Verdict | None
+    standing: Standing
     last_verdict: Verdict | None
     detail: str | None
-    since: datetime | None
-    consecutive_failures: int
-    last_checked_at: datetime | None
-    last_ok_at: datetime | None
     suggested_url: str | None
     evidence: CheckEvidence | None
     reports: tuple[OpenReport, ...]
-    pending: bool = False
-    """The latest checks failed, not yet long enough to be confirmed: `verdict` is the latest."""
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The verdict editors are shown (see `Standing.verdict`)."""
+        return self.standing.verdict
 
     @property
     def status(self) -> Group:
-        """The group of the link's verdict; "unknown" when it was never checked or its failure
-        is not confirmed yet."""
-        if self.verdict is None or self.pending:
-            return Group.UNKNOWN
-        return group_of(self.verdict)
+        """The group editors file it under (see `Standing.group`)."""
+        return self.standing.group
+
+    @property
+    def pending(self) -> bool:
+        """The latest checks failed, not yet long enough to be confirmed."""
+        return self.standing.checker_state is State.FAILING
+
+    @property
+    def since(self) -> datetime | None:
+        """The first failure of the current streak."""
+        return self.standing.failing_since
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failed checks in a row."""
+        return self.standing.failures
+
+    @property
+    def last_checked_at(self) -> datetime | None:
+        """The latest check."""
+        return self.standing.last_checked_at
+
+    @property
+    def last_ok_at(self) -> datetime | None:
+        """The latest check that found the link working."""
+        return self.standing.last_ok_at
 
     @property
     def suggestion(self) -> Suggestion | None:
@@ -148,80 +168,42 @@ async def open_reports(
 
 
 async def problems(
-    session: AsyncSession, *, now: datetime, guide_slug: str | None = None
+    session: AsyncSession,
+    *,
+    now: datetime,
+    guide_slug: str | None = None,
+    snoozed: bool = False,
 ) -> list[Problem]:
-    """Every live, unsnoozed resource needing an editor, most severe first, then oldest."""
-    query = (
-        select(Resource, LinkState)
-        .join(Guide, Resource.guide_id == Guide.id)
-        .outerjoin(LinkState, LinkState.url == Resource.url)
-        .where(Resource.retired_at.is_(None))
-        .options(selectinload(Resource.guide), selectinload(Resource.section))
-    )
-    if guide_slug is not None:
-        query = query.where(Guide.slug == guide_slug)
-    rows: Sequence[Any] = (await session.execute(query)).all()
-    reports = await open_reports(session)
-    chosen: list[tuple[Resource, LinkState | None]] = []
-    for resource, state in rows:
-        if resource.snoozed_until is not None and resource.snoozed_until > now:
-            continue
-        verdict = _verdict(state)
-        failing = verdict is not None and group_of(verdict) is not Group.WORKING
-        if failing or _pending(state) or resource.id in reports:
-            chosen.append((resource, state))
+    """Every live resource whose standing needs an editor, most severe first, then oldest;
+    with `snoozed`, instead every resource snoozed as a false positive, soonest end first."""
+    found = await standings(session, now=now, guide_slug=guide_slug)
+    if snoozed:
+        chosen = [s for s in found if s.standing.state is State.SNOOZED]
+    else:
+        chosen = [s for s in found if s.standing.needs_editor]
+    reports = await open_reports(session, resource_ids=[s.resource.id for s in chosen])
     checks = await checks_by_id(
-        session, ids=[s.last_check_id for _, s in chosen if s is not None and s.last_check_id]
+        session,
+        ids=[s.link.last_check_id for s in chosen if s.link is not None and s.link.last_check_id],
     )
-    found = [
-        _problem(
-            resource,
-            state,
-            checks.get(state.last_check_id) if state and state.last_check_id else None,
-            reports.get(resource.id, []),
+    made = [
+        problem_of(
+            s,
+            checks.get(s.link.last_check_id) if s.link and s.link.last_check_id else None,
+            reports.get(s.resource.id, []),
         )
-        for resource, state in chosen
+        for s in chosen
     ]
-    return sorted(found, key=Problem.sort_key)
+    if snoozed:
+        return sorted(made, key=lambda p: (p.standing.snoozed_until or _FAR, p.resource_id))
+    return sorted(made, key=Problem.sort_key)
 
 
-@dataclass(frozen=True, slots=True)
-class LinkStatus:
-    """What editors are told of a link now: its group, the verdict shown, and whether that
-    verdict is a failure not confirmed yet."""
-
-    status: Group
-    verdict: Verdict | None
-    pending: bool
-
-
-def link_status(state: LinkState | None) -> LinkStatus:
-    """A link's status as the problems list tells it (the one place the lists derive it)."""
-    verdict, pending = _verdict(state), _pending(state)
-    if verdict is None or pending:
-        return LinkStatus(Group.UNKNOWN, verdict, pending)
-    return LinkStatus(group_of(verdict), verdict, pending)
-
-
-def _pending(state: LinkState | None) -> bool:
-    """True while the latest checks fail but the failure is not confirmed yet."""
-    if state is None or state.consecutive_failures == 0:
-        return False
-    return state.verdict is None or group_of(state.verdict) is not Group.BROKEN
-
-
-def _verdict(state: LinkState | None) -> Verdict | None:
-    """The confirmed verdict; the latest one for a link never confirmed or failing unconfirmed."""
-    if state is None:
-        return None
-    if _pending(state):
-        return state.last_verdict
-    return state.verdict or state.last_verdict
-
-
-def _problem(
-    resource: Resource, state: LinkState | None, check: Check | None, reports: Sequence[OpenReport]
+def problem_of(
+    found: ResourceStanding, check: Check | None, reports: Sequence[OpenReport]
 ) -> Problem:
+    """A resource's standing with its latest evidence and readers' reports."""
+    resource, state = found.resource, found.link
     return Problem(
         resource_id=resource.id,
         guide=resource.guide.slug,
@@ -230,15 +212,10 @@ def _problem(
         title=resource.title,
         url=resource.url,
         section=resource.section.title if resource.section is not None else None,
-        verdict=_verdict(state),
+        standing=found.standing,
         last_verdict=state.last_verdict if state is not None else None,
         detail=state.detail if state is not None else None,
-        since=state.first_failure_at if state is not None else None,
-        consecutive_failures=state.consecutive_failures if state is not None else 0,
-        last_checked_at=state.last_checked_at if state is not None else None,
-        last_ok_at=state.last_ok_at if state is not None else None,
         suggested_url=state.suggested_url if state is not None else None,
         evidence=evidence_of(check) if check is not None else None,
         reports=tuple(reports),
-        pending=_pending(state),
     )

@@ -1,8 +1,9 @@
 """Queries behind the public resource list: what a website may show, and a cheap data version.
 
-None of them commits. The list is the catalog's live resources in order, each with its link's
-confirmed state; a resource whose confirmed verdict is in the broken group is left out unless
-asked for (a single transient failure never hides anything).
+None of them commits. The list is the catalog's live resources in order, each as its standing
+(curator.standing) publishes it: a resource confirmed broken is left out unless asked for (a
+failure not confirmed yet never hides anything), and one snoozed as a false positive stays
+listed, a confirmed broken verdict published as `ok`, until its snooze ends.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from curator.domain import Group, ResourceKind, Verdict, group_of, next_review_due
+from curator.store.base import utcnow
 from curator.store.models import DataVersion, Guide, LinkState, Resource, Section
+from curator.store.standings import standing_of_row
 
 PUBLIC_VERSION = "public"
 """The `data_versions` row the public lists go by."""
@@ -81,10 +84,34 @@ async def guide_slugs(session: AsyncSession) -> list[str]:
     return list((await session.execute(select(Guide.slug).order_by(Guide.slug))).scalars())
 
 
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The published lists, and the moment they change by the clock alone (a snooze ends)."""
+
+    guides: list[PublicGuide]
+    changes_at: datetime | None
+    """The earliest end of an active snooze among the listed resources: from then on the
+    lists read differently with no write to the database."""
+
+
 async def published_guides(
-    session: AsyncSession, *, slug: str | None = None, include_broken: bool = False
+    session: AsyncSession,
+    *,
+    slug: str | None = None,
+    include_broken: bool = False,
+    now: datetime | None = None,
 ) -> list[PublicGuide]:
-    """The published lists of every guide (or the one with `slug`), in catalog order.
+    """The published lists of every guide (or the one with `slug`), in catalog order."""
+    return (
+        await published(session, slug=slug, include_broken=include_broken, now=now or utcnow())
+    ).guides
+
+
+async def published(
+    session: AsyncSession, *, slug: str | None = None, include_broken: bool = False, now: datetime
+) -> Published:
+    """The published lists of every guide (or the one with `slug`) as of `now`, in catalog
+    order, each resource as its standing publishes it.
 
     Retired resources and sections never appear; sections left with nothing to show are
     dropped. Confirmed-broken resources appear only with `include_broken`.
@@ -94,7 +121,7 @@ async def published_guides(
         guide_query = guide_query.where(Guide.slug == slug)
     guides: Sequence[Guide] = (await session.execute(guide_query)).scalars().all()
     if not guides:
-        return []
+        return Published([], None)
     guide_ids = [g.id for g in guides]
     sections = (
         (
@@ -116,10 +143,14 @@ async def published_guides(
         )
     ).all()
     by_section: dict[int, list[PublicResource]] = {}
+    changes_at: datetime | None = None
     for resource, state in rows:
-        verdict = state.verdict if state is not None else None
-        if not include_broken and verdict is not None and group_of(verdict) is Group.BROKEN:
+        standing = standing_of_row(resource, state, now=now)
+        if standing.snoozed_until is not None:
+            changes_at = min(changes_at or standing.snoozed_until, standing.snoozed_until)
+        if not standing.public and not include_broken:
             continue
+        verdict = standing.public_verdict if standing.public else standing.verdict
         if resource.section_id is None:
             continue
         by_section.setdefault(resource.section_id, []).append(
@@ -144,14 +175,17 @@ async def published_guides(
             sections_of.setdefault(section.guide_id, []).append(
                 PublicSection(section.title, tuple(listed))
             )
-    return [
-        PublicGuide(
-            slug=guide.slug,
-            title=guide.title,
-            source_url=guide.source_url,
-            last_reviewed=guide.last_reviewed,
-            next_review_due=next_review_due(guide.review_every, guide.last_reviewed),
-            sections=tuple(sections_of.get(guide.id, ())),
-        )
-        for guide in guides
-    ]
+    return Published(
+        [
+            PublicGuide(
+                slug=guide.slug,
+                title=guide.title,
+                source_url=guide.source_url,
+                last_reviewed=guide.last_reviewed,
+                next_review_due=next_review_due(guide.review_every, guide.last_reviewed),
+                sections=tuple(sections_of.get(guide.id, ())),
+            )
+            for guide in guides
+        ],
+        changes_at,
+    )

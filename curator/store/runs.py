@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -250,3 +250,12 @@ async def latest_finished_run(session: AsyncSession, *, guide_slug: str | None) 
         query = query.where(or_(Run.guide_slug.is_(None), Run.guide_slug == guide_slug))
     query = query.order_by(Run.finished_at.desc(), Run.id.desc()).limit(1)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def inconclusive_runs(session: AsyncSession, *, guide_slug: str | None) -> int:
+    """How many runs covering `guide_slug` (a run of every guide counts) ended inconclusive:
+    the checker's network looked down, so nothing was concluded."""
+    query = select(func.count()).select_from(Run).where(Run.status == RunStatus.INCONCLUSIVE)
+    if guide_slug is not None:
+        query = query.where(or_(Run.guide_slug.is_(None), Run.guide_slug == guide_slug))
+    return int((await session.execute(query)).scalar_one())

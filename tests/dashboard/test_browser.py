@@ -149,7 +149,7 @@ def test_keyboard_alone_reaches_and_uses_the_actions(
             break
     expect(summary).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_label("Hide from problems until").first).to_be_visible()
+    expect(page.get_by_label("Keep published, off the problems list, until").first).to_be_visible()
 
 
 def test_phone_width_has_no_sideways_scrolling(browser_page: Page, live_server: LiveServer) -> None:

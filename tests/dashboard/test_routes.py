@@ -135,7 +135,7 @@ async def test_problems_grouped_by_severity_with_evidence(
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-frame-options"] == "DENY"
     assert _headings(html, 1) == ["Problems"]
-    assert _headings(html, 2) == ["Broken", "Moved", "Unconfirmed"]
+    assert _headings(html, 2) == ["Confirmed broken", "Moved", "Failing, not confirmed yet"]
     assert _headings(html, 3) == ["Report Remove", "StopNCII", "CEOP Safety Centre"]
     assert "Police advice on sextortion" not in html  # working: not a problem
     assert "The page is gone: 404 Not Found after a redirect." in html
@@ -156,7 +156,12 @@ async def test_a_reported_working_link_is_listed_last(
     session.add(ReaderReport(resource_id=seeded.working_id, note="Asks me to log in"))
     await session.commit()
     html = (await editor.get("/editor/problems")).text
-    assert _headings(html, 2) == ["Broken", "Moved", "Unconfirmed", "Reported by readers"]
+    assert _headings(html, 2) == [
+        "Confirmed broken",
+        "Moved",
+        "Failing, not confirmed yet",
+        "Reported by readers",
+    ]
     assert _headings(html, 3)[-1] == "Police advice on sextortion"
     assert "Asks me to log in" in html
 
@@ -283,8 +288,11 @@ async def test_snooze_hides_a_false_positive_until_the_date(
         data={"csrf_token": token, "until": until.isoformat(), "reason": "Works in a browser"},
         follow_redirects=True,
     )
-    assert "CEOP Safety Centre is hidden from problems until" in done.text
-    assert "CEOP Safety Centre" not in _headings(done.text, 3)
+    assert "CEOP Safety Centre is snoozed as a false positive until" in done.text
+    assert f'id="resource-{seeded.flaky_id}"' not in done.text  # off the problems …
+    assert f'id="snoozed-{seeded.flaky_id}"' in done.text  # … and on the snoozed list
+    assert _headings(done.text, 2)[-1] == "Snoozed"
+    assert ": snoozed as a false positive until" in done.text
     resource = await session.get(Resource, seeded.flaky_id)
     assert resource is not None and resource.snoozed_until is not None
     assert resource.snoozed_until.date() == until
@@ -351,7 +359,7 @@ async def test_resource_page_draws_its_health_timeline(
     assert 'role="img"' in svg
     assert svg.count('class="bar"') == 7  # six past checks and the latest
     assert "7 checks from" in html
-    assert "3 working, 2 unconfirmed, 2 broken" in html
+    assert "3 working, 2 unknown, 2 broken" in html
     assert html.count("<tr>") == 1 + 7  # header row and one row per check
 
 

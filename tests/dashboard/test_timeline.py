@@ -28,8 +28,8 @@ def test_newest_check_sits_at_the_right_edge_and_order_is_by_time() -> None:
     checks = points(Verdict.OK, Verdict.TRANSIENT, Verdict.BROKEN)
     timeline = build_timeline(list(reversed(checks)), slots=10)
     assert [b.label.split(": ")[1] for b in timeline.bars] == [
-        "ok, status 200",
-        "transient, status 200",
+        "working, status 200",
+        "temporary failure (timeout, 5xx), status 200",
         "broken, status 200",
     ]
     assert timeline.bars[-1].x + BAR_WIDTH == timeline.width
@@ -63,6 +63,6 @@ def test_only_the_newest_checks_fit() -> None:
 def test_summary_in_words() -> None:
     assert summarise([]) == "Not checked yet."
     assert summarise(points(Verdict.OK, Verdict.OK, Verdict.SOFT_404)) == (
-        "3 checks from 1 Nov 2026 to 3 Nov 2026: 2 working, 1 broken. Latest: soft 404 (broken)."
+        "3 checks from 1 Nov 2026 to 3 Nov 2026: 2 working, 1 broken. Latest: soft 404 (an error page) (broken)."
     )
     assert summarise(points(Verdict.BROKEN)) == "1 check on 1 Nov 2026: 1 broken. Latest: broken."

@@ -84,7 +84,7 @@ async def test_every_situation_lands_in_its_section(
     counts = guide.counts
     assert (counts.links, counts.working, counts.unchecked, counts.snoozed) == (15, 4, 1, 1)
     assert guide.summary == (
-        "6 broken (4 new), 1 moved, 1 fixed, 1 unverifiable, 2 not yet confirmed, "
+        "6 broken (4 new), 1 moved, 1 fixed, 1 unverifiable, 2 failing, not confirmed yet, "
         "2 readers' reports, 1 page changed, review overdue since 2026-05-01"
     )
     assert report.summary == (

@@ -1,0 +1,157 @@
+"""The one vocabulary: the words editors read for each verdict, group and state, and each
+group's colours. The dashboard, the report (text, HTML, Markdown), `curator check`'s tables and
+the editor API's `label` fields all take their words from here; nothing else words a verdict.
+
+A new verdict, group or state is a row in each table that names it (a test fails while one is
+missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from curator.domain import Group, Need, State, Verdict
+
+VERDICT_LABELS: dict[Verdict, str] = {
+    Verdict.OK: "working",
+    Verdict.MOVED: "moved",
+    Verdict.BROKEN: "broken",
+    Verdict.SOFT_404: "soft 404 (an error page)",
+    Verdict.PARKED: "parked or taken over",
+    Verdict.CHANGED: "expected content missing",
+    Verdict.INSECURE: "TLS failure",
+    Verdict.TRANSIENT: "temporary failure (timeout, 5xx)",
+    Verdict.UNVERIFIABLE: "refuses automated checks",
+}
+"""One check's verdict in words."""
+
+NOT_CHECKED = "not checked yet"
+"""A link with no verdict."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWords:
+    """How a group reads and looks."""
+
+    label: str
+    title: str
+    """A heading over the group's links (`curator check`'s tables)."""
+    colour: str
+    """Foreground: text, borders, the timeline's bars."""
+    background: str
+    """A badge's background."""
+
+
+GROUPS: dict[Group, GroupWords] = {
+    Group.BROKEN: GroupWords("broken", "Broken: readers cannot use these", "#b91c1c", "#fdf0f0"),
+    Group.UNKNOWN: GroupWords("unknown", "Unknown: not confirmed either way", "#8a3c0c", "#fff8eb"),
+    Group.UPDATE: GroupWords(
+        "update", "Update: they work, but the address should change", "#5b21b6", "#f5f0ff"
+    ),
+    Group.WORKING: GroupWords("working", "Working", "#166534", "#effaf2"),
+}
+"""Each group's words and colours, worst first: the same on the dashboard and in email."""
+
+
+@dataclass(frozen=True, slots=True)
+class StateWords:
+    """How a state reads: its label, and a list's heading and advice for editors."""
+
+    label: str
+    heading: str
+    advice: str
+
+
+STATES: dict[State, StateWords] = {
+    State.BROKEN: StateWords(
+        "confirmed broken",
+        "Confirmed broken",
+        "Hidden from readers: they would reach a dead, wrong or unsafe page."
+        " Fix the link, replace it, or retire it.",
+    ),
+    State.FAILING: StateWords(
+        "failing, not confirmed yet",
+        "Failing, not confirmed yet",
+        "Still published: curator rechecks them before they count as broken."
+        " Recheck now, or snooze a false positive.",
+    ),
+    State.MOVED: StateWords(
+        "moved: update the address",
+        "Moved",
+        "Still published and working through a permanent redirect: accept the new address.",
+    ),
+    State.UNVERIFIABLE: StateWords(
+        "refuses automated checks",
+        "Refuses automated checks",
+        "Still published: the sites refuse automated checks, which is no evidence either way."
+        " Open them by hand.",
+    ),
+    State.WORKING: StateWords(
+        "working",
+        "Reported by readers",
+        "curator finds these links working, but readers reported a problem: look at the page,"
+        " then edit, recheck or snooze.",
+    ),
+    State.NEVER_CHECKED: StateWords(
+        NOT_CHECKED,
+        "Not checked yet",
+        "Published with status unknown until a conclusive check.",
+    ),
+    State.SNOOZED: StateWords(
+        "snoozed as a false positive",
+        "Snoozed",
+        "Editors called these failures false positives: they stay published and count as"
+        " working until the snooze ends.",
+    ),
+    State.RETIRED: StateWords(
+        "retired",
+        "Retired",
+        "Off their guide's list; their history stays. Restore one to publish it again.",
+    ),
+}
+"""Each state's words, in the order editors' lists show them."""
+
+NEEDS: dict[Need, str] = {
+    Need.BROKEN: "confirmed broken: fix, replace or retire it",
+    Need.FAILING: "failing, not confirmed yet: recheck it, or snooze a false positive",
+    Need.MOVED: "moved: accept the new address",
+    Need.UNVERIFIABLE: "refuses automated checks: open it by hand",
+    Need.READER_REPORTS: "readers reported a problem",
+}
+"""Why a resource needs an editor, in words."""
+
+
+def verdict_label(verdict: Verdict | str | None) -> str:
+    """A verdict in editors' words ("not checked yet" for none)."""
+    return NOT_CHECKED if verdict is None else VERDICT_LABELS[Verdict(verdict)]
+
+
+def group_label(group: Group | str) -> str:
+    """A group in editors' words."""
+    return GROUPS[Group(group)].label
+
+
+def state_label(state: State | str) -> str:
+    """A state in editors' words."""
+    return STATES[State(state)].label
+
+
+def colours(group: Group | str) -> tuple[str, str]:
+    """A group's foreground and background colours."""
+    words = GROUPS[Group(group)]
+    return words.colour, words.background
+
+
+def day(moment: datetime, *, now: datetime | None = None) -> str:
+    """A date as editors read it in sentences (UTC): "3 Dec" in the year of `now`,
+    "3 Dec 2025" otherwise."""
+    local = moment.astimezone(UTC)
+    if now is not None and now.astimezone(UTC).year == local.year:
+        return f"{local.day} {local:%b}"
+    return f"{local.day} {local:%b %Y}"
+
+
+def checks(count: int) -> str:
+    """ "1 failed check", "2 failed checks"."""
+    return f"{count} failed check{'s' if count != 1 else ''}"
