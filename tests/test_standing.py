@@ -135,7 +135,6 @@ def test_standing_of_a_link_as_confirmation_left_it(case: Case) -> None:
     assert standing.hidden_since == (at(4) if case.state is State.BROKEN else None)
 
 
-
 def test_a_snoozed_false_positive_stays_published_as_it_was_and_is_no_problem() -> None:
     link = link_after([(at(0), OK), (at(1), BROKEN), (at(2), BROKEN), (at(4), BROKEN)])
     snoozed = standing_of(link, now=at(5), snoozed_until=at(10), snooze_reason="works for us")

@@ -20,8 +20,9 @@ PROBLEM_STATES: tuple[State, ...] = (
     State.WORKING,
     State.NEVER_CHECKED,
 )
-"""The problems page's sections, most severe first (as curator.domain.SEVERITY orders verdicts), each a state with its words from
-curator.labels. A working (or never checked) link appears only when readers reported it."""
+"""The problems page's sections, most severe first (as curator.domain.SEVERITY orders
+verdicts), each a state with its words from curator.labels. A working (or never checked) link
+appears only when readers reported it."""
 
 
 def group_name(verdict: Verdict | None) -> str:

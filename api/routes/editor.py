@@ -56,6 +56,7 @@ from curator.store.listing import (
     resource_summary,
 )
 from curator.store.problems import problems
+from curator.store.standings import standings
 from curator.watch.warnings import resource_warnings, watch_of, watched_resources
 
 _AUTH_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -369,9 +370,11 @@ async def get_history(resource_id: int, session: SessionDep, settings: SettingsD
     if history is None:
         raise NotFoundError("resource", resource_id)
     url = history.resource.url
+    now = utcnow()
     watch = await watch_of(session, urls=[url])
-    warnings = watch.warnings(url, now=utcnow(), policy=settings.watch_policy())
-    return HistoryOut.of(history, warnings, watch.domain(url))
+    warnings = watch.warnings(url, now=now, policy=settings.watch_policy())
+    (found,) = await standings(session, now=now, resource_ids=[resource_id], include_retired=True)
+    return HistoryOut.of(history, warnings, watch.domain(url), found.standing)
 
 
 @resource_route(

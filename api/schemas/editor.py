@@ -29,6 +29,7 @@ from curator.domain import (
 from curator.editing import ActionResult
 from curator.labels import verdict_label
 from curator.registration.warnings import DomainFacts, WarningKind, WatchWarning
+from curator.standing import Standing
 from curator.store.history import (
     ActionEntry,
     ResourceHistory,
@@ -637,10 +638,48 @@ class ResourceStateOut(_Out):
     snooze_reason: str | None
 
 
+class StandingOut(_Out):
+    """Where a resource stands now (curator.standing), as the problems list says it."""
+
+    state: State
+    label: str
+    readers: str = Field(description="what readers see, in words")
+    verdict: Verdict | None
+    verdict_label: str
+    confirmed: bool
+    public: bool
+    hidden_since: datetime | None
+    snoozed_until: datetime | None
+    snooze_reason: str | None
+    needs_editor: bool
+    why: str
+
+    @classmethod
+    def of(cls, standing: Standing) -> StandingOut:
+        """A standing for editors."""
+        return cls(
+            state=standing.state,
+            label=standing.label,
+            readers=standing.readers,
+            verdict=standing.verdict,
+            verdict_label=verdict_label(standing.verdict),
+            confirmed=standing.confirmed,
+            public=standing.public,
+            hidden_since=standing.hidden_since,
+            snoozed_until=standing.snoozed_until,
+            snooze_reason=standing.snooze_reason,
+            needs_editor=standing.needs_editor,
+            why=standing.why,
+        )
+
+
 class HistoryOut(_Out):
     """Everything that happened to a resource, newest first."""
 
     resource: ResourceStateOut
+    standing: StandingOut | None = Field(
+        default=None, description="where it stands now, as the problems list says it"
+    )
     urls: list[str] = Field(description="the URLs this resource has had, current first")
     checks: list[EvidenceOut]
     actions: list[ActionEntryOut]
@@ -659,6 +698,7 @@ class HistoryOut(_Out):
         history: ResourceHistory,
         warnings: list[WatchWarning] | None = None,
         registration: DomainFacts | None = None,
+        standing: Standing | None = None,
     ) -> HistoryOut:
         """A resource's history for editors."""
         r = history.resource
@@ -681,6 +721,7 @@ class HistoryOut(_Out):
                 snoozed_until=r.snoozed_until,
                 snooze_reason=r.snooze_reason,
             ),
+            standing=StandingOut.of(standing) if standing is not None else None,
             urls=list(history.urls),
             checks=[EvidenceOut.of(c) for c in history.checks],
             actions=[ActionEntryOut.of(a) for a in history.actions],

@@ -118,7 +118,7 @@ def test_email_delivers_once(mail_env: int) -> None:
             "sextortion: refresh report sent to editor@hub.example, guide-editor@hub.example"
             in (first.stdout)
         )
-        assert "scams: nothing changed since the last report" in first.stdout
+        assert "scams: no confirmed changes yet: the one checked link works" in first.stdout
         second = runner.invoke(app, ["report", "--email", "--no-archive"])
         assert second.exit_code == 0, second.output
         assert "sextortion: refresh report already sent (refresh:sextortion:run:" in second.stdout
@@ -155,4 +155,4 @@ def test_email_without_recipients_says_what_to_set(
         result.stderr
     )
     # Nothing to say about the other guide: no email was needed, so none is missing.
-    assert "scams: nothing changed" in result.stdout
+    assert "scams: no confirmed changes yet" in result.stdout

@@ -63,6 +63,7 @@ def test_only_the_newest_checks_fit() -> None:
 def test_summary_in_words() -> None:
     assert summarise([]) == "Not checked yet."
     assert summarise(points(Verdict.OK, Verdict.OK, Verdict.SOFT_404)) == (
-        "3 checks from 1 Nov 2026 to 3 Nov 2026: 2 working, 1 broken. Latest: soft 404 (an error page) (broken)."
+        "3 checks from 1 Nov 2026 to 3 Nov 2026: 2 working, 1 broken. "
+        "Latest: soft 404 (an error page) (broken)."
     )
     assert summarise(points(Verdict.BROKEN)) == "1 check on 1 Nov 2026: 1 broken. Latest: broken."

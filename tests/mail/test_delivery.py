@@ -58,7 +58,7 @@ async def test_refresh_report_is_delivered_as_multipart_to_every_editor(
     message = received.message
     assert message["Subject"] == (
         "curator: Sextortion – Guide and Resources: 6 broken (4 new), 1 moved, 1 fixed, "
-        "1 unverifiable, 2 not yet confirmed, 2 readers' reports, 1 page changed, "
+        "1 unverifiable, 2 failing, not confirmed yet, 2 readers' reports, 1 page changed, "
         "review overdue since 2026-05-01"
     )
     assert message["To"] == ", ".join([*EDITORS, GUIDE_EDITOR])

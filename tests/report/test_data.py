@@ -196,7 +196,7 @@ async def test_review_due_and_unverifiable_kept_apart(
     scams = next(g for g in report.guides if g.slug == "scams")
     assert scams.review is None and scams.next_review == date(2027, 5, 1)
     assert not scams.needs_sending
-    assert scams.summary == "the one checked link works; nothing to do"
+    assert scams.summary == "no confirmed changes yet: the one checked link works"  # first report
 
 
 async def test_checks_of_an_inconclusive_run_change_nothing(

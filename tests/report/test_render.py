@@ -84,7 +84,7 @@ async def test_text_stands_on_its_own(report: RefreshReport, seeded: Seeded) -> 
     ):
         assert heading in lines
     assert any(line.startswith("UNVERIFIABLE (1)") for line in lines)
-    assert any(line.startswith("NOT CONFIRMED YET (2)") for line in lines)
+    assert any(line.startswith("FAILING, NOT CONFIRMED YET (2)") for line in lines)
     assert any(
         line.startswith("PAGES THAT CHANGED A LOT SINCE THE LAST REVIEW (1)") for line in lines
     )
@@ -176,7 +176,10 @@ async def test_review_reminder_is_a_checklist(report: RefreshReport, seeded: See
     assert "CPS guidance on sharing intimate images (The Legislation): working, changed a lot" in (
         text
     )
-    assert "Internet Watch Foundation (Other useful links): broken (not confirmed yet)" in text
+    assert (
+        "Internet Watch Foundation (Other useful links): broken (failing, not confirmed yet)"
+        in text
+    )
     assert "CEOP (Other useful links): broken, snoozed" in text
     html = render_review_html(report, guide)
     page = parse(html)
