@@ -389,6 +389,50 @@ async def test_retire_takes_it_off_the_public_list(
     assert gone.status_code == 404
 
 
+async def test_a_snoozed_resource_is_listed_apart_until_its_snooze_is_ended(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    not_yet = await editor.post(f"/v1/editor/resources/{seeded.flaky_id}/end-snooze")
+    assert not_yet.status_code == 409
+    until = (utcnow() + timedelta(days=14)).isoformat()
+    await editor.post(
+        f"/v1/editor/resources/{seeded.flaky_id}/snooze",
+        json={"until": until, "reason": "Their WAF blocks us"},
+    )
+    (snoozed,) = (await editor.get("/v1/editor/snoozed")).json()["problems"]
+    assert snoozed["resource_id"] == seeded.flaky_id
+    assert (snoozed["state"], snoozed["public"]) == ("snoozed", True)
+    assert snoozed["label"] == "snoozed as a false positive"
+    assert snoozed["snooze_reason"] == "Their WAF blocks us" and not snoozed["needs_editor"]
+    history = (await editor.get(f"/v1/editor/resources/{seeded.flaky_id}/history")).json()
+    assert history["standing"]["state"] == "snoozed"
+
+    ended = await editor.post(f"/v1/editor/resources/{seeded.flaky_id}/end-snooze")
+    assert ended.status_code == 200
+    assert ended.json()["action"] == "end_snooze"
+    assert (await editor.get("/v1/editor/snoozed")).json()["count"] == 0
+    problems = (await editor.get("/v1/editor/problems")).json()["problems"]
+    flaky = next(p for p in problems if p["resource_id"] == seeded.flaky_id)
+    assert flaky["state"] == "failing" and flaky["snoozed_until"] is None
+
+
+async def test_a_retired_resource_is_restored_to_the_public_list(
+    client: httpx.AsyncClient, editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    live = await editor.post(f"/v1/editor/resources/{seeded.ok_id}/restore")
+    assert live.status_code == 409
+    await editor.post(f"/v1/editor/resources/{seeded.ok_id}/retire", json={"reason": "Replaced"})
+    history = (await editor.get(f"/v1/editor/resources/{seeded.ok_id}/history")).json()
+    assert history["standing"]["state"] == "retired" and not history["standing"]["public"]
+    restored = await editor.post(f"/v1/editor/resources/{seeded.ok_id}/restore")
+    assert restored.status_code == 200
+    body = restored.json()
+    assert body["action"] == "restore" and body["recheck_id"] is not None
+    assert "police-advice" in _public_ids((await client.get("/v1/guides/sextortion")).json())
+    history = (await editor.get(f"/v1/editor/resources/{seeded.ok_id}/history")).json()
+    assert history["standing"]["state"] == "working"
+
+
 async def test_recheck_now(
     app: FastAPI,
     editor: httpx.AsyncClient,

@@ -317,6 +317,26 @@ async def test_retire_takes_it_off_the_problems(
     assert resource is not None and resource.retired_at is not None
 
 
+async def test_a_retired_resource_is_restored_from_its_page(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    page = await editor.get("/editor/problems")
+    await editor.post(
+        f"/editor/resources/{seeded.broken_id}/retire", data={"csrf_token": csrf_of(page.text)}
+    )
+    retired = await editor.get(f"/editor/resources/{seeded.broken_id}")
+    assert "Off the list since" in retired.text and "Restore" in retired.text
+    done = await editor.post(
+        f"/editor/resources/{seeded.broken_id}/restore",
+        data={"csrf_token": csrf_of(retired.text)},
+        follow_redirects=True,
+    )
+    assert "Report Remove is restored" in done.text
+    assert "Hidden from readers since" in done.text  # confirmed broken, as before retiring
+    resource = await session.get(Resource, seeded.broken_id)
+    assert resource is not None and resource.retired_at is None
+
+
 async def test_edit_shows_each_problem_then_saves(
     editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
 ) -> None:

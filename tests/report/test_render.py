@@ -180,7 +180,7 @@ async def test_review_reminder_is_a_checklist(report: RefreshReport, seeded: See
         "Internet Watch Foundation (Other useful links): broken (failing, not confirmed yet)"
         in text
     )
-    assert "CEOP (Other useful links): broken, snoozed" in text
+    assert "CEOP (Other useful links): broken (snoozed as a false positive)" in text
     html = render_review_html(report, guide)
     page = parse(html)
     assert "script" not in page.tags and page.unstyled_text_tags == []
