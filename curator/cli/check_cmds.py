@@ -1,7 +1,9 @@
 """`curator check`: migrate, sync the catalog file, check every link once, print the verdicts.
 
-Exit codes: 0 nothing broken, 1 broken links found, 3 inconclusive (the checker's own network
-looks down; nothing changed), 2 invalid catalog, 4 other errors; 130 interrupted (Ctrl-C).
+Exit codes: 0 nothing broken, 1 broken links found (a broken-group verdict in this run for a
+resource not snoozed as a false positive: curator.standing.counts_as_broken), 3 inconclusive
+(the checker's own network looks down; nothing changed), 2 invalid catalog, 4 other errors;
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -123,7 +125,8 @@ def check(
     Without URL or --links: every link of the catalog once, stored as a run. With them: the
     URLs given and the links of each file, storing nothing.
 
-    Exit 1 if any link is broken, 3 if the checker's own network looks down.
+    Exit 1 if any link is broken (snoozed false positives aside), 3 if the checker's own
+    network looks down.
     """
     current = settings()
     patterns = compile_excludes(exclude or [])
