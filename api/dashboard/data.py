@@ -412,13 +412,8 @@ async def resource_list(
                 title=r.title,
                 url=r.url,
                 section_title=r.section,
-                verdict=r.verdict,
-                pending=r.link.pending,
-                consecutive_failures=r.consecutive_failures,
+                standing=r.standing,
                 last_checked_at=r.last_checked_at,
-                retired_at=r.retired_at,
-                snoozed_until=r.snoozed_until,
-                open_reports=r.open_reports,
             )
             for r in page.resources
         ),

@@ -316,8 +316,8 @@ class EditField:
 
 
 @dataclass(frozen=True, slots=True)
-class ResourceRow(ShowsVerdict):
-    """One resource in the resources list."""
+class ResourceRow:
+    """One resource in the resources list, with its standing."""
 
     resource_id: int
     guide_slug: str
@@ -326,18 +326,33 @@ class ResourceRow(ShowsVerdict):
     title: str
     url: str
     section_title: str | None
-    verdict: Verdict | None
-    pending: bool
-    consecutive_failures: int
+    standing: Standing
     last_checked_at: datetime | None
-    retired_at: datetime | None
-    snoozed_until: datetime | None
-    open_reports: int
 
     @property
     def group(self) -> str:
-        """The group's name; an unconfirmed failure is with the unknowns, whatever its verdict."""
-        return Group.UNKNOWN.value if self.pending else group_name(self.verdict)
+        """The group's name (CSS class, colours)."""
+        return self.standing.group.value
+
+    @property
+    def label(self) -> str:
+        """The state in words."""
+        return self.standing.label
+
+    @property
+    def readers(self) -> str:
+        """What readers see, in a sentence."""
+        return self.standing.readers
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict shown, in words."""
+        return verdict_label(self.standing.verdict)
+
+    @property
+    def open_reports(self) -> int:
+        """Readers' reports no editor has dealt with yet."""
+        return self.standing.open_reports
 
     @property
     def address(self) -> str:

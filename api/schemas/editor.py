@@ -491,6 +491,41 @@ class RunsOut(_Out):
     scheduler: SchedulerOut
 
 
+class StandingOut(_Out):
+    """Where a resource stands now (curator.standing), as the problems list says it."""
+
+    state: State
+    label: str
+    readers: str = Field(description="what readers see, in words")
+    verdict: Verdict | None
+    verdict_label: str
+    confirmed: bool
+    public: bool
+    hidden_since: datetime | None
+    snoozed_until: datetime | None
+    snooze_reason: str | None
+    needs_editor: bool
+    why: str
+
+    @classmethod
+    def of(cls, standing: Standing) -> StandingOut:
+        """A standing for editors."""
+        return cls(
+            state=standing.state,
+            label=standing.label,
+            readers=standing.readers,
+            verdict=standing.verdict,
+            verdict_label=verdict_label(standing.verdict),
+            confirmed=standing.confirmed,
+            public=standing.public,
+            hidden_since=standing.hidden_since,
+            snoozed_until=standing.snoozed_until,
+            snooze_reason=standing.snooze_reason,
+            needs_editor=standing.needs_editor,
+            why=standing.why,
+        )
+
+
 class ResourceOut(_Out):
     """A resource of the catalog, working or not, with its link's status."""
 
@@ -507,9 +542,10 @@ class ResourceOut(_Out):
     audience: str | None
     region: str | None
     notes: str | None = Field(description="the catalog's notes for editors (never published)")
-    status: Group = Field(
-        description="the group of `verdict`; unknown when never checked or not confirmed yet"
+    standing: StandingOut = Field(
+        description="where it stands, as the problems list says it: state, label, what readers see"
     )
+    status: Group = Field(description="the group editors file it under (`standing`'s)")
     verdict: Verdict | None = Field(
         description="the confirmed verdict, or the latest while a failure is not confirmed yet"
     )
@@ -539,9 +575,10 @@ class ResourceOut(_Out):
             audience=r.audience,
             region=r.region,
             notes=r.notes,
+            standing=StandingOut.of(r.standing),
             status=r.status,
             verdict=r.verdict,
-            pending=r.link.pending,
+            pending=r.pending,
             detail=r.detail,
             since=r.since,
             consecutive_failures=r.consecutive_failures,
@@ -636,41 +673,6 @@ class ResourceStateOut(_Out):
     retired_at: datetime | None
     snoozed_until: datetime | None
     snooze_reason: str | None
-
-
-class StandingOut(_Out):
-    """Where a resource stands now (curator.standing), as the problems list says it."""
-
-    state: State
-    label: str
-    readers: str = Field(description="what readers see, in words")
-    verdict: Verdict | None
-    verdict_label: str
-    confirmed: bool
-    public: bool
-    hidden_since: datetime | None
-    snoozed_until: datetime | None
-    snooze_reason: str | None
-    needs_editor: bool
-    why: str
-
-    @classmethod
-    def of(cls, standing: Standing) -> StandingOut:
-        """A standing for editors."""
-        return cls(
-            state=standing.state,
-            label=standing.label,
-            readers=standing.readers,
-            verdict=standing.verdict,
-            verdict_label=verdict_label(standing.verdict),
-            confirmed=standing.confirmed,
-            public=standing.public,
-            hidden_since=standing.hidden_since,
-            snoozed_until=standing.snoozed_until,
-            snooze_reason=standing.snooze_reason,
-            needs_editor=standing.needs_editor,
-            why=standing.why,
-        )
 
 
 class HistoryOut(_Out):

@@ -1,11 +1,12 @@
 """Every resource of the catalog, working ones too, a page at a time; nothing here writes.
 
 The editors' resources list (API and dashboard) reads this: resources in guide and key order,
-searchable by text (title, URL, key) and filterable by guide, each with its link's status as
-the problems list tells it. A page costs the same few queries whatever the catalog's size:
-the page's rows with their guide, section and link state in one, their open readers' reports
-counted in another, and the matching total in a third. The cursor is the last row's
-`guide/key`, so a page never skips or repeats a resource while others are added or retired.
+searchable by text (title, URL, key) and filterable by guide, each with its standing
+(curator.standing), as the problems list tells it. A page costs the same few queries whatever
+the catalog's size: the page's rows with their guide, section and link state in one, their
+open readers' reports counted in another, and the matching total in a third. The cursor is
+the last row's `guide/key`, so a page never skips or repeats a resource while others are
+added or retired.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.domain import Group, ResourceKind, Verdict
-from curator.store.models import Guide, LinkState, ReaderReport, Resource, Section
-from curator.store.problems import LinkStatus, link_status
+from curator.domain import Group, ResourceKind, State, Verdict
+from curator.standing import Standing
+from curator.store.base import utcnow
+from curator.store.models import Guide, LinkState, Resource, Section
+from curator.store.standings import open_report_counts, standing_of_row
 
 PAGE_MAX = 500
 """Resources one page holds at most."""
@@ -69,7 +72,7 @@ class ResourceSummary:
     retired_at: datetime | None
     snoozed_until: datetime | None
     snooze_reason: str | None
-    link: LinkStatus
+    standing: Standing
     last_checked_at: datetime | None
     last_ok_at: datetime | None
     since: datetime | None
@@ -84,13 +87,18 @@ class ResourceSummary:
 
     @property
     def status(self) -> Group:
-        """The group of the link's verdict (unknown while never checked or not confirmed)."""
-        return self.link.status
+        """The group editors file it under (see `Standing.group`)."""
+        return self.standing.group
 
     @property
     def verdict(self) -> Verdict | None:
         """The verdict shown: the confirmed one, or the latest while failing unconfirmed."""
-        return self.link.verdict
+        return self.standing.verdict
+
+    @property
+    def pending(self) -> bool:
+        """The latest checks fail, not confirmed yet."""
+        return self.standing.checker_state is State.FAILING
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +132,12 @@ async def resource_page(
     after: ResourceAddress | None = None,
     limit: int = 100,
     resource_id: int | None = None,
+    now: datetime | None = None,
 ) -> ResourcePage:
     """Resources matching `text` (in title, URL or key, any case) of one guide or all, in
-    guide and key order, from just after `after`; retired ones too, marked as such."""
+    guide and key order, from just after `after`; retired ones too, marked as such. Their
+    standings are as of `now` (the current time by default)."""
+    now = now or utcnow()
     limit = max(1, min(limit, PAGE_MAX))
     text = text.strip()[:QUERY_MAX] if text else None
     query = _filtered(
@@ -148,7 +159,7 @@ async def resource_page(
     ).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    counts = await _open_report_counts(session, [r[0].id for r in rows])
+    counts = await open_report_counts(session, resource_ids=[r[0].id for r in rows])
     total_query = _filtered(
         select(func.count(Resource.id)).join(Guide, Resource.guide_id == Guide.id),
         guide_slug=guide_slug,
@@ -158,7 +169,7 @@ async def resource_page(
         total_query = total_query.where(Resource.id == resource_id)
     total = int((await session.execute(total_query)).scalar_one())
     found = tuple(
-        _summary(resource, slug, guide_title, section, state, counts.get(resource.id, 0))
+        _summary(resource, slug, guide_title, section, state, counts.get(resource.id, 0), now)
         for resource, slug, guide_title, section, state in rows
     )
     next_after = found[-1].address if more and found else None
@@ -181,17 +192,6 @@ async def resource_id_at(session: AsyncSession, *, address: ResourceAddress) -> 
     return result.scalar_one_or_none()
 
 
-async def _open_report_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    result = await session.execute(
-        select(ReaderReport.resource_id, func.count(ReaderReport.id))
-        .where(ReaderReport.resource_id.in_(ids), ReaderReport.resolved_at.is_(None))
-        .group_by(ReaderReport.resource_id)
-    )
-    return {resource_id: int(count) for resource_id, count in result.tuples()}
-
-
 def _summary(
     resource: Resource,
     guide: str,
@@ -199,6 +199,7 @@ def _summary(
     section: str | None,
     state: LinkState | None,
     open_reports: int,
+    now: datetime,
 ) -> ResourceSummary:
     return ResourceSummary(
         resource_id=resource.id,
@@ -215,7 +216,7 @@ def _summary(
         retired_at=resource.retired_at,
         snoozed_until=resource.snoozed_until,
         snooze_reason=resource.snooze_reason,
-        link=link_status(state),
+        standing=standing_of_row(resource, state, now=now, open_reports=open_reports),
         last_checked_at=state.last_checked_at if state is not None else None,
         last_ok_at=state.last_ok_at if state is not None else None,
         since=state.first_failure_at if state is not None else None,

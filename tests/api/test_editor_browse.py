@@ -82,9 +82,13 @@ async def test_every_resource_is_listed_with_its_status(
     flaky = by_address["sextortion/ceop"]
     assert (flaky["status"], flaky["verdict"], flaky["pending"]) == ("unknown", "transient", True)
     assert flaky["consecutive_failures"] == 1
+    assert flaky["standing"]["state"] == "failing" and flaky["standing"]["public"]
+    assert flaky["standing"]["label"] == "failing, not confirmed yet"
+    assert broken["standing"]["readers"].startswith("Hidden from readers since")
     never = by_address["sextortion/new-page"]
     assert (never["status"], never["verdict"], never["last_checked_at"]) == ("unknown", None, None)
     assert by_address["sextortion/old-page"]["retired_at"] is not None
+    assert by_address["sextortion/old-page"]["standing"]["state"] == "retired"
     assert by_address["sextortion/stop-ncii"]["status"] == "update"
 
 

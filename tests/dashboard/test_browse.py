@@ -40,7 +40,9 @@ async def test_resources_lists_every_resource_with_its_status(
     row = html[html.index("Police advice on sextortion") :]
     assert '<span class="badge working">working</span>' in row[: row.index("</tr>")]
     row = html[html.index("CEOP Safety Centre") :]
-    assert "not confirmed yet (1 failed check)" in row[: row.index("</tr>")]
+    cell = row[: row.index("</tr>")]
+    assert '<span class="badge unknown">failing, not confirmed yet</span>' in cell
+    assert "Still published: failing, not confirmed yet (1 failed check since" in cell
 
 
 async def test_resources_search_and_guide_filter(editor: httpx.AsyncClient, seeded: Seeded) -> None:
