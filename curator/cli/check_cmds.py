@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -186,7 +187,11 @@ def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
     """The run in the chosen format on stdout."""
     summary = f"Run {report.run_id} {report.status.value}: {report.summary}"
     if output is Format.JSON:
-        print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
+        # Written piece by piece: the whole text of 50,000 results need never be in memory.
+        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+        for piece in encoder.iterencode(as_json(report)):
+            sys.stdout.write(piece)
+        sys.stdout.write("\n")
         return
     rows = [row_of(t, r) for t, r in report.by_resource()]
     _print_rows(rows, output, summary=summary, quiet=quiet, inconclusive=report.inconclusive)
