@@ -16,6 +16,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from curator.domain import RunStatus, Verdict
 from curator.store.base import chunks
@@ -95,8 +96,15 @@ def _by_columns(
 
 
 async def run_checks(session: AsyncSession, *, run_ids: Sequence[int]) -> Sequence[Check]:
-    """The checks of these runs, in the order they completed."""
-    query = select(Check).where(Check.run_id.in_(run_ids)).order_by(Check.checked_at, Check.id)
+    """The checks of these runs, in the order they completed, without their evidence and
+    suggestion (what settling a run reads of 50,000 checks need not hold their largest
+    columns; reading either raises)."""
+    query = (
+        select(Check)
+        .where(Check.run_id.in_(run_ids))
+        .order_by(Check.checked_at, Check.id)
+        .options(defer(Check.evidence, raiseload=True), defer(Check.suggestion, raiseload=True))
+    )
     return (await session.execute(query)).scalars().all()
 
 
