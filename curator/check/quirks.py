@@ -221,6 +221,8 @@ class Prefilter:
         return compiled
 
 
+_NOTHING: frozenset[int] = frozenset()
+
 PREFILTER = Prefilter()
 """The prefilter every table registers its patterns with."""
 
@@ -276,21 +278,28 @@ class Table:
 
         `parts` and `headers` hold lower-cased text; `success` keeps to the signatures
         that count on a success status (`any_status`)."""
+        # Each part's values, and what the prefilter saw in each, asked once per call.
+        read: dict[Where, tuple[Sequence[str], list[frozenset[int]] | None]] = {}
         for group in self._groups:
             if group.short_page_only and not short_page:
                 continue
             if success and not group.any_status:
                 continue
-            header = group.where is Where.HEADER
-            if header:
+            if group.where is Where.HEADER:
                 value = (headers or {}).get(group.header or "")
                 values: Sequence[str] = (fold(value),) if value is not None else ()
+                seen = None  # a header is short: searched whenever it is sent
             else:
-                values = parts(group.where)
+                known = read.get(group.where)
+                if known is None:
+                    values = parts(group.where)
+                    hits = self._prefilter.hits
+                    seen = [hits(group.where, v) if v else _NOTHING for v in values]
+                    read[group.where] = (values, seen)
+                else:
+                    values, seen = known
             for index, value in enumerate(values):
-                if not value:
-                    continue
-                if not header and group.keys.isdisjoint(self._prefilter.hits(group.where, value)):
+                if not value or (seen is not None and group.keys.isdisjoint(seen[index])):
                     continue
                 match = group.pattern.search(value)
                 if match is not None and match.lastgroup is not None:
