@@ -20,6 +20,7 @@ from api.dashboard.views import (
     EditField,
     EvidenceView,
     JobRow,
+    PastReport,
     ProblemView,
     ReportGroup,
     ReportView,
@@ -187,6 +188,8 @@ class ResourcePage:
     resource: Resource
     checks: tuple[CheckRow, ...]
     history: tuple[ActionRow, ...]
+    past_reports: tuple[PastReport, ...] = ()
+    """Readers' reports an editor has dealt with, newest first: their contacts stay reachable."""
 
 
 async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourcePage:
@@ -226,6 +229,11 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
         ),
         history=tuple(
             ActionRow(a.at, a.actor, action_summary(a.action, a.payload)) for a in history.actions
+        ),
+        past_reports=tuple(
+            PastReport(ReportView(r.created_at, r.note, r.contact), r.resolved_at)
+            for r in history.reports
+            if r.resolved_at is not None
         ),
     )
 

@@ -358,6 +358,7 @@ async def _resource_response(
             "fields": data.edit_fields(page, submitted),
             "errors": errors or {},
             "history": page.history,
+            "past_reports": page.past_reports,
             "placement": data.PLACEMENT_NOTE.format(
                 key=page.resource.key,
                 guide=page.resource.guide.slug,

@@ -87,6 +87,14 @@ class ReportView:
 
 
 @dataclass(frozen=True, slots=True)
+class PastReport:
+    """A reader's report an editor has dealt with, and when."""
+
+    report: ReportView
+    resolved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReportGroup:
     """A resource's open readers' reports as one entry: how many, since when, each one."""
 

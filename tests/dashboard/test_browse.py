@@ -214,3 +214,38 @@ async def test_every_published_field_is_on_the_edit_form(
     assert (resource.audience, resource.region) == ("Under 18s", None)
     assert resource.notes == "Checked with the charity."
     assert resource.url == BROKEN_URL  # fields the form did not send are unchanged
+
+
+async def test_a_readers_contact_stays_on_the_page_after_an_editor_dealt_with_it(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    session.add(
+        ReaderReport(
+            resource_id=seeded.flaky_id,
+            note="Times out on my phone",
+            contact="parent@example.org",
+            created_at=NOW - timedelta(hours=5),
+        )
+    )
+    await session.commit()
+    path = f"/editor/resources/{seeded.flaky_id}"
+    page = await editor.get(path)
+    assert "Readers' reports already dealt with" not in page.text
+    recheck = await editor.post(
+        f"{path}/snooze",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "until": (utcnow() + timedelta(days=5)).date().isoformat(),
+            "reason": "Their firewall",
+            "back": path,
+        },
+        follow_redirects=True,
+    )
+    assert recheck.status_code == 200
+    html = recheck.text
+    assert "Readers' reports:" not in html  # snoozing dealt with the open report
+    past = html[html.index("Readers' reports already dealt with (1)") :]
+    past = past[: past.index("</details>")]
+    assert "Times out on my phone" in past
+    assert '<a href="mailto:parent@example.org">parent@example.org</a>' in past
+    assert "dealt with" in past
