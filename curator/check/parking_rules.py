@@ -85,8 +85,9 @@ def parked_scam(case: Case) -> Outcome | None:
     )
 
 
-PLATFORM_STATUSES = frozenset({400, 403, 404, 410, 421})
-"""Statuses with which platforms and web servers answer for a host that has no site."""
+PLATFORM_STATUSES = frozenset({400, 402, 403, 404, 410, 421})
+"""Statuses with which platforms and web servers answer for a host that has no site (Shopify
+answers 402, Payment Required, for a shop frozen or closed for its unpaid plan)."""
 PLATFORM_ERROR_STATUSES = frozenset({500, 502, 503})
 """Statuses with which a CDN answers for a host none of its services has (Fastly's "unknown
 domain" is a 500): only a page titled as the platform's "no site here" counts with these, as
