@@ -12,19 +12,35 @@ from tests.catalog.test_document import BILLION_LAUGHS
 CURATOR = str(Path(sys.executable).with_name("curator"))
 
 
+# Linux keeps a process's peak RSS across exec, and a child spawned from a test worker starts
+# with the worker's pages: its peak would be the worker's. A fresh, small Python starts the
+# command and reports the command's own peak.
+_MEASURE = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[2:], stdout=open(sys.argv[1] + ".out", "w"),
+                           stderr=open(sys.argv[1] + ".err", "w"))
+_, status, usage = os.wait4(process.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def run_curator(*args: str, cwd: Path) -> tuple[int, str, str, float]:
     """Exit code, stdout, stderr and peak RSS in MB of one `curator` process."""
-    out, err = cwd / "out.txt", cwd / "err.txt"
     env = {**os.environ, "CURATOR_DATABASE_URL": f"sqlite:///{cwd / 'unused.db'}"}
-    with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen([CURATOR, *args], stdout=stdout, stderr=stderr, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+    base = cwd / "curator"
+    measured = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(base), CURATOR, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    code, peak_kb = (int(word) for word in measured.stdout.split())
     return (
-        process.returncode,
-        out.read_text(),
-        err.read_text(),
-        usage.ru_maxrss / 1024,
+        code,
+        Path(f"{base}.out").read_text(),
+        Path(f"{base}.err").read_text(),
+        peak_kb / 1024,
     )
 
 
