@@ -267,3 +267,64 @@ def counts_as_broken(verdict: Verdict, standing: Standing | None) -> bool:
     if group_of(verdict) is not Group.BROKEN:
         return False
     return standing is None or standing.state not in (State.SNOOZED, State.RETIRED)
+
+
+class ReadsStanding:
+    """What a view of a resource says about where it stands, read from its `standing`.
+
+    Views that carry a `Standing` (the store's problems, the dashboard's) take these from here
+    rather than each copying them.
+    """
+
+    __slots__ = ()
+    standing: Standing
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The verdict editors are shown (see `Standing.verdict`)."""
+        return self.standing.verdict
+
+    @property
+    def label(self) -> str:
+        """The state in words."""
+        return self.standing.label
+
+    @property
+    def readers(self) -> str:
+        """What readers see, in a sentence."""
+        return self.standing.readers
+
+    @property
+    def since(self) -> datetime | None:
+        """The first failure of the current streak."""
+        return self.standing.failing_since
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failed checks in a row."""
+        return self.standing.failures
+
+    @property
+    def last_checked_at(self) -> datetime | None:
+        """The latest check."""
+        return self.standing.last_checked_at
+
+    @property
+    def last_ok_at(self) -> datetime | None:
+        """The latest check that found the link working."""
+        return self.standing.last_ok_at
+
+    @property
+    def retired_at(self) -> datetime | None:
+        """When it was retired (None while live)."""
+        return self.standing.retired_at
+
+    @property
+    def snoozed_until(self) -> datetime | None:
+        """The end of its snooze (None when not snoozed now)."""
+        return self.standing.snoozed_until
+
+    @property
+    def snooze_reason(self) -> str | None:
+        """Why an editor called it a false positive."""
+        return self.standing.snooze_reason

@@ -9,7 +9,7 @@ from typing import Any
 
 from curator.domain import Group, State, Verdict, group_of
 from curator.labels import STATES, verdict_label
-from curator.standing import Standing
+from curator.standing import ReadsStanding, Standing
 from curator.suggestions import Suggestion
 
 PROBLEM_STATES: tuple[State, ...] = (
@@ -123,7 +123,7 @@ class ReportGroup:
 
 
 @dataclass(frozen=True, slots=True)
-class ProblemView:
+class ProblemView(ReadsStanding):
     """One resource with its standing, and everything an editor needs to decide."""
 
     resource_id: int
@@ -146,11 +146,6 @@ class ProblemView:
     region: str | None = None
 
     @property
-    def verdict(self) -> Verdict | None:
-        """The verdict shown (see `Standing.verdict`)."""
-        return self.standing.verdict
-
-    @property
     def verdict_label(self) -> str:
         """The verdict in words."""
         return verdict_label(self.standing.verdict)
@@ -164,51 +159,6 @@ class ProblemView:
     def state(self) -> str:
         """The state's name (section anchor)."""
         return self.standing.state.value
-
-    @property
-    def label(self) -> str:
-        """The state in words."""
-        return self.standing.label
-
-    @property
-    def readers(self) -> str:
-        """What readers see, in a sentence."""
-        return self.standing.readers
-
-    @property
-    def since(self) -> datetime | None:
-        """The first failure of the current streak."""
-        return self.standing.failing_since
-
-    @property
-    def consecutive_failures(self) -> int:
-        """Failed checks in a row."""
-        return self.standing.failures
-
-    @property
-    def last_checked_at(self) -> datetime | None:
-        """The latest check."""
-        return self.standing.last_checked_at
-
-    @property
-    def last_ok_at(self) -> datetime | None:
-        """The latest check that found the link working."""
-        return self.standing.last_ok_at
-
-    @property
-    def retired_at(self) -> datetime | None:
-        """When it was retired (None while live)."""
-        return self.standing.retired_at
-
-    @property
-    def snoozed_until(self) -> datetime | None:
-        """The end of its snooze (None when not snoozed)."""
-        return self.standing.snoozed_until
-
-    @property
-    def snooze_reason(self) -> str | None:
-        """Why an editor called it a false positive."""
-        return self.standing.snooze_reason
 
 
 @dataclass(frozen=True, slots=True)

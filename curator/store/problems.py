@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import SEVERITY, Group, State, Verdict, severity_rank
-from curator.standing import Standing
+from curator.standing import ReadsStanding, Standing
 from curator.store import reader_reports
 from curator.store.checks import checks_by_id
 from curator.store.models import Check, ReaderReport
@@ -61,7 +61,7 @@ class OpenReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(ReadsStanding):
     """One resource that needs an editor (or is snoozed), with its standing and evidence."""
 
     resource_id: int
@@ -79,11 +79,6 @@ class Problem:
     reports: tuple[OpenReport, ...]
 
     @property
-    def verdict(self) -> Verdict | None:
-        """The verdict editors are shown (see `Standing.verdict`)."""
-        return self.standing.verdict
-
-    @property
     def status(self) -> Group:
         """The group editors file it under (see `Standing.group`)."""
         return self.standing.group
@@ -92,26 +87,6 @@ class Problem:
     def pending(self) -> bool:
         """The latest checks failed, not yet long enough to be confirmed."""
         return self.standing.checker_state is State.FAILING
-
-    @property
-    def since(self) -> datetime | None:
-        """The first failure of the current streak."""
-        return self.standing.failing_since
-
-    @property
-    def consecutive_failures(self) -> int:
-        """Failed checks in a row."""
-        return self.standing.failures
-
-    @property
-    def last_checked_at(self) -> datetime | None:
-        """The latest check."""
-        return self.standing.last_checked_at
-
-    @property
-    def last_ok_at(self) -> datetime | None:
-        """The latest check that found the link working."""
-        return self.standing.last_ok_at
 
     @property
     def suggestion(self) -> Suggestion | None:
