@@ -27,14 +27,11 @@ from api.schemas.editor import (
     ResourcePatch,
     ResourcesOut,
     RetireIn,
-    RunDetailOut,
-    RunOut,
-    RunsOut,
-    SchedulerOut,
     SnoozeIn,
     WatchedOut,
     WatchOut,
 )
+from api.schemas.runs import RunDetailOut, RunOut, RunsOut, SchedulerOut
 from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
 from curator.errors import InvalidEditError, NotFoundError
