@@ -8,9 +8,9 @@ CSRF token, calls the same domain functions as the editor API, and answers with 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -20,9 +20,8 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.background import Background
 from api.dashboard import data
-from api.dashboard.pages import STYLESHEET, error_page, parse_day, render
+from api.dashboard.pages import STYLESHEET, error_page, render
 from api.dashboard.session import (
     CSRF_FIELD,
     SESSION_MAX_AGE,
@@ -33,13 +32,11 @@ from api.dashboard.session import (
 )
 from api.dashboard.timeline import build_timeline
 from api.dashboard.views import sections_of
-from api.deps import MAX_ID, BackgroundDep, SessionDep, get_settings, note_token_use
+from api.deps import MAX_ID, SessionDep, get_settings, note_token_use
 from api.errors import answer_for
-from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
 from curator.domain import Group, State
-from curator.editing import ActionResult
-from curator.errors import ConflictError, CuratorError, InvalidEditError, NotFoundError
+from curator.errors import CuratorError, NotFoundError
 from curator.labels import GROUPS, STATES
 from curator.store.listing import QUERY_MAX
 
@@ -181,13 +178,13 @@ def _page_response(request: Request, response: Response) -> Response:
     return response
 
 
-def _redirect(request: Request, to: str, flash: Flash) -> RedirectResponse:
+def redirect_to(request: Request, to: str, flash: Flash) -> RedirectResponse:
     response = RedirectResponse(to, status_code=303)
     _jar(request).write_flash(request, response, flash)
     return response
 
 
-def _safe_back(request: Request, back: str | None, default: str) -> str:
+def safe_back(request: Request, back: str | None, default: str) -> str:
     """Where an action returns to: only a path of this dashboard, never another site."""
     prefix = request.url_for("dashboard_home").path.rstrip("/")
     if back and back.startswith(prefix + "/") and not back.startswith("//") and "\\" not in back:
@@ -226,7 +223,7 @@ async def sign_in_form(request: Request, db: SessionDep, next: str | None = None
             db, key=browser.key, token_id=browser.token_id, tag=browser.token_tag
         ):
             return RedirectResponse(
-                _safe_back(request, next, request.url_for("dashboard_problems").path),
+                safe_back(request, next, request.url_for("dashboard_problems").path),
                 status_code=303,
             )
         browser = None
@@ -238,7 +235,7 @@ async def sign_in_form(request: Request, db: SessionDep, next: str | None = None
         browser=BrowserSession(csrf=browser.csrf),
         title="Sign in",
         flash=_flash(request),
-        context={"next_path": _safe_back(request, next, "")},
+        context={"next_path": safe_back(request, next, "")},
     )
     jar.write_session(request, response, browser)
     return _page_response(request, response)
@@ -266,7 +263,7 @@ async def sign_in(
             title="Sign in",
             status_code=401,
             context={
-                "next_path": _safe_back(request, next, ""),
+                "next_path": safe_back(request, next, ""),
                 "error": "That token is not a valid editor token. Check it and try again.",
             },
         )
@@ -279,8 +276,8 @@ async def sign_in(
             db, token_id=signed.token_id, lifetime=timedelta(seconds=SESSION_MAX_AGE)
         )
     signed_in = browser.signed_in_as(name, signed.token_id, tag, key)
-    target = _safe_back(request, next, request.url_for("dashboard_problems").path)
-    response = _redirect(request, target, Flash("success", f"Signed in as {name}."))
+    target = safe_back(request, next, request.url_for("dashboard_problems").path)
+    response = redirect_to(request, target, Flash("success", f"Signed in as {name}."))
     jar.write_session(request, response, signed_in)
     return response
 
@@ -289,11 +286,11 @@ async def sign_in(
 async def sign_out(request: Request, editor: EditorAction, db: SessionDep) -> Response:
     """End the browser's session on the server, and forget it in the browser."""
     assert editor.browser.key
-    await _end_read(db)
+    await end_read(db)
     async with db.begin():
         await data.close_session(db, key=editor.browser.key)
     jar = _jar(request)
-    response = _redirect(
+    response = redirect_to(
         request, request.url_for("dashboard_sign_in").path, Flash("success", "Signed out.")
     )
     jar.write_session(request, response, new_session())
@@ -329,7 +326,7 @@ async def problems_page(request: Request, editor: EditorPage, db: SessionDep) ->
     return _page_response(request, response)
 
 
-async def _resource_response(
+async def resource_response(
     request: Request,
     editor: SignedInEditor,
     db: AsyncSession,
@@ -377,7 +374,7 @@ async def resource_page(
     request: Request, resource_id: ResourceId, editor: EditorPage, db: SessionDep
 ) -> Response:
     """One resource: its health timeline, evidence, actions, edit form and history."""
-    response = await _resource_response(request, editor, db, resource_id, flash=_flash(request))
+    response = await resource_response(request, editor, db, resource_id, flash=_flash(request))
     return _page_response(request, response)
 
 
@@ -496,230 +493,8 @@ async def run_page(
     return _page_response(request, response)
 
 
-# --- actions ---------------------------------------------------------------------------------
-
-
-async def _end_read(db: AsyncSession) -> None:
+async def end_read(db: AsyncSession) -> None:
     """End the read the sign-in check began, so an action opens a write transaction of its
     own (on SQLite it takes the write lock first, so it cannot fail half-way as "locked")."""
     if db.in_transaction():
         await db.rollback()
-
-
-async def _act(
-    request: Request,
-    db: AsyncSession,
-    background: Background,
-    back: str | None,
-    default: str,
-    action: Callable[[], Awaitable[ActionResult]],
-) -> Response:
-    """Run one action in its own transaction; report what happened on the next page."""
-    target = _safe_back(request, back, default)
-    await _end_read(db)
-    try:
-        async with db.begin():
-            result = await action()
-    except NotFoundError:
-        raise
-    except CuratorError as exc:
-        return _redirect(request, target, Flash("error", f"Nothing was changed: {exc}"))
-    if result.recheck_id is not None:
-        background.kick()  # recheck now, in this process, rather than at the next poll
-    return _redirect(request, target, Flash("success", result.message))
-
-
-@router.post("/resources/{resource_id}/accept-suggestion", name="dashboard_accept")
-async def accept_suggestion(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-    back: Annotated[str, Form()] = "",
-) -> Response:
-    """Point the resource at the suggested URL and recheck it."""
-    return await _act(
-        request,
-        db,
-        background,
-        back,
-        request.url_for("dashboard_problems").path,
-        lambda: data.accept_suggestion(db, resource_id=resource_id, actor=editor.name),
-    )
-
-
-@router.post("/resources/{resource_id}/recheck", name="dashboard_recheck")
-async def recheck(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-    back: Annotated[str, Form()] = "",
-) -> Response:
-    """Queue a recheck of this resource."""
-    return await _act(
-        request,
-        db,
-        background,
-        back,
-        request.url_for("dashboard_problems").path,
-        lambda: data.recheck(db, resource_id=resource_id, actor=editor.name),
-    )
-
-
-@router.post("/resources/{resource_id}/snooze", name="dashboard_snooze")
-async def snooze(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-    until: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
-    back: Annotated[str, Form()] = "",
-) -> Response:
-    """Hide a false positive from the problems until a date."""
-    target = _safe_back(request, back, request.url_for("dashboard_problems").path)
-    day = parse_day(until)
-    today = datetime.now(UTC).date()
-    if day is None or day <= today:
-        return _redirect(
-            request, target, Flash("error", "Nothing was snoozed: choose a date after today.")
-        )
-    if not reason.strip():
-        return _redirect(
-            request, target, Flash("error", "Nothing was snoozed: say why it is a false positive.")
-        )
-    until_at = datetime.combine(day, time.min, tzinfo=UTC)
-    return await _act(
-        request,
-        db,
-        background,
-        back,
-        target,
-        lambda: data.snooze(
-            db, resource_id=resource_id, actor=editor.name, until=until_at, reason=reason.strip()
-        ),
-    )
-
-
-@router.post("/resources/{resource_id}/end-snooze", name="dashboard_end_snooze")
-async def end_snooze(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-    back: Annotated[str, Form()] = "",
-) -> Response:
-    """End a snooze now: the resource stands as its link says again."""
-    return await _act(
-        request,
-        db,
-        background,
-        back,
-        request.url_for("dashboard_problems").path,
-        lambda: data.end_snooze(db, resource_id=resource_id, actor=editor.name),
-    )
-
-
-@router.post("/resources/{resource_id}/restore", name="dashboard_restore")
-async def restore(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-    back: Annotated[str, Form()] = "",
-) -> Response:
-    """Put a retired resource back on its guide's list (and recheck it)."""
-    return await _act(
-        request,
-        db,
-        background,
-        back,
-        request.url_for("dashboard_resource", resource_id=resource_id).path,
-        lambda: data.restore(db, resource_id=resource_id, actor=editor.name),
-    )
-
-
-@router.post("/resources/{resource_id}/retire", name="dashboard_retire")
-async def retire(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-    back: Annotated[str, Form()] = "",
-) -> Response:
-    """Take the resource off the published list."""
-    return await _act(
-        request,
-        db,
-        background,
-        back,
-        request.url_for("dashboard_problems").path,
-        lambda: data.retire(db, resource_id=resource_id, actor=editor.name),
-    )
-
-
-@router.post("/resources/{resource_id}/edit", name="dashboard_edit")
-async def edit(
-    request: Request,
-    resource_id: ResourceId,
-    editor: EditorAction,
-    db: SessionDep,
-    background: BackgroundDep,
-) -> Response:
-    """Save the edit form; invalid values re-show the form with each field's problem."""
-    page = request.url_for("dashboard_resource", resource_id=resource_id).path
-    form = await request.form()
-    # A field the form did not send is left as it is.
-    submitted = {
-        name: value.strip() for name in data.EDITABLE if isinstance(value := form.get(name), str)
-    }
-    await _end_read(db)
-    try:
-        async with db.begin():
-            result = await data.edit(
-                db, resource_id=resource_id, actor=editor.name, values=submitted
-            )
-    except InvalidEditError as exc:
-        return await _resource_response(
-            request,
-            editor,
-            db,
-            resource_id,
-            errors={k: v[:1].upper() + v[1:] for k, v in exc.errors.items()},
-            submitted=submitted,
-        )
-    except NotFoundError:
-        raise
-    except CuratorError as exc:
-        return _redirect(request, page, Flash("error", f"Nothing was saved: {exc}"))
-    if result.recheck_id is not None:
-        background.kick()
-    return _redirect(request, page, Flash("success", result.message))
-
-
-@router.post("/runs", name="dashboard_start_run")
-async def start_run(
-    request: Request, editor: EditorAction, db: SessionDep, background: BackgroundDep
-) -> Response:
-    """Start a full run now, unless one is already running."""
-    runs_path = request.url_for("dashboard_runs").path
-    try:
-        background.reserve_run()  # as the editor API does: two clicks cannot start two runs
-        try:
-            await _end_read(db)
-            async with db.begin():
-                result = await editing.start_run(db, actor=editor.name)
-        except BaseException:
-            background.release_run()
-            raise
-    except ConflictError as exc:
-        return _redirect(request, runs_path, Flash("error", f"Not started: {exc}."))
-    background.start_run()
-    return _redirect(request, runs_path, Flash("success", result.message))

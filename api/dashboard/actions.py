@@ -1,0 +1,252 @@
+"""The dashboard's actions (POST forms): accept a suggestion, recheck, snooze and end a snooze,
+retire and restore, edit, start a run. Each runs in its own transaction and reports what
+happened on the next page. They are registered on the dashboard's router (`api.dashboard.routes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time
+from typing import Annotated
+
+from fastapi import Form, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.background import Background
+from api.dashboard import data
+from api.dashboard.pages import parse_day
+from api.dashboard.routes import (
+    EditorAction,
+    ResourceId,
+    end_read,
+    redirect_to,
+    resource_response,
+    router,
+    safe_back,
+)
+from api.dashboard.session import (
+    Flash,
+)
+from api.deps import BackgroundDep, SessionDep
+from curator import editing
+from curator.editing import ActionResult
+from curator.errors import ConflictError, CuratorError, InvalidEditError, NotFoundError
+
+
+async def _act(
+    request: Request,
+    db: AsyncSession,
+    background: Background,
+    back: str | None,
+    default: str,
+    action: Callable[[], Awaitable[ActionResult]],
+) -> Response:
+    """Run one action in its own transaction; report what happened on the next page."""
+    target = safe_back(request, back, default)
+    await end_read(db)
+    try:
+        async with db.begin():
+            result = await action()
+    except NotFoundError:
+        raise
+    except CuratorError as exc:
+        return redirect_to(request, target, Flash("error", f"Nothing was changed: {exc}"))
+    if result.recheck_id is not None:
+        background.kick()  # recheck now, in this process, rather than at the next poll
+    return redirect_to(request, target, Flash("success", result.message))
+
+
+@router.post("/resources/{resource_id}/accept-suggestion", name="dashboard_accept")
+async def accept_suggestion(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Point the resource at the suggested URL and recheck it."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.accept_suggestion(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/recheck", name="dashboard_recheck")
+async def recheck(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Queue a recheck of this resource."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.recheck(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/snooze", name="dashboard_snooze")
+async def snooze(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    until: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Hide a false positive from the problems until a date."""
+    target = safe_back(request, back, request.url_for("dashboard_problems").path)
+    day = parse_day(until)
+    today = datetime.now(UTC).date()
+    if day is None or day <= today:
+        return redirect_to(
+            request, target, Flash("error", "Nothing was snoozed: choose a date after today.")
+        )
+    if not reason.strip():
+        return redirect_to(
+            request, target, Flash("error", "Nothing was snoozed: say why it is a false positive.")
+        )
+    until_at = datetime.combine(day, time.min, tzinfo=UTC)
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        target,
+        lambda: data.snooze(
+            db, resource_id=resource_id, actor=editor.name, until=until_at, reason=reason.strip()
+        ),
+    )
+
+
+@router.post("/resources/{resource_id}/end-snooze", name="dashboard_end_snooze")
+async def end_snooze(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """End a snooze now: the resource stands as its link says again."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.end_snooze(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/restore", name="dashboard_restore")
+async def restore(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Put a retired resource back on its guide's list (and recheck it)."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_resource", resource_id=resource_id).path,
+        lambda: data.restore(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/retire", name="dashboard_retire")
+async def retire(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Take the resource off the published list."""
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        request.url_for("dashboard_problems").path,
+        lambda: data.retire(db, resource_id=resource_id, actor=editor.name),
+    )
+
+
+@router.post("/resources/{resource_id}/edit", name="dashboard_edit")
+async def edit(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+) -> Response:
+    """Save the edit form; invalid values re-show the form with each field's problem."""
+    page = request.url_for("dashboard_resource", resource_id=resource_id).path
+    form = await request.form()
+    # A field the form did not send is left as it is.
+    submitted = {
+        name: value.strip() for name in data.EDITABLE if isinstance(value := form.get(name), str)
+    }
+    await end_read(db)
+    try:
+        async with db.begin():
+            result = await data.edit(
+                db, resource_id=resource_id, actor=editor.name, values=submitted
+            )
+    except InvalidEditError as exc:
+        return await resource_response(
+            request,
+            editor,
+            db,
+            resource_id,
+            errors={k: v[:1].upper() + v[1:] for k, v in exc.errors.items()},
+            submitted=submitted,
+        )
+    except NotFoundError:
+        raise
+    except CuratorError as exc:
+        return redirect_to(request, page, Flash("error", f"Nothing was saved: {exc}"))
+    if result.recheck_id is not None:
+        background.kick()
+    return redirect_to(request, page, Flash("success", result.message))
+
+
+@router.post("/runs", name="dashboard_start_run")
+async def start_run(
+    request: Request, editor: EditorAction, db: SessionDep, background: BackgroundDep
+) -> Response:
+    """Start a full run now, unless one is already running."""
+    runs_path = request.url_for("dashboard_runs").path
+    try:
+        background.reserve_run()  # as the editor API does: two clicks cannot start two runs
+        try:
+            await end_read(db)
+            async with db.begin():
+                result = await editing.start_run(db, actor=editor.name)
+        except BaseException:
+            background.release_run()
+            raise
+    except ConflictError as exc:
+        return redirect_to(request, runs_path, Flash("error", f"Not started: {exc}."))
+    background.start_run()
+    return redirect_to(request, runs_path, Flash("success", result.message))
