@@ -73,10 +73,7 @@ class ResourceSummary:
     snoozed_until: datetime | None
     snooze_reason: str | None
     standing: Standing
-    last_checked_at: datetime | None
-    last_ok_at: datetime | None
     since: datetime | None
-    consecutive_failures: int
     detail: str | None
     open_reports: int
 
@@ -99,6 +96,21 @@ class ResourceSummary:
     def pending(self) -> bool:
         """The latest checks fail, not confirmed yet."""
         return self.standing.checker_state is State.FAILING
+
+    @property
+    def last_checked_at(self) -> datetime | None:
+        """The latest check."""
+        return self.standing.last_checked_at
+
+    @property
+    def last_ok_at(self) -> datetime | None:
+        """The latest check that found the link working."""
+        return self.standing.last_ok_at
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failed checks in a row."""
+        return self.standing.failures
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +229,7 @@ def _summary(
         snoozed_until=resource.snoozed_until,
         snooze_reason=resource.snooze_reason,
         standing=standing_of_row(resource, state, now=now, open_reports=open_reports),
-        last_checked_at=state.last_checked_at if state is not None else None,
-        last_ok_at=state.last_ok_at if state is not None else None,
         since=state.first_failure_at if state is not None else None,
-        consecutive_failures=state.consecutive_failures if state is not None else 0,
         detail=state.detail if state is not None else None,
         open_reports=open_reports,
     )
