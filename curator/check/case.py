@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from http import HTTPStatus
+from typing import TypeVar
 
 from curator.check import evidence as ev
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
@@ -50,8 +52,12 @@ class Case:
     def parts(self, *, text: bool = True) -> Parts:
         """The lower-cased parts signatures search (see `PageView.parts`)."""
         if self.view is None:
-            return no_page_parts(self.facts)
+            return self._no_page_parts
         return self.view.parts(text=text)
+
+    @cached_property
+    def _no_page_parts(self) -> Parts:
+        return no_page_parts(self.facts)
 
     @cached_property
     def resource_words(self) -> frozenset[str]:
@@ -70,6 +76,22 @@ class Case:
 
 
 Rule = Callable[[Case], Outcome | None]
+T = TypeVar("T")
+
+
+def per_case(work: Callable[[Case], T]) -> Callable[[Case], T]:
+    """`work` done once per case, on first use: a finding that several rules read (what a
+    video's page says of it) is worked out once, as `Case`'s own cached properties are."""
+    key = f"{work.__module__}.{work.__qualname__}"
+
+    @functools.wraps(work)
+    def once(case: Case) -> T:
+        memo = case.__dict__  # where cached_property keeps a case's findings too
+        if key not in memo:
+            memo[key] = work(case)
+        return memo[key]  # type: ignore[no-any-return]
+
+    return once
 
 
 def reason(status: int) -> str:

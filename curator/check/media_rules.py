@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from curator.check import urls
-from curator.check.case import Case, decide
+from curator.check.case import Case, decide, per_case
 from curator.check.expect import quote
 from curator.check.facts import Outcome
 from curator.check.quirks import VIDEO_PAGE_HOSTS, PlayerState, label, player_state
@@ -31,6 +31,7 @@ VIDEO_PAGE_WORDS = 2_000
 """A video host's page is read whole up to this many words (its words are about the video)."""
 
 
+@per_case
 def media_state(case: Case) -> tuple[PlayerState, str] | None:
     """What the page says of its video: the player's data first, then its words."""
     view = case.view

@@ -113,9 +113,9 @@ def _without(parts: Parts, *, title: str) -> Parts:
             return (title,)
         if where is Where.TEXT:
             return ()
-        return parts(where)
+        return parts.values(where)
 
-    return values
+    return Parts(values)
 
 
 def app_shell_like_random_path(case: Case) -> Outcome | None:

@@ -145,10 +145,6 @@ class Found:
         return self.value
 
 
-Parts = Callable[[Where], Sequence[str]]
-"""The lower-cased values of a response's parts, by where signatures look."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Group:
     """Signatures searched together: the same part, header and limits."""
@@ -183,6 +179,8 @@ class Prefilter:
         self._numbers: dict[Where, dict[str, int]] = {}
         self._sets: dict[Where, Any] = {}
         self._memo: dict[tuple[Where, str], frozenset[int]] = {}
+        self.generation = 0
+        """Changes whenever a pattern is added: what `Parts` found before is out of date."""
 
     def add(self, where: Where, pattern: str) -> int:
         """The number of `pattern` in `where`'s set (the same pattern keeps one number)."""
@@ -192,7 +190,12 @@ class Prefilter:
             number = numbers[pattern] = len(numbers)
             self._sets.pop(where, None)  # compiled again, with it, on next use
             self._memo.clear()
+            self.generation += 1
         return number
+
+    def wheres(self) -> tuple[Where, ...]:
+        """The parts some pattern is searched in."""
+        return tuple(self._numbers)
 
     def patterns(self, where: Where) -> tuple[str, ...]:
         """The patterns of `where`, in number order."""
@@ -227,14 +230,67 @@ PREFILTER = Prefilter()
 """The prefilter every table registers its patterns with."""
 
 
+class Parts:
+    """The lower-cased values of one response's parts, by where signatures look, and which of
+    a prefilter's patterns occur in them: each part is read and scanned once, on first use,
+    however many tables ask about it.
+
+    A table first asks which patterns occur anywhere in the parts (`found`, one scan of each
+    part for every table at once): on most pages none of its own, and it is done.
+    """
+
+    def __init__(self, read: Callable[[Where], Sequence[str]]) -> None:
+        self._read = read
+        self._values: dict[Where, Sequence[str]] = {}
+        self._seen: dict[tuple[Prefilter, Where], tuple[int, tuple[frozenset[int], ...]]] = {}
+        self._found: dict[Prefilter, tuple[int, frozenset[tuple[Where, int]]]] = {}
+
+    @classmethod
+    def of(cls, values: Mapping[Where, Sequence[str]]) -> Parts:
+        """Parts holding `values` (any part not named has none)."""
+        held = {where: tuple(found) for where, found in values.items()}
+        return cls(lambda where: held.get(where, ()))
+
+    def values(self, where: Where) -> Sequence[str]:
+        """The values of `where` (a title, each heading…)."""
+        values = self._values.get(where)
+        if values is None:
+            values = self._values[where] = self._read(where)
+        return values
+
+    def seen(self, prefilter: Prefilter, where: Where) -> tuple[frozenset[int], ...]:
+        """For each value of `where`, the numbers of `prefilter`'s patterns that occur in it."""
+        known = self._seen.get((prefilter, where))
+        if known is not None and known[0] == prefilter.generation:
+            return known[1]
+        hits = prefilter.hits
+        seen = tuple(hits(where, value) if value else _NOTHING for value in self.values(where))
+        self._seen[(prefilter, where)] = (prefilter.generation, seen)
+        return seen
+
+    def found(self, prefilter: Prefilter) -> frozenset[tuple[Where, int]]:
+        """(part, pattern number) of every pattern of `prefilter` occurring in these parts."""
+        known = self._found.get(prefilter)
+        if known is not None and known[0] == prefilter.generation:
+            return known[1]
+        found = frozenset(
+            (where, number)
+            for where in prefilter.wheres()
+            for numbers in self.seen(prefilter, where)
+            for number in numbers
+        )
+        self._found[prefilter] = (prefilter.generation, found)
+        return found
+
+
 class Table:
     """Named signatures compiled into one combined pattern per part and limit.
 
     A combined pattern is searched only where the prefilter saw one of its members, so a
-    check costs one scan per part's value whatever the number of tables and signatures
-    (see `Prefilter`). Parts are
-    searched in the order the table first names them; within a part, the match found
-    first in the text decides which signature is reported.
+    check costs one scan per part's value whatever the number of tables and signatures,
+    and a table none of whose patterns occur in a page costs one set comparison (see
+    `Prefilter` and `Parts`). Parts are searched in the order the table first names them;
+    within a part, the match found first in the text decides which signature is reported.
     """
 
     def __init__(self, *signatures: Signature, prefilter: Prefilter = PREFILTER) -> None:
@@ -265,6 +321,13 @@ class Table:
             for (where, header, short, strong), members in keyed.items()
         )
         self._prefilter = prefilter
+        self._keys = frozenset(
+            (group.where, number) for group in self._groups for number in group.keys
+        )
+        """Every (part, pattern number) of the table's groups in the prefilter."""
+        self._headers = frozenset(
+            group.header or "" for group in self._groups if group.where is Where.HEADER
+        )
 
     def first(
         self,
@@ -278,26 +341,24 @@ class Table:
 
         `parts` and `headers` hold lower-cased text; `success` keeps to the signatures
         that count on a success status (`any_status`)."""
-        # Each part's values, and what the prefilter saw in each, asked once per call.
-        read: dict[Where, tuple[Sequence[str], list[frozenset[int]] | None]] = {}
+        prefilter = self._prefilter
+        if self._keys.isdisjoint(parts.found(prefilter)) and (
+            not headers or self._headers.isdisjoint(headers)
+        ):
+            return None  # none of the table's patterns occurs anywhere, and no header it reads
         for group in self._groups:
             if group.short_page_only and not short_page:
                 continue
             if success and not group.any_status:
                 continue
+            seen: Sequence[frozenset[int]] | None
             if group.where is Where.HEADER:
                 value = (headers or {}).get(group.header or "")
                 values: Sequence[str] = (fold(value),) if value is not None else ()
                 seen = None  # a header is short: searched whenever it is sent
             else:
-                known = read.get(group.where)
-                if known is None:
-                    values = parts(group.where)
-                    hits = self._prefilter.hits
-                    seen = [hits(group.where, v) if v else _NOTHING for v in values]
-                    read[group.where] = (values, seen)
-                else:
-                    values, seen = known
+                values = parts.values(group.where)
+                seen = parts.seen(prefilter, group.where)
             for index, value in enumerate(values):
                 if not value or (seen is not None and group.keys.isdisjoint(seen[index])):
                     continue

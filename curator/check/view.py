@@ -104,23 +104,30 @@ class PageView:
 
     def parts(self, *, text: bool = True) -> Parts:
         """The parts signatures search; the visible text only when `text` (it may be long)."""
+        return self._parts if text else self._parts_without_text
 
-        def values(where: Where) -> Sequence[str]:
-            if where is Where.TITLE:
-                return (self.title,)
-            if where is Where.HEADING:
-                return self.headings
-            if where is Where.TEXT:
-                return (self.text,) if text else ()
-            if where is Where.MARKUP:
-                return (self.markup,)
-            if where is Where.HOST:
-                return (urls.host(self.final),)
-            if where is Where.URL:
-                return self.chain
-            return ()
+    @cached_property
+    def _parts(self) -> Parts:
+        return Parts(self._values)
 
-        return values
+    @cached_property
+    def _parts_without_text(self) -> Parts:
+        return Parts(lambda where: () if where is Where.TEXT else self._values(where))
+
+    def _values(self, where: Where) -> Sequence[str]:
+        if where is Where.TITLE:
+            return (self.title,)
+        if where is Where.HEADING:
+            return self.headings
+        if where is Where.TEXT:
+            return (self.text,)
+        if where is Where.MARKUP:
+            return (self.markup,)
+        if where is Where.HOST:
+            return (urls.host(self.final),)
+        if where is Where.URL:
+            return self.chain
+        return ()
 
     def shown(self, found: Found) -> str:
         """What a found signature matched, as the page wrote it: a whole title or heading,
@@ -190,5 +197,4 @@ class PageView:
 
 def no_page_parts(facts: Facts) -> Parts:
     """The parts of a response without a page: only where it ended."""
-    host = urls.host(final_url(facts))
-    return lambda where: (host,) if where is Where.HOST else ()
+    return Parts.of({Where.HOST: (urls.host(final_url(facts)),)})

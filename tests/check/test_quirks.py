@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import re2
 
 from curator.check import classifier, signatures
-from curator.check.quirks import PREFILTER, Prefilter, Table, Where, fold, sig, without_accents
+from curator.check.quirks import (
+    PREFILTER,
+    Parts,
+    Prefilter,
+    Table,
+    Where,
+    fold,
+    sig,
+    without_accents,
+)
 from curator.check.text import extract_page
 
 CORPUS_PAGES = Path(__file__).parents[1] / "corpus" / "pages"
 
 
-def parts(**values: str) -> object:
-    by_where = {Where(k): (v,) for k, v in values.items()}
-
-    def lookup(where: Where) -> Sequence[str]:
-        return by_where.get(where, ())
-
-    return lookup
+def parts(**values: str) -> Parts:
+    return Parts.of({Where(k): (v,) for k, v in values.items()})
 
 
 def test_patterns_are_written_in_lower_case() -> None:
@@ -36,7 +39,7 @@ def test_text_and_patterns_fold_the_same_way() -> None:
     )
     assert without_accents("verfügbar, ważna, Straße") == "verfugbar, wazna, Straße"
     table = Table(sig("expired", Where.TEXT, r"\bdomaine a expiré\b"))
-    found = table.first(parts(text=fold("Ce domaine a expiré hier.")))  # type: ignore[arg-type]
+    found = table.first(parts(text=fold("Ce domaine a expiré hier.")))
     assert found is not None and found.name == "expired"
 
 
@@ -46,9 +49,9 @@ def test_a_table_reports_the_signature_that_matched() -> None:
         sig("two", Where.TITLE, r"beta"),
         sig("three", Where.TEXT, r"gamma"),
     )
-    found = table.first(parts(title="x beta y", text="gamma"))  # type: ignore[arg-type]
+    found = table.first(parts(title="x beta y", text="gamma"))
     assert found is not None and (found.name, found.matched, found.span) == ("two", "beta", (2, 6))
-    long_page = table.first(parts(text="gamma"), short_page=False)  # type: ignore[arg-type]
+    long_page = table.first(parts(text="gamma"), short_page=False)
     assert long_page is None  # visible text counts on short pages only
 
 
@@ -57,9 +60,9 @@ def test_strong_signatures_alone_count_on_a_success() -> None:
         sig("weak", Where.TITLE, r"access denied"),
         sig("strong", Where.TITLE, r"just a moment", any_status=True),
     )
-    assert table.first(parts(title="access denied"), success=True) is None  # type: ignore[arg-type]
-    assert table.first(parts(title="access denied")) is not None  # type: ignore[arg-type]
-    assert table.first(parts(title="just a moment"), success=True) is not None  # type: ignore[arg-type]
+    assert table.first(parts(title="access denied"), success=True) is None
+    assert table.first(parts(title="access denied")) is not None
+    assert table.first(parts(title="just a moment"), success=True) is not None
 
 
 @pytest.mark.parametrize(
@@ -90,11 +93,36 @@ def test_every_table_compiles_into_few_patterns(table: Table) -> None:
 def test_a_table_made_later_is_searched_with_its_own_patterns() -> None:
     prefilter = Prefilter()
     first = Table(sig("one", Where.TITLE, r"alpha"), prefilter=prefilter)
-    assert first.first(parts(title="alpha")) is not None  # type: ignore[arg-type]
+    assert first.first(parts(title="alpha")) is not None
     later = Table(sig("two", Where.TITLE, r"beta"), prefilter=prefilter)
-    found = later.first(parts(title="x beta"))  # type: ignore[arg-type]
+    found = later.first(parts(title="x beta"))
     assert found is not None and found.name == "two"
-    assert first.first(parts(title="x beta")) is None  # type: ignore[arg-type]
+    assert first.first(parts(title="x beta")) is None
+
+
+def test_a_table_made_later_is_searched_in_parts_read_before_it() -> None:
+    prefilter = Prefilter()
+    first = Table(sig("one", Where.TITLE, r"alpha"), prefilter=prefilter)
+    page = parts(title="x beta")
+    assert first.first(page) is None
+    later = Table(sig("two", Where.TITLE, r"beta"), prefilter=prefilter)
+    found = later.first(page)  # what the prefilter found in the page is out of date
+    assert found is not None and found.name == "two"
+
+
+def test_every_table_reads_each_part_of_a_page_once() -> None:
+    reads: list[Where] = []
+    values = {Where.TITLE: ("domain for sale",), Where.TEXT: ("buy this domain today",)}
+
+    def read(where: Where) -> tuple[str, ...]:
+        reads.append(where)
+        return values.get(where, ())
+
+    page = Parts(read)
+    tables = [signatures.BOT_WALLS, signatures.ERROR_PAGES, signatures.MEDIA_GONE_WORDS]
+    assert all(table.first(page) is None for table in tables)
+    assert signatures.PARKING.first(page) is not None
+    assert sorted(reads) == sorted(set(reads))
 
 
 def test_the_prefilter_finds_what_each_pattern_finds_on_real_pages() -> None:
