@@ -10,11 +10,11 @@ connections through here, so every hop is guarded.
 
 from __future__ import annotations
 
+import asyncio
 import os
-import select
-import socket
 import ssl
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,30 +70,153 @@ def connect_trace() -> Iterator[ConnectTrace]:
         _TRACE.reset(token)
 
 
-class GuardedStream(httpcore.AsyncNetworkStream):
-    """A connected stream that remembers the IP address it was connected to."""
+READ_BUFFER = 256 * 1024
+"""Bytes a connection buffers ahead of its reader; past it, the socket is not read until the
+reader catches up (a server sending a huge body fills the kernel's buffers, not ours)."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkStream, address: str) -> None:
-        self._inner = inner
+
+class Receiver(asyncio.Protocol):
+    """The asyncio protocol under a GuardedStream: buffers what arrives (bounded) and wakes
+    the one reader waiting for it."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.chunks: deque[bytes] = deque()
+        self.buffered = 0
+        self.ended = False
+        """The server has sent its end (EOF) or the connection is lost."""
+        self.error: BaseException | None = None
+        self._paused = False
+        self._waiter: asyncio.Future[bool] | None = None
+        self._writable: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.chunks.append(data)
+        self.buffered += len(data)
+        if self.buffered > READ_BUFFER and not self._paused and self.transport is not None:
+            self._paused = True
+            self.transport.pause_reading()
+        self._wake()
+
+    def eof_received(self) -> None:
+        self.ended = True
+        self._wake()  # returning None: asyncio closes the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.ended = True
+        self.error = exc
+        self._wake()
+        if self._writable is not None and not self._writable.done():
+            self._writable.set_result(None)
+
+    def pause_writing(self) -> None:
+        self._writable = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        if self._writable is not None and not self._writable.done():
+            self._writable.set_result(None)
+        self._writable = None
+
+    def take(self, max_bytes: int) -> bytes:
+        """Up to `max_bytes` of what is buffered (at least one byte is buffered)."""
+        chunk = self.chunks.popleft()
+        if len(chunk) > max_bytes:
+            self.chunks.appendleft(chunk[max_bytes:])
+            chunk = chunk[:max_bytes]
+        self.buffered -= len(chunk)
+        if self._paused and self.buffered <= READ_BUFFER // 2 and self.transport is not None:
+            self._paused = False
+            self.transport.resume_reading()
+        return chunk
+
+    async def arrival(self, timeout: float | None) -> bool:  # noqa: ASYNC109
+        """Wait until data or the end arrives; False when `timeout` seconds pass first."""
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        expiry = None if timeout is None else loop.call_later(timeout, _expire, waiter)
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+            if expiry is not None:
+                expiry.cancel()
+        return not waiter.result()
+
+    async def drained(self, timeout: float | None) -> bool:  # noqa: ASYNC109
+        """Wait until the transport takes writes again; False when `timeout` passes first."""
+        writable = self._writable
+        if writable is None:
+            return True
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(writable)
+        except TimeoutError:
+            return False
+        return True
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(False)
+
+
+def _expire(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(True)
+
+
+class GuardedStream(httpcore.AsyncNetworkStream):
+    """A connection on asyncio's own transport, to a checked address it remembers.
+
+    httpcore's default (anyio) stream opens a cancel scope for every read and write and polls
+    the socket each time the pool asks whether an idle connection is readable; this one
+    arms one timer per wait and knows from its buffer whether the server has said anything."""
+
+    def __init__(self, receiver: Receiver, address: str) -> None:
+        assert receiver.transport is not None
+        self._receiver = receiver
+        self._transport = receiver.transport
         self.address = address
-        self._fixed: dict[str, Any] = {}
+        self._tls = self._transport.get_extra_info("ssl_object") is not None
 
     # httpcore's stream and backend interfaces take `timeout` arguments: hence the noqa below.
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
-        """Read up to `max_bytes`."""
-        return await self._inner.read(max_bytes, timeout)
+        """Read up to `max_bytes`; b"" once the server has ended the connection."""
+        receiver = self._receiver
+        if not receiver.buffered:
+            if not receiver.ended and not await receiver.arrival(timeout):
+                raise httpcore.ReadTimeout(f"no data within {timeout:g} s")
+            if not receiver.buffered:
+                if receiver.error is not None:
+                    raise httpcore.ReadError(str(receiver.error)) from receiver.error
+                return b""
+        return receiver.take(max_bytes)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
         """Write all of `buffer` (and note this connection's address in the active trace)."""
+        if not buffer:
+            return
         trace = _TRACE.get()
         if trace is not None:
             # A pooled connection is reused without a connect: the request's write says where.
             trace.connected = self.address
-        await self._inner.write(buffer, timeout)
+        receiver = self._receiver
+        if receiver.error is not None or self._transport.is_closing():
+            cause = receiver.error
+            raise httpcore.WriteError(str(cause or "the connection is closed")) from cause
+        self._transport.write(buffer)
+        if not await receiver.drained(timeout):
+            raise httpcore.WriteTimeout(f"could not write within {timeout:g} s")
 
     async def aclose(self) -> None:
-        """Close the connection."""
-        await self._inner.aclose()
+        """Close the connection (TLS without a close_notify exchange: nothing is awaited)."""
+        if self._tls:
+            self._transport.abort()
+        else:
+            self._transport.close()
 
     async def start_tls(
         self,
@@ -102,55 +225,52 @@ class GuardedStream(httpcore.AsyncNetworkStream):
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> httpcore.AsyncNetworkStream:
         """Upgrade to TLS, verifying the certificate against `server_hostname` (the URL's host)."""
-        upgraded = await self._inner.start_tls(ssl_context, server_hostname, timeout)
-        return GuardedStream(upgraded, self.address)
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(timeout):
+                upgraded = await loop.start_tls(
+                    self._transport,
+                    self._receiver,
+                    ssl_context,
+                    server_hostname=server_hostname,
+                )
+        except TimeoutError as exc:
+            self._transport.abort()
+            raise httpcore.ConnectTimeout("TLS handshake timed out") from exc
+        except (OSError, ssl.SSLError) as exc:
+            self._transport.abort()
+            raise httpcore.ConnectError(str(exc)) from exc
+        if upgraded is None:  # the server closed during the handshake
+            raise httpcore.ConnectError("the connection closed during the TLS handshake")
+        self._receiver.transport = upgraded
+        return GuardedStream(self._receiver, self.address)
 
     def get_extra_info(self, info: str) -> Any:
-        """Extra information of the inner stream, plus `curator_address`.
-
-        What cannot change while the stream lives is asked of the inner stream once: anyio
-        builds every attribute of a socket (peer name included) for each question, and the
-        pool asks whether a connection is readable several times per request."""
+        """What httpcore and the fetcher ask of a connection, plus `curator_address`."""
+        if info == "is_readable":
+            # Asked of idle pooled connections: anything from the server, its end included,
+            # means the connection cannot carry another request.
+            receiver = self._receiver
+            return receiver.ended or receiver.buffered > 0
         if info == "curator_address":
             return self.address
-        if info == "is_readable":
-            sock = self.get_extra_info("socket")
-            if sock is None:
-                return self._inner.get_extra_info(info)
-            return _readable(sock)
-        if info in _FIXED_INFO:
-            if info not in self._fixed:
-                self._fixed[info] = self._inner.get_extra_info(info)
-            return self._fixed[info]
-        return self._inner.get_extra_info(info)
-
-
-_FIXED_INFO = frozenset({"socket", "ssl_object", "client_addr", "server_addr"})
-
-
-def _readable(sock: socket.socket) -> bool:
-    """True when reading `sock` would not wait: data, its end, or no socket any more (an idle
-    pooled connection that is readable has been closed by the server, or answers out of turn)."""
-    descriptor = sock.fileno()
-    if descriptor < 0:
-        return True
-    poll = select.poll()
-    poll.register(descriptor, select.POLLIN)
-    return bool(poll.poll(0))
+        if info == "ssl_object":
+            return self._transport.get_extra_info("ssl_object")
+        if info == "server_addr":
+            return self._transport.get_extra_info("peername")
+        if info == "client_addr":
+            return self._transport.get_extra_info("sockname")
+        if info == "socket":
+            return self._transport.get_extra_info("socket")
+        return None
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore network backend that resolves once and connects only to allowed addresses."""
 
-    def __init__(
-        self,
-        resolver: Resolver,
-        guard: AddressGuard | None,
-        inner: httpcore.AsyncNetworkBackend | None = None,
-    ) -> None:
+    def __init__(self, resolver: Resolver, guard: AddressGuard | None) -> None:
         self._resolver = resolver
         self._guard = guard
-        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -168,15 +288,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             if trace is not None:
                 trace.tried.append(address)
             try:
-                stream = await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
+                receiver = await _connect(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
                 continue
             if trace is not None:
                 trace.connected = address
-            return GuardedStream(stream, address)
+            return GuardedStream(receiver, address)
         assert failure is not None  # allowed_addresses never returns an empty list
         raise failure
 
@@ -215,7 +333,34 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         """Sleep (used by httpcore between connect retries)."""
-        await self._inner.sleep(seconds)
+        await asyncio.sleep(seconds)
+
+
+async def _connect(
+    address: str,
+    port: int,
+    timeout: float | None,  # noqa: ASYNC109
+    local_address: str | None,
+    socket_options: Iterable[httpcore.SOCKET_OPTION] | None,
+) -> Receiver:
+    """A TCP connection to `address` (an IP address: nothing is resolved here)."""
+    loop = asyncio.get_running_loop()
+    try:
+        async with asyncio.timeout(timeout):
+            transport, receiver = await loop.create_connection(
+                Receiver,
+                address,
+                port,
+                local_addr=(local_address, 0) if local_address else None,
+            )
+    except TimeoutError as exc:
+        raise httpcore.ConnectTimeout(f"no connection to {address} within {timeout:g} s") from exc
+    except OSError as exc:
+        raise httpcore.ConnectError(str(exc)) from exc
+    sock = transport.get_extra_info("socket")
+    for option in socket_options or ():
+        sock.setsockopt(*option)  # asyncio has set TCP_NODELAY already
+    return receiver
 
 
 # httpcore's exceptions and the httpx ones a caller of an httpx client expects; most

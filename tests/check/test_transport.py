@@ -3,11 +3,13 @@ spelling; TLS is verified against the URL's host name with the system's or a giv
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import ssl
 import subprocess
 from pathlib import Path
+from typing import Literal
 
 import httpcore
 import httpx
@@ -15,7 +17,13 @@ import pytest
 
 from curator.check.facts import ErrorKind
 from curator.check.guard import AddressGuard
-from curator.check.transport import GuardedBackend, GuardedTransport, default_ssl_context
+from curator.check.transport import (
+    READ_BUFFER,
+    GuardedBackend,
+    GuardedTransport,
+    Receiver,
+    default_ssl_context,
+)
 from curator.settings import Settings
 from tests.sites import Site, Sites, page, redirect
 
@@ -282,3 +290,67 @@ async def test_idle_origins_lose_their_pools_and_busy_ones_keep_them(sites: Site
             assert held.status_code == 200
         assert (await client.get(quiet.url("/"))).status_code == 200
         assert transport.origins == 2
+
+
+@pytest.mark.parametrize("tls", [None, "valid"], ids=["http", "https"])
+async def test_the_links_of_a_host_share_one_kept_alive_connection(
+    tls: Literal["valid"] | None, sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("kept.test", fallback=page("Kept", "alive"), tls=tls)
+    async with sites.fetcher(fetch_settings) as fetcher:
+        for n in range(5):
+            facts = await fetcher.fetch(site.url(f"/page-{n}"))
+            assert facts.status == 200
+            assert facts.hops[0].address == site.address
+    assert site.connections == 1
+    assert len(site.requests) == 5
+
+
+async def test_a_connection_the_server_ended_reads_its_answer_then_the_end(sites: Sites) -> None:
+    site = await sites.add("ends.test", {"/": page("Ends", "then closes")})
+    stream = await GuardedBackend(sites.resolver, guard=None).connect_tcp("ends.test", site.port)
+    try:
+        # An idle connection the server has said nothing on may carry a request.
+        assert stream.get_extra_info("is_readable") is False
+        assert stream.get_extra_info("curator_address") == site.address
+        await stream.write(b"GET / HTTP/1.1\r\nHost: ends.test\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := await stream.read(65536, timeout=2.0):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"</html>")
+        # Ended by the server: the pool must not hand it out again.
+        assert stream.get_extra_info("is_readable") is True
+        assert await stream.read(65536, timeout=2.0) == b""
+    finally:
+        await stream.aclose()
+
+
+class FakeTransport(asyncio.Transport):
+    """Records whether reading is paused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused = False
+
+    def pause_reading(self) -> None:
+        self.paused = True
+
+    def resume_reading(self) -> None:
+        self.paused = False
+
+
+def test_a_connection_buffers_a_bounded_amount_ahead_of_its_reader() -> None:
+    receiver = Receiver()
+    transport = FakeTransport()
+    receiver.connection_made(transport)
+    chunk = b"x" * 65536
+    while not transport.paused:
+        receiver.data_received(chunk)
+    assert READ_BUFFER < receiver.buffered <= READ_BUFFER + len(chunk)
+    taken = 0
+    while transport.paused:
+        taken += len(receiver.take(65536))
+    # Reading resumes once the reader has caught up with half the buffer.
+    assert receiver.buffered <= READ_BUFFER // 2
+    assert taken + receiver.buffered == (READ_BUFFER // len(chunk) + 1) * len(chunk)
+    assert receiver.take(10) == b"x" * 10
