@@ -150,11 +150,19 @@ class Reading:
 
 class Sweep:
     """One run's pass over its URLs: each fetched once, whoever asks (a listed URL, another's
-    meta-refresh target), then classified with what its facts call for."""
+    meta-refresh target), then classified with what its facts call for.
+
+    A fetch is kept while it may still be asked for: a listed URL's until the run says its
+    check is `done`, a meta-refresh target's for the whole sweep (other pages may forward to
+    it). So a sweep holds the pages in flight and the refresh targets, not every page it
+    fetched; a page forwarding to a listed URL whose check is already done fetches it again.
+    """
 
     def __init__(self, checker: Checker) -> None:
         self.checker = checker
         self.fetches: dict[str, asyncio.Task[Facts]] = {}
+        self.forwarded_to: set[str] = set()
+        """URLs some page of the sweep forwards to by meta refresh."""
 
     async def fetch(self, url: str) -> Facts:
         """Fetch `url` once per sweep."""
@@ -184,7 +192,10 @@ class Sweep:
         """The first classification, with the refresh target and the video host's word: final
         unless it `wants_baseline` (then `refine` it once the host's probe is in)."""
         target = refresh_target(facts)
-        refresh = await self.fetch(target) if target is not None else None
+        refresh = None
+        if target is not None:
+            self.forwarded_to.add(target)
+            refresh = await self.fetch(target)
         video = await self.lookup_video(facts)
         outcome = classify(facts, expectation, None, video, refresh=refresh, history=history)
         return Reading(outcome, refresh, video, wants_baseline(facts, outcome))
@@ -217,6 +228,13 @@ class Sweep:
             if found is not None:
                 return found
         return None
+
+    def done(self, url: str) -> None:
+        """The run has stored `url`'s check: its fetch is let go, unless a page of the sweep
+        forwards to it."""
+        task = self.fetches.get(url)
+        if task is not None and task.done() and url not in self.forwarded_to:
+            del self.fetches[url]
 
     def cancel(self) -> None:
         """Stop the fetches still running (the run is over)."""

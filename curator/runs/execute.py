@@ -17,6 +17,11 @@ Link states change only when the run is over and its evidence says the network w
 `inconclusive` and changes nothing. States are applied from the stored checks, skipping any
 check not newer than the state, so a resumed run also settles the interrupted run's checks,
 and applying twice is harmless.
+
+Memory stays flat as the catalog grows: once a URL's check is stored, the run lets go of what
+it fetched (the page's text, markup and links; the sweep keeps a page only while another page
+of the run forwards to it) and keeps a small record for its report; settling reads the stored
+checks a page at a time (`curator.runs.settle`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -35,8 +40,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.checker import Checker, Sweep
 from curator.check.evidence import final_url
-from curator.check.facts import Expectation, Facts, Outcome, Snapshot
-from curator.check.outage import answered, hosts_of, network_down
+from curator.check.facts import Expectation, Facts, Outcome, Page, Snapshot
+from curator.check.outage import answered
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
@@ -44,7 +49,6 @@ from curator.errors import ConflictError, RunConflictError
 from curator.replacements.search import Finder
 from curator.runs.pipeline import first_check, refine_check
 from curator.runs.records import (
-    attempt_of,
     check_values,
     facts_values,
     outcome_values,
@@ -53,11 +57,12 @@ from curator.runs.records import (
 from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.selection import Selection
 from curator.runs.settle import (
-    apply_states,
+    attempted_hosts,
     cancelled_summary,
     completed_summary,
     down_summary,
     interrupted_summary,
+    settle_states,
 )
 from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
@@ -67,7 +72,7 @@ from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
 from curator.store.engine import in_transaction
-from curator.store.models import Check, Run
+from curator.store.models import Run
 from curator.suggestions import Suggestion, suggested_url
 from curator.watch.evidence import with_registration
 from curator.watch.warnings import Watch, watch_of
@@ -96,6 +101,8 @@ class CheckResult:
 
     url: str
     facts: Facts
+    """The fetch's facts as the run's report keeps them: without the page's text, markup,
+    links and headers once the check is stored (`kept_facts`)."""
     outcome: Outcome
     targets: tuple[Target, ...]
     check_id: int | None
@@ -164,6 +171,31 @@ class RunReport:
         return [(t, by[t.url]) for t in self.targets if t.url in by]
 
 
+def kept_facts(facts: Facts) -> Facts:
+    """What a run keeps of a URL's facts once its check is stored: every fact a report or the
+    CLI shows (status, hops, errors, timings, certificate, the page's title and heading), not
+    the page's text, markup, links or the response's headers (the stored check has what
+    settling and the history need)."""
+    page = facts.page
+    lean = None
+    if page is not None:
+        lean = Page(
+            content_type=page.content_type,
+            title=page.title,
+            headings=page.headings[:1],
+            meta_refresh=page.meta_refresh,
+            canonical=page.canonical,
+            site_name=page.site_name,
+            bytes_read=page.bytes_read,
+            truncated=page.truncated,
+            fingerprint=page.fingerprint,
+            scripts=page.scripts,
+            media=page.media,
+            parse_limit=page.parse_limit,
+        )
+    return replace(facts, headers=(), page=lean)
+
+
 async def running_run(session: AsyncSession) -> Run | None:
     """The run marked `running`, if any (after recovery, a live one)."""
     return await runs.running_run(session)
@@ -219,9 +251,10 @@ class _Work:
             suggestion = await self.search(url, facts, expectation)
             if suggestion is not None and suggestion.confident:
                 outcome = replace(outcome, suggested_url=suggestion.url)
+        self.sweep.done(url)
         result = CheckResult(
             url=url,
-            facts=facts,
+            facts=kept_facts(facts),
             outcome=outcome,
             targets=self.groups[url],
             check_id=None,
@@ -402,16 +435,15 @@ async def _finish(
     started: datetime,
     resume: int | None,
 ) -> RunReport:
-    checks = await in_transaction(work.sessions, partial(_chain_checks, work.run_id))
-    ids = {c.url: c.id for c in checks if c.run_id == work.run_id}
-    work.results = [replace(r, check_id=ids.get(r.url)) for r in work.results]
-    attempts = [attempt_of(c) for c in checks]
-    down = network_down(attempts) and not await _network_answers(work, hosts_of(attempts))
+    chain = await in_transaction(work.sessions, partial(_chain, work.run_id))
+    hosts = await in_transaction(work.sessions, partial(_attempted_hosts, chain))
+    await _with_check_ids(work)
+    down = bool(hosts) and all(hosts.values()) and not await _network_answers(work, set(hosts))
     complete = len(work.results) == len(work.groups)
     counts = dict(Counter(r.verdict.value for r in work.results))
     if down:
         status = RunStatus.INCONCLUSIVE if complete else RunStatus.INTERRUPTED
-        summary = down_summary(len(hosts_of(attempts)))
+        summary = down_summary(len(hosts))
     elif complete:
         status, summary = RunStatus.COMPLETED, completed_summary(counts, len(work.groups))
     else:
@@ -422,7 +454,7 @@ async def _finish(
     async def settle(session: AsyncSession) -> None:
         # Applying states twice is harmless, so a retry after a lost connection is safe.
         if not down:
-            await apply_states(session, checks, confirm)
+            await settle_states(session, run_ids=chain, policy=confirm)
         await runs.finish_run(
             session,
             run_id=work.run_id,
@@ -446,14 +478,33 @@ async def _finish(
         summary=summary,
         planned=len(work.groups),
         resumed_from=resume,
-        states_changed=not down and bool(checks),
+        states_changed=not down and bool(hosts),
     )
 
 
-async def _chain_checks(run_id: int, session: AsyncSession) -> Sequence[Check]:
-    """The checks of the run and of the runs it resumes."""
-    chain = [r.id for r in await runs.run_chain(session, run_id=run_id)]
-    return await store.run_checks(session, run_ids=chain)
+async def _chain(run_id: int, session: AsyncSession) -> list[int]:
+    """The ids of the run and of the runs it resumes."""
+    return [r.id for r in await runs.run_chain(session, run_id=run_id)]
+
+
+async def _attempted_hosts(chain: list[int], session: AsyncSession) -> dict[str, bool]:
+    return await attempted_hosts(session, run_ids=chain)
+
+
+async def _with_check_ids(work: _Work) -> None:
+    """Give each result its stored check's id, reading the run's check ids a page at a time."""
+    position = {r.url: i for i, r in enumerate(work.results)}
+    after = 0
+    while True:
+        async with work.sessions() as session:
+            rows = await runs.check_ids_page(session, run_id=work.run_id, after_id=after)
+        for row in rows:
+            at = position.get(row.url)
+            if at is not None:
+                work.results[at] = replace(work.results[at], check_id=row.id)
+        if len(rows) < runs.RUN_PAGE:
+            return
+        after = rows[-1].id
 
 
 async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:

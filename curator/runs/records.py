@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.facts import SNAPSHOT_TEXT_CHARS, ErrorKind, Facts, Outcome, Snapshot
@@ -104,7 +105,7 @@ def outcome_of(check: Check) -> Outcome:
     return Outcome(check.verdict, check.detail, check.suggested_url)
 
 
-def attempt_of(check: Check) -> Attempt:
+def attempt_of(check: Check | Row[Any]) -> Attempt:
     """What a stored check says about the network (the host it last tried, how it ended)."""
     last = check.hops[-1]["url"] if check.hops else check.url
     return Attempt(

@@ -118,7 +118,17 @@ async def unchecked_urls(session: AsyncSession, *, run_id: int) -> list[str]:
 async def latest_checks(
     session: AsyncSession, *, urls: Sequence[str] | None = None
 ) -> dict[str, Check]:
-    """The most recent check of each URL (of `urls`, or of every URL ever checked)."""
+    """The most recent check of each URL (of `urls`, a chunk at a time, or of every URL ever
+    checked)."""
+    if urls is None:
+        return await _latest_checks(session, None)
+    found: dict[str, Check] = {}
+    for chunk in chunks(list(dict.fromkeys(urls))):
+        found.update(await _latest_checks(session, chunk))
+    return found
+
+
+async def _latest_checks(session: AsyncSession, urls: Sequence[str] | None) -> dict[str, Check]:
     newest = select(Check.url, func.max(Check.checked_at).label("at")).group_by(Check.url)
     if urls is not None:
         newest = newest.where(Check.url.in_(urls))

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.store.base import chunks
 from curator.store.models import Check, DomainRegistration
 
 __all__ = [
@@ -31,12 +32,13 @@ async def registrations(
 ) -> dict[str, DomainRegistration]:
     """The stored registrations of `domains` (all when None), by domain."""
     query = select(DomainRegistration)
-    if domains is not None:
-        if not domains:
-            return {}
-        query = query.where(DomainRegistration.domain.in_(sorted(set(domains))))
-    rows = (await session.scalars(query)).all()
-    return {row.domain: row for row in rows}
+    if domains is None:
+        return {row.domain: row for row in (await session.scalars(query)).all()}
+    found: dict[str, DomainRegistration] = {}
+    for chunk in chunks(sorted(set(domains))):
+        rows = (await session.scalars(query.where(DomainRegistration.domain.in_(chunk)))).all()
+        found.update((row.domain, row) for row in rows)
+    return found
 
 
 async def due_domains(
@@ -44,19 +46,14 @@ async def due_domains(
 ) -> list[str]:
     """Those of `domains` never looked up, or whose cached registration is due again."""
     wanted = sorted(set(domains))
-    if not wanted:
-        return []
-    fresh = set(
-        (
-            await session.scalars(
-                select(DomainRegistration.domain).where(
-                    DomainRegistration.domain.in_(wanted),
-                    DomainRegistration.next_lookup_at.is_not(None),
-                    DomainRegistration.next_lookup_at > now,
-                )
-            )
-        ).all()
-    )
+    fresh: set[str] = set()
+    for chunk in chunks(wanted):
+        query = select(DomainRegistration.domain).where(
+            DomainRegistration.domain.in_(chunk),
+            DomainRegistration.next_lookup_at.is_not(None),
+            DomainRegistration.next_lookup_at > now,
+        )
+        fresh.update((await session.scalars(query)).all())
     return [d for d in wanted if d not in fresh]
 
 
@@ -122,18 +119,20 @@ async def record_failure(
 
 
 async def latest_certificates(session: AsyncSession, *, urls: Collection[str]) -> dict[str, Check]:
-    """The newest check of each of `urls` that recorded a TLS certificate."""
-    if not urls:
-        return {}
-    newest = (
-        select(Check.url, func.max(Check.checked_at).label("at"))
-        .where(Check.url.in_(sorted(set(urls))), Check.cert_expires_at.is_not(None))
-        .group_by(Check.url)
-        .subquery()
-    )
-    query = (
-        select(Check)
-        .join(newest, (Check.url == newest.c.url) & (Check.checked_at == newest.c.at))
-        .order_by(Check.id)
-    )
-    return {check.url: check for check in (await session.execute(query)).scalars()}
+    """The newest check of each of `urls` that recorded a TLS certificate (a chunk of URLs a
+    query)."""
+    found: dict[str, Check] = {}
+    for chunk in chunks(sorted(set(urls))):
+        newest = (
+            select(Check.url, func.max(Check.checked_at).label("at"))
+            .where(Check.url.in_(chunk), Check.cert_expires_at.is_not(None))
+            .group_by(Check.url)
+            .subquery()
+        )
+        query = (
+            select(Check)
+            .join(newest, (Check.url == newest.c.url) & (Check.checked_at == newest.c.at))
+            .order_by(Check.id)
+        )
+        found.update((check.url, check) for check in (await session.execute(query)).scalars())
+    return found

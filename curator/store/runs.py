@@ -1,24 +1,33 @@
-"""Queries over `runs`: starting, beating, finishing, recovering and finding check runs.
+"""Queries over `runs`: starting, beating, finishing, recovering and finding check runs, and
+reading a run's checks a page at a time.
 
-None of them commits: the caller owns the transaction.
+None of them commits: the caller owns the transaction. Whatever a run's size, a query binds a
+bounded number of values and returns a bounded number of rows (`RUN_PAGE`): settling a run of
+100,000 URLs reads its checks page after page, never all at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import Row, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 
 from curator.domain import RunStatus, RunTrigger
 from curator.errors import NotFoundError
 from curator.store.models import (
+    Check,
     Run,
     RunPlan,
 )
+
+RUN_PAGE = 1000
+"""URLs (or checks) a page of a run's checks holds: a query's bound values and rows stay
+bounded whatever the run's size."""
 
 
 async def create_run(
@@ -180,6 +189,62 @@ async def run_chain(session: AsyncSession, *, run_id: int) -> list[Run]:
     return chain
 
 
+async def checked_urls_page(
+    session: AsyncSession, *, run_ids: Sequence[int], after: str | None, limit: int = RUN_PAGE
+) -> list[str]:
+    """The distinct URLs these runs checked, in order, after `after` (from the first when
+    None), at most `limit`: the runs' URLs a page at a time."""
+    query = select(Check.url).where(Check.run_id.in_(list(run_ids))).distinct()
+    if after is not None:
+        query = query.where(Check.url > after)
+    query = query.order_by(Check.url).limit(limit)
+    return list((await session.execute(query)).scalars())
+
+
+async def settling_checks(
+    session: AsyncSession, *, run_ids: Sequence[int], urls: Sequence[str]
+) -> Sequence[Check]:
+    """The checks these runs made of `urls` (at most `RUN_PAGE` of them), in the order they
+    completed, with only what settling reads (the verdict, when, and the page's snapshot)."""
+    query = (
+        select(Check)
+        .where(Check.run_id.in_(list(run_ids)), Check.url.in_(list(urls)))
+        .order_by(Check.checked_at, Check.id)
+        .options(
+            load_only(
+                Check.id,
+                Check.run_id,
+                Check.url,
+                Check.checked_at,
+                Check.verdict,
+                Check.detail,
+                Check.suggested_url,
+                Check.title,
+                Check.heading,
+                Check.site_name,
+                Check.text_sample,
+                Check.fingerprint,
+                raiseload=True,
+            )
+        )
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def attempts_page(
+    session: AsyncSession, *, run_ids: Sequence[int], after_id: int, limit: int = RUN_PAGE
+) -> Sequence[Row[Any]]:
+    """What the runs' checks say about the network, by check id after `after_id`, at most
+    `limit`: rows of (id, url, hops, error_kind, status_code)."""
+    query = (
+        select(Check.id, Check.url, Check.hops, Check.error_kind, Check.status_code)
+        .where(Check.run_id.in_(list(run_ids)), Check.id > after_id)
+        .order_by(Check.id)
+        .limit(limit)
+    )
+    return (await session.execute(query)).all()
+
+
 async def resumable_runs(
     session: AsyncSession, *, triggers: Sequence[str], since: datetime
 ) -> Sequence[Run]:
@@ -259,3 +324,16 @@ async def inconclusive_runs(session: AsyncSession, *, guide_slug: str | None) ->
     if guide_slug is not None:
         query = query.where(or_(Run.guide_slug.is_(None), Run.guide_slug == guide_slug))
     return int((await session.execute(query)).scalar_one())
+
+
+async def check_ids_page(
+    session: AsyncSession, *, run_id: int, after_id: int, limit: int = RUN_PAGE
+) -> Sequence[Row[Any]]:
+    """The run's own checks as rows of (id, url), by id after `after_id`, at most `limit`."""
+    query = (
+        select(Check.id, Check.url)
+        .where(Check.run_id == run_id, Check.id > after_id)
+        .order_by(Check.id)
+        .limit(limit)
+    )
+    return (await session.execute(query)).all()
