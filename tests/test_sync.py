@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from curator.catalog import load_catalog
 from curator.catalog.load import parse_catalog
-from curator.store.catalog import active_resources, guide_by_slug
+from curator.store.catalog import active_resource_urls, active_resources, guide_by_slug
 from curator.store.models import Guide, Resource
 from curator.sync import ChangeKind, FieldChange, sync_catalog
 
@@ -101,6 +101,37 @@ async def test_removed_resource_is_retired_with_history_and_restored(session: As
     plan = await apply(session, catalog())
     assert [c.key for c in plan.of(ChangeKind.RESTORED)] == ["beta"]
     assert [r.key for r in await active_resources(session)] == ["alpha", "beta", "gamma"]
+
+
+async def test_active_resource_urls_of_chosen_guides(session: AsyncSession) -> None:
+    await apply(session, catalog())
+    other = parse_catalog(
+        "other.yaml",
+        {
+            "guides": [
+                {
+                    "slug": "o",
+                    "title": "Other",
+                    "sections": [
+                        {"title": "S", "resources": [{"title": "X", "url": "https://x/"}]}
+                    ],
+                }
+            ]
+        },
+    )
+    await apply(session, other)
+    await apply(session, catalog(beta=None))  # beta retired
+    ids = {r.key: r.id for r in await active_resources(session)}
+    assert await active_resource_urls(session, guide_slugs=["g"]) == [
+        (ids["alpha"], "https://a.example/"),
+        (ids["gamma"], "https://c.example/"),
+    ]
+    assert [url for _, url in await active_resource_urls(session, guide_slugs=["g", "o"])] == [
+        "https://a.example/",
+        "https://c.example/",
+        "https://x/",
+    ]
+    assert await active_resource_urls(session, guide_slugs=[]) == []
 
 
 async def test_editor_change_is_kept_as_conflict_unless_forced(session: AsyncSession) -> None:

@@ -13,9 +13,10 @@ from curator.cli import (  # noqa: F401  (register commands)
     token_cmds,
     watch_cmds,
 )
-from curator.cli.app import app
+from curator.cli.app import app, own_process
 
 
 def main() -> None:
     """Entry point of the `curator` console script."""
+    own_process()
     app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -124,6 +125,40 @@ def fail(message: str, code: int, error: BaseException | None = None) -> NoRetur
         traceback.print_exception(error, file=sys.stderr)
     err.print(f"[red]error:[/] {escape(message)}")
     raise typer.Exit(code)
+
+
+_own_process = False
+COLLECT_EVERY = (700, 20, 20)
+"""The collector's thresholds once a check's modules are frozen: Python's first (a young
+collection every 700 new objects), with a full collection half as often as its default."""
+
+
+def own_process() -> None:
+    """Said by the console script: the process is curator's alone, so a command may tune its
+    garbage collector (tests that invoke the app in their own process keep theirs as it is)."""
+    global _own_process
+    _own_process = True
+
+
+def pause_collection() -> None:
+    """Stop the garbage collector while a long command loads its modules (the console
+    script only): they are hundreds of thousands of objects that live as long as the
+    process, and a check of 2,000 links spent about 0.1 s collecting while they loaded."""
+    if _own_process:
+        gc.disable()
+
+
+def freeze_loaded() -> None:
+    """After `pause_collection` and the command's imports: what is loaded is set aside for
+    good (gc.freeze), so no later collection walks it again, and the collector resumes (the
+    console script only). Full collections walked those objects about 0.3 s of a 2,000-link
+    check; the cyclic garbage the imports left (about 1 MB) is kept rather than spending a
+    full collection to find it."""
+    if not _own_process:
+        return
+    gc.freeze()
+    gc.set_threshold(*COLLECT_EVERY)
+    gc.enable()
 
 
 def settings() -> Settings:

@@ -30,9 +30,11 @@ from curator.cli.app import (
     catalog_path,
     err,
     fail,
+    freeze_loaded,
     is_terminal,
     migrated_engine,
     out,
+    pause_collection,
     read_catalog,
     run,
     settings,
@@ -129,6 +131,7 @@ def check(
     Exit 1 if any link is broken (snoozed false positives aside), 3 if the checker's own
     network looks down.
     """
+    pause_collection()  # until the checker's modules are loaded (freeze_loaded)
     current = settings()
     patterns = compile_excludes(exclude or [])
     if addresses or links:
@@ -232,22 +235,19 @@ async def _sync_and_check(
     from curator.runs.execute import execute_run
     from curator.runs.selection import Selection
     from curator.store.base import utcnow
-    from curator.store.catalog import active_resources
+    from curator.store.catalog import active_resource_urls
     from curator.store.engine import session_factory
     from curator.store.standings import standings
     from curator.sync import sync_catalog
 
+    freeze_loaded()
     async with migrated_engine(current) as engine:
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
             plan = await sync_catalog(session, loaded, source_file=source_file)
         async with sessions() as session:
-            ids = [
-                r.id
-                for slug in slugs
-                for r in await active_resources(session, guide_slug=slug)
-                if not excluded(r.url, patterns)
-            ]
+            chosen = await active_resource_urls(session, guide_slugs=slugs)
+        ids = [resource_id for resource_id, url in chosen if not excluded(url, patterns)]
         selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
         with _progress(show_progress, tally) as advance:
             async with Checker.build(
@@ -407,6 +407,7 @@ def check_ad_hoc(
     async def body() -> AddressReport:
         from curator.check.checker import Checker
 
+        freeze_loaded()
         with _progress(show_progress, tally) as advance:
             async with Checker.build(current.fetch_policy()) as checker:
                 return await check_addresses(checker, chosen, on_result=advance)

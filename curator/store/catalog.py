@@ -71,6 +71,20 @@ async def active_resources(
     return (await session.execute(query)).scalars().all()
 
 
+async def active_resource_urls(
+    session: AsyncSession, *, guide_slugs: Collection[str]
+) -> list[tuple[int, str]]:
+    """The id and URL of every resource not retired of these guides (a check's selection: no
+    resource objects are built)."""
+    query = (
+        select(Resource.id, Resource.url)
+        .join(Guide, Resource.guide_id == Guide.id)
+        .where(Resource.retired_at.is_(None), Guide.slug.in_(list(guide_slugs)))
+        .order_by(Resource.id)
+    )
+    return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
+
+
 async def resource_by_id(session: AsyncSession, *, resource_id: int) -> Resource | None:
     """The resource with this id (retired or not), with guide and section loaded."""
     result = await session.execute(

@@ -25,3 +25,29 @@ def test_help_loads_none_of_the_heavy_libraries() -> None:
     )
     loaded = set(result.stdout.split())
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+COLLECTOR = """
+import gc
+from curator.cli.app import COLLECT_EVERY, freeze_loaded, own_process, pause_collection
+pause_collection()
+freeze_loaded()
+untouched = gc.isenabled() and gc.get_freeze_count() == 0
+own_process()
+pause_collection()
+paused = not gc.isenabled()
+import sqlalchemy.orm
+freeze_loaded()
+print(untouched, paused, gc.isenabled(), gc.get_freeze_count() > 10_000,
+      gc.get_threshold() == COLLECT_EVERY)
+"""
+
+
+def test_a_check_sets_its_loaded_modules_aside_only_in_its_own_process() -> None:
+    # In a process of its own (the console script), the collector pauses while a check loads
+    # its modules and never walks them again; invoked in another program's process (a test's
+    # CliRunner), the collector is left as it is.
+    result = subprocess.run(
+        [sys.executable, "-c", COLLECTOR], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.split() == ["True"] * 5
