@@ -177,7 +177,10 @@ def extract_page(
         )
     bounded = bound(document, spend)
     tree = LexborHTMLParser(bounded.markup)
-    base = _base_url(tree, base_url)
+    # A query of the whole tree runs only when the markup names the tag or attribute it looks
+    # for: names are never escaped, so a page without "<base" has no <base> element.
+    lower = bounded.markup.lower()
+    base = _base_url(tree, base_url) if "<base" in lower else base_url
     title_node = tree.css_first("title")
     title = collapse(title_node.text(), MAX_TITLE_CHARS) if title_node is not None else ""
     # Main headings first: a page's h1s, then its h2s (see `Snapshot.heading`).
@@ -185,11 +188,10 @@ def extract_page(
     headings = tuple(
         h for h in (collapse(n.text(separator=" "), MAX_HEADING_CHARS) for n in nodes) if h
     )[:MAX_HEADINGS]
-    refresh = _meta_refresh(tree, base)
-    canonical = _canonical(tree, base)
-    site_name = _site_name(tree)
-    visible, chrome = _read_text(tree, spend)
-    lower = bounded.markup.lower()
+    refresh = _meta_refresh(tree, base) if "http-equiv" in lower else None
+    canonical = _canonical(tree, base) if "<link" in lower else None
+    site_name = _site_name(tree) if "<meta" in lower else None
+    visible, chrome = _read_text(tree, spend, hidden="hidden" in lower)
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,
@@ -251,12 +253,16 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return _read_text(tree)[0]
 
 
-def _read_text(tree: LexborHTMLParser, budget: Budget | None = None) -> tuple[str, str]:
+def _read_text(
+    tree: LexborHTMLParser, budget: Budget | None = None, *, hidden: bool = True
+) -> tuple[str, str]:
     """(visible text without the page's chrome, the chrome's text): header, footer and
     navigation are the same on every page of a site, so they are kept apart. Walking stops
-    when `budget` is spent: the text is what was read by then."""
-    for node in tree.css("[hidden]")[:MAX_HIDDEN]:
-        node.decompose()
+    when `budget` is spent: the text is what was read by then. `hidden=False` says the
+    markup has no `hidden` attribute to look for."""
+    if hidden:
+        for node in tree.css("[hidden]")[:MAX_HIDDEN]:
+            node.decompose()
     tree.strip_tags(list(_CODE))
     chrome: list[str] = []
     size = 0
@@ -344,11 +350,14 @@ def fingerprint(text: str) -> str | None:
     if not words:
         return None
     width = min(SHINGLE_WORDS, len(words))
-    count = min(len(words) - width + 1, MAX_SHINGLES)
-    digests = b"".join(
-        hashlib.blake2b(" ".join(words[i : i + width]).encode(), digest_size=8).digest()
-        for i in range(count)
-    )
+    runs = zip(*(words[i:] for i in range(width)), strict=False)  # the shorter ones end it
+    shingles = list(itertools.islice(map(" ".join, runs), MAX_SHINGLES))
+    count = len(shingles)
+    # Each distinct shingle hashed once (a page repeats its menus and phrases); every
+    # occurrence still votes.
+    blake2b = hashlib.blake2b
+    digest = {s: blake2b(s.encode(), digest_size=8).digest() for s in dict.fromkeys(shingles)}
+    digests = b"".join(map(digest.__getitem__, shingles))
     # A bit of the simhash is set when most shingle hashes have it set. Counted a column at
     # a time in C (slice, translate to 0/1, count) rather than 64 Python steps per shingle.
     result = 0

@@ -8,7 +8,7 @@ Signatures match folded text (lower case, no accents, plain quotes: see
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from urllib.parse import urljoin
 
@@ -31,6 +31,7 @@ HAYSTACK_CHARS = 20_000
 early)."""
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _LABEL = re.compile(r"[a-z0-9]+")
+_WORD_CHAR = re.compile(r"\w")
 _SEPARATORS = re.compile(r"\s+[|•·:»«-]\s+|\s*\|\s*|\s+[-]{1,2}\s+|\s::\s")
 
 
@@ -153,12 +154,11 @@ class PageView:
         as a word; read in that order, so a page naming its subject early costs little."""
         if not words:
             return False
-        pattern = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
         page = self.page
         for said in (page.title or "", " ".join(page.headings), page.chrome):
-            if said and pattern.search(normal(said)):
+            if said and _shows_word(normal(said), words):
                 return True
-        return pattern.search(self.opening) is not None
+        return _shows_word(self.opening, words)
 
     @cached_property
     def opening(self) -> str:
@@ -193,6 +193,22 @@ class PageView:
             if len(words & set(_WORD.findall(normal(segment)))) >= 2:
                 return segment
         return None
+
+
+def _shows_word(text: str, words: Iterable[str]) -> bool:
+    """True when one of `words` (each made of letters) stands in `text` as a whole word (no
+    word character, `\\w`, on either side): each is looked for as a substring, then its
+    edges are checked, so no pattern is compiled for one page's words."""
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if (start == 0 or _WORD_CHAR.match(text, start - 1) is None) and (
+                end == len(text) or _WORD_CHAR.match(text, end) is None
+            ):
+                return True
+            start = text.find(word, start + 1)
+    return False
 
 
 def no_page_parts(facts: Facts) -> Parts:

@@ -207,6 +207,25 @@ def test_fingerprints_of_near_copies_are_close_and_of_unrelated_texts_are_not() 
     assert similarity(original, unrelated) < 0.75
 
 
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("one", "34f2ddaa8b7615c9"),
+        ("one two", "07cb8d1ae909ec5d"),
+        ("one two three", "64f5901153c23b37"),
+        (ARTICLE, "fa3893b47f1517a9"),
+        (ARTICLE * 3, "fa3893b67f1517a9"),
+        (" ".join(f"word{i % 997} next{i % 13}" for i in range(6000)), "a59f5b5f7d87b52b"),
+        ("Élan vital – ça va? Straße ΑΒΓ 東京 déjà vu", "83e42126d33241cc"),
+    ],
+    ids=["one-word", "two-words", "three-words", "article", "repeated", "capped", "scripts"],
+)
+def test_fingerprints_are_those_earlier_checks_stored(text: str, stored: str) -> None:
+    # Checks keep their fingerprints and later ones are compared with them: the same text
+    # must always give the same fingerprint (repeated shingles, the shingle cap, any script).
+    assert fingerprint(text) == stored
+
+
 def test_fingerprint_ignores_case_and_spacing_and_needs_words() -> None:
     assert fingerprint("Hello   World, again") == fingerprint("hello world again")
     assert fingerprint("  ...  ") is None
