@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from curator.check.body import Body, DecodingError, content_encodings, read_body
+from curator.check.body import DecodingError, content_encodings, read_body
 from curator.check.facts import Certificate, ErrorKind, Facts, Hop, Page, SiteBaseline
 from curator.check.failures import translate
 from curator.check.guard import AddressGuard
@@ -119,9 +119,10 @@ class _Try:
         )
 
 
-def _is_fetchable(url: str) -> str | None:
+def _fetchable(url: str | httpx.URL) -> httpx.URL | str:
+    """`url` parsed once, without its fragment (never sent); or why it cannot be fetched."""
     try:
-        parsed = httpx.URL(url)
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     except (httpx.InvalidURL, UnicodeError, TypeError) as exc:
         return f"not a valid URL ({exc})"
     if parsed.scheme not in ("http", "https"):
@@ -130,7 +131,7 @@ def _is_fetchable(url: str) -> str | None:
         return f"no host in {url}"
     if parsed.port is not None and not 1 <= parsed.port <= 65535:
         return f"port {parsed.port} out of range (1-65535) in {url}"
-    return None
+    return parsed.copy_with(fragment=None) if parsed.fragment else parsed
 
 
 def _address(response: httpx.Response, trace: ConnectTrace) -> str | None:
@@ -182,11 +183,18 @@ def certificate_of(response: httpx.Response) -> Certificate | None:
     )
 
 
-def _headers(response: httpx.Response) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (name.lower(), value[:MAX_HEADER_CHARS])
-        for name, value in response.headers.multi_items()[:MAX_HEADERS]
-    )
+def _headers(items: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The headers kept as facts: the first MAX_HEADERS, each value capped."""
+    return tuple((name, value[:MAX_HEADER_CHARS]) for name, value in items[:MAX_HEADERS])
+
+
+def _joined(items: list[tuple[str, str]]) -> dict[str, str]:
+    """Each header's values joined by commas, as httpx's `Headers.get` gives them (read once
+    instead of httpx scanning every header per question)."""
+    joined: dict[str, str] = {}
+    for name, value in items:
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
+    return joined
 
 
 def _ms(start: float) -> int:
@@ -283,9 +291,9 @@ class Fetcher:
         retry: bool = True,
         extract: bool = True,
     ) -> tuple[Facts, bytes | None]:
-        problem = _is_fetchable(url)
-        if problem is not None:
-            facts = Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=problem, attempts=0)
+        target = _fetchable(url)
+        if isinstance(target, str):
+            facts = Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=target, attempts=0)
             return facts, None
         attempt = 0
         while True:
@@ -297,7 +305,7 @@ class Fetcher:
                 extract=extract,
                 current=url,
             )
-            facts = await self._try(state)
+            facts = await self._try(state, target)
             decision = self._retry.decide(attempt, facts.error, facts.status, facts.retry_after)
             if not decision.retry or not retry:
                 return replace(facts, attempts=attempt), state.body
@@ -339,11 +347,11 @@ class Fetcher:
             headings=page.headings if page else (),
         )
 
-    async def _try(self, state: _Try) -> Facts:
+    async def _try(self, state: _Try, target: httpx.URL) -> Facts:
         deadline = state.deadline
         try:
             async with asyncio.timeout(None) as timeout:
-                await self._follow(state, _Budget(timeout, deadline))
+                await self._follow(state, target, _Budget(timeout, deadline))
         except _Stop as stop:
             return state.facts(stop.kind, stop.detail)
         except TimeoutError:
@@ -359,15 +367,17 @@ class Fetcher:
             return state.facts(*failure)
         return state.facts()
 
-    async def _follow(self, state: _Try, budget: _Budget) -> None:
+    async def _follow(self, state: _Try, target: httpx.URL, budget: _Budget) -> None:
         jar = httpx.Cookies()
         seen: set[tuple[str, str]] = set()
         while True:
-            request = self._client.build_request("GET", state.current)
+            request = self._client.build_request("GET", target)
+            cookie = ""
             if jar:  # most chains set no cookie: the jar's header work is skipped
                 jar.set_cookie_header(request)
+                cookie = request.headers.get("cookie", "")
             # The same URL with new cookies is a cookie check, not yet a loop.
-            key = (str(request.url.copy_with(fragment=None)), request.headers.get("cookie", ""))
+            key = (str(target), cookie)
             if key in seen:
                 raise _Stop(ErrorKind.REDIRECT_LOOP, f"redirect loop back to {state.current}")
             seen.add(key)
@@ -385,12 +395,15 @@ class Fetcher:
                     ErrorKind.TOO_MANY_REDIRECTS,
                     f"more than {self._policy.max_redirects} redirects",
                 )
-            problem = _is_fetchable(location)
-            if problem is not None:
-                raise _Stop(ErrorKind.INVALID_URL, f"redirect to {problem}")
-            state.current = location
+            checked = _fetchable(location)
+            if isinstance(checked, str):
+                raise _Stop(ErrorKind.INVALID_URL, f"redirect to {checked}")
+            state.current = str(checked)
+            target = checked
 
-    async def _request(self, state: _Try, request: httpx.Request, jar: httpx.Cookies) -> str | None:
+    async def _request(
+        self, state: _Try, request: httpx.Request, jar: httpx.Cookies
+    ) -> httpx.URL | None:
         """Send one request; returns the absolute Location of a redirect, or None when final."""
         start = time.monotonic()
         with connect_trace() as trace:
@@ -411,19 +424,28 @@ class Fetcher:
         try:
             address = _address(response, trace)
             state.status = response.status_code
-            state.headers = _headers(response)
-            state.retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if "set-cookie" in response.headers:
+            items = response.headers.multi_items()
+            state.headers = _headers(items)
+            headers = _joined(items)
+            state.retry_after = parse_retry_after(headers.get("retry-after"))
+            if "set-cookie" in headers:
                 jar.extract_cookies(response)
-            location = response.headers.get("location")
+            location = headers.get("location")
             if response.status_code in REDIRECT_STATUSES and location:
-                target = str(response.url.join(location).copy_with(fragment=None))
-                state.hops.append(Hop(state.current, state.status, address, target, _ms(start)))
+                target = response.url.join(location)
+                if target.fragment:
+                    target = target.copy_with(fragment=None)
+                hop = Hop(state.current, state.status, address, str(target), _ms(start))
+                state.hops.append(hop)
                 return target
             state.certificate = certificate_of(response)
-            content_type = response.headers.get("content-type")
+            content_type = headers.get("content-type")
             try:
-                body = await self._read(response, state.max_bytes)
+                body = await read_body(
+                    response.aiter_raw(),
+                    encodings=content_encodings([headers.get("content-encoding", "")]),
+                    max_bytes=state.max_bytes,
+                )
                 state.body = body.data
             except DecodingError as exc:
                 state.page = Page(content_type=content_type, bytes_read=exc.raw_bytes)
@@ -467,10 +489,6 @@ class Fetcher:
             budget=PAGE_CPU_BUDGET,
         )
         return await asyncio.get_running_loop().run_in_executor(self._pages, work)
-
-    async def _read(self, response: httpx.Response, max_bytes: int) -> Body:
-        encodings = content_encodings(response.headers.get_list("content-encoding"))
-        return await read_body(response.aiter_raw(), encodings=encodings, max_bytes=max_bytes)
 
 
 class _Stop(Exception):

@@ -87,7 +87,9 @@ async def test_redirects_are_followed_by_hand_and_every_hop_recorded(
         },
     )
     async with sites.fetcher(fetch_settings) as fetcher:
-        facts = await fetcher.fetch(site.url("/a"))
+        facts = await fetcher.fetch(site.url("/a#top"))
+    assert facts.url == site.url("/a#top")
+    assert site.requests[0].target == "/a"  # a fragment is never sent
     assert facts.status == 200 and facts.error is None
     assert facts.final_url == target.url("/home")
     assert [(h.status, h.location) for h in facts.hops] == [
@@ -300,10 +302,14 @@ async def test_a_compressed_page_is_decoded(sites: Sites, fetch_settings: Settin
                 body=gzip.compress(gzip.compress(html)),
                 headers=[("Content-Encoding", "gzip, gzip")],
             ),
+            "/two-headers": Response(
+                body=gzip.compress(gzip.compress(html)),
+                headers=[("Content-Encoding", "gzip"), ("Content-Encoding", "gzip")],
+            ),
         },
     )
     async with sites.fetcher(fetch_settings) as fetcher:
-        for path in ("/gzip", "/stacked"):
+        for path in ("/gzip", "/stacked", "/two-headers"):
             facts = await fetcher.fetch(site.url(path))
             assert facts.page is not None and facts.page.title == "Compressed"
             assert facts.page.text == "Talk to us"

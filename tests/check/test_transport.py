@@ -22,10 +22,11 @@ from curator.check.transport import (
     GuardedBackend,
     GuardedTransport,
     Receiver,
+    build_client,
     default_ssl_context,
 )
 from curator.settings import Settings
-from tests.sites import Site, Sites, page, redirect
+from tests.sites import Response, Site, Sites, page, redirect
 
 LOOPBACK_SPELLINGS = [
     "http://127.0.0.1:{port}/",
@@ -354,3 +355,17 @@ def test_a_connection_buffers_a_bounded_amount_ahead_of_its_reader() -> None:
     assert receiver.buffered <= READ_BUFFER // 2
     assert taken + receiver.buffered == (READ_BUFFER // len(chunk) + 1) * len(chunk)
     assert receiver.take(10) == b"x" * 10
+
+
+async def test_the_client_keeps_no_cookie_between_urls(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add(
+        "sets.test", {"/": Response(headers=[("Set-Cookie", "session=1; Path=/")], body="hi")}
+    )
+    client = build_client(fetch_settings.fetch_policy(), resolver=sites.resolver)
+    async with client:
+        assert (await client.get(site.url("/"))).headers["set-cookie"] == "session=1; Path=/"
+        await client.get(site.url("/"))
+        assert not client.cookies
+    assert "cookie" not in site.requests[1].headers
