@@ -215,8 +215,6 @@ class LinkState(Base):
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_ok_at: Mapped[datetime | None]
     last_checked_at: Mapped[datetime | None]
-    confirmed_since: Mapped[datetime | None]
-    """When the confirmed verdict entered its group (see curator.check.state.advance)."""
     last_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", ondelete="SET NULL"))
     # Visible-text fingerprint as of the guide's last review (see the refresh report).
     baseline_fingerprint: Mapped[str | None] = mapped_column(String(64))
@@ -228,6 +226,10 @@ class LinkState(Base):
     snapshot_text: Mapped[str | None] = mapped_column(Text)
     snapshot_fingerprint: Mapped[str | None] = mapped_column(String(64))
     snapshot_at: Mapped[datetime | None]
+    # Last, where migration 0008 added it: a database created from these models has the columns
+    # in the order a migrated one has them (tests/store/test_migrations.py).
+    confirmed_since: Mapped[datetime | None]
+    """When the confirmed verdict entered its group (see curator.check.state.advance)."""
 
 
 class DomainRegistration(Base):
@@ -259,8 +261,9 @@ class DomainRegistration(Base):
 class DataVersion(Base):
     """A counter the database raises on every write to what the public lists show.
 
-    Kept by triggers (migration 0007) on guides, sections, resources and link_states, so no
-    writer can forget it; the public lists read this one row to know whether to render anew.
+    Kept by triggers (migration 0007; curator.store.schema for a database created in one go) on
+    guides, sections, resources and link_states, so no writer can forget it; the public lists
+    read this one row to know whether to render anew.
     """
 
     __tablename__ = "data_versions"
