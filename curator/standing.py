@@ -31,7 +31,7 @@ Open readers' reports make any live resource need an editor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from curator import labels
@@ -87,8 +87,14 @@ class Standing:
     open_reports: int
     label: str
     """The state in words ("failing, not confirmed yet")."""
-    readers: str
-    """What readers see, in a sentence ("Hidden from readers since 3 Dec (confirmed broken)")."""
+    as_of: datetime
+    """The moment the standing was worked out for."""
+
+    @property
+    def readers(self) -> str:
+        """What readers see, in a sentence ("Hidden from readers since 3 Dec (confirmed
+        broken)"); worked out when read, since most standings are never shown in words."""
+        return readers_sentence(self, now=self.as_of)
 
     @property
     def needs_editor(self) -> bool:
@@ -210,7 +216,7 @@ def standing_of(
 
     failures = link.consecutive_failures if link is not None else 0
     failing_since = link.first_failure_at if link is not None and failures else None
-    standing = Standing(
+    return Standing(
         state=state,
         checker_state=underlying,
         verdict=verdict,
@@ -229,9 +235,8 @@ def standing_of(
         needs=tuple(needs),
         open_reports=open_reports,
         label=labels.state_label(state),
-        readers="",
+        as_of=now,
     )
-    return replace(standing, readers=readers_sentence(standing, now=now))
 
 
 def readers_sentence(standing: Standing, *, now: datetime) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.dashboard.views import (
+    PROBLEM_STATES,
     ActionRow,
     CheckRow,
     EditField,
@@ -32,8 +33,9 @@ from api.dashboard.views import (
     ordered_counts,
 )
 from curator import editing, tokens
-from curator.domain import ResourceKind
+from curator.domain import SEVERITY, ResourceKind
 from curator.errors import NotFoundError
+from curator.labels import STATES, verdict_label
 from curator.registration.warnings import DomainFacts, WarningKind, WatchPolicy, WatchWarning
 from curator.registration.warnings import watch_line as summarise
 from curator.store import problems as store_problems
@@ -52,7 +54,14 @@ from curator.store.link_states import link_states
 from curator.store.listing import ResourceAddress, resource_id_at
 from curator.store.listing import resource_page as listing_page
 from curator.store.models import Resource
-from curator.store.problems import CheckEvidence, OpenReport, Problem
+from curator.store.problems import (
+    CheckEvidence,
+    OpenReport,
+    Problem,
+    ProblemCounts,
+    ProblemFilter,
+    ProblemPage,
+)
 from curator.store.standings import standing_of_row
 from curator.tokens import Editor
 from curator.watch.warnings import WatchedResource, watch_of, watched_resources
@@ -145,16 +154,92 @@ def _problem_view(problem: Problem) -> ProblemView:
     )
 
 
-async def problems(session: AsyncSession) -> list[ProblemView]:
-    """Every resource that needs an editor, most severe first, then the oldest failure."""
-    found = await store_problems.problems(session, now=utcnow())
-    return [_problem_view(p) for p in found]
+PROBLEMS_PAGE = 50
+"""Problems (and snoozed resources) the problems page shows at once."""
 
 
-async def snoozed(session: AsyncSession) -> list[ProblemView]:
-    """Every resource snoozed as a false positive, the soonest snooze end first."""
-    found = await store_problems.problems(session, now=utcnow(), snoozed=True)
-    return [_problem_view(p) for p in found]
+@dataclass(frozen=True, slots=True)
+class ProblemList:
+    """A page of problems (or of snoozed resources), the counts an editor filters by, and
+    where the next page starts."""
+
+    problems: tuple[ProblemView, ...]
+    matching: int
+    counts: ProblemCounts
+    next_after: str | None
+
+
+def _problem_list(page: ProblemPage) -> ProblemList:
+    return ProblemList(
+        problems=tuple(_problem_view(p) for p in page.problems),
+        matching=page.matching,
+        counts=page.counts,
+        next_after=page.next_after,
+    )
+
+
+async def problems(
+    session: AsyncSession, *, where: ProblemFilter, after: str | None = None
+) -> ProblemList:
+    """A page of the resources that need an editor, most severe first, then the oldest
+    failure; a cursor that is not one the page wrote starts from the first page."""
+    try:
+        page = await store_problems.problem_page(
+            session, now=utcnow(), where=where, after=after, limit=PROBLEMS_PAGE
+        )
+    except store_problems.BadCursor:
+        page = await store_problems.problem_page(
+            session, now=utcnow(), where=where, limit=PROBLEMS_PAGE
+        )
+    return _problem_list(page)
+
+
+async def snoozed(
+    session: AsyncSession, *, guide: str | None = None, after: str | None = None
+) -> ProblemList:
+    """A page of the resources snoozed as false positives, the soonest snooze end first."""
+    where = store_problems.ProblemFilter(guide_slug=guide)
+    try:
+        page = await store_problems.problem_page(
+            session, now=utcnow(), where=where, after=after, limit=PROBLEMS_PAGE, snoozed=True
+        )
+    except store_problems.BadCursor:
+        page = await store_problems.problem_page(
+            session, now=utcnow(), where=where, limit=PROBLEMS_PAGE, snoozed=True
+        )
+    return _problem_list(page)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterCount:
+    """One choice of a filter: its value, its words and how many problems it has."""
+
+    value: str
+    words: str
+    count: int
+
+
+def state_counts(counts: ProblemCounts) -> tuple[FilterCount, ...]:
+    """The problems' states with their counts, in the page's section order."""
+    return tuple(
+        FilterCount(state.value, STATES[state].heading, counts.by_state[state])
+        for state in PROBLEM_STATES
+        if counts.by_state.get(state)
+    )
+
+
+def verdict_counts(counts: ProblemCounts) -> tuple[FilterCount, ...]:
+    """The problems' verdicts with their counts, most severe first."""
+    return tuple(
+        FilterCount(verdict.value, verdict_label(verdict), counts.by_verdict[verdict])
+        for verdict in SEVERITY
+        if counts.by_verdict.get(verdict)
+    )
+
+
+async def guides(session: AsyncSession) -> tuple[tuple[str, str], ...]:
+    """Every guide's slug and title, to filter by."""
+    return tuple(await guide_titles(session))
 
 
 async def watched(session: AsyncSession, policy: WatchPolicy) -> list[WatchedResource]:

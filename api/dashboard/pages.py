@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
@@ -89,13 +91,29 @@ STYLESHEET: bytes = (
 )
 
 
+@functools.lru_cache(maxsize=16_384)
+def _route_path(app: Any, name: str, params: tuple[tuple[str, Any], ...]) -> str:
+    """A route's path by name and parameters. Finding a route walks the app's routes, a cost
+    a page of 50 problems would pay hundreds of times; paths never change while the app runs,
+    so they are remembered (an LRU, bounded)."""
+    return str(app.url_path_for(name, **dict(params)))
+
+
 def href(request: Request) -> Any:
     """A template helper: the path of a dashboard route by name (root path included)."""
+    prefix = request.base_url.path.rstrip("/")
+    app = request.app
 
     def path(name: str, **params: object) -> str:
-        return request.url_for(name, **params).path
+        return prefix + _route_path(app, name, tuple(sorted(params.items())))
 
     return path
+
+
+async def render_off_loop(request: Request, template: str, **options: Any) -> HTMLResponse:
+    """`render` in a worker thread: a long page's rendering would otherwise hold the event
+    loop that also serves the public lists, which then wait behind it."""
+    return await asyncio.to_thread(functools.partial(render, request, template, **options))
 
 
 def render(

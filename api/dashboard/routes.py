@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from enum import Enum
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
@@ -21,7 +22,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.dashboard import data
-from api.dashboard.pages import STYLESHEET, error_page, render
+from api.dashboard.pages import STYLESHEET, error_page, render, render_off_loop
 from api.dashboard.session import (
     CSRF_FIELD,
     SESSION_MAX_AGE,
@@ -35,10 +36,11 @@ from api.dashboard.views import sections_of
 from api.deps import MAX_ID, SessionDep, get_settings, note_token_use
 from api.errors import answer_for
 from curator.catalog.schema import SLUG_PATTERN
-from curator.domain import Group, State
+from curator.domain import Group, State, Verdict
 from curator.errors import CuratorError, NotFoundError
 from curator.labels import GROUPS, STATES
 from curator.store.listing import QUERY_MAX
+from curator.store.problems import ProblemFilter
 
 
 class SignInRequired(Exception):
@@ -300,13 +302,54 @@ async def sign_out(request: Request, editor: EditorAction, db: SessionDep) -> Re
 # --- pages -----------------------------------------------------------------------------------
 
 
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(kind: type[E], value: str) -> E | None:
+    """A filter's value as the enum it names; None (no filter) for anything else."""
+    try:
+        return kind(value) if value else None
+    except ValueError:
+        return None
+
+
 @router.get("/problems", name="dashboard_problems")
-async def problems_page(request: Request, editor: EditorPage, db: SessionDep) -> Response:
-    """Every resource that needs an editor, grouped by state, and the snoozed ones."""
-    problems = await data.problems(db)
-    snoozed = await data.snoozed(db)
+async def problems_page(
+    request: Request,
+    editor: EditorPage,
+    db: SessionDep,
+    guide: Annotated[str, Query(max_length=120)] = "",
+    state: Annotated[str, Query(max_length=40)] = "",
+    verdict: Annotated[str, Query(max_length=40)] = "",
+    group: Annotated[str, Query(max_length=40)] = "",
+    after: Annotated[str, Query(max_length=60)] = "",
+    snoozed_after: Annotated[str, Query(max_length=60)] = "",
+) -> Response:
+    """A page of the resources that need an editor, grouped by state, filterable by guide,
+    state, verdict and group; a page of the snoozed ones; the watch list."""
+    slug = guide if re.fullmatch(SLUG_PATTERN, guide) else None
+    where = ProblemFilter(
+        guide_slug=slug,
+        state=_choice(State, state),
+        verdict=_choice(Verdict, verdict),
+        group=_choice(Group, group),
+    )
+    found = await data.problems(db, where=where, after=after or None)
+    snoozed = await data.snoozed(db, guide=slug, after=snoozed_after or None)
     watch = await data.watched(db, get_settings(request).watch_policy())
-    response = render(
+    filters = {
+        "guide": slug or "",
+        "state": where.state.value if where.state else "",
+        "verdict": where.verdict.value if where.verdict else "",
+        "group": where.group.value if where.group else "",
+    }
+    base = request.url_for("dashboard_problems").path
+
+    def href_with(**changes: str) -> str:
+        query = {k: v for k, v in {**filters, **changes}.items() if v}
+        return base + ("?" + urlencode(query) if query else "")
+
+    response = await render_off_loop(
         request,
         "problems.html",
         browser=editor.browser,
@@ -314,13 +357,26 @@ async def problems_page(request: Request, editor: EditorPage, db: SessionDep) ->
         nav="problems",
         flash=_flash(request),
         context={
-            "sections": sections_of(problems),
-            "total": len(problems),
-            "snoozed": snoozed,
+            "sections": sections_of(found.problems),
+            "found": found,
+            "total": found.counts.total,
+            "filtered": any(v for k, v in filters.items() if k != "guide"),
+            "filters": filters,
+            "guides": await data.guides(db),
+            "state_counts": data.state_counts(found.counts),
+            "verdict_counts": data.verdict_counts(found.counts),
+            "next_href": href_with(after=found.next_after) if found.next_after else None,
+            "first_href": href_with() if after else None,
+            "filter_href": href_with,
+            "snoozed": snoozed.problems,
+            "snoozed_total": snoozed.matching,
+            "snoozed_next_href": href_with(snoozed_after=snoozed.next_after)
+            if snoozed.next_after
+            else None,
             "snoozed_words": STATES[State.SNOOZED],
             "watch": watch,
             "watch_summary": data.watch_line(watch, get_settings(request).watch_policy()),
-            "back": request.url_for("dashboard_problems").path,
+            "back": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
         },
     )
     return _page_response(request, response)
@@ -402,7 +458,7 @@ async def resources_page(
             + "?"
             + urlencode({k: v for k, v in query.items() if v})
         )
-    response = render(
+    response = await render_off_loop(
         request,
         "resources.html",
         browser=editor.browser,
@@ -481,7 +537,7 @@ async def run_page(
             + "?"
             + urlencode({"after": page.next_after})
         )
-    response = render(
+    response = await render_off_loop(
         request,
         "run.html",
         browser=editor.browser,

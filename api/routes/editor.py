@@ -21,6 +21,7 @@ from api.schemas.base import ErrorOut
 from api.schemas.editor import (
     ActionOut,
     HistoryOut,
+    ProblemCountsOut,
     ProblemOut,
     ProblemsOut,
     ResourceOut,
@@ -34,7 +35,9 @@ from api.schemas.editor import (
 from api.schemas.runs import RunDetailOut, RunOut, RunsOut, SchedulerOut
 from curator import editing
 from curator.catalog.schema import SLUG_PATTERN
+from curator.domain import Group, State, Verdict
 from curator.errors import InvalidEditError, NotFoundError
+from curator.registration.warnings import WatchWarning
 from curator.store.base import utcnow
 from curator.store.history import (
     parse_result_cursor,
@@ -52,7 +55,14 @@ from curator.store.listing import (
     resource_page,
     resource_summary,
 )
-from curator.store.problems import problems
+from curator.store.problems import (
+    MAX_PAGE_SIZE,
+    PAGE_CURSOR_PATTERN,
+    PAGE_SIZE,
+    ProblemFilter,
+    ProblemPage,
+    problem_page,
+)
 from curator.store.standings import standings
 from curator.watch.warnings import resource_warnings, watch_of, watched_resources
 
@@ -202,26 +212,50 @@ def add_address_routes() -> None:
     _BY_ADDRESS.clear()
 
 
-@router.get("/problems", summary="Every resource that needs an editor")
+_GUIDE_QUERY = Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
+_AFTER_QUERY = Query(
+    max_length=60, pattern=PAGE_CURSOR_PATTERN, description="`next_after` of the previous page"
+)
+_LIMIT_QUERY = Query(ge=1, le=MAX_PAGE_SIZE, description="problems a page")
+
+
+@router.get("/problems", summary="A page of the resources that need an editor")
 async def list_problems(
     session: SessionDep,
     settings: SettingsDep,
-    guide: Annotated[
-        str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
-    ] = None,
+    guide: Annotated[str | None, _GUIDE_QUERY] = None,
+    group: Annotated[Group | None, Query(description="one group's problems")] = None,
+    verdict: Annotated[Verdict | None, Query(description="one verdict's problems")] = None,
+    state: Annotated[State | None, Query(description="one state's problems")] = None,
+    limit: Annotated[int, _LIMIT_QUERY] = PAGE_SIZE,
+    after: Annotated[str | None, _AFTER_QUERY] = None,
 ) -> ProblemsOut:
-    """Every live resource whose standing needs an editor (confirmed broken, failing and not
-    confirmed yet, moved, refusing automated checks, or reported by readers), each saying what
-    readers see (`public`, `hidden_since`, `readers`), with the latest evidence, suggestions
-    and warnings; most severe first, then oldest. Snoozed ones are at `/snoozed`."""
+    """The live resources whose standing needs an editor (confirmed broken, failing and not
+    confirmed yet, moved, refusing automated checks, or reported by readers), each saying
+    what readers see (`public`, `hidden_since`, `readers`), with the latest evidence,
+    suggestions and warnings; most severe first, then oldest, a page at a time (`next_after`
+    is the next page's `?after=`). `counts` says how many there are in each group, state and
+    verdict, whatever the page and filters. Snoozed ones are at `/snoozed`."""
     now = utcnow()
-    found = await problems(session, now=now, guide_slug=guide)
+    where = ProblemFilter(guide_slug=guide, group=group, verdict=verdict, state=state)
+    page = await problem_page(session, now=now, where=where, limit=limit, after=after)
     warnings = await resource_warnings(
-        session, urls={p.resource_id: p.url for p in found}, now=now, policy=settings.watch_policy()
+        session,
+        urls={p.resource_id: p.url for p in page.problems},
+        now=now,
+        policy=settings.watch_policy(),
     )
+    return _problems_out(page, warnings)
+
+
+def _problems_out(
+    page: ProblemPage, warnings: dict[int, list[WatchWarning]] | None = None
+) -> ProblemsOut:
     return ProblemsOut(
-        count=len(found),
-        problems=[ProblemOut.of(p, warnings.get(p.resource_id)) for p in found],
+        count=page.matching,
+        counts=ProblemCountsOut.of(page.counts),
+        problems=[ProblemOut.of(p, (warnings or {}).get(p.resource_id)) for p in page.problems],
+        next_after=page.next_after,
     )
 
 
@@ -486,14 +520,22 @@ async def recheck(
 @router.get("/snoozed", summary="Resources snoozed as false positives")
 async def list_snoozed(
     session: SessionDep,
-    guide: Annotated[
-        str | None, Query(pattern=SLUG_PATTERN, max_length=120, description="one guide's slug")
-    ] = None,
+    guide: Annotated[str | None, _GUIDE_QUERY] = None,
+    limit: Annotated[int, _LIMIT_QUERY] = PAGE_SIZE,
+    after: Annotated[str | None, _AFTER_QUERY] = None,
 ) -> ProblemsOut:
-    """Every live resource snoozed as a false positive, the soonest snooze end first, with its
-    standing: it stays published and is not a problem until `snoozed_until`."""
-    found = await problems(session, now=utcnow(), guide_slug=guide, snoozed=True)
-    return ProblemsOut(count=len(found), problems=[ProblemOut.of(p) for p in found])
+    """The live resources snoozed as false positives, the soonest snooze end first, with
+    their standing: each stays published and is not a problem until `snoozed_until`. A page
+    at a time, as `/problems`."""
+    page = await problem_page(
+        session,
+        now=utcnow(),
+        where=ProblemFilter(guide_slug=guide),
+        limit=limit,
+        after=after,
+        snoozed=True,
+    )
+    return _problems_out(page)
 
 
 @resource_route(

@@ -31,7 +31,7 @@ from curator.store.history import (
     ResourceHistory,
 )
 from curator.store.listing import ResourcePage, ResourceSummary
-from curator.store.problems import CheckEvidence, OpenReport, Problem
+from curator.store.problems import CheckEvidence, OpenReport, Problem, ProblemCounts
 from curator.suggestions import Confidence, Suggestion, SuggestionSource
 from curator.watch.warnings import WatchedResource
 
@@ -296,11 +296,35 @@ class ProblemOut(_Out):
         )
 
 
-class ProblemsOut(_Out):
-    """Every problem, most severe first, then oldest."""
+class ProblemCountsOut(_Out):
+    """How many problems there are in each group, state and verdict (over the guide asked
+    for, before the other filters)."""
 
-    count: int
+    total: int
+    groups: dict[Group, int]
+    states: dict[State, int]
+    verdicts: dict[Verdict, int]
+
+    @classmethod
+    def of(cls, counts: ProblemCounts) -> ProblemCountsOut:
+        """The store's counts."""
+        return cls(
+            total=counts.total,
+            groups=counts.by_group,
+            states=counts.by_state,
+            verdicts=counts.by_verdict,
+        )
+
+
+class ProblemsOut(_Out):
+    """A page of problems, most severe first, then oldest."""
+
+    count: int = Field(description="problems the filters admit, on every page")
+    counts: ProblemCountsOut
     problems: list[ProblemOut]
+    next_after: str | None = Field(
+        description="the cursor of the next page (`?after=`); null on the last page"
+    )
 
 
 class StandingOut(_Out):

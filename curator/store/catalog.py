@@ -54,11 +54,8 @@ async def guide_titles(session: AsyncSession) -> list[tuple[str, str]]:
     return [(slug, title) for slug, title in result.tuples()]
 
 
-async def active_resources(
-    session: AsyncSession, *, guide_slug: str | None = None
-) -> Sequence[Resource]:
-    """Resources not retired, in guide, section and list order, with guide and section loaded."""
-    query = (
+def _in_catalog_order() -> Any:
+    return (
         select(Resource)
         .join(Guide, Resource.guide_id == Guide.id)
         .outerjoin(Section, Resource.section_id == Section.id)
@@ -66,6 +63,13 @@ async def active_resources(
         .options(selectinload(Resource.guide), selectinload(Resource.section))
         .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
     )
+
+
+async def active_resources(
+    session: AsyncSession, *, guide_slug: str | None = None
+) -> Sequence[Resource]:
+    """Resources not retired, in guide, section and list order, with guide and section loaded."""
+    query = _in_catalog_order()
     if guide_slug is not None:
         query = query.where(Guide.slug == guide_slug)
     return (await session.execute(query)).scalars().all()
@@ -83,6 +87,24 @@ async def active_resource_urls(
         .order_by(Resource.id)
     )
     return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
+
+
+async def resources_by_id(session: AsyncSession, *, ids: Collection[int]) -> list[Resource]:
+    """The live resources among `ids`, in catalog order, with guide and section loaded (a
+    query per chunk of ids)."""
+    found: list[Resource] = []
+    for chunk in chunks(sorted(set(ids))):
+        query = _in_catalog_order().where(Resource.id.in_(chunk))
+        found.extend((await session.execute(query)).scalars())
+    return sorted(
+        found,
+        key=lambda r: (
+            r.guide.slug,
+            r.section.position if r.section is not None else -1,
+            r.position,
+            r.id,
+        ),
+    )
 
 
 async def resource_by_id(session: AsyncSession, *, resource_id: int) -> Resource | None:

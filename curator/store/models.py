@@ -167,6 +167,7 @@ class Check(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "url"),
         Index("ix_checks_url_checked_at", "url", "checked_at"),
+        Index("ix_checks_cert_expires_at", "cert_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,19 +8,24 @@ their snooze ends). Most severe first (curator.domain.SEVERITY), then the oldest
 
 from __future__ import annotations
 
+import re
+import sys
+from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import SEVERITY, Group, State, Verdict, severity_rank
-from curator.standing import ReadsStanding, Standing
+from curator.standing import Link, ReadsStanding, Standing, standing_of
 from curator.store import reader_reports
+from curator.store.base import chunks
 from curator.store.checks import checks_by_id
-from curator.store.models import Check, ReaderReport
-from curator.store.standings import ResourceStanding, standings
+from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Section
+from curator.store.standings import link_of
 from curator.suggestions import Suggestion
 
 _FAR = datetime.max.replace(tzinfo=UTC)
@@ -93,16 +98,6 @@ class Problem(ReadsStanding):
         """Where the page is now (the latest check's suggestion), if curator knows."""
         return self.evidence.suggestion if self.evidence is not None else None
 
-    def sort_key(self) -> tuple[int, datetime, int]:
-        """Most severe first (an unconfirmed failure with the unknowns), then the oldest
-        failure (or report), then by id."""
-        if self.verdict is None:
-            rank = len(SEVERITY)
-        else:
-            rank = severity_rank(Verdict.TRANSIENT if self.pending else self.verdict)
-        oldest_report = min((r.created_at for r in self.reports), default=_FAR)
-        return (rank, self.since or oldest_report, self.resource_id)
-
 
 def evidence_of(check: Check) -> CheckEvidence:
     """A check row as evidence."""
@@ -142,6 +137,328 @@ async def open_reports(
     return reports
 
 
+PAGE_SIZE = 50
+"""Problems a page shows unless asked for another size."""
+MAX_PAGE_SIZE = 500
+
+PAGE_CURSOR_PATTERN = r"^[0-9]{1,2}\.[0-9]{1,20}\.[0-9]{1,18}$"
+"""A page cursor's shape (`encode_cursor`): the last item's place in the list's order."""
+_CURSOR = re.compile(PAGE_CURSOR_PATTERN)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemFilter:
+    """Which problems a page lists: one guide's, one group's, one verdict's, one state's."""
+
+    guide_slug: str | None = None
+    group: Group | None = None
+    verdict: Verdict | None = None
+    state: State | None = None
+
+    def admits(self, standing: Standing) -> bool:
+        """The standing passes the group, verdict and state filters (the guide is the query's)."""
+        return (
+            (self.group is None or standing.group is self.group)
+            and (self.verdict is None or standing.verdict is self.verdict)
+            and (self.state is None or standing.state is self.state)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemCounts:
+    """How many problems there are of each group, state and verdict (over the guide asked
+    for, before the other filters: what an editor chooses a filter from)."""
+
+    total: int = 0
+    by_group: dict[Group, int] = field(default_factory=dict)
+    by_state: dict[State, int] = field(default_factory=dict)
+    by_verdict: dict[Verdict, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemPage:
+    """One page of problems (or of snoozed resources), in order, and where the next starts."""
+
+    problems: tuple[Problem, ...]
+    matching: int
+    """Problems the filters admit, on every page."""
+    counts: ProblemCounts
+    next_after: str | None
+    """The cursor of the next page (None: this is the last)."""
+
+
+class BadCursor(ValueError):
+    """A page cursor that is not one this module wrote."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A resource the candidate query found, with its standing (its titles and evidence are
+    read for the page's resources alone)."""
+
+    resource_id: int
+    standing: Standing
+    """Exact in everything the list filters, counts and orders by; the page's problems get
+    theirs again from the whole link-state row (`_with_evidence`)."""
+    last_verdict: Verdict | None
+    oldest_report: datetime | None
+    open_reports: int
+    snoozed_until: datetime | None
+    snooze_reason: str | None
+
+    def order(self, snoozed: bool) -> tuple[int, int, int]:
+        """The list's order as integers (the cursor is this tuple): most severe first (an
+        unconfirmed failure with the unknowns), then the oldest failure (or report), then id;
+        snoozed ones by the end of their snooze."""
+        standing = self.standing
+        if snoozed:
+            return (0, _micros(standing.snoozed_until or _FAR), self.resource_id)
+        if standing.verdict is None:
+            rank = len(SEVERITY)
+        else:
+            pending = standing.checker_state is State.FAILING
+            rank = severity_rank(Verdict.TRANSIENT if pending else standing.verdict)
+        since = standing.failing_since or self.oldest_report or _FAR
+        return (rank, _micros(since), self.resource_id)
+
+
+def _micros(moment: datetime) -> int:
+    """Microseconds since the epoch (a cursor's time)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def encode_cursor(order: tuple[int, int, int]) -> str:
+    """A page cursor: the last item's place in the order."""
+    return ".".join(str(part) for part in order)
+
+
+def decode_cursor(cursor: str) -> tuple[int, int, int]:
+    """The place a cursor names; BadCursor when it is not one `encode_cursor` wrote."""
+    if _CURSOR.match(cursor) is None:
+        raise BadCursor(cursor)
+    rank, moment, resource_id = cursor.split(".")
+    return (int(rank), int(moment), int(resource_id))
+
+
+def _reports_subquery() -> Any:
+    return (
+        select(
+            ReaderReport.resource_id.label("resource_id"),
+            func.count().label("count"),
+            func.min(ReaderReport.created_at).label("oldest"),
+        )
+        .where(ReaderReport.resolved_at.is_(None))
+        .group_by(ReaderReport.resource_id)
+        .subquery()
+    )
+
+
+def _needs_a_look() -> Any:
+    """The ids of the resources that may need an editor or be snoozed: those whose link is
+    not plainly working, those with open readers' reports, those with a snooze. A narrowing
+    only (a superset): which of them need an editor is `standing_of`'s decision alone."""
+    unsettled = (
+        select(Resource.id)
+        .join(LinkState, LinkState.url == Resource.url)
+        .where(
+            or_(
+                LinkState.verdict.is_(None),
+                LinkState.verdict != Verdict.OK,
+                LinkState.last_verdict != Verdict.OK,
+                LinkState.consecutive_failures != 0,
+            )
+        )
+    )
+    reported = select(ReaderReport.resource_id).where(ReaderReport.resolved_at.is_(None))
+    snoozed = select(Resource.id).where(Resource.snoozed_until.is_not(None))
+    return union(unsettled, reported, snoozed)
+
+
+async def _candidates(
+    session: AsyncSession, *, now: datetime, guide_slug: str | None, snoozed: bool
+) -> list[_Candidate]:
+    """The live resources that need an editor (or, with `snoozed`, are snoozed), each with
+    its standing, from one query that reads only what deciding, counting and ordering them
+    takes (when the link last worked, was last checked and was confirmed are read for the
+    page's resources alone)."""
+    reports = _reports_subquery()
+    query = (
+        select(
+            Resource.id,
+            Resource.snoozed_until,
+            Resource.snooze_reason,
+            LinkState.id,
+            LinkState.verdict,
+            LinkState.last_verdict,
+            LinkState.first_failure_at,
+            LinkState.consecutive_failures,
+            reports.c.count,
+            reports.c.oldest,
+        )
+        .outerjoin(LinkState, LinkState.url == Resource.url)
+        .outerjoin(reports, reports.c.resource_id == Resource.id)
+        .where(Resource.retired_at.is_(None))
+    )
+    if snoozed:
+        query = query.where(Resource.snoozed_until > now)
+    else:
+        query = query.where(Resource.id.in_(_needs_a_look()))
+    if guide_slug is not None:
+        query = query.join(Guide, Resource.guide_id == Guide.id).where(Guide.slug == guide_slug)
+    found: list[_Candidate] = []
+    for row in (await session.execute(query)).tuples():
+        rid, snoozed_until, snooze_reason, state_id, verdict, last_verdict = row[:6]
+        first_failure_at, failures, report_count, oldest_report = row[6:]
+        link = (
+            None
+            if state_id is None
+            else Link(
+                verdict=verdict,
+                last_verdict=last_verdict,
+                first_failure_at=first_failure_at,
+                consecutive_failures=failures or 0,
+            )
+        )
+        reports_open = int(report_count or 0)
+        standing = standing_of(
+            link,
+            now=now,
+            snoozed_until=snoozed_until,
+            snooze_reason=snooze_reason,
+            open_reports=reports_open,
+        )
+        wanted = standing.state is State.SNOOZED if snoozed else standing.needs_editor
+        if wanted:
+            found.append(
+                _Candidate(
+                    rid,
+                    standing,
+                    last_verdict,
+                    oldest_report,
+                    reports_open,
+                    snoozed_until,
+                    snooze_reason,
+                )
+            )
+    return found
+
+
+def _counts(candidates: Sequence[_Candidate]) -> ProblemCounts:
+    by_group: Counter[Group] = Counter()
+    by_state: Counter[State] = Counter()
+    by_verdict: Counter[Verdict] = Counter()
+    for candidate in candidates:
+        standing = candidate.standing
+        by_group[standing.group] += 1
+        by_state[standing.state] += 1
+        if standing.verdict is not None:
+            by_verdict[standing.verdict] += 1
+    return ProblemCounts(len(candidates), dict(by_group), dict(by_state), dict(by_verdict))
+
+
+async def problem_page(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    where: ProblemFilter | None = None,
+    limit: int = PAGE_SIZE,
+    after: str | None = None,
+    snoozed: bool = False,
+) -> ProblemPage:
+    """A page of the live resources whose standing needs an editor (most severe first, then
+    the oldest failure), or with `snoozed` of those snoozed as a false positive (soonest end
+    first), after the cursor `after` (a page's `next_after`; BadCursor if it is not one).
+
+    Its cost is bounded whatever the catalog's size: one query for the candidates (only rows
+    whose link is not plainly working, that have open reports or a snooze), then the evidence
+    and the readers' reports of the page's resources alone.
+    """
+    where = where or ProblemFilter()
+    start = decode_cursor(after) if after is not None else None
+    candidates = await _candidates(session, now=now, guide_slug=where.guide_slug, snoozed=snoozed)
+    counts = _counts(candidates)
+    admitted = [(c.order(snoozed), c) for c in candidates if where.admits(c.standing)]
+    admitted.sort(key=lambda pair: pair[0])
+    remaining = [pair for pair in admitted if start is None or pair[0] > start]
+    chosen = remaining[: max(1, limit)]
+    more = len(remaining) > len(chosen)
+    problems = await _with_evidence(session, [c for _, c in chosen])
+    return ProblemPage(
+        problems=tuple(problems),
+        matching=len(admitted),
+        counts=counts,
+        next_after=encode_cursor(chosen[-1][0]) if more else None,
+    )
+
+
+async def _with_evidence(session: AsyncSession, chosen: Sequence[_Candidate]) -> list[Problem]:
+    """The chosen candidates as problems, with their titles, latest checks and open reports
+    (a query each, over the page's resources alone)."""
+    if not chosen:
+        return []
+    query = (
+        select(
+            Resource.id,
+            Guide.slug,
+            Guide.title,
+            Resource.key,
+            Resource.title,
+            Resource.url,
+            Section.title,
+            LinkState.detail,
+            LinkState.suggested_url,
+            LinkState.last_check_id,
+            LinkState,
+        )
+        .join(Guide, Resource.guide_id == Guide.id)
+        .outerjoin(Section, Resource.section_id == Section.id)
+        .outerjoin(LinkState, LinkState.url == Resource.url)
+    )
+    rows: dict[int, Any] = {}
+    for ids in chunks([c.resource_id for c in chosen]):
+        found = await session.execute(query.where(Resource.id.in_(ids)))
+        rows.update((row[0], row) for row in found.tuples())
+    reports = await open_reports(session, resource_ids=[c.resource_id for c in chosen])
+    checks = await checks_by_id(session, ids=[row[9] for row in rows.values() if row[9]])
+    made = []
+    for c in chosen:
+        _, slug, guide_title, key, title, url, section, detail, suggested, check_id, state = rows[
+            c.resource_id
+        ]
+        check = checks.get(check_id) if check_id else None
+        standing = standing_of(
+            link_of(state),
+            now=c.standing.as_of,
+            snoozed_until=c.snoozed_until,
+            snooze_reason=c.snooze_reason,
+            open_reports=c.open_reports,
+        )
+        made.append(
+            Problem(
+                resource_id=c.resource_id,
+                guide=slug,
+                guide_title=guide_title,
+                key=key,
+                title=title,
+                url=url,
+                section=section,
+                standing=standing,
+                last_verdict=c.last_verdict,
+                detail=detail,
+                suggested_url=suggested,
+                evidence=evidence_of(check) if check is not None else None,
+                reports=tuple(reports.get(c.resource_id, [])),
+            )
+        )
+    return made
+
+
 async def problems(
     session: AsyncSession,
     *,
@@ -150,47 +467,13 @@ async def problems(
     snoozed: bool = False,
 ) -> list[Problem]:
     """Every live resource whose standing needs an editor, most severe first, then oldest;
-    with `snoozed`, instead every resource snoozed as a false positive, soonest end first."""
-    found = await standings(session, now=now, guide_slug=guide_slug)
-    if snoozed:
-        chosen = [s for s in found if s.standing.state is State.SNOOZED]
-    else:
-        chosen = [s for s in found if s.standing.needs_editor]
-    reports = await open_reports(session, resource_ids=[s.resource.id for s in chosen])
-    checks = await checks_by_id(
+    with `snoozed`, instead every resource snoozed as a false positive, soonest end first.
+    (Views page through `problem_page`; this is every page at once.)"""
+    page = await problem_page(
         session,
-        ids=[s.link.last_check_id for s in chosen if s.link is not None and s.link.last_check_id],
+        now=now,
+        where=ProblemFilter(guide_slug=guide_slug),
+        limit=sys.maxsize,
+        snoozed=snoozed,
     )
-    made = [
-        problem_of(
-            s,
-            checks.get(s.link.last_check_id) if s.link and s.link.last_check_id else None,
-            reports.get(s.resource.id, []),
-        )
-        for s in chosen
-    ]
-    if snoozed:
-        return sorted(made, key=lambda p: (p.standing.snoozed_until or _FAR, p.resource_id))
-    return sorted(made, key=Problem.sort_key)
-
-
-def problem_of(
-    found: ResourceStanding, check: Check | None, reports: Sequence[OpenReport]
-) -> Problem:
-    """A resource's standing with its latest evidence and readers' reports."""
-    resource, state = found.resource, found.link
-    return Problem(
-        resource_id=resource.id,
-        guide=resource.guide.slug,
-        guide_title=resource.guide.title,
-        key=resource.key,
-        title=resource.title,
-        url=resource.url,
-        section=resource.section.title if resource.section is not None else None,
-        standing=found.standing,
-        last_verdict=state.last_verdict if state is not None else None,
-        detail=state.detail if state is not None else None,
-        suggested_url=state.suggested_url if state is not None else None,
-        evidence=evidence_of(check) if check is not None else None,
-        reports=tuple(reports),
-    )
+    return list(page.problems)

@@ -118,6 +118,13 @@ async def record_failure(
     return row
 
 
+async def expiring_certificate_urls(session: AsyncSession, *, before: datetime) -> set[str]:
+    """The URLs of which some check recorded a certificate expiring before `before` (through
+    the index on the expiry: the cost follows the expiring certificates, not the checks)."""
+    query = select(Check.url).where(Check.cert_expires_at <= before).distinct()
+    return set((await session.scalars(query)).all())
+
+
 async def latest_certificates(session: AsyncSession, *, urls: Collection[str]) -> dict[str, Check]:
     """The newest check of each of `urls` that recorded a TLS certificate (a chunk of URLs a
     query)."""

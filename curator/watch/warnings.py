@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.urls import host
@@ -21,10 +22,14 @@ from curator.registration.warnings import (
     certificate_warnings,
     domain_warnings,
 )
-from curator.store.catalog import active_resources
+from curator.store.catalog import resources_by_id
 from curator.store.link_states import link_states
-from curator.store.models import Check, DomainRegistration
-from curator.store.registrations import latest_certificates, registrations
+from curator.store.models import Check, DomainRegistration, Guide, Resource
+from curator.store.registrations import (
+    expiring_certificate_urls,
+    latest_certificates,
+    registrations,
+)
 from curator.watch.lookups import domain_of
 
 
@@ -129,6 +134,12 @@ class WatchedResource:
     warnings: tuple[WatchWarning, ...]
 
 
+NARROW_IN_SQL = 200
+"""Up to this many warned domains and certificates, the query for the resources they concern
+narrows the catalog by text (the exact match is `domain_of`'s); beyond, every live resource's
+address is read."""
+
+
 async def watched_resources(
     session: AsyncSession,
     *,
@@ -137,12 +148,44 @@ async def watched_resources(
     guide_slug: str | None = None,
 ) -> list[WatchedResource]:
     """Every live resource with warnings, in catalog order (snoozed ones included: a snooze
-    hides a false positive verdict, not a domain about to be lost)."""
-    resources = await active_resources(session, guide_slug=guide_slug)
-    found = await resource_warnings(
-        session, urls={r.id: r.url for r in resources}, now=now, policy=policy
+    hides a false positive verdict, not a domain about to be lost).
+
+    The cost follows the warnings, not the catalog: first the domains whose registration warns
+    and the URLs whose certificate expires within the window, then only the resources they
+    concern (their warnings computed as for any resource, by `resource_warnings`)."""
+    domains = set()
+    for domain, row in (await registrations(session)).items():
+        if domain_warnings(domain_facts(row), now=now, policy=policy):
+            domains.add(domain)
+    before = now + timedelta(days=policy.certificate_expiry_days)
+    certificates = await expiring_certificate_urls(session, before=before)
+    if not domains and not certificates:
+        return []
+    query = (
+        select(Resource.id, Resource.url)
+        .join(Guide, Resource.guide_id == Guide.id)
+        .where(Resource.retired_at.is_(None))
     )
-    states = await link_states(session, urls=[r.url for r in resources if r.id in found])
+    if guide_slug is not None:
+        query = query.where(Guide.slug == guide_slug)
+    if len(domains) + len(certificates) <= NARROW_IN_SQL and all(d.isascii() for d in domains):
+        lowered = func.lower(Resource.url)
+        query = query.where(
+            or_(
+                *(lowered.contains(d, autoescape=True) for d in sorted(domains)),
+                *(Resource.url == url for url in sorted(certificates)),
+            )
+        )
+    concerned = {
+        rid: url
+        for rid, url in (await session.execute(query)).tuples()
+        if url in certificates or domain_of(url) in domains
+    }
+    found = await resource_warnings(session, urls=concerned, now=now, policy=policy)
+    if not found:
+        return []
+    resources = await resources_by_id(session, ids=list(found))
+    states = await link_states(session, urls=[r.url for r in resources])
     return [
         WatchedResource(
             resource_id=r.id,
@@ -157,5 +200,4 @@ async def watched_resources(
             warnings=tuple(found[r.id]),
         )
         for r in resources
-        if r.id in found
     ]

@@ -129,7 +129,48 @@ async def test_problems_most_severe_first_with_evidence(
 
 async def test_problems_of_one_guide(editor: httpx.AsyncClient, seeded: Seeded) -> None:
     other = (await editor.get("/v1/editor/problems", params={"guide": "online-safety"})).json()
-    assert other == {"count": 0, "problems": []}
+    assert other == {
+        "count": 0,
+        "counts": {"total": 0, "groups": {}, "states": {}, "verdicts": {}},
+        "problems": [],
+        "next_after": None,
+    }
+
+
+async def test_problems_a_page_at_a_time_with_counts_and_filters(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    whole = (await editor.get("/v1/editor/problems")).json()
+    assert whole["counts"] == {
+        "total": 3,
+        "groups": {"broken": 1, "update": 1, "unknown": 1},
+        "states": {"broken": 1, "moved": 1, "failing": 1},
+        "verdicts": {"broken": 1, "moved": 1, "transient": 1},
+    }
+    walked, after = [], None
+    while True:
+        page = (
+            await editor.get(
+                "/v1/editor/problems", params={"limit": 2, **({"after": after} if after else {})}
+            )
+        ).json()
+        assert page["count"] == 3 and page["counts"] == whole["counts"]
+        assert len(page["problems"]) <= 2
+        walked += [p["resource_id"] for p in page["problems"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    assert walked == [p["resource_id"] for p in whole["problems"]]
+
+    moved = (await editor.get("/v1/editor/problems", params={"state": "moved"})).json()
+    assert moved["count"] == 1 and moved["problems"][0]["resource_id"] == seeded.moved_id
+    unknown = (await editor.get("/v1/editor/problems", params={"group": "unknown"})).json()
+    assert [p["resource_id"] for p in unknown["problems"]] == [seeded.flaky_id]
+    broken = (await editor.get("/v1/editor/problems", params={"verdict": "broken"})).json()
+    assert [p["resource_id"] for p in broken["problems"]] == [seeded.broken_id]
+    for bad in ({"after": "not-a-cursor"}, {"state": "asleep"}, {"limit": 0}):
+        refused = await editor.get("/v1/editor/problems", params=bad)
+        assert refused.status_code == 422, bad
 
 
 async def test_runs_and_one_run(editor: httpx.AsyncClient, seeded: Seeded) -> None:
@@ -507,7 +548,7 @@ async def test_an_unexpected_failure_is_a_500_in_json(
     async def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(editor_routes, "problems", broken)
+    monkeypatch.setattr(editor_routes, "problem_page", broken)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         response = await client.get(

@@ -6,9 +6,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.dashboard import data
 from curator.domain import RunStatus
 from curator.settings import Settings
 from curator.store.models import (
@@ -148,6 +150,32 @@ async def test_problems_grouped_by_severity_with_evidence(
     assert html.count("Accept suggestion") == 1  # only the moved one has a suggestion
     # Sign-out, then recheck, snooze and retire on each of three problems, and one accept.
     assert html.count('name="csrf_token"') == 1 + 3 * 3 + 1
+
+
+async def test_problems_filtered_by_state_and_a_page_at_a_time(
+    editor: httpx.AsyncClient, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = (await editor.get("/editor/problems", params={"state": "moved"})).text
+    assert _headings(html, 2) == ["Moved"]
+    assert _headings(html, 3) == ["StopNCII"]
+    assert "Showing 1 of 1 matching" in html and 'href="/editor/problems">every problem' in html
+    # The summary still counts every state, each a link to its own filter.
+    assert 'href="/editor/problems?state=broken">Confirmed broken: 1</a>' in html
+    assert '<option value="moved" selected>Moved (1)</option>' in html
+
+    monkeypatch.setattr(data, "PROBLEMS_PAGE", 2)
+    first = (await editor.get("/editor/problems")).text
+    assert _headings(first, 3) == ["Report Remove", "StopNCII"]
+    found = re.search(r'<a href="(/editor/problems\?after=[^"]+)" rel="next">', first)
+    assert found is not None
+    second = (await editor.get(found.group(1).replace("&amp;", "&"))).text
+    assert _headings(second, 3) == ["CEOP Safety Centre"]
+    assert "back to the first page" in second and 'rel="next"' not in second
+    # An action on the second page returns to it.
+    assert f'name="back" value="{found.group(1)}"' in second
+    # A cursor the page never wrote, or an unknown state, is not an error: the first page.
+    odd = await editor.get("/editor/problems", params={"after": "x", "state": "asleep"})
+    assert odd.status_code == 200 and _headings(odd.text, 3) == ["Report Remove", "StopNCII"]
 
 
 async def test_a_reported_working_link_is_listed_last(

@@ -1,0 +1,196 @@
+"""Pages of the problems list: every combination of link history, snooze and readers' reports
+lands on the list exactly when its standing says it needs an editor (the query only narrows,
+`standing_of` decides), pages walk the whole list once in order, counts and filters agree,
+and a page costs the same queries for a small catalog and a large one; on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from curator.domain import Group, State, Verdict
+from curator.runs.records import state_values
+from curator.store.link_states import upsert_link_state
+from curator.store.models import Guide, ReaderReport, Resource, Section
+from curator.store.problems import (
+    BadCursor,
+    ProblemFilter,
+    decode_cursor,
+    encode_cursor,
+    problem_page,
+)
+from curator.store.standings import standings
+from tests.factories import status_after
+from tests.store.test_standings import counted
+
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+NOW = T0 + timedelta(days=10)
+
+
+def _days(*verdicts: Verdict) -> list[tuple[datetime, Verdict]]:
+    return [(T0 + timedelta(days=2 * i), v) for i, v in enumerate(verdicts)]
+
+
+STORIES: dict[str, list[tuple[datetime, Verdict]] | None] = {
+    "never checked": None,
+    "working": _days(Verdict.OK),
+    "confirmed broken": _days(Verdict.OK, Verdict.BROKEN, Verdict.BROKEN, Verdict.BROKEN),
+    "failing once": _days(Verdict.OK, Verdict.TRANSIENT),
+    "broken, not yet confirmed": _days(Verdict.OK, Verdict.BROKEN),
+    "moved": _days(Verdict.MOVED),
+    "refuses checks": _days(Verdict.UNVERIFIABLE),
+    "refused, then working": _days(Verdict.UNVERIFIABLE, Verdict.OK),
+    "working, then refused": _days(Verdict.OK, Verdict.UNVERIFIABLE),
+    "recovered": _days(Verdict.OK, Verdict.BROKEN, Verdict.BROKEN, Verdict.BROKEN, Verdict.OK),
+    "parked": _days(Verdict.PARKED, Verdict.PARKED, Verdict.PARKED),
+}
+SNOOZES = {"none": None, "ends later": NOW + timedelta(days=5), "ended": NOW - timedelta(days=1)}
+REPORTS = ("none", "open", "dealt with")
+
+
+async def combinations(session: AsyncSession, slug: str = "g", copies: int = 1) -> int:
+    """A guide with one resource for each story × snooze × readers' reports (`copies` times);
+    how many resources it has."""
+    count = 0
+    async with session.begin():
+        guide = Guide(slug=slug, title=f"Guide {slug}", editors=[])
+        section = Section(guide=guide, title="Help", position=0)
+        combos = list(itertools.product(STORIES.items(), SNOOZES.values(), REPORTS))
+        for copy in range(copies):
+            for (story_name, story), snoozed_until, reports in combos:
+                url = f"https://{slug}-{count}.example/{story_name.replace(' ', '-')}"
+                resource = Resource(
+                    guide=guide,
+                    section=section,
+                    key=f"r{count}",
+                    title=f"{story_name} {copy}",
+                    url=url,
+                    position=count,
+                    snoozed_until=snoozed_until,
+                    snooze_reason="works in a browser" if snoozed_until else None,
+                )
+                session.add(resource)
+                await session.flush()
+                if story is not None:
+                    values = state_values(status_after(story))
+                    await upsert_link_state(session, url=url, values=values, check_id=None)
+                if reports != "none":
+                    session.add(
+                        ReaderReport(
+                            resource_id=resource.id,
+                            note="it says not found",
+                            created_at=T0 + timedelta(hours=count),
+                            resolved_at=NOW if reports == "dealt with" else None,
+                        )
+                    )
+                count += 1
+    return count
+
+
+async def test_the_list_is_exactly_what_standings_say_needs_an_editor(
+    session: AsyncSession,
+) -> None:
+    await combinations(session)
+    async with session.begin():
+        every = await standings(session, now=NOW)
+        page = await problem_page(session, now=NOW, limit=1000)
+        snoozed = await problem_page(session, now=NOW, limit=1000, snoozed=True)
+    needing = {s.resource.id: s.standing for s in every if s.standing.needs_editor}
+    assert {p.resource_id: p.standing for p in page.problems} == needing
+    assert page.matching == page.counts.total == len(needing) > 20
+    assert page.next_after is None
+    asleep = {s.resource.id: s.standing for s in every if s.standing.state is State.SNOOZED}
+    assert {p.resource_id: p.standing for p in snoozed.problems} == asleep
+    ends = [p.standing.snoozed_until for p in snoozed.problems]
+    assert ends == sorted(ends)  # type: ignore[type-var]
+    # Every kind of need is on the list, and nothing that needs nothing.
+    needs = {need for standing in needing.values() for need in standing.needs}
+    assert len(needs) == 5
+    counts = Counter(standing.state for standing in needing.values())
+    assert page.counts.by_state == dict(counts)
+    assert sum(page.counts.by_group.values()) == len(needing)
+
+
+async def test_pages_walk_the_whole_list_once_in_order(session: AsyncSession) -> None:
+    await combinations(session)
+    async with session.begin():
+        whole = await problem_page(session, now=NOW, limit=1000)
+        walked, after, pages = [], None, 0
+        while True:
+            page = await problem_page(session, now=NOW, limit=7, after=after)
+            walked.extend(p.resource_id for p in page.problems)
+            pages += 1
+            assert page.matching == whole.matching and page.counts == whole.counts
+            if page.next_after is None:
+                break
+            after = page.next_after
+    assert walked == [p.resource_id for p in whole.problems]
+    assert pages == -(-whole.matching // 7)
+    # Most severe first: a confirmed broken link before a moved one before an unknown.
+    ranks = [p.standing.group for p in whole.problems]
+    assert ranks.index(Group.BROKEN) < ranks.index(Group.UPDATE) < ranks.index(Group.UNKNOWN)
+
+
+async def test_filters_by_state_verdict_group_and_guide(session: AsyncSession) -> None:
+    await combinations(session, "first")
+    await combinations(session, "second")
+    async with session.begin():
+        whole = await problem_page(session, now=NOW, limit=1000)
+        one_guide = await problem_page(
+            session, now=NOW, limit=1000, where=ProblemFilter(guide_slug="second")
+        )
+        broken = await problem_page(
+            session, now=NOW, limit=1000, where=ProblemFilter(state=State.BROKEN)
+        )
+        parked = await problem_page(
+            session, now=NOW, limit=1000, where=ProblemFilter(verdict=Verdict.PARKED)
+        )
+        unknown = await problem_page(
+            session,
+            now=NOW,
+            limit=1000,
+            where=ProblemFilter(guide_slug="first", group=Group.UNKNOWN),
+        )
+    assert {p.guide for p in one_guide.problems} == {"second"}
+    assert one_guide.matching * 2 == whole.matching
+    assert one_guide.counts.total * 2 == whole.counts.total
+    assert broken.problems and {p.standing.state for p in broken.problems} == {State.BROKEN}
+    assert broken.matching == whole.counts.by_state[State.BROKEN]
+    assert broken.counts == whole.counts  # counts are over the guide, before other filters
+    assert parked.problems and {p.verdict for p in parked.problems} == {Verdict.PARKED}
+    assert parked.matching == whole.counts.by_verdict[Verdict.PARKED]
+    assert unknown.problems and {p.standing.group for p in unknown.problems} == {Group.UNKNOWN}
+    assert {p.guide for p in unknown.problems} == {"first"}
+
+
+async def test_a_page_costs_the_same_queries_for_a_small_catalog_and_a_large_one(
+    session: AsyncSession,
+) -> None:
+    await combinations(session, "small")
+    await combinations(session, "large", copies=6)
+    costs = []
+    for slug in ("small", "large"):
+        async with session.begin():
+            with counted(session) as statements:
+                page = await problem_page(
+                    session, now=NOW, limit=5, where=ProblemFilter(guide_slug=slug)
+                )
+            costs.append(len(statements))
+        assert len(page.problems) == 5 and page.next_after is not None
+    assert costs[0] == costs[1] <= 5
+
+
+def test_a_cursor_is_the_place_it_names_and_nothing_else_is_one() -> None:
+    assert decode_cursor(encode_cursor((3, 1_764_000_000_000_000, 42))) == (
+        3,
+        1_764_000_000_000_000,
+        42,
+    )
+    for bad in ("", "3.4", "a.b.c", "1.2.3.4", "-1.2.3", "1.2.3;drop"):
+        with pytest.raises(BadCursor):
+            decode_cursor(bad)
