@@ -35,6 +35,8 @@ class Where(StrEnum):
     HEADER = "header"
     """A response header, named by `Signature.header`."""
 
+    __hash__ = str.__hash__  # as its value hashes, in C (an Enum's own hash is Python code)
+
 
 @dataclass(frozen=True, slots=True)
 class Signature:
@@ -207,7 +209,7 @@ class Prefilter:
         found = self._memo.get(key)
         if found is None:
             matched = self._set(where).Match(value)
-            found = frozenset(matched) if matched else frozenset()
+            found = frozenset(matched) if matched else _NOTHING
             if len(self._memo) >= self.REMEMBERED:
                 self._memo.clear()
             self._memo[key] = found

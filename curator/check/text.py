@@ -191,7 +191,7 @@ def extract_page(
     refresh = _meta_refresh(tree, base) if "http-equiv" in lower else None
     canonical = _canonical(tree, base) if "<link" in lower else None
     site_name = _site_name(tree) if "<meta" in lower else None
-    visible, chrome = _read_text(tree, spend, hidden="hidden" in lower)
+    visible, chrome = _read_text(tree, spend, markup=lower)
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,
@@ -254,25 +254,30 @@ def visible_text(tree: LexborHTMLParser) -> str:
 
 
 def _read_text(
-    tree: LexborHTMLParser, budget: Budget | None = None, *, hidden: bool = True
+    tree: LexborHTMLParser, budget: Budget | None = None, *, markup: str | None = None
 ) -> tuple[str, str]:
     """(visible text without the page's chrome, the chrome's text): header, footer and
     navigation are the same on every page of a site, so they are kept apart. Walking stops
-    when `budget` is spent: the text is what was read by then. `hidden=False` says the
-    markup has no `hidden` attribute to look for."""
-    if hidden:
+    when `budget` is spent: the text is what was read by then. With the page's `markup`
+    (lower-cased), elements and attributes it never names are not looked for."""
+
+    def named(*names: str) -> list[str]:
+        return [n for n in names if markup is None or f"<{n}" in markup]
+
+    if markup is None or "hidden" in markup:
         for node in tree.css("[hidden]")[:MAX_HIDDEN]:
             node.decompose()
-    tree.strip_tags(list(_CODE))
+    tree.strip_tags(named(*_CODE))
     chrome: list[str] = []
     size = 0
-    for node in tree.css(", ".join(_CHROME))[:MAX_CHROME_NODES]:
+    tags = named(*_CHROME)
+    for node in tree.css(", ".join(tags))[:MAX_CHROME_NODES] if tags else ():
         said = _walk(node, MAX_CHROME_CHARS, budget)
         chrome.append(said)
         size += len(said)
         if size > MAX_CHROME_CHARS:
             break
-    tree.strip_tags(list(_CHROME))
+    tree.strip_tags(tags)
     root = tree.body if tree.body is not None else tree.root
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)

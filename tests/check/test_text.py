@@ -74,6 +74,18 @@ def test_visible_text_leaves_out_code_and_chrome(html: str, kept: str, dropped: 
     assert dropped not in page.text
 
 
+def test_code_chrome_and_hidden_elements_written_in_capitals_are_left_out_too() -> None:
+    page = page_of(
+        '<HTML><HEAD><BASE HREF="https://b.test/"><LINK REL=canonical HREF="/c">'
+        '<META HTTP-EQUIV="Refresh" CONTENT="5; url=/r"><META PROPERTY="og:site_name" '
+        'CONTENT="Site"></HEAD><BODY><NAV>menu</NAV><P>a</P><SCRIPT>b()</SCRIPT>'
+        "<SVG><TEXT>drawn</TEXT></SVG><DIV HIDDEN>secret</DIV><FOOTER>foot</FOOTER></BODY>"
+    )
+    assert page.text == "a" and page.chrome == "menu foot"
+    assert (page.canonical, page.meta_refresh) == ("https://b.test/c", "https://b.test/r")
+    assert page.site_name == "Site"
+
+
 def test_blocks_are_separated_and_inline_words_are_not_split() -> None:
     page = page_of("<body><div>one</div>two<p>thr<b>ee</b></p><li>four</li><br>five</body>")
     assert page.text == "one two three four five"
