@@ -15,16 +15,18 @@ import os
 import ssl
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from types import SimpleNamespace
 from typing import Any
 
+import anyio
 import certifi
 import httpcore
 import httpx
+from httpcore import _synchronization as httpcore_sync
 
 from curator.check.guard import DEFAULT_GUARD, AddressGuard, parse_address
 from curator.check.policy import FetchPolicy
@@ -59,15 +61,25 @@ class ConnectTrace:
 _TRACE: ContextVar[ConnectTrace | None] = ContextVar("curator_connect_trace", default=None)
 
 
-@contextmanager
-def connect_trace() -> Iterator[ConnectTrace]:
+def connect_trace() -> _Tracing:
     """Record the connections the current task opens inside the block."""
-    trace = ConnectTrace()
-    token = _TRACE.set(trace)
-    try:
-        yield trace
-    finally:
-        _TRACE.reset(token)
+    return _Tracing()
+
+
+class _Tracing:
+    """The block of `connect_trace` (a class, not a generator: one per request)."""
+
+    __slots__ = ("_trace", "_token")
+
+    def __init__(self) -> None:
+        self._trace = ConnectTrace()
+
+    def __enter__(self) -> ConnectTrace:
+        self._token = _TRACE.set(self._trace)
+        return self._trace
+
+    def __exit__(self, *exc_info: object) -> None:
+        _TRACE.reset(self._token)
 
 
 READ_BUFFER = 256 * 1024
@@ -382,17 +394,12 @@ _EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
 )
 
 
-@contextmanager
-def _httpx_exceptions() -> Iterator[None]:
-    try:
-        yield
-    except httpcore.ConnectionNotAvailable as exc:
-        raise httpx.ConnectError(str(exc)) from exc
-    except Exception as exc:
-        mapped = next((to for frm, to in _EXCEPTIONS if isinstance(exc, frm)), None)
-        if mapped is None:
-            raise
-        raise mapped(str(exc)) from exc
+def _httpx_error(exc: Exception) -> Exception:
+    """The httpx exception a caller of an httpx client expects for httpcore's `exc`."""
+    if isinstance(exc, httpcore.ConnectionNotAvailable):
+        return httpx.ConnectError(str(exc))
+    mapped = next((to for frm, to in _EXCEPTIONS if isinstance(exc, frm)), None)
+    return exc if mapped is None else mapped(str(exc))
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -401,14 +408,23 @@ class _ResponseStream(httpx.AsyncByteStream):
         self._on_close: Callable[[], None] | None = on_close
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _httpx_exceptions():
+        try:
             async for part in self._inner.aiter_stream():
                 yield part
+        except Exception as exc:
+            mapped = _httpx_error(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
 
     async def aclose(self) -> None:
         try:
-            with _httpx_exceptions():
-                await self._inner.aclose()
+            await self._inner.aclose()
+        except Exception as exc:
+            mapped = _httpx_error(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
         finally:
             if self._on_close is not None:
                 self._on_close()
@@ -470,8 +486,13 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             extensions=request.extensions,
         )
         try:
-            with _httpx_exceptions():
-                response = await entry.pool.handle_async_request(core_request)
+            response = await entry.pool.handle_async_request(core_request)
+        except Exception as exc:
+            entry.release()
+            mapped = _httpx_error(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
         except BaseException:
             entry.release()
             raise
@@ -508,6 +529,28 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         pools, self._pools = list(self._pools.values()), {}
         for entry in pools:
             await entry.pool.aclose()
+
+
+def asyncio_primitives_in_httpcore() -> None:
+    """Let httpcore's connections lock with asyncio's Lock and Event instead of anyio's.
+
+    An uncontended anyio lock still yields to the event loop once, and so does waiting on an
+    anyio event that is already set: an HTTP/1.1 request through httpcore's pool takes three
+    locks and waits on one set event, four extra turns of the loop, each resuming every frame
+    of the request. asyncio's own primitives yield only when they must wait. httpcore picks its
+    primitives through its synchronization module's `anyio` name, which this points at
+    asyncio's Lock and Event; cancel scopes, semaphores and timeouts stay anyio's. It changes
+    nothing when httpcore is laid out differently.
+    """
+    if getattr(httpcore_sync, "anyio", None) is not anyio:
+        return  # done already, or not the httpcore this was written for
+    httpcore_sync.anyio = SimpleNamespace(  # type: ignore[attr-defined,assignment]
+        Lock=asyncio.Lock,
+        Event=asyncio.Event,
+        Semaphore=anyio.Semaphore,
+        CancelScope=anyio.CancelScope,
+        fail_after=anyio.fail_after,
+    )
 
 
 def default_ssl_context() -> ssl.SSLContext:
@@ -560,6 +603,7 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The checker's httpx client: guarded connections (unless private addresses are allowed),
     verified TLS, the policy's timeouts, no automatic redirects, decoding or cookies."""
+    asyncio_primitives_in_httpcore()
     backend = GuardedBackend(
         resolver if resolver is not None else SystemResolver(timeout=policy.connect_timeout),
         None if policy.allow_private_addresses else (guard or DEFAULT_GUARD),

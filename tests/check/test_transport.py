@@ -14,6 +14,7 @@ from typing import Literal
 import httpcore
 import httpx
 import pytest
+from httpcore import _synchronization as httpcore_sync
 
 from curator.check.facts import ErrorKind
 from curator.check.guard import AddressGuard
@@ -369,3 +370,17 @@ async def test_the_client_keeps_no_cookie_between_urls(
         await client.get(site.url("/"))
         assert not client.cookies
     assert "cookie" not in site.requests[1].headers
+
+
+async def test_httpcore_locks_with_asyncio_primitives_once_a_client_is_built(
+    fetch_settings: Settings,
+) -> None:
+    async with build_client(fetch_settings.fetch_policy()):
+        lock, event = httpcore_sync.AsyncLock(), httpcore_sync.AsyncEvent()
+        async with lock:
+            event.set()
+            await event.wait(timeout=1.0)
+        # Not anyio's, whose uncontended acquire and set event each yield to the loop once more:
+        # if httpcore changes how it picks its primitives, this says so.
+        chosen: list[object] = [lock._anyio_lock, event._anyio_event]
+        assert [type(c) for c in chosen] == [asyncio.Lock, asyncio.Event]
