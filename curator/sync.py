@@ -7,7 +7,8 @@ editor's change from a change in the file.
 
 Sync works on sets, not on one resource at a time: it reads the file's guides with all their
 sections and resources in three queries, works out the plan in memory by key, and writes only
-the rows that change, in bulk. A no-op sync of 10,000 resources reads and writes nothing more.
+the rows that change, in bulk (a batch of `WRITE_BATCH` rows at a time, whole guides). A
+no-op sync of 10,000 resources reads and writes nothing more.
 """
 
 from __future__ import annotations
@@ -121,6 +122,9 @@ def _copy(value: Any) -> Any:
 
 Row = dict[str, Any]
 
+WRITE_BATCH = 2_000
+"""Rows a sync writes at once, after the guide that reaches it (one bulk statement per kind)."""
+
 
 @dataclass
 class _Merger:
@@ -173,6 +177,11 @@ class _Writes:
     resources: list[Row] = field(default_factory=list)
     new_resources: list[Row] = field(default_factory=list)
 
+    @property
+    def waiting(self) -> int:
+        """How many rows wait to be written."""
+        return len(self.guides) + len(self.sections) + len(self.resources) + len(self.new_resources)
+
     async def apply(self, session: AsyncSession) -> None:
         await update_rows(session, Guide, rows=self.guides)
         await update_rows(session, Section, rows=self.sections)
@@ -194,10 +203,15 @@ async def sync_catalog(
     """
     now = now or utcnow()
     stored = await catalog_rows(session, slugs=[g.slug for g in catalog.guides])
-    writes = _Writes()
     changes: list[Change] = []
+    writes = _Writes()
     for spec in catalog.guides:
         changes.extend(await _sync_guide(session, stored, spec, source_file, force, now, writes))
+        # Written in bulk once a batch of rows waits (and at the end), so a sync of 50,000
+        # resources never holds all their rows to write at once.
+        if writes.waiting >= WRITE_BATCH:
+            await writes.apply(session)
+            writes = _Writes()
     await writes.apply(session)
     return SyncPlan(tuple(changes), forced=force)
 

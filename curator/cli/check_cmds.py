@@ -54,7 +54,6 @@ if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.runs.execute import CheckResult, RunReport
     from curator.runs.targets import Target
     from curator.settings import Settings
-    from curator.sync import SyncPlan
 
 EXIT_INTERRUPTED = 130
 INCONCLUSIVE_MESSAGE = (
@@ -160,24 +159,26 @@ def check(
         )
     )
     source_file = str(path.resolve())
+    # The catalog is let go once synced: a run of 50,000 links need not hold its file's model.
+    held = [loaded]
+    del loaded
 
-    async def body() -> tuple[SyncPlan, RunReport, bool]:
+    async def body() -> tuple[dict[str, int] | None, RunReport, bool]:
         return await _sync_and_check(
-            current, loaded, source_file, chosen, show_progress, tally, patterns
+            current, held, source_file, chosen, show_progress, tally, patterns
         )
 
     try:
-        plan, report, broken = run(body)
+        synced, report, broken = run(body)
     except KeyboardInterrupt:
         from curator.runs.settle import cancelled_summary
 
         err.print(cancelled_summary(tally.done, tally.planned))
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    if plan.changed_anything and not quiet and output is Format.TABLE:
-        counts = plan.counts()
+    if synced is not None and not quiet and output is Format.TABLE:
         err.print(
-            f"Synced {path}: {counts['added']} added, {counts['changed']} changed, "
-            f"{counts['retired']} retired."
+            f"Synced {path}: {synced['added']} added, {synced['changed']} changed, "
+            f"{synced['retired']} retired."
         )
     print_report(report, output, quiet=quiet)
     if report.inconclusive:
@@ -190,11 +191,7 @@ def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
     """The run in the chosen format on stdout."""
     summary = f"Run {report.run_id} {report.status.value}: {report.summary}"
     if output is Format.JSON:
-        # Written piece by piece: the whole text of 50,000 results need never be in memory.
-        encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-        for piece in encoder.iterencode(as_json(report)):
-            sys.stdout.write(piece)
-        sys.stdout.write("\n")
+        write_json(report)
         return
     rows = [row_of(t, r) for t, r in report.by_resource()]
     _print_rows(rows, output, summary=summary, quiet=quiet, inconclusive=report.inconclusive)
@@ -222,16 +219,17 @@ def _print_rows(
 
 async def _sync_and_check(
     current: Settings,
-    loaded: Catalog,
+    held: list[Catalog],
     source_file: str,
     slugs: list[str],
     show_progress: bool,
     tally: Tally,
     patterns: list[re.Pattern[str]],
-) -> tuple[SyncPlan, RunReport, bool]:
-    """Sync, run, and whether the run fails the check (exit 1)."""
+) -> tuple[dict[str, int] | None, RunReport, bool]:
+    """Sync the catalog (taken from `held`, so it is let go once synced), run, and say what the
+    sync changed (its counts; None when nothing) and whether the run fails the check (exit 1)."""
     from curator.check.checker import Checker
-    from curator.domain import RunTrigger
+    from curator.domain import Group, RunTrigger
     from curator.runs.execute import execute_run
     from curator.runs.selection import Selection
     from curator.store.base import utcnow
@@ -244,7 +242,9 @@ async def _sync_and_check(
     async with migrated_engine(current) as engine:
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
-            plan = await sync_catalog(session, loaded, source_file=source_file)
+            plan = await sync_catalog(session, held.pop(), source_file=source_file)
+        synced = plan.counts() if plan.changed_anything else None
+        del plan
         async with sessions() as session:
             chosen = await active_resource_urls(session, guide_slugs=slugs)
         ids = [resource_id for resource_id, url in chosen if not excluded(url, patterns)]
@@ -261,11 +261,11 @@ async def _sync_and_check(
                     confirm=current.confirm_policy(),
                     on_result=advance,
                 )
+        # Only a broken verdict can fail the check: only those resources' standings are read.
+        broken = [t.resource_id for t, r in report.by_resource() if r.group is Group.BROKEN]
         async with sessions() as session:
-            found = await standings(
-                session, now=utcnow(), resource_ids=[t.resource_id for t in report.targets]
-            )
-    return plan, report, report.fails_check({s.resource.id: s.standing for s in found})
+            found = await standings(session, now=utcnow(), resource_ids=broken)
+    return synced, report, report.fails_check({s.resource.id: s.standing for s in found})
 
 
 @contextmanager
@@ -343,7 +343,25 @@ def result_json(target: Target, result: CheckResult) -> dict[str, Any]:
     }
 
 
-def as_json(report: RunReport) -> dict[str, Any]:
+def write_json(report: RunReport) -> None:
+    """`as_json(report)` on stdout, as `json.dumps(..., indent=2)` writes it, one result at a
+    time: the text of 50,000 results, or their dictionaries, are never in memory at once."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    head = encoder.encode(as_json(report, results=False))
+    pairs = report.by_resource()
+    if not pairs:
+        sys.stdout.write(head[: -len("\n}")] + ',\n  "results": []\n}\n')
+        return
+    sys.stdout.write(head[: -len("\n}")] + ',\n  "results": [\n')
+    for index, (target, result) in enumerate(pairs):
+        text = encoder.encode(result_json(target, result))
+        # Strings in JSON hold no raw line break, so each line is indented as a whole.
+        sys.stdout.write("    " + text.replace("\n", "\n    "))
+        sys.stdout.write(",\n" if index < len(pairs) - 1 else "\n")
+    sys.stdout.write("  ]\n}\n")
+
+
+def as_json(report: RunReport, *, results: bool = True) -> dict[str, Any]:
     """The object `curator check --format json` prints: the run and one result per resource."""
     return {
         "run": {
@@ -357,8 +375,7 @@ def as_json(report: RunReport) -> dict[str, Any]:
             "summary": report.summary,
             "states_changed": report.states_changed,
         },
-        "results": [result_json(t, r) for t, r in report.by_resource()],
-    }
+    } | ({"results": [result_json(t, r) for t, r in report.by_resource()]} if results else {})
 
 
 def compile_excludes(patterns: list[str], *, source: str = "--exclude") -> list[re.Pattern[str]]:

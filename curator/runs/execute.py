@@ -30,10 +30,11 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -71,13 +72,14 @@ from curator.standing import Standing, counts_as_broken
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
-from curator.store.engine import in_transaction
+from curator.store.engine import in_transaction, retrying
 from curator.store.models import Run
 from curator.suggestions import Suggestion, suggested_url
 from curator.watch.evidence import with_registration
 from curator.watch.warnings import Watch, watch_of
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HEARTBEAT_SECONDS = 30.0
 """How often a running run says it is alive (recovery treats silence as death)."""
@@ -213,18 +215,35 @@ class _Work:
     on_result: Callable[[CheckResult], None] | None
     writer: CheckWriter
     write_lock: asyncio.Lock
-    history: Mapping[str, Snapshot] = field(default_factory=dict)
-    """Each URL's last good page, as the run found it."""
+    order: list[str] = field(default_factory=list)
+    """The URLs in the order the workers take them."""
+    history: dict[str, Snapshot | None] = field(default_factory=dict)
+    """The last good page of the URLs being checked and of those just ahead, as the run found
+    it: read a page of URLs at a time (`history_of`) and let go once a URL's check is done."""
+    read_ahead: int = 0
+    """How many of `order` have their history in (or had it)."""
+    history_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     finder: Finder | None = None
     """Looks for a broken link's page on its own site (None: the checker searches no site)."""
     watch: Watch | None = None
     """The URLs' domains' registrations as cached when the run began (never looked up here)."""
     results: list[CheckResult] = field(default_factory=list)
 
+    async def history_of(self, url: str) -> Snapshot | None:
+        """`url`'s last good page, reading the next page of URLs' when it is not in yet."""
+        if url not in self.history:
+            async with self.history_lock:
+                while url not in self.history and self.read_ahead < len(self.order):
+                    window = self.order[self.read_ahead : self.read_ahead + runs.RUN_PAGE]
+                    found = await retrying(partial(_read, self.sessions, snapshots, urls=window))
+                    self.history.update((u, found.get(u)) for u in window)
+                    self.read_ahead += len(window)
+        return self.history.get(url)
+
     async def check(self, url: str) -> CheckResult:
         """Fetch, classify and store one URL; refine it with its host's probe when needed."""
         expectation = merged_expectation(self.groups[url])
-        history = self.history.get(url)
+        history = await self.history_of(url)
         facts, outcome, reading = await first_check(self.sweep, url, expectation, history)
         if reading is not None and self.sweep.baseline_ready(facts):
             facts, outcome = await refine_check(self.sweep, facts, expectation, history, reading)
@@ -252,6 +271,7 @@ class _Work:
             if suggestion is not None and suggestion.confident:
                 outcome = replace(outcome, suggested_url=suggestion.url)
         self.sweep.done(url)
+        self.history.pop(url, None)
         result = CheckResult(
             url=url,
             facts=kept_facts(facts),
@@ -331,7 +351,6 @@ async def execute_run(
                 urls=urls,
             )
             groups = by_url(targets)
-            history = await snapshots(session, urls=list(groups))
             watch = await watch_of(session, urls=list(groups), certificates=False)
             run = await runs.create_run(
                 session,
@@ -357,7 +376,17 @@ async def execute_run(
     lock = asyncio.Lock()
     writer = CheckWriter(sessions, run_id, lock=lock, clock=clock)
     work = _Work(
-        run_id, groups, sweep, sessions, clock, on_result, writer, lock, history, finder, watch
+        run_id,
+        groups,
+        sweep,
+        sessions,
+        clock,
+        on_result,
+        writer,
+        lock,
+        order=list(groups),
+        finder=finder,
+        watch=watch,
     )
     try:
         async with writer:
@@ -496,8 +525,9 @@ async def _with_check_ids(work: _Work) -> None:
     position = {r.url: i for i, r in enumerate(work.results)}
     after = 0
     while True:
-        async with work.sessions() as session:
-            rows = await runs.check_ids_page(session, run_id=work.run_id, after_id=after)
+        rows = await retrying(
+            partial(_read, work.sessions, runs.check_ids_page, run_id=work.run_id, after_id=after)
+        )
         for row in rows:
             at = position.get(row.url)
             if at is not None:
@@ -505,6 +535,17 @@ async def _with_check_ids(work: _Work) -> None:
         if len(rows) < runs.RUN_PAGE:
             return
         after = rows[-1].id
+
+
+async def _read(
+    sessions: async_sessionmaker[AsyncSession],
+    query: Callable[..., Awaitable[T]],
+    **arguments: Any,
+) -> T:
+    """One read-only query in a session of its own (what `retrying` runs again on a new
+    connection when the database dropped this one)."""
+    async with sessions() as session:
+        return await query(session, **arguments)
 
 
 async def _network_answers(work: _Work, failed_hosts: set[str]) -> bool:

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.facts import Expectation
 from curator.domain import ResourceKind
-from curator.store.catalog import active_resources
-from curator.store.models import Resource
+from curator.store.catalog import live_resource_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,24 +28,6 @@ class Target:
     url: str
     expectation: Expectation
 
-    @classmethod
-    def of(cls, resource: Resource) -> Target:
-        """The target of a resource row (its guide loaded)."""
-        return cls(
-            resource_id=resource.id,
-            guide_slug=resource.guide.slug,
-            key=resource.key,
-            title=resource.title,
-            url=resource.url,
-            expectation=Expectation(
-                title=resource.title,
-                kind=resource.kind.value,
-                expect_text=tuple(resource.expect_text or ()),
-                phone=resource.phone,
-                description=resource.description,
-            ),
-        )
-
 
 async def select_targets(
     session: AsyncSession,
@@ -55,15 +36,29 @@ async def select_targets(
     resource_ids: Sequence[int] | None = None,
     urls: Sequence[str] | None = None,
 ) -> list[Target]:
-    """Active resources in catalog order, narrowed by guide, resource ids and URLs."""
-    resources = await active_resources(session, guide_slug=guide_slug)
+    """Active resources in catalog order, narrowed by guide, resource ids and URLs (read as
+    plain rows: a run of 50,000 links never holds their ORM objects)."""
+    rows = await live_resource_rows(session, guide_slug=guide_slug)
     wanted_ids = set(resource_ids) if resource_ids is not None else None
     wanted_urls = set(urls) if urls is not None else None
     return [
-        Target.of(r)
-        for r in resources
-        if (wanted_ids is None or r.id in wanted_ids)
-        and (wanted_urls is None or r.url in wanted_urls)
+        Target(
+            resource_id=row.id,
+            guide_slug=row.guide_slug,
+            key=row.key,
+            title=row.title,
+            url=row.url,
+            expectation=Expectation(
+                title=row.title,
+                kind=row.kind.value,
+                expect_text=tuple(row.expect_text or ()),
+                phone=row.phone,
+                description=row.description,
+            ),
+        )
+        for row in rows
+        if (wanted_ids is None or row.id in wanted_ids)
+        and (wanted_urls is None or row.url in wanted_urls)
     ]
 
 

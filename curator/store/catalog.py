@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.util import identity_key
@@ -105,6 +105,34 @@ async def resources_by_id(session: AsyncSession, *, ids: Collection[int]) -> lis
             r.id,
         ),
     )
+
+
+async def live_resource_rows(
+    session: AsyncSession, *, guide_slug: str | None = None
+) -> Sequence[Row[Any]]:
+    """What a check run needs of each resource not retired, in `active_resources`' order, as
+    plain rows (no ORM objects, no `synced` snapshot): id, guide_slug, key, title, url, kind,
+    expect_text, phone, description."""
+    query = (
+        select(
+            Resource.id,
+            Guide.slug.label("guide_slug"),
+            Resource.key,
+            Resource.title,
+            Resource.url,
+            Resource.kind,
+            Resource.expect_text,
+            Resource.phone,
+            Resource.description,
+        )
+        .join(Guide, Resource.guide_id == Guide.id)
+        .outerjoin(Section, Resource.section_id == Section.id)
+        .where(Resource.retired_at.is_(None))
+        .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
+    )
+    if guide_slug is not None:
+        query = query.where(Guide.slug == guide_slug)
+    return (await session.execute(query)).all()
 
 
 async def resource_by_id(session: AsyncSession, *, resource_id: int) -> Resource | None:
