@@ -128,9 +128,11 @@ def fail(message: str, code: int, error: BaseException | None = None) -> NoRetur
 
 
 _own_process = False
-COLLECT_EVERY = (700, 20, 20)
-"""The collector's thresholds once a check's modules are frozen: Python's first (a young
-collection every 700 new objects), with a full collection half as often as its default."""
+COLLECT_EVERY = (2000, 20, 20)
+"""The collector's thresholds once a check's modules are frozen: a young collection every
+2,000 new objects and the older generations half as often as Python's defaults (700, 10, 10):
+a check's objects in flight are walked fewer times (in a 2,000-link check the collector's
+CPU fell from about 0.3 s to 0.2 s; 3,000 or 10,000 did no better)."""
 
 
 def own_process() -> None:
