@@ -177,10 +177,7 @@ def extract_page(
         )
     bounded = bound(document, spend)
     tree = LexborHTMLParser(bounded.markup)
-    # A query of the whole tree runs only when the markup names the tag or attribute it looks
-    # for: names are never escaped, so a page without "<base" has no <base> element.
-    lower = bounded.markup.lower()
-    base = _base_url(tree, base_url) if "<base" in lower else base_url
+    base = _base_url(tree, base_url)
     title_node = tree.css_first("title")
     title = collapse(title_node.text(), MAX_TITLE_CHARS) if title_node is not None else ""
     # Main headings first: a page's h1s, then its h2s (see `Snapshot.heading`).
@@ -188,10 +185,11 @@ def extract_page(
     headings = tuple(
         h for h in (collapse(n.text(separator=" "), MAX_HEADING_CHARS) for n in nodes) if h
     )[:MAX_HEADINGS]
-    refresh = _meta_refresh(tree, base) if "http-equiv" in lower else None
-    canonical = _canonical(tree, base) if "<link" in lower else None
-    site_name = _site_name(tree) if "<meta" in lower else None
-    visible, chrome = _read_text(tree, spend, markup=lower)
+    refresh = _meta_refresh(tree, base)
+    canonical = _canonical(tree, base)
+    site_name = _site_name(tree)
+    visible, chrome = _read_text(tree, spend)
+    lower = bounded.markup.lower()
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,
@@ -253,31 +251,22 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return _read_text(tree)[0]
 
 
-def _read_text(
-    tree: LexborHTMLParser, budget: Budget | None = None, *, markup: str | None = None
-) -> tuple[str, str]:
+def _read_text(tree: LexborHTMLParser, budget: Budget | None = None) -> tuple[str, str]:
     """(visible text without the page's chrome, the chrome's text): header, footer and
     navigation are the same on every page of a site, so they are kept apart. Walking stops
-    when `budget` is spent: the text is what was read by then. With the page's `markup`
-    (lower-cased), elements and attributes it never names are not looked for."""
-
-    def named(*names: str) -> list[str]:
-        return [n for n in names if markup is None or f"<{n}" in markup]
-
-    if markup is None or "hidden" in markup:
-        for node in tree.css("[hidden]")[:MAX_HIDDEN]:
-            node.decompose()
-    tree.strip_tags(named(*_CODE))
+    when `budget` is spent: the text is what was read by then."""
+    for node in tree.css("[hidden]")[:MAX_HIDDEN]:
+        node.decompose()
+    tree.strip_tags(list(_CODE))
     chrome: list[str] = []
     size = 0
-    tags = named(*_CHROME)
-    for node in tree.css(", ".join(tags))[:MAX_CHROME_NODES] if tags else ():
+    for node in tree.css(", ".join(_CHROME))[:MAX_CHROME_NODES]:
         said = _walk(node, MAX_CHROME_CHARS, budget)
         chrome.append(said)
         size += len(said)
         if size > MAX_CHROME_CHARS:
             break
-    tree.strip_tags(tags)
+    tree.strip_tags(list(_CHROME))
     root = tree.body if tree.body is not None else tree.root
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)
