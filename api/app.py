@@ -30,6 +30,7 @@ from curator.rechecks import RunExecutor
 from curator.runs.executor import CheckerExecutor
 from curator.settings import Settings, load_settings
 from curator.store.engine import CuratorSession, create_engine, session_factory
+from curator.store.problems import CandidateCache
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def create_app(
         app.state.checker = checker
         app.state.background = background
         app.state.guide_cache = cache
+        app.state.problem_cache = CandidateCache()
         background.start()
         try:
             yield

@@ -9,7 +9,9 @@ check as evidence; the rest work. The real app then runs under uvicorn (one work
 process) and the bench measures, with the server's CPU time read from /proc:
 
 - each editors' view (the problems API's first page, the dashboard's problems page, a guide's
-  problems): server CPU per request over `--requests` requests, and the answer's size;
+  problems): server CPU per request over `--requests` requests, and the answer's size; once
+  asked again and again (what the views remember holds) and once after a write before each
+  request (another process rewrites a link state, as a check does: nothing remembered holds);
 - the public guide JSON's latency (p50/p99) on its own, then while `--editors` editors load
   problems pages one after another on the same worker.
 
@@ -26,12 +28,13 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import sqlalchemy
 from sqlalchemy import insert, select, text, update
 
 from bench.api_throughput import free_port, served
@@ -240,17 +243,47 @@ class ViewCost:
 
 
 def view_cost(
-    client: httpx.Client, pid: int, name: str, path: str, requests: int, **options: object
+    client: httpx.Client,
+    pid: int,
+    name: str,
+    path: str,
+    requests: int,
+    *,
+    change: Callable[[], None] | None = None,
+    **options: object,
 ) -> ViewCost:
-    """Fetch `path` `requests` times one after another; the server's CPU per request."""
+    """Fetch `path` `requests` times one after another; the server's CPU per request. With
+    `change`, the data changes before each request (what the views remember no longer
+    holds): the cost of the first page after a write."""
     answer = client.get(path, **options)  # type: ignore[arg-type]
     answer.raise_for_status()
-    before, started = cpu_seconds(pid), time.perf_counter()
+    wall = 0.0
+    before = cpu_seconds(pid)  # the writes are this process's: the server's CPU is its own
     for _ in range(requests):
+        if change is not None:
+            change()
+        started = time.perf_counter()
         client.get(path, **options).raise_for_status()  # type: ignore[arg-type]
-    wall = time.perf_counter() - started
+        wall += time.perf_counter() - started
+    time.sleep(0.5)  # what the server finishes after answering (a list re-rendered) counts here
     cpu = cpu_seconds(pid) - before
     return ViewCost(name, cpu / requests * 1000, wall / requests * 1000, len(answer.content))
+
+
+def writer(database_url: str) -> Callable[[], None]:
+    """A write another process makes (a link state's detail rewritten): the database's data
+    version moves, as after a check."""
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sqlalchemy.create_engine(url)
+    statement = text(
+        "UPDATE link_states SET detail = detail WHERE id = (SELECT min(id) FROM link_states)"
+    )
+
+    def change() -> None:
+        with engine.begin() as connection:
+            connection.execute(statement)
+
+    return change
 
 
 async def public_latencies(
@@ -367,13 +400,24 @@ def main(argv: Sequence[str] | None = None) -> None:
                         ("public guide JSON", f"/v1/guides/{seeded.slug}", {}),
                         ("public guide index", "/v1/guides", {}),
                     ]
+                    change = writer(database_url)
                     for name, path, options in views:
-                        cost = view_cost(client, pid, name, path, args.requests, **options)
-                        print(
-                            f"  {cost.name:<36} server CPU {cost.cpu_ms:8.1f} ms/request   "
-                            f"wall {cost.wall_ms:8.1f} ms   {cost.size / 1024:8.1f} KiB",
-                            flush=True,
-                        )
+                        for changed in (False, True):
+                            cost = view_cost(
+                                client,
+                                pid,
+                                name,
+                                path,
+                                args.requests,
+                                change=change if changed else None,
+                                **options,
+                            )
+                            print(
+                                f"  {cost.name:<30} {'after a write' if changed else 'again':<13}"
+                                f" server CPU {cost.cpu_ms:7.1f} ms/request   "
+                                f"wall {cost.wall_ms:7.1f} ms   {cost.size / 1024:7.1f} KiB",
+                                flush=True,
+                            )
                 public = f"/v1/guides/{seeded.slug}"
                 for editors in (0, args.editors):
                     latencies, pages = asyncio.run(

@@ -55,6 +55,7 @@ from curator.store.listing import ResourceAddress, resource_id_at
 from curator.store.listing import resource_page as listing_page
 from curator.store.models import Resource
 from curator.store.problems import (
+    CandidateCache,
     CheckEvidence,
     OpenReport,
     Problem,
@@ -179,33 +180,47 @@ def _problem_list(page: ProblemPage) -> ProblemList:
 
 
 async def problems(
-    session: AsyncSession, *, where: ProblemFilter, after: str | None = None
+    session: AsyncSession,
+    *,
+    where: ProblemFilter,
+    after: str | None = None,
+    cache: CandidateCache | None = None,
 ) -> ProblemList:
     """A page of the resources that need an editor, most severe first, then the oldest
     failure; a cursor that is not one the page wrote starts from the first page."""
     try:
         page = await store_problems.problem_page(
-            session, now=utcnow(), where=where, after=after, limit=PROBLEMS_PAGE
+            session, now=utcnow(), where=where, after=after, limit=PROBLEMS_PAGE, cache=cache
         )
     except store_problems.BadCursor:
         page = await store_problems.problem_page(
-            session, now=utcnow(), where=where, limit=PROBLEMS_PAGE
+            session, now=utcnow(), where=where, limit=PROBLEMS_PAGE, cache=cache
         )
     return _problem_list(page)
 
 
 async def snoozed(
-    session: AsyncSession, *, guide: str | None = None, after: str | None = None
+    session: AsyncSession,
+    *,
+    guide: str | None = None,
+    after: str | None = None,
+    cache: CandidateCache | None = None,
 ) -> ProblemList:
     """A page of the resources snoozed as false positives, the soonest snooze end first."""
     where = store_problems.ProblemFilter(guide_slug=guide)
     try:
         page = await store_problems.problem_page(
-            session, now=utcnow(), where=where, after=after, limit=PROBLEMS_PAGE, snoozed=True
+            session,
+            now=utcnow(),
+            where=where,
+            after=after,
+            limit=PROBLEMS_PAGE,
+            snoozed=True,
+            cache=cache,
         )
     except store_problems.BadCursor:
         page = await store_problems.problem_page(
-            session, now=utcnow(), where=where, limit=PROBLEMS_PAGE, snoozed=True
+            session, now=utcnow(), where=where, limit=PROBLEMS_PAGE, snoozed=True, cache=cache
         )
     return _problem_list(page)
 

@@ -334,8 +334,9 @@ async def problems_page(
         verdict=_choice(Verdict, verdict),
         group=_choice(Group, group),
     )
-    found = await data.problems(db, where=where, after=after or None)
-    snoozed = await data.snoozed(db, guide=slug, after=snoozed_after or None)
+    cache = request.app.state.problem_cache
+    found = await data.problems(db, where=where, after=after or None, cache=cache)
+    snoozed = await data.snoozed(db, guide=slug, after=snoozed_after or None, cache=cache)
     watch = await data.watched(db, get_settings(request).watch_policy())
     filters = {
         "guide": slug or "",

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC
 from typing import Annotated, Any, get_type_hints
 
-from fastapi import APIRouter, Body, Depends, Path, Query, status
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, status
 from starlette.convertors import Convertor, register_url_convertor
 
 from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, SettingsDep, get_editor
@@ -221,6 +221,7 @@ _LIMIT_QUERY = Query(ge=1, le=MAX_PAGE_SIZE, description="problems a page")
 
 @router.get("/problems", summary="A page of the resources that need an editor")
 async def list_problems(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     guide: Annotated[str | None, _GUIDE_QUERY] = None,
@@ -238,7 +239,14 @@ async def list_problems(
     verdict, whatever the page and filters. Snoozed ones are at `/snoozed`."""
     now = utcnow()
     where = ProblemFilter(guide_slug=guide, group=group, verdict=verdict, state=state)
-    page = await problem_page(session, now=now, where=where, limit=limit, after=after)
+    page = await problem_page(
+        session,
+        now=now,
+        where=where,
+        limit=limit,
+        after=after,
+        cache=request.app.state.problem_cache,
+    )
     warnings = await resource_warnings(
         session,
         urls={p.resource_id: p.url for p in page.problems},
@@ -519,6 +527,7 @@ async def recheck(
 
 @router.get("/snoozed", summary="Resources snoozed as false positives")
 async def list_snoozed(
+    request: Request,
     session: SessionDep,
     guide: Annotated[str | None, _GUIDE_QUERY] = None,
     limit: Annotated[int, _LIMIT_QUERY] = PAGE_SIZE,
@@ -534,6 +543,7 @@ async def list_snoozed(
         limit=limit,
         after=after,
         snoozed=True,
+        cache=request.app.state.problem_cache,
     )
     return _problems_out(page)
 

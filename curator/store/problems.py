@@ -12,7 +12,7 @@ import asyncio
 import functools
 import re
 import sys
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,6 +27,7 @@ from curator.store import reader_reports
 from curator.store.base import chunks
 from curator.store.checks import checks_by_id
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Section
+from curator.store.publish import data_version
 from curator.store.standings import link_of
 from curator.suggestions import Suggestion
 
@@ -284,7 +285,7 @@ def _needs_a_look() -> Any:
 
 async def _candidates(
     session: AsyncSession, *, now: datetime, guide_slug: str | None, snoozed: bool
-) -> list[_Candidate]:
+) -> tuple[list[_Candidate], datetime | None]:
     """The live resources that need an editor (or, with `snoozed`, are snoozed), each with
     its standing, from one query that reads only what deciding, counting and ordering them
     takes (when the link last worked, was last checked and was confirmed are read for the
@@ -324,11 +325,17 @@ OFF_LOOP_ROWS = 250
 """Candidates beyond which deciding them runs in a worker thread."""
 
 
-def _decide(rows: Sequence[Any], *, now: datetime, snoozed: bool) -> list[_Candidate]:
-    """The candidate rows whose standing needs an editor (or is snoozed), with it."""
+def _decide(
+    rows: Sequence[Any], *, now: datetime, snoozed: bool
+) -> tuple[list[_Candidate], datetime | None]:
+    """The candidate rows whose standing needs an editor (or is snoozed), with it; and the
+    next moment one of them changes by the clock alone (a snooze ending)."""
     found: list[_Candidate] = []
+    changes: datetime | None = None
     for row in rows:
         rid, snoozed_until, snooze_reason, state_id, verdict, last_verdict = row[:6]
+        if snoozed_until is not None and snoozed_until > now:
+            changes = snoozed_until if changes is None else min(changes, snoozed_until)
         first_failure_at, failures, report_count, oldest_report = row[6:]
         link = (
             None
@@ -361,7 +368,7 @@ def _decide(rows: Sequence[Any], *, now: datetime, snoozed: bool) -> list[_Candi
                     snooze_reason,
                 )
             )
-    return found
+    return found, changes
 
 
 def _counts(candidates: Sequence[_Candidate]) -> ProblemCounts:
@@ -377,6 +384,60 @@ def _counts(candidates: Sequence[_Candidate]) -> ProblemCounts:
     return ProblemCounts(len(candidates), dict(by_group), dict(by_state), dict(by_verdict))
 
 
+class CandidateCache:
+    """The candidates of recent lists, by the data they were decided from, so an editor
+    paging, filtering or coming back after an action costs the page, not the whole list.
+
+    An entry is keyed by the database's data version (raised on every write to guides,
+    sections, resources and link states, by any process: migration 0007), a marker of the
+    readers' reports table (how many, how many dealt with, the newest), the guide and which
+    list; it lapses when a snooze among its resources ends. Each process (each API worker)
+    keeps its own few entries.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[object, ...], tuple[datetime | None, list[_Candidate]]] = (
+            OrderedDict()
+        )
+
+    def get(self, key: tuple[object, ...], *, now: datetime) -> list[_Candidate] | None:
+        """The candidates stored under `key`, unless a snooze among them ended since."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        until, found = entry
+        if until is not None and now >= until:
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return found
+
+    def put(
+        self, key: tuple[object, ...], found: list[_Candidate], *, until: datetime | None
+    ) -> None:
+        """Remember `found` under `key` until `until` (None: until the data changes)."""
+        self._entries[key] = (until, found)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+
+_REPORTS_MARKER = select(
+    func.count(), func.count(ReaderReport.resolved_at), func.max(ReaderReport.id),
+    func.max(ReaderReport.resolved_at),
+)  # fmt: skip
+
+
+async def _cache_key(
+    session: AsyncSession, *, guide_slug: str | None, snoozed: bool
+) -> tuple[object, ...]:
+    """What a list's candidates were decided from (two one-row reads)."""
+    version = await data_version(session)
+    reports = tuple((await session.execute(_REPORTS_MARKER)).one())
+    return (version, reports, guide_slug, snoozed)
+
+
 async def problem_page(
     session: AsyncSession,
     *,
@@ -385,6 +446,7 @@ async def problem_page(
     limit: int = PAGE_SIZE,
     after: str | None = None,
     snoozed: bool = False,
+    cache: CandidateCache | None = None,
 ) -> ProblemPage:
     """A page of the live resources whose standing needs an editor (most severe first, then
     the oldest failure), or with `snoozed` of those snoozed as a false positive (soonest end
@@ -396,14 +458,24 @@ async def problem_page(
     """
     where = where or ProblemFilter()
     start = decode_cursor(after) if after is not None else None
-    candidates = await _candidates(session, now=now, guide_slug=where.guide_slug, snoozed=snoozed)
+    key = None
+    candidates = None
+    if cache is not None:
+        key = await _cache_key(session, guide_slug=where.guide_slug, snoozed=snoozed)
+        candidates = cache.get(key, now=now)
+    if candidates is None:
+        candidates, changes = await _candidates(
+            session, now=now, guide_slug=where.guide_slug, snoozed=snoozed
+        )
+        if cache is not None and key is not None:
+            cache.put(key, candidates, until=changes)
     counts = _counts(candidates)
     admitted = [(c.order(snoozed), c) for c in candidates if where.admits(c.standing)]
     admitted.sort(key=lambda pair: pair[0])
     remaining = [pair for pair in admitted if start is None or pair[0] > start]
     chosen = remaining[: max(1, limit)]
     more = len(remaining) > len(chosen)
-    problems = await _with_evidence(session, [c for _, c in chosen])
+    problems = await _with_evidence(session, [c for _, c in chosen], now=now)
     return ProblemPage(
         problems=tuple(problems),
         matching=len(admitted),
@@ -412,7 +484,9 @@ async def problem_page(
     )
 
 
-async def _with_evidence(session: AsyncSession, chosen: Sequence[_Candidate]) -> list[Problem]:
+async def _with_evidence(
+    session: AsyncSession, chosen: Sequence[_Candidate], *, now: datetime
+) -> list[Problem]:
     """The chosen candidates as problems, with their titles, latest checks and open reports
     (a query each, over the page's resources alone)."""
     if not chosen:
@@ -449,7 +523,7 @@ async def _with_evidence(session: AsyncSession, chosen: Sequence[_Candidate]) ->
         check = checks.get(check_id) if check_id else None
         standing = standing_of(
             link_of(state),
-            now=c.standing.as_of,
+            now=now,
             snoozed_until=c.snoozed_until,
             snooze_reason=c.snooze_reason,
             open_reports=c.open_reports,

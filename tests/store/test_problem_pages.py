@@ -19,6 +19,7 @@ from curator.store.link_states import upsert_link_state
 from curator.store.models import Guide, ReaderReport, Resource, Section
 from curator.store.problems import (
     BadCursor,
+    CandidateCache,
     ProblemFilter,
     decode_cursor,
     encode_cursor,
@@ -194,3 +195,47 @@ def test_a_cursor_is_the_place_it_names_and_nothing_else_is_one() -> None:
     for bad in ("", "3.4", "a.b.c", "1.2.3.4", "-1.2.3", "1.2.3;drop"):
         with pytest.raises(BadCursor):
             decode_cursor(bad)
+
+
+async def test_a_remembered_list_follows_every_change_and_the_clock(
+    session: AsyncSession,
+) -> None:
+    await combinations(session)
+    cache = CandidateCache()
+
+    async def listed(now: datetime = NOW) -> set[int]:
+        async with session.begin():
+            page = await problem_page(session, now=now, limit=1000, cache=cache)
+        return {p.resource_id for p in page.problems}
+
+    first = await listed()
+    assert await listed() == first
+    async with session.begin():
+        every = {s.resource.id: s for s in await standings(session, now=NOW)}
+    quiet = next(
+        s.resource
+        for s in every.values()
+        if s.standing.state is State.WORKING and not s.resource.snoozed_until
+    )
+    assert quiet.id not in first
+    async with session.begin():  # a reader reports it
+        session.add(ReaderReport(resource_id=quiet.id, note="gone", created_at=NOW))
+    assert quiet.id in await listed()
+    broken = next(
+        s.resource
+        for s in every.values()
+        if s.standing.state is State.BROKEN and not s.standing.open_reports
+    )
+    async with session.begin():  # its link works again
+        values = state_values(status_after(_days(Verdict.OK)))
+        await upsert_link_state(session, url=broken.url, values=values, check_id=None)
+    assert broken.id not in await listed()
+    # A snooze ending is a change by the clock alone: the list follows it.
+    later = max(s.resource.snoozed_until or NOW for s in every.values()) + timedelta(days=1)
+    assert await listed(later) == await listed_without_cache(session, later)
+
+
+async def listed_without_cache(session: AsyncSession, now: datetime) -> set[int]:
+    async with session.begin():
+        page = await problem_page(session, now=now, limit=1000)
+    return {p.resource_id for p in page.problems}
