@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from curator.domain import Group, ResourceKind, Verdict, group_of, next_review_due
+from curator.standing import Link, standing_of
 from curator.store.base import utcnow
 from curator.store.models import DataVersion, Guide, LinkState, Resource, Section
-from curator.store.standings import standing_of_row
 
 PUBLIC_VERSION = "public"
 """The `data_versions` row the public lists go by."""
@@ -134,38 +134,78 @@ async def published(
         .scalars()
         .all()
     )
+    # Plain rows, not objects: building a Resource and a LinkState object for each of 10,000
+    # resources cost most of a whole list's render.
     rows = (
         await session.execute(
-            select(Resource, LinkState)
+            select(
+                Resource.key,
+                Resource.title,
+                Resource.url,
+                Resource.kind,
+                Resource.description,
+                Resource.phone,
+                Resource.audience,
+                Resource.region,
+                Resource.section_id,
+                Resource.snoozed_until,
+                Resource.snooze_reason,
+                LinkState.id,
+                LinkState.verdict,
+                LinkState.last_verdict,
+                LinkState.first_failure_at,
+                LinkState.consecutive_failures,
+                LinkState.last_checked_at,
+                LinkState.last_ok_at,
+                LinkState.confirmed_since,
+            )
             .outerjoin(LinkState, LinkState.url == Resource.url)
             .where(Resource.guide_id.in_(guide_ids), Resource.retired_at.is_(None))
             .order_by(Resource.position, Resource.id)
         )
-    ).all()
+    ).tuples()
     by_section: dict[int, list[PublicResource]] = {}
     changes_at: datetime | None = None
-    for resource, state in rows:
-        standing = standing_of_row(resource, state, now=now)
+    for row in rows:
+        key, title, url, kind, description, phone, audience, region = row[:8]
+        section_id, snoozed_until, snooze_reason, state_id = row[8:12]
+        verdict, last_verdict, first_failure_at, failures = row[12:16]
+        last_checked_at, last_ok_at, confirmed_since = row[16:]
+        link = (
+            None
+            if state_id is None
+            else Link(
+                verdict=verdict,
+                last_verdict=last_verdict,
+                first_failure_at=first_failure_at,
+                consecutive_failures=failures or 0,
+                last_checked_at=last_checked_at,
+                last_ok_at=last_ok_at,
+                confirmed_since=confirmed_since,
+            )
+        )
+        standing = standing_of(
+            link, now=now, snoozed_until=snoozed_until, snooze_reason=snooze_reason
+        )
         if standing.snoozed_until is not None:
             changes_at = min(changes_at or standing.snoozed_until, standing.snoozed_until)
         if not standing.public and not include_broken:
             continue
-        verdict = standing.public_verdict if standing.public else standing.verdict
-        if resource.section_id is None:
+        if section_id is None:
             continue
-        by_section.setdefault(resource.section_id, []).append(
+        by_section.setdefault(section_id, []).append(
             PublicResource(
-                id=resource.key,
-                title=resource.title,
-                url=resource.url,
-                kind=resource.kind,
-                description=resource.description,
-                phone=resource.phone,
-                audience=resource.audience,
-                region=resource.region,
-                verdict=verdict,
-                last_checked_at=state.last_checked_at if state is not None else None,
-                last_ok_at=state.last_ok_at if state is not None else None,
+                id=key,
+                title=title,
+                url=url,
+                kind=kind,
+                description=description,
+                phone=phone,
+                audience=audience,
+                region=region,
+                verdict=standing.public_verdict if standing.public else standing.verdict,
+                last_checked_at=last_checked_at,
+                last_ok_at=last_ok_at,
             )
         )
     sections_of: dict[int, list[PublicSection]] = {}
