@@ -22,13 +22,13 @@ from sqlalchemy import func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import SEVERITY, Group, State, Verdict, severity_rank
-from curator.standing import Link, ReadsStanding, Standing, standing_of
+from curator.standing import ReadsStanding, Standing, standing_of
 from curator.store import reader_reports
 from curator.store.base import chunks
 from curator.store.checks import checks_by_id
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Section
 from curator.store.publish import data_version
-from curator.store.standings import link_of
+from curator.store.standings import DECIDING, LINK_COLUMNS, link_of, link_of_columns
 from curator.suggestions import Suggestion
 
 _FAR = datetime.max.replace(tzinfo=UTC)
@@ -296,11 +296,7 @@ async def _candidates(
             Resource.id,
             Resource.snoozed_until,
             Resource.snooze_reason,
-            LinkState.id,
-            LinkState.verdict,
-            LinkState.last_verdict,
-            LinkState.first_failure_at,
-            LinkState.consecutive_failures,
+            *LINK_COLUMNS[:DECIDING],
             reports.c.count,
             reports.c.oldest,
         )
@@ -333,20 +329,12 @@ def _decide(
     found: list[_Candidate] = []
     changes: datetime | None = None
     for row in rows:
-        rid, snoozed_until, snooze_reason, state_id, verdict, last_verdict = row[:6]
+        rid, snoozed_until, snooze_reason = row[:3]
         if snoozed_until is not None and snoozed_until > now:
             changes = snoozed_until if changes is None else min(changes, snoozed_until)
-        first_failure_at, failures, report_count, oldest_report = row[6:]
-        link = (
-            None
-            if state_id is None
-            else Link(
-                verdict=verdict,
-                last_verdict=last_verdict,
-                first_failure_at=first_failure_at,
-                consecutive_failures=failures or 0,
-            )
-        )
+        link = link_of_columns(row[3 : 3 + DECIDING])
+        last_verdict = link.last_verdict if link is not None else None
+        report_count, oldest_report = row[3 + DECIDING :]
         reports_open = int(report_count or 0)
         standing = standing_of(
             link,

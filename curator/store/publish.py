@@ -16,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from curator.domain import Group, ResourceKind, Verdict, group_of, next_review_due
-from curator.standing import Link, standing_of
+from curator.standing import standing_of
 from curator.store.base import utcnow
 from curator.store.models import DataVersion, Guide, LinkState, Resource, Section
+from curator.store.standings import LINK_COLUMNS, link_of_columns
 
 PUBLIC_VERSION = "public"
 """The `data_versions` row the public lists go by."""
@@ -150,14 +151,7 @@ async def published(
                 Resource.section_id,
                 Resource.snoozed_until,
                 Resource.snooze_reason,
-                LinkState.id,
-                LinkState.verdict,
-                LinkState.last_verdict,
-                LinkState.first_failure_at,
-                LinkState.consecutive_failures,
-                LinkState.last_checked_at,
-                LinkState.last_ok_at,
-                LinkState.confirmed_since,
+                *LINK_COLUMNS,
             )
             .outerjoin(LinkState, LinkState.url == Resource.url)
             .where(Resource.guide_id.in_(guide_ids), Resource.retired_at.is_(None))
@@ -168,22 +162,8 @@ async def published(
     changes_at: datetime | None = None
     for row in rows:
         key, title, url, kind, description, phone, audience, region = row[:8]
-        section_id, snoozed_until, snooze_reason, state_id = row[8:12]
-        verdict, last_verdict, first_failure_at, failures = row[12:16]
-        last_checked_at, last_ok_at, confirmed_since = row[16:]
-        link = (
-            None
-            if state_id is None
-            else Link(
-                verdict=verdict,
-                last_verdict=last_verdict,
-                first_failure_at=first_failure_at,
-                consecutive_failures=failures or 0,
-                last_checked_at=last_checked_at,
-                last_ok_at=last_ok_at,
-                confirmed_since=confirmed_since,
-            )
-        )
+        section_id, snoozed_until, snooze_reason = row[8:11]
+        link = link_of_columns(row[11:])
         standing = standing_of(
             link, now=now, snoozed_until=snoozed_until, snooze_reason=snooze_reason
         )
@@ -204,8 +184,8 @@ async def published(
                 audience=audience,
                 region=region,
                 verdict=standing.public_verdict if standing.public else standing.verdict,
-                last_checked_at=last_checked_at,
-                last_ok_at=last_ok_at,
+                last_checked_at=link.last_checked_at if link is not None else None,
+                last_ok_at=link.last_ok_at if link is not None else None,
             )
         )
     sections_of: dict[int, list[PublicSection]] = {}

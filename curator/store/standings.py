@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,6 +45,30 @@ def link_of(row: LinkState | None) -> Link | None:
         last_ok_at=row.last_ok_at,
         confirmed_since=row.confirmed_since,
     )
+
+
+LINK_COLUMNS = (
+    LinkState.id,
+    LinkState.verdict,
+    LinkState.last_verdict,
+    LinkState.first_failure_at,
+    LinkState.consecutive_failures,
+    LinkState.last_checked_at,
+    LinkState.last_ok_at,
+    LinkState.confirmed_since,
+)
+"""A link-state row's decided values as plain columns, in `Link`'s order after the row's id.
+A query may select the first five only (what a state, group and verdict are decided from)."""
+DECIDING = 5
+
+
+def link_of_columns(values: Sequence[Any]) -> Link | None:
+    """The decided values of `LINK_COLUMNS` (or their first `DECIDING`) read by a query; None
+    when the outer join found no link-state row."""
+    if values[0] is None:
+        return None
+    verdict, last_verdict, first_failure_at, failures, *times = values[1:]
+    return Link(verdict, last_verdict, first_failure_at, failures or 0, *times)
 
 
 def standing_of_row(
