@@ -6,13 +6,15 @@ Each row remembers the values it had at its last sync (`synced`), which is what 
 editor's change from a change in the file.
 
 Sync works on sets, not on one resource at a time: it reads the file's guides with all their
-sections and resources in three queries, works out the plan in memory by key, and writes only
-the rows that change, in bulk (a batch of `WRITE_BATCH` rows at a time, whole guides). A
-no-op sync of 10,000 resources reads and writes nothing more.
+sections and resources in three queries for each batch of guides listing about `WRITE_BATCH`
+resources (so it never holds every stored row at once), works out the plan in memory by key,
+and writes only the rows that change, in bulk (a batch of `WRITE_BATCH` rows at a time, whole
+guides). A no-op sync of 10,000 resources reads and writes nothing more.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -202,18 +204,40 @@ async def sync_catalog(
     Only the guides the catalog contains are touched.
     """
     now = now or utcnow()
-    stored = await catalog_rows(session, slugs=[g.slug for g in catalog.guides])
     changes: list[Change] = []
     writes = _Writes()
-    for spec in catalog.guides:
-        changes.extend(await _sync_guide(session, stored, spec, source_file, force, now, writes))
-        # Written in bulk once a batch of rows waits (and at the end), so a sync of 50,000
-        # resources never holds all their rows to write at once.
-        if writes.waiting >= WRITE_BATCH:
-            await writes.apply(session)
-            writes = _Writes()
+    for batch in _read_batches(catalog.guides):
+        # The stored rows of a few guides at a time: a sync of 50,000 resources never holds
+        # every stored row (each with its `synced` snapshot) at once.
+        stored = await catalog_rows(session, slugs=[g.slug for g in batch])
+        for spec in batch:
+            changes.extend(
+                await _sync_guide(session, stored, spec, source_file, force, now, writes)
+            )
+            # Written in bulk once a batch of rows waits (and at the end), so a sync of 50,000
+            # resources never holds all their rows to write at once.
+            if writes.waiting >= WRITE_BATCH:
+                await writes.apply(session)
+                writes = _Writes()
+        del stored
     await writes.apply(session)
     return SyncPlan(tuple(changes), forced=force)
+
+
+def _read_batches(guides: Sequence[GuideSpec]) -> Iterator[list[GuideSpec]]:
+    """Consecutive guides whose files list about `WRITE_BATCH` resources together (a guide
+    larger than that alone), whose stored rows are read together."""
+    batch: list[GuideSpec] = []
+    listed = 0
+    for guide in guides:
+        size = sum(len(section.resources) for section in guide.sections)
+        if batch and listed + size > WRITE_BATCH:
+            yield batch
+            batch, listed = [], 0
+        batch.append(guide)
+        listed += size
+    if batch:
+        yield batch
 
 
 _GUIDE_WRITTEN = (*GUIDE_FIELDS, "synced", "source_file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -310,3 +311,32 @@ async def test_objects_already_loaded_see_what_sync_wrote(session: AsyncSession)
     (alpha,) = [r for r in await active_resources(session) if r.key == "alpha"]
     await apply(session, catalog(alpha={"url": "https://a3.example/"}))
     assert alpha.url == "https://a3.example/"
+
+
+async def test_stored_rows_are_read_a_batch_of_guides_at_a_time(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import curator.sync
+
+    read: list[list[str]] = []
+    real = curator.sync.catalog_rows
+
+    async def spy(session: AsyncSession, *, slugs: list[str]) -> object:
+        read.append(list(slugs))
+        return await real(session, slugs=slugs)
+
+    monkeypatch.setattr(curator.sync, "WRITE_BATCH", 40)
+    monkeypatch.setattr(curator.sync, "catalog_rows", spy)
+    first = await apply(session, generated(80, guides=4))  # guides of 20 resources
+    assert read == [["g0", "g1"], ["g2", "g3"]]
+    assert first.counts()["added"] == 80
+    read.clear()
+    assert not (await apply(session, generated(80, guides=4))).changed_anything
+    changed = await apply(session, generated(80, guides=4, change=2))
+    assert [c.guide for c in changed.of(ChangeKind.CHANGED)] == ["g0"] * 4 + ["g1"] * 4 + [
+        "g2"
+    ] * 4 + ["g3"] * 4
+    monkeypatch.setattr(curator.sync, "WRITE_BATCH", 10)  # a guide bigger than a batch: alone
+    read.clear()
+    assert not (await apply(session, generated(80, guides=4, change=2))).changed_anything
+    assert read == [["g0"], ["g1"], ["g2"], ["g3"]]
