@@ -14,7 +14,7 @@
     │       └── RunConflictError   another check run is running
     └── (inside the checker, translated into facts at the fetcher's boundary, never raised
          past it: check.body.DecodingError, check.resolver.ResolveError,
-         check.transport.BlockedAddressError)
+         check.streams.BlockedAddressError)
 
 The edges map these to answers in one table each: HTTP statuses in `api/errors.py` (the JSON
 API and the dashboard share it), exit codes in `curator/cli/app.py`.

@@ -15,7 +15,7 @@ import httpx
 from curator.check.body import DecodingError
 from curator.check.facts import ErrorKind
 from curator.check.resolver import ResolveError
-from curator.check.transport import BlockedAddressError
+from curator.check.streams import BlockedAddressError
 
 # OpenSSL's X509_V_ERR_* codes for the certificate failures an editor can act on.
 _CERT_CODES: dict[int, ErrorKind] = {

@@ -39,8 +39,9 @@ from curator.check.politeness import (
     parse_retry_after,
 )
 from curator.check.resolver import Resolver
+from curator.check.streams import ConnectTrace, connect_trace
 from curator.check.text import HTML_TYPES, decode, extract_page, is_parsable, media_type
-from curator.check.transport import ConnectTrace, build_client, connect_trace
+from curator.check.transport import build_client
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEADERS = 100

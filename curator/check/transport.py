@@ -1,556 +1,259 @@
-"""The guarded transport: resolve once, check every answer, connect to a checked address.
+"""The guarded transport: curator's httpx transport, HTTP/1.1 over guarded connections.
 
-Checking a name and then letting the HTTP client resolve it again at connect time is a
-DNS-rebinding hole. So the check sits where the connection is made: a custom httpcore
-network backend given to the connection pool. It resolves the host once, drops every answer
-the address guard forbids, connects to the first allowed answer that accepts, and keeps the
-original host name for TLS (SNI and certificate verification). Every redirect hop opens its
-connections through here, so every hop is guarded.
+Every connection is opened by the guarded backend (`curator.check.streams`: resolve once,
+check every answer, connect to a checked address), so every request of every redirect hop is
+guarded. HTTP/1.1 itself is `curator.check.connection`. An origin's idle connections are kept
+for its next requests, in a dict by origin: httpcore's pool, which this replaces, scanned
+every connection it held on each request and took several locks and cancel scopes per
+request; the checker needs none of its HTTP/2, proxy or pool-limit machinery (the politeness
+limiter bounds concurrency).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import ssl
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from types import SimpleNamespace
-from typing import Any
 
-import anyio
 import certifi
-import httpcore
 import httpx
-from httpcore import _synchronization as httpcore_sync
 
-from curator.check.guard import DEFAULT_GUARD, AddressGuard, parse_address
+from curator.check.connection import Connection, Exchange, request_head
+from curator.check.guard import DEFAULT_GUARD, AddressGuard
 from curator.check.policy import FetchPolicy
 from curator.check.resolver import Resolver, SystemResolver
-from curator.errors import CuratorError
+from curator.check.streams import GuardedBackend, active_trace
 
 KEEPALIVE_EXPIRY = 5.0
 """Seconds an idle connection (and its origin's pool) is kept for reuse."""
 
 
-class BlockedAddressError(CuratorError):
-    """Every address of a host is forbidden by the address guard; nothing was connected to."""
-
-    def __init__(self, host: str, refused: Iterable[tuple[str, str]]) -> None:
-        self.host = host
-        self.refused: tuple[tuple[str, str], ...] = tuple(refused)
-        shown = "; ".join(f"{address}: {reason}" for address, reason in self.refused)
-        super().__init__(f"refused to connect to {host} ({shown})")
-
-
 @dataclass(slots=True)
-class ConnectTrace:
-    """What the transport saw while a trace was active: addresses, and the response's head."""
+class _Origin:
+    """An origin's idle connections (the most recently used last) and its requests in flight."""
 
-    tried: list[str] = field(default_factory=list)
-    connected: str | None = None
-    status: int | None = None
-    """The status of the response the transport returned (kept even if httpx then fails)."""
-    location: str | None = None
-
-
-_TRACE: ContextVar[ConnectTrace | None] = ContextVar("curator_connect_trace", default=None)
-
-
-def connect_trace() -> _Tracing:
-    """Record the connections the current task opens inside the block."""
-    return _Tracing()
-
-
-class _Tracing:
-    """The block of `connect_trace` (a class, not a generator: one per request)."""
-
-    __slots__ = ("_trace", "_token")
-
-    def __init__(self) -> None:
-        self._trace = ConnectTrace()
-
-    def __enter__(self) -> ConnectTrace:
-        self._token = _TRACE.set(self._trace)
-        return self._trace
-
-    def __exit__(self, *exc_info: object) -> None:
-        _TRACE.reset(self._token)
-
-
-READ_BUFFER = 256 * 1024
-"""Bytes a connection buffers ahead of its reader; past it, the socket is not read until the
-reader catches up (a server sending a huge body fills the kernel's buffers, not ours)."""
-
-
-class Receiver(asyncio.Protocol):
-    """The asyncio protocol under a GuardedStream: buffers what arrives (bounded) and wakes
-    the one reader waiting for it."""
-
-    def __init__(self) -> None:
-        self.transport: asyncio.Transport | None = None
-        self.chunks: deque[bytes] = deque()
-        self.buffered = 0
-        self.ended = False
-        """The server has sent its end (EOF) or the connection is lost."""
-        self.error: BaseException | None = None
-        self._paused = False
-        self._waiter: asyncio.Future[bool] | None = None
-        self._writable: asyncio.Future[None] | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.chunks.append(data)
-        self.buffered += len(data)
-        if self.buffered > READ_BUFFER and not self._paused and self.transport is not None:
-            self._paused = True
-            self.transport.pause_reading()
-        self._wake()
-
-    def eof_received(self) -> None:
-        self.ended = True
-        self._wake()  # returning None: asyncio closes the transport
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.ended = True
-        self.error = exc
-        self._wake()
-        if self._writable is not None and not self._writable.done():
-            self._writable.set_result(None)
-
-    def pause_writing(self) -> None:
-        self._writable = asyncio.get_running_loop().create_future()
-
-    def resume_writing(self) -> None:
-        if self._writable is not None and not self._writable.done():
-            self._writable.set_result(None)
-        self._writable = None
-
-    def take(self, max_bytes: int) -> bytes:
-        """Up to `max_bytes` of what is buffered (at least one byte is buffered)."""
-        chunk = self.chunks.popleft()
-        if len(chunk) > max_bytes:
-            self.chunks.appendleft(chunk[max_bytes:])
-            chunk = chunk[:max_bytes]
-        self.buffered -= len(chunk)
-        if self._paused and self.buffered <= READ_BUFFER // 2 and self.transport is not None:
-            self._paused = False
-            self.transport.resume_reading()
-        return chunk
-
-    async def arrival(self, timeout: float | None) -> bool:  # noqa: ASYNC109
-        """Wait until data or the end arrives; False when `timeout` seconds pass first."""
-        loop = asyncio.get_running_loop()
-        waiter = self._waiter = loop.create_future()
-        expiry = None if timeout is None else loop.call_later(timeout, _expire, waiter)
-        try:
-            await waiter
-        finally:
-            self._waiter = None
-            if expiry is not None:
-                expiry.cancel()
-        return not waiter.result()
-
-    async def drained(self, timeout: float | None) -> bool:  # noqa: ASYNC109
-        """Wait until the transport takes writes again; False when `timeout` passes first."""
-        writable = self._writable
-        if writable is None:
-            return True
-        try:
-            async with asyncio.timeout(timeout):
-                await asyncio.shield(writable)
-        except TimeoutError:
-            return False
-        return True
-
-    def _wake(self) -> None:
-        if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_result(False)
-
-
-def _expire(waiter: asyncio.Future[bool]) -> None:
-    if not waiter.done():
-        waiter.set_result(True)
-
-
-class GuardedStream(httpcore.AsyncNetworkStream):
-    """A connection on asyncio's own transport, to a checked address it remembers.
-
-    httpcore's default (anyio) stream opens a cancel scope for every read and write and polls
-    the socket each time the pool asks whether an idle connection is readable; this one
-    arms one timer per wait and knows from its buffer whether the server has said anything."""
-
-    def __init__(self, receiver: Receiver, address: str) -> None:
-        assert receiver.transport is not None
-        self._receiver = receiver
-        self._transport = receiver.transport
-        self.address = address
-        self._tls = self._transport.get_extra_info("ssl_object") is not None
-
-    # httpcore's stream and backend interfaces take `timeout` arguments: hence the noqa below.
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ASYNC109
-        """Read up to `max_bytes`; b"" once the server has ended the connection."""
-        receiver = self._receiver
-        if not receiver.buffered:
-            if not receiver.ended and not await receiver.arrival(timeout):
-                raise httpcore.ReadTimeout(f"no data within {timeout:g} s")
-            if not receiver.buffered:
-                if receiver.error is not None:
-                    raise httpcore.ReadError(str(receiver.error)) from receiver.error
-                return b""
-        return receiver.take(max_bytes)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
-        """Write all of `buffer` (and note this connection's address in the active trace)."""
-        if not buffer:
-            return
-        trace = _TRACE.get()
-        if trace is not None:
-            # A pooled connection is reused without a connect: the request's write says where.
-            trace.connected = self.address
-        receiver = self._receiver
-        if receiver.error is not None or self._transport.is_closing():
-            cause = receiver.error
-            raise httpcore.WriteError(str(cause or "the connection is closed")) from cause
-        self._transport.write(buffer)
-        if not await receiver.drained(timeout):
-            raise httpcore.WriteTimeout(f"could not write within {timeout:g} s")
-
-    async def aclose(self) -> None:
-        """Close the connection (TLS without a close_notify exchange: nothing is awaited)."""
-        if self._tls:
-            self._transport.abort()
-        else:
-            self._transport.close()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109
-    ) -> httpcore.AsyncNetworkStream:
-        """Upgrade to TLS, verifying the certificate against `server_hostname` (the URL's host)."""
-        loop = asyncio.get_running_loop()
-        try:
-            async with asyncio.timeout(timeout):
-                upgraded = await loop.start_tls(
-                    self._transport,
-                    self._receiver,
-                    ssl_context,
-                    server_hostname=server_hostname,
-                )
-        except TimeoutError as exc:
-            self._transport.abort()
-            raise httpcore.ConnectTimeout("TLS handshake timed out") from exc
-        except (OSError, ssl.SSLError) as exc:
-            self._transport.abort()
-            raise httpcore.ConnectError(str(exc)) from exc
-        if upgraded is None:  # the server closed during the handshake
-            raise httpcore.ConnectError("the connection closed during the TLS handshake")
-        self._receiver.transport = upgraded
-        return GuardedStream(self._receiver, self.address)
-
-    def get_extra_info(self, info: str) -> Any:
-        """What httpcore and the fetcher ask of a connection, plus `curator_address`."""
-        if info == "is_readable":
-            # Asked of idle pooled connections: anything from the server, its end included,
-            # means the connection cannot carry another request.
-            receiver = self._receiver
-            return receiver.ended or receiver.buffered > 0
-        if info == "curator_address":
-            return self.address
-        if info == "ssl_object":
-            return self._transport.get_extra_info("ssl_object")
-        if info == "server_addr":
-            return self._transport.get_extra_info("peername")
-        if info == "client_addr":
-            return self._transport.get_extra_info("sockname")
-        if info == "socket":
-            return self._transport.get_extra_info("socket")
-        return None
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """An httpcore network backend that resolves once and connects only to allowed addresses."""
-
-    def __init__(self, resolver: Resolver, guard: AddressGuard | None) -> None:
-        self._resolver = resolver
-        self._guard = guard
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Resolve `host`, drop forbidden answers, connect to the first allowed one that answers."""
-        allowed = await self.allowed_addresses(host, port)
-        trace = _TRACE.get()
-        failure: Exception | None = None
-        for address in allowed:
-            if trace is not None:
-                trace.tried.append(address)
-            try:
-                receiver = await _connect(address, port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                failure = exc
-                continue
-            if trace is not None:
-                trace.connected = address
-            return GuardedStream(receiver, address)
-        assert failure is not None  # allowed_addresses never returns an empty list
-        raise failure
-
-    async def allowed_addresses(self, host: str, port: int) -> list[str]:
-        """The addresses of `host` the guard allows, in order; raises BlockedAddressError."""
-        literal = parse_address(host)
-        if literal is not None:
-            candidates = [str(literal)]
-        else:
-            candidates = await self._resolver.resolve(host, port)
-        if self._guard is None:
-            return candidates
-        allowed: list[str] = []
-        refused: list[tuple[str, str]] = []
-        for address in candidates:
-            try:
-                reason = self._guard.check(address)
-            except ValueError:
-                reason = "not an IP address"
-            if reason is None:
-                allowed.append(address)
-            else:
-                refused.append((address, reason))
-        if not allowed:
-            raise BlockedAddressError(host, refused)
-        return allowed
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Never: the checker only speaks TCP."""
-        raise BlockedAddressError(path, [(path, "unix sockets are not allowed")])
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep (used by httpcore between connect retries)."""
-        await asyncio.sleep(seconds)
-
-
-async def _connect(
-    address: str,
-    port: int,
-    timeout: float | None,  # noqa: ASYNC109
-    local_address: str | None,
-    socket_options: Iterable[httpcore.SOCKET_OPTION] | None,
-) -> Receiver:
-    """A TCP connection to `address` (an IP address: nothing is resolved here)."""
-    loop = asyncio.get_running_loop()
-    try:
-        async with asyncio.timeout(timeout):
-            transport, receiver = await loop.create_connection(
-                Receiver,
-                address,
-                port,
-                local_addr=(local_address, 0) if local_address else None,
-            )
-    except TimeoutError as exc:
-        raise httpcore.ConnectTimeout(f"no connection to {address} within {timeout:g} s") from exc
-    except OSError as exc:
-        raise httpcore.ConnectError(str(exc)) from exc
-    sock = transport.get_extra_info("socket")
-    for option in socket_options or ():
-        sock.setsockopt(*option)  # asyncio has set TCP_NODELAY already
-    return receiver
-
-
-# httpcore's exceptions and the httpx ones a caller of an httpx client expects; most
-# specific first, the first match wins.
-_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.ProxyError, httpx.ProxyError),
-)
-
-
-def _httpx_error(exc: Exception) -> Exception:
-    """The httpx exception a caller of an httpx client expects for httpcore's `exc`."""
-    if isinstance(exc, httpcore.ConnectionNotAvailable):
-        return httpx.ConnectError(str(exc))
-    mapped = next((to for frm, to in _EXCEPTIONS if isinstance(exc, frm)), None)
-    return exc if mapped is None else mapped(str(exc))
-
-
-class _ResponseStream(httpx.AsyncByteStream):
-    def __init__(self, inner: httpcore.Response, on_close: Callable[[], None]) -> None:
-        self._inner = inner
-        self._on_close: Callable[[], None] | None = on_close
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            async for part in self._inner.aiter_stream():
-                yield part
-        except Exception as exc:
-            mapped = _httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
-
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()
-        except Exception as exc:
-            mapped = _httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
-        finally:
-            if self._on_close is not None:
-                self._on_close()
-                self._on_close = None
-
-
-@dataclass(slots=True)
-class _OriginPool:
-    pool: httpcore.AsyncConnectionPool
+    idle: list[Connection] = field(default_factory=list)
     in_use: int = 0
     last_used: float = 0.0
 
-    def release(self) -> None:
-        self.in_use -= 1
+
+def _location(headers: list[tuple[bytes, bytes]]) -> str | None:
+    return next((v.decode("latin-1") for k, v in headers if k.lower() == b"location"), None)
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """An httpx transport whose connections go through GuardedBackend: one small httpcore pool
-    per origin, since httpcore's pool scans every connection it holds on each request."""
+    """An httpx transport speaking HTTP/1.1 over GuardedBackend's connections, with the idle
+    connections of each origin kept for reuse in a dict: a request takes its origin's most
+    recent idle connection, or opens one; nothing scans the other connections."""
 
     def __init__(
         self,
-        make_pool: Callable[[], httpcore.AsyncConnectionPool],
+        backend: GuardedBackend,
         *,
-        idle_expiry: float = 5.0,
+        ssl_context: ssl.SSLContext | None = None,
+        max_idle: int = 10,
+        idle_expiry: float = KEEPALIVE_EXPIRY,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._make_pool = make_pool
+        self._backend = backend
+        self._ssl_context = ssl_context
+        self._max_idle = max_idle
         self._idle_expiry = idle_expiry
         self._clock = clock
-        self._pools: dict[tuple[bytes, bytes, int | None], _OriginPool] = {}
+        self._origins: dict[tuple[bytes, bytes, int], _Origin] = {}
         self._next_sweep = clock() + idle_expiry
+        self._closed = False
 
     @property
     def origins(self) -> int:
-        """How many origins have a pool (with connections kept alive or in use)."""
-        return len(self._pools)
+        """How many origins have connections kept alive or in use."""
+        return len(self._origins)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Send `request` through its origin's guarded pool."""
-        assert isinstance(request.stream, httpx.AsyncByteStream)
-        await self._sweep()
-        key = (request.url.raw_scheme, request.url.raw_host, request.url.port)
-        entry = self._pools.get(key)
-        if entry is None:
-            entry = self._pools[key] = _OriginPool(self._make_pool())
-        entry.in_use += 1
-        entry.last_used = self._clock()
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
+        """Send `request` over a kept-alive or new connection of its origin."""
+        url = request.url
+        scheme = url.raw_scheme
+        if scheme not in (b"http", b"https"):
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}")
+        now = self._clock()
+        if now >= self._next_sweep:
+            self._sweep(now)
+        port = url.port or (443 if scheme == b"https" else 80)
+        key = (scheme, url.raw_host, port)
+        origin = self._origins.get(key)
+        if origin is None:
+            origin = self._origins[key] = _Origin()
+        origin.in_use += 1
+        origin.last_used = now
+        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
         try:
-            response = await entry.pool.handle_async_request(core_request)
-        except Exception as exc:
-            entry.release()
-            mapped = _httpx_error(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
+            head, body = await _request_bytes(request)
+            connection, exchange = await self._exchange(key, origin, head, body, request, timeouts)
         except BaseException:
-            entry.release()
+            origin.in_use -= 1
             raise
-        trace = _TRACE.get()
+        trace = active_trace()
         if trace is not None:
-            trace.status = response.status
-            trace.location = next(
-                (v.decode("latin-1") for k, v in response.headers if k.lower() == b"location"),
-                None,
-            )
+            trace.status = exchange.status
+            trace.location = _location(exchange.headers)
         return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response, entry.release),
-            extensions=response.extensions,
+            status_code=exchange.status,
+            headers=exchange.headers,
+            stream=_ResponseStream(self, origin, exchange),
+            extensions={
+                "http_version": exchange.http_version,
+                "reason_phrase": exchange.reason,
+                "network_stream": connection.stream,
+            },
         )
 
-    async def _sweep(self) -> None:
-        """Close the pools of origins unused for longer than the keep-alive expiry."""
+    async def _exchange(
+        self,
+        key: tuple[bytes, bytes, int],
+        origin: _Origin,
+        head: bytes,
+        body: bytes,
+        request: httpx.Request,
+        timeouts: dict[str, float | None],
+    ) -> tuple[Connection, Exchange]:
+        read_timeout, write_timeout = timeouts.get("read"), timeouts.get("write")
+        head_request = request.method == "HEAD"
+        connection = self._idle_connection(origin)
+        if connection is not None:
+            try:
+                return connection, await connection.exchange(
+                    head,
+                    body,
+                    head_request=head_request,
+                    read_timeout=read_timeout,
+                    write_timeout=write_timeout,
+                )
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                connection.close()
+                # The server closed a kept-alive connection as the request went out (its idle
+                # timeout raced ours): a request that changes nothing is sent once more, afresh.
+                if connection.heard or request.method not in ("GET", "HEAD"):
+                    raise
+            except BaseException:
+                connection.close()
+                raise
+        connection = await self._open(key, request, timeouts.get("connect"))
+        try:
+            return connection, await connection.exchange(
+                head,
+                body,
+                head_request=head_request,
+                read_timeout=read_timeout,
+                write_timeout=write_timeout,
+            )
+        except BaseException:
+            connection.close()
+            raise
+
+    def _idle_connection(self, origin: _Origin) -> Connection | None:
+        """The origin's most recently used idle connection that may carry a request."""
+        idle = origin.idle
+        while idle:
+            connection = idle.pop()
+            if connection.reusable() and origin.last_used - connection.idle_since <= (
+                self._idle_expiry
+            ):
+                return connection
+            connection.close()
+        return None
+
+    async def _open(
+        self,
+        key: tuple[bytes, bytes, int],
+        request: httpx.Request,
+        timeout: float | None,  # noqa: ASYNC109 (the connect timeout, as the streams take it)
+    ) -> Connection:
+        scheme, raw_host, port = key
+        host = raw_host.decode("ascii")
+        stream = await self._backend.connect_tcp(host, port, timeout=timeout)
+        if scheme == b"https":
+            if self._ssl_context is None:
+                self._ssl_context = default_ssl_context()
+            context = self._ssl_context
+            sni = request.extensions.get("sni_hostname") or host
+            stream = await stream.start_tls(context, server_hostname=sni, timeout=timeout)
+        return Connection(stream)
+
+    def release(self, origin: _Origin, exchange: Exchange) -> None:
+        """A response is closed: keep its connection for the origin's next request if it can."""
+        origin.in_use -= 1
+        connection = exchange.connection
         now = self._clock()
-        if now < self._next_sweep:
-            return
+        connection.finished(exchange, now)
+        origin.last_used = now
+        if not connection.reusable() or self._closed or len(origin.idle) >= self._max_idle:
+            connection.close()
+        else:
+            origin.idle.append(connection)
+
+    def _sweep(self, now: float) -> None:
+        """Close connections idle for longer than the keep-alive expiry; forget origins with
+        none kept and none in use."""
         self._next_sweep = now + self._idle_expiry
-        stale = [
-            key
-            for key, entry in self._pools.items()
-            if entry.in_use <= 0 and now - entry.last_used > self._idle_expiry
-        ]
+        stale: list[tuple[bytes, bytes, int]] = []
+        for key, origin in self._origins.items():
+            if origin.idle:
+                kept = [c for c in origin.idle if now - c.idle_since <= self._idle_expiry]
+                for connection in origin.idle:
+                    if now - connection.idle_since > self._idle_expiry:
+                        connection.close()
+                origin.idle = kept
+            if not origin.idle and origin.in_use <= 0:
+                stale.append(key)
         for key in stale:
-            await self._pools.pop(key).pool.aclose()
+            del self._origins[key]
 
     async def aclose(self) -> None:
-        """Close every pooled connection."""
-        pools, self._pools = list(self._pools.values()), {}
-        for entry in pools:
-            await entry.pool.aclose()
+        """Close every kept-alive connection (those in use close with their responses)."""
+        self._closed = True
+        origins, self._origins = list(self._origins.values()), {}
+        for origin in origins:
+            for connection in origin.idle:
+                connection.close()
+            origin.idle.clear()
 
 
-def asyncio_primitives_in_httpcore() -> None:
-    """Let httpcore's connections lock with asyncio's Lock and Event instead of anyio's.
+async def _request_bytes(request: httpx.Request) -> tuple[bytes, bytes]:
+    """A request's head and body as sent (a body of unknown length goes as one chunk)."""
+    raw = request.headers.raw
+    body = b""
+    framed = any(n.lower() in (b"content-length", b"transfer-encoding") for n, _ in raw)
+    if framed:
+        body = await request.aread()
+        if request.headers.get("transfer-encoding", "").lower() == "chunked":
+            body = (b"%x\r\n%b\r\n" % (len(body), body) if body else b"") + b"0\r\n\r\n"
+    return request_head(request.method.encode("ascii"), request.url.raw_path, raw), body
 
-    An uncontended anyio lock still yields to the event loop once, and so does waiting on an
-    anyio event that is already set: an HTTP/1.1 request through httpcore's pool takes three
-    locks and waits on one set event, four extra turns of the loop, each resuming every frame
-    of the request. asyncio's own primitives yield only when they must wait. httpcore picks its
-    primitives through its synchronization module's `anyio` name, which this points at
-    asyncio's Lock and Event; cancel scopes, semaphores and timeouts stay anyio's. It changes
-    nothing when httpcore is laid out differently.
-    """
-    if getattr(httpcore_sync, "anyio", None) is not anyio:
-        return  # done already, or not the httpcore this was written for
-    httpcore_sync.anyio = SimpleNamespace(  # type: ignore[attr-defined,assignment]
-        Lock=asyncio.Lock,
-        Event=asyncio.Event,
-        Semaphore=anyio.Semaphore,
-        CancelScope=anyio.CancelScope,
-        fail_after=anyio.fail_after,
-    )
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """A response's body as it arrives; closing it hands the connection back."""
+
+    __slots__ = ("_transport", "_origin", "_exchange", "_open")
+
+    def __init__(self, transport: GuardedTransport, origin: _Origin, exchange: Exchange) -> None:
+        self._transport = transport
+        self._origin = origin
+        self._exchange = exchange
+        self._open = True
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        exchange = self._exchange
+        while piece := await exchange.next_piece():
+            yield piece
+
+    async def aclose(self) -> None:
+        if self._open:
+            self._open = False
+            self._exchange.drain_buffered()
+            self._transport.release(self._origin, self._exchange)
 
 
 def default_ssl_context() -> ssl.SSLContext:
@@ -603,23 +306,12 @@ def build_client(
 ) -> httpx.AsyncClient:
     """The checker's httpx client: guarded connections (unless private addresses are allowed),
     verified TLS, the policy's timeouts, no automatic redirects, decoding or cookies."""
-    asyncio_primitives_in_httpcore()
     backend = GuardedBackend(
         resolver if resolver is not None else SystemResolver(timeout=policy.connect_timeout),
         None if policy.allow_private_addresses else (guard or DEFAULT_GUARD),
     )
     context = ssl_context if ssl_context is not None else default_ssl_context()
-
-    def make_pool() -> httpcore.AsyncConnectionPool:
-        return httpcore.AsyncConnectionPool(
-            ssl_context=context,
-            max_connections=None,  # concurrency is bounded by the politeness limiter
-            max_keepalive_connections=policy.per_host_concurrency,
-            keepalive_expiry=KEEPALIVE_EXPIRY,
-            http1=True,
-            http2=False,
-            network_backend=backend,
-        )
+    context.set_alpn_protocols(["http/1.1"])
 
     timeout = httpx.Timeout(
         connect=policy.connect_timeout,
@@ -628,7 +320,12 @@ def build_client(
         pool=policy.url_deadline,
     )
     client = httpx.AsyncClient(
-        transport=GuardedTransport(make_pool, idle_expiry=KEEPALIVE_EXPIRY),
+        transport=GuardedTransport(
+            backend,
+            ssl_context=context,
+            max_idle=policy.per_host_concurrency,
+            idle_expiry=KEEPALIVE_EXPIRY,
+        ),
         timeout=timeout,
         follow_redirects=False,
         trust_env=False,

@@ -11,7 +11,7 @@ from curator.check.body import DecodingError
 from curator.check.facts import ErrorKind
 from curator.check.failures import causes, translate
 from curator.check.resolver import ResolveError
-from curator.check.transport import BlockedAddressError
+from curator.check.streams import BlockedAddressError
 
 
 def chained(outer: BaseException, inner: BaseException) -> BaseException:

@@ -11,21 +11,13 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
-import httpcore
 import httpx
 import pytest
-from httpcore import _synchronization as httpcore_sync
 
 from curator.check.facts import ErrorKind
 from curator.check.guard import AddressGuard
-from curator.check.transport import (
-    READ_BUFFER,
-    GuardedBackend,
-    GuardedTransport,
-    Receiver,
-    build_client,
-    default_ssl_context,
-)
+from curator.check.streams import READ_BUFFER, GuardedBackend, Receiver
+from curator.check.transport import GuardedTransport, build_client, default_ssl_context
 from curator.settings import Settings
 from tests.sites import Response, Site, Sites, page, redirect
 
@@ -278,9 +270,7 @@ async def test_idle_origins_lose_their_pools_and_busy_ones_keep_them(sites: Site
     busy = await sites.add("busy.test", {"/": page("Busy", "still reading")})
     clock = FakeClock()
     backend = GuardedBackend(sites.resolver, guard=None)
-    transport = GuardedTransport(
-        lambda: httpcore.AsyncConnectionPool(network_backend=backend), idle_expiry=5, clock=clock
-    )
+    transport = GuardedTransport(backend, idle_expiry=5, clock=clock)
     async with httpx.AsyncClient(transport=transport) as client:
         assert (await client.get(quiet.url("/"))).status_code == 200
         async with client.stream("GET", busy.url("/")) as held:
@@ -370,17 +360,3 @@ async def test_the_client_keeps_no_cookie_between_urls(
         await client.get(site.url("/"))
         assert not client.cookies
     assert "cookie" not in site.requests[1].headers
-
-
-async def test_httpcore_locks_with_asyncio_primitives_once_a_client_is_built(
-    fetch_settings: Settings,
-) -> None:
-    async with build_client(fetch_settings.fetch_policy()):
-        lock, event = httpcore_sync.AsyncLock(), httpcore_sync.AsyncEvent()
-        async with lock:
-            event.set()
-            await event.wait(timeout=1.0)
-        # Not anyio's, whose uncontended acquire and set event each yield to the loop once more:
-        # if httpcore changes how it picks its primitives, this says so.
-        chosen: list[object] = [lock._anyio_lock, event._anyio_event]
-        assert [type(c) for c in chosen] == [asyncio.Lock, asyncio.Event]

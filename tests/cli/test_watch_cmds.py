@@ -63,7 +63,7 @@ def watch_env(env_database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 def test_watch_looks_up_and_prints_warnings(watch_env: str) -> None:
     nothing = runner.invoke(app, ["watch"])
     assert nothing.exit_code == 0 and "No warnings." in nothing.output
-    with respx.mock(assert_all_called=False) as registry:
+    with respx.mock(assert_all_called=False, using="httpx") as registry:
         registry.get(f"{RDAP}domain/held.example").mock(
             return_value=httpx.Response(
                 200, json=answers.pir("held.example", status=("client hold",))
@@ -86,7 +86,7 @@ def test_watch_with_lookups_off_asks_nobody(
     watch_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CURATOR_RDAP_LOOKUPS", "false")
-    with respx.mock(assert_all_called=False) as registry:
+    with respx.mock(assert_all_called=False, using="httpx") as registry:
         route = registry.get(url__startswith=RDAP).mock(return_value=httpx.Response(500))
         result = runner.invoke(app, ["watch", "--lookup"])
     assert result.exit_code == 0

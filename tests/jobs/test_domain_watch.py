@@ -50,7 +50,7 @@ async def test_the_job_looks_up_within_the_cache_and_alerts_once(
         ],
     )
     outbox, clock = Outbox(), Clock(NOW)
-    with respx.mock(assert_all_called=False) as registry:
+    with respx.mock(assert_all_called=False, using="httpx") as registry:
         held = registry.get(f"{RDAP}domain/held-helpline.example").mock(
             return_value=httpx.Response(
                 200, json=answers.pir("held-helpline.example", status=("server hold",))
@@ -93,7 +93,7 @@ async def test_with_lookups_off_nothing_is_asked(
     await load(sessions, [{"title": "Helpline", "url": "https://helpline.example/"}])
     settings = watch_settings.model_copy(update={"rdap_lookups": False})
     outbox = Outbox()
-    with respx.mock(assert_all_called=False) as registry:
+    with respx.mock(assert_all_called=False, using="httpx") as registry:
         route = registry.get(url__startswith=RDAP).mock(return_value=httpx.Response(500))
         await make_runner(settings, sessions, Clock(NOW), outbox).run(tasks.DOMAIN_WATCH)
     assert route.call_count == 0 and outbox.messages == []
