@@ -95,12 +95,13 @@ def sig(
     lang: str | None = None,
     any_status: bool = False,
 ) -> Signature:
-    """A signature; its pattern is checked to be written in lower case and to compile, and is
-    folded as the text it is searched in is (see `fold`)."""
+    """A signature; its pattern is checked to be written in lower case, and is folded as the
+    text it is searched in is (see `fold`). It is compiled when first searched for (RE2 takes
+    about half a millisecond a pattern, and most are never needed by a run); `Table.compile`
+    compiles a table's at once, as the tests do for every table."""
     if _UPPER.search(_ESCAPE.sub("", pattern)):
         raise ValueError(f"signature {name}: write the pattern in lower case: {pattern!r}")
     pattern = without_accents(pattern.translate(_FOLD))
-    compile_signatures(pattern)
     return Signature(
         name=name,
         where=where,
@@ -147,19 +148,46 @@ class Found:
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
 class _Group:
     """Signatures searched together: the same part, header and limits."""
 
-    where: Where
-    header: str | None
-    short_page_only: bool
-    any_status: bool
-    pattern: Any
-    """The members' patterns as one (see `compile_signatures`)."""
-    members: tuple[Signature, ...]
-    keys: frozenset[int]
-    """The members' patterns' numbers in the prefilter of their part (see `Prefilter`)."""
+    __slots__ = ("where", "header", "short_page_only", "any_status", "members", "keys", "_pattern")
+
+    def __init__(
+        self,
+        where: Where,
+        header: str | None,
+        short_page_only: bool,
+        any_status: bool,
+        members: tuple[Signature, ...],
+        keys: frozenset[int],
+    ) -> None:
+        self.where = where
+        self.header = header
+        self.short_page_only = short_page_only
+        self.any_status = any_status
+        self.members = members
+        self.keys = keys
+        """The members' patterns' numbers in the prefilter of their part (see `Prefilter`)."""
+        self._pattern: Any = None
+
+    @property
+    def pattern(self) -> Any:
+        """The members' patterns as one (see `compile_signatures`), compiled on first use."""
+        compiled = self._pattern
+        if compiled is None:
+            for member in self.members:
+                try:
+                    compile_signatures(member.pattern)
+                except re2.error as exc:
+                    raise ValueError(
+                        f"signature {member.name}: the pattern does not compile ({exc}): "
+                        f"{member.pattern!r}"
+                    ) from None
+            compiled = self._pattern = compile_signatures(
+                "|".join(f"(?P<s{i}>{m.pattern})" for i, m in enumerate(self.members))
+            )
+        return compiled
 
 
 class Prefilter:
@@ -312,9 +340,6 @@ class Table:
                 header,
                 short,
                 strong,
-                compile_signatures(
-                    "|".join(f"(?P<s{i}>{m.pattern})" for i, m in enumerate(members))
-                ),
                 tuple(members),
                 frozenset(
                     prefilter.add(where, m.pattern) for m in members if where is not Where.HEADER
@@ -369,6 +394,12 @@ class Table:
                     member = group.members[int(match.lastgroup[1:])]
                     return Found(member, value, match.group(), index, match.span())
         return None
+
+    def compile(self) -> None:
+        """Compile every pattern of the table now (a pattern that does not compile is a
+        ValueError naming its signature); otherwise each group compiles on first use."""
+        for group in self._groups:
+            group.pattern  # noqa: B018 - compiled on access
 
     def names(self) -> frozenset[str]:
         """Every signature name in the table."""

@@ -1,6 +1,7 @@
-"""Reading pages is bounded and off the event loop: a page is parsed in the fetcher's own
-threads, within a CPU budget, so a hostile page never holds up the other URLs of a run (or
-the API that asked for a recheck), and a page over its budget is judged on what was read."""
+"""Reading pages is bounded and off the event loop: a page bigger than a few kilobytes is
+parsed in the fetcher's own threads, within a CPU budget, so a hostile page never holds up
+the other URLs of a run (or the API that asked for a recheck), and a page over its budget is
+judged on what was read."""
 
 from __future__ import annotations
 
@@ -69,12 +70,22 @@ async def test_pages_are_read_in_the_fetchers_threads_not_on_the_event_loop(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(fetcher_module, "extract_page", recording)
-    site = await sites.add("helpline.test", {"/": page("Helpline", "Call 0800 1111 any time")})
+    text = "Call 0800 1111 any time. " * 400
+    assert len(text) > fetcher_module.INLINE_PAGE_BYTES
+    site = await sites.add(
+        "helpline.test", {"/": page("Helpline", text), "/short": page("Helpline", "Call us")}
+    )
     async with sites.fetcher(fetch_settings) as fetcher:
         facts = await fetcher.fetch(site.url("/"))
-    assert facts.page is not None and facts.page.title == "Helpline"
-    assert threads and all(t is not threading.main_thread() for t in threads)
-    assert all(t.name.startswith("curator-page") for t in threads)
+        assert facts.page is not None and facts.page.title == "Helpline"
+        assert threads and all(t is not threading.main_thread() for t in threads)
+        assert all(t.name.startswith("curator-page") for t in threads)
+
+        # A small body costs less to read than to hand to a thread and back: read on the loop.
+        threads.clear()
+        facts = await fetcher.fetch(site.url("/short"))
+    assert facts.page is not None and facts.page.text and "Call us" in facts.page.text
+    assert threads == [threading.main_thread()]
 
 
 async def test_a_deeply_nested_page_does_not_hold_up_the_other_urls_of_a_run(

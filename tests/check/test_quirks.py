@@ -33,6 +33,36 @@ def test_patterns_are_written_in_lower_case() -> None:
         sig("shouty", Where.TITLE, r"Not Found")
 
 
+def every_table() -> list[Table]:
+    """Every signature table the classifier searches (module-level tables)."""
+    from curator.check import quirks
+
+    assert classifier.RULES  # every table is built and registered
+    found = [
+        value
+        for module in (signatures, quirks, classifier)
+        for value in vars(module).values()
+        if isinstance(value, Table)
+    ]
+    assert len(found) >= 10
+    return found
+
+
+def test_every_signature_of_every_table_compiles() -> None:
+    # Patterns compile when first searched for; every one of them does.
+    for table in every_table():
+        table.compile()
+    for where in PREFILTER.wheres():
+        assert PREFILTER.hits(where, "nothing to see here") is not None
+
+
+def test_a_pattern_that_does_not_compile_names_its_signature() -> None:
+    table = Table(sig("fine", Where.TITLE, r"alpha"), sig("broken", Where.TITLE, r"beta ("),
+                  prefilter=Prefilter())  # fmt: skip
+    with pytest.raises(ValueError, match=r"signature broken: the pattern does not compile"):
+        table.compile()
+
+
 def test_text_and_patterns_fold_the_same_way() -> None:
     assert fold("Ce nom de domaine a EXPIRÉ – l’hébergeur") == (
         "ce nom de domaine a expire - l'hebergeur"
