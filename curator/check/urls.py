@@ -6,14 +6,24 @@ fetches the list (the checker's only network code is the fetcher).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import tldextract
 
 from curator.check.quirks import is_home_path
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+if TYPE_CHECKING:
+    import tldextract
+
+
+@functools.cache
+def _extract() -> tldextract.TLDExtract:
+    """The suffix list's reader, made on first use: importing tldextract costs about 0.1 s
+    (it brings requests and filelock along), and many runs never ask for a domain."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def host(url: str) -> str:
@@ -36,7 +46,7 @@ def registrable_domain(name: str) -> str:
         return name
     except ValueError:
         pass
-    parts = _EXTRACT(name)
+    parts = _extract()(name)
     if parts.suffix and parts.domain:
         return f"{parts.domain}.{parts.suffix}"
     labels = [label for label in name.split(".") if label]
