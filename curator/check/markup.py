@@ -8,9 +8,12 @@ tags beyond `MAX_DEPTH` open elements are dropped (their text stays, flattened),
 closing nothing are dropped (parsers ignore them, but only after walking the whole stack),
 and reading stops after `MAX_TAGS` tags.
 
-A page with few tags cannot be costly however it nests, and is handed over untouched; the
-others are read once, tag by tag, in linear time, and reading also stops when the page's CPU
-budget is spent (see `Budget`): the parser then sees only what was read.
+A page with few tags cannot be costly however it nests, and is handed over untouched. Nor
+can a page whose nesting provably stays shallow: one scan of its tags in C (`_shallow`)
+bounds its depth from above, which is how almost every real page, thousands of tags and all,
+is handed over in about a millisecond. The others are read once, tag by tag, in linear time,
+and reading also stops when the page's CPU budget is spent (see `Budget`): the parser then
+sees only what was read.
 """
 
 from __future__ import annotations
@@ -99,11 +102,57 @@ class Bounded:
     stopped after MAX_TAGS) or "time" (the CPU budget was spent); None when it is."""
 
 
+# Every tag as `_flatten` reads it, in one C scan: a comment, a raw-text element with its
+# content (its end tag, or the rest of the page), or a start or end tag (groups: the raw-text
+# element's name; "/" for an end tag; the tag's name).
+_TOKENS = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|textarea|title|xmp|iframe|noembed|noframes)(?![a-zA-Z0-9:-])"
+    r"(?:[^>]*>|[^>]*\Z).*?(?:</\1[^>]*>?|\Z)"
+    r"|<plaintext(?![a-zA-Z0-9:-]).*\Z"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>?",
+    re.DOTALL | re.IGNORECASE | re.ASCII,
+)
+
+
 def bound(document: str, budget: Budget | None = None) -> Bounded:
     """The page's markup with its nesting and tag count bounded (see the module's note)."""
-    if document.count("<") <= SAFE_TAGS:
+    if document.count("<") <= SAFE_TAGS or _shallow(document):
         return Bounded(document)
     return _flatten(document, budget)
+
+
+def _shallow(document: str) -> bool:
+    """True when `_flatten` would keep every tag of `document` but stray end tags: at most
+    `MAX_TAGS` tags, never `MAX_DEPTH` elements open.
+
+    The depth counted here bounds `_flatten`'s from above: every start tag but a void or
+    raw-text one opens its element (even "/>" inside SVG), an end tag closes only the one
+    element it names when one is open (never those above it) and no end tag is implied, so
+    for every name at least as many elements are open here as there. A page whose count stays
+    below the limit needs no flattening; the stray end tags it keeps each cost the parser a
+    walk down a stack of fewer than `MAX_DEPTH` elements. A page over it (deep, or with many
+    unclosed `<p>` or `<li>`) is read by `_flatten`, which decides."""
+    if document.count("<") > MAX_TAGS:
+        return False
+    depth = 0
+    open_count: dict[str, int] = {}
+    get = open_count.get
+    for _raw, closing, name in _TOKENS.findall(document):
+        if not name:
+            continue  # a comment or a raw-text element: nothing stays open
+        name = name.lower()
+        if closing:
+            count = get(name)
+            if count:
+                open_count[name] = count - 1
+                depth -= 1
+        elif name not in _VOID:
+            open_count[name] = get(name, 0) + 1
+            depth += 1
+            if depth >= MAX_DEPTH:
+                return False
+    return True
 
 
 def _flatten(document: str, budget: Budget | None = None) -> Bounded:

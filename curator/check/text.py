@@ -13,6 +13,7 @@ import html
 import itertools
 import json
 import re
+from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -52,7 +53,9 @@ _BIT_OF_BYTE = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit i
 """For each bit 0-7, a translation table mapping a byte to 1 when that bit is set, else 0."""
 _SPACE = re.compile(r"\s+")
 _LINK = re.compile(r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_MEDIA_TAGS = ("<img", "<iframe", "<frame", "<embed", "<object", "<video", "<audio", "<canvas")
+_COUNTED_TAGS = re.compile(r"<(script|img|iframe|frame|embed|object|video|audio|canvas)")
+"""Scripts and media elements, counted in one scan of the lower-cased markup (a scan per tag
+costs several times more on a page with any non-ASCII text)."""
 _WORD = re.compile(r"\w+")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]{1,40})""", re.IGNORECASE
@@ -189,7 +192,7 @@ def extract_page(
     canonical = _canonical(tree, base)
     site_name = _site_name(tree)
     visible, chrome = _read_text(tree, spend)
-    lower = bounded.markup.lower()
+    counted = Counter(_COUNTED_TAGS.findall(bounded.markup.lower()))
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,
@@ -205,8 +208,8 @@ def extract_page(
         fingerprint=fingerprint(visible) if fingerprinted else None,
         markup_sample=_sample(document),
         links=_links(bounded.markup),
-        scripts=lower.count("<script"),
-        media=sum(lower.count(tag) for tag in _MEDIA_TAGS),
+        scripts=counted.pop("script", 0),
+        media=sum(counted.values()),
         player=_player(document),
         parse_limit=limit,
     )

@@ -3,12 +3,14 @@ minutes, and ordinary pages pass through untouched."""
 
 from __future__ import annotations
 
+import random
 import time
+from pathlib import Path
 
 import pytest
 
 from curator.check.markup import MAX_DEPTH, MAX_TAGS, SAFE_TAGS, bound
-from curator.check.text import extract_page
+from curator.check.text import decode, extract_page
 
 MIB = 1024 * 1024
 
@@ -96,3 +98,68 @@ def test_depth_is_bounded_not_removed() -> None:
     document += "<i>" * SAFE_TAGS
     bounded = bound(document)
     assert MAX_DEPTH - 2 <= bounded.markup.count("<section>") <= MAX_DEPTH
+
+
+_INSIDE = (
+    "text ",
+    "<br>",
+    "<img src=x>",
+    "</i>",
+    "</p>",
+    "<!-- <div> -->",
+    "<script>var a = '<div>';</script>",
+    "<SCRIPT>'</div>'</Script>",
+    "<title>T</TITLE>",
+    "<style>p{}</style>",
+)
+_UNCLOSED = ("<p>para", "<li>item", "<td>cell")
+_ELEMENTS = ("div", "DIV", "span", "b", "ul", "table", "svg", "section", "p", "li")
+
+
+def _page(rng: random.Random, deepest: int) -> str:
+    """Elements nested up to `deepest` (closed by name, some left open), with void tags,
+    raw text, comments, stray end tags and a few unclosed items among them."""
+    out: list[str] = []
+    stack: list[str] = []
+    while len(out) < 3 * SAFE_TAGS:
+        move = rng.random()
+        if move < 0.35 and len(stack) < deepest:
+            stack.append(rng.choice(_ELEMENTS))
+            out.append(f"<{stack[-1]} class=x>")
+        elif move < 0.6 and stack:
+            name = stack.pop()
+            if rng.random() < 0.99:
+                out.append(f"</{name.lower()}>")
+        elif move < 0.602:
+            out.append(rng.choice(_UNCLOSED))
+        else:
+            out.append(rng.choice(_INSIDE))
+    return "".join(out)
+
+
+def test_a_page_taken_as_shallow_is_one_that_flattening_would_keep() -> None:
+    # The quick scan's depth bounds the tag-by-tag reading's from above: whatever page it
+    # lets through untouched, reading it tag by tag would neither flatten nor cut it.
+    from curator.check.markup import _flatten, _shallow
+
+    taken = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        document = _page(rng, rng.randrange(10, 3 * MAX_DEPTH))
+        if _shallow(document):
+            taken += 1
+            assert _flatten(document).limit is None, seed
+    assert 5 <= taken <= 55  # both kinds of page were tried
+
+
+def test_real_pages_with_thousands_of_tags_pass_through_untouched() -> None:
+    corpus = Path(__file__).parents[1] / "corpus" / "pages"
+    large = [
+        text
+        for path in sorted(corpus.glob("*/*.html"))
+        if (text := decode(path.read_bytes(), "text/html")).count("<") > SAFE_TAGS
+    ]
+    assert len(large) >= 10
+    for document in large:
+        bounded = bound(document)
+        assert bounded.limit is None and bounded.markup == document
