@@ -198,7 +198,7 @@ def curator_command() -> list[str]:
     """The console script of this environment (the one a user runs), its modules compiled."""
     compile_sources()
     script = Path(sys.executable).with_name("curator")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "curator.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "curator"]
 
 
 def compile_sources() -> None:

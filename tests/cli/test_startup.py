@@ -6,10 +6,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.cli.script import CURATOR
+
 HEAVY = ("sqlalchemy", "httpx", "fastapi", "apscheduler", "alembic", "jinja2", "selectolax")
 
 PROBE = """
 import sys
+
+from tests.cli.script import CURATOR
 from curator.cli import app
 from typer.testing import CliRunner
 for argv in (["--help"], ["check", "--help"], ["report", "--help"], ["--version"]):
@@ -51,3 +55,16 @@ def test_a_check_sets_its_loaded_modules_aside_only_in_its_own_process() -> None
         [sys.executable, "-c", COLLECTOR], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.split() == ["True"] * 5
+
+
+def test_python_dash_m_curator_is_the_console_script() -> None:
+    # Where the console script is not on PATH (a bare checkout, a container's python -m).
+    result = subprocess.run(
+        [sys.executable, "-m", "curator", "--version"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    script = subprocess.run(
+        [str(CURATOR), "--version"], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == script.returncode == 0, result.stderr
+    assert result.stdout == script.stdout and "curator" in result.stdout
