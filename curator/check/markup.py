@@ -100,6 +100,8 @@ class Bounded:
     limit: str | None = None
     """Why the markup is not the page as served: "depth" (nesting flattened), "tags" (reading
     stopped after MAX_TAGS) or "time" (the CPU budget was spent); None when it is."""
+    lowered: str | None = None
+    """The markup lower-cased, when bounding it took that (a reader needing it reuses it)."""
 
 
 # Every tag as `_flatten` reads it, in one C scan: a comment, a raw-text element with its
@@ -111,18 +113,25 @@ _TOKENS = re.compile(
     r"(?:[^>]*>|[^>]*\Z).*?(?:</\1[^>]*>?|\Z)"
     r"|<plaintext(?![a-zA-Z0-9:-]).*\Z"
     r"|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>?",
-    re.DOTALL | re.IGNORECASE | re.ASCII,
+    re.DOTALL | re.ASCII,
 )
+"""Searched in the lower-cased page."""
+_LOWER_TO_ASCII = ("\u0130", "\u212a")
+"""The only characters whose lower case holds an ASCII letter (İ → i̇, the Kelvin sign → k):
+in the lower-cased page they could make a tag of what is text."""
 
 
 def bound(document: str, budget: Budget | None = None) -> Bounded:
     """The page's markup with its nesting and tag count bounded (see the module's note)."""
-    if document.count("<") <= SAFE_TAGS or _shallow(document):
+    if document.count("<") <= SAFE_TAGS:
         return Bounded(document)
+    lowered = document.lower()
+    if _shallow(document, lowered):
+        return Bounded(document, lowered=lowered)
     return _flatten(document, budget)
 
 
-def _shallow(document: str) -> bool:
+def _shallow(document: str, lowered: str | None = None) -> bool:
     """True when `_flatten` would keep every tag of `document` but stray end tags: at most
     `MAX_TAGS` tags, never `MAX_DEPTH` elements open.
 
@@ -135,13 +144,14 @@ def _shallow(document: str) -> bool:
     unclosed `<p>` or `<li>`) is read by `_flatten`, which decides."""
     if document.count("<") > MAX_TAGS:
         return False
+    if not document.isascii() and any(c in document for c in _LOWER_TO_ASCII):
+        return False
     depth = 0
     open_count: dict[str, int] = {}
     get = open_count.get
-    for _raw, closing, name in _TOKENS.findall(document):
+    for _raw, closing, name in _TOKENS.findall(document.lower() if lowered is None else lowered):
         if not name:
             continue  # a comment or a raw-text element: nothing stays open
-        name = name.lower()
         if closing:
             count = get(name)
             if count:

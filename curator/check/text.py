@@ -192,7 +192,7 @@ def extract_page(
     canonical = _canonical(tree, base)
     site_name = _site_name(tree)
     visible, chrome = _read_text(tree, spend)
-    counted = Counter(_COUNTED_TAGS.findall(bounded.markup.lower()))
+    counted = Counter(_COUNTED_TAGS.findall(bounded.lowered or bounded.markup.lower()))
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,

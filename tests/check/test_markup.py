@@ -163,3 +163,15 @@ def test_real_pages_with_thousands_of_tags_pass_through_untouched() -> None:
     for document in large:
         bounded = bound(document)
         assert bounded.limit is None and bounded.markup == document
+
+
+def test_text_that_lower_cases_into_a_tag_is_read_tag_by_tag() -> None:
+    # The quick scan reads the lower-cased page; "<K" with a Kelvin sign is text, not a tag,
+    # but lower-cased it would read as one: such a page is left to the tag-by-tag reading.
+    from curator.check.markup import _shallow
+
+    shallow = "<body>" + "<div>x</div>" * SAFE_TAGS
+    assert _shallow(shallow)
+    assert not _shallow(shallow + "<\u212a>")
+    assert not _shallow(shallow + "<\u0130>")
+    assert _shallow(shallow + "<é> ünïcödé")
