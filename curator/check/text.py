@@ -53,6 +53,8 @@ _BIT_OF_BYTE = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit i
 """For each bit 0-7, a translation table mapping a byte to 1 when that bit is set, else 0."""
 _SPACE = re.compile(r"\s+")
 _LINK = re.compile(r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+UNBUDGETED_BYTES = 64 * 1024
+"""Bodies up to this size are read without a CPU budget (see `extract_page`)."""
 _COUNTED_TAGS = re.compile(r"<(script|img|iframe|frame|embed|object|video|audio|canvas)")
 """Scripts and media elements, counted in one scan of the lower-cased markup (a scan per tag
 costs several times more on a page with any non-ASCII text)."""
@@ -160,9 +162,10 @@ def extract_page(
     With a `budget` (seconds of the thread's CPU), reading the markup and walking its text
     stop once it is spent: the page is what was read by then, and `parse_limit` is "time".
     `fingerprinted=False` skips the fingerprint, which only pages that answered with success
-    are compared by.
+    are compared by. A body of at most `UNBUDGETED_BYTES` is read without looking at the
+    clock: bounded as it is, it is read in milliseconds whatever it holds.
     """
-    spend = Budget(budget) if budget is not None else None
+    spend = Budget(budget) if budget is not None and len(data) > UNBUDGETED_BYTES else None
     if not is_parsable(content_type, data):
         return Page(content_type=content_type, bytes_read=bytes_read, truncated=truncated)
     # NUL is never text; a body of zeros (a decompressed bomb) would otherwise cost the parser
