@@ -31,6 +31,13 @@ from curator.domain import (
 )
 from curator.store.base import Base, str_enum, utcnow
 
+UNSETTLED_WHERE = (
+    "verdict IS NULL OR verdict <> 'ok' OR last_verdict <> 'ok' OR consecutive_failures <> 0"
+)
+"""The link states the unsettled index covers: a link not plainly working (migration 0010)."""
+SNOOZED_WHERE = "snoozed_until IS NOT NULL"
+"""The resources the snooze index covers (migration 0010)."""
+
 
 class Guide(Base):
     """A published guide whose resource list curator keeps honest."""
@@ -79,7 +86,16 @@ class Resource(Base):
     """One curated external resource of a guide."""
 
     __tablename__ = "resources"
-    __table_args__ = (UniqueConstraint("guide_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("guide_id", "key"),
+        # The snoozed ones, found without reading every resource (the problems list).
+        Index(
+            "ix_resources_snoozed_until",
+            "snoozed_until",
+            sqlite_where=text(SNOOZED_WHERE),
+            postgresql_where=text(SNOOZED_WHERE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"), index=True)
@@ -205,6 +221,16 @@ class LinkState(Base):
     """What curator currently believes about one URL, confirmed over time."""
 
     __tablename__ = "link_states"
+    __table_args__ = (
+        # The links not plainly working, found without reading every (wide) row: where the
+        # problems list starts (curator.store.problems).
+        Index(
+            "ix_link_states_unsettled",
+            "url",
+            sqlite_where=text(UNSETTLED_WHERE),
+            postgresql_where=text(UNSETTLED_WHERE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(Text, unique=True)

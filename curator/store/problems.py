@@ -9,6 +9,7 @@ their snooze ends). Most severe first (curator.domain.SEVERITY), then the oldest
 from __future__ import annotations
 
 import asyncio
+import bisect
 import functools
 import re
 import sys
@@ -208,21 +209,25 @@ class _Candidate:
     open_reports: int
     snoozed_until: datetime | None
     snooze_reason: str | None
+    place: tuple[int, int, int]
+    """Its place in its list's order (`_place`; a page's cursor is the last one's)."""
 
-    def order(self, snoozed: bool) -> tuple[int, int, int]:
-        """The list's order as integers (the cursor is this tuple): most severe first (an
-        unconfirmed failure with the unknowns), then the oldest failure (or report), then id;
-        snoozed ones by the end of their snooze."""
-        standing = self.standing
-        if snoozed:
-            return (0, _micros(standing.snoozed_until or _FAR), self.resource_id)
-        if standing.verdict is None:
-            rank = len(SEVERITY)
-        else:
-            pending = standing.checker_state is State.FAILING
-            rank = severity_rank(Verdict.TRANSIENT if pending else standing.verdict)
-        since = standing.failing_since or self.oldest_report or _FAR
-        return (rank, _micros(since), self.resource_id)
+
+def _place(
+    standing: Standing, oldest_report: datetime | None, resource_id: int, *, snoozed: bool
+) -> tuple[int, int, int]:
+    """The list's order as integers (the cursor is this tuple): most severe first (an
+    unconfirmed failure with the unknowns), then the oldest failure (or report), then id;
+    snoozed ones by the end of their snooze."""
+    if snoozed:
+        return (0, _micros(standing.snoozed_until or _FAR), resource_id)
+    if standing.verdict is None:
+        rank = len(SEVERITY)
+    else:
+        pending = standing.checker_state is State.FAILING
+        rank = severity_rank(Verdict.TRANSIENT if pending else standing.verdict)
+    since = standing.failing_since or oldest_report or _FAR
+    return (rank, _micros(since), resource_id)
 
 
 def _micros(moment: datetime) -> int:
@@ -283,13 +288,23 @@ def _needs_a_look() -> Any:
     return union(unsettled, reported, snoozed)
 
 
+Decisions = dict[tuple[Any, ...], "_Candidate | None"]
+"""Candidate rows (those with no snooze) and what deciding them gave: a row read again
+unchanged after a write elsewhere is not decided again."""
+
+
 async def _candidates(
-    session: AsyncSession, *, now: datetime, guide_slug: str | None, snoozed: bool
-) -> tuple[list[_Candidate], datetime | None]:
+    session: AsyncSession,
+    *,
+    now: datetime,
+    guide_slug: str | None,
+    snoozed: bool,
+    known: Decisions | None = None,
+) -> tuple[list[_Candidate], datetime | None, Decisions]:
     """The live resources that need an editor (or, with `snoozed`, are snoozed), each with
     its standing, from one query that reads only what deciding, counting and ordering them
     takes (when the link last worked, was last checked and was confirmed are read for the
-    page's resources alone)."""
+    page's resources alone). Rows found in `known` keep the decision made of them there."""
     reports = _reports_subquery()
     query = (
         select(
@@ -310,8 +325,11 @@ async def _candidates(
         query = query.where(Resource.id.in_(_needs_a_look()))
     if guide_slug is not None:
         query = query.join(Guide, Resource.guide_id == Guide.id).where(Guide.slug == guide_slug)
-    rows = (await session.execute(query)).tuples().all()
-    decide = functools.partial(_decide, rows, now=now, snoozed=snoozed)
+    # Plain rows through the connection: the ORM's handling of a result costs, per row, more
+    # than deciding it again.
+    connection = await session.connection()
+    rows = (await connection.execute(query)).all()
+    decide = functools.partial(_decide, rows, now=now, snoozed=snoozed, known=known or {})
     # Deciding is pure and, for thousands of candidates, tens of milliseconds of CPU: in a
     # thread, the event loop (which also serves the public lists) keeps answering meanwhile.
     return await asyncio.to_thread(decide) if len(rows) > OFF_LOOP_ROWS else decide()
@@ -322,19 +340,30 @@ OFF_LOOP_ROWS = 250
 
 
 def _decide(
-    rows: Sequence[Any], *, now: datetime, snoozed: bool
-) -> tuple[list[_Candidate], datetime | None]:
-    """The candidate rows whose standing needs an editor (or is snoozed), with it; and the
-    next moment one of them changes by the clock alone (a snooze ending)."""
+    rows: Sequence[Any], *, now: datetime, snoozed: bool, known: Decisions
+) -> tuple[list[_Candidate], datetime | None, Decisions]:
+    """The candidate rows whose standing needs an editor (or is snoozed), with it; the next
+    moment one of them changes by the clock alone (a snooze ending); and the decisions made,
+    by row. A row in `known` (one read before, the same in every value) keeps its decision:
+    with no snooze, a row's standing depends on its values alone (the clock only says when
+    it was worked out)."""
     found: list[_Candidate] = []
+    decided: Decisions = {}
     changes: datetime | None = None
     for row in rows:
-        rid, snoozed_until, snooze_reason = row[:3]
-        if snoozed_until is not None and snoozed_until > now:
+        values = tuple(row)
+        rid, snoozed_until, snooze_reason = values[:3]
+        if snoozed_until is None:
+            if values in known:
+                candidate = decided[values] = known[values]
+                if candidate is not None:
+                    found.append(candidate)
+                continue
+        elif snoozed_until > now:
             changes = snoozed_until if changes is None else min(changes, snoozed_until)
-        link = link_of_columns(row[3 : 3 + DECIDING])
+        link = link_of_columns(values[3 : 3 + DECIDING])
         last_verdict = link.last_verdict if link is not None else None
-        report_count, oldest_report = row[3 + DECIDING :]
+        report_count, oldest_report = values[3 + DECIDING :]
         reports_open = int(report_count or 0)
         standing = standing_of(
             link,
@@ -344,19 +373,22 @@ def _decide(
             open_reports=reports_open,
         )
         wanted = standing.state is State.SNOOZED if snoozed else standing.needs_editor
+        made = None
         if wanted:
-            found.append(
-                _Candidate(
-                    rid,
-                    standing,
-                    last_verdict,
-                    oldest_report,
-                    reports_open,
-                    snoozed_until,
-                    snooze_reason,
-                )
+            made = _Candidate(
+                rid,
+                standing,
+                last_verdict,
+                oldest_report,
+                reports_open,
+                snoozed_until,
+                snooze_reason,
+                _place(standing, oldest_report, rid, snoozed=snoozed),
             )
-    return found, changes
+            found.append(made)
+        if snoozed_until is None:
+            decided[values] = made
+    return found, changes, decided
 
 
 def _counts(candidates: Sequence[_Candidate]) -> ProblemCounts:
@@ -372,6 +404,36 @@ def _counts(candidates: Sequence[_Candidate]) -> ProblemCounts:
     return ProblemCounts(len(candidates), dict(by_group), dict(by_state), dict(by_verdict))
 
 
+class _Listing:
+    """A list's candidates as decided from one state of the data, with what its pages read
+    worked out once: the counts, and for each filter the candidates it admits, in order."""
+
+    __slots__ = ("candidates", "counts", "_views")
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self.candidates = candidates
+        self.counts = _counts(candidates)
+        self._views: dict[tuple[object, ...], tuple[list[tuple[int, int, int]], list[_Candidate]]]
+        self._views = {}
+
+    def admitted(self, where: ProblemFilter) -> tuple[list[tuple[int, int, int]], list[_Candidate]]:
+        """The candidates `where` admits in the list's order, and their places. (At most one
+        entry per combination of the filters' values, each a member of a small enum.)"""
+        key = (where.group, where.verdict, where.state)
+        view = self._views.get(key)
+        if view is None:
+            chosen = sorted(
+                (c for c in self.candidates if where.admits(c.standing)),
+                key=_by_place,
+            )
+            view = self._views[key] = ([c.place for c in chosen], chosen)
+        return view
+
+
+def _by_place(candidate: _Candidate) -> tuple[int, int, int]:
+    return candidate.place
+
+
 class CandidateCache:
     """The candidates of recent lists, by the data they were decided from, so an editor
     paging, filtering or coming back after an action costs the page, not the whole list.
@@ -380,17 +442,20 @@ class CandidateCache:
     sections, resources and link states, by any process: migration 0007), a marker of the
     readers' reports table (how many, how many dealt with, the newest), the guide and which
     list; it lapses when a snooze among its resources ends. Each process (each API worker)
-    keeps its own few entries.
+    keeps its own few entries. After a write, a list is read again whole, but only the rows
+    that changed are decided again: the decisions of the last reading of each list are kept,
+    by row.
     """
 
     def __init__(self, size: int = 8) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple[object, ...], tuple[datetime | None, list[_Candidate]]] = (
+        self._entries: OrderedDict[tuple[object, ...], tuple[datetime | None, _Listing]] = (
             OrderedDict()
         )
+        self._decisions: OrderedDict[tuple[str | None, bool], Decisions] = OrderedDict()
 
-    def get(self, key: tuple[object, ...], *, now: datetime) -> list[_Candidate] | None:
-        """The candidates stored under `key`, unless a snooze among them ended since."""
+    def get(self, key: tuple[object, ...], *, now: datetime) -> _Listing | None:
+        """The list stored under `key`, unless a snooze among it ended since."""
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -401,14 +466,23 @@ class CandidateCache:
         self._entries.move_to_end(key)
         return found
 
-    def put(
-        self, key: tuple[object, ...], found: list[_Candidate], *, until: datetime | None
-    ) -> None:
+    def put(self, key: tuple[object, ...], found: _Listing, *, until: datetime | None) -> None:
         """Remember `found` under `key` until `until` (None: until the data changes)."""
         self._entries[key] = (until, found)
         self._entries.move_to_end(key)
         while len(self._entries) > self._size:
             self._entries.popitem(last=False)
+
+    def decisions(self, guide_slug: str | None, snoozed: bool) -> Decisions | None:
+        """The decisions of the last reading of one list (a guide's or all, snoozed or not)."""
+        return self._decisions.get((guide_slug, snoozed))
+
+    def keep_decisions(self, guide_slug: str | None, snoozed: bool, decided: Decisions) -> None:
+        """Keep a reading's decisions for the next reading of the same list."""
+        self._decisions[(guide_slug, snoozed)] = decided
+        self._decisions.move_to_end((guide_slug, snoozed))
+        while len(self._decisions) > self._size:
+            self._decisions.popitem(last=False)
 
 
 _REPORTS_MARKER = select(
@@ -424,6 +498,34 @@ async def _cache_key(
     version = await data_version(session)
     reports = tuple((await session.execute(_REPORTS_MARKER)).one())
     return (version, reports, guide_slug, snoozed)
+
+
+async def _listing(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    guide_slug: str | None,
+    snoozed: bool,
+    cache: CandidateCache | None,
+) -> _Listing:
+    """The list's candidates: remembered in `cache` if the data is as it was, else read."""
+    if cache is None:
+        found, _, _ = await _candidates(session, now=now, guide_slug=guide_slug, snoozed=snoozed)
+        return _Listing(found)
+    key = await _cache_key(session, guide_slug=guide_slug, snoozed=snoozed)
+    listing = cache.get(key, now=now)
+    if listing is None:
+        found, changes, decided = await _candidates(
+            session,
+            now=now,
+            guide_slug=guide_slug,
+            snoozed=snoozed,
+            known=cache.decisions(guide_slug, snoozed),
+        )
+        listing = _Listing(found)
+        cache.put(key, listing, until=changes)
+        cache.keep_decisions(guide_slug, snoozed, decided)
+    return listing
 
 
 async def problem_page(
@@ -446,29 +548,19 @@ async def problem_page(
     """
     where = where or ProblemFilter()
     start = decode_cursor(after) if after is not None else None
-    key = None
-    candidates = None
-    if cache is not None:
-        key = await _cache_key(session, guide_slug=where.guide_slug, snoozed=snoozed)
-        candidates = cache.get(key, now=now)
-    if candidates is None:
-        candidates, changes = await _candidates(
-            session, now=now, guide_slug=where.guide_slug, snoozed=snoozed
-        )
-        if cache is not None and key is not None:
-            cache.put(key, candidates, until=changes)
-    counts = _counts(candidates)
-    admitted = [(c.order(snoozed), c) for c in candidates if where.admits(c.standing)]
-    admitted.sort(key=lambda pair: pair[0])
-    remaining = [pair for pair in admitted if start is None or pair[0] > start]
-    chosen = remaining[: max(1, limit)]
-    more = len(remaining) > len(chosen)
-    problems = await _with_evidence(session, [c for _, c in chosen], now=now)
+    listing = await _listing(
+        session, now=now, guide_slug=where.guide_slug, snoozed=snoozed, cache=cache
+    )
+    places, admitted = listing.admitted(where)
+    first = bisect.bisect_right(places, start) if start is not None else 0
+    chosen = admitted[first : first + max(1, limit)]
+    more = first + len(chosen) < len(admitted)
+    problems = await _with_evidence(session, chosen, now=now)
     return ProblemPage(
         problems=tuple(problems),
         matching=len(admitted),
-        counts=counts,
-        next_after=encode_cursor(chosen[-1][0]) if more else None,
+        counts=listing.counts,
+        next_after=encode_cursor(chosen[-1].place) if more else None,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -108,59 +109,93 @@ async def published_guides(
     ).guides
 
 
-async def published(
-    session: AsyncSession, *, slug: str | None = None, include_broken: bool = False, now: datetime
-) -> Published:
-    """The published lists of every guide (or the one with `slug`) as of `now`, in catalog
-    order, each resource as its standing publishes it.
+@dataclass(frozen=True, slots=True)
+class PublicRows:
+    """What the published lists are made of, as read: plain values, no ORM objects, so a list
+    of thousands of resources can be built anywhere (`published_of`), off the event loop too."""
 
-    Retired resources and sections never appear; sections left with nothing to show are
-    dropped. Confirmed-broken resources appear only with `include_broken`.
-    """
-    guide_query = select(Guide).order_by(Guide.slug)
+    guides: tuple[tuple[Any, ...], ...]
+    """id, slug, title, source URL, last reviewed, review every: in slug order."""
+    sections: tuple[tuple[Any, ...], ...]
+    """id, guide id, title: the live ones, in order."""
+    resources: Sequence[Sequence[Any]]
+    """The live resources in order, each `_RESOURCE_COLUMNS` then `LINK_COLUMNS`."""
+
+
+_GUIDE_COLUMNS = (
+    Guide.id,
+    Guide.slug,
+    Guide.title,
+    Guide.source_url,
+    Guide.last_reviewed,
+    Guide.review_every,
+)
+_RESOURCE_COLUMNS = (
+    Resource.key,
+    Resource.title,
+    Resource.url,
+    Resource.kind,
+    Resource.description,
+    Resource.phone,
+    Resource.audience,
+    Resource.region,
+    Resource.section_id,
+    Resource.snoozed_until,
+    Resource.snooze_reason,
+)
+
+
+async def public_rows(session: AsyncSession, *, slug: str | None = None) -> PublicRows:
+    """Read what every guide's published list (or the one with `slug`) is made of: three
+    queries whatever the catalog's size, as plain rows through the session's connection (the
+    ORM's handling of 10,000 rows cost more than building the lists from them)."""
+    connection = await session.connection()
+    guide_query = select(*_GUIDE_COLUMNS).order_by(Guide.slug)
     if slug is not None:
         guide_query = guide_query.where(Guide.slug == slug)
-    guides: Sequence[Guide] = (await session.execute(guide_query)).scalars().all()
+    guides = tuple(tuple(row) for row in (await connection.execute(guide_query)).all())
     if not guides:
-        return Published([], None)
-    guide_ids = [g.id for g in guides]
+        return PublicRows((), (), ())
+    guide_ids = [guide[0] for guide in guides]
     sections = (
-        (
-            await session.execute(
-                select(Section)
-                .where(Section.guide_id.in_(guide_ids), Section.retired_at.is_(None))
-                .order_by(Section.guide_id, Section.position, Section.id)
-            )
+        await connection.execute(
+            select(Section.id, Section.guide_id, Section.title)
+            .where(Section.guide_id.in_(guide_ids), Section.retired_at.is_(None))
+            .order_by(Section.guide_id, Section.position, Section.id)
         )
-        .scalars()
-        .all()
-    )
-    # Plain rows, not objects: building a Resource and a LinkState object for each of 10,000
-    # resources cost most of a whole list's render.
-    rows = (
-        await session.execute(
-            select(
-                Resource.key,
-                Resource.title,
-                Resource.url,
-                Resource.kind,
-                Resource.description,
-                Resource.phone,
-                Resource.audience,
-                Resource.region,
-                Resource.section_id,
-                Resource.snoozed_until,
-                Resource.snooze_reason,
-                *LINK_COLUMNS,
-            )
+    ).all()
+    resources = (
+        await connection.execute(
+            select(*_RESOURCE_COLUMNS, *LINK_COLUMNS)
             .outerjoin(LinkState, LinkState.url == Resource.url)
             .where(Resource.guide_id.in_(guide_ids), Resource.retired_at.is_(None))
             .order_by(Resource.position, Resource.id)
         )
-    ).tuples()
+    ).all()
+    return PublicRows(guides, tuple(tuple(row) for row in sections), resources)
+
+
+async def published(
+    session: AsyncSession, *, slug: str | None = None, include_broken: bool = False, now: datetime
+) -> Published:
+    """The published lists of every guide (or the one with `slug`) as of `now`, in catalog
+    order, each resource as its standing publishes it (see `published_of`)."""
+    rows = await public_rows(session, slug=slug)
+    return published_of(rows, include_broken=include_broken, now=now)
+
+
+def published_of(rows: PublicRows, *, include_broken: bool = False, now: datetime) -> Published:
+    """The published lists made of `rows` as of `now`, each resource as its standing
+    publishes it. Pure: no I/O.
+
+    Retired resources and sections never appear; sections left with nothing to show are
+    dropped. Confirmed-broken resources appear only with `include_broken`.
+    """
+    if not rows.guides:
+        return Published([], None)
     by_section: dict[int, list[PublicResource]] = {}
     changes_at: datetime | None = None
-    for row in rows:
+    for row in rows.resources:
         key, title, url, kind, description, phone, audience, region = row[:8]
         section_id, snoozed_until, snooze_reason = row[8:11]
         link = link_of_columns(row[11:])
@@ -189,23 +224,21 @@ async def published(
             )
         )
     sections_of: dict[int, list[PublicSection]] = {}
-    for section in sections:
-        listed = by_section.get(section.id)
+    for section_id, guide_id, section_title in rows.sections:
+        listed = by_section.get(section_id)
         if listed:
-            sections_of.setdefault(section.guide_id, []).append(
-                PublicSection(section.title, tuple(listed))
-            )
+            sections_of.setdefault(guide_id, []).append(PublicSection(section_title, tuple(listed)))
     return Published(
         [
             PublicGuide(
-                slug=guide.slug,
-                title=guide.title,
-                source_url=guide.source_url,
-                last_reviewed=guide.last_reviewed,
-                next_review_due=next_review_due(guide.review_every, guide.last_reviewed),
-                sections=tuple(sections_of.get(guide.id, ())),
+                slug=slug,
+                title=title,
+                source_url=source_url,
+                last_reviewed=last_reviewed,
+                next_review_due=next_review_due(review_every, last_reviewed),
+                sections=tuple(sections_of.get(guide_id, ())),
             )
-            for guide in guides
+            for guide_id, slug, title, source_url, last_reviewed, review_every in rows.guides
         ],
         changes_at,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -166,6 +167,19 @@ async def test_rendered_once_per_change_of_data(
         "/v1/guides/sextortion", headers={"If-None-Match": first.headers["etag"]}
     )
     assert old.status_code == 200
+
+
+async def test_requests_finding_a_list_out_of_date_at_once_share_one_rendering(
+    app: FastAPI, client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    cache = app.state.guide_cache
+    answers = await asyncio.gather(*(client.get("/v1/guides/sextortion") for _ in range(6)))
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    assert cache.renders == 1
+    index = await asyncio.gather(*(client.get("/v1/guides") for _ in range(4)))
+    assert len({a.content for a in index}) == 1
+    assert cache.renders == 2
 
 
 async def test_editor_edit_shows_on_the_public_list_at_once(

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator import editing
 from curator.domain import Group, State, Verdict
 from curator.runs.records import state_values
 from curator.store.link_states import upsert_link_state
@@ -239,3 +243,150 @@ async def listed_without_cache(session: AsyncSession, now: datetime) -> set[int]
     async with session.begin():
         page = await problem_page(session, now=now, limit=1000)
     return {p.resource_id for p in page.problems}
+
+
+@dataclass(frozen=True, slots=True)
+class Picked:
+    id: int
+    url: str
+
+
+async def test_a_list_read_again_after_each_kind_of_write_is_the_list_read_afresh(
+    session: AsyncSession,
+) -> None:
+    """A remembered list keeps the decisions of rows it reads again unchanged: after every kind
+    of write, what it lists (every page, filter and count) is what a list with nothing
+    remembered lists."""
+    await combinations(session, copies=2)
+    cache = CandidateCache()
+
+    async def compared(now: datetime = NOW) -> dict[int, tuple[State, int]]:
+        session.expire_all()  # as a new request's session would: no link-state object kept
+        async with session.begin():
+            for snoozed in (False, True):
+                for where in (ProblemFilter(), ProblemFilter(state=State.BROKEN)):
+                    kept = await problem_page(
+                        session, now=now, limit=1000, where=where, snoozed=snoozed, cache=cache
+                    )
+                    fresh = await problem_page(
+                        session, now=now, limit=1000, where=where, snoozed=snoozed
+                    )
+                    assert kept == fresh
+            second = await problem_page(session, now=now, limit=4, cache=cache)
+            assert second.next_after is not None
+            kept = await problem_page(
+                session, now=now, limit=4, after=second.next_after, cache=cache
+            )
+            fresh = await problem_page(session, now=now, limit=4, after=second.next_after)
+            assert kept == fresh
+            whole = await problem_page(session, now=now, limit=1000, cache=cache)
+        return {p.resource_id: (p.standing.state, p.standing.open_reports) for p in whole.problems}
+
+    listed = await compared()
+    async with session.begin():
+        every = {s.resource.id: s for s in await standings(session, now=NOW)}
+
+    def one(state: State, *, reported: bool = False) -> Picked:
+        return next(
+            Picked(s.resource.id, s.resource.url)
+            for s in every.values()
+            if s.standing.state is state
+            and bool(s.standing.open_reports) is reported
+            and s.resource.snoozed_until is None
+            and s.resource.id not in used
+        )
+
+    used: set[int] = set()
+    working, broken, moved = one(State.WORKING), one(State.BROKEN), one(State.MOVED)
+    used |= {working.id, broken.id, moved.id}
+    failing, unreported = one(State.FAILING), one(State.BROKEN)
+    used |= {failing.id, unreported.id}
+    reported = one(State.WORKING, reported=True)
+    elsewhere = one(State.WORKING)
+    used |= {reported.id, elsewhere.id}
+    quiet = one(State.WORKING)
+    used.add(quiet.id)
+    target = one(State.BROKEN)
+
+    async def after(change: Any) -> dict[int, tuple[State, int]]:
+        async with session.begin():
+            await change()
+        now_listed = await compared()
+        assert now_listed != listed  # every write here changes the list
+        return now_listed
+
+    async def check_stored() -> None:  # a check confirms a working link broken
+        values = state_values(status_after(_days(Verdict.OK, *[Verdict.BROKEN] * 3)))
+        await upsert_link_state(session, url=working.url, values=values, check_id=None)
+
+    listed = await after(check_stored)
+    assert working.id in listed
+
+    async def confirmed() -> None:  # a failing link, listed, is confirmed broken: still listed
+        values = state_values(status_after(_days(Verdict.OK, *[Verdict.BROKEN] * 3)))
+        await upsert_link_state(session, url=failing.url, values=values, check_id=None)
+
+    listed = await after(confirmed)
+    assert listed[failing.id] == (State.BROKEN, 0)
+
+    async def broken_reported() -> None:  # a reader reports a link listed as broken
+        session.add(ReaderReport(resource_id=unreported.id, note="gone", created_at=NOW))
+
+    listed = await after(broken_reported)
+    assert listed[unreported.id] == (State.BROKEN, 1)
+
+    async def recovered() -> None:  # a broken link works again
+        values = state_values(status_after(_days(Verdict.OK)))
+        await upsert_link_state(session, url=broken.url, values=values, check_id=None)
+
+    listed = await after(recovered)
+    assert broken.id not in listed
+
+    async def report_filed() -> None:
+        session.add(ReaderReport(resource_id=elsewhere.id, note="gone", created_at=NOW))
+
+    listed = await after(report_filed)
+    assert elsewhere.id in listed
+
+    async def report_dealt_with() -> None:
+        await session.execute(
+            update(ReaderReport)
+            .where(ReaderReport.resource_id == reported.id)
+            .values(resolved_at=NOW)
+        )
+
+    listed = await after(report_dealt_with)
+    assert reported.id not in listed
+
+    async def snoozed() -> None:
+        await editing.snooze(
+            session,
+            resource_id=moved.id,
+            actor="editor",
+            until=NOW + timedelta(days=3),
+            reason="works in a browser",
+            now=NOW,
+        )
+
+    listed = await after(snoozed)
+    assert moved.id not in listed
+
+    async def snooze_ended() -> None:
+        await editing.end_snooze(session, resource_id=moved.id, actor="editor", now=NOW)
+
+    listed = await after(snooze_ended)
+    assert moved.id in listed
+
+    async def edited() -> None:  # its URL now names a link that is confirmed broken
+        await editing.edit_resource(
+            session, resource_id=quiet.id, actor="editor", changes={"url": target.url}, now=NOW
+        )
+
+    listed = await after(edited)
+    assert quiet.id in listed
+
+    async def retired() -> None:
+        await editing.retire(session, resource_id=moved.id, actor="editor", now=NOW)
+
+    listed = await after(retired)
+    assert moved.id not in listed
