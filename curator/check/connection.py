@@ -192,9 +192,8 @@ class Exchange:
         if self.done:
             return True
         if self._framing == _LENGTH and self.connection.buffered() >= self._left:
-            self.connection.discard(self._left)
+            self.done = self.connection.discard(self._left)
             self._left = 0
-            self.done = True
         return self.done
 
 
@@ -283,14 +282,17 @@ class Connection:
         """Bytes received and not yet read (here and in the stream's buffer)."""
         return len(self._buffer) + self.stream.buffered()
 
-    def discard(self, count: int) -> None:
-        """Drop `count` bytes that have arrived already (at most `buffered()`)."""
+    def discard(self, count: int) -> bool:
+        """Drop `count` bytes that have arrived already; False when fewer have."""
         while count:
             if not self._buffer:
                 self._buffer = self.stream.take(count)
+                if not self._buffer:
+                    return False
             taken = min(count, len(self._buffer))
             self._buffer = self._buffer[taken:]
             count -= taken
+        return True
 
     async def receive(self, max_bytes: int) -> bytes:
         """Up to `max_bytes` of what the server sends next; b"" once it has ended."""

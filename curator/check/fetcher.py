@@ -43,7 +43,7 @@ from curator.check.politeness import (
 from curator.check.resolver import Resolver
 from curator.check.streams import ConnectTrace, connect_trace
 from curator.check.text import HTML_TYPES, decode, extract_page, is_parsable, media_type
-from curator.check.transport import build_client
+from curator.check.transport import GuardedClient, build_client
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEADERS = 100
@@ -164,8 +164,9 @@ def _issuer(fields: object) -> str | None:
     return shown[:200] or None
 
 
-def certificate_of(response: httpx.Response) -> Certificate | None:
-    """The peer certificate of the connection `response` came over (None without TLS)."""
+def certificate_of(response: httpx.Response, host: str) -> Certificate | None:
+    """The peer certificate of the connection `response` from `host` came over (None without
+    TLS)."""
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
@@ -183,7 +184,7 @@ def certificate_of(response: httpx.Response) -> Certificate | None:
     except ValueError:
         return None
     return Certificate(
-        host=(response.url.host or "").lower(),
+        host=host.lower(),
         expires_at=datetime.fromtimestamp(seconds, UTC),
         issuer=_issuer(peer.get("issuer")),
     )
@@ -236,6 +237,8 @@ class Fetcher:
             backoff=policy.retry_backoff,
             max_retry_after=policy.max_retry_after,
         )
+        # The guarded client's short way for a plain GET (no cookie to send).
+        self._get = self._client.get_streamed if isinstance(self._client, GuardedClient) else None
         self._probes: dict[str, asyncio.Task[SiteBaseline]] = {}
         self._pages = ThreadPoolExecutor(PAGE_WORKERS, thread_name_prefix="curator-page")
 
@@ -377,11 +380,13 @@ class Fetcher:
         jar = httpx.Cookies()
         seen: set[tuple[str, str]] = set()
         while True:
-            request = self._client.build_request("GET", target)
+            request = None
             cookie = ""
-            if jar:  # most chains set no cookie: the jar's header work is skipped
-                jar.set_cookie_header(request)
-                cookie = request.headers.get("cookie", "")
+            if jar or self._get is None:  # most chains set no cookie: no request is built
+                request = self._client.build_request("GET", target)
+                if jar:
+                    jar.set_cookie_header(request)
+                    cookie = request.headers.get("cookie", "")
             # The same URL with new cookies is a cookie check, not yet a loop.
             key = (str(target), cookie)
             if key in seen:
@@ -390,7 +395,7 @@ class Fetcher:
             budget.pause()
             async with self._limiter.slot(host_key(state.current)):
                 budget.resume()
-                location = await self._request(state, request, jar)
+                location = await self._request(state, target, request, jar)
             if location is None:
                 return
             # The chain goes on: the redirect's status and headers are in its hop.
@@ -408,13 +413,18 @@ class Fetcher:
             target = checked
 
     async def _request(
-        self, state: _Try, request: httpx.Request, jar: httpx.Cookies
+        self, state: _Try, url: httpx.URL, request: httpx.Request | None, jar: httpx.Cookies
     ) -> httpx.URL | None:
-        """Send one request; returns the absolute Location of a redirect, or None when final."""
+        """GET `url` (as `request` when one is built); returns the absolute Location of a
+        redirect, or None when final."""
         start = time.monotonic()
         with connect_trace() as trace:
             try:
-                response = await self._client.send(request, stream=True)
+                if request is None and self._get is not None:
+                    response = await self._get(url)
+                else:
+                    request = request or self._client.build_request("GET", url)
+                    response = await self._client.send(request, stream=True)
             except Exception as exc:
                 hop = Hop(state.current, trace.status, trace.connected, trace.location, _ms(start))
                 state.hops.append(hop)
@@ -435,16 +445,18 @@ class Fetcher:
             headers = _joined(items)
             state.retry_after = parse_retry_after(headers.get("retry-after"))
             if "set-cookie" in headers:
+                if request is None:  # the short way sets none: the jar reads the request's URL
+                    response.request = self._client.build_request("GET", url)
                 jar.extract_cookies(response)
             location = headers.get("location")
             if response.status_code in REDIRECT_STATUSES and location:
-                target = response.url.join(location)
+                target = url.join(location)
                 if target.fragment:
                     target = target.copy_with(fragment=None)
                 hop = Hop(state.current, state.status, address, str(target), _ms(start))
                 state.hops.append(hop)
                 return target
-            state.certificate = certificate_of(response)
+            state.certificate = certificate_of(response, url.host)
             content_type = headers.get("content-type")
             try:
                 body = await read_body(
@@ -464,7 +476,7 @@ class Fetcher:
             state.page = await self.read_page(
                 body.data,
                 content_type=content_type,
-                base_url=str(response.url),
+                base_url=str(url),
                 bytes_read=body.raw_bytes,
                 truncated=body.truncated,
                 fingerprinted=200 <= response.status_code < 300,

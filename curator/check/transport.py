@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
 
 import certifi
 import httpx
@@ -74,7 +75,19 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request` over a kept-alive or new connection of its origin."""
-        url = request.url
+        head, body = await _request_bytes(request)
+        return await self.send_bytes(request.url, request.method, head, body, request.extensions)
+
+    async def send_bytes(
+        self,
+        url: httpx.URL,
+        method: str,
+        head: bytes,
+        body: bytes,
+        extensions: Mapping[str, Any],
+    ) -> httpx.Response:
+        """Send a request given as its head's and body's bytes to `url`'s origin; the response
+        streams its body, and closing it hands the connection back."""
         scheme = url.raw_scheme
         if scheme not in (b"http", b"https"):
             raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}")
@@ -88,10 +101,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             origin = self._origins[key] = _Origin()
         origin.in_use += 1
         origin.last_used = now
-        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
         try:
-            head, body = await _request_bytes(request)
-            connection, exchange = await self._exchange(key, origin, head, body, request, timeouts)
+            connection, exchange = await self._exchange(key, origin, method, head, body, extensions)
         except BaseException:
             origin.in_use -= 1
             raise
@@ -114,13 +125,14 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         self,
         key: tuple[bytes, bytes, int],
         origin: _Origin,
+        method: str,
         head: bytes,
         body: bytes,
-        request: httpx.Request,
-        timeouts: dict[str, float | None],
+        extensions: Mapping[str, Any],
     ) -> tuple[Connection, Exchange]:
+        timeouts: Mapping[str, float | None] = extensions.get("timeout", {})
         read_timeout, write_timeout = timeouts.get("read"), timeouts.get("write")
-        head_request = request.method == "HEAD"
+        head_request = method == "HEAD"
         connection = self._idle_connection(origin)
         if connection is not None:
             try:
@@ -135,12 +147,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
                 connection.close()
                 # The server closed a kept-alive connection as the request went out (its idle
                 # timeout raced ours): a request that changes nothing is sent once more, afresh.
-                if connection.heard or request.method not in ("GET", "HEAD"):
+                if connection.heard or method not in ("GET", "HEAD"):
                     raise
             except BaseException:
                 connection.close()
                 raise
-        connection = await self._open(key, request, timeouts.get("connect"))
+        connection = await self._open(key, extensions.get("sni_hostname"), timeouts.get("connect"))
         try:
             return connection, await connection.exchange(
                 head,
@@ -168,7 +180,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     async def _open(
         self,
         key: tuple[bytes, bytes, int],
-        request: httpx.Request,
+        sni_hostname: str | None,
         timeout: float | None,  # noqa: ASYNC109 (the connect timeout, as the streams take it)
     ) -> Connection:
         scheme, raw_host, port = key
@@ -178,8 +190,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             if self._ssl_context is None:
                 self._ssl_context = default_ssl_context()
             context = self._ssl_context
-            sni = request.extensions.get("sni_hostname") or host
-            stream = await stream.start_tls(context, server_hostname=sni, timeout=timeout)
+            name = sni_hostname or host
+            stream = await stream.start_tls(context, server_hostname=name, timeout=timeout)
         return Connection(stream)
 
     def release(self, origin: _Origin, exchange: Exchange) -> None:
@@ -297,13 +309,46 @@ def request_headers(policy: FetchPolicy) -> dict[str, str]:
     }
 
 
+class GuardedClient(httpx.AsyncClient):
+    """The checker's httpx client over a GuardedTransport. Besides httpx's API it offers
+    `get_streamed`: a GET sent the way `send(build_request("GET", url), stream=True)` sends
+    it, without the layers of a request that uses none of them (auth flow, redirect and
+    cookie handling, hooks, the request model): a fifth of a fetch's CPU."""
+
+    def __init__(self, *, transport: GuardedTransport, **kwargs: Any) -> None:
+        super().__init__(transport=transport, **kwargs)
+        self._guarded = transport
+
+    def _plain(self, url: httpx.URL) -> bool:
+        """Would `send` add nothing to a GET of `url` but its Host and the client's headers?"""
+        hooks = self.event_hooks
+        return not (
+            url.userinfo
+            or self.auth is not None
+            or hooks["request"]
+            or hooks["response"]
+            or self.params
+            or self.base_url.raw_host
+            or self.cookies
+        )
+
+    async def get_streamed(self, url: httpx.URL) -> httpx.Response:
+        """GET the absolute `url`; the response's body is streamed (close it). Its `request`
+        is not set when the short way was taken: its caller knows the URL it asked for."""
+        if not self._plain(url):
+            return await self.send(self.build_request("GET", url), stream=True)
+        head = request_head(b"GET", url.raw_path, [(b"Host", url.netloc), *self.headers.raw])
+        extensions = {"timeout": self.timeout.as_dict()}
+        return await self._guarded.send_bytes(url, "GET", head, b"", extensions)
+
+
 def build_client(
     policy: FetchPolicy,
     *,
     resolver: Resolver | None = None,
     ssl_context: ssl.SSLContext | None = None,
     guard: AddressGuard | None = None,
-) -> httpx.AsyncClient:
+) -> GuardedClient:
     """The checker's httpx client: guarded connections (unless private addresses are allowed),
     verified TLS, the policy's timeouts, no automatic redirects, decoding or cookies."""
     backend = GuardedBackend(
@@ -319,7 +364,7 @@ def build_client(
         write=policy.read_timeout,
         pool=policy.url_deadline,
     )
-    client = httpx.AsyncClient(
+    client = GuardedClient(
         transport=GuardedTransport(
             backend,
             ssl_context=context,

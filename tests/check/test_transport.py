@@ -360,3 +360,40 @@ async def test_the_client_keeps_no_cookie_between_urls(
         await client.get(site.url("/"))
         assert not client.cookies
     assert "cookie" not in site.requests[1].headers
+
+
+@pytest.mark.parametrize("host", ["plain.test", "bücher.test"], ids=["ascii", "idna"])
+async def test_the_short_way_sends_the_request_httpx_would(
+    host: str, sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add(host.encode("idna").decode("ascii"), fallback=page("Same", "request"))
+    sites.resolver.add(host, site.address)
+    url = httpx.URL(f"http://{host}:{site.port}/path?q=1")
+    async with build_client(fetch_settings.fetch_policy(), resolver=sites.resolver) as client:
+        short = await client.get_streamed(url)
+        await short.aread()
+        await short.aclose()
+        usual = await client.send(client.build_request("GET", url), stream=True)
+        await usual.aread()
+        await usual.aclose()
+    assert (short.status_code, short.content) == (usual.status_code, usual.content)
+    first, second = site.requests
+    assert (first.method, first.target) == (second.method, second.target) == ("GET", "/path?q=1")
+    assert list(first.headers.items()) == list(second.headers.items())
+    assert first.headers["host"] == f"{host.encode('idna').decode('ascii')}:{site.port}"
+
+
+async def test_the_short_way_is_not_taken_when_httpx_would_add_to_the_request(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("auth.test", fallback=page("Auth", "basic"))
+    async with build_client(fetch_settings.fetch_policy(), resolver=sites.resolver) as client:
+        url = httpx.URL(f"http://user:secret@auth.test:{site.port}/")
+        response = await client.get_streamed(url)
+        await response.aclose()
+        client.params = httpx.QueryParams({"added": "1"})
+        response = await client.get_streamed(httpx.URL(site.url("/")))
+        await response.aclose()
+    with_userinfo, with_params = site.requests
+    assert with_userinfo.headers["authorization"].startswith("Basic ")
+    assert with_params.target == "/?added=1"
