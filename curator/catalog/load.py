@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from curator.catalog.document import MAX_CHARS, Document, Loc, field_path, read_text
-from curator.catalog.schema import Catalog, slugify
+from curator.catalog.schema import Catalog, GuideSpec, slugify
 from curator.errors import CatalogError, CatalogProblem
 
 _MESSAGES = {
@@ -180,6 +180,40 @@ def validate_text(name: str, text: str) -> Catalog:
 
 
 def load_catalog(path: str | Path) -> Catalog:
-    """Read and validate a catalog file; raises CatalogError with every problem found."""
+    """Read and validate a catalog file; raises CatalogError with every problem found.
+
+    A large catalog is never in memory three times over (its text, its plain values and its
+    model): the text is let go once read, and each guide's plain values once its model is
+    built. When there is any problem the file is read again the ordinary way
+    (`validate_text`), which says where each one is.
+    """
     path = Path(path)
-    return validate_text(str(path), read_file(path))
+    name = str(path)
+    text = read_file(path)
+    document = read_text(name, text)
+    data, problems = document.data, document.problems
+    del document, text
+    catalog = None if problems else _built_guide_by_guide(data)
+    if catalog is None:
+        return validate_text(name, read_file(path))
+    return catalog
+
+
+def _built_guide_by_guide(data: Any) -> Catalog | None:
+    """The catalog of plain `data`, each guide's values dropped once its model is built (the
+    values are used up); None when anything is wrong with them."""
+    if not isinstance(data, dict) or not isinstance(data.get("guides"), list):
+        return None
+    if _duplicate_problems(data):
+        return None
+    guides: list[Any] = data["guides"]
+    try:
+        # The file without its guides: the top level's own fields checked as a whole file's.
+        shell = Catalog.model_validate({**data, "guides": []})
+        built = []
+        for index, guide in enumerate(guides):
+            built.append(GuideSpec.model_validate(guide))
+            guides[index] = None
+    except ValidationError:
+        return None
+    return shell.model_copy(update={"guides": built})

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -47,12 +45,14 @@ from curator.cli.check_output import (
     plain_lines,
     print_table,
 )
+from curator.cli.check_report import as_json, result_json, row_of, write_json
+
+__all__ = ["as_json", "check", "result_json", "row_of", "write_json"]
 
 if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.catalog import Catalog
     from curator.runs.adhoc import AddressReport, AddressResult
     from curator.runs.execute import CheckResult, RunReport
-    from curator.runs.targets import Target
     from curator.settings import Settings
 
 EXIT_INTERRUPTED = 130
@@ -163,32 +163,43 @@ def check(
     held = [loaded]
     del loaded
 
-    async def body() -> tuple[dict[str, int] | None, RunReport, bool]:
-        return await _sync_and_check(
-            current, held, source_file, chosen, show_progress, tally, patterns
+    def said_synced(synced: dict[str, int]) -> None:
+        if not quiet and output is Format.TABLE:
+            err.print(
+                f"Synced {path}: {synced['added']} added, {synced['changed']} changed, "
+                f"{synced['retired']} retired."
+            )
+
+    async def body() -> tuple[bool, bool]:
+        return await _sync_check_and_print(
+            current,
+            held,
+            source_file,
+            chosen,
+            show_progress,
+            tally,
+            patterns,
+            said_synced=said_synced,
+            output=output,
+            quiet=quiet,
         )
 
     try:
-        synced, report, broken = run(body)
+        inconclusive, broken = run(body)
     except KeyboardInterrupt:
         from curator.runs.settle import cancelled_summary
 
         err.print(cancelled_summary(tally.done, tally.planned))
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    if synced is not None and not quiet and output is Format.TABLE:
-        err.print(
-            f"Synced {path}: {synced['added']} added, {synced['changed']} changed, "
-            f"{synced['retired']} retired."
-        )
-    print_report(report, output, quiet=quiet)
-    if report.inconclusive:
+    if inconclusive:
         err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
         raise typer.Exit(EXIT_INCONCLUSIVE)
     raise typer.Exit(EXIT_BROKEN if broken else EXIT_OK)
 
 
 def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
-    """The run in the chosen format on stdout."""
+    """A run that kept its results, in the chosen format on stdout (`curator check` prints
+    its run from the store: `curator.cli.check_report.print_stored`, the same output)."""
     summary = f"Run {report.run_id} {report.status.value}: {report.summary}"
     if output is Format.JSON:
         write_json(report)
@@ -217,7 +228,7 @@ def _print_rows(
         print(summary)
 
 
-async def _sync_and_check(
+async def _sync_check_and_print(
     current: Settings,
     held: list[Catalog],
     source_file: str,
@@ -225,17 +236,23 @@ async def _sync_and_check(
     show_progress: bool,
     tally: Tally,
     patterns: list[re.Pattern[str]],
-) -> tuple[dict[str, int] | None, RunReport, bool]:
-    """Sync the catalog (taken from `held`, so it is let go once synced), run, and say what the
-    sync changed (its counts; None when nothing) and whether the run fails the check (exit 1)."""
+    *,
+    said_synced: Callable[[dict[str, int]], None],
+    output: Format,
+    quiet: bool,
+) -> tuple[bool, bool]:
+    """Sync the catalog (taken from `held`, so it is let go once synced; `said_synced` is
+    given its counts when it changed anything), run keeping no result, print the run's
+    results read back from the store, and say whether the run was inconclusive and whether
+    it fails the check (exit 1)."""
     from curator.check.checker import Checker
-    from curator.domain import Group, RunTrigger
+    from curator.cli.check_report import StoredRun, print_stored
+    from curator.domain import RunTrigger
     from curator.runs.execute import execute_run
     from curator.runs.selection import Selection
     from curator.store.base import utcnow
     from curator.store.catalog import active_resource_urls
     from curator.store.engine import session_factory
-    from curator.store.standings import standings
     from curator.sync import sync_catalog
 
     freeze_loaded()
@@ -247,7 +264,9 @@ async def _sync_and_check(
         del plan
         async with sessions() as session:
             chosen = await active_resource_urls(session, guide_slugs=slugs)
+        # In catalog order: the order the results are printed in.
         ids = [resource_id for resource_id, url in chosen if not excluded(url, patterns)]
+        del chosen
         selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
         with _progress(show_progress, tally) as advance:
             async with Checker.build(
@@ -260,12 +279,15 @@ async def _sync_and_check(
                     trigger=RunTrigger.CLI,
                     confirm=current.confirm_policy(),
                     on_result=advance,
+                    keep_results=False,
                 )
+        if synced is not None:
+            said_synced(synced)
         # Only a broken verdict can fail the check: only those resources' standings are read.
-        broken = [t.resource_id for t, r in report.by_resource() if r.group is Group.BROKEN]
-        async with sessions() as session:
-            found = await standings(session, now=utcnow(), resource_ids=broken)
-    return synced, report, report.fails_check({s.resource.id: s.standing for s in found})
+        stored = StoredRun(sessions, report, ids, now=utcnow())
+        terminal = out if output is Format.TABLE and is_terminal() else None
+        await print_stored(stored, output, quiet=quiet, terminal=terminal)
+    return report.inconclusive, stored.fails
 
 
 @contextmanager
@@ -304,78 +326,6 @@ def _progress(enabled: bool, tally: Tally) -> Iterator[Any]:
             )
 
         yield advance
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def result_json(target: Target, result: CheckResult) -> dict[str, Any]:
-    """One resource's result as `--format json` prints it."""
-    facts, outcome = result.facts, result.outcome
-    return {
-        "guide": target.guide_slug,
-        "resource": target.key,
-        "title": target.title,
-        "url": target.url,
-        "verdict": outcome.verdict.value,
-        "group": result.group.value,
-        "status_code": facts.status,
-        "final_url": facts.final_url,
-        "suggested_url": outcome.suggested_url,
-        "suggestion": result.suggestion.to_json() if result.suggestion is not None else None,
-        "detail": outcome.detail,
-        "elapsed_ms": facts.elapsed_ms,
-        "rule": outcome.rule,
-        "error": facts.error.value if facts.error is not None else None,
-        "attempts": facts.attempts,
-        "checked_at": _iso(result.checked_at),
-        "check_id": result.check_id,
-        "certificate": (
-            {
-                "host": facts.certificate.host,
-                "expires_at": _iso(facts.certificate.expires_at),
-                "issuer": facts.certificate.issuer,
-            }
-            if facts.certificate is not None
-            else None
-        ),
-    }
-
-
-def write_json(report: RunReport) -> None:
-    """`as_json(report)` on stdout, as `json.dumps(..., indent=2)` writes it, one result at a
-    time: the text of 50,000 results, or their dictionaries, are never in memory at once."""
-    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-    head = encoder.encode(as_json(report, results=False))
-    pairs = report.by_resource()
-    if not pairs:
-        sys.stdout.write(head[: -len("\n}")] + ',\n  "results": []\n}\n')
-        return
-    sys.stdout.write(head[: -len("\n}")] + ',\n  "results": [\n')
-    for index, (target, result) in enumerate(pairs):
-        text = encoder.encode(result_json(target, result))
-        # Strings in JSON hold no raw line break, so each line is indented as a whole.
-        sys.stdout.write("    " + text.replace("\n", "\n    "))
-        sys.stdout.write(",\n" if index < len(pairs) - 1 else "\n")
-    sys.stdout.write("  ]\n}\n")
-
-
-def as_json(report: RunReport, *, results: bool = True) -> dict[str, Any]:
-    """The object `curator check --format json` prints: the run and one result per resource."""
-    return {
-        "run": {
-            "id": report.run_id,
-            "status": report.status.value,
-            "trigger": report.trigger,
-            "started_at": _iso(report.started_at),
-            "finished_at": _iso(report.finished_at),
-            "planned_urls": report.planned,
-            "counts": dict(report.counts),
-            "summary": report.summary,
-            "states_changed": report.states_changed,
-        },
-    } | ({"results": [result_json(t, r) for t, r in report.by_resource()]} if results else {})
 
 
 def compile_excludes(patterns: list[str], *, source: str = "--exclude") -> list[re.Pattern[str]]:
@@ -489,21 +439,3 @@ def address_json(result: AddressResult) -> dict[str, Any]:
         "error": facts.error.value if facts.error is not None else None,
         "attempts": facts.attempts,
     }
-
-
-def row_of(target: Target, result: CheckResult) -> Row:
-    """One resource's result as the table, Markdown and JUnit formats print it."""
-    fix = None
-    if result.outcome.suggested_url:
-        fix = f"→ {result.outcome.suggested_url}"
-    elif result.suggestion is not None:
-        fix = f"possibly → {result.suggestion.url} ({result.suggestion.summary})"
-    return Row(
-        verdict=result.verdict,
-        resource=f"{target.guide_slug}/{target.key}",
-        title=target.title,
-        url=target.url,
-        detail=result.outcome.detail,
-        fix=fix,
-        seconds=(result.facts.elapsed_ms or 0) / 1000,
-    )

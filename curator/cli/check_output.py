@@ -1,10 +1,17 @@
 """How `curator check` prints its results: a table on a terminal, one line per result
-elsewhere (never cut to a width), Markdown, JUnit XML for CI systems, or JSON."""
+elsewhere (never cut to a width), Markdown, JUnit XML for CI systems, or JSON.
+
+Each format is written a group (or a guide) at a time from its parts here (`plain_heading`,
+`plain_line`, `markdown_heading`, `markdown_line`, `JunitWriter`), so a run's results can be
+printed as they are read back from the store, a page at a time, given their counts first
+(`Counts`); `plain_lines`, `markdown` and `junit` print a list of rows with the same parts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -68,108 +75,233 @@ def grouped(rows: Iterable[Row], *, quiet: bool) -> list[tuple[Group, list[Row]]
     return result
 
 
+def printed_groups(counts: Counter[Group], *, quiet: bool) -> list[Group]:
+    """The groups a listing prints, worst first: those with results (only the problems when
+    `quiet`)."""
+    return [
+        group
+        for group in GROUP_ORDER
+        if counts[group] and not (quiet and group not in PROBLEM_GROUPS)
+    ]
+
+
 def print_table(console: Console, rows: Sequence[Row], *, quiet: bool) -> None:
     """Results grouped worst first as rich tables (for a terminal)."""
+    for group, members in grouped(rows, quiet=quiet):
+        print_group_table(console, group, members)
+
+
+def print_group_table(console: Console, group: Group, members: Sequence[Row]) -> None:
+    """One group's results as a rich table (for a terminal)."""
     from rich.table import Table
 
-    for group, members in grouped(rows, quiet=quiet):
-        table = Table(title=f"{GROUP_TITLE[group]} ({len(members)})", title_justify="left")
-        table.add_column("verdict", no_wrap=True)
-        table.add_column("resource")
-        table.add_column("url", overflow="fold")
-        table.add_column("detail", overflow="fold")
-        for row in members:
-            colour = GROUPS[row.group].colour
-            detail = row.detail + (f"\n{row.fix}" if row.fix else "")
-            table.add_row(
-                f"[{colour}]{escape(verdict_label(row.verdict))}[/]",
-                escape(row.resource),
-                escape(row.url),
-                escape(detail),
-            )
-        console.print(table)
+    table = Table(title=f"{GROUP_TITLE[group]} ({len(members)})", title_justify="left")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("resource")
+    table.add_column("url", overflow="fold")
+    table.add_column("detail", overflow="fold")
+    for row in members:
+        colour = GROUPS[row.group].colour
+        detail = row.detail + (f"\n{row.fix}" if row.fix else "")
+        table.add_row(
+            f"[{colour}]{escape(verdict_label(row.verdict))}[/]",
+            escape(row.resource),
+            escape(row.url),
+            escape(detail),
+        )
+    console.print(table)
+
+
+def plain_heading(group: Group, count: int) -> str:
+    """The line that starts a group's results in the plain listing."""
+    return f"{GROUP_TITLE[group]} ({count})"
+
+
+def plain_line(row: Row) -> str:
+    """One result in the plain listing: one line, nothing cut."""
+    where = row.resource if row.resource == row.url else f"{row.resource} {row.url}"
+    fix = f" {row.fix}" if row.fix else ""
+    return f"{row.verdict.value:<12} {where}: {_one_line(row.detail)}{fix}"
 
 
 def plain_lines(rows: Sequence[Row], *, quiet: bool) -> list[str]:
-    """Results grouped worst first, one line per result, nothing cut (CI logs, pipes, files)."""
+    """Results grouped worst first, one line per result, nothing cut (CI logs, pipes, files);
+    groups apart by an empty line."""
     lines: list[str] = []
     for group, members in grouped(rows, quiet=quiet):
         if lines:
             lines.append("")
-        lines.append(f"{GROUP_TITLE[group]} ({len(members)})")
-        for row in members:
-            where = row.resource if row.resource == row.url else f"{row.resource} {row.url}"
-            fix = f" {row.fix}" if row.fix else ""
-            lines.append(f"{row.verdict.value:<12} {where}: {_one_line(row.detail)}{fix}")
+        lines.append(plain_heading(group, len(members)))
+        lines.extend(plain_line(row) for row in members)
     return lines
+
+
+def markdown_heading(group: Group, count: int) -> list[str]:
+    """The lines that start a group's table in Markdown."""
+    return [
+        f"## {GROUP_TITLE[group]} ({count})\n",
+        "| verdict | resource | address | detail |",
+        "|---|---|---|---|",
+    ]
+
+
+def markdown_line(row: Row) -> str:
+    """One result as a row of a Markdown table."""
+    detail = row.detail + (f" {row.fix}" if row.fix else "")
+    return f"| {row.verdict.value} | {_cell(row.resource)} | <{_cell(row.url)}> | {_cell(detail)} |"
 
 
 def markdown(rows: Sequence[Row], *, summary: str, quiet: bool) -> str:
     """Results as Markdown: a heading and a table per group, then the run's summary."""
     parts: list[str] = []
     for group, members in grouped(rows, quiet=quiet):
-        parts.append(f"## {GROUP_TITLE[group]} ({len(members)})\n")
-        parts.append("| verdict | resource | address | detail |")
-        parts.append("|---|---|---|---|")
-        for row in members:
-            detail = row.detail + (f" {row.fix}" if row.fix else "")
-            parts.append(
-                f"| {row.verdict.value} | {_cell(row.resource)} | <{_cell(row.url)}> "
-                f"| {_cell(detail)} |"
-            )
+        parts.extend(markdown_heading(group, len(members)))
+        parts.extend(markdown_line(row) for row in members)
         parts.append("")
     parts.append(summary)
     return "\n".join(parts) + "\n"
 
 
-def junit(rows: Sequence[Row], *, name: str, summary: str) -> str:
-    """Results as JUnit XML: a test case per resource, a failure per broken one, the unknown
-    ones skipped; one test suite per guide (or one for ad-hoc addresses)."""
+@dataclass
+class Counts:
+    """How many results a listing has (in all, per group) and, for JUnit, per test suite,
+    with their failures, skips and time: counted as the rows go by, in the order printed."""
+
+    name: str = "curator"
+    """The JUnit test suites' name, and the suite of ad-hoc addresses."""
+    total: JunitCounts = field(default_factory=lambda: JunitCounts())
+    groups: Counter[Group] = field(default_factory=Counter)
+    suites: dict[str, JunitCounts] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        """Count one more result."""
+        self.total.add(row)
+        self.groups[row.group] += 1
+        suite = suite_of(row, self.name)
+        if suite not in self.suites:
+            self.suites[suite] = JunitCounts()
+        self.suites[suite].add(row)
+
+
+@dataclass
+class JunitCounts:
+    """A JUnit element's counts: tests, failures, skipped, and their time summed in order."""
+
+    tests: int = 0
+    failures: int = 0
+    skipped: int = 0
+    time: float = 0
+
+    def add(self, row: Row) -> None:
+        """Count one more test case."""
+        self.tests += 1
+        self.failures += row.group is Group.BROKEN
+        self.skipped += row.group is Group.UNKNOWN
+        self.time += row.seconds or 0
+
+    def set_on(self, element: Element) -> None:
+        """The counts as the element's attributes."""
+        element.set("tests", str(self.tests))
+        element.set("failures", str(self.failures))
+        element.set("errors", "0")
+        element.set("skipped", str(self.skipped))
+        element.set("time", f"{self.time:.3f}")
+
+
+def suite_of(row: Row, name: str) -> str:
+    """The JUnit test suite of a result: its guide, or `name` for an ad-hoc address."""
+    return row.resource.split("/", 1)[0] if row.resource != row.url else name
+
+
+class JunitWriter:
+    """JUnit XML written a test case at a time, given the counts (`Counts`) first: a test case
+    per resource, a failure per broken one, the unknown ones skipped; one test suite per guide
+    (or one for ad-hoc addresses). The bytes are ElementTree's, indented by
+    `ElementTree.indent`, as if the whole tree had been built; each suite's cases come
+    together (a guide's resources are listed together)."""
+
+    def __init__(self, write: Callable[[str], object], counts: Counts) -> None:
+        self.write = write
+        self.counts = counts
+        self.suite: str | None = None
+
+    def start(self) -> None:
+        """The declaration and the opening of the test suites."""
+        from xml.etree import ElementTree
+
+        root = ElementTree.Element("testsuites", name=self.counts.name)
+        self.counts.total.set_on(root)
+        self.write('<?xml version="1.0" encoding="UTF-8"?>\n' + _opening(root))
+
+    def add(self, row: Row) -> None:
+        """One test case (opening its suite when it is the suite's first)."""
+        from xml.etree import ElementTree
+
+        suite = suite_of(row, self.counts.name)
+        if suite != self.suite:
+            if self.suite is not None:
+                self.write("\n  </testsuite>")
+            element = ElementTree.Element("testsuite", name=suite)
+            self.counts.suites[suite].set_on(element)
+            self.write("\n  " + _opening(element))
+            self.suite = suite
+        case = ElementTree.Element(
+            "testcase",
+            classname=suite,
+            name=f"{row.resource} {row.url}" if row.resource != row.url else row.url,
+            time=f"{row.seconds or 0:.3f}",
+        )
+        text = "\n".join(part for part in (row.url, row.title, row.detail, row.fix or "") if part)
+        if row.group is Group.BROKEN:
+            failure = ElementTree.SubElement(
+                case, "failure", type=row.verdict.value, message=_one_line(row.detail)
+            )
+            failure.text = text
+        elif row.group is Group.UNKNOWN:
+            ElementTree.SubElement(
+                case, "skipped", message=f"{row.verdict.value}: {_one_line(row.detail)}"
+            )
+        else:
+            ElementTree.SubElement(case, "system-out").text = f"{row.verdict.value}: {text}"
+        ElementTree.indent(case, level=2)
+        self.write("\n    " + ElementTree.tostring(case, encoding="unicode"))
+
+    def finish(self, summary: str) -> None:
+        """The run's summary, and the end of the test suites."""
+        from xml.etree import ElementTree
+
+        if self.suite is not None:
+            self.write("\n  </testsuite>")
+        out = ElementTree.Element("system-out")
+        out.text = summary
+        self.write("\n  " + ElementTree.tostring(out, encoding="unicode") + "\n</testsuites>\n")
+
+
+def _opening(element: Element) -> str:
+    """An element's start tag, as ElementTree writes it (attributes in the order set)."""
     from xml.etree import ElementTree
 
-    suites: dict[str, list[Row]] = {}
+    empty = ElementTree.tostring(element, encoding="unicode")  # `<name attributes />`
+    return empty.removesuffix(" />") + ">"
+
+
+def junit(rows: Sequence[Row], *, name: str, summary: str) -> str:
+    """Results as JUnit XML (`JunitWriter`), as one text."""
+    counts = Counts(name=name)
     for row in rows:
-        suite = row.resource.split("/", 1)[0] if row.resource != row.url else name
-        suites.setdefault(suite, []).append(row)
-    root = ElementTree.Element("testsuites", name=name)
-    _counts(root, rows)
-    for suite_name, members in suites.items():
-        element = ElementTree.SubElement(root, "testsuite", name=suite_name)
-        _counts(element, members)
+        counts.add(row)
+    parts: list[str] = []
+    writer = JunitWriter(parts.append, counts)
+    writer.start()
+    # Suites in the order of their first case, each with all its cases.
+    by_suite: dict[str, list[Row]] = {}
+    for row in rows:
+        by_suite.setdefault(suite_of(row, name), []).append(row)
+    for members in by_suite.values():
         for row in members:
-            case = ElementTree.SubElement(
-                element,
-                "testcase",
-                classname=suite_name,
-                name=f"{row.resource} {row.url}" if row.resource != row.url else row.url,
-                time=f"{row.seconds or 0:.3f}",
-            )
-            text = "\n".join(
-                part for part in (row.url, row.title, row.detail, row.fix or "") if part
-            )
-            if row.group is Group.BROKEN:
-                failure = ElementTree.SubElement(
-                    case, "failure", type=row.verdict.value, message=_one_line(row.detail)
-                )
-                failure.text = text
-            elif row.group is Group.UNKNOWN:
-                ElementTree.SubElement(
-                    case, "skipped", message=f"{row.verdict.value}: {_one_line(row.detail)}"
-                )
-            else:
-                ElementTree.SubElement(case, "system-out").text = f"{row.verdict.value}: {text}"
-    ElementTree.SubElement(root, "system-out").text = summary
-    ElementTree.indent(root)
-    body = ElementTree.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
-
-
-def _counts(element: Element, rows: Sequence[Row]) -> None:
-    element.set("tests", str(len(rows)))
-    element.set("failures", str(sum(r.group is Group.BROKEN for r in rows)))
-    element.set("errors", "0")
-    element.set("skipped", str(sum(r.group is Group.UNKNOWN for r in rows)))
-    element.set("time", f"{sum(r.seconds or 0 for r in rows):.3f}")
+            writer.add(row)
+    writer.finish(summary)
+    return "".join(parts)
 
 
 def _one_line(text: str) -> str:

@@ -20,8 +20,10 @@ and applying twice is harmless.
 
 Memory stays flat as the catalog grows: once a URL's check is stored, the run lets go of what
 it fetched (the page's text, markup and links; the sweep keeps a page only while another page
-of the run forwards to it) and keeps a small record for its report; settling reads the stored
-checks a page at a time (`curator.runs.settle`).
+of the run forwards to it) and keeps a small record for its report (none with
+`keep_results=False`: counts only, the results read back from the store a page at a time,
+`curator.runs.results`); settling reads the stored checks a page at a time
+(`curator.runs.settle`).
 """
 
 from __future__ import annotations
@@ -140,9 +142,10 @@ class RunReport:
     counts: Mapping[str, int]
     """Checks per verdict value."""
     results: tuple[CheckResult, ...]
-    """In the order they completed."""
+    """In the order they completed; none when the run kept none (`keep_results=False`)."""
     targets: tuple[Target, ...]
-    """The resources the run set out to check, in catalog order."""
+    """The resources the run set out to check, in catalog order (none when it kept no
+    results)."""
     summary: str
     planned: int
     resumed_from: int | None = None
@@ -156,12 +159,12 @@ class RunReport:
     @property
     def broken_found(self) -> bool:
         """True when any check ended in a broken-group verdict."""
-        return any(r.group is Group.BROKEN for r in self.results)
+        return any(group_of(Verdict(verdict)) is Group.BROKEN for verdict in self.counts)
 
     def fails_check(self, standings: Mapping[int, Standing]) -> bool:
         """Whether `curator check` exits 1: some resource got a broken-group verdict in this
         run and is not snoozed as a false positive (`standings` by resource id, as of the run's
-        end; see curator.standing.counts_as_broken)."""
+        end; see curator.standing.counts_as_broken). Of the results kept."""
         return any(
             counts_as_broken(result.verdict, standings.get(target.resource_id))
             for target, result in self.by_resource()
@@ -227,7 +230,13 @@ class _Work:
     """Looks for a broken link's page on its own site (None: the checker searches no site)."""
     watch: Watch | None = None
     """The URLs' domains' registrations as cached when the run began (never looked up here)."""
+    keep: bool = True
+    """Keep each result for the report (else only how many, by verdict)."""
     results: list[CheckResult] = field(default_factory=list)
+    done: int = 0
+    """How many URLs are checked."""
+    counts: Counter[str] = field(default_factory=Counter)
+    """Checks per verdict value, in the order each verdict first came."""
 
     async def history_of(self, url: str) -> Snapshot | None:
         """`url`'s last good page, reading the next page of URLs' when it is not in yet."""
@@ -279,11 +288,14 @@ class _Work:
             targets=self.groups[url],
             check_id=None,
             checked_at=checked_at,
-            position=len(self.results) + 1,
+            position=self.done + 1,
             planned=len(self.groups),
             suggestion=suggestion,
         )
-        self.results.append(result)
+        self.done += 1
+        self.counts[outcome.verdict.value] += 1
+        if self.keep:
+            self.results.append(result)
         if self.on_result is not None:
             try:
                 self.on_result(result)
@@ -324,6 +336,7 @@ async def execute_run(
     on_result: Callable[[CheckResult], None] | None = None,
     stop: asyncio.Event | None = None,
     exclusive: bool = True,
+    keep_results: bool = True,
 ) -> RunReport:
     """Check the selected resources' URLs once each, store every result, settle link states
     by `confirm`.
@@ -332,7 +345,9 @@ async def execute_run(
     this run is a recheck (rechecks run beside any run, and never keep one from starting). The
     database enforces it (a unique partial index), so two processes cannot both start one.
     Setting `stop` starts no new URL; those in flight finish, and the run is marked
-    `interrupted`. The checker is the caller's: a run neither builds nor closes one.
+    `interrupted`. The checker is the caller's: a run neither builds nor closes one. With
+    `keep_results=False` the report holds no result, only counts (a run of 50,000 links need
+    not hold a record of each: `curator.runs.results` reads them back a page at a time).
     """
     stop = stop or asyncio.Event()
     started = clock()
@@ -387,6 +402,7 @@ async def execute_run(
         order=list(groups),
         finder=finder,
         watch=watch,
+        keep=keep_results,
     )
     try:
         async with writer:
@@ -466,10 +482,11 @@ async def _finish(
 ) -> RunReport:
     chain = await in_transaction(work.sessions, partial(_chain, work.run_id))
     hosts = await in_transaction(work.sessions, partial(_attempted_hosts, chain))
-    await _with_check_ids(work)
+    if work.keep:
+        await _with_check_ids(work)
     down = bool(hosts) and all(hosts.values()) and not await _network_answers(work, set(hosts))
-    complete = len(work.results) == len(work.groups)
-    counts = dict(Counter(r.verdict.value for r in work.results))
+    complete = work.done == len(work.groups)
+    counts = dict(work.counts)
     if down:
         status = RunStatus.INCONCLUSIVE if complete else RunStatus.INTERRUPTED
         summary = down_summary(len(hosts))
@@ -477,7 +494,7 @@ async def _finish(
         status, summary = RunStatus.COMPLETED, completed_summary(counts, len(work.groups))
     else:
         status = RunStatus.INTERRUPTED
-        summary = interrupted_summary(len(work.results), len(work.groups))
+        summary = interrupted_summary(work.done, len(work.groups))
     finished = work.clock()
 
     async def settle(session: AsyncSession) -> None:
@@ -503,7 +520,7 @@ async def _finish(
         finished_at=finished,
         counts=counts,
         results=tuple(work.results),
-        targets=tuple(targets),
+        targets=tuple(targets) if work.keep else (),
         summary=summary,
         planned=len(work.groups),
         resumed_from=resume,
@@ -565,7 +582,7 @@ async def _abandon(work: _Work, status: RunStatus, why: str | None) -> None:
 
     `why` None: the run was cancelled, and no link's state was changed.
     """
-    done, planned = len(work.results), len(work.groups)
+    done, planned = work.done, len(work.groups)
     if why is None:
         summary = cancelled_summary(done, planned)
     else:
@@ -577,7 +594,7 @@ async def _abandon(work: _Work, status: RunStatus, why: str | None) -> None:
                 runs.finish_run,
                 run_id=work.run_id,
                 status=status,
-                counts=dict(Counter(r.verdict.value for r in work.results)),
+                counts=dict(work.counts),
                 finished_at=work.clock(),
                 summary=summary,
             ),

@@ -78,13 +78,15 @@ async def active_resources(
 async def active_resource_urls(
     session: AsyncSession, *, guide_slugs: Collection[str]
 ) -> list[tuple[int, str]]:
-    """The id and URL of every resource not retired of these guides (a check's selection: no
-    resource objects are built)."""
+    """The id and URL of every resource not retired of these guides, in `active_resources`'
+    order (a check's selection, and the order its results are printed in: no resource objects
+    are built)."""
     query = (
         select(Resource.id, Resource.url)
         .join(Guide, Resource.guide_id == Guide.id)
+        .outerjoin(Section, Resource.section_id == Section.id)
         .where(Resource.retired_at.is_(None), Guide.slug.in_(list(guide_slugs)))
-        .order_by(Resource.id)
+        .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
     )
     return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
 

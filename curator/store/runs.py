@@ -8,7 +8,7 @@ bounded number of values and returns a bounded number of rows (`RUN_PAGE`): sett
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, load_only
 
-from curator.domain import RunStatus, RunTrigger
+from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.errors import NotFoundError
 from curator.store.models import (
     Check,
+    Guide,
+    Resource,
     Run,
     RunPlan,
 )
@@ -337,3 +339,51 @@ async def check_ids_page(
         .limit(limit)
     )
     return (await session.execute(query)).all()
+
+
+async def results_page(
+    session: AsyncSession,
+    *,
+    run_id: int,
+    resource_ids: Sequence[int],
+    verdicts: Collection[Verdict] | None = None,
+) -> list[tuple[Row[Any], Row[Any]]]:
+    """A page of the run's results (at most `RUN_PAGE` resources): for each of `resource_ids`
+    whose URL the run checked (with `verdicts`, to one of those), the resource's row (id as
+    resource_id, guide_slug, key, title, url) and the check's (its evidence read for the rule
+    only); in no particular order. Two queries, each by a key: resources by id, then the run's
+    checks of their URLs."""
+    resources = (
+        await session.execute(
+            select(
+                Resource.id.label("resource_id"),
+                Guide.slug.label("guide_slug"),
+                Resource.key,
+                Resource.title,
+                Resource.url,
+            )
+            .join(Guide, Resource.guide_id == Guide.id)
+            .where(Resource.id.in_(list(resource_ids)))
+        )
+    ).all()
+    query = select(
+        Check.id,
+        Check.url,
+        Check.checked_at,
+        Check.verdict,
+        Check.detail,
+        Check.status_code,
+        Check.final_url,
+        Check.suggested_url,
+        Check.elapsed_ms,
+        Check.error_kind,
+        Check.attempts,
+        Check.evidence["rule"].as_string().label("rule"),
+        Check.suggestion,
+        Check.cert_expires_at,
+        Check.cert_issuer,
+    ).where(Check.run_id == run_id, Check.url.in_(list({r.url for r in resources})))
+    if verdicts is not None:
+        query = query.where(Check.verdict.in_(list(verdicts)))
+    checks = {row.url: row for row in (await session.execute(query)).all()}
+    return [(row, checks[row.url]) for row in resources if row.url in checks]

@@ -406,3 +406,24 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         handle.truncate(MAX_CHARS * 4 + 1)  # sparse: nothing is written to disk
     assert problems_of(path) == [f"{path}: longer than 128 MiB"]
+
+
+def test_a_catalog_built_guide_by_guide_is_the_one_validated_whole(
+    tmp_path: Path, shipped_catalog: Path
+) -> None:
+    from curator.catalog.load import read_file, validate_text
+
+    two = MINIMAL + MINIMAL.split("guides:\n", 1)[1].replace("sextortion", "second")
+    for path in (shipped_catalog, write(tmp_path, "exclude: ['^https://x/']\n" + two)):
+        whole = validate_text(str(path), read_file(path))
+        built = load_catalog(path)
+        assert built == whole and built.model_dump() == whole.model_dump()
+        assert built.model_fields_set == whole.model_fields_set
+
+
+def test_a_problem_in_a_later_guide_is_found_on_its_line(tmp_path: Path) -> None:
+    second = MINIMAL.split("guides:\n", 1)[1].replace("sextortion", "second")
+    path = write(tmp_path, MINIMAL + second.replace("https://www.reportfraud", "ftp://x"))
+    assert problems_of(path) == [
+        f"{path}:15: guides[1].sections[0].resources[0].url: not an http(s) URL"
+    ]

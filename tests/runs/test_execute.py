@@ -4,6 +4,7 @@ interrupted and resumed, an outage that changes nothing, one fetch per distinct 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -21,15 +22,20 @@ from curator.check.classifier import classify
 from curator.check.facts import Expectation
 from curator.check.quirks import VideoHost
 from curator.check.video import OEmbedLookup
-from curator.domain import RunStatus, Verdict
+from curator.cli.check_cmds import print_report
+from curator.cli.check_output import Format
+from curator.cli.check_report import StoredRun, print_stored
+from curator.domain import Group, RunStatus, Verdict
 from curator.errors import RunConflictError
 from curator.runs.execute import CheckResult, running_run
 from curator.runs.records import check_row, snapshots, to_status
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store import link_states, runs
+from curator.store.base import utcnow
 from curator.store.engine import session_factory
 from curator.store.models import Check, LinkState, Run
+from curator.store.standings import standings
 from curator.sync import sync_catalog
 from tests.running import check_run
 from tests.sites import Response, Sites, page, redirect
@@ -597,3 +603,69 @@ async def test_path_ignoring_sites_and_walls_that_answer_every_address_alike(
     assert "answers every address with this same page" in by_key["shell"].detail
     assert by_key["walled"].verdict is Verdict.UNVERIFIABLE
     assert by_key["catch-all"].verdict is Verdict.SOFT_404
+
+
+async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_a_time(
+    sessions: async_sessionmaker[AsyncSession],
+    run_settings: Settings,
+    world: World,
+    oembed: OEmbedLookup,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    half = len(world.resources) // 2
+    data = {
+        "guides": [
+            {"slug": slug, "title": slug, "sections": [{"title": "S", "resources": part}]}
+            for slug, part in (("b", world.resources[:half]), ("a", world.resources[half:]))
+        ]
+    }
+    async with sessions() as session, session.begin():
+        await sync_catalog(session, parse_catalog("test.yaml", data))
+    async with world.sites.fetcher(run_settings) as fetcher:
+        kept = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher, video=oembed)
+        lean = await check_run(
+            sessions,
+            run_settings,
+            trigger="cli",
+            fetcher=fetcher,
+            video=oembed,
+            keep_results=False,
+        )
+    assert lean.results == () and lean.targets == () and lean.broken_found
+    assert sum(lean.counts.values()) == lean.planned == kept.planned
+    pages: list[int] = []
+    real = runs.results_page
+
+    async def counted(session: AsyncSession, **query: Any) -> Any:
+        pages.append(len(query["resource_ids"]))
+        return await real(session, **query)
+
+    monkeypatch.setattr(runs, "results_page", counted)
+    ids = [t.resource_id for t in kept.targets]  # catalog order: guide a, then b
+    assert len(ids) == len(world.resources) > 8
+    async with sessions() as session:
+        broken = [t.resource_id for t, r in kept.by_resource() if r.group is Group.BROKEN]
+        found = await standings(session, now=utcnow(), resource_ids=broken)
+    fails = kept.fails_check({s.resource.id: s.standing for s in found})
+    for output in Format:
+        for quiet in (False, True):
+            print_report(kept, output, quiet=quiet)
+            expected = capsys.readouterr().out
+            # The run's results read back from the store are what it printed.
+            pages.clear()
+            stored = StoredRun(sessions, kept, ids, now=utcnow(), page=4)
+            await print_stored(stored, output, quiet=quiet, terminal=None)
+            assert capsys.readouterr().out == expected, (output, quiet)
+            assert stored.fails == fails
+            assert pages and max(pages) <= 4
+    # A run that kept nothing prints its results all the same (a page of four at a time).
+    pages.clear()
+    stored = StoredRun(sessions, lean, ids, now=utcnow(), page=4)
+    await print_stored(stored, Format.JSON, quiet=False, terminal=None)
+    printed = json.loads(capsys.readouterr().out)
+    assert [(r["guide"], r["resource"]) for r in printed["results"]] == [
+        (t.guide_slug, t.key) for t in kept.targets
+    ]
+    assert all(r["check_id"] is not None for r in printed["results"])
+    assert stored.fails and pages == [4] * (len(ids) // 4) + [len(ids) % 4] * bool(len(ids) % 4)
