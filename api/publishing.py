@@ -39,6 +39,7 @@ from starlette.responses import Response
 from api.schemas.public import GuideIndexOut, GuideOut, GuidesOut, GuideSummaryOut
 from curator.store.base import utcnow
 from curator.store.publish import (
+    Decided,
     PublicGuide,
     PublicRows,
     data_version,
@@ -202,6 +203,9 @@ class GuideCache:
             tuple[str | None, bool, bool], tuple[Version, datetime | None, Rendered]
         ] = {}
         self._flights: dict[tuple[object, ...], asyncio.Future[Rendered | None]] = {}
+        # Per slug (None: every guide), how the last build published each resource row: after
+        # a write, only the rows that changed are worked out again.
+        self._decided: dict[str | None, Decided] = {}
         self.renders = 0
 
     async def aclose(self) -> None:
@@ -251,21 +255,29 @@ class GuideCache:
         self, key: tuple[str | None, bool, bool], version: Version, *, now: datetime
     ) -> Rendered | None:
         slug, include_broken, full = key
+        known = self._decided.get(slug)
         async with self._sessions() as session:
-            rows = await public_rows(session, slug=slug)
+            rows = await public_rows(session, slug=slug, known=known)
         work = functools.partial(
-            self._build, rows, slug=slug, include_broken=include_broken, full=full, now=now
+            self._build,
+            rows,
+            slug=slug,
+            include_broken=include_broken,
+            full=full,
+            now=now,
+            known=known,
         )
         # Building thousands of resources' standings and their JSON is pure CPU (about 175 ms
         # for 10,000): in a thread, the event loop keeps serving the lists already rendered.
-        if len(rows.resources) > OFF_LOOP_RESOURCES:
-            fresh, changes_at = await asyncio.to_thread(work)
+        if len(rows.stored) > OFF_LOOP_RESOURCES:
+            fresh, changes_at, decided = await asyncio.to_thread(work)
         else:
-            fresh, changes_at = work()
+            fresh, changes_at, decided = work()
         self.renders += 1
         if fresh is not None:
-            # Unknown slugs are not cached: the public cannot grow this dict.
+            # Unknown slugs are not cached: the public cannot grow these dicts.
             self._entries[key] = (version, changes_at, fresh)
+            self._decided[slug] = decided
         return fresh
 
     def _build(
@@ -276,9 +288,10 @@ class GuideCache:
         include_broken: bool,
         full: bool,
         now: datetime,
-    ) -> tuple[Rendered | None, datetime | None]:
-        lists = published_of(rows, include_broken=include_broken, now=now)
-        return self._rendered(lists.guides, slug=slug, full=full), lists.changes_at
+        known: Decided | None,
+    ) -> tuple[Rendered | None, datetime | None, Decided]:
+        lists = published_of(rows, include_broken=include_broken, now=now, known=known)
+        return self._rendered(lists.guides, slug=slug, full=full), lists.changes_at, lists.decided
 
     def _rendered(
         self, guides: list[PublicGuide], *, slug: str | None, full: bool

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from api.dashboard.session import BrowserSession, Flash
 from api.dashboard.timeline import format_day, format_moment
@@ -58,6 +59,39 @@ def ago(moment: datetime, now: datetime) -> str:
     return f"{days // 30} months ago"
 
 
+# The small pieces every row of a long page shows several times, as Python rather than Jinja
+# macros: a macro call costs several times what building the same few tags here does.
+_WEB_LINK = Markup('<a class="url" href="{0}" rel="noopener noreferrer">{0}</a>')
+_TEXT_URL = Markup('<span class="url">{0}</span>')
+_TIME = Markup('<time datetime="{0}">{1}</time>')
+_NO_RESPONSE = Markup('<span class="status bad" title="no response">none</span>')
+_STATUS = {
+    "bad": Markup('<span class="status bad">{0}</span>'),
+    "redirect": Markup('<span class="status redirect">{0}</span>'),
+    "": Markup('<span class="status">{0}</span>'),
+}
+
+
+def link_to(url: object) -> Markup:
+    """A URL shown as itself: a link when it is an http(s) URL, else plain text."""
+    return (_WEB_LINK if is_web_url(url) else _TEXT_URL).format(url)
+
+
+def time_tag(moment: datetime | None) -> Markup:
+    """A moment as a <time> element in words ('never' for none)."""
+    if not moment:
+        return Markup("never")
+    return _TIME.format(moment.isoformat(), format_moment(moment))
+
+
+def status_chip(code: int | None) -> Markup:
+    """An HTTP status as a chip: bad (none, 4xx, 5xx), a redirect (3xx), or plain."""
+    if code is None:
+        return _NO_RESPONSE
+    kind = "bad" if code >= 400 else "redirect" if code >= 300 else ""
+    return _STATUS[kind].format(code)
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("api.dashboard", "templates"),
@@ -69,6 +103,7 @@ def _environment() -> Environment:
     env.filters["day"] = format_day
     env.filters["ago"] = ago
     env.tests["web_url"] = is_web_url
+    env.globals.update(link_to=link_to, time_tag=time_tag, status_chip=status_chip)
     return env
 
 

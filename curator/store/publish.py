@@ -8,17 +8,18 @@ listed, a confirmed broken verdict published as `ok`, until its snooze ends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.types import NullType
 
 from curator.domain import Group, ResourceKind, Verdict, group_of, next_review_due
 from curator.standing import standing_of
-from curator.store.base import utcnow
+from curator.store.base import chunks, utcnow
 from curator.store.models import DataVersion, Guide, LinkState, Resource, Section
 from curator.store.standings import LINK_COLUMNS, link_of_columns
 
@@ -94,6 +95,14 @@ class Published:
     changes_at: datetime | None
     """The earliest end of an active snooze among the listed resources: from then on the
     lists read differently with no write to the database."""
+    decided: Decided = field(default_factory=dict)
+    """How each resource row with no snooze was published: `known` for the next build."""
+
+
+Decided = dict[tuple[Any, ...], tuple[bool, "PublicResource"]]
+"""Resource rows with no snooze (as `PublicRows.stored` holds them) and how each is
+published: whether readers see it, and as what. With no snooze a row's standing depends on its
+values alone, so a row read again unchanged after a write is not worked out again."""
 
 
 async def published_guides(
@@ -118,8 +127,12 @@ class PublicRows:
     """id, slug, title, source URL, last reviewed, review every: in slug order."""
     sections: tuple[tuple[Any, ...], ...]
     """id, guide id, title: the live ones, in order."""
-    resources: Sequence[Sequence[Any]]
-    """The live resources in order, each `_RESOURCE_COLUMNS` then `LINK_COLUMNS`."""
+    stored: Sequence[tuple[Any, ...]]
+    """The live resources in order, each its id then `_RESOURCE_COLUMNS` and `LINK_COLUMNS`
+    as the database driver gives them (no conversion: what tells a row read again unchanged)."""
+    typed: Mapping[int, tuple[Any, ...]]
+    """By resource id, `_RESOURCE_COLUMNS` then `LINK_COLUMNS` as values: every stored row's,
+    or those of the rows not known (`public_rows`) and the snoozed ones."""
 
 
 _GUIDE_COLUMNS = (
@@ -143,19 +156,31 @@ _RESOURCE_COLUMNS = (
     Resource.snoozed_until,
     Resource.snooze_reason,
 )
+_COLUMNS = (*_RESOURCE_COLUMNS, *LINK_COLUMNS)
+# As the driver gives them: converting 10,000 rows' times and enums costs more than building
+# the lists, and a row read again unchanged needs none of it.
+_AS_STORED = tuple(type_coerce(column, NullType()) for column in _COLUMNS)
+_SECTION, _SNOOZED = 1 + 8, 1 + 9
+"""Where a stored row holds its section id and its snooze's end."""
+RETYPE_ALL_SHARE = 4
+"""More than one row in this many unknown: read them all typed in one query, not by id."""
 
 
-async def public_rows(session: AsyncSession, *, slug: str | None = None) -> PublicRows:
-    """Read what every guide's published list (or the one with `slug`) is made of: three
-    queries whatever the catalog's size, as plain rows through the session's connection (the
-    ORM's handling of 10,000 rows cost more than building the lists from them)."""
+async def public_rows(
+    session: AsyncSession, *, slug: str | None = None, known: Container[Any] | None = None
+) -> PublicRows:
+    """Read what every guide's published list (or the one with `slug`) is made of, in plain
+    rows through the session's connection (the ORM's handling of 10,000 rows cost more than
+    building the lists from them). Every resource row is read as stored; only the rows not in
+    `known` (and the snoozed ones) are read again as values, by id, unless most are (then all
+    of them at once): a few queries whatever the catalog's size."""
     connection = await session.connection()
     guide_query = select(*_GUIDE_COLUMNS).order_by(Guide.slug)
     if slug is not None:
         guide_query = guide_query.where(Guide.slug == slug)
     guides = tuple(tuple(row) for row in (await connection.execute(guide_query)).all())
     if not guides:
-        return PublicRows((), (), ())
+        return PublicRows((), (), (), {})
     guide_ids = [guide[0] for guide in guides]
     sections = (
         await connection.execute(
@@ -164,15 +189,33 @@ async def public_rows(session: AsyncSession, *, slug: str | None = None) -> Publ
             .order_by(Section.guide_id, Section.position, Section.id)
         )
     ).all()
-    resources = (
-        await connection.execute(
-            select(*_RESOURCE_COLUMNS, *LINK_COLUMNS)
-            .outerjoin(LinkState, LinkState.url == Resource.url)
-            .where(Resource.guide_id.in_(guide_ids), Resource.retired_at.is_(None))
-            .order_by(Resource.position, Resource.id)
-        )
-    ).all()
-    return PublicRows(guides, tuple(tuple(row) for row in sections), resources)
+    live = (
+        select(Resource.id)
+        .outerjoin(LinkState, LinkState.url == Resource.url)
+        .where(Resource.guide_id.in_(guide_ids), Resource.retired_at.is_(None))
+    )
+    stored = [
+        tuple(row)
+        for row in (
+            await connection.execute(
+                live.add_columns(*_AS_STORED).order_by(Resource.position, Resource.id)
+            )
+        ).all()
+    ]
+    unknown = [
+        row[0] for row in stored if known is None or row[_SNOOZED] is not None or row not in known
+    ]
+    typed: dict[int, tuple[Any, ...]] = {}
+    if len(unknown) * RETYPE_ALL_SHARE > len(stored):
+        found = await connection.execute(live.add_columns(*_COLUMNS))
+        typed.update((row[0], tuple(row[1:])) for row in found.all())
+    else:
+        for ids in chunks(unknown):
+            found = await connection.execute(
+                live.add_columns(*_COLUMNS).where(Resource.id.in_(ids))
+            )
+            typed.update((row[0], tuple(row[1:])) for row in found.all())
+    return PublicRows(guides, tuple(tuple(row) for row in sections), stored, typed)
 
 
 async def published(
@@ -184,45 +227,42 @@ async def published(
     return published_of(rows, include_broken=include_broken, now=now)
 
 
-def published_of(rows: PublicRows, *, include_broken: bool = False, now: datetime) -> Published:
+def published_of(
+    rows: PublicRows,
+    *,
+    include_broken: bool = False,
+    now: datetime,
+    known: Decided | None = None,
+) -> Published:
     """The published lists made of `rows` as of `now`, each resource as its standing
-    publishes it. Pure: no I/O.
+    publishes it (a row in `known` as it says). Pure: no I/O.
 
     Retired resources and sections never appear; sections left with nothing to show are
     dropped. Confirmed-broken resources appear only with `include_broken`.
     """
     if not rows.guides:
         return Published([], None)
+    known = known or {}
+    decided: Decided = {}
     by_section: dict[int, list[PublicResource]] = {}
     changes_at: datetime | None = None
-    for row in rows.resources:
-        key, title, url, kind, description, phone, audience, region = row[:8]
-        section_id, snoozed_until, snooze_reason = row[8:11]
-        link = link_of_columns(row[11:])
-        standing = standing_of(
-            link, now=now, snoozed_until=snoozed_until, snooze_reason=snooze_reason
-        )
-        if standing.snoozed_until is not None:
-            changes_at = min(changes_at or standing.snoozed_until, standing.snoozed_until)
-        if not standing.public and not include_broken:
-            continue
-        if section_id is None:
-            continue
-        by_section.setdefault(section_id, []).append(
-            PublicResource(
-                id=key,
-                title=title,
-                url=url,
-                kind=kind,
-                description=description,
-                phone=phone,
-                audience=audience,
-                region=region,
-                verdict=standing.public_verdict if standing.public else standing.verdict,
-                last_checked_at=link.last_checked_at if link is not None else None,
-                last_ok_at=link.last_ok_at if link is not None else None,
-            )
-        )
+    for row in rows.stored:
+        made = known.get(row) if row[_SNOOZED] is None else None
+        if made is None:
+            values = rows.typed.get(row[0])
+            if values is None:
+                continue  # retired or removed between the two reads
+            made = _public(values, now=now)
+            snoozed_until = values[9]
+            if snoozed_until is None:
+                decided[row] = made
+            elif snoozed_until > now:
+                changes_at = min(changes_at or snoozed_until, snoozed_until)
+        else:
+            decided[row] = made
+        public, resource = made
+        if (public or include_broken) and row[_SECTION] is not None:
+            by_section.setdefault(row[_SECTION], []).append(resource)
     sections_of: dict[int, list[PublicSection]] = {}
     for section_id, guide_id, section_title in rows.sections:
         listed = by_section.get(section_id)
@@ -241,4 +281,26 @@ def published_of(rows: PublicRows, *, include_broken: bool = False, now: datetim
             for guide_id, slug, title, source_url, last_reviewed, review_every in rows.guides
         ],
         changes_at,
+        decided,
+    )
+
+
+def _public(values: tuple[Any, ...], *, now: datetime) -> tuple[bool, PublicResource]:
+    """Whether readers see a resource (its `PublicRows.typed` values), and as what."""
+    key, title, url, kind, description, phone, audience, region = values[:8]
+    snoozed_until, snooze_reason = values[9:11]
+    link = link_of_columns(values[11:])
+    standing = standing_of(link, now=now, snoozed_until=snoozed_until, snooze_reason=snooze_reason)
+    return standing.public, PublicResource(
+        id=key,
+        title=title,
+        url=url,
+        kind=kind,
+        description=description,
+        phone=phone,
+        audience=audience,
+        region=region,
+        verdict=standing.public_verdict if standing.public else standing.verdict,
+        last_checked_at=link.last_checked_at if link is not None else None,
+        last_ok_at=link.last_ok_at if link is not None else None,
     )

@@ -12,6 +12,7 @@ failed look-up keeps what was known and records why (`last_error`), and is tried
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ log = logging.getLogger(__name__)
 LOOKUPS_AT_ONCE = 4
 
 
+@functools.lru_cache(maxsize=16_384)
 def domain_of(url: str) -> str | None:
-    """The registrable domain of a URL's host; None for IP addresses and local names."""
+    """The registrable domain of a URL's host; None for IP addresses and local names.
+    (Remembered, bounded: an editor's page asks it again for the same URLs each time.)"""
     name = host(url)
     if not name or is_local_name(name):
         return None
