@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -62,8 +63,11 @@ def create_app(
         engine = create_engine(settings.database_url)
         session_class: type[Session] = type("AppSession", (CuratorSession,), {})
         sessions = session_factory(engine, session_class=session_class)
-        # The one checker of this process, for every recheck and run it executes.
-        checker = Checker.build(settings.fetch_policy(), search=settings.search_limits())
+        # The one checker of this process, for every recheck and run it executes; it reads
+        # pages in threads, not processes of its own (a web worker stays one process).
+        checker = Checker.build(
+            replace(settings.fetch_policy(), page_processes=0), search=settings.search_limits()
+        )
         cache = GuideCache(
             engine, sessions, max_age=settings.cache_max_age, freshness=freshness, clock=clock
         )

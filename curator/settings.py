@@ -6,6 +6,7 @@ Build one `Settings` at the edge (CLI, app factory, scheduler) and pass it in; t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +22,12 @@ from curator.registration.warnings import WatchPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
+
+
+def default_page_processes(cpus: int | None) -> int:
+    """Processes that read pages by default: one fewer than the CPUs (the event loop that
+    fetches has one), at most 4; none on one CPU."""
+    return min(4, max(0, (cpus or 1) - 1))
 
 
 class Settings(BaseSettings):
@@ -67,6 +74,14 @@ class Settings(BaseSettings):
     video_oembed: bool = Field(
         default=True,
         description="ask YouTube's and Vimeo's oEmbed endpoints whether a video is still there",
+    )
+    page_processes: int = Field(
+        default_factory=lambda: default_page_processes(os.cpu_count()),
+        ge=0,
+        le=64,
+        description="processes that read fetched pages during a check run (the API's own "
+        "rechecks read them in threads); 0: threads only. Default: one fewer than the CPUs, "
+        "at most 4",
     )
     # --- where a broken link's page went (curator.replacements) -------------------------------
     replacement_search: bool = Field(

@@ -5,22 +5,17 @@ Each try follows redirects by hand (so every hop is recorded and guarded), under
 deadline that covers every hop and the body but not the time spent queueing for a polite
 slot. Transient failures are tried again with backoff; the last try's facts are returned.
 
-Reading a body into a `Page` (parsing, visible text, fingerprint) is CPU work: a body over
-`INLINE_PAGE_BYTES` is read in the fetcher's own small pool of threads, never on the event loop
-that fetches (the API's, when a reader's report or an editor asks for a recheck), each page
-within a CPU budget (`PAGE_CPU_BUDGET`) on top of the parser's bounds on depth and tags. A
-smaller body is read where it arrived: it costs about a millisecond at most, and handing it to
-a thread and back costs the loop more than a third of that.
+Reading a body into a `Page` (parsing, visible text, fingerprint) is CPU work: a body over a
+few kilobytes is read in the fetcher's own threads or processes, never on the event loop that
+fetches (see `curator.check.readers`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import secrets
 import ssl
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -40,23 +35,16 @@ from curator.check.politeness import (
     RetryPolicy,
     parse_retry_after,
 )
+from curator.check.readers import PageReaders
 from curator.check.resolver import Resolver
 from curator.check.streams import ConnectTrace, connect_trace
-from curator.check.text import HTML_TYPES, decode, extract_page, is_parsable, media_type
+from curator.check.text import HTML_TYPES, decode, is_parsable, media_type
 from curator.check.transport import GuardedClient, build_client
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEADERS = 100
 MAX_HEADER_CHARS = 2048
 PROBE_PREFIX = "/curator-probe-"
-PAGE_WORKERS = 2
-"""Threads that read pages, per fetcher: the event loop never parses."""
-INLINE_PAGE_BYTES = 8 * 1024
-"""Bodies up to this size are read on the event loop (at most about a millisecond of CPU);
-larger ones in the page threads."""
-PAGE_CPU_BUDGET = 2.0
-"""Seconds of CPU reading one page may take; past it, the page is what was read by then
-(its `parse_limit` says "time"). Real pages take milliseconds."""
 
 
 def host_key(url: str) -> str:
@@ -240,7 +228,7 @@ class Fetcher:
         # The guarded client's short way for a plain GET (no cookie to send).
         self._get = self._client.get_streamed if isinstance(self._client, GuardedClient) else None
         self._probes: dict[str, asyncio.Task[SiteBaseline]] = {}
-        self._pages = ThreadPoolExecutor(PAGE_WORKERS, thread_name_prefix="curator-page")
+        self._pages = PageReaders(policy.page_processes)
 
     async def __aenter__(self) -> Self:
         return self
@@ -258,7 +246,7 @@ class Fetcher:
         for task in self._probes.values():
             task.cancel()
         await asyncio.gather(*self._probes.values(), return_exceptions=True)
-        self._pages.shutdown(wait=False, cancel_futures=True)
+        self._pages.close()
         if self._owns_client:
             await self._client.aclose()
 
@@ -473,7 +461,7 @@ class Fetcher:
             if not state.extract:
                 state.page = Page(content_type, bytes_read=body.raw_bytes, truncated=body.truncated)
                 return None
-            state.page = await self.read_page(
+            state.page = await self._pages.read(
                 body.data,
                 content_type=content_type,
                 base_url=str(url),
@@ -484,40 +472,6 @@ class Fetcher:
             return None
         finally:
             await response.aclose()
-
-    async def read_page(
-        self,
-        data: bytes,
-        *,
-        content_type: str | None,
-        base_url: str,
-        bytes_read: int,
-        truncated: bool,
-        fingerprinted: bool = True,
-    ) -> Page:
-        """`extract_page` within `PAGE_CPU_BUDGET`: in the fetcher's page threads, or on the
-        loop for a body of at most `INLINE_PAGE_BYTES`."""
-        if len(data) <= INLINE_PAGE_BYTES:
-            return extract_page(
-                data,
-                content_type=content_type,
-                base_url=base_url,
-                bytes_read=bytes_read,
-                truncated=truncated,
-                fingerprinted=fingerprinted,
-                budget=PAGE_CPU_BUDGET,
-            )
-        work = functools.partial(
-            extract_page,
-            data,
-            content_type=content_type,
-            base_url=base_url,
-            bytes_read=bytes_read,
-            truncated=truncated,
-            fingerprinted=fingerprinted,
-            budget=PAGE_CPU_BUDGET,
-        )
-        return await asyncio.get_running_loop().run_in_executor(self._pages, work)
 
 
 class _Stop(Exception):

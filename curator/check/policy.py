@@ -34,6 +34,9 @@ class FetchPolicy:
     user_agent: str
     video_oembed: bool
     """Ask video hosts' oEmbed endpoints whether a video is still there."""
+    page_processes: int = 0
+    """Processes that read pages over a few kilobytes (see `curator.check.readers`); 0 reads
+    them in threads."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -140,6 +141,16 @@ def own_process() -> None:
     garbage collector (tests that invoke the app in their own process keep theirs as it is)."""
     global _own_process
     _own_process = True
+    threading.excepthook = quiet_after_the_loop
+
+
+def quiet_after_the_loop(args: threading.ExceptHookArgs) -> None:
+    """A thread's error, as Python reports it, unless it only says that the event loop it
+    answers to is closed: a database driver's thread finishing its last statement after
+    Ctrl-C ended the command (which has said so) has no one left to tell."""
+    if isinstance(args.exc_value, RuntimeError) and str(args.exc_value) == "Event loop is closed":
+        return
+    threading.__excepthook__(args)
 
 
 def pause_collection() -> None:

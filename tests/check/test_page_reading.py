@@ -6,11 +6,13 @@ judged on what was read."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import threading
 
 import pytest
 
-from curator.check import fetcher as fetcher_module
+from curator.check import readers
 from curator.check.classifier import classify
 from curator.check.facts import Expectation, Facts
 from curator.check.text import extract_page
@@ -63,19 +65,20 @@ async def test_pages_are_read_in_the_fetchers_threads_not_on_the_event_loop(
     sites: Sites, fetch_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
-    real = fetcher_module.extract_page
+    real = readers.extract_page
 
     def recording(*args: object, **kwargs: object) -> object:
         threads.append(threading.current_thread())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(fetcher_module, "extract_page", recording)
+    monkeypatch.setattr(readers, "extract_page", recording)
     text = "Call 0800 1111 any time. " * 400
-    assert len(text) > fetcher_module.INLINE_PAGE_BYTES
+    assert len(text) > readers.INLINE_PAGE_BYTES
     site = await sites.add(
         "helpline.test", {"/": page("Helpline", text), "/short": page("Helpline", "Call us")}
     )
-    async with sites.fetcher(fetch_settings) as fetcher:
+    threaded = fetch_settings.model_copy(update={"page_processes": 0})
+    async with sites.fetcher(threaded) as fetcher:
         facts = await fetcher.fetch(site.url("/"))
         assert facts.page is not None and facts.page.title == "Helpline"
         assert threads and all(t is not threading.main_thread() for t in threads)
@@ -119,3 +122,50 @@ async def test_a_deeply_nested_page_does_not_hold_up_the_other_urls_of_a_run(
     assert deep_verdict is not Verdict.UNVERIFIABLE
     for facts, verdict in results.values():
         assert facts.error is None and verdict is Verdict.OK
+
+
+def _article(words: int) -> bytes:
+    body = " ".join(
+        f"<p>Advice paragraph {i}: call the helpline on 0800 1111.</p>" for i in range(words)
+    )
+    head = "<html><head><title>Article</title></head>"
+    return f"{head}<body><h1>Advice</h1>{body}</body></html>".encode()
+
+
+async def test_pages_can_be_read_in_processes_of_their_own() -> None:
+    # A check run reads larger pages in other processes (the machine's other CPUs); what it
+    # reads is what the event loop's own reading gives.
+    data = _article(2_000)
+    assert len(data) > readers.INLINE_PAGE_BYTES
+    kwargs = {"content_type": "text/html", "base_url": "https://a.test/", "truncated": False}
+    pages = readers.PageReaders(processes=1)
+    try:
+        loop = asyncio.get_running_loop()
+        pid = await loop.run_in_executor(pages._process_pool(), os.getpid)
+        assert pid != os.getpid()
+        page = await pages.read(data, bytes_read=len(data), **kwargs)
+        assert page == readers.read(data, bytes_read=len(data), **kwargs)
+        assert page.title == "Article" and page.fingerprint
+    finally:
+        pages.close()
+
+
+async def test_a_reading_process_that_dies_takes_no_page_with_it() -> None:
+    data = _article(2_000)
+    kwargs = {"content_type": "text/html", "base_url": "https://a.test/", "truncated": False}
+    pages = readers.PageReaders(processes=1)
+    try:
+        loop = asyncio.get_running_loop()
+        first = await loop.run_in_executor(pages._process_pool(), os.getpid)
+        os.kill(first, signal.SIGKILL)
+        # The pages under way when it died are read in the threads; the next starts anew.
+        read = await asyncio.gather(
+            *(pages.read(data, bytes_read=len(data), **kwargs) for _ in range(3))
+        )
+        assert all(page.title == "Article" for page in read)
+        second = await loop.run_in_executor(pages._process_pool(), os.getpid)
+        assert second != first
+        page = await pages.read(data, bytes_read=len(data), **kwargs)
+        assert page.title == "Article"
+    finally:
+        pages.close()

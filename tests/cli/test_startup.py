@@ -6,12 +6,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.cli.script import CURATOR
 
 HEAVY = ("sqlalchemy", "httpx", "fastapi", "apscheduler", "alembic", "jinja2", "selectolax")
 
 PROBE = """
 import sys
+
+import pytest
 
 from tests.cli.script import CURATOR
 from curator.cli import app
@@ -68,3 +72,26 @@ def test_python_dash_m_curator_is_the_console_script() -> None:
     )
     assert result.returncode == script.returncode == 0, result.stderr
     assert result.stdout == script.stdout and "curator" in result.stdout
+
+
+def test_a_thread_left_without_its_event_loop_is_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # After Ctrl-C ends a command, a database driver's thread may finish its last statement
+    # and find the loop closed: nothing to report. Any other thread error is reported.
+    import threading
+
+    from curator.cli.app import quiet_after_the_loop
+
+    def raised(error: BaseException) -> threading.ExceptHookArgs:
+        try:
+            raise error
+        except BaseException as caught:  # noqa: BLE001 - handed to the hook as Python does
+            return threading.ExceptHookArgs(
+                (type(caught), caught, caught.__traceback__, threading.current_thread())
+            )
+
+    quiet_after_the_loop(raised(RuntimeError("Event loop is closed")))
+    assert capsys.readouterr().err == ""
+    quiet_after_the_loop(raised(RuntimeError("something else")))
+    assert "RuntimeError: something else" in capsys.readouterr().err
