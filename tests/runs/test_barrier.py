@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from curator.catalog.load import parse_catalog
 from curator.check import checker as checker_module
 from curator.check import fetcher as fetcher_module
+from curator.check import readers
 from curator.check.facts import ErrorKind, Facts, SiteBaseline, VideoFacts
 from curator.check.fetcher import Fetcher
 from curator.domain import RunStatus, Verdict
@@ -92,14 +93,14 @@ def _fetch(monkeypatch: pytest.MonkeyPatch, poisoned: str) -> None:
 
 
 def _extraction(monkeypatch: pytest.MonkeyPatch, poisoned: str) -> None:
-    original = fetcher_module.extract_page
+    original = readers.extract_page
 
     def extract(*args: Any, **kwargs: Any) -> Any:
         if kwargs.get("base_url") == poisoned:
             raise Injected("extraction")
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(fetcher_module, "extract_page", extract)
+    monkeypatch.setattr(readers, "extract_page", extract)
 
 
 def _refresh(monkeypatch: pytest.MonkeyPatch, poisoned: str) -> None:
