@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 from yaml import events
@@ -117,13 +117,18 @@ def _at(name: str, mark: Any, problem: str) -> CatalogError:
     return CatalogError.single(name, mark.line + 1 if mark is not None else None, "", problem)
 
 
-def read_text(name: str, text: str, *, positions: bool = False) -> Document:
+def read_text(name: str, text: str | TextIO, *, positions: bool = False) -> Document:
     """Parse `text` (the file `name`) into plain values; CatalogError for what stops reading.
 
-    With `positions`, every node's place in the text is kept as well.
+    With `positions`, every node's place in the text is kept as well. `text` may be an open
+    file, read a piece at a time (its reader's errors, such as UnicodeDecodeError, are
+    raised as they are; the document keeps no text, nor positions then): the caller bounds
+    its size.
     """
-    if len(text) > MAX_CHARS:
+    if isinstance(text, str) and len(text) > MAX_CHARS:
         raise CatalogError.single(name, None, "", f"longer than {MAX_CHARS // 2**20} MiB")
+    if not isinstance(text, str) and positions:
+        raise ValueError("positions are kept for a text, not for an open file")
     reader = _Reader(name, positions)
     stack = reader.stack
     scalar_event, plain = events.ScalarEvent, plain_value
@@ -173,7 +178,8 @@ def read_text(name: str, text: str, *, positions: bool = False) -> Document:
         raise _at(name, mark, f"YAML syntax error{column}: {problem}") from None
     except yaml.YAMLError as exc:
         raise CatalogError.single(name, None, "", f"YAML error: {exc}") from None
-    return Document(name, text, reader.root, reader.root_node, tuple(reader.problems))
+    kept = text if isinstance(text, str) else ""
+    return Document(name, kept, reader.root, reader.root_node, tuple(reader.problems))
 
 
 class _Reader:

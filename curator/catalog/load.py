@@ -183,17 +183,23 @@ def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog file; raises CatalogError with every problem found.
 
     A large catalog is never in memory three times over (its text, its plain values and its
-    model): the text is let go once read, and each guide's plain values once its model is
-    built. When there is any problem the file is read again the ordinary way
-    (`validate_text`), which says where each one is.
+    model): the file is parsed as it is read, a piece at a time, and each guide's plain values
+    are let go once its model is built. When there is any problem the file is read again the
+    ordinary way (`validate_text`), which says what it is and where.
     """
     path = Path(path)
     name = str(path)
-    text = read_file(path)
-    document = read_text(name, text)
-    data, problems = document.data, document.problems
-    del document, text
-    catalog = None if problems else _built_guide_by_guide(data)
+    catalog = None
+    try:
+        # At most a character a byte: a file this size holds at most MAX_CHARS characters.
+        if path.stat().st_size <= MAX_CHARS:
+            with path.open(encoding="utf-8", newline="") as handle:
+                document = read_text(name, handle)
+            data, problems = document.data, document.problems
+            del document
+            catalog = None if problems else _built_guide_by_guide(data)
+    except (CatalogError, OSError, UnicodeDecodeError):
+        catalog = None
     if catalog is None:
         return validate_text(name, read_file(path))
     return catalog

@@ -207,3 +207,14 @@ def test_duplicate_keys_are_problems_with_both_lines() -> None:
     (problem,) = document.problems
     assert str(problem) == "d.yaml:4: guides[0].title: duplicate key (first at line 3)"
     assert document.data["guides"][0]["title"] == "A"
+
+
+def test_an_open_file_reads_as_its_text_a_piece_at_a_time(shipped_catalog: Any) -> None:
+    text = shipped_catalog.read_text(encoding="utf-8")
+    with shipped_catalog.open(encoding="utf-8", newline="") as handle:
+        streamed = read_text("resources.yaml", handle)
+    assert streamed.data == read_text("resources.yaml", text).data and streamed.text == ""
+    with pytest.raises(ValueError, match="positions"):
+        read_text("x.yaml", io.StringIO("a: 1\n"), positions=True)
+    with pytest.raises(UnicodeDecodeError):
+        read_text("x.yaml", io.TextIOWrapper(io.BytesIO(b"a: \xff\n"), encoding="utf-8"))

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from curator.catalog.schema import (
+    ResourceSpec,
     check_email,
     check_http_url,
     check_line,
@@ -136,3 +137,16 @@ def test_email_addresses(address: str, valid: bool) -> None:
     else:
         with pytest.raises(ValueError, match="not an email address"):
             check_email(address)
+
+
+def test_resources_giving_the_same_fields_share_one_set_of_them() -> None:
+    one, two, other = (
+        ResourceSpec.model_validate({"title": t, "url": "https://a.example/", **more})
+        for t, more in (("One", {}), ("Two", {}), ("Three", {"phone": "0345 6000 459"}))
+    )
+    assert one.model_fields_set == two.model_fields_set == {"title", "url"}
+    assert one.__pydantic_fields_set__ is two.__pydantic_fields_set__
+    assert other.model_fields_set == {"title", "url", "phone"}
+    copied = one.model_copy(update={"notes": "edited"})
+    assert copied.model_fields_set == {"title", "url", "notes"}
+    assert one.model_fields_set == two.model_fields_set == {"title", "url"}
