@@ -9,6 +9,7 @@ and are searched, not anchored, unless they say otherwise. The tables themselves
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -148,28 +149,18 @@ class Found:
         return self.value
 
 
+@dataclass(slots=True)
 class _Group:
     """Signatures searched together: the same part, header and limits."""
 
-    __slots__ = ("where", "header", "short_page_only", "any_status", "members", "keys", "_pattern")
-
-    def __init__(
-        self,
-        where: Where,
-        header: str | None,
-        short_page_only: bool,
-        any_status: bool,
-        members: tuple[Signature, ...],
-        keys: frozenset[int],
-    ) -> None:
-        self.where = where
-        self.header = header
-        self.short_page_only = short_page_only
-        self.any_status = any_status
-        self.members = members
-        self.keys = keys
-        """The members' patterns' numbers in the prefilter of their part (see `Prefilter`)."""
-        self._pattern: Any = None
+    where: Where
+    header: str | None
+    short_page_only: bool
+    any_status: bool
+    members: tuple[Signature, ...]
+    keys: frozenset[int]
+    """The members' patterns' numbers in the prefilter of their part (see `Prefilter`)."""
+    _pattern: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @property
     def pattern(self) -> Any:

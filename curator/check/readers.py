@@ -24,14 +24,15 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import multiprocessing
 import signal
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import forkserver, resource_tracker
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from curator.check.facts import Page
 from curator.check.text import extract_page
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,8 @@ class PageReaders:
             return work()
         loop = asyncio.get_running_loop()
         if self.processes:
+            from concurrent.futures.process import BrokenProcessPool
+
             pool = self._process_pool()
             try:
                 return await loop.run_in_executor(pool, work)
@@ -112,6 +115,11 @@ class PageReaders:
 
     def _process_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
+            # Loaded here: a fetcher that reads in threads (the API's) never pays for them.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import forkserver, resource_tracker
+
             # A fork server (started once, with the program and the reading code loaded)
             # forks each reader, ready at once: forking this process itself would copy its
             # threads' locks mid-use, and spawning would load everything again per reader.

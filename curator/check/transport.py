@@ -11,6 +11,7 @@ limiter bounds concurrency).
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 import time
@@ -132,17 +133,18 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     ) -> tuple[Connection, Exchange]:
         timeouts: Mapping[str, float | None] = extensions.get("timeout", {})
         read_timeout, write_timeout = timeouts.get("read"), timeouts.get("write")
-        head_request = method == "HEAD"
+        exchange = functools.partial(
+            Connection.exchange,
+            head=head,
+            body=body,
+            head_request=method == "HEAD",
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+        )
         connection = self._idle_connection(origin)
         if connection is not None:
             try:
-                return connection, await connection.exchange(
-                    head,
-                    body,
-                    head_request=head_request,
-                    read_timeout=read_timeout,
-                    write_timeout=write_timeout,
-                )
+                return connection, await exchange(connection)
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
                 connection.close()
                 # The server closed a kept-alive connection as the request went out (its idle
@@ -154,13 +156,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
                 raise
         connection = await self._open(key, extensions.get("sni_hostname"), timeouts.get("connect"))
         try:
-            return connection, await connection.exchange(
-                head,
-                body,
-                head_request=head_request,
-                read_timeout=read_timeout,
-                write_timeout=write_timeout,
-            )
+            return connection, await exchange(connection)
         except BaseException:
             connection.close()
             raise
