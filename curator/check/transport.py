@@ -184,7 +184,10 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         stream = await self._backend.connect_tcp(host, port, timeout=timeout)
         if scheme == b"https":
             if self._ssl_context is None:
+                # Made at the first https address: loading the trust store costs a run of
+                # http addresses (and every recheck's fetcher) about 40 ms for nothing.
                 self._ssl_context = default_ssl_context()
+                self._ssl_context.set_alpn_protocols(["http/1.1"])
             context = self._ssl_context
             name = sni_hostname or host
             stream = await stream.start_tls(context, server_hostname=name, timeout=timeout)
@@ -351,8 +354,8 @@ def build_client(
         resolver if resolver is not None else SystemResolver(timeout=policy.connect_timeout),
         None if policy.allow_private_addresses else (guard or DEFAULT_GUARD),
     )
-    context = ssl_context if ssl_context is not None else default_ssl_context()
-    context.set_alpn_protocols(["http/1.1"])
+    if ssl_context is not None:
+        ssl_context.set_alpn_protocols(["http/1.1"])
 
     timeout = httpx.Timeout(
         connect=policy.connect_timeout,
@@ -363,7 +366,7 @@ def build_client(
     client = GuardedClient(
         transport=GuardedTransport(
             backend,
-            ssl_context=context,
+            ssl_context=ssl_context,
             max_idle=policy.per_host_concurrency,
             idle_expiry=KEEPALIVE_EXPIRY,
         ),

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import DateTime, Dialect, Enum, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Dialect, Enum, Index, MetaData, TypeDecorator, text
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.orm import DeclarativeBase as Mapped
 
 # Named constraints let Alembic's batch mode alter SQLite tables reliably.
 NAMING_CONVENTION = {
@@ -64,6 +71,43 @@ def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """`values` in slices of at most `size` (a query per slice keeps its parameters bounded)."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def upsert(session: AsyncSession, table: Table | type[Mapped]) -> PostgresqlInsert | SqliteInsert:
+    """An INSERT into `table` that takes an ON CONFLICT clause, for the session's database.
+
+    PostgreSQL's dialect is loaded only when the database is PostgreSQL: on SQLite, the
+    embedded default, every command is spared loading it (about 65 ms)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
+
+_PARTIAL: dict[Index, str] = {}
+"""Each partial index, with its WHERE clause, to give PostgreSQL when a schema is created."""
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index of the rows matching `where` only, on SQLite and PostgreSQL.
+
+    SQLite's clause is given at once; PostgreSQL's by `postgresql_partial_indexes` when a
+    PostgreSQL schema is created: naming `postgresql_where` here would load PostgreSQL's
+    dialect (to check the argument) in every process that imports the models, SQLite's
+    included. Migrations create these indexes with both clauses themselves."""
+    index = Index(name, *columns, unique=unique, sqlite_where=text(where))
+    _PARTIAL[index] = where
+    return index
+
+
+def postgresql_partial_indexes() -> None:
+    """Give every partial index its PostgreSQL clause (before creating a PostgreSQL schema;
+    harmless to do twice, and ignored by SQLite)."""
+    for index, where in _PARTIAL.items():
+        index.dialect_kwargs["postgresql_where"] = text(where)
 
 
 def utcnow() -> datetime:

@@ -14,12 +14,11 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from curator.domain import RunStatus, Verdict
-from curator.store.base import chunks
+from curator.store.base import chunks, upsert
 from curator.store.models import (
     Check,
     Run,
@@ -51,10 +50,8 @@ async def insert_checks(
     so writing a batch again (a retried transaction) changes nothing."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for columns, group in _by_columns(rows).items():
-        statement = insert(CHECKS)
+        statement = upsert(session, CHECKS)
         statement = statement.on_conflict_do_update(
             index_elements=[CHECKS.c.run_id, CHECKS.c.url],
             set_={name: statement.excluded[name] for name in columns if name not in _KEY},

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CursorResult, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import CheckJob, JobStatus
+from curator.store.base import upsert
 from curator.store.models import JobState
 
 
@@ -32,12 +32,8 @@ async def all_job_states(session: AsyncSession) -> Sequence[JobState]:
 
 async def ensure_job_state(session: AsyncSession, *, job_id: str) -> None:
     """Create the job's row if it is missing (concurrency-safe: a second insert is ignored)."""
-    dialect = session.get_bind().dialect.name
     values: dict[str, Any] = {"job_id": job_id}
-    if dialect == "postgresql":
-        await session.execute(postgresql.insert(JobState).values(values).on_conflict_do_nothing())
-    else:
-        await session.execute(sqlite.insert(JobState).values(values).on_conflict_do_nothing())
+    await session.execute(upsert(session, JobState).values(values).on_conflict_do_nothing())
 
 
 async def plan_job(session: AsyncSession, *, job_id: str, next_due_at: datetime) -> None:

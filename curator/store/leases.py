@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, delete, or_, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from curator.store.base import upsert
 from curator.store.models import Lease
 
 
@@ -36,11 +36,7 @@ async def acquire_lease(
     if taken.rowcount == 1:
         return True
     values = {"name": name, "holder": holder, "acquired_at": now, "expires_at": expires_at}
-    insert = (
-        postgresql.insert(Lease)
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(Lease)
-    )
+    insert = upsert(session, Lease)
     # RETURNING, not the row count: psycopg reports -1 for an INSERT … ON CONFLICT.
     created = await session.execute(
         insert.values(values).on_conflict_do_nothing().returning(Lease.name)

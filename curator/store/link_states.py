@@ -10,11 +10,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import Verdict
-from curator.store.base import chunks
+from curator.store.base import chunks, upsert
 from curator.store.models import (
     LinkState,
 )
@@ -66,9 +65,7 @@ async def upsert_link_state(
     if unknown:
         raise ValueError(f"not link-state fields: {sorted(unknown)}")
     values = {**values, "last_check_id": check_id}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(LinkState).values(url=url, **values)
+    statement = upsert(session, LinkState).values(url=url, **values)
     await session.execute(
         statement.on_conflict_do_update(index_elements=[LinkState.url], set_=values)
     )
@@ -87,11 +84,9 @@ async def upsert_link_states(
             raise ValueError(f"not link-state fields: {sorted(unknown)}")
         row = {**values, "last_check_id": check_id, "url": url}
         groups.setdefault(tuple(sorted(row)), []).append(row)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast(Table, LinkState.__table__)
     for columns, rows in groups.items():
-        statement = insert(table)
+        statement = upsert(session, table)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.url],
             set_={name: statement.excluded[name] for name in columns if name != "url"},

@@ -15,7 +15,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,7 +28,7 @@ from curator.domain import (
     RunTrigger,
     Verdict,
 )
-from curator.store.base import Base, str_enum, utcnow
+from curator.store.base import Base, partial_index, str_enum, utcnow
 
 UNSETTLED_WHERE = (
     "verdict IS NULL OR verdict <> 'ok' OR last_verdict <> 'ok' OR consecutive_failures <> 0"
@@ -89,12 +88,7 @@ class Resource(Base):
     __table_args__ = (
         UniqueConstraint("guide_id", "key"),
         # The snoozed ones, found without reading every resource (the problems list).
-        Index(
-            "ix_resources_snoozed_until",
-            "snoozed_until",
-            sqlite_where=text(SNOOZED_WHERE),
-            postgresql_where=text(SNOOZED_WHERE),
-        ),
+        partial_index("ix_resources_snoozed_until", "snoozed_until", where=SNOOZED_WHERE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,13 +129,7 @@ class Run(Base):
     __table_args__ = (
         # At most one run other than a recheck is `running`: the database says so, not a
         # read before the insert (two processes starting at once cannot both win).
-        Index(
-            "uq_runs_one_running",
-            "status",
-            unique=True,
-            sqlite_where=text(ONE_RUNNING_WHERE),
-            postgresql_where=text(ONE_RUNNING_WHERE),
-        ),
+        partial_index("uq_runs_one_running", "status", where=ONE_RUNNING_WHERE, unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -224,12 +212,7 @@ class LinkState(Base):
     __table_args__ = (
         # The links not plainly working, found without reading every (wide) row: where the
         # problems list starts (curator.store.problems).
-        Index(
-            "ix_link_states_unsettled",
-            "url",
-            sqlite_where=text(UNSETTLED_WHERE),
-            postgresql_where=text(UNSETTLED_WHERE),
-        ),
+        partial_index("ix_link_states_unsettled", "url", where=UNSETTLED_WHERE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

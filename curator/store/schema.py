@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 from curator.store import models  # noqa: F401  (every table on Base.metadata)
-from curator.store.base import Base
+from curator.store.base import Base, postgresql_partial_indexes
 
 DATA_VERSION_TABLES = ("guides", "sections", "resources", "link_states")
 """The tables whose every write raises `data_versions.version` (see curator.store.models.
@@ -39,6 +39,8 @@ _POSTGRESQL_FUNCTION = """
 def create_schema(connection: Connection) -> None:
     """Create every table, index, trigger and seed row of the newest schema on an empty
     database (the caller's transaction)."""
+    if connection.dialect.name == "postgresql":
+        postgresql_partial_indexes()
     Base.metadata.create_all(connection, checkfirst=False)
     connection.exec_driver_sql("INSERT INTO data_versions (name, version) VALUES ('public', 1)")
     for statement in data_version_triggers(connection.dialect.name):

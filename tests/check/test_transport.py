@@ -14,6 +14,7 @@ from typing import Literal
 import httpx
 import pytest
 
+from curator.check import transport
 from curator.check.facts import ErrorKind
 from curator.check.guard import AddressGuard
 from curator.check.streams import READ_BUFFER, GuardedBackend, Receiver
@@ -222,6 +223,32 @@ async def test_ssl_cert_file_is_honoured(
         trusted = await fetcher.fetch(site.url("/"))
     assert untrusted.error is ErrorKind.TLS_ERROR
     assert trusted.status == 200
+
+
+async def test_the_trust_store_is_loaded_at_the_first_https_address(
+    sites: Sites, fetch_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Loading the system's trust store costs about 40 ms: a run of http addresses (and each
+    # recheck's fetcher) never pays it, and the first https address gets the verifying context.
+    plain = await sites.add("plain.test", {"/": page("Plain", "hello")})
+    secure = await sites.add("corporate.test", {"/": page("Corporate CA", "hello")}, tls="valid")
+    bundle = tmp_path / "ca.pem"
+    sites.ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    made: list[ssl.SSLContext] = []
+
+    def counted() -> ssl.SSLContext:
+        made.append(default_ssl_context())
+        return made[-1]
+
+    monkeypatch.setattr(transport, "default_ssl_context", counted)
+    async with sites.fetcher(fetch_settings, ssl_context=None) as fetcher:
+        assert (await fetcher.fetch(plain.url("/"))).status == 200
+        assert made == []
+        first = await fetcher.fetch(secure.url("/"))
+        again = await fetcher.fetch(secure.url("/other"))
+    assert first.status == 200 and again.status == 404
+    assert len(made) == 1 and made[0].verify_mode is ssl.CERT_REQUIRED
 
 
 @pytest.fixture

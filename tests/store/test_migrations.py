@@ -161,3 +161,46 @@ def test_a_fresh_or_newest_database_is_upgraded_without_loading_alembic(tmp_path
         timeout=120,
     )
     assert result.stdout.split() == ["True", "False"]
+
+
+SQLITE_WITHOUT_POSTGRESQL = """
+import asyncio, sys
+from datetime import UTC, datetime
+from sqlalchemy.ext.asyncio import async_sessionmaker
+import api.app, curator.cli.check_cmds, curator.runs.execute  # what a check and the API load
+from datetime import timedelta
+from curator.migrate import upgrade
+from curator.store import job_states, leases, link_states
+from curator.store.engine import create_engine
+
+async def main():
+    engine = create_engine(sys.argv[1])
+    await upgrade(engine)
+    async with async_sessionmaker(engine)() as session, session.begin():
+        await link_states.upsert_link_states(
+            session, states={"https://example.org/": ({"verdict": None}, None)}
+        )
+        await job_states.ensure_job_state(session, job_id="a job")
+        now = datetime.now(UTC)
+        print(await leases.acquire_lease(
+            session, name="a lease", holder="me", now=now, ttl=timedelta(seconds=60)
+        ))
+    await engine.dispose()
+    print("sqlalchemy.dialects.postgresql" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_a_sqlite_database_never_loads_postgresqls_dialect(tmp_path: Path) -> None:
+    # The embedded default is spared loading PostgreSQL's dialect (about 65 ms a command):
+    # upserts and partial indexes name it only on PostgreSQL.
+    result = subprocess.run(
+        [sys.executable, "-c", SQLITE_WITHOUT_POSTGRESQL, f"sqlite:///{tmp_path / 'fresh.db'}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
