@@ -113,6 +113,9 @@ class Resource(Base):
     synced: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    change_version: Mapped[int] = mapped_column(BigInteger, server_default="0", index=True)
+    """When the row last changed, stamped by the database (migration 0011; see
+    curator.store.changes): the problems list reads again only the rows changed since."""
 
     guide: Mapped[Guide] = relationship(back_populates="resources")
     section: Mapped[Section | None] = relationship(back_populates="resources")
@@ -240,6 +243,9 @@ class LinkState(Base):
     # in the order a migrated one has them (tests/store/test_migrations.py).
     confirmed_since: Mapped[datetime | None]
     """When the confirmed verdict entered its group (see curator.check.state.advance)."""
+    change_version: Mapped[int] = mapped_column(BigInteger, server_default="0", index=True)
+    """When the row last changed, stamped by the database (migration 0011; see
+    curator.store.changes)."""
 
 
 class DomainRegistration(Base):

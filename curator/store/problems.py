@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import BigInteger, BindParameter, bindparam, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import SessionTransactionOrigin
 
 from curator.domain import SEVERITY, Group, State, Verdict, severity_rank
 from curator.standing import ReadsStanding, Standing, standing_of
 from curator.store import reader_reports
-from curator.store.base import chunks
+from curator.store.base import CHUNK, chunks
+from curator.store.changes import Look, changed_resource_ids, look
 from curator.store.checks import checks_by_id
 from curator.store.models import Check, Guide, LinkState, ReaderReport, Resource, Section
-from curator.store.publish import data_version
 from curator.store.standings import DECIDING, LINK_COLUMNS, link_of, link_of_columns
 from curator.suggestions import Suggestion
 
@@ -254,17 +255,17 @@ def decode_cursor(cursor: str) -> tuple[int, int, int]:
     return (int(rank), int(moment), int(resource_id))
 
 
-def _reports_subquery() -> Any:
-    return (
-        select(
-            ReaderReport.resource_id.label("resource_id"),
-            func.count().label("count"),
-            func.min(ReaderReport.created_at).label("oldest"),
-        )
-        .where(ReaderReport.resolved_at.is_(None))
-        .group_by(ReaderReport.resource_id)
-        .subquery()
-    )
+def _reports_subquery(ids: Any = None) -> Any:
+    """Open readers' reports by resource: how many, and the oldest (with `ids`, a select of
+    resource ids, of those resources alone)."""
+    query = select(
+        ReaderReport.resource_id.label("resource_id"),
+        func.count().label("count"),
+        func.min(ReaderReport.created_at).label("oldest"),
+    ).where(ReaderReport.resolved_at.is_(None))
+    if ids is not None:
+        query = query.where(ReaderReport.resource_id.in_(ids))
+    return query.group_by(ReaderReport.resource_id).subquery()
 
 
 def _needs_a_look() -> Any:
@@ -434,70 +435,206 @@ def _by_place(candidate: _Candidate) -> tuple[int, int, int]:
     return candidate.place
 
 
-class CandidateCache:
-    """The candidates of recent lists, by the data they were decided from, so an editor
-    paging, filtering or coming back after an action costs the page, not the whole list.
+_REPORTS_MARKER = select(
+    func.count(), func.count(ReaderReport.resolved_at), func.max(ReaderReport.id),
+    func.max(ReaderReport.resolved_at),
+).select_from(ReaderReport)  # fmt: skip
+"""What says the readers' reports changed: how many, how many dealt with, the newest."""
 
-    An entry is keyed by the database's data version (raised on every write to guides,
-    sections, resources and link states, by any process: migration 0007), a marker of the
-    readers' reports table (how many, how many dealt with, the newest), the guide and which
-    list; it lapses when a snooze among its resources ends. Each process (each API worker)
-    keeps its own few entries. After a write, a list is read again whole, but only the rows
-    that changed are decided again: the decisions of the last reading of each list are kept,
-    by row.
+_REPORTED = 8
+"""Where a candidate row's count of open reports is (`_shared_rows`' columns)."""
+
+
+def _shared_rows(ids: Any = None) -> Any:
+    """The candidate columns of every list, with each resource's guide and retirement: of the
+    resources that may need a look (`_needs_a_look`), or with `ids` (a select of resource ids)
+    of those, retired or not, whatever their link says."""
+    reports = _reports_subquery(ids)
+    query = (
+        select(
+            Resource.id,
+            Resource.snoozed_until,
+            Resource.snooze_reason,
+            *LINK_COLUMNS[:DECIDING],
+            reports.c.count,
+            reports.c.oldest,
+            Resource.guide_id,
+            Resource.retired_at,
+        )
+        .outerjoin(LinkState, LinkState.url == Resource.url)
+        .outerjoin(reports, reports.c.resource_id == Resource.id)
+    )
+    if ids is None:
+        return query.where(Resource.retired_at.is_(None), Resource.id.in_(_needs_a_look()))
+    return query.where(Resource.id.in_(ids))
+
+
+_ALL_ROWS = _shared_rows()
+
+
+def _needs_looking_at(values: tuple[Any, ...]) -> bool:
+    """What `_needs_a_look` says of a candidate row read by its id (SQL's NULLs as it reads
+    them): its link is not plainly working, or it has open reports, or a snooze."""
+    _, snoozed_until, _, link_id, verdict, last_verdict, _, failures, reported, _ = values
+    if snoozed_until is not None or reported:
+        return True
+    return link_id is not None and (
+        verdict is None
+        or verdict != Verdict.OK
+        or (last_verdict is not None and last_verdict != Verdict.OK)
+        or (failures is not None and failures != 0)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """The rows every list is decided from, as of one look at the data."""
+
+    look: Look
+    rows: dict[int, tuple[int, tuple[Any, ...]]]
+    """By resource id: its guide's id and its candidate values (`_decide`'s rows)."""
+    generation: int
+    """Raised whenever a row changes: a list decided from another generation is out of date."""
+
+
+class CandidateCache:
+    """The candidates of the problems lists, kept between requests, so an editor paging,
+    filtering or coming back after a write costs about the page, not the whole list.
+
+    Every list (all guides' or one's, the problems or the snoozed) is decided from one set of
+    rows: the live resources whose link is not plainly working, that readers reported or that
+    are snoozed, each with what deciding it reads. Each request looks at the data first (one
+    row: the data version, raised on every write by any process, migration 0007; deletions;
+    a marker of the readers' reports). When it moved, only the rows written since the last
+    look (stamped by the database, migration 0011: curator.store.changes) and, when the
+    reports moved, the reported ones are read again; a row that changed is decided again,
+    the others keep their decisions. A list lapses when a snooze among it ends. Each process
+    (each API worker) keeps its own.
+
+    Only a session's reads outside an explicit `begin()` (a request's reads) use and advance
+    what is kept: a transaction that writes might roll back what it read.
     """
 
     def __init__(self, size: int = 8) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple[object, ...], tuple[datetime | None, _Listing]] = (
-            OrderedDict()
-        )
+        self._seen: _Seen | None = None
+        self._lock = asyncio.Lock()
+        self._lists: OrderedDict[tuple[str | None, bool], tuple[int, datetime | None, _Listing]]
+        self._lists = OrderedDict()
         self._decisions: OrderedDict[tuple[str | None, bool], Decisions] = OrderedDict()
 
-    def get(self, key: tuple[object, ...], *, now: datetime) -> _Listing | None:
-        """The list stored under `key`, unless a snooze among it ended since."""
-        entry = self._entries.get(key)
-        if entry is None:
+    async def listing(
+        self, session: AsyncSession, *, now: datetime, guide_slug: str | None, snoozed: bool
+    ) -> _Listing:
+        """One list's candidates, decided from the data as it is now."""
+        seen = await self._look(session)
+        key = (guide_slug, snoozed)
+        entry = self._lists.get(key)
+        if entry is not None:
+            generation, until, kept = entry
+            if generation == seen.generation and (until is None or now < until):
+                self._lists.move_to_end(key)
+                return kept
+        rows: list[tuple[Any, ...]]
+        if guide_slug is None:
+            rows = [values for _, values in seen.rows.values()]
+        else:
+            guide_id = await session.scalar(select(Guide.id).where(Guide.slug == guide_slug))
+            rows = [values for guide, values in seen.rows.values() if guide == guide_id]
+        if snoozed:
+            rows = [values for values in rows if values[1] is not None and values[1] > now]
+        decide = functools.partial(
+            _decide, rows, now=now, snoozed=snoozed, known=self._decisions.get(key) or {}
+        )
+        found, until, decided = (
+            await asyncio.to_thread(decide) if len(rows) > OFF_LOOP_ROWS else decide()
+        )
+        listing = _Listing(found)
+        _remember(self._lists, key, (seen.generation, until, listing), self._size)
+        _remember(self._decisions, key, decided, self._size)
+        return listing
+
+    async def _look(self, session: AsyncSession) -> _Seen:
+        """The rows as they are now: kept, or read again where the data changed since."""
+        async with self._lock:
+            connection = await session.connection()
+            now_look = await look(connection, also=_REPORTS_MARKER)
+            seen = self._seen
+            if seen is not None and (now_look.version, now_look.deletions, now_look.extra) == (
+                seen.look.version,
+                seen.look.deletions,
+                seen.look.extra,
+            ):
+                return seen
+            changes = None
+            if seen is not None and now_look.deletions == seen.look.deletions:
+                changes = await _changed_rows(connection, seen, now_look)
+            if changes is None:
+                found = (await connection.execute(_ALL_ROWS)).all()
+                rows = {row[0]: (row[-2], tuple(row[:-2])) for row in found}
+                generation = seen.generation + 1 if seen is not None else 0
+            else:
+                rows, changed = changes
+                generation = seen.generation + changed if seen is not None else 0
+            self._seen = _Seen(now_look, rows, generation)
+            return self._seen
+
+
+_SINCE: BindParameter[int] = bindparam("since", type_=BigInteger)
+_CHANGED = _shared_rows(union(*changed_resource_ids(_SINCE)))
+"""The candidate rows of the resources written since a look (or whose link was)."""
+_CHANGED_OR_REPORTED = _shared_rows(
+    union(
+        *changed_resource_ids(_SINCE),
+        select(ReaderReport.resource_id).where(ReaderReport.resolved_at.is_(None)),
+        select(Resource.id).where(Resource.id.in_(bindparam("reported", expanding=True))),
+    )
+)
+"""Those, and the resources reported now or listed as reported before."""
+
+
+async def _changed_rows(
+    connection: Any, seen: _Seen, now_look: Look
+) -> tuple[dict[int, tuple[int, tuple[Any, ...]]], bool] | None:
+    """`seen`'s rows with those written since its look read again (and, when the readers'
+    reports moved, those reported then or now); whether any of them changed. None when too
+    many were reported to name them (read the rows whole again)."""
+    if now_look.extra == seen.look.extra:
+        found = await connection.execute(_CHANGED, {"since": seen.look.since})
+    else:
+        reported = [rid for rid, (_, values) in seen.rows.items() if values[_REPORTED]]
+        if len(reported) > CHUNK:
             return None
-        until, found = entry
-        if until is not None and now >= until:
-            del self._entries[key]
-            return None
-        self._entries.move_to_end(key)
-        return found
-
-    def put(self, key: tuple[object, ...], found: _Listing, *, until: datetime | None) -> None:
-        """Remember `found` under `key` until `until` (None: until the data changes)."""
-        self._entries[key] = (until, found)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
-
-    def decisions(self, guide_slug: str | None, snoozed: bool) -> Decisions | None:
-        """The decisions of the last reading of one list (a guide's or all, snoozed or not)."""
-        return self._decisions.get((guide_slug, snoozed))
-
-    def keep_decisions(self, guide_slug: str | None, snoozed: bool, decided: Decisions) -> None:
-        """Keep a reading's decisions for the next reading of the same list."""
-        self._decisions[(guide_slug, snoozed)] = decided
-        self._decisions.move_to_end((guide_slug, snoozed))
-        while len(self._decisions) > self._size:
-            self._decisions.popitem(last=False)
+        found = await connection.execute(
+            _CHANGED_OR_REPORTED, {"since": seen.look.since, "reported": reported}
+        )
+    rows = seen.rows
+    changed = False
+    for row in found.all():
+        values = tuple(row[:-2])
+        now = (row[-2], values) if row[-1] is None and _needs_looking_at(values) else None
+        if rows.get(row[0]) != now:
+            if not changed:
+                rows, changed = dict(rows), True
+            if now is None:
+                del rows[row[0]]
+            else:
+                rows[row[0]] = now
+    return rows, changed
 
 
-_REPORTS_MARKER = select(
-    func.count(), func.count(ReaderReport.resolved_at), func.max(ReaderReport.id),
-    func.max(ReaderReport.resolved_at),
-)  # fmt: skip
+def _remember(kept: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > size:
+        kept.popitem(last=False)
 
 
-async def _cache_key(
-    session: AsyncSession, *, guide_slug: str | None, snoozed: bool
-) -> tuple[object, ...]:
-    """What a list's candidates were decided from (two one-row reads)."""
-    version = await data_version(session)
-    reports = tuple((await session.execute(_REPORTS_MARKER)).one())
-    return (version, reports, guide_slug, snoozed)
+def _shares_kept(session: AsyncSession) -> bool:
+    """The session reads outside an explicit `begin()`: what it reads is committed data (or
+    its own writes, which it does not make: a request's reads)."""
+    transaction = session.sync_session.get_transaction()
+    return transaction is None or transaction.origin is not SessionTransactionOrigin.BEGIN
 
 
 async def _listing(
@@ -508,24 +645,11 @@ async def _listing(
     snoozed: bool,
     cache: CandidateCache | None,
 ) -> _Listing:
-    """The list's candidates: remembered in `cache` if the data is as it was, else read."""
-    if cache is None:
-        found, _, _ = await _candidates(session, now=now, guide_slug=guide_slug, snoozed=snoozed)
-        return _Listing(found)
-    key = await _cache_key(session, guide_slug=guide_slug, snoozed=snoozed)
-    listing = cache.get(key, now=now)
-    if listing is None:
-        found, changes, decided = await _candidates(
-            session,
-            now=now,
-            guide_slug=guide_slug,
-            snoozed=snoozed,
-            known=cache.decisions(guide_slug, snoozed),
-        )
-        listing = _Listing(found)
-        cache.put(key, listing, until=changes)
-        cache.keep_decisions(guide_slug, snoozed, decided)
-    return listing
+    """The list's candidates: from `cache`, read again where the data changed, else read."""
+    if cache is not None and _shares_kept(session):
+        return await cache.listing(session, now=now, guide_slug=guide_slug, snoozed=snoozed)
+    found, _, _ = await _candidates(session, now=now, guide_slug=guide_slug, snoozed=snoozed)
+    return _Listing(found)
 
 
 async def problem_page(

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.dashboard import data
-from curator.domain import RunStatus
+from curator.domain import RunStatus, Verdict
 from curator.settings import Settings
 from curator.store.models import (
     Check,
@@ -27,6 +27,7 @@ from curator.tokens import create_token, revoke_token
 from tests.dashboard.app import create_test_app, csrf_of, sign_in
 from tests.dashboard.seed import Seeded
 from tests.seeding import BROKEN_URL, MOVED_TO, MOVED_URL
+from tests.seeding import OK_URL as WORKING_URL
 
 
 def _headings(html: str, level: int) -> list[str]:
@@ -192,6 +193,33 @@ async def test_a_reported_working_link_is_listed_last(
     ]
     assert _headings(html, 3)[-1] == "Police advice on sextortion"
     assert "Asks me to log in" in html
+
+
+async def test_another_process_writes_show_on_the_next_problems_page(
+    editor: httpx.AsyncClient, seeded: Seeded, engine: AsyncEngine
+) -> None:
+    """The page keeps its lists between requests; a write by another process (its own engine:
+    a check run, a sync) shows on the very next load, a deletion too."""
+    row = f'id="resource-{seeded.working_id}"'
+    assert row not in (await editor.get("/editor/problems")).text
+    since = datetime.now(UTC) - timedelta(days=4)
+    async with engine.begin() as connection:  # a run confirms the working link broken
+        await connection.execute(
+            update(LinkState)
+            .where(LinkState.url == WORKING_URL)
+            .values(
+                verdict=Verdict.BROKEN,
+                last_verdict=Verdict.BROKEN,
+                consecutive_failures=3,
+                first_failure_at=since,
+                confirmed_since=since,
+                detail="Not found (404)",
+            )
+        )
+    assert row in (await editor.get("/editor/problems")).text
+    async with engine.begin() as connection:  # its state is deleted: never checked again
+        await connection.execute(delete(LinkState).where(LinkState.url == WORKING_URL))
+    assert row not in (await editor.get("/editor/problems")).text
 
 
 async def test_a_suggestion_says_where_it_was_found_and_only_a_confident_one_is_the_button(

@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from curator import editing
 from curator.domain import Group, State, Verdict
 from curator.runs.records import state_values
 from curator.store.link_states import upsert_link_state
-from curator.store.models import Guide, ReaderReport, Resource, Section
+from curator.store.models import Guide, LinkState, ReaderReport, Resource, Section
 from curator.store.problems import (
     BadCursor,
     CandidateCache,
@@ -208,8 +208,8 @@ async def test_a_remembered_list_follows_every_change_and_the_clock(
     cache = CandidateCache()
 
     async def listed(now: datetime = NOW) -> set[int]:
-        async with session.begin():
-            page = await problem_page(session, now=now, limit=1000, cache=cache)
+        page = await problem_page(session, now=now, limit=1000, cache=cache)
+        await session.commit()  # a request's reads, outside `begin()`: what the cache keeps
         return {p.resource_id for p in page.problems}
 
     first = await listed()
@@ -262,24 +262,23 @@ async def test_a_list_read_again_after_each_kind_of_write_is_the_list_read_afres
 
     async def compared(now: datetime = NOW) -> dict[int, tuple[State, int]]:
         session.expire_all()  # as a new request's session would: no link-state object kept
-        async with session.begin():
-            for snoozed in (False, True):
-                for where in (ProblemFilter(), ProblemFilter(state=State.BROKEN)):
-                    kept = await problem_page(
-                        session, now=now, limit=1000, where=where, snoozed=snoozed, cache=cache
-                    )
-                    fresh = await problem_page(
-                        session, now=now, limit=1000, where=where, snoozed=snoozed
-                    )
-                    assert kept == fresh
-            second = await problem_page(session, now=now, limit=4, cache=cache)
-            assert second.next_after is not None
-            kept = await problem_page(
-                session, now=now, limit=4, after=second.next_after, cache=cache
-            )
-            fresh = await problem_page(session, now=now, limit=4, after=second.next_after)
-            assert kept == fresh
-            whole = await problem_page(session, now=now, limit=1000, cache=cache)
+        # A request's reads (no `begin()`): the cache is used and follows the writes.
+        for snoozed in (False, True):
+            for where in (ProblemFilter(), ProblemFilter(state=State.BROKEN)):
+                kept = await problem_page(
+                    session, now=now, limit=1000, where=where, snoozed=snoozed, cache=cache
+                )
+                fresh = await problem_page(
+                    session, now=now, limit=1000, where=where, snoozed=snoozed
+                )
+                assert kept == fresh
+        second = await problem_page(session, now=now, limit=4, cache=cache)
+        assert second.next_after is not None
+        kept = await problem_page(session, now=now, limit=4, after=second.next_after, cache=cache)
+        fresh = await problem_page(session, now=now, limit=4, after=second.next_after)
+        assert kept == fresh
+        whole = await problem_page(session, now=now, limit=1000, cache=cache)
+        await session.commit()
         return {p.resource_id: (p.standing.state, p.standing.open_reports) for p in whole.problems}
 
     listed = await compared()
@@ -390,3 +389,154 @@ async def test_a_list_read_again_after_each_kind_of_write_is_the_list_read_afres
 
     listed = await after(retired)
     assert moved.id not in listed
+
+
+async def test_the_lists_share_one_reading_and_read_again_only_what_changed(
+    session: AsyncSession,
+) -> None:
+    """The problems and the snoozed lists, every guide's or one's, are decided from one set of
+    rows; after a write, one read of the rows written since (never the whole set again)."""
+    await combinations(session, copies=2)
+    await combinations(session, slug="h")
+    cache = CandidateCache()
+    lists = [
+        (ProblemFilter(guide_slug=slug), snoozed)
+        for slug in (None, "g", "h")
+        for snoozed in (False, True)
+    ]
+
+    async def read_all() -> list[str]:
+        with counted(session) as statements:
+            for where, snoozed in lists:
+                kept = await problem_page(
+                    session, now=NOW, limit=1000, where=where, snoozed=snoozed, cache=cache
+                )
+                fresh = await problem_page(
+                    session, now=NOW, limit=1000, where=where, snoozed=snoozed
+                )
+                assert kept == fresh
+        await session.commit()
+        # The whole set's reading (its narrowing), and the reading of the rows written since.
+        return [s for s in statements if "consecutive_failures !=" in s or "change_version >=" in s]
+
+    reads = await read_all()
+    whole = [s for s in reads if "change_version >=" not in s]
+    # The first reading: once whole for the six kept lists, and each fresh problems list's own
+    # (a fresh snoozed list reads the snoozed resources alone).
+    fresh_reads = len([snoozed for _, snoozed in lists if not snoozed])
+    assert len(whole) == 1 + fresh_reads
+    async with session.begin():
+        every = {s.resource.id: s for s in await standings(session, now=NOW)}
+        quiet = next(
+            s.resource
+            for s in every.values()
+            if s.standing.state is State.WORKING and s.resource.snoozed_until is None
+        )
+        values = state_values(status_after(_days(Verdict.OK, *[Verdict.BROKEN] * 3)))
+        await upsert_link_state(session, url=quiet.url, values=values, check_id=None)
+    reads = await read_all()
+    assert len([s for s in reads if "change_version >=" in s]) == 1
+    assert len([s for s in reads if "change_version >=" not in s]) == fresh_reads
+    listed = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    assert quiet.id in {p.resource_id for p in listed.problems}
+
+
+async def test_a_deleted_link_state_leaves_the_remembered_list(session: AsyncSession) -> None:
+    await combinations(session)
+    cache = CandidateCache()
+    first = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    await session.commit()
+    async with session.begin():
+        every = {s.resource.id: s for s in await standings(session, now=NOW)}
+    gone = next(
+        s.resource
+        for s in every.values()
+        if s.standing.state is State.BROKEN
+        and not s.standing.open_reports
+        and s.resource.snoozed_until is None
+    )
+    assert gone.id in {p.resource_id for p in first.problems}
+    async with session.begin():  # no resource row changes: no stamp says so, only deletions
+        await session.execute(delete(LinkState).where(LinkState.url == gone.url))
+    kept = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    await session.commit()
+    assert gone.id not in {p.resource_id for p in kept.problems}
+    assert kept == await problem_page(session, now=NOW, limit=1000)
+
+
+async def test_a_write_committed_after_a_look_is_read_by_the_next(
+    session: AsyncSession, engine: AsyncEngine
+) -> None:
+    """A transaction still running when a list is read again (after another's commit) and
+    committing later is not missed (PostgreSQL: many writers at once)."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: a write cannot commit across a look")
+    await combinations(session, copies=2)
+    cache = CandidateCache()
+    await problem_page(session, now=NOW, limit=1000, cache=cache)
+    await session.commit()
+    async with session.begin():
+        every = {s.resource.id: s for s in await standings(session, now=NOW)}
+    working = [
+        s.resource
+        for s in every.values()
+        if s.standing.state is State.WORKING
+        and not s.standing.open_reports
+        and s.resource.snoozed_until is None
+    ]
+    early, late = working[0], working[1]
+    broken = state_values(status_after(_days(Verdict.OK, *[Verdict.BROKEN] * 3)))
+    async with engine.connect() as slow, engine.connect() as quick:
+        await slow.begin()  # starts first, commits last
+        await slow.execute(
+            update(LinkState).where(LinkState.url == early.url).values(**_plain(broken))
+        )
+        await quick.begin()
+        await quick.execute(
+            update(LinkState).where(LinkState.url == late.url).values(**_plain(broken))
+        )
+        await quick.commit()
+        between = await problem_page(session, now=NOW, limit=1000, cache=cache)
+        await session.commit()
+        ids = {p.resource_id for p in between.problems}
+        assert late.id in ids and early.id not in ids
+        await slow.commit()
+    after = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    await session.commit()
+    assert early.id in {p.resource_id for p in after.problems}
+    assert after == await problem_page(session, now=NOW, limit=1000)
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k in LinkState.__table__.c}
+
+
+async def test_a_list_read_inside_a_write_transaction_is_not_kept(
+    session: AsyncSession,
+) -> None:
+    """What a transaction that writes reads may be rolled back: the cache neither keeps it nor
+    answers from it."""
+    await combinations(session)
+    cache = CandidateCache()
+    first = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    await session.commit()
+    listed = {p.resource_id for p in first.problems}
+    async with session.begin():
+        every = {s.resource.id: s for s in await standings(session, now=NOW)}
+    broken = next(
+        s.resource
+        for s in every.values()
+        if s.standing.state is State.BROKEN
+        and not s.standing.open_reports
+        and s.resource.snoozed_until is None
+    )
+    assert broken.id in listed
+    transaction = await session.begin()
+    values = state_values(status_after(_days(Verdict.OK)))
+    await upsert_link_state(session, url=broken.url, values=values, check_id=None)
+    inside = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    assert broken.id not in {p.resource_id for p in inside.problems}  # its own write
+    await transaction.rollback()
+    again = await problem_page(session, now=NOW, limit=1000, cache=cache)
+    await session.commit()
+    assert {p.resource_id for p in again.problems} == listed
