@@ -486,6 +486,11 @@ def _needs_looking_at(values: tuple[Any, ...]) -> bool:
     )
 
 
+_LOOKED = "curator.problems.looked"
+"""Where a session keeps its transaction's look (`session.info`): the lists of one page (the
+problems, the snoozed) are decided from one look at the data."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Seen:
     """The rows every list is decided from, as of one look at the data."""
@@ -556,8 +561,18 @@ class CandidateCache:
 
     async def _look(self, session: AsyncSession) -> _Seen:
         """The rows as they are now: kept, or read again where the data changed since."""
+        connection = await session.connection()
+        transaction = session.sync_session.get_transaction()
+        looked = session.info.get(_LOOKED)
+        kept = self._seen
+        if (
+            kept is not None
+            and looked is not None
+            and looked[0] is transaction
+            and looked[1] is kept
+        ):
+            return kept  # one look per page: its lists agree with each other
         async with self._lock:
-            connection = await session.connection()
             now_look = await look(connection, also=_REPORTS_MARKER)
             seen = self._seen
             if seen is not None and (now_look.version, now_look.deletions, now_look.extra) == (
@@ -565,6 +580,7 @@ class CandidateCache:
                 seen.look.deletions,
                 seen.look.extra,
             ):
+                session.info[_LOOKED] = (transaction, seen)
                 return seen
             changes = None
             if seen is not None and now_look.deletions == seen.look.deletions:
@@ -577,6 +593,7 @@ class CandidateCache:
                 rows, changed = changes
                 generation = seen.generation + changed if seen is not None else 0
             self._seen = _Seen(now_look, rows, generation)
+            session.info[_LOOKED] = (transaction, self._seen)
             return self._seen
 
 

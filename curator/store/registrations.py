@@ -121,7 +121,14 @@ async def record_failure(
 async def expiring_certificate_urls(session: AsyncSession, *, before: datetime) -> set[str]:
     """The URLs of which some check recorded a certificate expiring before `before` (through
     the index on the expiry: the cost follows the expiring certificates, not the checks)."""
-    query = select(Check.url).where(Check.cert_expires_at <= before).distinct()
+    # Saying NOT NULL outright lets SQLite's planner take the expiry's index; without it, it
+    # walked every check in URL order (for DISTINCT): 1.6 ms at 10,000 checks, growing with
+    # every run's.
+    query = (
+        select(Check.url)
+        .where(Check.cert_expires_at.is_not(None), Check.cert_expires_at <= before)
+        .distinct()
+    )
     return set((await session.scalars(query)).all())
 
 

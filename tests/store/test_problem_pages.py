@@ -395,7 +395,8 @@ async def test_the_lists_share_one_reading_and_read_again_only_what_changed(
     session: AsyncSession,
 ) -> None:
     """The problems and the snoozed lists, every guide's or one's, are decided from one set of
-    rows; after a write, one read of the rows written since (never the whole set again)."""
+    rows and, in one transaction, one look at the data; after a write, one read of the rows
+    written since (never the whole set again)."""
     await combinations(session, copies=2)
     await combinations(session, slug="h")
     cache = CandidateCache()
@@ -416,6 +417,8 @@ async def test_the_lists_share_one_reading_and_read_again_only_what_changed(
                 )
                 assert kept == fresh
         await session.commit()
+        # One look at the data for every list read in one transaction (a page's).
+        assert len([s for s in statements if "count(reader_reports.resolved_at)" in s]) == 1
         # The whole set's reading (its narrowing), and the reading of the rows written since.
         return [s for s in statements if "consecutive_failures !=" in s or "change_version >=" in s]
 

@@ -6,7 +6,10 @@ PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import RunStatus, RunTrigger, Verdict
@@ -14,7 +17,7 @@ from curator.registration.warnings import WatchPolicy
 from curator.store import runs
 from curator.store.catalog import active_resources
 from curator.store.models import Check, Guide, Resource, Section
-from curator.store.registrations import record_registration
+from curator.store.registrations import expiring_certificate_urls, record_registration
 from curator.watch.warnings import resource_warnings, watched_resources
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -102,3 +105,32 @@ async def test_nothing_warns_nothing_is_read(session: AsyncSession) -> None:
         session.add(Resource(guide=guide, key="r", title="R", url=ADDRESSES[0], position=0))
     async with session.begin():
         assert await watched_resources(session, now=NOW, policy=POLICY) == []
+
+
+async def test_expiring_certificates_are_found_through_their_index(
+    session: AsyncSession,
+) -> None:
+    """The cost follows the expiring certificates, not every check ever stored: SQLite's plan
+    searches the expiry's index (without saying NOT NULL it walked every check in URL order)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the planner in question is SQLite's")
+    statements: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:
+        statements.append((args[2], args[3]))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await expiring_certificate_urls(session, before=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    [(statement, parameters)] = statements
+    connection = await session.connection()
+    plan = [
+        row[-1]
+        for row in await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+    ]
+    await session.commit()
+    assert any("ix_checks_cert_expires_at" in step for step in plan), plan
+    assert not any(step.startswith("SCAN checks") for step in plan), plan
