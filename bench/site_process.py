@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from types import TracebackType
 
-from tests.sites import NOT_FOUND, Behaviour, Request, Site, Sites, page
+from tests.sites import NOT_FOUND, Behaviour, Request, Response, Site, Sites, page
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,18 @@ class AdvicePages(Behaviour):
         name = request.path.rsplit("/", 1)[-1]
         if not (request.path.startswith("/advice/page-") and name[5:].isdigit()):
             return await NOT_FOUND.respond(site, request, writer)
-        index = int(name[5:])
-        answer = page(
+        answer = self.answer(int(name[5:]))
+        await asyncio.sleep(self.delay)
+        return await replace(answer, delay=0.0).respond(site, request, writer)
+
+    def answer(self, index: int) -> Response:
+        """Resource `index`'s page (what `/advice/page-<index>` serves)."""
+        return page(
             f"Resource {index} – advice and support",
             f"Organisation {index % self.organisations} gives practical advice and support.",
             f"Call 020 7946 0{index % 1000:03d} on weekdays. " + "What to do next. " * 20,
             headings=[f"Resource {index}"],
         )
-        await asyncio.sleep(self.delay)
-        return await replace(answer, delay=0.0).respond(site, request, writer)
 
 
 def _serve(specs: list[SiteSpec], conn: Connection) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from http import HTTPStatus
 from typing import TypeVar
 
 from curator.check import evidence as ev
 from curator.check.facts import Expectation, Facts, Outcome, SiteBaseline, Snapshot, VideoFacts
+from curator.check.lazy import lazy
 from curator.check.quirks import Parts
 from curator.check.view import PageView, no_page_parts
 from curator.domain import Verdict
@@ -29,22 +29,22 @@ class Case:
     history: Snapshot | None = None
     """The link's last good page, when curator has seen it work."""
 
-    @property
+    @lazy
     def status(self) -> int | None:
         """The final response's status."""
         return self.facts.status
 
-    @cached_property
+    @lazy
     def final(self) -> str:
         """The final URL (the original when no response arrived)."""
         return ev.final_url(self.facts)
 
-    @property
+    @lazy
     def success(self) -> bool:
         """True when the final response has a 2xx status."""
         return self.status is not None and 200 <= self.status < 300
 
-    @cached_property
+    @lazy
     def view(self) -> PageView | None:
         """The page as rules read it; None when no page arrived."""
         return PageView(self.facts.page, self.facts) if self.facts.page is not None else None
@@ -55,18 +55,18 @@ class Case:
             return self._no_page_parts
         return self.view.parts(text=text)
 
-    @cached_property
+    @lazy
     def _no_page_parts(self) -> Parts:
         return no_page_parts(self.facts)
 
-    @cached_property
+    @lazy
     def resource_words(self) -> frozenset[str]:
         """The resource's distinctive words (see `PageView.wanted_words`); none without a page."""
         if self.view is None:
             return frozenset()
         return self.view.wanted_words(self.expectation, self.history)
 
-    @cached_property
+    @lazy
     def shows_resource(self) -> bool | None:
         """True when the page shows the resource's (or its last good page's) distinctive
         words; None when there is nothing to look for or no page."""
@@ -86,7 +86,7 @@ def per_case(work: Callable[[Case], T]) -> Callable[[Case], T]:
 
     @functools.wraps(work)
     def once(case: Case) -> T:
-        memo = case.__dict__  # where cached_property keeps a case's findings too
+        memo = case.__dict__  # where `lazy` keeps a case's findings too
         if key not in memo:
             memo[key] = work(case)
         return memo[key]  # type: ignore[no-any-return]
@@ -94,6 +94,7 @@ def per_case(work: Callable[[Case], T]) -> Callable[[Case], T]:
     return once
 
 
+@functools.lru_cache(maxsize=256)
 def reason(status: int) -> str:
     """A status with its standard phrase ("HTTP 404 Not Found"), for detail lines."""
     try:

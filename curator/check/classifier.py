@@ -15,8 +15,6 @@ word that a video is gone outranks what its page looks like, except an age check
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from curator.check import evidence as ev
 from curator.check import urls
 from curator.check.case import Case, Rule, decide
@@ -147,6 +145,7 @@ RULES: tuple[Rule, ...] = (
     moved_permanently,
     ok,
 )
+_NAMED_RULES = tuple((rule, rule.__name__) for rule in RULES)
 _AFTER_BASELINE = frozenset(
     rule.__name__ for rule in RULES[RULES.index(soft_404_like_random_path) + 1 :]
 )
@@ -163,10 +162,16 @@ def classify(
 ) -> Outcome:
     """The verdict of one check: the first rule that matches decides."""
     case = Case(facts, expectation, baseline, video, refresh, history)
-    for rule in RULES:
+    for rule, name in _NAMED_RULES:
         outcome = rule(case)
         if outcome is not None:
-            return replace(outcome, rule=rule.__name__)
+            return Outcome(
+                verdict=outcome.verdict,
+                detail=outcome.detail,
+                suggested_url=outcome.suggested_url,
+                rule=name,
+                evidence=outcome.evidence,
+            )
     raise AssertionError("the last rule always decides")  # pragma: no cover
 
 

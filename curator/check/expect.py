@@ -156,6 +156,7 @@ def _same_number(digits: str, key: tuple[int | None, str]) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def distinctive_words(text: str) -> frozenset[str]:
     """The words of `text` that tell one page from another: four letters or more, the words
     every site uses left out."""

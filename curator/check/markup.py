@@ -100,8 +100,6 @@ class Bounded:
     limit: str | None = None
     """Why the markup is not the page as served: "depth" (nesting flattened), "tags" (reading
     stopped after MAX_TAGS) or "time" (the CPU budget was spent); None when it is."""
-    lowered: str | None = None
-    """The markup lower-cased, when bounding it took that (a reader needing it reuses it)."""
 
 
 # Every tag as `_flatten` reads it, in one C scan: a comment, a raw-text element with its
@@ -123,11 +121,8 @@ in the lower-cased page they could make a tag of what is text."""
 
 def bound(document: str, budget: Budget | None = None) -> Bounded:
     """The page's markup with its nesting and tag count bounded (see the module's note)."""
-    if document.count("<") <= SAFE_TAGS:
+    if document.count("<") <= SAFE_TAGS or _shallow(document):
         return Bounded(document)
-    lowered = document.lower()
-    if _shallow(document, lowered):
-        return Bounded(document, lowered=lowered)
     return _flatten(document, budget)
 
 

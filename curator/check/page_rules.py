@@ -7,8 +7,6 @@ lives in `curator.check.classifier.RULES`. (Parked domains: `parking_rules`; vid
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from curator.check import evidence as ev
 from curator.check import lander, urls
 from curator.check.case import Case, decide, reason
@@ -107,15 +105,7 @@ def soft_404_error_page_forwarding(case: Case) -> Outcome | None:
 
 def _without(parts: Parts, *, title: str) -> Parts:
     """`parts` with another title and no visible text."""
-
-    def values(where: Where) -> Sequence[str]:
-        if where is Where.TITLE:
-            return (title,)
-        if where is Where.TEXT:
-            return ()
-        return parts.values(where)
-
-    return Parts(values)
+    return parts.replacing({Where.TITLE: (title,), Where.TEXT: ()})
 
 
 def app_shell_like_random_path(case: Case) -> Outcome | None:

@@ -10,6 +10,7 @@ and are searched, not anchored, unless they say otherwise. The tables themselves
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -61,16 +62,37 @@ class Signature:
 _UPPER = re.compile(r"[A-Z]")
 _ESCAPE = re.compile(r"\\.")
 _MARKS = re.compile("[\u0300-\u036f]")
-_FOLD = str.maketrans(
-    {"‘": "'", "’": "'", "‚": "'", "ʼ": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " "}
+_FOLD = (
+    ("‘", "'"),
+    ("’", "'"),
+    ("‚", "'"),
+    ("ʼ", "'"),
+    ("“", '"'),
+    ("”", '"'),
+    ("–", "-"),
+    ("—", "-"),
+    ("\xa0", " "),
 )
+"""Typographic characters and the plain ones they fold to (each is looked for, then replaced
+where present: a translation table costs a dictionary look-up per character)."""
 
 
 def fold(text: str) -> str:
     """`text` as signatures read it: lower case, accents dropped ("é" → "e"), typographic
     quotes and dashes made plain. Patterns are folded the same way, so they may be written
     with accents or without."""
-    return without_accents(text.lower().translate(_FOLD))
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered  # nothing to fold: every quote, dash and accent is non-ASCII
+    return without_accents(_plain(lowered))
+
+
+def _plain(text: str) -> str:
+    """`text` with its typographic quotes, dashes and no-break spaces made plain."""
+    for typographic, plain in _FOLD:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return text
 
 
 def without_accents(text: str) -> str:
@@ -102,7 +124,7 @@ def sig(
     compiles a table's at once, as the tests do for every table."""
     if _UPPER.search(_ESCAPE.sub("", pattern)):
         raise ValueError(f"signature {name}: write the pattern in lower case: {pattern!r}")
-    pattern = without_accents(pattern.translate(_FOLD))
+    pattern = without_accents(_plain(pattern))
     return Signature(
         name=name,
         where=where,
@@ -189,8 +211,9 @@ class Prefilter:
     that pattern's members in it; most pages match no signature at all, so a check costs one
     scan per value instead of one search per table and group. The answer is exact (a set
     reports every pattern that matches somewhere), so what a table finds is unchanged. Values
-    are remembered by content for a while: the rules of one check ask about the same title,
-    text and markup many times.
+    are remembered for a while, by identity: the rules of one check ask about the same title,
+    text and markup (the same strings) many times, and a string's identity is known without
+    hashing its text.
     """
 
     REMEMBERED = 256
@@ -199,7 +222,8 @@ class Prefilter:
     def __init__(self) -> None:
         self._numbers: dict[Where, dict[str, int]] = {}
         self._sets: dict[Where, Any] = {}
-        self._memo: dict[tuple[Where, str], frozenset[int]] = {}
+        self._memo: dict[tuple[Where, int], tuple[str, frozenset[int]]] = {}
+        """(part, id of a value) → (the value, kept so that its id stays its own; its hits)."""
         self.generation = 0
         """Changes whenever a pattern is added: what `Parts` found before is out of date."""
 
@@ -224,14 +248,15 @@ class Prefilter:
 
     def hits(self, where: Where, value: str) -> frozenset[int]:
         """The numbers of the patterns of `where` that occur in `value`."""
-        key = (where, value)
-        found = self._memo.get(key)
-        if found is None:
-            matched = self._set(where).Match(value)
-            found = frozenset(matched) if matched else _NOTHING
-            if len(self._memo) >= self.REMEMBERED:
-                self._memo.clear()
-            self._memo[key] = found
+        key = (where, id(value))
+        known = self._memo.get(key)
+        if known is not None and known[0] is value:
+            return known[1]
+        matched = self._set(where).Match(value)
+        found = frozenset(matched) if matched else _NOTHING
+        if len(self._memo) >= self.REMEMBERED:
+            self._memo.clear()
+        self._memo[key] = (value, found)
         return found
 
     def _set(self, where: Where) -> Any:
@@ -272,6 +297,16 @@ class Parts:
         held = {where: tuple(found) for where, found in values.items()}
         return cls(lambda where: held.get(where, ()))
 
+    def replacing(self, values: Mapping[Where, Sequence[str]]) -> Parts:
+        """These parts with other `values` for some parts: what was found in the others is
+        kept (only the new values are scanned)."""
+        held = {where: tuple(found) for where, found in values.items()}
+        parts = Parts(lambda where: held[where] if where in held else self.values(where))
+        for (prefilter, where), seen in self._seen.items():
+            if where not in held:
+                parts._seen[(prefilter, where)] = seen
+        return parts
+
     def values(self, where: Where) -> Sequence[str]:
         """The values of `where` (a title, each heading…)."""
         values = self._values.get(where)
@@ -285,7 +320,7 @@ class Parts:
         if known is not None and known[0] == prefilter.generation:
             return known[1]
         hits = prefilter.hits
-        seen = tuple(hits(where, value) if value else _NOTHING for value in self.values(where))
+        seen = tuple([hits(where, value) if value else _NOTHING for value in self.values(where)])
         self._seen[(prefilter, where)] = (prefilter.generation, seen)
         return seen
 
@@ -294,12 +329,12 @@ class Parts:
         known = self._found.get(prefilter)
         if known is not None and known[0] == prefilter.generation:
             return known[1]
-        found = frozenset(
-            (where, number)
-            for where in prefilter.wheres()
-            for numbers in self.seen(prefilter, where)
-            for number in numbers
-        )
+        pairs: list[tuple[Where, int]] = []
+        for where in prefilter.wheres():
+            for numbers in self.seen(prefilter, where):
+                if numbers:
+                    pairs.extend([(where, number) for number in numbers])
+        found = frozenset(pairs)
         self._found[prefilter] = (prefilter.generation, found)
         return found
 
@@ -456,12 +491,26 @@ STATUS_QUIRKS: tuple[StatusQuirk, ...] = (
 )
 
 
+_QUIRK_OF_STATUS = {quirk.status: quirk for quirk in reversed(STATUS_QUIRKS)}
+
+
 def status_quirk(status: int | None) -> StatusQuirk | None:
     """The quirk for a non-standard status, if curator knows it."""
-    return next((q for q in STATUS_QUIRKS if q.status == status), None)
+    return _QUIRK_OF_STATUS.get(status) if status is not None else None
 
 
 # --- the site's home page ---------------------------------------------------------------------
+
+
+@functools.cache
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """`patterns` as one, each with its own case rule: searched once instead of once each."""
+    return re.compile(
+        "|".join(
+            f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in patterns
+        )
+    )
+
 
 HOME_PATHS: tuple[re.Pattern[str], ...] = (
     re.compile(r"^/?$"),
@@ -472,9 +521,13 @@ HOME_PATHS: tuple[re.Pattern[str], ...] = (
 """Paths that are a site's home page: where sites send deep links they no longer have."""
 
 
+_ANY_HOME_PATH = _any_of(HOME_PATHS)
+
+
+@functools.lru_cache(maxsize=4096)
 def is_home_path(path: str) -> bool:
     """True when `path` is a home page path ("/", "/index.html", "/en/")."""
-    return any(p.match(path) for p in HOME_PATHS)
+    return _ANY_HOME_PATH.match(path) is not None
 
 
 # --- video hosts and their oEmbed endpoints ----------------------------------------------------
@@ -495,7 +548,7 @@ class VideoHost:
 
     def matches(self, url: str) -> bool:
         """True when `url` is a video address on this host."""
-        return any(p.search(url) for p in self.url_patterns)
+        return _any_of(self.url_patterns).search(url) is not None
 
     def meaning(self, status: int) -> tuple[bool, str] | None:
         """(available, meaning) for an oEmbed status, or None when it says nothing definite."""
@@ -647,6 +700,8 @@ PLAYER_STATES: tuple[tuple[str, re.Pattern[str], PlayerState], ...] = (
 
 def player_state(fields: Sequence[tuple[str, str]]) -> tuple[PlayerState, str] | None:
     """What a page's embedded player data says of its video, with the player's own words."""
+    if not fields:
+        return None
     values = dict(fields)
     reason = values.get("youtube_reason") or values.get("youtube_error", "")
     if reason:

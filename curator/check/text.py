@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -39,8 +40,11 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 
 # Removed before reading the visible text: code, then the page's chrome (read apart).
-_CODE = ("script", "style", "noscript", "template", "svg")
-_CHROME = ("nav", "header", "footer")
+_CODE = tuple(
+    (tag, f"<{tag}".encode()) for tag in ("script", "style", "noscript", "template", "svg")
+)
+_CHROME = tuple((tag, f"<{tag}".encode()) for tag in ("nav", "header", "footer"))
+"""(tag, its opening as the markup's names show it: see `_names`)."""
 MAX_CHROME_CHARS = 5_000
 MAX_CHROME_NODES = 40
 MAX_HIDDEN = 2_000
@@ -49,15 +53,11 @@ _BLOCKS = frozenset(
     "figure form h1 h2 h3 h4 h5 h6 hr li main ol p pre section summary table tbody td tfoot "
     "th thead tr ul option button label title".split()
 )
-_BIT_OF_BYTE = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
-"""For each bit 0-7, a translation table mapping a byte to 1 when that bit is set, else 0."""
-_SPACE = re.compile(r"\s+")
 _LINK = re.compile(r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 UNBUDGETED_BYTES = 64 * 1024
 """Bodies up to this size are read without a CPU budget (see `extract_page`)."""
-_COUNTED_TAGS = re.compile(r"<(script|img|iframe|frame|embed|object|video|audio|canvas)")
-"""Scripts and media elements, counted in one scan of the lower-cased markup (a scan per tag
-costs several times more on a page with any non-ASCII text)."""
+_COUNTED_TAGS = re.compile(rb"<(script|img|iframe|frame|embed|object|video|audio|canvas)")
+"""Scripts and media elements, counted in one scan of the markup's names (see `_names`)."""
 _WORD = re.compile(r"\w+")
 _META_CHARSET = re.compile(
     rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]{1,40})""", re.IGNORECASE
@@ -142,7 +142,9 @@ def decode(data: bytes, content_type: str | None) -> str:
 
 def collapse(text: str, limit: int) -> str:
     """Whitespace collapsed to single spaces, trimmed, cut to `limit` characters."""
-    return _SPACE.sub(" ", text).strip()[:limit]
+    # str.split splits at exactly the characters `\s` matches (str.isspace), in a fraction of
+    # the time a regular expression takes.
+    return " ".join(text.split())[:limit]
 
 
 def extract_page(
@@ -183,39 +185,37 @@ def extract_page(
         )
     bounded = bound(document, spend)
     tree = LexborHTMLParser(bounded.markup)
-    base = _base_url(tree, base_url)
-    title_node = tree.css_first("title")
-    title = collapse(title_node.text(), MAX_TITLE_CHARS) if title_node is not None else ""
-    # Main headings first: a page's h1s, then its h2s (see `Snapshot.heading`).
-    nodes = [*tree.css("h1")[: MAX_HEADINGS * 2], *tree.css("h2")[: MAX_HEADINGS * 2]]
-    headings = tuple(
-        h for h in (collapse(n.text(separator=" "), MAX_HEADING_CHARS) for n in nodes) if h
-    )[:MAX_HEADINGS]
-    refresh = _meta_refresh(tree, base)
-    canonical = _canonical(tree, base)
-    site_name = _site_name(tree)
-    visible, chrome = _read_text(tree, spend)
-    counted = Counter(_COUNTED_TAGS.findall(bounded.lowered or bounded.markup.lower()))
+    names = _names(bounded.markup)
+    said = _Said.of(tree, base_url)
+    visible, chrome = _read_text(tree, spend, names)
+    counted = Counter(_COUNTED_TAGS.findall(names))
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
         content_type=content_type,
-        title=title or None,
-        headings=headings,
+        title=said.title or None,
+        headings=said.headings,
         text=visible,
         chrome=chrome,
-        meta_refresh=refresh,
-        canonical=canonical,
-        site_name=site_name,
+        meta_refresh=said.refresh,
+        canonical=said.canonical,
+        site_name=said.site_name,
         bytes_read=bytes_read,
         truncated=truncated,
         fingerprint=fingerprint(visible) if fingerprinted else None,
         markup_sample=_sample(document),
         links=_links(bounded.markup),
-        scripts=counted.pop("script", 0),
+        scripts=counted.pop(b"script", 0),
         media=sum(counted.values()),
         player=_player(document),
         parse_limit=limit,
     )
+
+
+def _names(markup: str) -> bytes:
+    """The markup in UTF-8 with its ASCII letters lower-cased: its tag and attribute names as
+    the parser reads them (HTML names ignore ASCII case only). Lower-casing the text itself
+    costs several times more on a page with any non-ASCII character."""
+    return markup.encode("utf-8", "surrogatepass").lower()
 
 
 def _sample(document: str) -> str:
@@ -227,8 +227,14 @@ def _sample(document: str) -> str:
 
 def _links(markup: str) -> tuple[str, ...]:
     """The first MAX_LINKS link targets, as written (entities decoded)."""
-    found = itertools.islice(_LINK.finditer(markup), MAX_LINKS)
-    return tuple(html.unescape(m.group(1) or m.group(2) or m.group(3) or "").strip() for m in found)
+    found: list[str] = []
+    unescape = html.unescape
+    for match in _LINK.finditer(markup):
+        target = match.group(match.lastindex or 1) or ""
+        found.append((unescape(target) if "&" in target else target).strip())
+        if len(found) == MAX_LINKS:
+            break
+    return tuple(found)
 
 
 def _player(document: str) -> tuple[tuple[str, str], ...]:
@@ -257,22 +263,32 @@ def visible_text(tree: LexborHTMLParser) -> str:
     return _read_text(tree)[0]
 
 
-def _read_text(tree: LexborHTMLParser, budget: Budget | None = None) -> tuple[str, str]:
+def _read_text(
+    tree: LexborHTMLParser, budget: Budget | None = None, names: bytes | None = None
+) -> tuple[str, str]:
     """(visible text without the page's chrome, the chrome's text): header, footer and
     navigation are the same on every page of a site, so they are kept apart. Walking stops
-    when `budget` is spent: the text is what was read by then."""
-    for node in tree.css("[hidden]")[:MAX_HIDDEN]:
-        node.decompose()
-    tree.strip_tags(list(_CODE))
+    when `budget` is spent: the text is what was read by then.
+
+    With the parsed markup's `names` (see `_names`), elements whose tag or attribute it never
+    names are not looked for: an element exists only where the markup names it."""
+    if names is None or b"hidden" in names:
+        for node in tree.css("[hidden]")[:MAX_HIDDEN]:
+            node.decompose()
+    code = [tag for tag, opening in _CODE if names is None or opening in names]
+    if code:
+        tree.strip_tags(code)
     chrome: list[str] = []
     size = 0
-    for node in tree.css(", ".join(_CHROME))[:MAX_CHROME_NODES]:
-        said = _walk(node, MAX_CHROME_CHARS, budget)
-        chrome.append(said)
-        size += len(said)
-        if size > MAX_CHROME_CHARS:
-            break
-    tree.strip_tags(list(_CHROME))
+    tags = [tag for tag, opening in _CHROME if names is None or opening in names]
+    if tags:
+        for node in tree.css(", ".join(tags))[:MAX_CHROME_NODES]:
+            said = _walk(node, MAX_CHROME_CHARS, budget)
+            chrome.append(said)
+            size += len(said)
+            if size > MAX_CHROME_CHARS:
+                break
+        tree.strip_tags(tags)
     root = tree.body if tree.body is not None else tree.root
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)
@@ -283,19 +299,24 @@ def _walk(root: Node, limit: int, budget: Budget | None = None) -> str:
     """The text under `root`, a space at each block's edge, stopping after `limit` chars (or
     when `budget` is spent)."""
     parts: list[str] = []
+    add = parts.append
+    blocks = _BLOCKS
     size = 0
-    for count, node in enumerate(root.traverse(include_text=True)):
-        if budget is not None and count % CHECK_EVERY == CHECK_EVERY - 1 and budget.over():
-            break
+    count = 0
+    for node in root.traverse(include_text=True):
+        if budget is not None:
+            count += 1
+            if count % CHECK_EVERY == 0 and budget.over():
+                break
         tag = node.tag
-        if tag in _BLOCKS:
-            parts.append(" ")
+        if tag in blocks:
+            add(" ")
         elif tag == "-text":
             previous = node.prev
-            if previous is not None and previous.tag in _BLOCKS:
-                parts.append(" ")
+            if previous is not None and previous.tag in blocks:
+                add(" ")
             content = node.text_content or ""
-            parts.append(content)
+            add(content)
             size += len(content)
             if size > limit:
                 break
@@ -310,63 +331,157 @@ def _absolute(base: str, target: str) -> str | None:
     return joined if urlsplit(joined).scheme in ("http", "https") else None
 
 
-def _base_url(tree: LexborHTMLParser, url: str) -> str:
-    node = tree.css_first("base[href]")
-    href = node.attributes.get("href") if node is not None else None
-    return (_absolute(url, href) or url) if href else url
+_SAID = (
+    'title, h1, h2, base[href], meta[http-equiv], link[rel][href], meta[property="og:site_name"], '
+    'meta[name="application-name"]'
+)
+"""Every element `_Said` reads, found in one walk of the tree (selectors are matched in C:
+one walk with them all costs about what one does with any of them)."""
 
 
-def _meta_refresh(tree: LexborHTMLParser, base: str) -> str | None:
-    for node in tree.css("meta[http-equiv]"):
-        attrs = node.attributes
-        if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
-            continue
-        match = _REFRESH_URL.match(attrs.get("content") or "")
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """What a page says of itself in its markup: title, headings, refresh, canonical, name."""
+
+    title: str
+    headings: tuple[str, ...]
+    refresh: str | None
+    canonical: str | None
+    site_name: str | None
+
+    @classmethod
+    def of(cls, tree: LexborHTMLParser, url: str) -> _Said:
+        """Read from `tree` (not yet stripped of anything), addresses resolved against `url`
+        or the page's own <base>."""
+        title: Node | None = None
+        h1: list[Node] = []
+        h2: list[Node] = []
+        base: str | None = None
+        refreshes: list[str] = []
+        canonical: str | None = None
+        links: list[dict[str, str | None]] = []
+        site_name: dict[str, str | None] | None = None
+        application: dict[str, str | None] | None = None
+        based = False
+        for node in tree.css(_SAID):
+            tag = node.tag
+            if tag == "h1":
+                h1.append(node)
+            elif tag == "h2":
+                h2.append(node)
+            elif tag == "title":
+                title = node if title is None else title
+            elif tag == "meta":
+                attrs = node.attributes
+                if "http-equiv" in attrs:
+                    if (attrs.get("http-equiv") or "").strip().lower() == "refresh":
+                        refreshes.append(attrs.get("content") or "")
+                if site_name is None and attrs.get("property") == "og:site_name":
+                    site_name = attrs
+                if application is None and attrs.get("name") == "application-name":
+                    application = attrs
+            elif tag == "link":
+                links.append(node.attributes)
+            elif tag == "base" and not based:
+                based = True  # the first <base href> counts, as browsers read it
+                base = node.attributes.get("href")
+        if base:
+            url = _absolute(url, base) or url
+        for attrs in links:
+            if "canonical" in (attrs.get("rel") or "").lower().split():
+                canonical = _absolute(url, attrs.get("href") or "")
+                break
+        return cls(
+            title=collapse(title.text(), MAX_TITLE_CHARS) if title is not None else "",
+            headings=_headings(h1, h2),
+            refresh=_meta_refresh(refreshes, url),
+            canonical=canonical,
+            site_name=_site_name(site_name, application),
+        )
+
+
+def _headings(h1: list[Node], h2: list[Node]) -> tuple[str, ...]:
+    """Main headings first: a page's h1s, then its h2s (see `Snapshot.heading`)."""
+    headings: list[str] = []
+    for node in (*h1[: MAX_HEADINGS * 2], *h2[: MAX_HEADINGS * 2]):
+        heading = collapse(node.text(separator=" "), MAX_HEADING_CHARS)
+        if heading:
+            headings.append(heading)
+            if len(headings) == MAX_HEADINGS:
+                break
+    return tuple(headings)
+
+
+def _meta_refresh(contents: list[str], base: str) -> str | None:
+    """The target of the first refresh that names one."""
+    for content in contents:
+        match = _REFRESH_URL.match(content)
         if match and match.group(2):
             return _absolute(base, match.group(2))
     return None
 
 
-def _canonical(tree: LexborHTMLParser, base: str) -> str | None:
-    for node in tree.css("link[rel][href]"):
-        attrs = node.attributes
-        if "canonical" in (attrs.get("rel") or "").lower().split():
-            return _absolute(base, attrs.get("href") or "")
-    return None
-
-
-def _site_name(tree: LexborHTMLParser) -> str | None:
-    for selector in ('meta[property="og:site_name"]', 'meta[name="application-name"]'):
-        node = tree.css_first(selector)
-        content = node.attributes.get("content") if node is not None else None
+def _site_name(*metas: dict[str, str | None] | None) -> str | None:
+    """The content of `og:site_name`, else of `application-name` (the first of each)."""
+    for attrs in metas:
+        content = attrs.get("content") if attrs is not None else None
         if content and content.strip():
             return collapse(content, MAX_TITLE_CHARS)
     return None
 
 
+_BLAKE2B_64 = hashlib.blake2b(digest_size=8)
+"""An empty 64-bit BLAKE2b hasher, copied for each shingle."""
+
+
 def fingerprint(text: str) -> str | None:
     """A 64-bit simhash (16 hex digits) of the text's word shingles; None for no words."""
-    words = _WORD.findall(text.lower())
+    words = _words(text)
     if not words:
         return None
     width = min(SHINGLE_WORDS, len(words))
     runs = zip(*(words[i:] for i in range(width)), strict=False)  # the shorter ones end it
-    shingles = list(itertools.islice(map(" ".join, runs), MAX_SHINGLES))
+    shingles = list(itertools.islice(map(b" ".join, runs), MAX_SHINGLES))
     count = len(shingles)
     # Each distinct shingle hashed once (a page repeats its menus and phrases); every
-    # occurrence still votes.
-    blake2b = hashlib.blake2b
-    digest = {s: blake2b(s.encode(), digest_size=8).digest() for s in dict.fromkeys(shingles)}
+    # occurrence still votes. A hasher is copied from one made once (cheaper than making one).
+    copy = _BLAKE2B_64.copy
+    digest: dict[bytes, bytes] = {}
+    for shingle in set(shingles):
+        hasher = copy()
+        hasher.update(shingle)
+        digest[shingle] = hasher.digest()
     digests = b"".join(map(digest.__getitem__, shingles))
-    # A bit of the simhash is set when most shingle hashes have it set. Counted a column at
-    # a time in C (slice, translate to 0/1, count) rather than 64 Python steps per shingle.
+    # A bit of the simhash is set when most shingle hashes have it set. Counted a column of
+    # bytes at a time in C rather than 64 Python steps per shingle: the column read as one
+    # integer, each bit of every byte is a shift, a mask (bit 0 of every byte) and a count.
+    ones = int.from_bytes(b"\x01" * count, "little")
+    half = count // 2
     result = 0
     for position in range(8):
-        column = digests[position::8]
+        column = int.from_bytes(digests[position::8], "little")
+        at = (7 - position) * 8
         for bit in range(8):
-            if 2 * column.translate(_BIT_OF_BYTE[bit]).count(1) > count:
-                result |= 1 << ((7 - position) * 8 + bit)
+            if ((column >> bit) & ones).bit_count() > half:
+                result |= 1 << (at + bit)
     return f"{result:016x}"
+
+
+_ASCII_WORD_BYTES = bytes(
+    value if value < 128 and (chr(value).isalnum() or value == ord("_")) else ord(" ")
+    for value in range(256)
+)
+"""ASCII word characters (what `\\w` matches in ASCII text) kept, every other byte a space."""
+
+
+def _words(text: str) -> list[bytes]:
+    """The words of `text` (runs of `\\w`), lower-cased, in UTF-8 (as shingles are hashed)."""
+    if text.isascii():
+        # The same words without a regular expression: bytes kept or made spaces, then split.
+        return text.encode("ascii").lower().translate(_ASCII_WORD_BYTES).split()
+    found = _WORD.findall(text.lower())
+    # A word holds no space, nor does any character's UTF-8: split again after one encoding.
+    return " ".join(found).encode("utf-8", "surrogatepass").split(b" ") if found else []
 
 
 def similarity(a: str, b: str) -> float:

@@ -1,7 +1,9 @@
 """What an address says by itself: its host, its registrable domain, deep link or home page.
 
 Registrable domains come from tldextract's bundled public-suffix snapshot; curator never
-fetches the list (the checker's only network code is the fetcher).
+fetches the list (the checker's only network code is the fetcher). What an address says never
+changes, and the rules of one check ask it of the same few addresses many times: the answers
+are remembered for the last few thousand addresses.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def _extract() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+@functools.lru_cache(maxsize=4096)
 def host(url: str) -> str:
     """The lower-case host name of `url` ("" when it has none)."""
     try:
@@ -34,6 +37,7 @@ def host(url: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def registrable_domain(name: str) -> str:
     """The domain a registrant owns: "www.police.uk" stays, "a.b.co.uk" → "b.co.uk".
 
@@ -67,6 +71,7 @@ def is_local_name(name: str) -> bool:
     return name == "localhost" or "." not in name or name.endswith(_LOCAL_SUFFIXES)
 
 
+@functools.lru_cache(maxsize=4096)
 def _path(url: str) -> tuple[str, str]:
     try:
         split = urlsplit(url)

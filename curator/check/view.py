@@ -7,15 +7,16 @@ Signatures match folded text (lower case, no accents, plain quotes: see
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
-from functools import cached_property
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urljoin
 
 from curator.check import urls
 from curator.check.evidence import final_url
 from curator.check.expect import distinctive_words, expected_words, normal
 from curator.check.facts import Expectation, Facts, Page, Snapshot
+from curator.check.lazy import lazy
 from curator.check.quirks import SHORT_PAGE_WORDS, Found, Parts, Where, fold
 from curator.check.vocabulary import SHARED_WORDS
 
@@ -43,42 +44,42 @@ class PageView:
         self.facts = facts
         self.final = final_url(facts)
 
-    @cached_property
+    @lazy
     def words(self) -> int:
         """How many words of visible text the page has (its text is whitespace-collapsed)."""
         text = self.page.text
         return text.count(" ") + 1 if text else 0
 
-    @cached_property
+    @lazy
     def short(self) -> bool:
         """True when the page, chrome included, is short enough to be an error, parking or
         challenge page."""
         chrome = self.page.chrome
         return self.words + (chrome.count(" ") + 1 if chrome else 0) <= SHORT_PAGE_WORDS
 
-    @cached_property
+    @lazy
     def title(self) -> str:
         """The title, folded."""
         return fold(self.page.title or "")
 
-    @cached_property
+    @lazy
     def headings(self) -> tuple[str, ...]:
         """The headings, folded."""
         return tuple(fold(h) for h in self.page.headings)
 
-    @cached_property
+    @lazy
     def text(self) -> str:
         """The visible text and the page's chrome, folded: on the short pages where their
         words count, a lander's or an error page's message may sit in either."""
         page = self.page
         return fold(f"{page.text} {page.chrome}" if page.chrome else page.text)
 
-    @cached_property
+    @lazy
     def markup(self) -> str:
         """The markup sample, lower-cased."""
         return self.page.markup_sample.lower()
 
-    @cached_property
+    @lazy
     def chain(self) -> tuple[str, ...]:
         """Every address after the first the chain went through, and a refresh's target."""
         later = [h.url for h in self.facts.hops[1:]]
@@ -90,7 +91,7 @@ class PageView:
             later.extend(self.script_targets)
         return tuple(u.lower() for u in later)
 
-    @cached_property
+    @lazy
     def script_targets(self) -> tuple[str, ...]:
         """Where the page's own scripts send readers (`location.href = "…"`), absolute; read
         on pages with (almost) no text, where the script is the page."""
@@ -107,28 +108,17 @@ class PageView:
         """The parts signatures search; the visible text only when `text` (it may be long)."""
         return self._parts if text else self._parts_without_text
 
-    @cached_property
+    @lazy
     def _parts(self) -> Parts:
         return Parts(self._values)
 
-    @cached_property
+    @lazy
     def _parts_without_text(self) -> Parts:
         return Parts(lambda where: () if where is Where.TEXT else self._values(where))
 
     def _values(self, where: Where) -> Sequence[str]:
-        if where is Where.TITLE:
-            return (self.title,)
-        if where is Where.HEADING:
-            return self.headings
-        if where is Where.TEXT:
-            return (self.text,)
-        if where is Where.MARKUP:
-            return (self.markup,)
-        if where is Where.HOST:
-            return (urls.host(self.final),)
-        if where is Where.URL:
-            return self.chain
-        return ()
+        read = _READERS.get(where)
+        return read(self) if read is not None else ()
 
     def shown(self, found: Found) -> str:
         """What a found signature matched, as the page wrote it: a whole title or heading,
@@ -160,19 +150,16 @@ class PageView:
                 return True
         return _shows_word(self.opening, words)
 
-    @cached_property
+    @lazy
     def opening(self) -> str:
         """The start of the visible text, folded for comparison (see `expect.normal`)."""
         return normal(self.page.text[:HAYSTACK_CHARS])
 
-    @cached_property
+    @lazy
     def own_names(self) -> frozenset[str]:
         """Words naming the site's own domain (its labels): a page always shows them, so they
         prove nothing about what it is."""
-        names = set()
-        for url in (self.facts.url, self.final):
-            names.update(_LABEL.findall(urls.host(url)))
-        return frozenset(names)
+        return _labels(urls.host(self.facts.url)) | _labels(urls.host(self.final))
 
     def wanted_words(self, expectation: Expectation, history: Snapshot | None) -> frozenset[str]:
         """The distinctive words of the resource's title, of its expected texts and of its
@@ -193,6 +180,23 @@ class PageView:
             if len(words & set(_WORD.findall(normal(segment)))) >= 2:
                 return segment
         return None
+
+
+_READERS: dict[Where, Callable[[PageView], Sequence[str]]] = {
+    Where.TITLE: lambda view: (view.title,),
+    Where.HEADING: lambda view: view.headings,
+    Where.TEXT: lambda view: (view.text,),
+    Where.MARKUP: lambda view: (view.markup,),
+    Where.HOST: lambda view: (urls.host(view.final),),
+    Where.URL: lambda view: view.chain,
+}
+"""How a view reads each part (a header is read from the facts, not from the view)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _labels(host: str) -> frozenset[str]:
+    """The labels of a host name (runs of letters and digits)."""
+    return frozenset(_LABEL.findall(host))
 
 
 def _shows_word(text: str, words: Iterable[str]) -> bool:
