@@ -641,6 +641,7 @@ async def _changed_rows(
 
 
 def _remember(kept: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Keep `value` under `key`, the least recently used beyond `size` let go."""
     kept[key] = value
     kept.move_to_end(key)
     while len(kept) > size:
