@@ -10,8 +10,10 @@ process) and the bench measures, with the server's CPU time read from /proc:
 
 - each editors' view (the problems API's first page, the dashboard's problems page, a guide's
   problems): server CPU per request over `--requests` requests, and the answer's size; once
-  asked again and again (what the views remember holds) and once after a write before each
-  request (another process rewrites a link state, as a check does: nothing remembered holds);
+  asked again and again (what the views remember holds), once after a write before each
+  request (another process rewrites a working link's state, as a check does: the data version
+  moves) and once after a write to a row the problems lists hold (a failing link's count of
+  failures changes: that row is decided again);
 - the public guide JSON's latency (p50/p99) on its own, then while `--editors` editors load
   problems pages one after another on the same worker.
 
@@ -270,14 +272,26 @@ def view_cost(
     return ViewCost(name, cpu / requests * 1000, wall / requests * 1000, len(answer.content))
 
 
-def writer(database_url: str) -> Callable[[], None]:
-    """A write another process makes (a link state's detail rewritten): the database's data
-    version moves, as after a check."""
+WRITES = {
+    "after a write": (
+        "UPDATE link_states SET detail = detail WHERE id = (SELECT min(id) FROM link_states)"
+    ),
+    "after a listed row's write": (
+        "UPDATE link_states SET consecutive_failures = 3 - consecutive_failures "
+        "WHERE id = (SELECT min(id) FROM link_states WHERE last_verdict = 'transient')"
+    ),
+}
+"""The writes another process makes before each request: a working link's state rewritten
+as it was (the data version moves, as after a check; no list holds the row), and a failing
+link's count of failures moved between 1 and 2 (a row the problems lists hold changes)."""
+
+
+def writer(database_url: str, statement_text: str) -> Callable[[], None]:
+    """A write another process makes (`statement_text`): the database's data version moves,
+    as after a check."""
     url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
     engine = sqlalchemy.create_engine(url)
-    statement = text(
-        "UPDATE link_states SET detail = detail WHERE id = (SELECT min(id) FROM link_states)"
-    )
+    statement = text(statement_text)
 
     def change() -> None:
         with engine.begin() as connection:
@@ -400,20 +414,21 @@ def main(argv: Sequence[str] | None = None) -> None:
                         ("public guide JSON", f"/v1/guides/{seeded.slug}", {}),
                         ("public guide index", "/v1/guides", {}),
                     ]
-                    change = writer(database_url)
+                    changes = {how: writer(database_url, sql) for how, sql in WRITES.items()}
                     for name, path, options in views:
-                        for changed in (False, True):
+                        editors_view = not name.startswith("public")
+                        for how in ("again", *(changes if editors_view else ["after a write"])):
                             cost = view_cost(
                                 client,
                                 pid,
                                 name,
                                 path,
                                 args.requests,
-                                change=change if changed else None,
+                                change=changes.get(how),
                                 **options,
                             )
                             print(
-                                f"  {cost.name:<30} {'after a write' if changed else 'again':<13}"
+                                f"  {cost.name:<30} {how:<26}"
                                 f" server CPU {cost.cpu_ms:7.1f} ms/request   "
                                 f"wall {cost.wall_ms:7.1f} ms   {cost.size / 1024:7.1f} KiB",
                                 flush=True,
