@@ -31,6 +31,16 @@ VIDEO_PAGE_WORDS = 2_000
 """A video host's page is read whole up to this many words (its words are about the video)."""
 
 
+_WORDS = (
+    (PlayerState.REGION, MEDIA_REGION_WORDS),
+    (PlayerState.GATED, MEDIA_GATED_WORDS),
+    (PlayerState.PAID, MEDIA_PAID_WORDS),
+    (PlayerState.PRIVATE, MEDIA_PRIVATE_WORDS),
+    (PlayerState.REMOVED, MEDIA_GONE_WORDS),
+)
+"""What a video page's words may say of its video, in the order they are looked for."""
+
+
 @per_case
 def media_state(case: Case) -> tuple[PlayerState, str] | None:
     """What the page says of its video: the player's data first, then its words."""
@@ -49,13 +59,7 @@ def media_state(case: Case) -> tuple[PlayerState, str] | None:
         # "Video unavailable": the page's words may still say it is only this country's.
         region = MEDIA_REGION_WORDS.first(parts, short_page=whole)
         return (PlayerState.REGION, view.shown(region)) if region is not None else said
-    for state, table in (
-        (PlayerState.REGION, MEDIA_REGION_WORDS),
-        (PlayerState.GATED, MEDIA_GATED_WORDS),
-        (PlayerState.PAID, MEDIA_PAID_WORDS),
-        (PlayerState.PRIVATE, MEDIA_PRIVATE_WORDS),
-        (PlayerState.REMOVED, MEDIA_GONE_WORDS),
-    ):
+    for state, table in _WORDS:
         found = table.first(parts, short_page=whole)
         if found is not None:
             return state, view.shown(found)

@@ -545,10 +545,15 @@ class VideoHost:
     """(oEmbed status, available, what it means for an editor)."""
     params: tuple[tuple[str, str], ...] = ()
     """Query parameters the endpoint needs besides `url`."""
+    _pattern: re.Pattern[str] = dataclasses.field(init=False, repr=False, compare=False)
+    """`url_patterns` as one (see `_any_of`)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pattern", _any_of(self.url_patterns))
 
     def matches(self, url: str) -> bool:
         """True when `url` is a video address on this host."""
-        return _any_of(self.url_patterns).search(url) is not None
+        return self._pattern.search(url) is not None
 
     def meaning(self, status: int) -> tuple[bool, str] | None:
         """(available, meaning) for an oEmbed status, or None when it says nothing definite."""

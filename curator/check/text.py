@@ -186,7 +186,7 @@ def extract_page(
     bounded = bound(document, spend)
     tree = LexborHTMLParser(bounded.markup)
     names = _names(bounded.markup)
-    said = _Said.of(tree, base_url)
+    said = _Said.of(tree, base_url, names)
     visible, chrome = _read_text(tree, spend, names)
     counted = Counter(_COUNTED_TAGS.findall(names))
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
@@ -282,7 +282,7 @@ def _read_text(
     size = 0
     tags = [tag for tag, opening in _CHROME if names is None or opening in names]
     if tags:
-        for node in tree.css(", ".join(tags))[:MAX_CHROME_NODES]:
+        for node in _elements(tree, tags, names)[:MAX_CHROME_NODES]:
             said = _walk(node, MAX_CHROME_CHARS, budget)
             chrome.append(said)
             size += len(said)
@@ -293,6 +293,21 @@ def _read_text(
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)
     return text, collapse(" ".join(chrome), MAX_CHROME_CHARS)
+
+
+SMALL_TREE_TAGS = 150
+"""A tree of at most this many tags is walked in Python to find elements of a few names
+(cheaper than a selector's set-up; past it, the selector's walk in C is)."""
+
+
+def _elements(tree: LexborHTMLParser, tags: list[str], names: bytes | None) -> list[Node]:
+    """The elements of `tags`, in document order (nested ones too), as `tree.css` finds them."""
+    if len(tags) == 1:
+        return tree.tags(tags[0])
+    if names is not None and names.count(b"<") <= SMALL_TREE_TAGS and tree.root is not None:
+        wanted = frozenset(tags)
+        return [node for node in tree.root.traverse() if node.tag in wanted]
+    return tree.css(", ".join(tags))
 
 
 def _walk(root: Node, limit: int, budget: Budget | None = None) -> str:
@@ -332,11 +347,15 @@ def _absolute(base: str, target: str) -> str | None:
 
 
 _SAID = (
-    'title, h1, h2, base[href], meta[http-equiv], link[rel][href], meta[property="og:site_name"], '
-    'meta[name="application-name"]'
+    (b"<base", b"href", "base[href]"),
+    (b"<meta", b"http-equiv", "meta[http-equiv]"),
+    (b"<meta", b"property", 'meta[property="og:site_name"]'),
+    (b"<meta", b"name", 'meta[name="application-name"]'),
+    (b"<link", b"href", "link[rel][href]"),
 )
-"""Every element `_Said` reads, found in one walk of the tree (selectors are matched in C:
-one walk with them all costs about what one does with any of them)."""
+"""The elements `_Said` reads besides the title and headings: (the element's opening and an
+attribute's name as the markup's names show them, its selector). Those the markup can hold
+are found in one walk of the tree (one list of selectors costs about what one does)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,12 +369,15 @@ class _Said:
     site_name: str | None
 
     @classmethod
-    def of(cls, tree: LexborHTMLParser, url: str) -> _Said:
+    def of(cls, tree: LexborHTMLParser, url: str, names: bytes) -> _Said:
         """Read from `tree` (not yet stripped of anything), addresses resolved against `url`
-        or the page's own <base>."""
-        title: Node | None = None
-        h1: list[Node] = []
-        h2: list[Node] = []
+        or the page's own <base>. An element the markup's `names` (see `_names`) never name
+        is not looked for: title and headings are found by their tag, without a selector."""
+        titles = tree.tags("title") if b"<title" in names else []
+        title = titles[0] if titles else None
+        h1 = tree.tags("h1") if b"<h1" in names else []
+        h2 = tree.tags("h2") if b"<h2" in names else []
+        selectors = [query for opening, name, query in _SAID if opening in names and name in names]
         base: str | None = None
         refreshes: list[str] = []
         canonical: str | None = None
@@ -363,15 +385,9 @@ class _Said:
         site_name: dict[str, str | None] | None = None
         application: dict[str, str | None] | None = None
         based = False
-        for node in tree.css(_SAID):
+        for node in tree.css(", ".join(selectors)) if selectors else ():
             tag = node.tag
-            if tag == "h1":
-                h1.append(node)
-            elif tag == "h2":
-                h2.append(node)
-            elif tag == "title":
-                title = node if title is None else title
-            elif tag == "meta":
+            if tag == "meta":
                 attrs = node.attributes
                 if "http-equiv" in attrs:
                     if (attrs.get("http-equiv") or "").strip().lower() == "refresh":

@@ -351,3 +351,50 @@ def test_fingerprints_only_when_asked() -> None:
         fingerprinted=False,
     )
     assert page.fingerprint is None and page.text
+
+
+def _simhash_by_definition(text: str) -> str | None:
+    """The fingerprint as its definition reads: every shingle of three words hashed, each bit
+    set when most hashes have it (one step per shingle and bit)."""
+    import hashlib
+    import re
+
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return None
+    width = min(3, len(words))
+    shingles = [" ".join(words[i : i + width]) for i in range(len(words) - width + 1)][:5_000]
+    votes = [0] * 64
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            votes[bit] += (value >> bit) & 1
+    result = sum(1 << bit for bit in range(64) if 2 * votes[bit] > len(shingles))
+    return f"{result:016x}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "one",
+        "one two",
+        "Call 0800 1111 any time. " * 40,
+        "snake_case and Don't-stop: __init__ 42x",
+        "Appelez le 0800 – été, où, naïve; İstanbul K (Kelvin)",
+        "日本語のテキスト 漢字 かな",
+        " ".join(f"word{i}" for i in range(400)),
+    ],
+    ids=["empty", "one", "two", "repeated", "ascii-marks", "accents", "cjk", "long"],
+)
+def test_the_fingerprint_is_the_simhash_of_its_definition(text: str) -> None:
+    assert fingerprint(text) == _simhash_by_definition(text)
+
+
+@pytest.mark.parametrize("repeat", [1, 60], ids=["small", "large"])
+def test_chrome_is_read_in_document_order_whatever_the_size(repeat: int) -> None:
+    body = "<header>a<nav>b</nav></header><p>x</p><footer>c</footer><NAV>d</NAV>" * repeat
+    page = page_of(f"<title>t</title><body>{body}<p>main</p></body>")
+    assert page.chrome.startswith("ab b c d")  # a header, the nav inside it, then the others
+    assert page.chrome.count("ab b c d") == min(repeat, 10)  # 40 chrome elements at most
+    assert page.text == " ".join(["x"] * repeat + ["main"])
