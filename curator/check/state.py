@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from curator.check.facts import Outcome, Snapshot
 from curator.domain import Group, Verdict, group_of
@@ -92,19 +93,20 @@ def advance(
 ) -> LinkStatus:
     """The state after one more check of the URL (see the module's policy); `snapshot` is
     what the checked page looked like."""
-    latest = replace(
-        state,
-        last_verdict=outcome.verdict,
-        detail=outcome.detail,
-        suggested_url=outcome.suggested_url,
-        last_checked_at=now,
-    )
+    # One copy of the state, whatever the verdict (a run settles thousands of states).
+    seen: dict[str, Any] = {
+        "last_verdict": outcome.verdict,
+        "detail": outcome.detail,
+        "suggested_url": outcome.suggested_url,
+        "last_checked_at": now,
+    }
     group = group_of(outcome.verdict)
     if group in (Group.WORKING, Group.UPDATE):
         if snapshot is not None and (snapshot.text or state.snapshot is None):
-            latest = replace(latest, snapshot=snapshot, snapshot_at=now)
+            seen.update(snapshot=snapshot, snapshot_at=now)
         return replace(
-            latest,
+            state,
+            **seen,
             verdict=outcome.verdict,
             confirmed_since=_since(state, outcome.verdict, now),
             first_failure_at=None,
@@ -113,14 +115,16 @@ def advance(
         )
     if outcome.verdict is Verdict.UNVERIFIABLE:
         believed = state.verdict or Verdict.UNVERIFIABLE
-        return replace(latest, verdict=believed, confirmed_since=_since(state, believed, now))
+        since = _since(state, believed, now)
+        return replace(state, **seen, verdict=believed, confirmed_since=since)
     streak = state.consecutive_failures + 1
     first = state.first_failure_at or now
     confirmed = state.verdict
     if policy.confirms(streak, first, now):
         confirmed = outcome.verdict if group is Group.BROKEN else Verdict.BROKEN
     return replace(
-        latest,
+        state,
+        **seen,
         verdict=confirmed,
         confirmed_since=_since(state, confirmed, now),
         first_failure_at=first,
