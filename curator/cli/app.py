@@ -142,6 +142,11 @@ def own_process() -> None:
     global _own_process
     _own_process = True
     threading.excepthook = quiet_after_the_loop
+    # httpx loads its own command-line tool whenever it is imported and the tool's libraries
+    # are installed (rich's syntax highlighting and pygments' lexers come with typer): about
+    # 20 ms of every command that fetches, for a tool curator never runs. Marked missing, it
+    # is left out (httpx then offers a `main` that says so).
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
 def quiet_after_the_loop(args: threading.ExceptHookArgs) -> None:

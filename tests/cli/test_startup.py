@@ -95,3 +95,22 @@ def test_a_thread_left_without_its_event_loop_is_not_a_traceback(
     assert capsys.readouterr().err == ""
     quiet_after_the_loop(raised(RuntimeError("something else")))
     assert "RuntimeError: something else" in capsys.readouterr().err
+
+
+LEAN = """
+import sys
+from curator.cli.app import own_process
+own_process()
+import httpx, curator.cli.check_cmds, curator.check.fetcher
+print(sys.modules["httpx._main"] is None, "pygments" in sys.modules, callable(httpx.main))
+"""
+
+
+def test_the_console_script_leaves_out_httpxs_own_command_line_tool() -> None:
+    # httpx imports its command-line tool (rich's syntax highlighting, pygments' lexers)
+    # whenever they are installed; curator's own process never runs it, nor loads it.
+    result = subprocess.run(
+        [sys.executable, "-c", LEAN], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "True"]
