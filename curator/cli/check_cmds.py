@@ -344,6 +344,19 @@ def excluded(url: str, patterns: list[re.Pattern[str]]) -> bool:
     return any(p.search(url) for p in patterns)
 
 
+def _file_hint(bad: list[str]) -> str:
+    """How to give a file that was given as an address (`curator check resources.yaml`, as
+    other link checkers take their input): as the catalog, or as a file of links."""
+    files = [name for name in bad if Path(name).is_file()]
+    if not files:
+        return ""
+    name = files[0]
+    return (
+        f" ({name} is a file: `curator check --catalog {name}` checks a catalog's links and "
+        f"stores the run; `curator check --links {name}` checks the links written in any file)"
+    )
+
+
 def check_ad_hoc(
     current: Settings,
     addresses: list[str],
@@ -364,7 +377,7 @@ def check_ad_hoc(
         urls += found
     bad = [u for u in urls if not _is_web_address(u)]
     if bad:
-        fail(f"not an http(s) address: {', '.join(bad)}", EXIT_INVALID)
+        fail(f"not an http(s) address: {', '.join(bad)}{_file_hint(bad)}", EXIT_INVALID)
     chosen = list(dict.fromkeys(u for u in urls if not excluded(u, patterns)))
     if not chosen:
         fail("no addresses to check (every one is excluded)", EXIT_INVALID)

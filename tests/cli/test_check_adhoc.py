@@ -87,6 +87,20 @@ async def test_bad_input_is_exit_2(tmp_path: Path, env: dict[str, str]) -> None:
         result = await curator_async(*argv, cwd=tmp_path, env=env)
         assert result.returncode == 2, argv
         assert message in result.stderr, result.stderr
+        assert "is a file" not in result.stderr
+
+
+async def test_a_file_given_as_an_address_is_named_with_how_to_give_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    # As other link checkers take their input: the catalog, or a file of links, by position.
+    (tmp_path / "resources.yaml").write_text("guides: []\n")
+    result = await curator_async("check", "resources.yaml", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    said = " ".join(result.stderr.split())
+    assert "not an http(s) address: resources.yaml (resources.yaml is a file:" in said
+    assert "curator check --catalog resources.yaml" in said
+    assert "curator check --links resources.yaml" in said
 
 
 def test_links_are_read_from_text_markdown_and_html(tmp_path: Path) -> None:
