@@ -187,7 +187,7 @@ def check(
     try:
         inconclusive, broken = run(body)
     except KeyboardInterrupt:
-        from curator.runs.settle import cancelled_summary
+        from curator.runs.summaries import cancelled_summary
 
         err.print(cancelled_summary(tally.done, tally.planned))
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -21,7 +21,7 @@ from curator.check.facts import Expectation, Facts, Outcome
 from curator.check.outage import Attempt, network_down
 from curator.domain import Group, Verdict, group_of
 from curator.runs.pipeline import check_url
-from curator.runs.settle import completed_summary, down_summary
+from curator.runs.summaries import completed_summary, down_summary
 
 _URL = re.compile(r"""https?://[^\s<>"'`()\[\]{}|\\^]+(?:\([^\s<>"'`()]*\)[^\s<>"'`()\[\]{}]*)*""")
 _HREF = re.compile(r"""(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)

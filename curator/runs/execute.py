@@ -59,15 +59,14 @@ from curator.runs.records import (
 )
 from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.selection import Selection
-from curator.runs.settle import (
-    attempted_hosts,
+from curator.runs.settle import attempted_hosts, settle_states
+from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
+from curator.runs.summaries import (
     cancelled_summary,
     completed_summary,
     down_summary,
     interrupted_summary,
-    settle_states,
 )
-from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
 from curator.runs.targets import Target, by_url, merged_expectation, select_targets
 from curator.runs.writer import CheckWriter
 from curator.standing import Standing, counts_as_broken

@@ -11,12 +11,11 @@ next, and what the checks say about the network is gathered the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.state import ConfirmPolicy, LinkStatus, advance
-from curator.domain import Verdict
 from curator.runs.records import (
     attempt_of,
     check_snapshot,
@@ -84,34 +83,4 @@ async def apply_states(
     await link_states.upsert_link_states(
         session,
         states={url: (state_values(state), check_id) for url, (state, check_id) in changed.items()},
-    )
-
-
-def completed_summary(counts: Mapping[str, int], planned: int) -> str:
-    """The summary of a completed run ("Checked 9 addresses: 7 ok, 2 broken.")."""
-    parts = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts.get(v.value))
-    return f"Checked {planned} address{'es' if planned != 1 else ''}" + (
-        f": {parts}." if parts else "."
-    )
-
-
-def down_summary(hosts: int) -> str:
-    """What an inconclusive run says, plainly."""
-    return (
-        f"Inconclusive: all {hosts} site{'s' if hosts != 1 else ''} failed before answering "
-        "(DNS or connect), so the checker's own network looks down. No resource's state was "
-        "changed; the checks are kept as evidence."
-    )
-
-
-def cancelled_summary(done: int, planned: int) -> str:
-    """What a cancelled run (Ctrl-C) says: no link's state was changed."""
-    return f"Interrupted after {done} of {planned} addresses; nothing changed."
-
-
-def interrupted_summary(done: int, planned: int) -> str:
-    """What a run stopped on request says."""
-    return (
-        f"Interrupted after {done} of {planned} addresses (stop requested); resume it to check "
-        "the rest."
     )

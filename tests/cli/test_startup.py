@@ -114,3 +114,30 @@ def test_the_console_script_leaves_out_httpxs_own_command_line_tool() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False", "True"]
+
+
+AD_HOC = """
+import os
+import sys
+
+os.environ["CURATOR_ALLOW_PRIVATE_ADDRESSES"] = "true"
+os.environ["CURATOR_DATABASE_URL"] = "postgresql+asyncpg://nowhere.invalid/none"
+from typer.testing import CliRunner
+from curator.cli import app
+result = CliRunner().invoke(app, ["check", "--format", "json", sys.argv[1]])
+assert '"rule": "network_failure"' in result.output, (result.exit_code, result.output)
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def test_an_ad_hoc_check_stores_nothing_and_loads_no_database(unused_tcp_port: int) -> None:
+    # `curator check URL…` and `--links FILE` keep no result: the whole check (here of a port
+    # nothing listens on) runs without the database's libraries.
+    result = subprocess.run(
+        [sys.executable, "-c", AD_HOC, f"http://127.0.0.1:{unused_tcp_port}/"],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert {"curator", "httpx"} <= loaded
+    assert not loaded & {"sqlalchemy", "alembic", "asyncpg", "aiosqlite"}, sorted(loaded)

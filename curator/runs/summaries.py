@@ -1,0 +1,41 @@
+"""What a run's summary says, in words (a completed, inconclusive, cancelled or interrupted run).
+
+Plain wording with no database behind it: an ad-hoc check (`curator check URL…`), which stores
+nothing, says the same as a run without loading the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from curator.domain import Verdict
+
+
+def completed_summary(counts: Mapping[str, int], planned: int) -> str:
+    """The summary of a completed run ("Checked 9 addresses: 7 ok, 2 broken.")."""
+    parts = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts.get(v.value))
+    return f"Checked {planned} address{'es' if planned != 1 else ''}" + (
+        f": {parts}." if parts else "."
+    )
+
+
+def down_summary(hosts: int) -> str:
+    """What an inconclusive run says, plainly."""
+    return (
+        f"Inconclusive: all {hosts} site{'s' if hosts != 1 else ''} failed before answering "
+        "(DNS or connect), so the checker's own network looks down. No resource's state was "
+        "changed; the checks are kept as evidence."
+    )
+
+
+def cancelled_summary(done: int, planned: int) -> str:
+    """What a cancelled run (Ctrl-C) says: no link's state was changed."""
+    return f"Interrupted after {done} of {planned} addresses; nothing changed."
+
+
+def interrupted_summary(done: int, planned: int) -> str:
+    """What a run stopped on request says."""
+    return (
+        f"Interrupted after {done} of {planned} addresses (stop requested); resume it to check "
+        "the rest."
+    )
