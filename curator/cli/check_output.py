@@ -146,9 +146,11 @@ def markdown_heading(group: Group, count: int) -> list[str]:
 
 
 def markdown_line(row: Row) -> str:
-    """One result as a row of a Markdown table."""
+    """One result as a row of a Markdown table (read by people, as a pull request's comment or
+    a job's summary: the verdict in the words the table and the dashboard use)."""
     detail = row.detail + (f" {row.fix}" if row.fix else "")
-    return f"| {row.verdict.value} | {_cell(row.resource)} | <{_cell(row.url)}> | {_cell(detail)} |"
+    verdict = _cell(verdict_label(row.verdict))
+    return f"| {verdict} | {_cell(row.resource)} | <{_cell(row.url)}> | {_cell(detail)} |"
 
 
 def markdown(rows: Sequence[Row], *, summary: str, quiet: bool) -> str:

@@ -16,6 +16,9 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from curator.cli import app
+from curator.cli.check_output import Row, markdown_line, plain_line
+from curator.domain import Verdict
+from curator.labels import verdict_label
 from curator.store.models import Check, LinkState, Run
 from tests.cli.script import curator_async, environment, finish, start
 from tests.cli.test_check_cmds import count
@@ -178,3 +181,13 @@ async def test_a_private_address_is_named_with_its_setting(
     assert "CURATOR_ALLOW_PRIVATE_ADDRESSES" in only["detail"]
     assert "taken over" not in only["detail"]
     assert site.hits("/") == 0
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_markdown_words_each_verdict_as_the_table_does(verdict: Verdict) -> None:
+    # Markdown is read by people (a pull request's comment, a job's summary): the verdict in
+    # the one vocabulary; the plain listing keeps the value, one word to grep for.
+    row = Row(verdict, "demo/a", "A", "https://a.example/", "What the check saw.")
+    cells = markdown_line(row).split(" | ")
+    assert cells[0] == f"| {verdict_label(verdict)}"
+    assert plain_line(row).split()[0] == verdict.value
