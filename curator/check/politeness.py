@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from curator.check.facts import ErrorKind
 
@@ -111,6 +112,44 @@ class RetryPolicy:
         return RetryDecision(True, self.backoff_delay(attempt), reason="backoff")
 
 
+def host_key(url: str) -> str:
+    """The politeness key of a URL: its host name, lower-cased (ports share a host)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def spread_by_host(urls: Iterable[str]) -> list[str]:
+    """`urls` in the order to start them: each host's links spread evenly over the run.
+
+    Catalogs list a site's links together (a guide's ten pages on one site, a directory's
+    thousands). Taken in that order, every worker of a run would wait on the same host's
+    limit while the other hosts stay idle, and a run would last the sum of its hosts' times
+    instead of the longest one's. Spread out, a host's k-th of n links comes at about k/n of
+    the way through the run: the host with the most links starts first, and every host's
+    links flow at the pace its own limit allows. Within a host the given order is kept; hosts
+    with as many links take turns in the order they first appear.
+    """
+    by_host: dict[str, list[str]] = {}
+    for url in urls:
+        try:
+            key = host_key(url)
+        except ValueError:  # not a URL a request can be made to: its check says so
+            key = url
+        by_host.setdefault(key, []).append(url)
+    if len(by_host) < 2:
+        return [url for same in by_host.values() for url in same]
+    keyed = [
+        ((rank + 0.5) / len(same), turn, url)
+        for turn, same in enumerate(by_host.values())
+        for rank, url in enumerate(same)
+    ]
+    keyed.sort(key=_spread_key)
+    return [url for _, _, url in keyed]
+
+
+def _spread_key(item: tuple[float, int, str]) -> tuple[float, int]:
+    return item[0], item[1]
+
+
 class HostLimiter:
     """At most `concurrency` requests in all, `per_host` per host, starts `interval` apart."""
 
@@ -130,6 +169,7 @@ class HostLimiter:
         self._sleep = sleep
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
+        self._last_start: dict[str, float] = {}
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -138,10 +178,13 @@ class HostLimiter:
         semaphore = self._hosts.get(key)
         if semaphore is None:
             semaphore = self._hosts[key] = asyncio.Semaphore(self._per_host)
-        # The host slot first: a task waiting on a busy host must not hold a global slot.
-        async with semaphore, self._global:
+        # The host slot, then the host's spacing, then a global slot: a task waiting on a busy
+        # or recently asked host holds no global slot, so other hosts' requests go ahead.
+        async with semaphore:
             await self._space(key)
-            yield
+            async with self._global:
+                await self._started(key)
+                yield
 
     async def _space(self, key: str) -> None:
         now = self._clock()
@@ -150,6 +193,17 @@ class HostLimiter:
         self._next_start[key] = start + self._interval
         if start > now:
             await self._sleep(start - now)
+
+    async def _started(self, key: str) -> None:
+        """A start the global limit held back may come closer than `interval` after the
+        host's previous one: it waits out the rest (briefly, holding its global slot)."""
+        if self._interval:
+            now = self._clock()
+            earliest = self._last_start.get(key, now) + self._interval
+            if self._last_start.get(key) is not None and now < earliest:
+                await self._sleep(earliest - now)
+                now = self._clock()
+            self._last_start[key] = now
 
     def defer(self, host: str, seconds: float) -> None:
         """Let no new request start to `host` for `seconds` (after a 429/503)."""

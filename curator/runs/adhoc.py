@@ -19,6 +19,7 @@ from pathlib import Path
 from curator.check.checker import Checker
 from curator.check.facts import Expectation, Facts, Outcome
 from curator.check.outage import Attempt, network_down
+from curator.check.politeness import spread_by_host
 from curator.domain import Group, Verdict, group_of
 from curator.runs.pipeline import check_url
 from curator.runs.summaries import completed_summary, down_summary
@@ -92,7 +93,8 @@ async def check_addresses(
 
     try:
         async with asyncio.TaskGroup() as group:
-            for url in unique:
+            # Taken a host's links at a time, every address would wait on one host's limit.
+            for url in spread_by_host(unique):
                 group.create_task(one(url))
     finally:
         sweep.cancel()

@@ -45,6 +45,7 @@ from curator.check.checker import Checker, Sweep
 from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Page, Snapshot
 from curator.check.outage import answered
+from curator.check.politeness import spread_by_host
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
@@ -218,7 +219,8 @@ class _Work:
     writer: CheckWriter
     write_lock: asyncio.Lock
     order: list[str] = field(default_factory=list)
-    """The URLs in the order the workers take them."""
+    """The URLs in the order the workers take them: each host's spread over the run
+    (`spread_by_host`), not the catalog's order, in which a site's links come together."""
     history: dict[str, Snapshot | None] = field(default_factory=dict)
     """The last good page of the URLs being checked and of those just ahead, as the run found
     it: read a page of URLs at a time (`history_of`) and let go once a URL's check is done."""
@@ -398,7 +400,7 @@ async def execute_run(
         on_result,
         writer,
         lock,
-        order=list(groups),
+        order=spread_by_host(groups),
         finder=finder,
         watch=watch,
         keep=keep_results,
@@ -441,7 +443,7 @@ async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
 
 
 async def _drain(work: _Work, concurrency: int, stop: asyncio.Event) -> None:
-    queue = list(reversed(work.groups))
+    queue = list(reversed(work.order))
 
     async def worker() -> None:
         while queue and not stop.is_set():

@@ -8,7 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from curator.check.facts import ErrorKind
-from curator.check.politeness import HostLimiter, RetryPolicy, is_retryable, parse_retry_after
+from curator.check.politeness import (
+    HostLimiter,
+    RetryPolicy,
+    is_retryable,
+    parse_retry_after,
+    spread_by_host,
+)
 
 
 class FakeClock:
@@ -92,6 +98,81 @@ async def test_deferring_a_host_delays_its_next_start() -> None:
         pass
     assert clock.sleeps == [30.0]
     assert limiter.next_start("a.test") == 130.0
+
+
+async def test_a_host_waiting_out_its_spacing_holds_no_global_slot() -> None:
+    limiter = HostLimiter(concurrency=1, per_host=1, interval=0.5)
+    order: list[str] = []
+
+    async def one(name: str, host: str) -> None:
+        async with limiter.slot(host):
+            order.append(name)
+
+    await one("a1", "a.test")
+    spaced = asyncio.create_task(one("a2", "a.test"))  # must wait 0.5 s for a.test
+    await asyncio.sleep(0)
+    await one("b1", "b.test")  # the one global slot is free meanwhile
+    await spaced
+    assert order == ["a1", "b1", "a2"]
+
+
+async def test_a_start_held_back_by_the_global_limit_still_keeps_the_spacing() -> None:
+    clock = FakeClock()
+    limiter = HostLimiter(concurrency=1, per_host=2, interval=0.5, clock=clock, sleep=clock.sleep)
+    starts: list[float] = []
+    release = asyncio.Event()
+
+    async def holder() -> None:
+        async with limiter.slot("other.test"):
+            await release.wait()
+
+    async def one() -> None:
+        async with limiter.slot("a.test"):
+            starts.append(clock.now)
+
+    blocker = asyncio.create_task(holder())
+    await asyncio.sleep(0)
+    first = asyncio.create_task(one())  # spaced from nothing, then waits for the global slot
+    await asyncio.sleep(0)
+    clock.now += 0.4  # the global slot is held 0.4 s longer
+    release.set()
+    await asyncio.gather(blocker, first)
+    await one()  # its reserved start (100.5) is only 0.1 s after the first's real one
+    assert starts == [100.4, 100.9]
+
+
+def test_each_hosts_links_are_spread_over_the_run() -> None:
+    urls = [f"https://a.test/{n}" for n in range(4)]
+    urls += ["https://B.test/0", "https://b.test:8443/1", "https://c.test/0"]
+    assert spread_by_host(urls) == [
+        "https://a.test/0",
+        "https://B.test/0",
+        "https://a.test/1",
+        "https://c.test/0",
+        "https://a.test/2",
+        "https://b.test:8443/1",
+        "https://a.test/3",
+    ]
+
+
+def test_hosts_with_as_many_links_take_turns_in_the_order_they_first_appear() -> None:
+    urls = [f"https://{host}.test/{n}" for host in ("x", "y", "z") for n in range(2)]
+    assert spread_by_host(urls) == [
+        "https://x.test/0",
+        "https://y.test/0",
+        "https://z.test/0",
+        "https://x.test/1",
+        "https://y.test/1",
+        "https://z.test/1",
+    ]
+
+
+def test_spreading_keeps_one_hosts_order_and_takes_any_string() -> None:
+    one_host = [f"https://a.test/{n}" for n in range(3)]
+    assert spread_by_host(one_host) == one_host
+    odd = ["http://[::1/broken", "https://a.test/", "not a url", "https://a.test/2"]
+    assert sorted(spread_by_host(odd)) == sorted(odd)
+    assert spread_by_host([]) == []
 
 
 RETRYABLE = [

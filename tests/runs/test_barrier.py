@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
 from curator.check import checker as checker_module
-from curator.check import fetcher as fetcher_module
 from curator.check import readers
 from curator.check.facts import ErrorKind, Facts, SiteBaseline, VideoFacts
 from curator.check.fetcher import Fetcher
+from curator.check.politeness import host_key
 from curator.domain import RunStatus, Verdict
 from curator.runs.execute import CheckResult
 from curator.settings import Settings
@@ -130,7 +130,7 @@ def _probe(monkeypatch: pytest.MonkeyPatch, poisoned: str) -> None:
     original = Fetcher.probe
 
     async def probe(self: Fetcher, host_url: str) -> SiteBaseline:
-        if fetcher_module.host_key(host_url) == fetcher_module.host_key(poisoned):
+        if host_key(host_url) == host_key(poisoned):
             raise Injected("probe")
         return await original(self, host_url)
 
