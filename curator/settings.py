@@ -83,6 +83,16 @@ class Settings(BaseSettings):
         "rechecks read them in threads); 0: threads only. Default: one fewer than the CPUs, "
         "at most 4",
     )
+    silent_host_links: int = Field(
+        default=3,
+        ge=0,
+        description="links of one host in a row left unanswered (timeouts, refused "
+        "connections) after which its next links are not asked for CURATOR_SILENT_HOST_HOLD "
+        "seconds, each ending in the same failure; 0: always ask",
+    )
+    silent_host_hold: float = Field(
+        default=60.0, gt=0, description="seconds a host that stopped answering is not asked"
+    )
     # --- where a broken link's page went (curator.replacements) -------------------------------
     replacement_search: bool = Field(
         default=True,

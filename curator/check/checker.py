@@ -23,6 +23,7 @@ from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot, VideoFacts
 from curator.check.fetcher import Fetcher
 from curator.check.policy import FetchPolicy, SearchLimits
+from curator.check.politeness import SilentHosts
 from curator.check.transport import build_client
 from curator.check.urls import is_deep_link
 from curator.check.video import OEmbedLookup, OfflineVideoLookup, VideoLookup
@@ -58,12 +59,15 @@ class Checker:
         self._in_flight: dict[str, _Shared] = {}
         """Fetches going on in this process, by URL, whichever run started them."""
 
-    def fetch_for(self, url: str, run: object) -> asyncio.Task[Facts]:
-        """The fetch of `url` for `run`: a new one, or the one already going on for another
-        run of this process (a recheck beside a full run never fetches a URL twice at once)."""
+    def fetch_for(
+        self, url: str, run: object, *, silent: SilentHosts | None = None
+    ) -> asyncio.Task[Facts]:
+        """The fetch of `url` for `run`: a new one (not asking the hosts `silent` holds
+        silent), or the one already going on for another run of this process (a recheck
+        beside a full run never fetches a URL twice at once)."""
         shared = self._in_flight.get(url)
         if shared is None:
-            shared = _Shared(asyncio.ensure_future(self.fetcher.fetch(url)))
+            shared = _Shared(asyncio.ensure_future(self.fetcher.fetch(url, silent=silent)))
             self._in_flight[url] = shared
             shared.task.add_done_callback(partial(self._landed, url, shared))
         shared.runs.add(run)
@@ -163,12 +167,14 @@ class Sweep:
         self.fetches: dict[str, asyncio.Task[Facts]] = {}
         self.forwarded_to: set[str] = set()
         """URLs some page of the sweep forwards to by meta refresh."""
+        self.silent = checker.fetcher.silent_hosts()
+        """The hosts that stopped answering during this sweep."""
 
     async def fetch(self, url: str) -> Facts:
         """Fetch `url` once per sweep."""
         task = self.fetches.get(url)
         if task is None:
-            task = self.fetches[url] = self.checker.fetch_for(url, self)
+            task = self.fetches[url] = self.checker.fetch_for(url, self, silent=self.silent)
         return await asyncio.shield(task)
 
     def expect(self, url: str) -> None:

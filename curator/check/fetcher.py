@@ -33,6 +33,7 @@ from curator.check.politeness import (
     THROTTLE_STATUSES,
     HostLimiter,
     RetryPolicy,
+    SilentHosts,
     host_key,
     parse_retry_after,
 )
@@ -92,6 +93,13 @@ class _Try:
     body: bytes | None = None
     """The final response's body as read (decompressed, capped), for `fetch_document`."""
     certificate: Certificate | None = None
+    asked: set[str] = field(default_factory=set)
+    """Hosts this URL's fetch was let ask (`SilentHosts`), across its tries: not looked up
+    again, so the one link a silent host is asked again with goes on to its end."""
+    silent: SilentHosts | None = None
+    """The run's record of hosts that stopped answering (None: every host is asked)."""
+    silenced: bool = False
+    """The try ended before a request, its host being silent."""
 
     def facts(self, error: ErrorKind | None = None, detail: str | None = None) -> Facts:
         return Facts(
@@ -246,9 +254,17 @@ class Fetcher:
         if self._owns_client:
             await self._client.aclose()
 
-    async def fetch(self, url: str) -> Facts:
-        """GET `url` (redirects followed by hand, retried when transient) into Facts."""
-        return (await self._fetch(url))[0]
+    async def fetch(self, url: str, *, silent: SilentHosts | None = None) -> Facts:
+        """GET `url` (redirects followed by hand, retried when transient) into Facts; with
+        `silent`, a host it holds silent is not asked, and how the URL ended is told to it."""
+        return (await self._fetch(url, silent=silent))[0]
+
+    def silent_hosts(self) -> SilentHosts:
+        """A record of hosts that stopped answering, as the policy sets it: one per run, so
+        an editor's recheck of one link is always asked."""
+        return SilentHosts(
+            threshold=self._policy.silent_host_links, hold=self._policy.silent_host_hold
+        )
 
     async def fetch_document(
         self, url: str, *, deadline: float | None = None, retry: bool = True
@@ -283,12 +299,14 @@ class Fetcher:
         deadline: float | None = None,
         retry: bool = True,
         extract: bool = True,
+        silent: SilentHosts | None = None,
     ) -> tuple[Facts, bytes | None]:
         target = _fetchable(url)
         if isinstance(target, str):
             facts = Facts(url=url, error=ErrorKind.INVALID_URL, error_detail=target, attempts=0)
             return facts, None
         attempt = 0
+        asked: set[str] = set()
         while True:
             attempt += 1
             state = _Try(
@@ -297,10 +315,17 @@ class Fetcher:
                 deadline=min(deadline or self._policy.url_deadline, self._policy.url_deadline),
                 extract=extract,
                 current=url,
+                asked=asked,
+                silent=silent,
             )
             facts = await self._try(state, target)
+            if state.silenced:
+                # Not asked this try (its host is silent); the tries before it were.
+                return replace(facts, attempts=attempt - (0 if state.hops else 1)), None
             decision = self._retry.decide(attempt, facts.error, facts.status, facts.retry_after)
             if not decision.retry or not retry:
+                if silent is not None:
+                    _ended(silent, state, facts)
                 return replace(facts, attempts=attempt), state.body
             if facts.error is None and facts.status in THROTTLE_STATUSES:
                 self._limiter.defer(host_key(facts.final_url or url), decision.delay)
@@ -377,8 +402,15 @@ class Fetcher:
                 raise _Stop(ErrorKind.REDIRECT_LOOP, f"redirect loop back to {state.current}")
             seen.add(key)
             budget.pause()
-            async with self._limiter.slot(host_key(state.current)):
+            host = host_key(state.current)
+            async with self._limiter.slot(host):
                 budget.resume()
+                if state.silent is not None and host not in state.asked:
+                    silence = state.silent.silence(host)
+                    if silence is not None:
+                        state.silenced = True
+                        raise _Stop(silence.error, silence.detail)
+                    state.asked.add(host)
                 location = await self._request(state, target, request, jar)
             if location is None:
                 return
@@ -468,6 +500,17 @@ class Fetcher:
             return None
         finally:
             await response.aclose()
+
+
+def _ended(silent: SilentHosts, state: _Try, facts: Facts) -> None:
+    """Tell `silent` how a URL ended: the host where it ended answered or not, and every host
+    before it in the chain answered (with a redirect)."""
+    last = host_key(state.current)
+    for hop in state.hops:
+        answered = host_key(hop.url)
+        if answered != last:
+            silent.ended(answered, None, None)
+    silent.ended(last, facts.error, facts.error_detail)
 
 
 class _Stop(Exception):

@@ -37,6 +37,10 @@ class FetchPolicy:
     page_processes: int = 0
     """Processes that read pages over a few kilobytes (see `curator.check.readers`); 0 reads
     them in threads."""
+    silent_host_links: int = 3
+    """Links of a host in a row left unanswered after which its next links are not asked for
+    `silent_host_hold` seconds (0: always ask); see `curator.check.politeness.SilentHosts`."""
+    silent_host_hold: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)

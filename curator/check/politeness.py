@@ -112,6 +112,83 @@ class RetryPolicy:
         return RetryDecision(True, self.backoff_delay(attempt), reason="backoff")
 
 
+UNANSWERED_ERRORS = frozenset(
+    {
+        ErrorKind.CONNECT_REFUSED,
+        ErrorKind.CONNECT_TIMEOUT,
+        ErrorKind.CONNECT_ERROR,
+        ErrorKind.READ_TIMEOUT,
+        ErrorKind.DEADLINE,
+    }
+)
+"""Failures of a host that gave no answer at all: what a host that stopped answering does to
+every link. (DNS failures are the checker's network; a reset or TLS error is an answer.)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Why a host's link is not asked: the failure its last links ended in."""
+
+    error: ErrorKind
+    detail: str
+
+
+class SilentHosts:
+    """Hosts that stopped answering, so a run does not wait on each of their links in turn.
+
+    When `threshold` links of a host in a row end unanswered (`UNANSWERED_ERRORS`, each after
+    its retries), the host's next links are not asked for `hold` seconds: each ends at once
+    in the same failure, saying so (`silence`). Then one link is asked again; if the host
+    answers it, its links are asked as before, else it is silent for another `hold`. A dead
+    host with hundreds of links costs its first few links' timeouts, not hundreds.
+    """
+
+    def __init__(
+        self, *, threshold: int, hold: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._threshold = threshold
+        self._hold = hold
+        self._clock = clock
+        self._unanswered: dict[str, int] = {}
+        self._silent: dict[str, tuple[float, Silence]] = {}
+        """Silent hosts: until when, and why."""
+        self._trying: dict[str, float] = {}
+        """Silent hosts whose hold is over, one of whose links is being asked again: since
+        when (a trial that never ends, cancelled with its run, is given up after a hold)."""
+
+    def silence(self, host: str) -> Silence | None:
+        """Why `host`'s next link is not to be asked, or None to ask it (the one trial after
+        a hold is asked: then the host's other links are silent until it ends)."""
+        silent = self._silent.get(host)
+        if silent is None:
+            return None
+        until, why = silent
+        now = self._clock()
+        trying = self._trying.get(host)
+        if now < until or (trying is not None and now < trying + self._hold):
+            return why
+        self._trying[host] = now
+        return None
+
+    def ended(self, host: str, error: ErrorKind | None, detail: str | None) -> None:
+        """A link of `host` was asked and ended in `error` (None: the host answered)."""
+        if self._threshold <= 0:
+            return
+        self._trying.pop(host, None)
+        if error not in UNANSWERED_ERRORS:
+            self._unanswered.pop(host, None)
+            self._silent.pop(host, None)
+            return
+        count = self._unanswered[host] = self._unanswered.get(host, 0) + 1
+        if count >= self._threshold:
+            why = Silence(
+                error,
+                f"not asked: {host} left its last {count} links unanswered ({detail or error}); "
+                f"curator asks it again after {self._hold:g} s",
+            )
+            self._silent[host] = (self._clock() + self._hold, why)
+
+
 def host_key(url: str) -> str:
     """The politeness key of a URL: its host name, lower-cased (ports share a host)."""
     return (urlsplit(url).hostname or "").lower()

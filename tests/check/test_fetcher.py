@@ -496,3 +496,42 @@ async def test_a_document_may_be_fetched_once_under_a_shorter_deadline(
         server_error, _ = await fetcher.fetch_document(site.url("/503"), retry=False)
     assert facts.error is ErrorKind.DEADLINE and html is None
     assert server_error.attempts == 1 and site.hits("/503") == 1
+
+
+async def test_a_host_that_stopped_answering_is_not_waited_on_for_each_of_its_links(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("dead.test", fallback=Hang())
+    settings = fetch_settings.model_copy(
+        update={"read_timeout": 0.2, "per_host_concurrency": 1, "silent_host_links": 3}
+    )
+    async with sites.fetcher(settings) as fetcher:
+        silent = fetcher.silent_hosts()
+        results = [await fetcher.fetch(site.url(f"/page/{n}"), silent=silent) for n in range(6)]
+        other = await sites.add("alive.test", {"/": page("Alive", "Still here.")})
+        alive = await fetcher.fetch(other.url("/"), silent=silent)
+        # Another run's record (an editor's recheck) asks the host again.
+        again = await fetcher.fetch(site.url("/page/0"), silent=fetcher.silent_hosts())
+    assert len(site.requests) == 4  # three links left unanswered; the other three not asked
+    assert [r.error for r in results] == [ErrorKind.READ_TIMEOUT] * 6
+    assert [r.attempts for r in results] == [1, 1, 1, 0, 0, 0]
+    for silenced in results[3:]:
+        assert silenced.error_detail is not None
+        assert silenced.error_detail.startswith("not asked: dead.test left its last 3 links")
+        assert silenced.hops == ()
+    assert alive.status == 200
+    assert again.attempts == 1
+
+
+async def test_every_link_is_asked_when_silent_hosts_are_off(
+    sites: Sites, fetch_settings: Settings
+) -> None:
+    site = await sites.add("dead.test", fallback=Hang())
+    settings = fetch_settings.model_copy(update={"read_timeout": 0.2, "silent_host_links": 0})
+    async with sites.fetcher(settings) as fetcher:
+        silent = fetcher.silent_hosts()
+        results = await asyncio.gather(
+            *(fetcher.fetch(site.url(f"/p/{n}"), silent=silent) for n in range(4))
+        )
+    assert len(site.requests) == 4
+    assert all(r.attempts == 1 for r in results)

@@ -11,6 +11,7 @@ from curator.check.facts import ErrorKind
 from curator.check.politeness import (
     HostLimiter,
     RetryPolicy,
+    SilentHosts,
     is_retryable,
     parse_retry_after,
     spread_by_host,
@@ -173,6 +174,69 @@ def test_spreading_keeps_one_hosts_order_and_takes_any_string() -> None:
     odd = ["http://[::1/broken", "https://a.test/", "not a url", "https://a.test/2"]
     assert sorted(spread_by_host(odd)) == sorted(odd)
     assert spread_by_host([]) == []
+
+
+def test_a_host_that_leaves_links_unanswered_in_a_row_is_silent_for_a_while() -> None:
+    clock = FakeClock()
+    hosts = SilentHosts(threshold=3, hold=60, clock=clock)
+    for _ in range(2):
+        hosts.ended("a.test", ErrorKind.CONNECT_TIMEOUT, "connect timed out")
+    assert hosts.silence("a.test") is None  # two in a row are not yet a silent host
+    hosts.ended("a.test", ErrorKind.READ_TIMEOUT, "read timed out")
+    silence = hosts.silence("a.test")
+    assert silence is not None
+    assert silence.error is ErrorKind.READ_TIMEOUT
+    assert silence.detail == (
+        "not asked: a.test left its last 3 links unanswered (read timed out); "
+        "curator asks it again after 60 s"
+    )
+    assert hosts.silence("b.test") is None  # other hosts are asked
+
+
+def test_an_answer_between_unanswered_links_starts_the_count_again() -> None:
+    hosts = SilentHosts(threshold=3, hold=60, clock=FakeClock())
+    for error in (ErrorKind.DEADLINE, ErrorKind.DEADLINE, None, ErrorKind.DEADLINE):
+        hosts.ended("a.test", error, None)
+    assert hosts.silence("a.test") is None
+    for error in (ErrorKind.TLS_ERROR, ErrorKind.DNS_FAILURE, ErrorKind.RESET):
+        hosts.ended("b.test", error, None)  # answers, or the checker's own network
+    assert hosts.silence("b.test") is None
+
+
+def test_after_its_hold_a_silent_host_is_asked_one_link_again() -> None:
+    clock = FakeClock()
+    hosts = SilentHosts(threshold=1, hold=60, clock=clock)
+    hosts.ended("a.test", ErrorKind.CONNECT_REFUSED, None)
+    clock.now += 60
+    assert hosts.silence("a.test") is None  # this link is asked again…
+    assert hosts.silence("a.test") is not None  # …the others wait for its answer
+    hosts.ended("a.test", ErrorKind.CONNECT_REFUSED, None)  # still no answer: another hold
+    clock.now += 59
+    assert hosts.silence("a.test") is not None
+    clock.now += 1
+    assert hosts.silence("a.test") is None
+    hosts.ended("a.test", None, None)  # it answered: its links are asked again
+    assert hosts.silence("a.test") is None
+    assert hosts.silence("a.test") is None
+
+
+def test_a_trial_that_never_ends_is_given_up_after_a_hold() -> None:
+    clock = FakeClock()
+    hosts = SilentHosts(threshold=1, hold=60, clock=clock)
+    hosts.ended("a.test", ErrorKind.CONNECT_TIMEOUT, None)
+    clock.now += 60
+    assert hosts.silence("a.test") is None  # asked again, then its run is cancelled
+    clock.now += 59
+    assert hosts.silence("a.test") is not None
+    clock.now += 1
+    assert hosts.silence("a.test") is None
+
+
+def test_no_host_is_silent_when_the_threshold_is_zero() -> None:
+    hosts = SilentHosts(threshold=0, hold=60, clock=FakeClock())
+    for _ in range(10):
+        hosts.ended("a.test", ErrorKind.CONNECT_TIMEOUT, None)
+    assert hosts.silence("a.test") is None
 
 
 RETRYABLE = [

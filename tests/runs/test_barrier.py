@@ -84,10 +84,10 @@ class Poison:
 def _fetch(monkeypatch: pytest.MonkeyPatch, poisoned: str) -> None:
     original = Fetcher.fetch
 
-    async def fetch(self: Fetcher, url: str) -> Facts:
+    async def fetch(self: Fetcher, url: str, **options: Any) -> Facts:
         if url == poisoned:
             raise Injected("fetch")
-        return await original(self, url)
+        return await original(self, url, **options)
 
     monkeypatch.setattr(Fetcher, "fetch", fetch)
 
@@ -107,10 +107,10 @@ def _refresh(monkeypatch: pytest.MonkeyPatch, poisoned: str) -> None:
     original = Fetcher.fetch
     target = poisoned.replace("/poisoned", "/refresh-target")
 
-    async def fetch(self: Fetcher, url: str) -> Facts:
+    async def fetch(self: Fetcher, url: str, **options: Any) -> Facts:
         if url == target:
             raise Injected("meta refresh target")
-        return await original(self, url)
+        return await original(self, url, **options)
 
     monkeypatch.setattr(Fetcher, "fetch", fetch)
 
