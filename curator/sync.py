@@ -14,7 +14,7 @@ guides). A no-op sync of 10,000 resources reads and writes nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -86,6 +86,8 @@ class SyncPlan:
 
     changes: tuple[Change, ...]
     forced: bool = False
+    tally: SyncTally | None = None
+    """What the changes came to, when they were not kept (`changes` is empty then)."""
 
     def of(self, kind: ChangeKind) -> list[Change]:
         """The changes of one kind."""
@@ -94,15 +96,34 @@ class SyncPlan:
     @property
     def changed_anything(self) -> bool:
         """True when the database was (or would be) written to."""
+        if self.tally is not None:
+            return self.tally.changed_anything
         return any(c.kind not in (ChangeKind.UNCHANGED, ChangeKind.CONFLICT) for c in self.changes)
 
     def counts(self) -> dict[str, int]:
         """How many resources of each kind of change (guides and sections not counted)."""
-        counts = {kind.value: 0 for kind in ChangeKind}
-        for change in self.changes:
+        if self.tally is not None:
+            return dict(self.tally.counts)
+        tally = SyncTally()
+        tally.add(self.changes)
+        return tally.counts
+
+
+@dataclass
+class SyncTally:
+    """How many resources of each kind of change, and whether anything was written: what a
+    sync that keeps no change (`sync_guides(keep_changes=False)`) reports."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {kind.value: 0 for kind in ChangeKind})
+    changed_anything: bool = False
+
+    def add(self, changes: Iterable[Change]) -> None:
+        """Count `changes`."""
+        for change in changes:
             if change.subject == "resource":
-                counts[change.kind.value] += 1
-        return counts
+                self.counts[change.kind.value] += 1
+            if change.kind not in (ChangeKind.UNCHANGED, ChangeKind.CONFLICT):
+                self.changed_anything = True
 
 
 def _json(value: Any) -> Any:
@@ -203,28 +224,46 @@ async def sync_catalog(
 
     Only the guides the catalog contains are touched.
     """
+    return await sync_guides(session, catalog.guides, source_file=source_file, force=force, now=now)
+
+
+async def sync_guides(
+    session: AsyncSession,
+    guides: Iterable[GuideSpec],
+    *,
+    source_file: str | None = None,
+    force: bool = False,
+    now: datetime | None = None,
+    keep_changes: bool = True,
+) -> SyncPlan:
+    """`sync_catalog` of a catalog's guides, taken one at a time (a catalog file read a guide at
+    a time: `curator.catalog.load.catalog_guides`). With `keep_changes=False` the plan keeps
+    only what the changes came to (`SyncPlan.tally`), not a change per resource."""
     now = now or utcnow()
     changes: list[Change] = []
+    tally = None if keep_changes else SyncTally()
     writes = _Writes()
-    for batch in _read_batches(catalog.guides):
+    for batch in _read_batches(guides):
         # The stored rows of a few guides at a time: a sync of 50,000 resources never holds
         # every stored row (each with its `synced` snapshot) at once.
         stored = await catalog_rows(session, slugs=[g.slug for g in batch])
         for spec in batch:
-            changes.extend(
-                await _sync_guide(session, stored, spec, source_file, force, now, writes)
-            )
+            made = await _sync_guide(session, stored, spec, source_file, force, now, writes)
+            if tally is None:
+                changes.extend(made)
+            else:
+                tally.add(made)
             # Written in bulk once a batch of rows waits (and at the end), so a sync of 50,000
             # resources never holds all their rows to write at once.
             if writes.waiting >= WRITE_BATCH:
                 await writes.apply(session)
                 writes = _Writes()
-        del stored
+        del stored, batch
     await writes.apply(session)
-    return SyncPlan(tuple(changes), forced=force)
+    return SyncPlan(tuple(changes), forced=force, tally=tally)
 
 
-def _read_batches(guides: Sequence[GuideSpec]) -> Iterator[list[GuideSpec]]:
+def _read_batches(guides: Iterable[GuideSpec]) -> Iterator[list[GuideSpec]]:
     """Consecutive guides whose files list about `WRITE_BATCH` resources together (a guide
     larger than that alone), whose stored rows are read together."""
     batch: list[GuideSpec] = []

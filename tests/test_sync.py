@@ -340,3 +340,31 @@ async def test_stored_rows_are_read_a_batch_of_guides_at_a_time(
     read.clear()
     assert not (await apply(session, generated(80, guides=4, change=2))).changed_anything
     assert read == [["g0"], ["g1"], ["g2"], ["g3"]]
+
+
+async def test_a_sync_of_guides_one_at_a_time_can_keep_only_its_counts(
+    session: AsyncSession,
+) -> None:
+    from curator.sync import sync_guides
+
+    first = catalog()
+    taken: list[str] = []
+
+    def one_at_a_time() -> object:
+        for guide in first.guides:  # type: ignore[attr-defined]
+            taken.append(guide.slug)
+            yield guide
+
+    plan = await sync_guides(session, one_at_a_time(), keep_changes=False)  # type: ignore[arg-type]
+    await session.commit()
+    assert taken == ["g"] and plan.changes == ()
+    assert plan.changed_anything and plan.counts()["added"] == 3
+    edited = catalog(alpha={"url": "https://a2.example/"}, gamma=None)
+    counted = await sync_guides(session, edited.guides, keep_changes=False)  # type: ignore[attr-defined]
+    await session.rollback()
+    full = await sync_catalog(session, edited)  # type: ignore[arg-type]
+    await session.rollback()
+    assert counted.counts() == full.counts() and counted.counts()["changed"] == 1
+    assert counted.counts()["retired"] == 1 and counted.changed_anything
+    unchanged = await sync_guides(session, first.guides, keep_changes=False)  # type: ignore[attr-defined]
+    assert unchanged.changes == () and not unchanged.changed_anything

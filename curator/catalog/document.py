@@ -12,7 +12,7 @@ and a file is at most `MAX_CHARS` long. Duplicate keys are problems like any oth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -130,7 +130,15 @@ def read_text(name: str, text: str | TextIO, *, positions: bool = False) -> Docu
     if not isinstance(text, str) and positions:
         raise ValueError("positions are kept for a text, not for an open file")
     reader = _Reader(name, positions)
-    stack = reader.stack
+    for _ in _parse(name, text, reader):
+        pass
+    kept = text if isinstance(text, str) else ""
+    return Document(name, kept, reader.root, reader.root_node, tuple(reader.problems))
+
+
+def _parse(name: str, text: str | TextIO, reader: _Reader) -> Iterator[tuple[int, Any]]:
+    """Feed `reader` every event of `text`; yield the guides it hands out (when it streams)."""
+    stack, positions = reader.stack, reader.positions
     scalar_event, plain = events.ScalarEvent, plain_value
     try:
         # The common event (an untagged, unanchored scalar in a collection) is handled inline:
@@ -170,6 +178,9 @@ def read_text(name: str, text: str | TextIO, *, positions: bool = False) -> Docu
                 reader.add(event, value, node)
             else:
                 reader.feed(event)
+                if reader.ready:
+                    yield from reader.ready
+                    reader.ready.clear()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         column = f", column {mark.column + 1}" if mark is not None else ""
@@ -178,16 +189,19 @@ def read_text(name: str, text: str | TextIO, *, positions: bool = False) -> Docu
         raise _at(name, mark, f"YAML syntax error{column}: {problem}") from None
     except yaml.YAMLError as exc:
         raise CatalogError.single(name, None, "", f"YAML error: {exc}") from None
-    kept = text if isinstance(text, str) else ""
-    return Document(name, kept, reader.root, reader.root_node, tuple(reader.problems))
 
 
 class _Reader:
     """Builds values (and nodes) from events, one event at a time."""
 
-    def __init__(self, name: str, positions: bool) -> None:
+    def __init__(self, name: str, positions: bool, *, streams: bool = False) -> None:
         self.name = name
         self.positions = positions
+        self.streams = streams
+        """Hand out each item of the top level's `guides` list once it is read (`ready`),
+        leaving None in its place."""
+        self.ready: list[tuple[int, Any]] = []
+        self.handed = 0
         self.stack: list[_Open] = []
         self.anchors: dict[str, tuple[Any, int | None]] = {}
         self.problems: list[CatalogProblem] = []
@@ -269,6 +283,29 @@ class _Reader:
             node.end = event.end_mark.index if node.is_flow else _last_end(node)
         if closed.anchor is not None:
             self.anchors[closed.anchor] = (closed.value, self.count - closed.first + 1)
+        if self.streams:
+            self.hand_out(closed.value)
+
+    def hand_out(self, closed: Any) -> None:
+        """When `closed` is an item of the top level's `guides` list, or that list: the items
+        read so far (a guide written as a scalar or an alias goes out with the next one)."""
+        stack = self.stack
+        guides: list[Any]
+        if len(stack) == 2 and self.is_guides(stack[1].value):
+            guides = stack[1].value  # type: ignore[assignment]
+        elif len(stack) == 1 and self.is_guides(closed):
+            guides = closed
+        else:
+            return
+        for index in range(self.handed, len(guides)):
+            self.ready.append((index, guides[index]))
+            guides[index] = None
+        self.handed = len(guides)
+
+    def is_guides(self, value: Any) -> bool:
+        """True for the list the top-level mapping holds as `guides`."""
+        root = self.stack[0].value if self.stack else None
+        return type(value) is list and type(root) is dict and root.get("guides") is value
 
     def alias(self, event: Any) -> None:
         anchor = event.anchor
@@ -356,6 +393,28 @@ class _Reader:
             else:
                 parts.append(next(reversed(opened.value), ""))
         return field_path(parts)
+
+
+class GuideStream:
+    """A catalog file read a guide at a time: iterating gives each guide's index and plain
+    values as soon as the guide is read (its place in the document left None); once it is
+    done, `document` is the rest of the file and its problems."""
+
+    def __init__(self, name: str, text: TextIO) -> None:
+        self.name = name
+        self._reader = _Reader(name, False, streams=True)
+        self._events = _parse(name, text, self._reader)
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return self._events
+
+    @property
+    def document(self) -> Document:
+        """The file without its guides' values (read to the end first)."""
+        for _ in self._events:
+            pass
+        reader = self._reader
+        return Document(self.name, "", reader.root, None, tuple(reader.problems))
 
 
 def field_path(loc: Loc) -> str:

@@ -6,14 +6,21 @@ again keeping positions, to say on which line each one is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from curator.catalog.document import MAX_CHARS, Document, Loc, field_path, read_text
+from curator.catalog.document import (
+    MAX_CHARS,
+    Document,
+    GuideStream,
+    Loc,
+    field_path,
+    read_text,
+)
 from curator.catalog.schema import Catalog, GuideSpec, slugify
 from curator.errors import CatalogError, CatalogProblem
 
@@ -82,38 +89,44 @@ def _duplicate_problems(data: Any) -> list[tuple[Loc, str]]:
         return problems
     seen_slugs: dict[str, int] = {}
     for gi, guide in enumerate(guides):
-        if not isinstance(guide, dict):
-            continue
-        slug = guide.get("slug")
-        if isinstance(slug, str):
-            if slug in seen_slugs:
-                problems.append(
-                    (
-                        ("guides", gi, "slug"),
-                        f"duplicate guide slug {slug!r} (first at guides[{seen_slugs[slug]}])",
-                    )
+        problems.extend(_guide_duplicates(gi, guide, seen_slugs))
+    return problems
+
+
+def _guide_duplicates(gi: int, guide: Any, seen_slugs: dict[str, int]) -> list[tuple[Loc, str]]:
+    """Guide `gi`'s slug if an earlier guide has it (`seen_slugs`, which it joins), and its
+    duplicate resource ids."""
+    problems: list[tuple[Loc, str]] = []
+    if not isinstance(guide, dict):
+        return problems
+    slug = guide.get("slug")
+    if isinstance(slug, str):
+        if slug in seen_slugs:
+            problems.append(
+                (
+                    ("guides", gi, "slug"),
+                    f"duplicate guide slug {slug!r} (first at guides[{seen_slugs[slug]}])",
                 )
-            else:
-                seen_slugs[slug] = gi
-        seen_ids: dict[str, str] = {}
-        for loc, resource in _resources(guide, ("guides", gi)):
-            explicit = resource.get("id")
-            title = resource.get("title")
-            key = (
-                explicit
-                if isinstance(explicit, str)
-                else (slugify(title) if isinstance(title, str) else None)
             )
-            if not key:
-                continue
-            if key in seen_ids:
-                field = loc + (("id",) if isinstance(explicit, str) else ("title",))
-                how = "" if isinstance(explicit, str) else " (derived from the title; add an id)"
-                problems.append(
-                    (field, f"duplicate id {key!r}{how}; first used by {seen_ids[key]}")
-                )
-            else:
-                seen_ids[key] = field_path(loc)
+        else:
+            seen_slugs[slug] = gi
+    seen_ids: dict[str, str] = {}
+    for loc, resource in _resources(guide, ("guides", gi)):
+        explicit = resource.get("id")
+        title = resource.get("title")
+        key = (
+            explicit
+            if isinstance(explicit, str)
+            else (slugify(title) if isinstance(title, str) else None)
+        )
+        if not key:
+            continue
+        if key in seen_ids:
+            field = loc + (("id",) if isinstance(explicit, str) else ("title",))
+            how = "" if isinstance(explicit, str) else " (derived from the title; add an id)"
+            problems.append((field, f"duplicate id {key!r}{how}; first used by {seen_ids[key]}"))
+        else:
+            seen_ids[key] = field_path(loc)
     return problems
 
 
@@ -223,3 +236,81 @@ def _built_guide_by_guide(data: Any) -> Catalog | None:
     except ValidationError:
         return None
     return shell.model_copy(update={"guides": built})
+
+
+def scan_catalog(path: str | Path, each: Callable[[GuideSpec], None] | None = None) -> Catalog:
+    """Validate a catalog file whole, keeping none of its guides: the catalog without them
+    (its top level's fields), each guide given to `each` as it is validated and then let go.
+    Raises CatalogError with every problem found, as `load_catalog` does.
+
+    A file read this way is never in memory as a whole, in any form: it is parsed as it is
+    read, and a guide's values and model are let go before the next guide is read. Its guides
+    are read again, once it is known to be valid, by `catalog_guides`.
+    """
+    path = Path(path)
+    shell = None
+    try:
+        shell = _scanned(path, each or (lambda _: None))
+    except (CatalogError, OSError, UnicodeDecodeError):
+        shell = None
+    if shell is None:  # a problem: read again the ordinary way, which says what and where
+        catalog = validate_text(str(path), read_file(path))
+        for guide in catalog.guides:
+            if each is not None:
+                each(guide)
+        return catalog.model_copy(update={"guides": []})
+    return shell
+
+
+def catalog_guides(path: str | Path) -> Iterator[GuideSpec]:
+    """The guides of a catalog file `scan_catalog` found valid, read again and validated a
+    guide at a time, each let go by the file once given out. A problem found now (the file
+    changed since) raises CatalogError, from the guide that has it."""
+    path = Path(path)
+    name = str(path)
+    if path.stat().st_size > MAX_CHARS:
+        yield from load_catalog(path).guides
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        stream = GuideStream(name, handle)
+        seen: dict[str, int] = {}
+        for index, guide in stream:
+            try:
+                if _guide_duplicates(index, guide, seen):
+                    raise ValueError
+                yield GuideSpec.model_validate(guide)
+            except (ValidationError, ValueError):
+                validate_text(name, read_file(path))  # raises, saying what and where
+                raise CatalogError.single(name, None, "", "changed while it was read") from None
+        if stream.document.problems:
+            raise CatalogError(list(stream.document.problems))
+
+
+def _scanned(path: Path, each: Callable[[GuideSpec], None]) -> Catalog | None:
+    """The catalog without its guides, each guide validated and given to `each`; None when
+    anything is wrong with the file."""
+    if path.stat().st_size > MAX_CHARS:
+        return None
+    name = str(path)
+    seen: dict[str, int] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        stream = GuideStream(name, handle)
+        for index, guide in stream:
+            if _guide_duplicates(index, guide, seen):
+                return None
+            try:
+                spec = GuideSpec.model_validate(guide)
+            except ValidationError:
+                return None
+            del guide
+            each(spec)
+        document = stream.document
+    data = document.data
+    if document.problems or not isinstance(data, dict):
+        return None
+    if not isinstance(data.get("guides"), list):
+        return None
+    try:
+        return Catalog.model_validate({**data, "guides": []})
+    except ValidationError:
+        return None

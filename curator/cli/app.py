@@ -30,7 +30,7 @@ from curator.errors import (
 if TYPE_CHECKING:  # the database and the catalog are loaded by the commands that use them
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from curator.catalog import Catalog
+    from curator.catalog import Catalog, GuideSpec
     from curator.settings import Settings
 
 T = TypeVar("T")
@@ -202,6 +202,18 @@ def read_catalog(path: Path) -> Catalog:
 
     try:
         return load_catalog(path)
+    except CatalogError as exc:
+        report_catalog_error(exc)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def scan_catalog(path: Path, each: Callable[[GuideSpec], None]) -> Catalog:
+    """Validate a catalog keeping none of its guides (each given to `each`, then let go), or
+    exit 2, printing every problem (`curator.catalog.load.scan_catalog`)."""
+    from curator.catalog.load import scan_catalog as scan
+
+    try:
+        return scan(path, each)
     except CatalogError as exc:
         report_catalog_error(exc)
         raise typer.Exit(EXIT_INVALID) from None

@@ -33,8 +33,8 @@ from curator.cli.app import (
     migrated_engine,
     out,
     pause_collection,
-    read_catalog,
     run,
+    scan_catalog,
     settings,
 )
 from curator.cli.check_output import (
@@ -50,7 +50,7 @@ from curator.cli.check_report import as_json, result_json, row_of, write_json
 __all__ = ["as_json", "check", "result_json", "row_of", "write_json"]
 
 if TYPE_CHECKING:  # the checker and the store load when a check starts
-    from curator.catalog import Catalog
+    from curator.catalog import GuideSpec
     from curator.runs.adhoc import AddressReport, AddressResult
     from curator.runs.execute import CheckResult, RunReport
     from curator.settings import Settings
@@ -139,29 +139,26 @@ def check(
         check_ad_hoc(current, addresses or [], links or [], patterns, output, quiet, progress)
         return
     path = catalog_path(catalog, current)
-    loaded = read_catalog(path)
-    patterns += compile_excludes(loaded.exclude, source=f"{path}: exclude")
-    slugs = [g.slug for g in loaded.guides]
+    # The file is validated whole first, keeping none of its guides (a bad file changes
+    # nothing, not even the database's schema), then read again a guide at a time by the sync.
+    slugs: list[str] = []
+    urls: set[str] = set()
+
+    def seen(spec: GuideSpec) -> None:
+        slugs.append(spec.slug)
+        if guide is None or spec.slug == guide:
+            urls.update(r.url for _, r in spec.all_resources())
+
+    shell = scan_catalog(path, seen)
+    patterns += compile_excludes(shell.exclude, source=f"{path}: exclude")
     if guide is not None and guide not in slugs:
         err.print(f"[red]error:[/] guide {guide!r} is not in {path} (it has: {', '.join(slugs)})")
         raise typer.Exit(EXIT_INVALID)
     chosen = [guide] if guide is not None else slugs
     show_progress = progress and output is Format.TABLE and is_terminal() and err.is_terminal
-    tally = Tally(
-        planned=len(
-            {
-                r.url
-                for g in loaded.guides
-                if g.slug in chosen
-                for _, r in g.all_resources()
-                if not excluded(r.url, patterns)
-            }
-        )
-    )
+    tally = Tally(planned=sum(1 for url in urls if not excluded(url, patterns)))
+    urls.clear()  # the file's URLs are let go: the run reads its own
     source_file = str(path.resolve())
-    # The catalog is let go once synced: a run of 50,000 links need not hold its file's model.
-    held = [loaded]
-    del loaded
 
     def said_synced(synced: dict[str, int]) -> None:
         if not quiet and output is Format.TABLE:
@@ -173,7 +170,7 @@ def check(
     async def body() -> tuple[bool, bool]:
         return await _sync_check_and_print(
             current,
-            held,
+            path,
             source_file,
             chosen,
             show_progress,
@@ -230,7 +227,7 @@ def _print_rows(
 
 async def _sync_check_and_print(
     current: Settings,
-    held: list[Catalog],
+    path: Path,
     source_file: str,
     slugs: list[str],
     show_progress: bool,
@@ -241,10 +238,11 @@ async def _sync_check_and_print(
     output: Format,
     quiet: bool,
 ) -> tuple[bool, bool]:
-    """Sync the catalog (taken from `held`, so it is let go once synced; `said_synced` is
-    given its counts when it changed anything), run keeping no result, print the run's
+    """Sync the catalog file at `path` (known valid: read again a guide at a time; `said_synced`
+    is given its counts when it changed anything), run keeping no result, print the run's
     results read back from the store, and say whether the run was inconclusive and whether
     it fails the check (exit 1)."""
+    from curator.catalog.load import catalog_guides
     from curator.check.checker import Checker
     from curator.cli.check_report import StoredRun, print_stored
     from curator.domain import RunTrigger
@@ -253,13 +251,15 @@ async def _sync_check_and_print(
     from curator.store.base import utcnow
     from curator.store.catalog import active_resource_urls
     from curator.store.engine import session_factory
-    from curator.sync import sync_catalog
+    from curator.sync import sync_guides
 
     freeze_loaded()
     async with migrated_engine(current) as engine:
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
-            plan = await sync_catalog(session, held.pop(), source_file=source_file)
+            plan = await sync_guides(
+                session, catalog_guides(path), source_file=source_file, keep_changes=False
+            )
         synced = plan.counts() if plan.changed_anything else None
         del plan
         async with sessions() as session:

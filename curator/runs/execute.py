@@ -68,7 +68,14 @@ from curator.runs.summaries import (
     down_summary,
     interrupted_summary,
 )
-from curator.runs.targets import Target, by_url, merged_expectation, select_targets
+from curator.runs.targets import (
+    Target,
+    by_url,
+    merged_expectation,
+    plan_urls,
+    select_targets,
+    targets_of,
+)
 from curator.runs.writer import CheckWriter
 from curator.standing import Standing, counts_as_broken
 from curator.store import checks as store
@@ -211,7 +218,9 @@ class _Work:
     """What one run shares between its workers."""
 
     run_id: int
-    groups: dict[str, tuple[Target, ...]]
+    groups: dict[str, tuple[int, ...]]
+    """The run's plan: each URL, in the order the workers take it, with the ids of the
+    resources listing it (`curator.runs.targets.plan_urls`)."""
     sweep: Sweep
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
@@ -221,6 +230,10 @@ class _Work:
     order: list[str] = field(default_factory=list)
     """The URLs in the order the workers take them: each host's spread over the run
     (`spread_by_host`), not the catalog's order, in which a site's links come together."""
+    targets: dict[str, tuple[Target, ...]] = field(default_factory=dict)
+    """The resources listing the URLs being checked and those just ahead: read a page of URLs
+    at a time with their history (`history_of`; all of them at the start when the run keeps
+    its results) and let go once a URL's check is done."""
     history: dict[str, Snapshot | None] = field(default_factory=dict)
     """The last good page of the URLs being checked and of those just ahead, as the run found
     it: read a page of URLs at a time (`history_of`) and let go once a URL's check is done."""
@@ -246,14 +259,20 @@ class _Work:
                 while url not in self.history and self.read_ahead < len(self.order):
                     window = self.order[self.read_ahead : self.read_ahead + runs.RUN_PAGE]
                     found = await retrying(partial(_read, self.sessions, snapshots, urls=window))
+                    unread = {u: self.groups[u] for u in window if u not in self.targets}
+                    if unread:
+                        self.targets.update(
+                            await retrying(partial(_read, self.sessions, targets_of, plan=unread))
+                        )
                     self.history.update((u, found.get(u)) for u in window)
                     self.read_ahead += len(window)
         return self.history.get(url)
 
     async def check(self, url: str) -> CheckResult:
         """Fetch, classify and store one URL; refine it with its host's probe when needed."""
-        expectation = merged_expectation(self.groups[url])
         history = await self.history_of(url)
+        targets = self.targets[url]
+        expectation = merged_expectation(targets)
         facts, outcome, reading = await first_check(self.sweep, url, expectation, history)
         if reading is not None and self.sweep.baseline_ready(facts):
             facts, outcome = await refine_check(self.sweep, facts, expectation, history, reading)
@@ -277,16 +296,17 @@ class _Work:
                 self.writer.amend(url, facts_values(facts) | outcome_values(facts, outcome))
         suggestion = redirect_suggestion(facts, outcome)
         if suggestion is None and wants_search(url, facts, outcome):
-            suggestion = await self.search(url, facts, expectation)
+            suggestion = await self.search(url, facts, expectation, targets)
             if suggestion is not None and suggestion.confident:
                 outcome = replace(outcome, suggested_url=suggestion.url)
         self.sweep.done(url)
         self.history.pop(url, None)
+        del self.targets[url]
         result = CheckResult(
             url=url,
             facts=kept_facts(facts),
             outcome=outcome,
-            targets=self.groups[url],
+            targets=targets,
             check_id=None,
             checked_at=checked_at,
             position=self.done + 1,
@@ -304,12 +324,14 @@ class _Work:
                 log.exception("the run's callback failed on the result for %s", url)
         return result
 
-    async def search(self, url: str, facts: Facts, expectation: Expectation) -> Suggestion | None:
+    async def search(
+        self, url: str, facts: Facts, expectation: Expectation, targets: tuple[Target, ...]
+    ) -> Suggestion | None:
         """Look for the page on its own site, after its check is stored, and store what was
         found with the check; a search that fails is logged and suggests nothing."""
         if self.finder is None:
             return None
-        reference = reference_for(self.groups[url], expectation, self.history.get(url))
+        reference = reference_for(targets, expectation, self.history.get(url))
         try:
             found = await self.finder.find(
                 url, reference=reference, expectation=expectation, final_url=final_url(facts)
@@ -360,13 +382,23 @@ async def execute_run(
             urls = selection.urls
             if selection.resume is not None:
                 urls = tuple(await _resumable_urls(session, selection.resume))
-            targets = await select_targets(
-                session,
-                guide_slug=selection.guide_slug,
-                resource_ids=selection.resource_ids,
-                urls=urls,
-            )
-            groups = by_url(targets)
+            if keep_results:  # the report holds every target, in catalog order
+                targets = await select_targets(
+                    session,
+                    guide_slug=selection.guide_slug,
+                    resource_ids=selection.resource_ids,
+                    urls=urls,
+                )
+                known = by_url(targets)
+                groups = {u: tuple(t.resource_id for t in ts) for u, ts in known.items()}
+            else:  # a plan of ids; the targets are read a page of URLs at a time
+                targets, known = [], {}
+                groups = await plan_urls(
+                    session,
+                    guide_slug=selection.guide_slug,
+                    resource_ids=selection.resource_ids,
+                    urls=urls,
+                )
             watch = await watch_of(session, urls=list(groups), certificates=False)
             run = await runs.create_run(
                 session,
@@ -401,6 +433,7 @@ async def execute_run(
         writer,
         lock,
         order=spread_by_host(groups),
+        targets=known,
         finder=finder,
         watch=watch,
         keep=keep_results,

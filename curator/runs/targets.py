@@ -7,14 +7,16 @@ page; the first phone number given counts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.facts import Expectation
 from curator.domain import ResourceKind
-from curator.store.catalog import live_resource_rows
+from curator.store.catalog import live_resource_rows, live_resource_urls, resource_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,24 +44,61 @@ async def select_targets(
     wanted_ids = set(resource_ids) if resource_ids is not None else None
     wanted_urls = set(urls) if urls is not None else None
     return [
-        Target(
-            resource_id=row.id,
-            guide_slug=row.guide_slug,
-            key=row.key,
-            title=row.title,
-            url=row.url,
-            expectation=Expectation(
-                title=row.title,
-                kind=row.kind.value,
-                expect_text=tuple(row.expect_text or ()),
-                phone=row.phone,
-                description=row.description,
-            ),
-        )
+        _target(row, row.url)
         for row in rows
         if (wanted_ids is None or row.id in wanted_ids)
         and (wanted_urls is None or row.url in wanted_urls)
     ]
+
+
+async def plan_urls(
+    session: AsyncSession,
+    *,
+    guide_slug: str | None = None,
+    resource_ids: Sequence[int] | None = None,
+    urls: Sequence[str] | None = None,
+) -> dict[str, tuple[int, ...]]:
+    """`select_targets`' resources as a run plans them: each URL, in the order it first
+    appears, with the ids of the resources listing it. Nothing more of a resource is read:
+    a run reads its targets a page of URLs at a time (`targets_of`)."""
+    rows = await live_resource_urls(session, guide_slug=guide_slug)
+    wanted_ids = set(resource_ids) if resource_ids is not None else None
+    wanted_urls = set(urls) if urls is not None else None
+    plan: dict[str, tuple[int, ...]] = {}
+    for resource_id, url in rows:
+        if (wanted_ids is None or resource_id in wanted_ids) and (
+            wanted_urls is None or url in wanted_urls
+        ):
+            plan[url] = (*plan[url], resource_id) if url in plan else (resource_id,)
+    return plan
+
+
+async def targets_of(
+    session: AsyncSession, plan: Mapping[str, Sequence[int]]
+) -> dict[str, tuple[Target, ...]]:
+    """The targets of part of a run's plan (`plan_urls`), by URL: each resource as it is now
+    (retired since or not), listing the URL it was planned with."""
+    rows = await resource_rows(session, ids=[i for ids in plan.values() for i in ids])
+    return {
+        url: tuple(_target(rows[i], url) for i in ids if i in rows) for url, ids in plan.items()
+    }
+
+
+def _target(row: Row[Any], url: str) -> Target:
+    return Target(
+        resource_id=row.id,
+        guide_slug=row.guide_slug,
+        key=row.key,
+        title=row.title,
+        url=url,
+        expectation=Expectation(
+            title=row.title,
+            kind=row.kind.value,
+            expect_text=tuple(row.expect_text or ()),
+            phone=row.phone,
+            description=row.description,
+        ),
+    )
 
 
 def by_url(targets: Sequence[Target]) -> dict[str, tuple[Target, ...]]:

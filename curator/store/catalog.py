@@ -109,6 +109,21 @@ async def resources_by_id(session: AsyncSession, *, ids: Collection[int]) -> lis
     )
 
 
+def _run_columns() -> Any:
+    """What a check run needs of a resource, as plain columns."""
+    return select(
+        Resource.id,
+        Guide.slug.label("guide_slug"),
+        Resource.key,
+        Resource.title,
+        Resource.url,
+        Resource.kind,
+        Resource.expect_text,
+        Resource.phone,
+        Resource.description,
+    ).join(Guide, Resource.guide_id == Guide.id)
+
+
 async def live_resource_rows(
     session: AsyncSession, *, guide_slug: str | None = None
 ) -> Sequence[Row[Any]]:
@@ -116,18 +131,7 @@ async def live_resource_rows(
     plain rows (no ORM objects, no `synced` snapshot): id, guide_slug, key, title, url, kind,
     expect_text, phone, description."""
     query = (
-        select(
-            Resource.id,
-            Guide.slug.label("guide_slug"),
-            Resource.key,
-            Resource.title,
-            Resource.url,
-            Resource.kind,
-            Resource.expect_text,
-            Resource.phone,
-            Resource.description,
-        )
-        .join(Guide, Resource.guide_id == Guide.id)
+        _run_columns()
         .outerjoin(Section, Resource.section_id == Section.id)
         .where(Resource.retired_at.is_(None))
         .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
@@ -135,6 +139,34 @@ async def live_resource_rows(
     if guide_slug is not None:
         query = query.where(Guide.slug == guide_slug)
     return (await session.execute(query)).all()
+
+
+async def live_resource_urls(
+    session: AsyncSession, *, guide_slug: str | None = None
+) -> list[tuple[int, str]]:
+    """The id and URL of each resource not retired (of one guide, given one), in
+    `active_resources`' order: a check run's plan, before it reads a page of its resources at
+    a time (`resource_rows`)."""
+    query = (
+        select(Resource.id, Resource.url)
+        .join(Guide, Resource.guide_id == Guide.id)
+        .outerjoin(Section, Resource.section_id == Section.id)
+        .where(Resource.retired_at.is_(None))
+        .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
+    )
+    if guide_slug is not None:
+        query = query.where(Guide.slug == guide_slug)
+    return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
+
+
+async def resource_rows(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Row[Any]]:
+    """`live_resource_rows`' columns of the resources `ids` (retired since or not), by id (a
+    query per chunk of ids)."""
+    found: dict[int, Row[Any]] = {}
+    for chunk in chunks(sorted(set(ids))):
+        for row in await session.execute(_run_columns().where(Resource.id.in_(chunk))):
+            found[row.id] = row
+    return found
 
 
 async def resource_by_id(session: AsyncSession, *, resource_id: int) -> Resource | None:

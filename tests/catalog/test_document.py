@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from curator.catalog.document import ALIAS_BUDGET, MAX_DEPTH, read_text
+from curator.catalog.document import ALIAS_BUDGET, MAX_DEPTH, GuideStream, read_text
 from curator.catalog.scalars import plain_value, scalar_text
 from curator.errors import CatalogError
 
@@ -218,3 +218,37 @@ def test_an_open_file_reads_as_its_text_a_piece_at_a_time(shipped_catalog: Any) 
         read_text("x.yaml", io.StringIO("a: 1\n"), positions=True)
     with pytest.raises(UnicodeDecodeError):
         read_text("x.yaml", io.TextIOWrapper(io.BytesIO(b"a: \xff\n"), encoding="utf-8"))
+
+
+class _Counting(io.StringIO):
+    """A file that says how much of it was read."""
+
+    taken = 0
+
+    def read(self, size: int | None = -1) -> str:
+        text = super().read(size)
+        self.taken += len(text)
+        return text
+
+
+def test_a_file_is_read_a_guide_at_a_time() -> None:
+    guide = "  - slug: g{0}\n    title: Guide {0}\n    sections: [{{title: S, resources: []}}]\n"
+    text = "guides:\n" + "".join(guide.format(i) for i in range(2000)) + "exclude: [x]\n"
+    handle = _Counting(text)
+    stream = GuideStream("f.yaml", handle)
+    read = iter(stream)
+    index, first = next(read)
+    # The first guide comes before the file is read to its end.
+    assert (index, first["slug"]) == (0, "g0") and handle.taken < len(text) // 2
+    rest = list(read)
+    assert [i for i, _ in rest] == list(range(1, 2000)) and rest[-1][1]["slug"] == "g1999"
+    # The document keeps the rest of the file, a None where each guide was.
+    assert stream.document.data == {"guides": [None] * 2000, "exclude": ["x"]}
+    assert read_text("f.yaml", text).data["guides"][1] == rest[0][1]
+
+
+def test_guides_written_as_aliases_or_scalars_are_given_out_in_their_order() -> None:
+    text = "guides:\n  - &a {slug: a}\n  - *a\n  - 3\n  - slug: b\n  - *a\n"
+    stream = GuideStream("f.yaml", io.StringIO(text))
+    assert list(stream) == list(enumerate(read_text("f.yaml", text).data["guides"]))
+    assert stream.document.data == {"guides": [None] * 5}

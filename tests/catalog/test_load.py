@@ -10,7 +10,8 @@ import pytest
 
 from curator.catalog import load_catalog
 from curator.catalog.document import MAX_CHARS
-from curator.catalog.schema import phone_e164, slugify
+from curator.catalog.load import catalog_guides, scan_catalog
+from curator.catalog.schema import GuideSpec, phone_e164, slugify
 from curator.domain import Interval, parse_interval
 from curator.errors import CatalogError
 
@@ -301,6 +302,10 @@ def test_validation_messages(tmp_path: Path, text: str, expected: list[str]) -> 
     path = write(tmp_path, text)
     got = [p.replace(str(path.parent) + "/", "") for p in problems_of(path)]
     assert got == expected
+    # Scanning the file (as `curator check` validates it, keeping no guide) says the same.
+    with pytest.raises(CatalogError) as info:
+        scan_catalog(path)
+    assert [str(p) for p in info.value.problems] == problems_of(path)
 
 
 def test_five_mistakes_are_all_reported_in_line_order(tmp_path: Path) -> None:
@@ -425,5 +430,36 @@ def test_a_problem_in_a_later_guide_is_found_on_its_line(tmp_path: Path) -> None
     second = MINIMAL.split("guides:\n", 1)[1].replace("sextortion", "second")
     path = write(tmp_path, MINIMAL + second.replace("https://www.reportfraud", "ftp://x"))
     assert problems_of(path) == [
+        f"{path}:15: guides[1].sections[0].resources[0].url: not an http(s) URL"
+    ]
+
+
+def test_a_scan_keeps_no_guide_and_a_second_read_gives_them_one_at_a_time(
+    tmp_path: Path, shipped_catalog: Path
+) -> None:
+    two = MINIMAL + MINIMAL.split("guides:\n", 1)[1].replace("sextortion", "second")
+    for path in (shipped_catalog, write(tmp_path, "exclude: ['^https://x/']\n" + two)):
+        whole = load_catalog(path)
+        seen: list[GuideSpec] = []
+        shell = scan_catalog(path, seen.append)
+        assert shell.guides == [] and shell == whole.model_copy(update={"guides": []})
+        assert seen == whole.guides
+        read = catalog_guides(path)
+        assert next(read) == whole.guides[0]
+        assert [whole.guides[0], *read] == whole.guides
+
+
+def test_a_file_broken_between_its_scan_and_its_reading_is_refused_on_its_line(
+    tmp_path: Path,
+) -> None:
+    second = MINIMAL.split("guides:\n", 1)[1].replace("sextortion", "second")
+    path = write(tmp_path, MINIMAL + second)
+    scan_catalog(path)
+    write(tmp_path, MINIMAL + second.replace("https://www.reportfraud", "ftp://x"))
+    read = catalog_guides(path)
+    assert next(read).slug == "sextortion"
+    with pytest.raises(CatalogError) as info:
+        next(read)
+    assert [str(p) for p in info.value.problems] == [
         f"{path}:15: guides[1].sections[0].resources[0].url: not an http(s) URL"
     ]

@@ -669,3 +669,57 @@ async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_
     ]
     assert all(r["check_id"] is not None for r in printed["results"])
     assert stored.fails and pages == [4] * (len(ids) // 4) + [len(ids) % 4] * bool(len(ids) % 4)
+
+
+async def test_a_run_keeping_no_result_reads_its_resources_a_page_of_urls_at_a_time(
+    sessions: async_sessionmaker[AsyncSession],
+    run_settings: Settings,
+    world: World,
+    oembed: OEmbedLookup,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import curator.runs.execute as execute
+
+    shared = dict(world.resources[0], id="same-address-again", title="Same address again")
+    data = {
+        "guides": [
+            {"slug": slug, "title": slug, "sections": [{"title": "S", "resources": part}]}
+            for slug, part in (("b", world.resources), ("a", [shared]))
+        ]
+    }
+    async with sessions() as session, session.begin():
+        await sync_catalog(session, parse_catalog("test.yaml", data))
+    async with world.sites.fetcher(run_settings) as fetcher:
+        kept = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher, video=oembed)
+        pages: list[list[str]] = []
+        real = execute.targets_of
+
+        async def read(session: AsyncSession, plan: dict[str, tuple[int, ...]]) -> Any:
+            pages.append(list(plan))
+            return await real(session, plan)
+
+        async def whole(*_: Any, **__: Any) -> Any:
+            raise AssertionError("a run keeping no result reads no resource up front")
+
+        monkeypatch.setattr(execute, "targets_of", read)
+        monkeypatch.setattr(execute, "select_targets", whole)
+        monkeypatch.setattr(runs, "RUN_PAGE", 4)
+        given: list[CheckResult] = []
+        lean = await check_run(
+            sessions,
+            run_settings,
+            trigger="cli",
+            fetcher=fetcher,
+            video=oembed,
+            keep_results=False,
+            on_result=given.append,
+        )
+    assert lean.planned == kept.planned > 8
+    # Each URL's resources are read once, a page of four URLs at a time, in the run's order.
+    assert all(len(p) <= 4 for p in pages) and len(pages) > 2
+    assert sorted(u for p in pages for u in p) == sorted(r.url for r in kept.results)
+    # …and are those a run holding every resource gives each URL (an address listed twice
+    # with both resources, in catalog order).
+    assert {r.url: r.targets for r in given} == {r.url: r.targets for r in kept.results}
+    twice = next(r for r in given if r.url == shared["url"]).targets
+    assert [t.guide_slug for t in twice] == ["a", "b"] and twice[0].key == "same-address-again"
