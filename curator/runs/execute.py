@@ -45,7 +45,6 @@ from curator.check.checker import Checker, Sweep
 from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Page, Snapshot
 from curator.check.outage import answered
-from curator.check.politeness import spread_by_host
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
@@ -69,6 +68,7 @@ from curator.runs.summaries import (
     interrupted_summary,
 )
 from curator.runs.targets import (
+    Plan,
     Target,
     by_url,
     merged_expectation,
@@ -218,27 +218,27 @@ class _Work:
     """What one run shares between its workers."""
 
     run_id: int
-    groups: dict[str, tuple[int, ...]]
-    """The run's plan: each URL, in the order the workers take it, with the ids of the
-    resources listing it (`curator.runs.targets.plan_urls`)."""
+    plan: Plan
+    """Each URL, in the order the workers take them (each host's spread over the run, not the
+    catalog's order, in which a site's links come together), with the ids of the resources
+    listing it (`curator.runs.targets.plan_urls`)."""
     sweep: Sweep
     sessions: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
     on_result: Callable[[CheckResult], None] | None
     writer: CheckWriter
     write_lock: asyncio.Lock
-    order: list[str] = field(default_factory=list)
-    """The URLs in the order the workers take them: each host's spread over the run
-    (`spread_by_host`), not the catalog's order, in which a site's links come together."""
     targets: dict[str, tuple[Target, ...]] = field(default_factory=dict)
     """The resources listing the URLs being checked and those just ahead: read a page of URLs
-    at a time with their history (`history_of`; all of them at the start when the run keeps
+    at a time with their history (`next_url`; all of them at the start when the run keeps
     its results) and let go once a URL's check is done."""
     history: dict[str, Snapshot | None] = field(default_factory=dict)
     """The last good page of the URLs being checked and of those just ahead, as the run found
-    it: read a page of URLs at a time (`history_of`) and let go once a URL's check is done."""
+    it: read a page of URLs at a time (`next_url`) and let go once a URL's check is done."""
+    taken: int = 0
+    """How many of the plan's URLs the workers have taken."""
     read_ahead: int = 0
-    """How many of `order` have their history in (or had it)."""
+    """How many of the plan's URLs have their history and targets in (or had them)."""
     history_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     finder: Finder | None = None
     """Looks for a broken link's page on its own site (None: the checker searches no site)."""
@@ -252,25 +252,40 @@ class _Work:
     counts: Counter[str] = field(default_factory=Counter)
     """Checks per verdict value, in the order each verdict first came."""
 
-    async def history_of(self, url: str) -> Snapshot | None:
-        """`url`'s last good page, reading the next page of URLs' when it is not in yet."""
-        if url not in self.history:
+    async def next_url(self) -> str | None:
+        """The next URL of the plan (None when every one is taken), with its resources and its
+        last good page in: read for the next page of URLs when they are not in yet."""
+        position = self.taken
+        if position >= len(self.plan):
+            return None
+        self.taken += 1
+        if position >= self.read_ahead:
             async with self.history_lock:
-                while url not in self.history and self.read_ahead < len(self.order):
-                    window = self.order[self.read_ahead : self.read_ahead + runs.RUN_PAGE]
-                    found = await retrying(partial(_read, self.sessions, snapshots, urls=window))
-                    unread = {u: self.groups[u] for u in window if u not in self.targets}
+                while position >= self.read_ahead:
+                    start = self.read_ahead
+                    window = range(start, min(start + runs.RUN_PAGE, len(self.plan)))
+                    urls = [self.plan.url(p) for p in window]
+                    found = await retrying(partial(_read, self.sessions, snapshots, urls=urls))
+                    unread = [p for p, u in zip(window, urls, strict=True) if u not in self.targets]
                     if unread:
                         self.targets.update(
-                            await retrying(partial(_read, self.sessions, targets_of, plan=unread))
+                            await retrying(
+                                partial(
+                                    _read,
+                                    self.sessions,
+                                    targets_of,
+                                    plan=self.plan,
+                                    positions=unread,
+                                )
+                            )
                         )
-                    self.history.update((u, found.get(u)) for u in window)
-                    self.read_ahead += len(window)
-        return self.history.get(url)
+                    self.history.update((u, found.get(u)) for u in urls)
+                    self.read_ahead = window.stop
+        return self.plan.url(position)
 
     async def check(self, url: str) -> CheckResult:
         """Fetch, classify and store one URL; refine it with its host's probe when needed."""
-        history = await self.history_of(url)
+        history = self.history.get(url)
         targets = self.targets[url]
         expectation = merged_expectation(targets)
         facts, outcome, reading = await first_check(self.sweep, url, expectation, history)
@@ -310,7 +325,7 @@ class _Work:
             check_id=None,
             checked_at=checked_at,
             position=self.done + 1,
-            planned=len(self.groups),
+            planned=len(self.plan),
             suggestion=suggestion,
         )
         self.done += 1
@@ -390,26 +405,28 @@ async def execute_run(
                     urls=urls,
                 )
                 known = by_url(targets)
-                groups = {u: tuple(t.resource_id for t in ts) for u, ts in known.items()}
+                plan = Plan.of((t.resource_id, t.url) for t in targets)
             else:  # a plan of ids; the targets are read a page of URLs at a time
                 targets, known = [], {}
-                groups = await plan_urls(
+                plan = await plan_urls(
                     session,
                     guide_slug=selection.guide_slug,
                     resource_ids=selection.resource_ids,
                     urls=urls,
                 )
-            watch = await watch_of(session, urls=list(groups), certificates=False)
+            planned = plan.urls()
+            watch = await watch_of(session, urls=planned, certificates=False)
             run = await runs.create_run(
                 session,
                 trigger=trigger,
-                planned_urls=list(groups),
+                planned_urls=planned,
                 started_at=started,
                 guide_slug=selection.guide_slug,
                 owner=owner_id(),
                 resumed_from_id=selection.resume,
             )
             run_id = run.id
+            del planned, run
     except IntegrityError as exc:
         # Another process started its run between our look and our insert: the database
         # keeps the one-running rule, and says who won.
@@ -425,14 +442,13 @@ async def execute_run(
     writer = CheckWriter(sessions, run_id, lock=lock, clock=clock)
     work = _Work(
         run_id,
-        groups,
+        plan,
         sweep,
         sessions,
         clock,
         on_result,
         writer,
         lock,
-        order=spread_by_host(groups),
         targets=known,
         finder=finder,
         watch=watch,
@@ -476,11 +492,12 @@ async def _resumable_urls(session: AsyncSession, run_id: int) -> list[str]:
 
 
 async def _drain(work: _Work, concurrency: int, stop: asyncio.Event) -> None:
-    queue = list(reversed(work.order))
-
     async def worker() -> None:
-        while queue and not stop.is_set():
-            await work.check(queue.pop())
+        while not stop.is_set():
+            url = await work.next_url()
+            if url is None or stop.is_set():
+                return
+            await work.check(url)
 
     async def heartbeat() -> None:
         while True:
@@ -498,7 +515,7 @@ async def _drain(work: _Work, concurrency: int, stop: asyncio.Event) -> None:
     beating = asyncio.ensure_future(heartbeat())
     try:
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(concurrency, len(queue))):
+            for _ in range(min(concurrency, len(work.plan))):
                 group.create_task(worker())
     finally:
         beating.cancel()
@@ -519,16 +536,16 @@ async def _finish(
     if work.keep:
         await _with_check_ids(work)
     down = bool(hosts) and all(hosts.values()) and not await _network_answers(work, set(hosts))
-    complete = work.done == len(work.groups)
+    complete = work.done == len(work.plan)
     counts = dict(work.counts)
     if down:
         status = RunStatus.INCONCLUSIVE if complete else RunStatus.INTERRUPTED
         summary = down_summary(len(hosts))
     elif complete:
-        status, summary = RunStatus.COMPLETED, completed_summary(counts, len(work.groups))
+        status, summary = RunStatus.COMPLETED, completed_summary(counts, len(work.plan))
     else:
         status = RunStatus.INTERRUPTED
-        summary = interrupted_summary(work.done, len(work.groups))
+        summary = interrupted_summary(work.done, len(work.plan))
     finished = work.clock()
 
     async def settle(session: AsyncSession) -> None:
@@ -556,7 +573,7 @@ async def _finish(
         results=tuple(work.results),
         targets=tuple(targets) if work.keep else (),
         summary=summary,
-        planned=len(work.groups),
+        planned=len(work.plan),
         resumed_from=resume,
         states_changed=not down and bool(hosts),
     )
@@ -616,7 +633,7 @@ async def _abandon(work: _Work, status: RunStatus, why: str | None) -> None:
 
     `why` None: the run was cancelled, and no link's state was changed.
     """
-    done, planned = work.done, len(work.groups)
+    done, planned = work.done, len(work.plan)
     if why is None:
         summary = cancelled_summary(done, planned)
     else:

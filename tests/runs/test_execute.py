@@ -29,6 +29,7 @@ from curator.domain import Group, RunStatus, Verdict
 from curator.errors import RunConflictError
 from curator.runs.execute import CheckResult, running_run
 from curator.runs.records import check_row, snapshots, to_status
+from curator.runs.targets import Plan
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store import link_states, runs
@@ -694,9 +695,9 @@ async def test_a_run_keeping_no_result_reads_its_resources_a_page_of_urls_at_a_t
         pages: list[list[str]] = []
         real = execute.targets_of
 
-        async def read(session: AsyncSession, plan: dict[str, tuple[int, ...]]) -> Any:
-            pages.append(list(plan))
-            return await real(session, plan)
+        async def read(session: AsyncSession, plan: Plan, positions: list[int]) -> Any:
+            pages.append([plan.url(p) for p in positions])
+            return await real(session, plan, positions)
 
         async def whole(*_: Any, **__: Any) -> Any:
             raise AssertionError("a run keeping no result reads no resource up front")
