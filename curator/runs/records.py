@@ -87,7 +87,7 @@ def check_row(*, run_id: int, facts: Facts, outcome: Outcome, checked_at: dateti
     return Check(**check_values(run_id=run_id, facts=facts, outcome=outcome, checked_at=checked_at))
 
 
-def check_snapshot(check: Check) -> Snapshot | None:
+def check_snapshot(check: Check | Row[Any]) -> Snapshot | None:
     """The snapshot of the page a stored check saw; None when it saw neither title nor text."""
     if not (check.title or check.text_sample):
         return None
@@ -100,7 +100,7 @@ def check_snapshot(check: Check) -> Snapshot | None:
     )
 
 
-def outcome_of(check: Check) -> Outcome:
+def outcome_of(check: Check | Row[Any]) -> Outcome:
     """A stored check's verdict, as confirmation reads it."""
     return Outcome(check.verdict, check.detail, check.suggested_url)
 
@@ -115,8 +115,9 @@ def attempt_of(check: Check | Row[Any]) -> Attempt:
     )
 
 
-def to_status(row: LinkState | None) -> LinkStatus:
-    """The pure value of a link-state row (an empty state for a URL never checked)."""
+def to_status(row: LinkState | Row[Any] | None) -> LinkStatus:
+    """The pure value of a link-state row, an object or a plain row (an empty state for a URL
+    never checked)."""
     if row is None:
         return LinkStatus()
     return LinkStatus(
@@ -126,7 +127,7 @@ def to_status(row: LinkState | None) -> LinkStatus:
     )
 
 
-def _snapshot(row: LinkState) -> Snapshot | None:
+def _snapshot(row: LinkState | Row[Any]) -> Snapshot | None:
     if row.snapshot_at is None:
         return None
     return Snapshot(

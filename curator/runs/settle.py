@@ -11,8 +11,10 @@ next, and what the checks say about the network is gathered the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.state import ConfirmPolicy, LinkStatus, advance
@@ -24,25 +26,27 @@ from curator.runs.records import (
     to_status,
 )
 from curator.store import link_states, runs
-from curator.store.models import Check
+from curator.store.models import Check, LinkState
 from curator.store.runs import RUN_PAGE
 
 
 async def settle_states(
-    session: AsyncSession, *, run_ids: Sequence[int], policy: ConfirmPolicy
+    session: AsyncSession, *, run_ids: Sequence[int], policy: ConfirmPolicy, page: int = RUN_PAGE
 ) -> None:
     """Apply the checks of `run_ids` (a run and those it resumes) to their URLs' link states,
-    a page of URLs at a time (the caller commits)."""
+    `page` URLs at a time (the caller commits): two reads a page (its checks, its URLs'
+    states, as plain rows: no ORM object) and the changed states written in bulk."""
     after: str | None = None
     while True:
-        urls = await runs.checked_urls_page(session, run_ids=run_ids, after=after)
-        if not urls:
+        checks = await runs.settling_page(session, run_ids=run_ids, after=after, limit=page)
+        if not checks:
             return
-        checks = await runs.settling_checks(session, run_ids=run_ids, urls=urls)
-        await apply_states(session, checks, policy)
-        if len(urls) < RUN_PAGE:
+        last = checks[-1].url  # the page is in the database's order of URLs
+        states = await link_states.settling_states(session, run_ids=run_ids, after=after, last=last)
+        await _write(session, _advanced(checks, states, policy))
+        if len({check.url for check in checks}) < page:
             return
-        after = urls[-1]
+        after = last
 
 
 async def attempted_hosts(session: AsyncSession, *, run_ids: Sequence[int]) -> dict[str, bool]:
@@ -62,24 +66,41 @@ async def attempted_hosts(session: AsyncSession, *, run_ids: Sequence[int]) -> d
 
 
 async def apply_states(
-    session: AsyncSession, checks: Sequence[Check], policy: ConfirmPolicy
+    session: AsyncSession, checks: Sequence[Check | Row[Any]], policy: ConfirmPolicy
 ) -> None:
     """Advance the link state of each check's URL, and write the changed states in bulk (the
-    caller commits). `checks` are in the order they completed; `settle_states` gives them a
-    page at a time."""
+    caller commits). `checks` are in the order they completed."""
     rows = await link_states.link_states(
         session, urls=list({c.url for c in checks}), for_update=True
     )
-    states = {url: to_status(row) for url, row in rows.items()}
+    await _write(session, _advanced(checks, rows, policy))
+
+
+def _advanced(
+    checks: Sequence[Check | Row[Any]],
+    rows: Mapping[str, LinkState | Row[Any]],
+    policy: ConfirmPolicy,
+) -> dict[str, tuple[LinkStatus, int]]:
+    """Each URL's state after its `checks` (in the order they completed, for each URL), from
+    its stored state in `rows`, with the id of the check that decided it; only the URLs whose
+    state changes (a check not newer than the state is already applied, or older)."""
+    states: dict[str, LinkStatus] = {}
     changed: dict[str, tuple[LinkStatus, int]] = {}
     for check in checks:
-        state = states.get(check.url) or to_status(None)
+        state = states.get(check.url)
+        if state is None:
+            state = to_status(rows.get(check.url))
         if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
+            states[check.url] = state
             continue  # already applied (an earlier finish of this chain) or older
         state = states[check.url] = advance(
             state, outcome_of(check), check.checked_at, policy, snapshot=check_snapshot(check)
         )
         changed[check.url] = (state, check.id)
+    return changed
+
+
+async def _write(session: AsyncSession, changed: Mapping[str, tuple[LinkStatus, int]]) -> None:
     await link_states.upsert_link_states(
         session,
         states={url: (state_values(state), check_id) for url, (state, check_id) in changed.items()},

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import Verdict
 from curator.store.base import chunks, upsert
-from curator.store.models import (
-    LinkState,
-)
+from curator.store.models import Check, LinkState
 
 LINK_STATE_FIELDS = (
     "verdict",
@@ -54,6 +52,27 @@ async def link_states(
             query = query.with_for_update()
         found.update((row.url, row) for row in (await session.execute(query)).scalars())
     return found
+
+
+async def settling_states(
+    session: AsyncSession, *, run_ids: Sequence[int], after: str | None, last: str
+) -> dict[str, Row[Any]]:
+    """The link states of the URLs these runs checked after `after` up to `last` (a page of
+    `curator.store.runs.settling_page`), as rows of the URL, LINK_STATE_FIELDS and
+    SNAPSHOT_FIELDS; locked on PostgreSQL. One statement, binding no URL but the bounds."""
+    states = cast(Table, LinkState.__table__)
+    checks = cast(Table, Check.__table__)
+    checked = select(checks.c.url).where(checks.c.run_id.in_(list(run_ids)), checks.c.url <= last)
+    bounds = [states.c.url <= last]
+    if after is not None:
+        checked = checked.where(checks.c.url > after)
+        bounds.append(states.c.url > after)
+    query = (
+        select(*(states.c[name] for name in ("url", *LINK_STATE_FIELDS, *SNAPSHOT_FIELDS)))
+        .where(*bounds, states.c.url.in_(checked))
+        .with_for_update()
+    )
+    return {row.url: row for row in (await session.execute(query)).all()}
 
 
 async def upsert_link_state(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, and_, exists, func, or_, select, update
+from sqlalchemy import Row, Table, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, load_only
+from sqlalchemy.orm import aliased
 
 from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.errors import NotFoundError
@@ -203,34 +203,48 @@ async def checked_urls_page(
     return list((await session.execute(query)).scalars())
 
 
-async def settling_checks(
-    session: AsyncSession, *, run_ids: Sequence[int], urls: Sequence[str]
-) -> Sequence[Check]:
-    """The checks these runs made of `urls` (at most `RUN_PAGE` of them), in the order they
-    completed, with only what settling reads (the verdict, when, and the page's snapshot)."""
+SETTLING_COLUMNS = (
+    "id",
+    "run_id",
+    "url",
+    "checked_at",
+    "verdict",
+    "detail",
+    "suggested_url",
+    "title",
+    "heading",
+    "site_name",
+    "text_sample",
+    "fingerprint",
+)
+"""What settling reads of a check: the verdict, when, and the page's snapshot."""
+
+
+async def settling_page(
+    session: AsyncSession, *, run_ids: Sequence[int], after: str | None, limit: int = RUN_PAGE
+) -> Sequence[Row[Any]]:
+    """The checks these runs made of the next `limit` distinct URLs they checked after `after`
+    (from the first when None), as rows of `SETTLING_COLUMNS`, by URL and, for each URL, in
+    the order they completed. One statement a page, binding no URL but `after` (the page's
+    URLs are a subquery), building no ORM object."""
+    checks = _table(Check)
+    chain = list(run_ids)
+    urls = select(checks.c.url).where(checks.c.run_id.in_(chain)).distinct()
+    if after is not None:
+        urls = urls.where(checks.c.url > after)
     query = (
-        select(Check)
-        .where(Check.run_id.in_(list(run_ids)), Check.url.in_(list(urls)))
-        .order_by(Check.checked_at, Check.id)
-        .options(
-            load_only(
-                Check.id,
-                Check.run_id,
-                Check.url,
-                Check.checked_at,
-                Check.verdict,
-                Check.detail,
-                Check.suggested_url,
-                Check.title,
-                Check.heading,
-                Check.site_name,
-                Check.text_sample,
-                Check.fingerprint,
-                raiseload=True,
-            )
+        select(*(checks.c[name] for name in SETTLING_COLUMNS))
+        .where(
+            checks.c.run_id.in_(chain),
+            checks.c.url.in_(urls.order_by(checks.c.url).limit(limit)),
         )
+        .order_by(checks.c.url, checks.c.checked_at, checks.c.id)
     )
-    return (await session.execute(query)).scalars().all()
+    return (await session.execute(query)).all()
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
 
 
 async def attempts_page(

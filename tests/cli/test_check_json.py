@@ -13,8 +13,23 @@ from curator.cli.check_cmds import as_json, write_json
 from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.runs.execute import CheckResult, RunReport
 from curator.runs.targets import Target
+from curator.suggestions import Confidence, Suggestion, SuggestionSource
 
 T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
+
+
+SUGGESTIONS = (
+    None,
+    Suggestion(
+        "https://site.example/nouvelle-page",
+        SuggestionSource.SITEMAP,
+        Confidence.POSSIBLE,
+        # Nested values, empty ones, booleans and floats: written as the indenting encoder would.
+        {"score": 0.94, "same_title": True, "words": ["aide", "écoute"], "hops": [], "seen": {}}
+        | {"titles": {"old": 'Aide\t"ici"', "new": None}, "count": 3},
+    ),
+    Suggestion("https://site.example/", SuggestionSource.REDIRECT, Confidence.CONFIDENT),
+)
 
 
 def target(i: int, url: str) -> Target:
@@ -42,6 +57,7 @@ def report(count: int) -> RunReport:
             checked_at=T0,
             position=i + 1,
             planned=count,
+            suggestion=SUGGESTIONS[i % len(SUGGESTIONS)],
         )
         for i, url in enumerate(urls)
     )
@@ -59,7 +75,7 @@ def report(count: int) -> RunReport:
     )
 
 
-@pytest.mark.parametrize("count", [0, 1, 3])
+@pytest.mark.parametrize("count", [0, 1, 3, 4])
 def test_json_is_written_as_one_dump_would(count: int, capsys: pytest.CaptureFixture[str]) -> None:
     made = report(count)
     write_json(made)
