@@ -416,7 +416,7 @@ async def execute_run(
                 )
             planned = plan.urls()
             watch = await watch_of(session, urls=planned, certificates=False)
-            run = await runs.create_run(
+            run_id = await runs.start_run(
                 session,
                 trigger=trigger,
                 planned_urls=planned,
@@ -425,8 +425,7 @@ async def execute_run(
                 owner=owner_id(),
                 resumed_from_id=selection.resume,
             )
-            run_id = run.id
-            del planned, run
+            del planned
     except IntegrityError as exc:
         # Another process started its run between our look and our insert: the database
         # keeps the one-running rule, and says who won.
@@ -581,7 +580,7 @@ async def _finish(
 
 async def _chain(run_id: int, session: AsyncSession) -> list[int]:
     """The ids of the run and of the runs it resumes."""
-    return [r.id for r in await runs.run_chain(session, run_id=run_id)]
+    return await runs.chain_ids(session, run_id=run_id)
 
 
 async def _attempted_hosts(chain: list[int], session: AsyncSession) -> dict[str, bool]:

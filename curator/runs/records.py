@@ -19,7 +19,7 @@ from curator.check.outage import Attempt
 from curator.check.state import LinkStatus
 from curator.check.urls import host
 from curator.runs.suggest import redirect_suggestion
-from curator.store.link_states import LINK_STATE_FIELDS, link_states
+from curator.store.link_states import LINK_STATE_FIELDS, snapshot_rows
 from curator.store.models import Check, LinkState
 
 
@@ -159,8 +159,8 @@ def state_values(status: LinkStatus) -> dict[str, Any]:
 async def snapshots(session: AsyncSession, *, urls: Sequence[str]) -> dict[str, Snapshot]:
     """The last good page of each of `urls` that has one."""
     found: dict[str, Snapshot] = {}
-    for url, row in (await link_states(session, urls=urls)).items():
+    for row in await snapshot_rows(session, urls=urls):
         snapshot = _snapshot(row)
         if snapshot is not None:
-            found[url] = snapshot
+            found[row.url] = snapshot
     return found

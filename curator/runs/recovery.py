@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import socket
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store import runs
@@ -46,7 +48,7 @@ def _process_gone(owner: str | None) -> bool:
     return False
 
 
-def is_dead(run: Run, now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
+def is_dead(run: Run | Row[Any], now: datetime, stale_after: timedelta = STALE_AFTER) -> bool:
     """True when nothing is working on this `running` run any more."""
     beat = run.heartbeat_at or run.started_at
     return _process_gone(run.owner) or now - beat > stale_after

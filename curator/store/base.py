@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -85,6 +85,19 @@ def upsert(session: AsyncSession, table: Table | type[Mapped]) -> PostgresqlInse
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table)
+
+
+async def refresh_loaded(
+    session: AsyncSession, model: type[Any], *, ids: Collection[int], names: Sequence[str]
+) -> None:
+    """Objects of `model` with these ids that `session` holds are given the values a Core
+    statement just wrote to `names`. Their identity keys are spelt out, as
+    `sqlalchemy.orm.util.identity_key` makes them ((class, primary key, token)): asking it
+    would have every mapper configured, which a check's path (no object held) never needs."""
+    for row_id in ids:
+        loaded = session.identity_map.get((model, (row_id,), None))
+        if loaded is not None:
+            await session.refresh(loaded, attribute_names=list(names))
 
 
 _PARTIAL: dict[Index, str] = {}

@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.util import identity_key
 
 from curator.errors import NotFoundError
-from curator.store.base import chunks
+from curator.store.base import chunks, refresh_loaded
 from curator.store.models import Guide, Resource, Section
+
+# The tables, for the statements of a check's path: Core statements on them never need the
+# ORM's mapper configuration (about 20 ms a command), nor build ORM objects.
+GUIDES = cast(Table, Guide.__table__)
+SECTIONS = cast(Table, Section.__table__)
+RESOURCES = cast(Table, Resource.__table__)
 
 
 def _with_children() -> tuple[object, ...]:
@@ -81,12 +86,13 @@ async def active_resource_urls(
     """The id and URL of every resource not retired of these guides, in `active_resources`'
     order (a check's selection, and the order its results are printed in: no resource objects
     are built)."""
+    r, g, s = RESOURCES.c, GUIDES.c, SECTIONS.c
     query = (
-        select(Resource.id, Resource.url)
-        .join(Guide, Resource.guide_id == Guide.id)
-        .outerjoin(Section, Resource.section_id == Section.id)
-        .where(Resource.retired_at.is_(None), Guide.slug.in_(list(guide_slugs)))
-        .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
+        select(r.id, r.url)
+        .join(GUIDES, r.guide_id == g.id)
+        .outerjoin(SECTIONS, r.section_id == s.id)
+        .where(r.retired_at.is_(None), g.slug.in_(list(guide_slugs)))
+        .order_by(g.slug, s.position, r.position, r.id)
     )
     return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
 
@@ -111,17 +117,18 @@ async def resources_by_id(session: AsyncSession, *, ids: Collection[int]) -> lis
 
 def _run_columns() -> Any:
     """What a check run needs of a resource, as plain columns."""
+    r, g = RESOURCES.c, GUIDES.c
     return select(
-        Resource.id,
-        Guide.slug.label("guide_slug"),
-        Resource.key,
-        Resource.title,
-        Resource.url,
-        Resource.kind,
-        Resource.expect_text,
-        Resource.phone,
-        Resource.description,
-    ).join(Guide, Resource.guide_id == Guide.id)
+        r.id,
+        g.slug.label("guide_slug"),
+        r.key,
+        r.title,
+        r.url,
+        r.kind,
+        r.expect_text,
+        r.phone,
+        r.description,
+    ).join(GUIDES, r.guide_id == g.id)
 
 
 async def live_resource_rows(
@@ -130,14 +137,15 @@ async def live_resource_rows(
     """What a check run needs of each resource not retired, in `active_resources`' order, as
     plain rows (no ORM objects, no `synced` snapshot): id, guide_slug, key, title, url, kind,
     expect_text, phone, description."""
+    r, g, s = RESOURCES.c, GUIDES.c, SECTIONS.c
     query = (
         _run_columns()
-        .outerjoin(Section, Resource.section_id == Section.id)
-        .where(Resource.retired_at.is_(None))
-        .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
+        .outerjoin(SECTIONS, r.section_id == s.id)
+        .where(r.retired_at.is_(None))
+        .order_by(g.slug, s.position, r.position, r.id)
     )
     if guide_slug is not None:
-        query = query.where(Guide.slug == guide_slug)
+        query = query.where(g.slug == guide_slug)
     return (await session.execute(query)).all()
 
 
@@ -147,15 +155,16 @@ async def live_resource_urls(
     """The id and URL of each resource not retired (of one guide, given one), in
     `active_resources`' order: a check run's plan, before it reads a page of its resources at
     a time (`resource_rows`)."""
+    r, g, s = RESOURCES.c, GUIDES.c, SECTIONS.c
     query = (
-        select(Resource.id, Resource.url)
-        .join(Guide, Resource.guide_id == Guide.id)
-        .outerjoin(Section, Resource.section_id == Section.id)
-        .where(Resource.retired_at.is_(None))
-        .order_by(Guide.slug, Section.position, Resource.position, Resource.id)
+        select(r.id, r.url)
+        .join(GUIDES, r.guide_id == g.id)
+        .outerjoin(SECTIONS, r.section_id == s.id)
+        .where(r.retired_at.is_(None))
+        .order_by(g.slug, s.position, r.position, r.id)
     )
     if guide_slug is not None:
-        query = query.where(Guide.slug == guide_slug)
+        query = query.where(g.slug == guide_slug)
     return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
 
 
@@ -164,7 +173,7 @@ async def resource_rows(session: AsyncSession, *, ids: Collection[int]) -> dict[
     query per chunk of ids)."""
     found: dict[int, Row[Any]] = {}
     for chunk in chunks(sorted(set(ids))):
-        for row in await session.execute(_run_columns().where(Resource.id.in_(chunk))):
+        for row in await session.execute(_run_columns().where(RESOURCES.c.id.in_(chunk))):
             found[row.id] = row
     return found
 
@@ -242,24 +251,22 @@ async def catalog_rows(session: AsyncSession, *, slugs: Sequence[str]) -> Catalo
     """The guides with these slugs and all their sections and resources: three queries."""
     guides: list[dict[str, Any]] = []
     for chunk in chunks(list(slugs)):
-        result = await session.execute(
-            select(*Guide.__table__.columns).where(Guide.slug.in_(chunk))
-        )
+        result = await session.execute(select(GUIDES).where(GUIDES.c.slug.in_(chunk)))
         guides.extend(dict(row) for row in result.mappings())
     ids = [g["id"] for g in guides]
     sections: list[dict[str, Any]] = []
     resources: list[dict[str, Any]] = []
     for chunk in chunks(ids):
+        s = SECTIONS.c
         result = await session.execute(
-            select(*Section.__table__.columns)
-            .where(Section.guide_id.in_(chunk))
-            .order_by(Section.guide_id, Section.position, Section.id)
+            select(SECTIONS).where(s.guide_id.in_(chunk)).order_by(s.guide_id, s.position, s.id)
         )
         sections.extend(dict(row) for row in result.mappings())
+        r = RESOURCES.c
         result = await session.execute(
-            select(*(c for c in Resource.__table__.columns if c.name not in _NOT_SYNCED))
-            .where(Resource.guide_id.in_(chunk))
-            .order_by(Resource.guide_id, Resource.position, Resource.id)
+            select(*(c for c in RESOURCES.columns if c.name not in _NOT_SYNCED))
+            .where(r.guide_id.in_(chunk))
+            .order_by(r.guide_id, r.position, r.id)
         )
         resources.extend(dict(row) for row in result.mappings())
     return CatalogRows(guides, sections, resources)
@@ -275,11 +282,10 @@ async def insert_rows(
     *,
     rows: Sequence[dict[str, Any]],
 ) -> None:
-    """Insert catalog rows in bulk (one executemany; every dict has the same keys)."""
+    """Insert catalog rows in bulk (one executemany; every dict has the same keys, None sent
+    as NULL)."""
     if rows:
-        # render_nulls: None is sent as NULL rather than left out, so that every row has the
-        # same columns and the rows go in one batched statement, not a batch per set of columns.
-        await session.execute(insert(model).execution_options(render_nulls=True), list(rows))
+        await session.execute(insert(_table(model)), list(rows))
 
 
 async def insert_rows_returning_ids(
@@ -292,8 +298,9 @@ async def insert_rows_returning_ids(
     """
     if not rows:
         return []
+    table = _table(model)
     result = await session.execute(
-        insert(model).returning(model.id, sort_by_parameter_order=True), list(rows)
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
     )
     return [row[0] for row in result]
 
@@ -307,13 +314,23 @@ async def update_rows(
     """Update catalog rows in bulk by id (each dict has `id` and the same other keys)."""
     if not rows:
         return
-    await session.execute(update(model), list(rows))
-    # Objects of these rows that this session already holds get the new values too.
+    table = _table(model)
     columns = [name for name in rows[0] if name != "id"]
-    for row in rows:
-        loaded = session.identity_map.get(identity_key(model, row["id"]))
-        if loaded is not None:
-            await session.refresh(loaded, attribute_names=columns)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("key_id"))
+        .values({name: bindparam(f"new_{name}") for name in columns})
+    )
+    await session.execute(
+        statement,
+        [{"key_id": row["id"], **{f"new_{name}": row[name] for name in columns}} for row in rows],
+    )
+    # Objects of these rows that this session already holds get the new values too.
+    await refresh_loaded(session, model, ids=[row["id"] for row in rows], names=columns)
+
+
+def _table(model: type[Guide | Section | Resource]) -> Table:
+    return cast(Table, model.__table__)
 
 
 async def guide_sources(session: AsyncSession) -> dict[str, str | None]:

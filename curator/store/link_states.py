@@ -54,6 +54,18 @@ async def link_states(
     return found
 
 
+async def snapshot_rows(session: AsyncSession, *, urls: Sequence[str]) -> list[Row[Any]]:
+    """The URL and SNAPSHOT_FIELDS of each of `urls` whose state has a last good page, as
+    plain rows (a query per chunk of URLs)."""
+    states = cast(Table, LinkState.__table__)
+    columns = [states.c.url, *(states.c[name] for name in SNAPSHOT_FIELDS)]
+    found: list[Row[Any]] = []
+    for chunk in chunks(list(dict.fromkeys(urls))):
+        query = select(*columns).where(states.c.url.in_(chunk), states.c.snapshot_at.is_not(None))
+        found.extend((await session.execute(query)).all())
+    return found
+
+
 async def settling_states(
     session: AsyncSession, *, run_ids: Sequence[int], after: str | None, last: str
 ) -> dict[str, Row[Any]]:
@@ -132,10 +144,11 @@ async def recently_ok_urls(
     session: AsyncSession, *, exclude: Sequence[str] = (), limit: int = 20
 ) -> list[str]:
     """URLs whose latest check worked, most recently first (controls for an outage)."""
+    states = cast(Table, LinkState.__table__).c
     query = (
-        select(LinkState.url)
-        .where(LinkState.last_verdict.in_((Verdict.OK, Verdict.MOVED)))
-        .order_by(LinkState.last_ok_at.desc(), LinkState.url)
+        select(states.url)
+        .where(states.last_verdict.in_((Verdict.OK, Verdict.MOVED)))
+        .order_by(states.last_ok_at.desc(), states.url)
         .limit(limit + len(exclude))
     )
     found = [u for u in (await session.execute(query)).scalars() if u not in set(exclude)]

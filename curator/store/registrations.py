@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.store.base import chunks
@@ -23,6 +24,7 @@ __all__ = [
     "latest_certificates",
     "record_failure",
     "record_registration",
+    "registration_rows",
     "registrations",
 ]
 
@@ -37,6 +39,19 @@ async def registrations(
     found: dict[str, DomainRegistration] = {}
     for chunk in chunks(sorted(set(domains))):
         rows = (await session.scalars(query.where(DomainRegistration.domain.in_(chunk)))).all()
+        found.update((row.domain, row) for row in rows)
+    return found
+
+
+async def registration_rows(
+    session: AsyncSession, *, domains: Collection[str]
+) -> dict[str, Row[Any]]:
+    """The stored registrations of `domains`, by domain, as plain rows of the registration's
+    columns (what a check run reads: no ORM object)."""
+    table = cast(Table, DomainRegistration.__table__)
+    found: dict[str, Row[Any]] = {}
+    for chunk in chunks(sorted(set(domains))):
+        rows = (await session.execute(select(table).where(table.c.domain.in_(chunk)))).all()
         found.update((row.domain, row) for row in rows)
     return found
 

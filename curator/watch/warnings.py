@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.urls import host
@@ -28,12 +29,13 @@ from curator.store.models import Check, DomainRegistration, Guide, Resource
 from curator.store.registrations import (
     expiring_certificate_urls,
     latest_certificates,
+    registration_rows,
     registrations,
 )
 from curator.watch.lookups import domain_of
 
 
-def domain_facts(row: DomainRegistration) -> DomainFacts:
+def domain_facts(row: DomainRegistration | Row[Any]) -> DomainFacts:
     """A stored registration as the pure warnings read it."""
     since: dict[str, datetime] = {}
     for status, text in (row.status_since or {}).items():
@@ -94,7 +96,7 @@ async def watch_of(
     resource ids to URLs)."""
     wanted = list(urls.values()) if isinstance(urls, Mapping) else list(urls)
     domains = {d for d in (domain_of(u) for u in wanted) if d}
-    rows = await registrations(session, domains=domains)
+    rows = await registration_rows(session, domains=domains)
     found: dict[str, CertificateFacts] = {}
     checks = await latest_certificates(session, urls=wanted) if certificates else {}
     for url, check in checks.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,75 @@ def test_an_ad_hoc_check_stores_nothing_and_loads_no_database(unused_tcp_port: i
     loaded = set(result.stdout.split())
     assert {"curator", "httpx"} <= loaded
     assert not loaded & {"sqlalchemy", "alembic", "asyncpg", "aiosqlite"}, sorted(loaded)
+
+
+CATALOG_CHECK = """
+import http.server
+import os
+import sys
+import threading
+from pathlib import Path
+
+os.environ["CURATOR_ALLOW_PRIVATE_ADDRESSES"] = "true"
+os.environ["CURATOR_DATABASE_URL"] = sys.argv[1]
+PAGE = (
+    b"<html><head><title>Advice for parents</title></head><body><h1>Advice for parents</h1>"
+    + b"<p>What to do next, who to call and where to find support.</p>" * 20
+    + b"</body></html>"
+)
+
+
+class Site(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        found = self.path.startswith("/advice/")
+        body = PAGE if found else b"<html><head><title>Not found</title></head></html>"
+        self.send_response(200 if found else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+base = f"http://127.0.0.1:{server.server_address[1]}/advice"
+catalog = Path(sys.argv[2])
+resources = "".join(
+    f"          - id: page-{i}\\n            title: TITLE\\n            url: {base}/page-{i}\\n"
+    for i in range(3)
+)
+guide = "guides:\\n  - slug: parents\\n    title: Parents\\n    sections:\\n"
+guide += "      - title: Help\\n        resources:\\n" + resources
+
+from typer.testing import CliRunner
+
+from curator.cli import app
+from curator.store.models import Base
+
+said = []
+# New, unchanged, then changed: sync inserts, reads only, then updates.
+for title in ("Advice for parents", "Advice for parents", "Advice for parents and carers"):
+    catalog.write_text(guide.replace("TITLE", title))
+    result = CliRunner().invoke(app, ["check", "--catalog", str(catalog), "--format", "json"])
+    assert result.exit_code == 0, (result.exit_code, result.output)
+    assert result.output.count('"verdict": "ok"') == 3, result.output
+    said.append(any(mapper.configured for mapper in Base.registry.mappers))
+print(*said)
+"""
+
+
+def test_a_passing_catalog_check_never_configures_the_orm(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    # A check's path (migrating, syncing, starting, storing, settling and printing its run)
+    # is Core statements on the models' tables: the ORM's mapper configuration (about 20 ms
+    # of every check, and more to compile ORM statements) is for the API and editors' work.
+    result = subprocess.run(
+        [sys.executable, "-c", CATALOG_CHECK, empty_database_url, str(tmp_path / "c.yaml")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["False"] * 3

@@ -222,3 +222,33 @@ async def test_link_state_upsert_and_lookups(session: AsyncSession) -> None:
         rows = await link_states.link_states(session, urls=[A])
         assert to_status(rows[A]) == recovered
         assert await link_states.failing_urls(session) == []
+
+
+async def test_a_run_is_started_and_finished_by_statements_a_loaded_run_still_sees(
+    session: AsyncSession,
+) -> None:
+    # A run's own path starts and finishes it with plain statements (no ORM object); a caller
+    # holding the run's object (the API, a test) sees the run as it was finished all the same.
+    async with session.begin():
+        run_id = await runs.start_run(
+            session, trigger="cli", planned_urls=[A, B], started_at=T0, owner="host:1"
+        )
+        assert len(session.identity_map) == 0
+        assert await runs.planned_urls(session, run_id=run_id) == [A, B]
+        assert await runs.chain_ids(session, run_id=run_id) == [run_id]
+        held = await runs.require_run(session, run_id=run_id)
+        assert held.status is RunStatus.RUNNING and held.heartbeat_at == T0
+        await runs.finish_run(
+            session,
+            run_id=run_id,
+            status=RunStatus.COMPLETED,
+            counts={"ok": 2},
+            finished_at=T0 + timedelta(minutes=5),
+            summary="Checked 2 addresses: 2 ok.",
+        )
+        assert held.status is RunStatus.COMPLETED and held.counts == {"ok": 2}
+        assert held.finished_at == held.heartbeat_at == T0 + timedelta(minutes=5)
+        resumed = await runs.start_run(
+            session, trigger="resume", planned_urls=[B], started_at=T0, resumed_from_id=run_id
+        )
+        assert await runs.chain_ids(session, run_id=resumed) == [resumed, run_id]
