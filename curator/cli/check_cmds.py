@@ -30,6 +30,7 @@ from curator.cli.app import (
     fail,
     freeze_loaded,
     is_terminal,
+    leave,
     migrated_engine,
     out,
     pause_collection,
@@ -190,8 +191,8 @@ def check(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if inconclusive:
         err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
-        raise typer.Exit(EXIT_INCONCLUSIVE)
-    raise typer.Exit(EXIT_BROKEN if broken else EXIT_OK)
+        leave(EXIT_INCONCLUSIVE)
+    leave(EXIT_BROKEN if broken else EXIT_OK)
 
 
 def print_report(report: RunReport, output: Format, *, quiet: bool) -> None:
@@ -422,8 +423,8 @@ def check_ad_hoc(
         _print_rows(rows, output, summary=summary, quiet=quiet, inconclusive=report.inconclusive)
     if report.inconclusive:
         err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
-        raise typer.Exit(EXIT_INCONCLUSIVE)
-    raise typer.Exit(EXIT_BROKEN if report.broken_found else EXIT_OK)
+        leave(EXIT_INCONCLUSIVE)
+    leave(EXIT_BROKEN if report.broken_found else EXIT_OK)
 
 
 def _is_web_address(url: str) -> bool:
