@@ -21,7 +21,7 @@ from curator.check.facts import Expectation, Facts, Outcome
 from curator.check.outage import Attempt, network_down
 from curator.check.politeness import spread_by_host
 from curator.domain import Group, Verdict, group_of
-from curator.runs.pipeline import check_url
+from curator.runs.pipeline import check_url, kept_facts
 from curator.runs.summaries import completed_summary, down_summary
 
 _URL = re.compile(r"""https?://[^\s<>"'`()\[\]{}|\\^]+(?:\([^\s<>"'`()]*\)[^\s<>"'`()\[\]{}]*)*""")
@@ -78,24 +78,27 @@ async def check_addresses(
     """Check each address once (in parallel, within the checker's politeness); store nothing."""
     unique = list(dict.fromkeys(urls))
     sweep = checker.sweep()
-    gate = asyncio.Semaphore(max(1, checker.concurrency))
-    done: list[AddressResult] = []
+    # Taken a host's links at a time, every worker would wait on one host's limit.
+    queue = spread_by_host(unique)
+    queue.reverse()
     by_url: dict[str, AddressResult] = {}
 
-    async def one(url: str) -> None:
-        async with gate:
+    async def worker() -> None:
+        while queue:
+            url = queue.pop()
             facts, outcome = await check_url(sweep, url, Expectation(title=""))
-        result = AddressResult(url, facts, outcome, len(done) + 1, len(unique))
-        done.append(result)
-        by_url[url] = result
-        if on_result is not None:
-            on_result(result)
+            sweep.done(url)
+            # What the report prints of the facts, not the page's text and markup: a list
+            # of 50,000 addresses is not held in memory page by page.
+            result = AddressResult(url, kept_facts(facts), outcome, len(by_url) + 1, len(unique))
+            by_url[url] = result
+            if on_result is not None:
+                on_result(result)
 
     try:
         async with asyncio.TaskGroup() as group:
-            # Taken a host's links at a time, every address would wait on one host's limit.
-            for url in spread_by_host(unique):
-                group.create_task(one(url))
+            for _ in range(min(max(1, checker.concurrency), len(queue))):
+                group.create_task(worker())
     finally:
         sweep.cancel()
     results = tuple(by_url[u] for u in unique)

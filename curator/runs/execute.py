@@ -43,14 +43,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.checker import Checker, Sweep
 from curator.check.evidence import final_url
-from curator.check.facts import Expectation, Facts, Outcome, Page, Snapshot
+from curator.check.facts import Expectation, Facts, Outcome, Snapshot
 from curator.check.outage import answered
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
 from curator.errors import ConflictError, RunConflictError
 from curator.replacements.search import Finder
-from curator.runs.pipeline import first_check, refine_check
+from curator.runs.pipeline import first_check, kept_facts, refine_check
 from curator.runs.records import (
     check_values,
     facts_values,
@@ -181,31 +181,6 @@ class RunReport:
         """Each checked resource with its URL's result, in catalog order."""
         by = {r.url: r for r in self.results}
         return [(t, by[t.url]) for t in self.targets if t.url in by]
-
-
-def kept_facts(facts: Facts) -> Facts:
-    """What a run keeps of a URL's facts once its check is stored: every fact a report or the
-    CLI shows (status, hops, errors, timings, certificate, the page's title and heading), not
-    the page's text, markup, links or the response's headers (the stored check has what
-    settling and the history need)."""
-    page = facts.page
-    lean = None
-    if page is not None:
-        lean = Page(
-            content_type=page.content_type,
-            title=page.title,
-            headings=page.headings[:1],
-            meta_refresh=page.meta_refresh,
-            canonical=page.canonical,
-            site_name=page.site_name,
-            bytes_read=page.bytes_read,
-            truncated=page.truncated,
-            fingerprint=page.fingerprint,
-            scripts=page.scripts,
-            media=page.media,
-            parse_limit=page.parse_limit,
-        )
-    return replace(facts, headers=(), page=lean)
 
 
 async def running_run(session: AsyncSession) -> Run | None:

@@ -18,7 +18,7 @@ import logging
 from dataclasses import replace
 
 from curator.check.checker import Reading, Sweep
-from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, Snapshot
+from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, Page, Snapshot
 from curator.domain import Verdict
 
 log = logging.getLogger(__name__)
@@ -81,3 +81,28 @@ async def refine_check(
         return facts, await sweep.refine(facts, expectation, history, reading)
     except Exception as exc:
         return failed(facts, "probe", exc)
+
+
+def kept_facts(facts: Facts) -> Facts:
+    """What a run keeps of a URL's facts once its check is stored: every fact a report or the
+    CLI shows (status, hops, errors, timings, certificate, the page's title and heading), not
+    the page's text, markup, links or the response's headers (the stored check has what
+    settling and the history need)."""
+    page = facts.page
+    lean = None
+    if page is not None:
+        lean = Page(
+            content_type=page.content_type,
+            title=page.title,
+            headings=page.headings[:1],
+            meta_refresh=page.meta_refresh,
+            canonical=page.canonical,
+            site_name=page.site_name,
+            bytes_read=page.bytes_read,
+            truncated=page.truncated,
+            fingerprint=page.fingerprint,
+            scripts=page.scripts,
+            media=page.media,
+            parse_limit=page.parse_limit,
+        )
+    return replace(facts, headers=(), page=lean)

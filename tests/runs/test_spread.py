@@ -102,3 +102,20 @@ async def test_an_ad_hoc_check_asks_every_host_at_once(
         report = await check_addresses(checker, urls)
     assert [r.url for r in report.results] == urls  # reported in the order given
     assert busy.peak == HOSTS
+
+
+async def test_an_ad_hoc_check_keeps_what_it_prints_not_the_pages(
+    sites: Sites, one_per_host: Settings
+) -> None:
+    site = await sites.add(
+        "pages.test", fallback=page("Advice", "A long page of advice for professionals.")
+    )
+    urls = [site.url(f"/advice/{n}") for n in range(3)]
+    async with sites.checker(one_per_host) as checker:
+        report = await check_addresses(checker, urls)
+    for result in report.results:
+        assert result.facts.status == 200
+        assert result.facts.page is not None
+        assert result.facts.page.title == "Advice"  # what the report shows is kept…
+        assert result.facts.page.text == ""  # …the page's words and headers are not
+        assert result.facts.headers == ()
