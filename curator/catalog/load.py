@@ -6,7 +6,7 @@ again keeping positions, to say on which line each one is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -262,13 +262,27 @@ def scan_catalog(path: str | Path, each: Callable[[GuideSpec], None] | None = No
     return shell
 
 
-def catalog_guides(path: str | Path) -> Iterator[GuideSpec]:
+def catalog_guides(path: str | Path, slugs: Sequence[str]) -> Iterator[GuideSpec]:
     """The guides of a catalog file `scan_catalog` found valid, read again and validated a
-    guide at a time, each let go by the file once given out. A problem found now (the file
-    changed since) raises CatalogError, from the guide that has it."""
+    guide at a time, each let go by the file once given out; `slugs` are the guides the scan
+    found, in their order. A problem found now (the file changed since) raises CatalogError,
+    from the guide that has it; so does a file that now lists other guides."""
     path = Path(path)
     name = str(path)
-    if path.stat().st_size > MAX_CHARS:
+    changed = CatalogError.single(name, None, "", "changed while it was read; run it again")
+    given = 0
+    for guide in _guides_again(path):
+        if given >= len(slugs) or guide.slug != slugs[given]:
+            raise changed
+        given += 1
+        yield guide
+    if given != len(slugs):
+        raise changed
+
+
+def _guides_again(path: Path) -> Iterator[GuideSpec]:
+    name = str(path)
+    if not path.is_file() or path.stat().st_size > MAX_CHARS:
         yield from load_catalog(path).guides
         return
     with path.open(encoding="utf-8", newline="") as handle:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -34,6 +35,7 @@ from curator.cli.app import (
     migrated_engine,
     out,
     pause_collection,
+    read_catalog,
     run,
     scan_catalog,
     settings,
@@ -150,7 +152,17 @@ def check(
         if guide is None or spec.slug == guide:
             urls.update(r.url for _, r in spec.all_resources())
 
-    shell = scan_catalog(path, seen)
+    if path.is_file():
+        from curator.catalog.load import catalog_guides
+
+        shell = scan_catalog(path, seen)
+        guides: Callable[[], Iterable[GuideSpec]] = partial(catalog_guides, path, slugs)
+    else:  # a pipe is read once: its catalog is held through the sync
+        shell = read_catalog(path)
+        held = shell.guides
+        for spec in held:
+            seen(spec)
+        guides = held.copy
     patterns += compile_excludes(shell.exclude, source=f"{path}: exclude")
     if guide is not None and guide not in slugs:
         err.print(f"[red]error:[/] guide {guide!r} is not in {path} (it has: {', '.join(slugs)})")
@@ -171,7 +183,7 @@ def check(
     async def body() -> tuple[bool, bool]:
         return await _sync_check_and_print(
             current,
-            path,
+            guides,
             source_file,
             chosen,
             show_progress,
@@ -228,7 +240,7 @@ def _print_rows(
 
 async def _sync_check_and_print(
     current: Settings,
-    path: Path,
+    guides: Callable[[], Iterable[GuideSpec]],
     source_file: str,
     slugs: list[str],
     show_progress: bool,
@@ -239,11 +251,10 @@ async def _sync_check_and_print(
     output: Format,
     quiet: bool,
 ) -> tuple[bool, bool]:
-    """Sync the catalog file at `path` (known valid: read again a guide at a time; `said_synced`
-    is given its counts when it changed anything), run keeping no result, print the run's
-    results read back from the store, and say whether the run was inconclusive and whether
-    it fails the check (exit 1)."""
-    from curator.catalog.load import catalog_guides
+    """Sync the catalog's `guides` (a file known valid, read again a guide at a time;
+    `said_synced` is given its counts when it changed anything), run keeping no result, print
+    the run's results read back from the store, and say whether the run was inconclusive and
+    whether it fails the check (exit 1)."""
     from curator.check.checker import Checker
     from curator.cli.check_report import StoredRun, print_stored
     from curator.domain import RunTrigger
@@ -258,9 +269,7 @@ async def _sync_check_and_print(
     async with migrated_engine(current) as engine:
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
-            plan = await sync_guides(
-                session, catalog_guides(path), source_file=source_file, keep_changes=False
-            )
+            plan = await sync_guides(session, guides(), source_file=source_file, keep_changes=False)
         synced = plan.counts() if plan.changed_anything else None
         del plan
         async with sessions() as session:

@@ -444,7 +444,7 @@ def test_a_scan_keeps_no_guide_and_a_second_read_gives_them_one_at_a_time(
         shell = scan_catalog(path, seen.append)
         assert shell.guides == [] and shell == whole.model_copy(update={"guides": []})
         assert seen == whole.guides
-        read = catalog_guides(path)
+        read = catalog_guides(path, [g.slug for g in whole.guides])
         assert next(read) == whole.guides[0]
         assert [whole.guides[0], *read] == whole.guides
 
@@ -456,10 +456,24 @@ def test_a_file_broken_between_its_scan_and_its_reading_is_refused_on_its_line(
     path = write(tmp_path, MINIMAL + second)
     scan_catalog(path)
     write(tmp_path, MINIMAL + second.replace("https://www.reportfraud", "ftp://x"))
-    read = catalog_guides(path)
+    read = catalog_guides(path, ["sextortion", "second"])
     assert next(read).slug == "sextortion"
     with pytest.raises(CatalogError) as info:
         next(read)
     assert [str(p) for p in info.value.problems] == [
         f"{path}:15: guides[1].sections[0].resources[0].url: not an http(s) URL"
+    ]
+
+
+def test_a_file_listing_other_guides_when_read_again_is_refused(tmp_path: Path) -> None:
+    second = MINIMAL.split("guides:\n", 1)[1].replace("sextortion", "second")
+    path = write(tmp_path, MINIMAL + second)
+    slugs: list[str] = []
+    scan_catalog(path, lambda guide: slugs.append(guide.slug))
+    assert [g.slug for g in catalog_guides(path, slugs)] == ["sextortion", "second"]
+    write(tmp_path, MINIMAL)  # valid, but the second guide is gone
+    with pytest.raises(CatalogError) as info:
+        list(catalog_guides(path, slugs))
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: changed while it was read; run it again"
     ]

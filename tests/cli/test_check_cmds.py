@@ -187,3 +187,49 @@ def test_unknown_guide_is_refused(tmp_path: Path, quick: str, shipped_catalog: P
     assert result.exit_code == 2
     assert "guide 'nope' is not in" in result.stderr
     assert count(quick, Run) == 0
+
+
+async def test_a_catalog_given_through_a_pipe_is_read_once(
+    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import threading
+
+    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+    site = await sites.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
+    other = await sites.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
+    text = CATALOG.format(
+        ok=site.address_url("/"), missing=site.address_url("/old"), elsewhere=other.address_url("/")
+    )
+    fifo = tmp_path / "catalog.yaml"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def serve() -> None:
+        # The catalog to the first reader; any later one finds the pipe empty.
+        first = True
+        while True:
+            with fifo.open("w") as handle:
+                if stop.is_set():
+                    return
+                if first:
+                    handle.write(text)
+                    first = False
+
+    writer = threading.Thread(target=serve, daemon=True)
+    writer.start()
+    try:
+        result = await invoke("check", "--catalog", str(fifo), "--format", "json")
+    finally:
+        stop.set()
+        held = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # lets the writer's last open return
+        writer.join(5)
+        os.close(held)
+    assert result.exit_code == 1, result.output
+    verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
+    assert verdicts == {
+        "helpline": "ok",
+        "same-helpline": "ok",
+        "old-page": "broken",
+        "elsewhere": "ok",
+    }
