@@ -82,33 +82,40 @@ def lychee_binary(explicit: str | None) -> Path | None:
 def run_curator(catalog: Path, workdir: Path, args: argparse.Namespace, turn: int) -> Figure:
     """One `curator check` of the catalog on a fresh SQLite database."""
     database = workdir / f"curator-{turn}.db"
-    env = {
-        **os.environ,
-        "CURATOR_DATABASE_URL": f"sqlite:///{database}",
-        "CURATOR_ALLOW_PRIVATE_ADDRESSES": "true",
-        "CURATOR_CONCURRENCY": str(args.concurrency),
-        "CURATOR_PER_HOST_CONCURRENCY": str(args.per_host),
-        "CURATOR_PER_HOST_INTERVAL": str(args.interval),
-    }
-    argv = [*curator_command(), "check", "--catalog", str(catalog), "--format", "json"]
-    m = measure(argv, env, workdir)
-    tail = "" if m.exit_code in (0, 1) else " | ".join(m.output.strip().splitlines()[-3:])
-    return Figure("curator", m.wall, m.cpu, m.peak_rss_mb, m.exit_code, tail)
+    return _curator(
+        "curator",
+        ["--catalog", str(catalog)],
+        {"CURATOR_DATABASE_URL": f"sqlite:///{database}"},
+        workdir,
+        args,
+    )
 
 
 def run_checker(links: Path, workdir: Path, args: argparse.Namespace) -> Figure:
     """One `curator check --links FILE`: the checker alone, nothing stored."""
+    return _curator("checker", ["--links", str(links)], {}, workdir, args)
+
+
+def _curator(
+    tool: str,
+    options: list[str],
+    env: dict[str, str],
+    workdir: Path,
+    args: argparse.Namespace,
+) -> Figure:
+    """`curator check OPTIONS --format json` at the bench's politeness, measured."""
     env = {
         **os.environ,
+        **env,
         "CURATOR_ALLOW_PRIVATE_ADDRESSES": "true",
         "CURATOR_CONCURRENCY": str(args.concurrency),
         "CURATOR_PER_HOST_CONCURRENCY": str(args.per_host),
         "CURATOR_PER_HOST_INTERVAL": str(args.interval),
     }
-    argv = [*curator_command(), "check", "--links", str(links), "--format", "json"]
+    argv = [*curator_command(), "check", *options, "--format", "json"]
     m = measure(argv, env, workdir)
     tail = "" if m.exit_code in (0, 1) else " | ".join(m.output.strip().splitlines()[-3:])
-    return Figure("checker", m.wall, m.cpu, m.peak_rss_mb, m.exit_code, tail)
+    return Figure(tool, m.wall, m.cpu, m.peak_rss_mb, m.exit_code, tail)
 
 
 def run_lychee(binary: Path, links: Path, workdir: Path, args: argparse.Namespace) -> Figure:
