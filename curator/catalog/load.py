@@ -287,17 +287,32 @@ def _guides_again(path: Path) -> Iterator[GuideSpec]:
         return
     with path.open(encoding="utf-8", newline="") as handle:
         stream = GuideStream(name, handle)
-        seen: dict[str, int] = {}
-        for index, guide in stream:
-            try:
-                if _guide_duplicates(index, guide, seen):
-                    raise ValueError
-                yield GuideSpec.model_validate(guide)
-            except (ValidationError, ValueError):
-                validate_text(name, read_file(path))  # raises, saying what and where
-                raise CatalogError.single(name, None, "", "changed while it was read") from None
+        try:
+            yield from _validated(stream)
+        except _Invalid:
+            validate_text(name, read_file(path))  # raises, saying what and where
+            raise CatalogError.single(name, None, "", "changed while it was read") from None
         if stream.document.problems:
             raise CatalogError(list(stream.document.problems))
+
+
+class _Invalid(Exception):
+    """A guide of a streamed file has a problem (`validate_text` says which, and where)."""
+
+
+def _validated(stream: GuideStream) -> Iterator[GuideSpec]:
+    """Each guide of `stream` validated as it is read, its plain values let go; _Invalid at
+    the first guide with a problem (a duplicate slug or id, or its schema)."""
+    seen: dict[str, int] = {}
+    for index, guide in stream:
+        if _guide_duplicates(index, guide, seen):
+            raise _Invalid
+        try:
+            spec = GuideSpec.model_validate(guide)
+        except ValidationError:
+            raise _Invalid from None
+        del guide
+        yield spec
 
 
 def _scanned(path: Path, each: Callable[[GuideSpec], None]) -> Catalog | None:
@@ -305,19 +320,13 @@ def _scanned(path: Path, each: Callable[[GuideSpec], None]) -> Catalog | None:
     anything is wrong with the file."""
     if path.stat().st_size > MAX_CHARS:
         return None
-    name = str(path)
-    seen: dict[str, int] = {}
     with path.open(encoding="utf-8", newline="") as handle:
-        stream = GuideStream(name, handle)
-        for index, guide in stream:
-            if _guide_duplicates(index, guide, seen):
-                return None
-            try:
-                spec = GuideSpec.model_validate(guide)
-            except ValidationError:
-                return None
-            del guide
-            each(spec)
+        stream = GuideStream(str(path), handle)
+        try:
+            for spec in _validated(stream):
+                each(spec)
+        except _Invalid:
+            return None
         document = stream.document
     data = document.data
     if document.problems or not isinstance(data, dict):

@@ -219,12 +219,8 @@ def spread_by_host(urls: Iterable[str]) -> list[str]:
         for turn, same in enumerate(by_host.values())
         for rank, url in enumerate(same)
     ]
-    keyed.sort(key=_spread_key)
+    keyed.sort()  # (place, turn) is unique: the URL itself is never compared
     return [url for _, _, url in keyed]
-
-
-def _spread_key(item: tuple[float, int, str]) -> tuple[float, int]:
-    return item[0], item[1]
 
 
 class HostLimiter:
@@ -276,9 +272,9 @@ class HostLimiter:
         host's previous one: it waits out the rest (briefly, holding its global slot)."""
         if self._interval:
             now = self._clock()
-            earliest = self._last_start.get(key, now) + self._interval
-            if self._last_start.get(key) is not None and now < earliest:
-                await self._sleep(earliest - now)
+            last = self._last_start.get(key)
+            if last is not None and now < last + self._interval:
+                await self._sleep(last + self._interval - now)
                 now = self._clock()
             self._last_start[key] = now
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from curator.check.facts import Expectation
 from curator.check.politeness import spread_by_host
 from curator.domain import ResourceKind
-from curator.store.catalog import live_resource_rows, live_resource_urls, resource_rows
+from curator.store.catalog import active_resource_urls, live_resource_rows, resource_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,8 @@ async def plan_urls(
     """`select_targets`' resources as a run plans them: each URL, in the order it first
     appears, with the ids of the resources listing it. Nothing more of a resource is read:
     a run reads its targets a page of URLs at a time (`targets_of`)."""
-    rows = await live_resource_urls(session, guide_slug=guide_slug)
+    slugs = [guide_slug] if guide_slug is not None else None
+    rows = await active_resource_urls(session, guide_slugs=slugs)
     wanted_ids = set(resource_ids) if resource_ids is not None else None
     wanted_urls = set(urls) if urls is not None else None
     return Plan.of(

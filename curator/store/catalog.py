@@ -81,20 +81,27 @@ async def active_resources(
 
 
 async def active_resource_urls(
-    session: AsyncSession, *, guide_slugs: Collection[str]
+    session: AsyncSession, *, guide_slugs: Collection[str] | None = None
 ) -> list[tuple[int, str]]:
-    """The id and URL of every resource not retired of these guides, in `active_resources`'
-    order (a check's selection, and the order its results are printed in: no resource objects
-    are built)."""
+    """The id and URL of every resource not retired of these guides (of every guide when
+    None), in `active_resources`' order (a check's selection and plan, and the order its
+    results are printed in: no resource objects are built)."""
+    r, g = RESOURCES.c, GUIDES.c
+    query = _live_in_order(select(r.id, r.url).join(GUIDES, r.guide_id == g.id))
+    if guide_slugs is not None:
+        query = query.where(g.slug.in_(list(guide_slugs)))
+    return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
+
+
+def _live_in_order(query: Any) -> Any:
+    """`query` (of resources joined to their guides) kept to the resources not retired, in
+    `active_resources`' order: by guide, section, then the resource's place."""
     r, g, s = RESOURCES.c, GUIDES.c, SECTIONS.c
-    query = (
-        select(r.id, r.url)
-        .join(GUIDES, r.guide_id == g.id)
-        .outerjoin(SECTIONS, r.section_id == s.id)
-        .where(r.retired_at.is_(None), g.slug.in_(list(guide_slugs)))
+    return (
+        query.outerjoin(SECTIONS, r.section_id == s.id)
+        .where(r.retired_at.is_(None))
         .order_by(g.slug, s.position, r.position, r.id)
     )
-    return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
 
 
 async def resources_by_id(session: AsyncSession, *, ids: Collection[int]) -> list[Resource]:
@@ -137,35 +144,10 @@ async def live_resource_rows(
     """What a check run needs of each resource not retired, in `active_resources`' order, as
     plain rows (no ORM objects, no `synced` snapshot): id, guide_slug, key, title, url, kind,
     expect_text, phone, description."""
-    r, g, s = RESOURCES.c, GUIDES.c, SECTIONS.c
-    query = (
-        _run_columns()
-        .outerjoin(SECTIONS, r.section_id == s.id)
-        .where(r.retired_at.is_(None))
-        .order_by(g.slug, s.position, r.position, r.id)
-    )
+    query = _live_in_order(_run_columns())
     if guide_slug is not None:
-        query = query.where(g.slug == guide_slug)
+        query = query.where(GUIDES.c.slug == guide_slug)
     return (await session.execute(query)).all()
-
-
-async def live_resource_urls(
-    session: AsyncSession, *, guide_slug: str | None = None
-) -> list[tuple[int, str]]:
-    """The id and URL of each resource not retired (of one guide, given one), in
-    `active_resources`' order: a check run's plan, before it reads a page of its resources at
-    a time (`resource_rows`)."""
-    r, g, s = RESOURCES.c, GUIDES.c, SECTIONS.c
-    query = (
-        select(r.id, r.url)
-        .join(GUIDES, r.guide_id == g.id)
-        .outerjoin(SECTIONS, r.section_id == s.id)
-        .where(r.retired_at.is_(None))
-        .order_by(g.slug, s.position, r.position, r.id)
-    )
-    if guide_slug is not None:
-        query = query.where(g.slug == guide_slug)
-    return [(resource_id, url) for resource_id, url in (await session.execute(query)).tuples()]
 
 
 async def resource_rows(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Row[Any]]:

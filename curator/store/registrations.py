@@ -24,31 +24,18 @@ __all__ = [
     "latest_certificates",
     "record_failure",
     "record_registration",
-    "registration_rows",
     "registrations",
 ]
 
 
 async def registrations(
     session: AsyncSession, *, domains: Collection[str] | None = None
-) -> dict[str, DomainRegistration]:
-    """The stored registrations of `domains` (all when None), by domain."""
-    query = select(DomainRegistration)
-    if domains is None:
-        return {row.domain: row for row in (await session.scalars(query)).all()}
-    found: dict[str, DomainRegistration] = {}
-    for chunk in chunks(sorted(set(domains))):
-        rows = (await session.scalars(query.where(DomainRegistration.domain.in_(chunk)))).all()
-        found.update((row.domain, row) for row in rows)
-    return found
-
-
-async def registration_rows(
-    session: AsyncSession, *, domains: Collection[str]
 ) -> dict[str, Row[Any]]:
-    """The stored registrations of `domains`, by domain, as plain rows of the registration's
-    columns (what a check run reads: no ORM object)."""
+    """The stored registrations of `domains` (all when None), by domain, as plain rows of the
+    registration's columns (no ORM object: a check run reads them too)."""
     table = cast(Table, DomainRegistration.__table__)
+    if domains is None:
+        return {row.domain: row for row in (await session.execute(select(table))).all()}
     found: dict[str, Row[Any]] = {}
     for chunk in chunks(sorted(set(domains))):
         rows = (await session.execute(select(table).where(table.c.domain.in_(chunk)))).all()

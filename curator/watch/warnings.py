@@ -29,7 +29,6 @@ from curator.store.models import Check, DomainRegistration, Guide, Resource
 from curator.store.registrations import (
     expiring_certificate_urls,
     latest_certificates,
-    registration_rows,
     registrations,
 )
 from curator.watch.lookups import domain_of
@@ -96,7 +95,7 @@ async def watch_of(
     resource ids to URLs)."""
     wanted = list(urls.values()) if isinstance(urls, Mapping) else list(urls)
     domains = {d for d in (domain_of(u) for u in wanted) if d}
-    rows = await registration_rows(session, domains=domains)
+    rows = await registrations(session, domains=domains)
     found: dict[str, CertificateFacts] = {}
     checks = await latest_certificates(session, urls=wanted) if certificates else {}
     for url, check in checks.items():
