@@ -42,11 +42,17 @@ class Attempt:
         return self.status is None and self.error in NETWORK_LEVEL
 
 
+def tally(hosts: dict[str, bool], attempt: Attempt) -> None:
+    """Count `attempt` in `hosts`: each host tried, and whether every try of it failed at the
+    network level."""
+    hosts[attempt.host] = hosts.get(attempt.host, True) and attempt.network_level
+
+
 def network_down(attempts: Iterable[Attempt]) -> bool:
     """True when at least one host was tried and every host failed at the network level."""
     hosts: dict[str, bool] = {}
     for attempt in attempts:
-        hosts[attempt.host] = hosts.get(attempt.host, True) and attempt.network_level
+        tally(hosts, attempt)
     return bool(hosts) and all(hosts.values())
 
 

@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from curator.check.checker import Checker, Sweep
 from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot
-from curator.check.outage import answered
+from curator.check.outage import Attempt, answered, tally
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
@@ -226,6 +226,10 @@ class _Work:
     """How many URLs are checked."""
     counts: Counter[str] = field(default_factory=Counter)
     """Checks per verdict value, in the order each verdict first came."""
+    hosts: dict[str, bool] = field(default_factory=dict)
+    """Each host the run's checks tried, and whether every try of it failed at the network
+    level (`curator.check.outage.tally`): counted as the checks are stored, so finishing the
+    run need not read them back to tell a dead network from dead sites."""
 
     async def next_url(self) -> str | None:
         """The next URL of the plan (None when every one is taken), with its resources and its
@@ -284,6 +288,7 @@ class _Work:
             if refined != outcome:
                 facts, outcome = refined_facts, refined
                 self.writer.amend(url, facts_values(facts) | outcome_values(facts, outcome))
+        tally(self.hosts, Attempt.of(facts))  # as stored: the refined facts, when refined
         suggestion = redirect_suggestion(facts, outcome)
         if suggestion is None and wants_search(url, facts, outcome):
             suggestion = await self.search(url, facts, expectation, targets)
@@ -505,8 +510,13 @@ async def _finish(
     started: datetime,
     resume: int | None,
 ) -> RunReport:
-    chain = await in_transaction(work.sessions, partial(_chain, work.run_id))
-    hosts = await in_transaction(work.sessions, partial(_attempted_hosts, chain))
+    hosts = dict(work.hosts)
+    chain = [work.run_id]
+    if resume is not None:  # the interrupted runs' stored checks count too
+        chain = await in_transaction(work.sessions, partial(_chain, work.run_id))
+        earlier = await in_transaction(work.sessions, partial(_attempted_hosts, chain[1:]))
+        for name, failed in earlier.items():
+            hosts[name] = hosts.get(name, True) and failed
     if work.keep:
         await _with_check_ids(work)
     down = bool(hosts) and all(hosts.values()) and not await _network_answers(work, set(hosts))

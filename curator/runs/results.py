@@ -55,13 +55,13 @@ async def stored_results(
     whose URL the run did not check left out; with `verdicts`, only results of those)."""
     for start in range(0, len(resource_ids), page):
         chunk = resource_ids[start : start + page]
-        pairs = await retrying(
+        rows = await retrying(
             partial(_page, sessions, run_id=run_id, resource_ids=chunk, verdicts=verdicts)
         )
-        by_id = {resource.resource_id: (resource, check) for resource, check in pairs}
+        by_id = {row.resource_id: row for row in rows}
         found = [by_id[i] for i in chunk if i in by_id]
         if found:
-            yield [(_listed(resource), result_of(check)) for resource, check in found]
+            yield [(_listed(row), result_of(row)) for row in found]
 
 
 async def _page(
@@ -70,7 +70,7 @@ async def _page(
     run_id: int,
     resource_ids: Sequence[int],
     verdicts: Collection[Verdict] | None,
-) -> list[tuple[Row[Any], Row[Any]]]:
+) -> Sequence[Row[Any]]:
     async with sessions() as session:
         return await runs.results_page(
             session, run_id=run_id, resource_ids=resource_ids, verdicts=verdicts
@@ -82,8 +82,7 @@ def _listed(row: Row[Any]) -> Listed:
 
 
 def result_of(row: Row[Any]) -> CheckResult:
-    """A stored check (a check row of `curator.store.runs.results_page`) as the run's
-    result."""
+    """A stored check (a row of `curator.store.runs.results_page`) as the run's result."""
     certificate = None
     if row.cert_expires_at is not None:
         # The certificate came with the final response, from the final address's host.

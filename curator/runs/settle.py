@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.check.outage import tally
 from curator.check.state import ConfirmPolicy, LinkStatus, advance
 from curator.runs.records import (
     attempt_of,
@@ -58,8 +59,7 @@ async def attempted_hosts(session: AsyncSession, *, run_ids: Sequence[int]) -> d
     while True:
         rows = await runs.attempts_page(session, run_ids=run_ids, after_id=after)
         for row in rows:
-            attempt = attempt_of(row)
-            hosts[attempt.host] = hosts.get(attempt.host, True) and attempt.network_level
+            tally(hosts, attempt_of(row))
         if len(rows) < RUN_PAGE:
             return hosts
         after = rows[-1].id

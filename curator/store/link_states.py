@@ -40,6 +40,8 @@ SNAPSHOT_FIELDS = (
 )
 """The link's last good page; written only when a check renews it."""
 
+_WRITABLE = frozenset(LINK_STATE_FIELDS + SNAPSHOT_FIELDS)
+
 
 async def link_states(
     session: AsyncSession, *, urls: Sequence[str], for_update: bool = False
@@ -92,7 +94,7 @@ async def upsert_link_state(
 ) -> None:
     """Write a URL's state, `values` keyed by LINK_STATE_FIELDS and SNAPSHOT_FIELDS (insert or
     update in one statement on both databases)."""
-    unknown = set(values) - set(LINK_STATE_FIELDS) - set(SNAPSHOT_FIELDS)
+    unknown = values.keys() - _WRITABLE
     if unknown:
         raise ValueError(f"not link-state fields: {sorted(unknown)}")
     values = {**values, "last_check_id": check_id}
@@ -107,14 +109,15 @@ async def upsert_link_states(
 ) -> None:
     """Write many URLs' states at once: `states` maps a URL to its values (as
     `upsert_link_state` takes them) and the id of the check that decided them. One statement
-    per chunk of URLs giving the same columns."""
+    per chunk of URLs giving the same columns (in the same order: a run's states give them
+    alike)."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for url, (values, check_id) in states.items():
-        unknown = set(values) - set(LINK_STATE_FIELDS) - set(SNAPSHOT_FIELDS)
+        unknown = values.keys() - _WRITABLE
         if unknown:
             raise ValueError(f"not link-state fields: {sorted(unknown)}")
         row = {**values, "last_check_id": check_id, "url": url}
-        groups.setdefault(tuple(sorted(row)), []).append(row)
+        groups.setdefault(tuple(row), []).append(row)
     table = cast(Table, LinkState.__table__)
     for columns, rows in groups.items():
         statement = upsert(session, table)

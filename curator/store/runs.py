@@ -419,38 +419,42 @@ async def results_page(
     run_id: int,
     resource_ids: Sequence[int],
     verdicts: Collection[Verdict] | None = None,
-) -> list[tuple[Row[Any], Row[Any]]]:
+) -> Sequence[Row[Any]]:
     """A page of the run's results (at most `RUN_PAGE` resources): for each of `resource_ids`
-    whose URL the run checked (with `verdicts`, to one of those), the resource's row (id as
-    resource_id, guide_slug, key, title, url) and the check's (its evidence read for the rule
-    only); in no particular order. Two queries, each by a key: resources by id, then the run's
-    checks of their URLs."""
+    whose URL the run checked (with `verdicts`, to one of those), one row of the resource
+    (resource_id, guide_slug, key, title, url) and of the run's check of its URL (id, its
+    facts and verdict; its evidence read for the rule only); in no particular order. One
+    query, binding the resources' ids (a run checks a URL once)."""
     r, g, c = RESOURCES.c, GUIDES.c, CHECKS.c
-    resources = (
-        await session.execute(
-            select(r.id.label("resource_id"), g.slug.label("guide_slug"), r.key, r.title, r.url)
-            .join(GUIDES, r.guide_id == g.id)
-            .where(r.id.in_(list(resource_ids)))
-        )
-    ).all()
-    query = select(
-        c.id,
-        c.url,
-        c.checked_at,
-        c.verdict,
-        c.detail,
-        c.status_code,
-        c.final_url,
-        c.suggested_url,
-        c.elapsed_ms,
-        c.error_kind,
-        c.attempts,
-        c.evidence["rule"].as_string().label("rule"),
-        c.suggestion,
-        c.cert_expires_at,
-        c.cert_issuer,
-    ).where(c.run_id == run_id, c.url.in_(list({row.url for row in resources})))
+    found = [c.run_id == run_id, c.url == r.url]
     if verdicts is not None:
-        query = query.where(c.verdict.in_(list(verdicts)))
-    checks = {row.url: row for row in (await session.execute(query)).all()}
-    return [(row, checks[row.url]) for row in resources if row.url in checks]
+        found.append(c.verdict.in_(list(verdicts)))
+    # An outer join: SQLite then looks each resource's check up by its key (run, URL), and
+    # never the page's resources up for each of the run's checks.
+    query = (
+        select(
+            r.id.label("resource_id"),
+            g.slug.label("guide_slug"),
+            r.key,
+            r.title,
+            r.url,
+            c.id,
+            c.checked_at,
+            c.verdict,
+            c.detail,
+            c.status_code,
+            c.final_url,
+            c.suggested_url,
+            c.elapsed_ms,
+            c.error_kind,
+            c.attempts,
+            c.evidence["rule"].as_string().label("rule"),
+            c.suggestion,
+            c.cert_expires_at,
+            c.cert_issuer,
+        )
+        .join(GUIDES, r.guide_id == g.id)
+        .outerjoin(CHECKS, and_(*found))
+        .where(r.id.in_(list(resource_ids)))
+    )
+    return [row for row in (await session.execute(query)).all() if row.id is not None]

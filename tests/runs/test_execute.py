@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
@@ -387,6 +387,94 @@ async def test_one_dead_host_is_not_an_outage_when_others_answer(
     assert rows[down.url("/")].verdict is Verdict.OK  # pending, not yet confirmed
 
 
+async def test_a_run_tells_a_dead_network_from_its_own_checks_without_reading_them_back(
+    sessions: async_sessionmaker[AsyncSession],
+    run_settings: Settings,
+    sites: Sites,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
+    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
+    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
+    read: list[list[int]] = []
+    real = runs.attempts_page
+
+    async def counted(session: AsyncSession, *, run_ids: list[int], **query: Any) -> Any:
+        read.append(list(run_ids))
+        return await real(session, run_ids=run_ids, **query)
+
+    monkeypatch.setattr(runs, "attempts_page", counted)
+    sites.resolver.fail("a.test")
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
+    # b.test answered: one dead host is no outage, told without reading the checks back.
+    assert report.status is RunStatus.COMPLETED and report.states_changed
+    assert read == []
+    sites.resolver.fail("b.test")
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
+    assert report.status is RunStatus.INCONCLUSIVE and not report.states_changed
+    assert read == []
+
+
+async def test_a_resumed_run_counts_the_hosts_the_interrupted_run_reached(
+    sessions: async_sessionmaker[AsyncSession],
+    run_settings: Settings,
+    sites: Sites,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
+    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
+    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
+    async with sites.fetcher(run_settings) as fetcher:
+        facts_a = await fetcher.fetch(a.url("/"))
+    async with sessions() as session, session.begin():
+        crashed = await runs.create_run(
+            session,
+            trigger="schedule",
+            planned_urls=[a.url("/"), b.url("/x")],
+            started_at=T0,
+            owner="elsewhere:4242",
+        )
+        await store.add_check(
+            session,
+            check=check_row(
+                run_id=crashed.id,
+                facts=facts_a,
+                outcome=classify(facts_a, Expectation(title="A")),
+                checked_at=T0,
+            ),
+        )
+        crashed_id = crashed.id
+    read: list[list[int]] = []
+    real = runs.attempts_page
+
+    async def counted(session: AsyncSession, *, run_ids: list[int], **query: Any) -> Any:
+        read.append(list(run_ids))
+        return await real(session, run_ids=run_ids, **query)
+
+    monkeypatch.setattr(runs, "attempts_page", counted)
+    sites.resolver.fail("b.test")
+    async with sites.fetcher(run_settings) as fetcher:
+        resumed = await check_run(
+            sessions,
+            run_settings,
+            trigger="resume",
+            fetcher=fetcher,
+            resume=crashed_id,
+            clock=clock_from(T0 + timedelta(hours=1)),
+        )
+    # Its own check failed at the network level, but a.test answered the interrupted run:
+    # the network worked, and both checks are applied.
+    assert [r.verdict for r in resumed.results] == [Verdict.TRANSIENT]
+    assert resumed.status is RunStatus.COMPLETED and resumed.states_changed
+    assert read == [[crashed_id]]  # only the interrupted run's checks are read back
+    async with sessions() as session:
+        rows = await link_states.link_states(session, urls=[a.url("/"), b.url("/x")])
+    assert rows[a.url("/")].verdict is Verdict.OK
+    assert rows[b.url("/x")].consecutive_failures == 1
+
+
 async def test_stop_interrupts_and_resume_finishes(
     sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
 ) -> None:
@@ -607,6 +695,7 @@ async def test_path_ignoring_sites_and_walls_that_answer_every_address_alike(
 
 
 async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_a_time(
+    engine: AsyncEngine,
     sessions: async_sessionmaker[AsyncSession],
     run_settings: Settings,
     world: World,
@@ -636,11 +725,21 @@ async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_
     assert lean.results == () and lean.targets == () and lean.broken_found
     assert sum(lean.counts.values()) == lean.planned == kept.planned
     pages: list[int] = []
+    queries: list[int] = []
+    statements: list[str] = []
     real = runs.results_page
+
+    def executed(*args: Any) -> None:
+        statements.append(args[2])
 
     async def counted(session: AsyncSession, **query: Any) -> Any:
         pages.append(len(query["resource_ids"]))
-        return await real(session, **query)
+        before = len(statements)
+        found = await real(session, **query)
+        queries.append(len(statements) - before)
+        return found
+
+    event.listen(engine.sync_engine, "before_cursor_execute", executed)
 
     monkeypatch.setattr(runs, "results_page", counted)
     ids = [t.resource_id for t in kept.targets]  # catalog order: guide a, then b
@@ -660,6 +759,8 @@ async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_
             assert capsys.readouterr().out == expected, (output, quiet)
             assert stored.fails == fails
             assert pages and max(pages) <= 4
+            assert set(queries) == {1}  # a page of results is one query
+            queries.clear()
     # A run that kept nothing prints its results all the same (a page of four at a time).
     pages.clear()
     stored = StoredRun(sessions, lean, ids, now=utcnow(), page=4)
@@ -670,6 +771,8 @@ async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_
     ]
     assert all(r["check_id"] is not None for r in printed["results"])
     assert stored.fails and pages == [4] * (len(ids) // 4) + [len(ids) % 4] * bool(len(ids) % 4)
+    assert set(queries) == {1}
+    event.remove(engine.sync_engine, "before_cursor_execute", executed)
 
 
 async def test_a_run_keeping_no_result_reads_its_resources_a_page_of_urls_at_a_time(
