@@ -89,13 +89,14 @@ def check_row(*, run_id: int, facts: Facts, outcome: Outcome, checked_at: dateti
 
 def check_snapshot(check: Check | Row[Any]) -> Snapshot | None:
     """The snapshot of the page a stored check saw; None when it saw neither title nor text."""
-    if not (check.title or check.text_sample):
+    title, text = check.title, check.text_sample
+    if not (title or text):
         return None
     return Snapshot(
-        title=check.title,
+        title=title,
         heading=check.heading,
         site_name=check.site_name,
-        text=check.text_sample or "",
+        text=text or "",
         fingerprint=check.fingerprint,
     )
 
@@ -115,11 +116,15 @@ def attempt_of(check: Check | Row[Any]) -> Attempt:
     )
 
 
+NEVER_CHECKED = LinkStatus()
+"""The state of a URL no check has reached yet (a value: shared by every such URL)."""
+
+
 def to_status(row: LinkState | Row[Any] | None) -> LinkStatus:
     """The pure value of a link-state row, an object or a plain row (an empty state for a URL
     never checked)."""
     if row is None:
-        return LinkStatus()
+        return NEVER_CHECKED
     return LinkStatus(
         **{name: getattr(row, name) for name in LINK_STATE_FIELDS},
         snapshot=_snapshot(row),

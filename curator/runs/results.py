@@ -58,10 +58,10 @@ async def stored_results(
         rows = await retrying(
             partial(_page, sessions, run_id=run_id, resource_ids=chunk, verdicts=verdicts)
         )
-        by_id = {row.resource_id: row for row in rows}
+        by_id = {row[0]: row for row in rows}  # by resource_id
         found = [by_id[i] for i in chunk if i in by_id]
         if found:
-            yield [(_listed(row), result_of(row)) for row in found]
+            yield [result_of(row) for row in found]
 
 
 async def _page(
@@ -77,36 +77,54 @@ async def _page(
         )
 
 
-def _listed(row: Row[Any]) -> Listed:
-    return Listed(row.resource_id, row.guide_slug, row.key, row.title, row.url)
-
-
-def result_of(row: Row[Any]) -> CheckResult:
-    """A stored check (a row of `curator.store.runs.results_page`) as the run's result."""
+def result_of(row: Row[Any]) -> tuple[Listed, CheckResult]:
+    """A row of `curator.store.runs.results_page` as the resource and the run's result (the
+    row unpacked in the query's order: reading a row's fields by name costs more, a page of
+    results at a time)."""
+    (
+        resource_id,
+        guide_slug,
+        key,
+        title,
+        url,
+        check_id,
+        checked_at,
+        verdict,
+        detail,
+        status_code,
+        final_url,
+        suggested_url,
+        elapsed_ms,
+        error_kind,
+        attempts,
+        rule,
+        suggestion,
+        cert_expires_at,
+        cert_issuer,
+    ) = row
     certificate = None
-    if row.cert_expires_at is not None:
+    if cert_expires_at is not None:
         # The certificate came with the final response, from the final address's host.
-        host = httpx.URL(row.final_url).host if row.final_url else ""
-        certificate = Certificate(
-            host=host.lower(), expires_at=row.cert_expires_at, issuer=row.cert_issuer
-        )
+        host = httpx.URL(final_url).host if final_url else ""
+        certificate = Certificate(host=host.lower(), expires_at=cert_expires_at, issuer=cert_issuer)
     facts = Facts(
-        url=row.url,
-        status=row.status_code,
-        final_url=row.final_url,
-        error=ErrorKind(row.error_kind) if row.error_kind else None,
-        attempts=row.attempts,
-        elapsed_ms=row.elapsed_ms if row.elapsed_ms is not None else 0,
+        url=url,
+        status=status_code,
+        final_url=final_url,
+        error=ErrorKind(error_kind) if error_kind else None,
+        attempts=attempts,
+        elapsed_ms=elapsed_ms if elapsed_ms is not None else 0,
         certificate=certificate,
     )
-    return CheckResult(
-        url=row.url,
+    result = CheckResult(
+        url=url,
         facts=facts,
-        outcome=Outcome(row.verdict, row.detail, row.suggested_url, rule=row.rule or ""),
+        outcome=Outcome(verdict, detail, suggested_url, rule=rule or ""),
         targets=(),
-        check_id=row.id,
-        checked_at=row.checked_at,
+        check_id=check_id,
+        checked_at=checked_at,
         position=0,
         planned=0,
-        suggestion=Suggestion.from_json(row.suggestion),
+        suggestion=Suggestion.from_json(suggestion),
     )
+    return Listed(resource_id, guide_slug, key, title, url), result

@@ -87,16 +87,17 @@ def _advanced(
     states: dict[str, LinkStatus] = {}
     changed: dict[str, tuple[LinkStatus, int]] = {}
     for check in checks:
-        state = states.get(check.url)
+        url, checked_at = check.url, check.checked_at
+        state = states.get(url)
         if state is None:
-            state = to_status(rows.get(check.url))
-        if state.last_checked_at is not None and check.checked_at <= state.last_checked_at:
-            states[check.url] = state
+            state = to_status(rows.get(url))
+        if state.last_checked_at is not None and checked_at <= state.last_checked_at:
+            states[url] = state
             continue  # already applied (an earlier finish of this chain) or older
-        state = states[check.url] = advance(
-            state, outcome_of(check), check.checked_at, policy, snapshot=check_snapshot(check)
+        state = states[url] = advance(
+            state, outcome_of(check), checked_at, policy, snapshot=check_snapshot(check)
         )
-        changed[check.url] = (state, check.id)
+        changed[url] = (state, check.id)
     return changed
 
 

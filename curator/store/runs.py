@@ -423,8 +423,9 @@ async def results_page(
     """A page of the run's results (at most `RUN_PAGE` resources): for each of `resource_ids`
     whose URL the run checked (with `verdicts`, to one of those), one row of the resource
     (resource_id, guide_slug, key, title, url) and of the run's check of its URL (id, its
-    facts and verdict; its evidence read for the rule only); in no particular order. One
-    query, binding the resources' ids (a run checks a URL once)."""
+    facts and verdict; its evidence read for the rule only), in this order (what
+    `curator.runs.results.result_of` unpacks); in no particular order of rows. One query,
+    binding the resources' ids (a run checks a URL once)."""
     r, g, c = RESOURCES.c, GUIDES.c, CHECKS.c
     found = [c.run_id == run_id, c.url == r.url]
     if verdicts is not None:
