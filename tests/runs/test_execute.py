@@ -29,13 +29,14 @@ from curator.domain import Group, RunStatus, Verdict
 from curator.errors import RunConflictError
 from curator.runs.execute import CheckResult, running_run
 from curator.runs.records import check_row, snapshots, to_status
+from curator.runs.results import stored_results
 from curator.runs.targets import Plan
 from curator.settings import Settings
 from curator.store import checks as store
 from curator.store import link_states, runs
 from curator.store.base import utcnow
 from curator.store.engine import session_factory
-from curator.store.models import Check, LinkState, Run
+from curator.store.models import Check, LinkState, Resource, Run
 from curator.store.standings import standings
 from curator.sync import sync_catalog
 from tests.running import check_run
@@ -773,6 +774,41 @@ async def test_a_run_keeping_no_result_prints_the_same_from_the_store_a_page_at_
     assert stored.fails and pages == [4] * (len(ids) // 4) + [len(ids) % 4] * bool(len(ids) % 4)
     assert set(queries) == {1}
     event.remove(engine.sync_engine, "before_cursor_execute", executed)
+
+
+async def test_stored_results_leave_out_resources_the_run_did_not_check(
+    sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
+) -> None:
+    site = await sites.add("ok.test", {"/a": page("A", "a"), "/c": page("C", "c")})
+    await load(
+        sessions,
+        [
+            {"title": "A", "url": site.url("/a")},
+            {"title": "B", "url": site.url("/b")},
+            {"title": "C", "url": site.url("/c")},
+        ],
+    )
+    async with sessions() as session:
+        rows = (await session.execute(select(Resource.id, Resource.url))).all()
+    ids = {url: resource_id for resource_id, url in rows}
+    checked = [ids[site.url("/a")], ids[site.url("/b")]]
+    async with sites.fetcher(run_settings) as fetcher:
+        report = await check_run(
+            sessions, run_settings, trigger="cli", fetcher=fetcher, resource_ids=checked
+        )
+    every = [ids[site.url(p)] for p in ("/c", "/b", "/a")]
+    read = [
+        [(listed.key, result.verdict) for listed, result in page]
+        async for page in stored_results(sessions, run_id=report.run_id, resource_ids=every)
+    ]
+    assert read == [[("b", Verdict.BROKEN), ("a", Verdict.OK)]]  # /c: never checked
+    broken = [
+        [listed.url for listed, _ in page]
+        async for page in stored_results(
+            sessions, run_id=report.run_id, resource_ids=every, verdicts={Verdict.BROKEN}
+        )
+    ]
+    assert broken == [[site.url("/b")]]
 
 
 async def test_a_run_keeping_no_result_reads_its_resources_a_page_of_urls_at_a_time(
