@@ -8,7 +8,8 @@ lease) is made safe here, once, for every caller:
   `BEGIN IMMEDIATE`: it takes the write lock before it reads, so it can never fail half-way
   with "database is locked" when it upgrades (SQLite refuses a stale reader's upgrade at once,
   without waiting); taking the lock is retried with backoff after the busy timeout;
-- a session used without `begin()` (a request's reads) stays a plain reader.
+- a session used without `begin()` (a request's reads) stays a plain reader;
+- the pool hands out the connection used last, whose page cache is the warm one.
 
 On PostgreSQL every checkout is pinged first, so a connection the server closed (a restart, an
 idle timeout, `pg_terminate_backend`) is replaced before use, not failed on.
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -33,6 +35,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, SessionTransactionOrigin
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.util import await_only
 
 from curator.errors import DatabaseUnreachableError, SettingsError
@@ -105,6 +108,15 @@ def create_engine(
     by the server, so the locks it holds never stall the other processes for long."""
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
+        dialect = url.get_dialect()
+        pool = kwargs.get("poolclass")
+        if pool is None and issubclass(dialect, DefaultDialect):
+            pool = dialect.get_pool_class(url)  # a queue for a file; in memory, one connection
+        if pool is not None and issubclass(pool, QueuePool):
+            # The connection used last, first: SQLite drops a connection's page cache when
+            # another one has committed since it last read, so the last writer's is the warm
+            # one (a run's settling and report read back what its writer just stored).
+            kwargs.setdefault("pool_use_lifo", True)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -90,3 +91,25 @@ async def test_readers_do_not_wait_for_a_writer(
     assert seen == 0  # the committed value; the writer's change is not visible yet
     release.set()
     await holder
+
+
+async def test_sqlite_hands_out_the_connection_its_last_writer_used(
+    engines: tuple[AsyncEngine, AsyncEngine],
+) -> None:
+    """The last writer's connection keeps its page cache (SQLite drops a connection's cache
+    when another one has committed since): it is the one handed out next."""
+    sessions = session_factory(engines[0])
+
+    async def connection_of(session: Any) -> Any:
+        return (await session.connection()).sync_connection.connection.dbapi_connection
+
+    async with sessions() as writer:
+        async with writer.begin():
+            written = await connection_of(writer)
+            async with sessions() as reader:
+                read = await connection_of(reader)
+                await reader.execute(text("SELECT n FROM counter"))
+            await writer.execute(text("UPDATE counter SET n = n + 1"))
+    assert read is not written
+    async with sessions() as session:
+        assert await connection_of(session) is written
