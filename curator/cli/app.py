@@ -142,6 +142,10 @@ def own_process() -> None:
     garbage collector (tests that invoke the app in their own process keep theirs as it is)."""
     global _own_process
     _own_process = True
+    # The console script loaded the CLI with the collector paused (`curator.__main__`): what
+    # it loaded is set aside for good, never walked by a collection, and the collector resumes.
+    gc.freeze()
+    gc.enable()
     threading.excepthook = quiet_after_the_loop
     # httpx loads its own command-line tool whenever it is imported and the tool's libraries
     # are installed (rich's syntax highlighting and pygments' lexers come with typer): about

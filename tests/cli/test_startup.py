@@ -63,6 +63,42 @@ def test_a_check_sets_its_loaded_modules_aside_only_in_its_own_process() -> None
     assert result.stdout.split() == ["True"] * 5
 
 
+CONSOLE = """
+import gc
+import sys
+
+import curator.cli as cli
+from curator.__main__ import main
+
+said = []
+real = cli.own_process
+
+
+def spy():
+    said.append(gc.isenabled())
+    real()
+    said.extend([gc.isenabled(), gc.get_freeze_count() > 10_000])
+
+
+cli.own_process = spy
+sys.argv = ["curator", "--version"]
+try:
+    main()
+except SystemExit:
+    pass
+print(*said)
+"""
+
+
+def test_the_console_script_loads_the_cli_with_the_collector_paused() -> None:
+    # The CLI's own modules load without the collector walking them; once loaded, they are set
+    # aside for good and the collector resumes before any command runs.
+    result = subprocess.run(
+        [sys.executable, "-c", CONSOLE], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.split()[-3:] == ["False", "True", "True"], result.stdout + result.stderr
+
+
 def test_python_dash_m_curator_is_the_console_script() -> None:
     # Where the console script is not on PATH (a bare checkout, a container's python -m).
     result = subprocess.run(
