@@ -98,3 +98,41 @@ def test_export_into_a_file_with_problems_exits_2_and_writes_nothing(tmp_path: P
     )
     assert "Traceback" not in err
     assert path.read_text() == broken
+
+
+TWO_GUIDES = """\
+guides:
+  - slug: first
+    title: First
+    sections:
+      - title: S
+        resources:
+          - {title: A, url: "https://a.example/"}
+          - {title: B, url: "https://b.example/"}
+  - slug: second
+    title: Second
+    sections:
+      - title: S
+        resources:
+          - {title: C, url: "https://c.example/"}
+      - title: T
+        resources:
+          - {title: D, url: "https://d.example/"}
+          - {title: E, url: "https://e.example/"}
+"""
+
+
+def test_validate_counts_a_file_and_a_pipe_alike(tmp_path: Path) -> None:
+    # A file is validated a guide at a time, keeping none; a pipe (read once) is held whole.
+    path = tmp_path / "resources.yaml"
+    path.write_text(TWO_GUIDES)
+    code, out, err, _ = run_curator("validate", "--catalog", str(path), cwd=tmp_path)
+    assert code == 0, err
+    assert out.split("valid: ")[1].strip() == "2 guide(s), 5 resource(s)."
+    env = {**os.environ, "CURATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}"}
+    piped = subprocess.run(
+        [CURATOR, "validate", "--catalog", "/dev/stdin"],
+        input=TWO_GUIDES, env=env, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.split("valid: ")[1].strip() == "2 guide(s), 5 resource(s)."
