@@ -8,8 +8,8 @@ resource not snoozed as a false positive: curator.standing.counts_as_broken), 3 
 
 from __future__ import annotations
 
-import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +42,7 @@ from curator.cli.app import (
 )
 from curator.cli.check_output import (
     Format,
+    JsonResults,
     Row,
     junit,
     markdown,
@@ -409,13 +410,13 @@ def check_ad_hoc(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     summary = report.summary
     if output is Format.JSON:
-        document = {
-            "summary": summary,
-            "inconclusive": report.inconclusive,
-            "counts": report.counts,
-            "results": [address_json(r) for r in report.results],
-        }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        writer = JsonResults(sys.stdout.write)
+        writer.start(
+            {"summary": summary, "inconclusive": report.inconclusive, "counts": report.counts}
+        )
+        for result in report.results:
+            writer.add(address_json(result))
+        writer.finish()
     else:
         rows = [
             Row(

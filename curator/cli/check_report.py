@@ -11,16 +11,15 @@ order; JSON is written as the results are read. On a terminal a group's table is
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime
-from json.encoder import encode_basestring as encode_string
 from typing import TYPE_CHECKING, Any, Protocol
 
 from curator.cli.check_output import (
     Counts,
     Format,
+    JsonResults,
     JunitWriter,
     Row,
     markdown_heading,
@@ -112,52 +111,23 @@ def as_json(report: RunReport, *, results: bool = True) -> dict[str, Any]:
 
 class JsonWriter:
     """`as_json(report)` on stdout, as `json.dumps(..., ensure_ascii=False, indent=2)` writes
-    it, one result at a time: the text of 50,000 results, or their dictionaries, are never in
-    memory at once.
-
-    A result's members are written by `member` (strings, numbers and nulls by the C encoder,
-    not by the json module's indenting encoder, which is pure Python: about three quarters
-    of the time a result took to print); only a nested object or list goes through it."""
+    it, one result at a time (`curator.cli.check_output.JsonResults`)."""
 
     def __init__(self, report: RunReport, write: Callable[[str], object] = sys.stdout.write):
-        self.write = write
-        self.encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
-        self.compact = json.JSONEncoder(ensure_ascii=False)
         self.report = report
-        self.written = 0
+        self.results = JsonResults(write)
 
     def start(self) -> None:
         """The run, and the opening of the results."""
-        head = self.encoder.encode(as_json(self.report, results=False))
-        self.write(head[: -len("\n}")] + ',\n  "results": [')
+        self.results.start(as_json(self.report, results=False))
 
     def add(self, target: Named, result: CheckResult) -> None:
         """One result."""
-        member = self.member
-        text = ",\n      ".join(
-            f"{encode_string(name)}: {member(value)}"
-            for name, value in result_json(target, result).items()
-        )
-        self.write((",\n" if self.written else "\n") + "    {\n      " + text + "\n    }")
-        self.written += 1
-
-    def member(self, value: Any) -> str:
-        """A result's member's value as the indenting encoder writes it at a result's depth."""
-        kind = type(value)
-        if kind is str:
-            return encode_string(value)
-        if value is None:
-            return "null"
-        if kind is int:
-            return int.__repr__(value)
-        if isinstance(value, dict | list | tuple) and value:
-            # Strings in JSON hold no raw line break, so each line is indented as a whole.
-            return self.encoder.encode(value).replace("\n", "\n      ")
-        return self.compact.encode(value)  # booleans, floats, empty containers, subclasses
+        self.results.add(result_json(target, result))
 
     def finish(self) -> None:
         """The end of the results and of the object."""
-        self.write("\n  ]\n}\n" if self.written else "]\n}\n")
+        self.results.finish()
 
 
 def write_json(report: RunReport, pairs: Iterable[tuple[Named, CheckResult]] | None = None) -> None:

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 
 import pytest
 
 from curator.check.facts import Certificate, ErrorKind, Expectation, Facts, Hop, Outcome
 from curator.cli.check_cmds import as_json, write_json
+from curator.cli.check_output import JsonResults
 from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.runs.execute import CheckResult, RunReport
 from curator.runs.targets import Target
@@ -82,3 +84,36 @@ def test_json_is_written_as_one_dump_would(count: int, capsys: pytest.CaptureFix
     written = capsys.readouterr().out
     assert written == json.dumps(as_json(made), ensure_ascii=False, indent=2) + "\n"
     assert len(json.loads(written)["results"]) == (count + 1 if count else 0)
+
+
+AD_HOC_RESULT = {
+    "url": 'https://site.example/é?q="1"',
+    "verdict": "ok",
+    "group": "working",
+    "status_code": 200,
+    "final_url": None,
+    "suggested_url": None,
+    "detail": "Works (HTTP 200 OK).\tÉcoute",
+    "elapsed_ms": 154,
+    "rule": "ok",
+    "error": None,
+    "attempts": 1,
+}
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_an_ad_hoc_checks_json_is_written_as_one_dump_would(
+    count: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `curator check URL… --format json` prints its results one at a time through the same
+    # writer: the bytes `json.dumps(document, ensure_ascii=False, indent=2)` would print.
+    head = {"summary": "Checked 3 addresses: 2 ok, 1 gone.", "inconclusive": False}
+    head |= {"counts": {"ok": 2, "gone": 1} if count else {}}
+    results = [AD_HOC_RESULT | {"attempts": i, "extra": [i, {"é": None}] * i} for i in range(count)]
+    writer = JsonResults(sys.stdout.write)
+    writer.start(head)
+    for result in results:
+        writer.add(result)
+    writer.finish()
+    written = capsys.readouterr().out
+    assert written == json.dumps(head | {"results": results}, ensure_ascii=False, indent=2) + "\n"
