@@ -13,7 +13,7 @@ import asyncio
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from curator.check.checker import Checker
@@ -21,7 +21,7 @@ from curator.check.facts import Expectation, Facts, Outcome
 from curator.check.outage import Attempt, network_down
 from curator.check.politeness import spread_by_host
 from curator.domain import Group, Verdict, group_of
-from curator.runs.pipeline import check_url, kept_facts
+from curator.runs.pipeline import check_url
 from curator.runs.summaries import completed_summary, down_summary
 
 _URL = re.compile(r"""https?://[^\s<>"'`()\[\]{}|\\^]+(?:\([^\s<>"'`()]*\)[^\s<>"'`()\[\]{}]*)*""")
@@ -31,7 +31,8 @@ _TRAILING = ".,;:!?*_~'\""
 
 @dataclass(frozen=True, slots=True)
 class AddressResult:
-    """One address's check."""
+    """One address's check, as its report prints it: the facts without the page or the
+    response's headers, the outcome without its evidence."""
 
     url: str
     facts: Facts
@@ -88,9 +89,13 @@ async def check_addresses(
             url = queue.pop()
             facts, outcome = await check_url(sweep, url, Expectation(title=""))
             sweep.done(url)
-            # What the report prints of the facts, not the page's text and markup: a list
-            # of 50,000 addresses is not held in memory page by page.
-            result = AddressResult(url, kept_facts(facts), outcome, len(by_url) + 1, len(unique))
+            # What the report prints (the status, the chain's hops, the error, the verdict and
+            # its detail), not the page nor the verdict's evidence: a list of 50,000 addresses
+            # is not held in memory page by page.
+            kept = replace(facts, headers=(), page=None)
+            result = AddressResult(
+                url, kept, replace(outcome, evidence={}), len(by_url) + 1, len(unique)
+            )
             by_url[url] = result
             if on_result is not None:
                 on_result(result)
