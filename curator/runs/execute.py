@@ -36,7 +36,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -49,7 +49,6 @@ from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
 from curator.errors import ConflictError, RunConflictError
-from curator.replacements.search import Finder
 from curator.runs.pipeline import first_check, kept_facts, refine_check
 from curator.runs.records import (
     check_values,
@@ -86,6 +85,11 @@ from curator.store.models import Run
 from curator.suggestions import Suggestion, suggested_url
 from curator.watch.evidence import with_registration
 from curator.watch.warnings import Watch, watch_of
+
+if TYPE_CHECKING:  # loaded at a run's first search: most runs find nothing to look for
+    from curator.check.fetcher import Fetcher
+    from curator.check.policy import SearchLimits
+    from curator.replacements.search import Finder
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -215,8 +219,12 @@ class _Work:
     read_ahead: int = 0
     """How many of the plan's URLs have their history and targets in (or had them)."""
     history_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    searches: tuple[Fetcher, SearchLimits] | None = None
+    """How the run looks for a broken link's page on its own site (None: it searches no
+    site)."""
     finder: Finder | None = None
-    """Looks for a broken link's page on its own site (None: the checker searches no site)."""
+    """The run's one finder (a host's sitemaps and home page are read once per run): made at
+    the run's first search."""
     watch: Watch | None = None
     """The URLs' domains' registrations as cached when the run began (never looked up here)."""
     keep: bool = True
@@ -324,8 +332,12 @@ class _Work:
     ) -> Suggestion | None:
         """Look for the page on its own site, after its check is stored, and store what was
         found with the check; a search that fails is logged and suggests nothing."""
-        if self.finder is None:
+        if self.searches is None:
             return None
+        if self.finder is None:
+            from curator.replacements.search import Finder
+
+            self.finder = Finder(*self.searches)
         reference = reference_for(targets, expectation, self.history.get(url))
         try:
             found = await self.finder.find(
@@ -415,8 +427,6 @@ async def execute_run(
             await _refuse_beside(session)
         raise
     sweep = checker.sweep()
-    # One finder a run: a host's sitemaps and home page are read once per run.
-    finder = Finder(checker.fetcher, checker.search) if checker.search is not None else None
     lock = asyncio.Lock()
     writer = CheckWriter(sessions, run_id, lock=lock, clock=clock)
     work = _Work(
@@ -429,7 +439,7 @@ async def execute_run(
         writer,
         lock,
         targets=known,
-        finder=finder,
+        searches=(checker.fetcher, checker.search) if checker.search is not None else None,
         watch=watch,
         keep=keep_results,
     )
@@ -445,8 +455,8 @@ async def execute_run(
         raise
     finally:
         sweep.cancel()
-        if finder is not None:
-            await finder.aclose()
+        if work.finder is not None:
+            await work.finder.aclose()
 
 
 async def _refuse_beside(session: AsyncSession) -> None:
