@@ -9,6 +9,7 @@ reports it rather than waiting.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -189,8 +190,10 @@ class SilentHosts:
             self._silent[host] = (self._clock() + self._hold, why)
 
 
+@functools.lru_cache(maxsize=4096)
 def host_key(url: str) -> str:
-    """The politeness key of a URL: its host name, lower-cased (ports share a host)."""
+    """The politeness key of a URL: its host name, lower-cased (ports share a host).
+    Remembered for the last few thousand URLs: a check asks it of its URL several times."""
     return (urlsplit(url).hostname or "").lower()
 
 
