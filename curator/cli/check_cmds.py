@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,10 +34,9 @@ from curator.cli.app import (
     migrated_engine,
     out,
     pause_collection,
-    read_catalog,
     run,
-    scan_catalog,
     settings,
+    validated_catalog,
 )
 from curator.cli.check_output import (
     Format,
@@ -143,8 +141,8 @@ def check(
         check_ad_hoc(current, addresses or [], links or [], patterns, output, quiet, progress)
         return
     path = catalog_path(catalog, current)
-    # The file is validated whole first, keeping none of its guides (a bad file changes
-    # nothing, not even the database's schema), then read again a guide at a time by the sync.
+    # The file is validated whole first (a bad file changes nothing, not even the database's
+    # schema); the sync has its guides again (`validated_catalog`).
     slugs: list[str] = []
     urls: set[str] = set()
 
@@ -153,17 +151,7 @@ def check(
         if guide is None or spec.slug == guide:
             urls.update(r.url for _, r in spec.all_resources())
 
-    if path.is_file():
-        from curator.catalog.load import catalog_guides
-
-        shell = scan_catalog(path, seen)
-        guides: Callable[[], Iterable[GuideSpec]] = partial(catalog_guides, path, slugs)
-    else:  # a pipe is read once: its catalog is held through the sync
-        shell = read_catalog(path)
-        held = shell.guides
-        for spec in held:
-            seen(spec)
-        guides = held.copy
+    shell, guides = validated_catalog(path, seen)
     patterns += compile_excludes(shell.exclude, source=f"{path}: exclude")
     if guide is not None and guide not in slugs:
         err.print(f"[red]error:[/] guide {guide!r} is not in {path} (it has: {', '.join(slugs)})")

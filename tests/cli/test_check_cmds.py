@@ -233,3 +233,47 @@ async def test_a_catalog_given_through_a_pipe_is_read_once(
         "old-page": "broken",
         "elsewhere": "ok",
     }
+
+
+@pytest.mark.parametrize("held_bytes", [2_000_000, 0])
+async def test_a_small_catalog_file_is_read_once_a_large_one_again_a_guide_at_a_time(
+    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch, held_bytes: int
+) -> None:
+    # A small file's validated guides are held through the sync; a large one is validated
+    # keeping none (its memory stays flat) and read again by the sync. The run is the same.
+    import importlib
+
+    from curator.catalog import load
+
+    cli_app = importlib.import_module("curator.cli.app")  # the module, not the Typer app
+
+    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+    monkeypatch.setattr(cli_app, "HELD_CATALOG_BYTES", held_bytes)
+    read_again: list[Path] = []
+    real = load.catalog_guides
+
+    def counted(path: Path, slugs: list[str]) -> object:
+        read_again.append(path)
+        return real(path, slugs)
+
+    monkeypatch.setattr(load, "catalog_guides", counted)
+    site = await sites.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
+    other = await sites.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
+    path = tmp_path / "resources.yaml"
+    path.write_text(
+        CATALOG.format(
+            ok=site.address_url("/"),
+            missing=site.address_url("/old"),
+            elsewhere=other.address_url("/"),
+        )
+    )
+    result = await invoke("check", "--catalog", str(path), "--format", "json")
+    assert result.exit_code == 1, result.output
+    verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
+    assert verdicts == {
+        "helpline": "ok",
+        "same-helpline": "ok",
+        "old-page": "broken",
+        "elsewhere": "ok",
+    }
+    assert read_again == ([] if held_bytes else [path])
