@@ -113,3 +113,14 @@ async def test_sqlite_hands_out_the_connection_its_last_writer_used(
     assert read is not written
     async with sessions() as session:
         assert await connection_of(session) is written
+
+
+async def test_sqlite_logs_ahead_and_syncs_at_checkpoints(
+    engines: tuple[AsyncEngine, AsyncEngine],
+) -> None:
+    # WAL (readers never wait for a writer) with synchronous=NORMAL (1): a commit is not an
+    # fsync of its own; a killed process still loses nothing committed.
+    first, _ = engines
+    async with first.connect() as conn:
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+        assert (await conn.execute(text("PRAGMA synchronous"))).scalar_one() == 1
