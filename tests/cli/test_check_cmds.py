@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from curator.cli import app
 from curator.store.models import Check, LinkState, Run
-from tests.sites import Response, Sites, page
+from tests.sites import Response, Site, Sites, page
 
 runner = CliRunner()
 
@@ -113,23 +113,29 @@ async def invoke(*args: str) -> Result:
     return await asyncio.to_thread(runner.invoke, app, list(args))
 
 
-async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
-    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+async def demo_catalog(sites: Sites) -> tuple[str, Site]:
+    """CATALOG on two loopback sites (a helpline page listed twice, a page that is gone, and
+    another site's page), and the helpline's site."""
     site = await sites.add(
         "demo.test",
         {"/": page("Demo Helpline", "Call 0345 6000 459 for help.")},
     )
     other = await sites.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
-    path = tmp_path / "resources.yaml"
-    path.write_text(
-        CATALOG.format(
-            ok=site.address_url("/"),
-            missing=site.address_url("/old"),
-            elsewhere=other.address_url("/"),
-        )
+    text = CATALOG.format(
+        ok=site.address_url("/"),
+        missing=site.address_url("/old"),
+        elsewhere=other.address_url("/"),
     )
+    return text, site
+
+
+async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
+    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+    text, site = await demo_catalog(sites)
+    path = tmp_path / "resources.yaml"
+    path.write_text(text)
     result = await invoke("check", "--catalog", str(path), "--format", "json")
     assert result.exit_code == 1, result.output
     document = json.loads(result.stdout)
@@ -196,11 +202,7 @@ async def test_a_catalog_given_through_a_pipe_is_read_once(
     import threading
 
     monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
-    site = await sites.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
-    other = await sites.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
-    text = CATALOG.format(
-        ok=site.address_url("/"), missing=site.address_url("/old"), elsewhere=other.address_url("/")
-    )
+    text, _ = await demo_catalog(sites)
     fifo = tmp_path / "catalog.yaml"
     os.mkfifo(fifo)
     stop = threading.Event()
@@ -257,16 +259,9 @@ async def test_a_small_catalog_file_is_read_once_a_large_one_again_a_guide_at_a_
         return real(path, slugs)
 
     monkeypatch.setattr(load, "catalog_guides", counted)
-    site = await sites.add("demo.test", {"/": page("Demo Helpline", "Call 0345 6000 459.")})
-    other = await sites.add("other.test", fallback=Response(200, "<title>Other</title>Other"))
+    text, _ = await demo_catalog(sites)
     path = tmp_path / "resources.yaml"
-    path.write_text(
-        CATALOG.format(
-            ok=site.address_url("/"),
-            missing=site.address_url("/old"),
-            elsewhere=other.address_url("/"),
-        )
-    )
+    path.write_text(text)
     result = await invoke("check", "--catalog", str(path), "--format", "json")
     assert result.exit_code == 1, result.output
     verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}

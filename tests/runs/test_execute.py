@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
 from curator.check.classifier import classify
-from curator.check.facts import Expectation
+from curator.check.facts import Expectation, Facts
 from curator.check.quirks import VideoHost
 from curator.check.video import OEmbedLookup
 from curator.cli.check_cmds import print_report
@@ -238,6 +238,34 @@ async def oembed() -> AsyncIterator[OEmbedLookup]:
         yield OEmbedLookup(client, hosts=(VIDEOS,))
 
 
+async def crashed_run(
+    sessions: async_sessionmaker[AsyncSession],
+    planned: list[str],
+    facts: Facts,
+    title: str,
+) -> int:
+    """A run left `running` by a dead process (no heartbeat since T0) that stored one check,
+    of `facts`, of the URLs it `planned`; its id."""
+    async with sessions() as session, session.begin():
+        crashed = await runs.create_run(
+            session,
+            trigger="schedule",
+            planned_urls=planned,
+            started_at=T0,
+            owner="elsewhere:4242",
+        )
+        await store.add_check(
+            session,
+            check=check_row(
+                run_id=crashed.id,
+                facts=facts,
+                outcome=classify(facts, Expectation(title=title)),
+                checked_at=T0,
+            ),
+        )
+        return crashed.id
+
+
 def clock_from(start: datetime) -> Callable[[], datetime]:
     ticks = iter(range(1_000_000))
     return lambda: start + timedelta(seconds=next(ticks))
@@ -429,24 +457,7 @@ async def test_a_resumed_run_counts_the_hosts_the_interrupted_run_reached(
     await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
     async with sites.fetcher(run_settings) as fetcher:
         facts_a = await fetcher.fetch(a.url("/"))
-    async with sessions() as session, session.begin():
-        crashed = await runs.create_run(
-            session,
-            trigger="schedule",
-            planned_urls=[a.url("/"), b.url("/x")],
-            started_at=T0,
-            owner="elsewhere:4242",
-        )
-        await store.add_check(
-            session,
-            check=check_row(
-                run_id=crashed.id,
-                facts=facts_a,
-                outcome=classify(facts_a, Expectation(title="A")),
-                checked_at=T0,
-            ),
-        )
-        crashed_id = crashed.id
+    crashed_id = await crashed_run(sessions, [a.url("/"), b.url("/x")], facts_a, "A")
     read: list[list[int]] = []
     real = runs.attempts_page
 
@@ -521,24 +532,7 @@ async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
     )
     async with sites.fetcher(run_settings) as fetcher:
         facts_a = await fetcher.fetch(site.url("/a"))
-    async with sessions() as session, session.begin():
-        crashed = await runs.create_run(
-            session,
-            trigger="schedule",
-            planned_urls=[site.url("/a"), site.url("/b")],
-            started_at=T0,
-            owner="elsewhere:4242",
-        )
-        await store.add_check(
-            session,
-            check=check_row(
-                run_id=crashed.id,
-                facts=facts_a,
-                outcome=classify(facts_a, Expectation(title="A")),
-                checked_at=T0,
-            ),
-        )
-        crashed_id = crashed.id
+    crashed_id = await crashed_run(sessions, [site.url("/a"), site.url("/b")], facts_a, "A")
     async with sessions() as session:
         assert (await running_run(session)) is not None
     # The next start (an hour later: no heartbeat since) marks it, and refuses nothing.
