@@ -40,7 +40,7 @@ from curator.store.models import Check, LinkState, Resource, Run
 from curator.store.standings import standings
 from curator.sync import sync_catalog
 from tests.running import check_run
-from tests.sites import Response, Sites, page, redirect
+from tests.sites import Response, Site, Sites, page, redirect
 
 HELPLINE_TEXT = (
     "Revenge Porn Helpline: call 0345 6000 459, Monday to Friday. Don't Panic and Don't Pay."
@@ -266,6 +266,27 @@ async def crashed_run(
         return crashed.id
 
 
+def attempts_read(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The run ids of every read of stored checks' attempts (`runs.attempts_page`) from now."""
+    read: list[list[int]] = []
+    real = runs.attempts_page
+
+    async def counted(session: AsyncSession, *, run_ids: list[int], **query: Any) -> Any:
+        read.append(list(run_ids))
+        return await real(session, run_ids=run_ids, **query)
+
+    monkeypatch.setattr(runs, "attempts_page", counted)
+    return read
+
+
+async def two_sites(sessions: async_sessionmaker[AsyncSession], sites: Sites) -> tuple[Site, Site]:
+    """a.test and b.test, each with one helpline page listed in the catalog."""
+    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
+    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
+    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
+    return a, b
+
+
 def clock_from(start: datetime) -> Callable[[], datetime]:
     ticks = iter(range(1_000_000))
     return lambda: start + timedelta(seconds=next(ticks))
@@ -356,9 +377,7 @@ async def test_failures_are_confirmed_over_days(
 async def test_outage_is_inconclusive_and_changes_no_state(
     sessions: async_sessionmaker[AsyncSession], run_settings: Settings, sites: Sites
 ) -> None:
-    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
-    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
-    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
+    a, b = await two_sites(sessions, sites)
     async with sites.fetcher(run_settings) as fetcher:
         first = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
     assert first.status is RunStatus.COMPLETED
@@ -422,17 +441,8 @@ async def test_a_run_tells_a_dead_network_from_its_own_checks_without_reading_th
     sites: Sites,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
-    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
-    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
-    read: list[list[int]] = []
-    real = runs.attempts_page
-
-    async def counted(session: AsyncSession, *, run_ids: list[int], **query: Any) -> Any:
-        read.append(list(run_ids))
-        return await real(session, run_ids=run_ids, **query)
-
-    monkeypatch.setattr(runs, "attempts_page", counted)
+    a, b = await two_sites(sessions, sites)
+    read = attempts_read(monkeypatch)
     sites.resolver.fail("a.test")
     async with sites.fetcher(run_settings) as fetcher:
         report = await check_run(sessions, run_settings, trigger="cli", fetcher=fetcher)
@@ -452,20 +462,11 @@ async def test_a_resumed_run_counts_the_hosts_the_interrupted_run_reached(
     sites: Sites,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    a = await sites.add("a.test", {"/": page("A", "Alpha helpline")})
-    b = await sites.add("b.test", {"/x": page("B", "Beta helpline")})
-    await load(sessions, [{"title": "A", "url": a.url("/")}, {"title": "B", "url": b.url("/x")}])
+    a, b = await two_sites(sessions, sites)
     async with sites.fetcher(run_settings) as fetcher:
         facts_a = await fetcher.fetch(a.url("/"))
     crashed_id = await crashed_run(sessions, [a.url("/"), b.url("/x")], facts_a, "A")
-    read: list[list[int]] = []
-    real = runs.attempts_page
-
-    async def counted(session: AsyncSession, *, run_ids: list[int], **query: Any) -> Any:
-        read.append(list(run_ids))
-        return await real(session, run_ids=run_ids, **query)
-
-    monkeypatch.setattr(runs, "attempts_page", counted)
+    read = attempts_read(monkeypatch)
     sites.resolver.fail("b.test")
     async with sites.fetcher(run_settings) as fetcher:
         resumed = await check_run(
