@@ -10,8 +10,10 @@ from curator.cli.app import (
     CatalogOption,
     app,
     catalog_path,
+    freeze_loaded,
     migrated_engine,
     out,
+    pause_collection,
     read_catalog,
     run,
     scan_catalog,
@@ -105,6 +107,9 @@ def sync(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="list unchanged too")] = False,
 ) -> None:
     """Apply the catalog file to the database; print the plan."""
+    # The collector stays paused while the catalog is validated and the sync's modules load:
+    # its walks of the held catalog were about a quarter of a no-op sync of 10,000 resources.
+    pause_collection()
     current = settings()
     path = catalog_path(catalog, current)
     loaded = read_catalog(path)
@@ -113,6 +118,7 @@ def sync(
         from curator.store.engine import session_factory
         from curator.sync import sync_catalog
 
+        freeze_loaded()
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session:
                 plan = await sync_catalog(
