@@ -139,6 +139,7 @@ def sync(
 @app.command()
 def export(catalog: CatalogOption = None) -> None:
     """Write the database's catalog back into the YAML file."""
+    pause_collection()  # until the export's modules are loaded (freeze_loaded)
     current = settings()
     path = catalog_path(catalog, current)
 
@@ -146,6 +147,7 @@ def export(catalog: CatalogOption = None) -> None:
         from curator.export import export_catalog
         from curator.store.engine import session_factory
 
+        freeze_loaded()
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session:
                 return await export_catalog(session, path)

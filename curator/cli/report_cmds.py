@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from curator.cli.app import EXIT_ERROR, EXIT_INVALID, app, err, migrated_engine, out, run, settings
+from curator.cli.app import (
+    EXIT_ERROR,
+    EXIT_INVALID,
+    app,
+    err,
+    freeze_loaded,
+    migrated_engine,
+    out,
+    pause_collection,
+    run,
+    settings,
+)
 
 if TYPE_CHECKING:  # the report, the mail and the archive load when a command runs
     from curator.archive import ArchiveLookup
@@ -133,6 +144,7 @@ def report(
             "--format sets how the report is printed; --email always sends text and HTML",
             param_hint="--format",
         )
+    pause_collection()  # until the report's modules are loaded (freeze_loaded)
     current = settings()
     period = _since(since)
 
@@ -142,6 +154,7 @@ def report(
         from curator.report.render import render
         from curator.store.engine import session_factory
 
+        freeze_loaded()
         async with migrated_engine(current) as engine, open_archive(current, archive) as lookup:
             async with session_factory(engine)() as session, session.begin():
                 value = await build_report(
@@ -153,6 +166,7 @@ def report(
         from curator.mail import retry_failed_deliveries, send_refresh_report
         from curator.store.engine import session_factory
 
+        freeze_loaded()
         async with migrated_engine(current) as engine, open_archive(current, archive) as lookup:
             sessions = session_factory(engine)
             # Someone at the terminal: what is owed goes now, whatever its backoff says.
