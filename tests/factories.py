@@ -6,13 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.check.facts import Outcome
 from curator.check.state import ConfirmPolicy, LinkStatus, advance
 from curator.domain import Verdict
 from curator.runs.records import check_snapshot, outcome_of, state_values
 from curator.standing import Link
-from curator.store.models import Check, LinkState
+from curator.store import runs
+from curator.store.models import Check, LinkState, Run
 
 POLICY = ConfirmPolicy()
 """The default confirmation policy: three failed checks over three days."""
@@ -72,3 +76,10 @@ def status_after(
     for at, verdict in checks:
         status = advance(status, Outcome(verdict, verdict.value), at, policy)
     return status
+
+
+async def create_run(session: AsyncSession, **values: Any) -> Run:
+    """A new `running` run as `curator.store.runs.start_run` inserts it (`values` are its
+    keywords), loaded. IntegrityError when another run that is not a recheck is running."""
+    run_id = await runs.start_run(session, **values)
+    return await runs.require_run(session, run_id=run_id)

@@ -42,33 +42,6 @@ RESOURCES = cast(Table, Resource.__table__)
 GUIDES = cast(Table, Guide.__table__)
 
 
-async def create_run(
-    session: AsyncSession,
-    *,
-    trigger: RunTrigger,
-    planned_urls: Sequence[str],
-    started_at: datetime,
-    guide_slug: str | None = None,
-    owner: str | None = None,
-    resumed_from_id: int | None = None,
-) -> Run:
-    """A new `running` run that sets out to check `planned_urls` (`start_run`, loaded).
-
-    IntegrityError (`is_one_running_conflict`) when it is not a recheck and another run that
-    is not a recheck is running.
-    """
-    run_id = await start_run(
-        session,
-        trigger=trigger,
-        planned_urls=planned_urls,
-        started_at=started_at,
-        guide_slug=guide_slug,
-        owner=owner,
-        resumed_from_id=resumed_from_id,
-    )
-    return await require_run(session, run_id=run_id)
-
-
 async def start_run(
     session: AsyncSession,
     *,

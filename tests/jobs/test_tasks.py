@@ -19,7 +19,6 @@ from curator.domain import JobStatus, RunStatus, RunTrigger, Verdict
 from curator.rechecks import queue_recheck
 from curator.runs.recovery import owner_id
 from curator.settings import Settings
-from curator.store import runs as run_queries
 from curator.store.engine import session_factory
 from curator.store.job_states import job_state
 from curator.store.models import JobState, LinkState, RecheckRequest, Resource, Run
@@ -27,6 +26,7 @@ from curator.sync import sync_catalog
 from jobs import tasks
 from jobs.scheduler import JobRunner, build_scheduler, one_off
 from jobs.tasks import JobContext
+from tests.factories import create_run
 from tests.running import check_run, executor_for
 from tests.sites import Response, Sites, page, redirect
 
@@ -264,7 +264,7 @@ async def test_a_full_check_waits_while_another_run_is_going(
     await load(sessions, [{"title": "Helpline", "url": site.address_url("/")}])
     clock = Clock(MONDAY_3AM)
     async with sessions() as session, session.begin():
-        await run_queries.create_run(
+        await create_run(
             session,
             trigger="editor",
             planned_urls=[site.address_url("/")],
@@ -389,7 +389,7 @@ async def test_a_run_left_by_a_dead_process_is_interrupted_and_resumed(
     site = await sites.add("helpline.test", {"/": page("Helpline", "Call us.")})
     await load(sessions, [{"title": "Helpline", "url": site.address_url("/")}])
     async with sessions() as session, session.begin():
-        dead = await run_queries.create_run(
+        dead = await create_run(
             session,
             trigger=RunTrigger.RECHECK,
             planned_urls=[site.address_url("/")],

@@ -21,6 +21,7 @@ from curator.store import runs as run_queries
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Check
 from tests.databases import TestDatabase
+from tests.factories import create_run
 from tests.running import check_run
 from tests.runs.test_execute import load
 from tests.sites import Behaviour, Request, Site, Sites, page
@@ -126,7 +127,7 @@ async def test_a_failed_run_is_resumable_like_an_interrupted_one(
         )
         now = datetime.now(UTC)
         async with sessions() as session, session.begin():
-            failed = await run_queries.create_run(
+            failed = await create_run(
                 session,
                 trigger=RunTrigger.SCHEDULE,
                 planned_urls=[site.url("/a"), site.url("/b")],

@@ -39,6 +39,7 @@ from curator.store.engine import session_factory
 from curator.store.models import Check, LinkState, Resource, Run
 from curator.store.standings import standings
 from curator.sync import sync_catalog
+from tests.factories import create_run
 from tests.running import check_run
 from tests.sites import Response, Site, Sites, page, redirect
 
@@ -247,7 +248,7 @@ async def crashed_run(
     """A run left `running` by a dead process (no heartbeat since T0) that stored one check,
     of `facts`, of the URLs it `planned`; its id."""
     async with sessions() as session, session.begin():
-        crashed = await runs.create_run(
+        crashed = await create_run(
             session,
             trigger="schedule",
             planned_urls=planned,
@@ -564,7 +565,7 @@ async def test_only_one_run_at_a_time(
     await load(sessions, [{"title": "A", "url": site.url("/")}])
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        live = await runs.create_run(
+        live = await create_run(
             session, trigger="schedule", planned_urls=[], started_at=now, owner="elsewhere:1"
         )
     with pytest.raises(RunConflictError) as raised:

@@ -20,6 +20,7 @@ from curator.settings import Settings
 from curator.store import runs
 from curator.store.engine import create_engine, session_factory
 from curator.store.models import Resource
+from tests.factories import create_run
 from tests.polling import wait_until
 from tests.running import check_run
 from tests.runs.test_execute import load
@@ -55,25 +56,21 @@ async def test_the_database_allows_one_running_run_besides_rechecks(
 ) -> None:
     now = datetime.now(UTC)
     async with sessions() as session, session.begin():
-        first = await runs.create_run(
+        first = await create_run(
             session, trigger=RunTrigger.SCHEDULE, planned_urls=[], started_at=now
         )
     with pytest.raises(IntegrityError) as raised:
         async with sessions() as session, session.begin():
-            await runs.create_run(
-                session, trigger=RunTrigger.EDITOR, planned_urls=[], started_at=now
-            )
+            await create_run(session, trigger=RunTrigger.EDITOR, planned_urls=[], started_at=now)
     assert runs.is_one_running_conflict(raised.value)
     async with sessions() as session, session.begin():
         for _ in range(2):
-            await runs.create_run(
-                session, trigger=RunTrigger.RECHECK, planned_urls=[], started_at=now
-            )
+            await create_run(session, trigger=RunTrigger.RECHECK, planned_urls=[], started_at=now)
     async with sessions() as session, session.begin():
         await runs.finish_run(
             session, run_id=first.id, status=RunStatus.COMPLETED, counts={}, finished_at=now
         )
-        await runs.create_run(session, trigger=RunTrigger.CLI, planned_urls=[], started_at=now)
+        await create_run(session, trigger=RunTrigger.CLI, planned_urls=[], started_at=now)
 
 
 async def test_two_processes_starting_a_run_at_once_start_one(

@@ -14,9 +14,9 @@ from curator.check.facts import Facts, Hop, Outcome, Page
 from curator.domain import RunTrigger, Verdict
 from curator.runs.records import check_values
 from curator.runs.writer import CheckWriter
-from curator.store import runs
 from curator.store.engine import session_factory
 from curator.store.models import Check, Run
+from tests.factories import create_run
 from tests.polling import wait_until
 
 T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
@@ -44,9 +44,7 @@ def row(run_id: int, url: str, verdict: Verdict = Verdict.OK, second: int = 0) -
 
 async def new_run(sessions: async_sessionmaker[AsyncSession], urls: list[str]) -> int:
     async with sessions() as session, session.begin():
-        run = await runs.create_run(
-            session, trigger=RunTrigger.CLI, planned_urls=urls, started_at=T0
-        )
+        run = await create_run(session, trigger=RunTrigger.CLI, planned_urls=urls, started_at=T0)
         return run.id
 
 

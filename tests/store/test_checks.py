@@ -15,6 +15,7 @@ from curator.store import checks as q
 from curator.store import link_states, runs
 from curator.store.history import run_summaries
 from curator.store.models import Check
+from tests.factories import create_run
 
 T0 = datetime(2026, 5, 4, 3, 0, tzinfo=UTC)
 A, B, C = "https://a.example/", "https://b.example/x", "https://c.example/y"
@@ -51,7 +52,7 @@ def outcome(verdict: Verdict, detail: str = "detail") -> Outcome:
 
 async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> None:
     async with session.begin():
-        run = await runs.create_run(
+        run = await create_run(
             session, trigger="cli", planned_urls=[A, B, C], started_at=T0, owner="host:1"
         )
     run_id = run.id
@@ -112,9 +113,7 @@ async def test_a_run_stores_each_check_and_finishes(session: AsyncSession) -> No
 
 async def test_interrupted_runs_are_marked_and_resumable(session: AsyncSession) -> None:
     async with session.begin():
-        dead = await runs.create_run(
-            session, trigger="schedule", planned_urls=[A, B], started_at=T0
-        )
+        dead = await create_run(session, trigger="schedule", planned_urls=[A, B], started_at=T0)
         await add_check(
             session, run_id=dead.id, facts=facts(A), outcome=outcome(Verdict.OK), checked_at=T0
         )
@@ -135,7 +134,7 @@ async def test_interrupted_runs_are_marked_and_resumable(session: AsyncSession) 
         assert found is not None and found.id == dead_id
         assert found.summary == "died"
         assert await q.unchecked_urls(session, run_id=dead_id) == [B]
-        resumed = await runs.create_run(
+        resumed = await create_run(
             session,
             trigger="resume",
             planned_urls=[B],
@@ -150,7 +149,7 @@ async def test_interrupted_runs_are_marked_and_resumable(session: AsyncSession) 
 async def test_latest_checks_and_history(session: AsyncSession) -> None:
     async with session.begin():
         for day in range(3):
-            run = await runs.create_run(
+            run = await create_run(
                 session, trigger="cli", planned_urls=[A, B], started_at=T0 + timedelta(days=day)
             )
             for url in (A, B):

@@ -20,7 +20,7 @@ from curator.store.models import Guide, ReaderReport, Resource, Section
 from curator.store.problems import problems
 from curator.store.publish import published
 from curator.store.standings import standings
-from tests.factories import status_after
+from tests.factories import create_run, status_after
 
 T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 NOW = T0 + timedelta(days=6)
@@ -126,7 +126,7 @@ async def test_inconclusive_runs_are_counted_for_the_guides_they_covered(
             ("other", RunStatus.INCONCLUSIVE),
             ("g", RunStatus.COMPLETED),
         ):
-            run = await runs.create_run(
+            run = await create_run(
                 session,
                 trigger=RunTrigger.CLI,
                 planned_urls=[],

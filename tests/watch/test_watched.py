@@ -19,6 +19,7 @@ from curator.store.catalog import active_resources
 from curator.store.models import Check, Guide, Resource, Section
 from curator.store.registrations import expiring_certificate_urls, record_registration
 from curator.watch.warnings import resource_warnings, watched_resources
+from tests.factories import create_run
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 POLICY = WatchPolicy()
@@ -61,9 +62,7 @@ async def test_the_watch_list_is_every_resource_whose_own_warnings_say_so(
                 now=NOW,
                 next_lookup_at=NOW + timedelta(days=1),
             )
-        run = await runs.create_run(
-            session, trigger=RunTrigger.CLI, planned_urls=[], started_at=NOW
-        )
+        run = await create_run(session, trigger=RunTrigger.CLI, planned_urls=[], started_at=NOW)
         for url, days in (
             ("https://short-certificate.example/page", 5),
             ("https://long-certificate.example/page", 200),
