@@ -103,6 +103,16 @@ CatalogOption = Annotated[
         "--catalog", "-c", help="the catalog file (default: CURATOR_CATALOG_PATH or resources.yaml)"
     ),
 ]
+CatalogArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="CATALOG",
+        show_default=False,
+        help="the catalog file, as --catalog gives it (`curator validate resources.yaml`)",
+    ),
+]
+"""The catalog file given by position, for the commands that work on one file only (validate,
+sync, export): the way linters and lychee take their input, and what a new user types first."""
 
 
 DEBUG_VARIABLE = "CURATOR_DEBUG"
@@ -231,9 +241,16 @@ def settings() -> Settings:
         raise typer.Exit(EXIT_INVALID) from None
 
 
-def catalog_path(option: Path | None, current: Settings) -> Path:
-    """The catalog file a command works on."""
-    return option if option is not None else current.catalog_path
+def catalog_path(option: Path | None, current: Settings, argument: Path | None = None) -> Path:
+    """The catalog file a command works on: given by position or by --catalog (two different
+    files are refused, exit 2), else the settings' (CURATOR_CATALOG_PATH or resources.yaml)."""
+    if argument is not None and option is not None and argument != option:
+        raise typer.BadParameter(
+            f"two catalog files given: {argument} and --catalog {option}; give one",
+            param_hint="'CATALOG'",
+        )
+    given = argument if argument is not None else option
+    return given if given is not None else current.catalog_path
 
 
 def read_catalog(path: Path) -> Catalog:

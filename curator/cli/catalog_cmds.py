@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from curator.cli.app import (
+    CatalogArgument,
     CatalogOption,
     app,
     catalog_path,
@@ -35,9 +36,9 @@ _STYLE = {
 
 
 @app.command()
-def validate(catalog: CatalogOption = None) -> None:
+def validate(file: CatalogArgument = None, catalog: CatalogOption = None) -> None:
     """Validate the catalog file; list every problem with its line."""
-    path = catalog_path(catalog, settings())
+    path = catalog_path(catalog, settings(), file)
     counted = [0, 0]  # guides, resources
 
     def count(spec: GuideSpec) -> None:
@@ -97,6 +98,7 @@ def print_plan(plan: SyncPlan, *, dry_run: bool, verbose: bool = False) -> None:
 
 @app.command()
 def sync(
+    file: CatalogArgument = None,
     catalog: CatalogOption = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="show the plan, write nothing")
@@ -111,7 +113,7 @@ def sync(
     # its walks of the held catalog were about a quarter of a no-op sync of 10,000 resources.
     pause_collection()
     current = settings()
-    path = catalog_path(catalog, current)
+    path = catalog_path(catalog, current, file)
     loaded = read_catalog(path)
 
     async def body() -> SyncPlan:
@@ -137,11 +139,11 @@ def sync(
 
 
 @app.command()
-def export(catalog: CatalogOption = None) -> None:
+def export(file: CatalogArgument = None, catalog: CatalogOption = None) -> None:
     """Write the database's catalog back into the YAML file."""
     pause_collection()  # until the export's modules are loaded (freeze_loaded)
     current = settings()
-    path = catalog_path(catalog, current)
+    path = catalog_path(catalog, current, file)
 
     async def body() -> Any:
         from curator.export import export_catalog

@@ -64,6 +64,20 @@ def test_validate_shipped_catalog(shipped_catalog: Path) -> None:
     assert result.output.strip().endswith("valid: 1 guide(s), 9 resource(s).")
 
 
+def test_the_catalog_file_may_be_given_by_position(shipped_catalog: Path, tmp_path: Path) -> None:
+    by_position = runner.invoke(app, ["validate", str(shipped_catalog)])
+    assert by_position.exit_code == 0, by_position.output
+    assert by_position.output.strip() == f"{shipped_catalog}: valid: 1 guide(s), 9 resource(s)."
+    both = runner.invoke(app, ["validate", str(shipped_catalog), "-c", str(shipped_catalog)])
+    assert both.exit_code == 0 and both.output == by_position.output
+    other = tmp_path / "other.yaml"
+    shutil.copy(shipped_catalog, other)
+    for command in ("validate", "sync", "export"):
+        two = runner.invoke(app, [command, str(shipped_catalog), "--catalog", str(other)])
+        assert two.exit_code == 2
+        assert f"two catalog files given: {shipped_catalog} and --catalog {other}" in two.stderr
+
+
 def test_five_mistakes_exit_2_and_write_nothing(tmp_path: Path, env_database: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(FIVE_MISTAKES)
@@ -95,9 +109,10 @@ def test_sync_twice_then_export_then_sync(
     assert first.exit_code == 0, first.output
     assert "added     resource sextortion/revenge-porn-helpline" in first.output
     assert "Applied: 9 added, 0 changed, 0 retired" in first.output
-    second = runner.invoke(app, ["sync", "--catalog", str(path)])
+    # The file by position, as a linter takes it, is the same file.
+    second = runner.invoke(app, ["sync", str(path)])
     assert second.output.strip() == "No changes: 9 resources unchanged."
-    exported = runner.invoke(app, ["export", "--catalog", str(path)])
+    exported = runner.invoke(app, ["export", str(path)])
     assert exported.exit_code == 0, exported.output
     assert path.read_text() == shipped_catalog.read_text()
     third = runner.invoke(app, ["sync", "--catalog", str(path)])
