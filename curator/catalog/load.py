@@ -6,6 +6,7 @@ again keeping positions, to say on which line each one is.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,41 @@ def read_file(path: Path) -> str:
             return handle.read()
     except FileNotFoundError:
         raise CatalogError.single(name, None, "", "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise CatalogError.single(name, None, "", f"not UTF-8 text ({exc.reason})") from None
+    except UnicodeDecodeError:
+        try:
+            line, problem = _not_utf8(path.read_bytes())
+        except OSError as exc:
+            line, problem = None, f"not UTF-8 text, then unreadable ({exc.strerror})"
+        raise CatalogError.single(name, line, "", problem) from None
     except IsADirectoryError:
         raise CatalogError.single(name, None, "", "is a directory, not a file") from None
     except OSError as exc:
         raise CatalogError.single(name, None, "", f"cannot be read ({exc.strerror})") from None
+
+
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _not_utf8(data: bytes) -> tuple[int | None, str]:
+    """Where a file that is not UTF-8 goes wrong, and what to do: the line and column of its
+    first byte that is not UTF-8, with the character that byte is in Windows-1252 (the usual
+    other encoding of a file saved by hand), or that the whole file is UTF-16."""
+    if data.startswith(_UTF16_MARKS):
+        return None, "is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    else:  # the file changed between the two reads: say what the first read found
+        return None, "not UTF-8 text; save it as UTF-8"
+    line = data.count(b"\n", 0, start) + 1
+    column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    byte = data[start]
+    try:
+        seen = f" ({byte:#04x} is {bytes([byte]).decode('cp1252')!r} in Windows-1252)"
+    except UnicodeDecodeError:
+        seen = ""
+    return line, f"not UTF-8 text: byte {byte:#04x} at column {column}{seen}; save it as UTF-8"
 
 
 def _message(error: ErrorDetails) -> str:

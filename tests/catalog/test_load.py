@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -346,6 +347,26 @@ def test_five_mistakes_are_all_reported_in_line_order(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path}/nope.yaml: no such file"]
+
+
+def test_a_file_that_is_not_utf8_is_placed_at_its_first_bad_byte(tmp_path: Path) -> None:
+    # Saved by hand in Windows-1252, where "é" is the one byte 0xe9.
+    text = MINIMAL.replace("title: Sextortion", "title: Sextortion résumé", 1)
+    assert "résumé" in text
+    path = tmp_path / "catalog.yaml"
+    path.write_bytes(text.encode("cp1252"))
+    line = text.splitlines().index(next(s for s in text.splitlines() if "résumé" in s)) + 1
+    column = text.splitlines()[line - 1].index("é") + 1
+    assert problems_of(path) == [
+        f"{path}:{line}: not UTF-8 text: byte 0xe9 at column {column} (0xe9 is 'é' in "
+        "Windows-1252); save it as UTF-8"
+    ]
+    path.write_bytes(text.encode("utf-16"))
+    assert problems_of(path) == [
+        f"{path}: is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+    ]
+    path.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))  # UTF-8 with a mark is UTF-8
+    assert load_catalog(path).guides[0].title == "Sextortion résumé"
 
 
 @pytest.mark.parametrize(
