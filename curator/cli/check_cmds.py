@@ -377,6 +377,10 @@ def check_ad_hoc(
     bad = [u for u in urls if not _is_web_address(u)]
     if bad:
         fail(f"not an http(s) address: {', '.join(bad)}{_file_hint(bad)}", EXIT_INVALID)
+    if not urls:
+        # Nothing to check is a mistake, not a pass: a CI job checking a file that lost its
+        # links would otherwise report success having checked nothing.
+        fail("no addresses to check: the files given hold no http(s) links", EXIT_INVALID)
     chosen = list(dict.fromkeys(u for u in urls if not excluded(u, patterns)))
     if not chosen:
         fail("no addresses to check (every one is excluded)", EXIT_INVALID)

@@ -79,10 +79,17 @@ async def test_the_catalogs_exclude_list_and_exclude_option(
 
 
 async def test_bad_input_is_exit_2(tmp_path: Path, env: dict[str, str]) -> None:
+    (tmp_path / "no-links.md").write_text("# Notes\n\nNothing to follow here.\n")
     for argv, message in [
         (["check", "ftp://x.org/"], "not an http(s) address: ftp://x.org/"),
         (["check", "https://x.org/", "-x", "x(("], "--exclude: 'x((' is not a regular"),
-        (["check", "https://x.org/", "-x", "x.org"], "no addresses to check"),
+        (["check", "https://x.org/", "-x", "x.org"], "no addresses to check (every one is excl"),
+        # Checking nothing is not a pass; and nothing was excluded.
+        (
+            ["check", "--links", "no-links.md"],
+            "no-links.md: no http(s) links found\nerror: no "
+            "addresses to check: the files given hold no http(s) links\n",
+        ),
     ]:
         result = await curator_async(*argv, cwd=tmp_path, env=env)
         assert result.returncode == 2, argv
