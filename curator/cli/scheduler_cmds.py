@@ -92,7 +92,9 @@ def scheduler_command(log_level: LogLevelOption = "info") -> None:
 
 
 HostOption = Annotated[str, typer.Option("--host", help="address the API listens on")]
-PortOption = Annotated[int, typer.Option("--port", help="port the API listens on")]
+PortOption = Annotated[
+    int, typer.Option("--port", help="port the API listens on", min=1, max=65535)
+]
 
 
 @app.command("up")
@@ -105,8 +107,11 @@ def up_command(
 
     For trying curator on a laptop; production runs them as separate processes.
     """
+    from curator.cli.serve_cmds import refuse_unless_listening
+
     current = settings()
     configure_logging(log_level)
+    refuse_unless_listening(host, port)
 
     async def body() -> int:
         import asyncio

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from curator.cli.app import app, err, migrated_engine, run, settings
+from curator.cli.app import EXIT_ERROR, app, err, fail, migrated_engine, run, settings
 
 if TYPE_CHECKING:
     from curator.settings import Settings
@@ -25,6 +25,41 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (the port taken, an address this machine
+    does not have) and what to do, found by binding it as uvicorn will; None when it can. Said
+    before the server starts, as one line with the documented exit code, rather than as
+    uvicorn's log line and its own exit status."""
+    import errno
+    import socket
+
+    where = f"cannot listen on {host}:{port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except socket.gaierror as exc:
+        return f"{where}: {host} is not an address ({exc.strerror}); give another --host"
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        if exc.errno == errno.EADDRINUSE:
+            return f"{where}: {reason}; stop what listens there or give another --port"
+        if exc.errno == errno.EACCES:
+            return f"{where}: {reason} (ports below 1024 need privileges); give another --port"
+        return f"{where}: {reason}; give another --host"
+    return None
+
+
+def refuse_unless_listening(host: str, port: int) -> None:
+    """End the command (exit 4, one line) when the server could not listen on host:port."""
+    problem = cannot_listen(host, port)
+    if problem is not None:
+        fail(problem, EXIT_ERROR)
 
 
 def startup_notes(current: Settings, host: str, port: int) -> list[tuple[int, str]]:
@@ -75,6 +110,7 @@ def serve(
     import uvicorn
 
     current = settings()
+    refuse_unless_listening(host, port)
 
     async def migrate() -> None:
         async with migrated_engine(current):
