@@ -27,7 +27,7 @@ from curator.cli.check_output import Format
 from curator.cli.check_report import StoredRun, print_stored
 from curator.domain import Group, RunStatus, Verdict
 from curator.errors import RunConflictError
-from curator.runs.execute import CheckResult, running_run
+from curator.runs.execute import CheckResult, RunReport, running_run
 from curator.runs.records import check_row, snapshots, to_status
 from curator.runs.results import stored_results
 from curator.runs.targets import Plan
@@ -267,6 +267,24 @@ async def crashed_run(
         return crashed.id
 
 
+async def resumed_an_hour_later(
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    sites: Sites,
+    crashed_id: int,
+) -> RunReport:
+    """The run `crashed_id` resumed an hour after T0 (no heartbeat since: it is stale)."""
+    async with sites.fetcher(settings) as fetcher:
+        return await check_run(
+            sessions,
+            settings,
+            trigger="resume",
+            fetcher=fetcher,
+            resume=crashed_id,
+            clock=clock_from(T0 + timedelta(hours=1)),
+        )
+
+
 def attempts_read(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
     """The run ids of every read of stored checks' attempts (`runs.attempts_page`) from now."""
     read: list[list[int]] = []
@@ -469,15 +487,7 @@ async def test_a_resumed_run_counts_the_hosts_the_interrupted_run_reached(
     crashed_id = await crashed_run(sessions, [a.url("/"), b.url("/x")], facts_a, "A")
     read = attempts_read(monkeypatch)
     sites.resolver.fail("b.test")
-    async with sites.fetcher(run_settings) as fetcher:
-        resumed = await check_run(
-            sessions,
-            run_settings,
-            trigger="resume",
-            fetcher=fetcher,
-            resume=crashed_id,
-            clock=clock_from(T0 + timedelta(hours=1)),
-        )
+    resumed = await resumed_an_hour_later(sessions, run_settings, sites, crashed_id)
     # Its own check failed at the network level, but a.test answered the interrupted run:
     # the network worked, and both checks are applied.
     assert [r.verdict for r in resumed.results] == [Verdict.TRANSIENT]
@@ -538,15 +548,7 @@ async def test_a_run_left_by_a_dead_process_is_marked_interrupted_then_resumed(
     async with sessions() as session:
         assert (await running_run(session)) is not None
     # The next start (an hour later: no heartbeat since) marks it, and refuses nothing.
-    async with sites.fetcher(run_settings) as fetcher:
-        resumed = await check_run(
-            sessions,
-            run_settings,
-            trigger="resume",
-            fetcher=fetcher,
-            resume=crashed_id,
-            clock=clock_from(T0 + timedelta(hours=1)),
-        )
+    resumed = await resumed_an_hour_later(sessions, run_settings, sites, crashed_id)
     async with sessions() as session:
         crashed_row = await session.get(Run, crashed_id)
     assert crashed_row is not None and crashed_row.status is RunStatus.INTERRUPTED
