@@ -172,10 +172,14 @@ class Sweep:
 
     async def fetch(self, url: str) -> Facts:
         """Fetch `url` once per sweep."""
+        return await asyncio.shield(self.start(url))
+
+    def start(self, url: str) -> asyncio.Task[Facts]:
+        """`url`'s fetch in this sweep: started now unless it already was."""
         task = self.fetches.get(url)
         if task is None:
             task = self.fetches[url] = self.checker.fetch_for(url, self, silent=self.silent)
-        return await asyncio.shield(task)
+        return task
 
     def expect(self, url: str) -> None:
         """Say the run is about to check `url`: a deep link's host is probed for its answer to

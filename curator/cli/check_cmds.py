@@ -8,6 +8,7 @@ resource not snoozed as a false positive: curator.standing.counts_as_broken), 3 
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -53,8 +54,10 @@ __all__ = ["as_json", "check", "result_json", "row_of", "write_json"]
 
 if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.catalog import GuideSpec
+    from curator.check.checker import Checker
     from curator.runs.adhoc import AddressReport, AddressResult
     from curator.runs.execute import CheckResult, RunReport
+    from curator.runs.headstart import HeadStart
     from curator.settings import Settings
 
 EXIT_INTERRUPTED = 130
@@ -144,12 +147,12 @@ def check(
     # The file is validated whole first (a bad file changes nothing, not even the database's
     # schema); the sync has its guides again (`validated_catalog`).
     slugs: list[str] = []
-    urls: set[str] = set()
+    urls: dict[str, None] = {}  # in catalog order: the run's head start takes the first
 
     def seen(spec: GuideSpec) -> None:
         slugs.append(spec.slug)
         if guide is None or spec.slug == guide:
-            urls.update(r.url for _, r in spec.all_resources())
+            urls.update((r.url, None) for _, r in spec.all_resources())
 
     shell, guides = validated_catalog(path, seen)
     patterns += compile_excludes(shell.exclude, source=f"{path}: exclude")
@@ -158,8 +161,9 @@ def check(
         raise typer.Exit(EXIT_INVALID)
     chosen = [guide] if guide is not None else slugs
     show_progress = progress and output is Format.TABLE and is_terminal() and err.is_terminal
-    tally = Tally(planned=sum(1 for url in urls if not excluded(url, patterns)))
-    urls.clear()  # the file's URLs are let go: the run reads its own
+    checked = [url for url in urls if not excluded(url, patterns)]
+    urls.clear()
+    tally = Tally(planned=len(checked))
     source_file = str(path.resolve())
 
     def said_synced(synced: dict[str, int]) -> None:
@@ -175,6 +179,7 @@ def check(
             guides,
             source_file,
             chosen,
+            checked,
             show_progress,
             tally,
             patterns,
@@ -232,6 +237,7 @@ async def _sync_check_and_print(
     guides: Callable[[], Iterable[GuideSpec]],
     source_file: str,
     slugs: list[str],
+    checked: list[str],
     show_progress: bool,
     tally: Tally,
     patterns: list[re.Pattern[str]],
@@ -243,8 +249,49 @@ async def _sync_check_and_print(
     """Sync the catalog's `guides` (a file known valid, read again a guide at a time;
     `said_synced` is given its counts when it changed anything), run keeping no result, print
     the run's results read back from the store, and say whether the run was inconclusive and
-    whether it fails the check (exit 1)."""
+    whether it fails the check (exit 1).
+
+    The run's first URLs of `checked` (the file's, in catalog order) are fetched from the
+    start, while the store loads and the catalog is synced (`curator.runs.headstart`)."""
     from curator.check.checker import Checker
+    from curator.runs.headstart import HeadStart
+
+    async with Checker.build(current.fetch_policy(), search=current.search_limits()) as checker:
+        async with HeadStart.of(checker, checked) as head:
+            del checked[:]  # the file's URLs are let go: the run reads its own
+            # The first connections go out before the store's modules load.
+            await asyncio.sleep(0)
+            return await _sync_and_run(
+                current,
+                checker,
+                head,
+                guides,
+                source_file,
+                slugs,
+                show_progress,
+                tally,
+                patterns,
+                said_synced=said_synced,
+                output=output,
+                quiet=quiet,
+            )
+
+
+async def _sync_and_run(
+    current: Settings,
+    checker: Checker,
+    head: HeadStart,
+    guides: Callable[[], Iterable[GuideSpec]],
+    source_file: str,
+    slugs: list[str],
+    show_progress: bool,
+    tally: Tally,
+    patterns: list[re.Pattern[str]],
+    *,
+    said_synced: Callable[[dict[str, int]], None],
+    output: Format,
+    quiet: bool,
+) -> tuple[bool, bool]:
     from curator.cli.check_report import StoredRun, print_stored
     from curator.domain import RunTrigger
     from curator.runs.execute import execute_run
@@ -268,18 +315,16 @@ async def _sync_check_and_print(
         del chosen
         selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
         with _progress(show_progress, tally) as advance:
-            async with Checker.build(
-                current.fetch_policy(), search=current.search_limits()
-            ) as checker:
-                report = await execute_run(
-                    sessions,
-                    checker,
-                    selection,
-                    trigger=RunTrigger.CLI,
-                    confirm=current.confirm_policy(),
-                    on_result=advance,
-                    keep_results=False,
-                )
+            report = await execute_run(
+                sessions,
+                checker,
+                selection,
+                trigger=RunTrigger.CLI,
+                confirm=current.confirm_policy(),
+                on_result=advance,
+                keep_results=False,
+                sweep=head.sweep,
+            )
         if synced is not None:
             said_synced(synced)
         # Only a broken verdict can fail the check: only those resources' standings are read.

@@ -367,6 +367,7 @@ async def execute_run(
     stop: asyncio.Event | None = None,
     exclusive: bool = True,
     keep_results: bool = True,
+    sweep: Sweep | None = None,
 ) -> RunReport:
     """Check the selected resources' URLs once each, store every result, settle link states
     by `confirm`.
@@ -378,6 +379,8 @@ async def execute_run(
     `interrupted`. The checker is the caller's: a run neither builds nor closes one. With
     `keep_results=False` the report holds no result, only counts (a run of 50,000 links need
     not hold a record of each: `curator.runs.results` reads them back a page at a time).
+    `sweep` is one of `checker`'s sweeps whose fetches the run takes over (a head start,
+    `curator.runs.headstart`); the run ends it as its own.
     """
     stop = stop or asyncio.Event()
     started = clock()
@@ -426,7 +429,7 @@ async def execute_run(
         async with sessions() as session:
             await _refuse_beside(session)
         raise
-    sweep = checker.sweep()
+    sweep = sweep if sweep is not None else checker.sweep()
     lock = asyncio.Lock()
     writer = CheckWriter(sessions, run_id, lock=lock, clock=clock)
     work = _Work(

@@ -6,6 +6,7 @@ import asyncio
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from curator.cli import app
 from curator.store.models import Check, LinkState, Run
+from tests.polling import wait_until
 from tests.sites import Response, Site, Sites, page
 
 runner = CliRunner()
@@ -160,6 +162,44 @@ async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
     assert "Working (1)" in only.stdout and "other/elsewhere" in only.stdout
     assert "demo/helpline" not in only.stdout
     assert "Run 2 completed: Checked 1 address: 1 ok." in only.stdout
+
+
+async def test_the_first_links_are_asked_for_while_the_catalog_is_synced(
+    tmp_path: Path, quick: str, sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`curator check` fetches while it sets the run up (the run's head start), and the run
+    then fetches nothing twice."""
+    import curator.sync
+
+    monkeypatch.setenv("CURATOR_ALLOW_PRIVATE_ADDRESSES", "true")
+    text, site = await demo_catalog(sites)
+    path = tmp_path / "resources.yaml"
+    path.write_text(text)
+    sync_guides = curator.sync.sync_guides
+    asked_before_sync: list[int] = []
+
+    async def asked() -> bool:
+        return bool(site.requests)
+
+    async def sync_once_asked(*args: Any, **kwargs: Any) -> Any:
+        # The sync waits (on the CLI's own loop) until the site has been asked for a page.
+        await wait_until(asked, within=10, what="the site asked for a page")
+        asked_before_sync.append(len(site.requests))
+        return await sync_guides(*args, **kwargs)
+
+    monkeypatch.setattr(curator.sync, "sync_guides", sync_once_asked)
+    result = await invoke("check", "--catalog", str(path), "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert asked_before_sync and asked_before_sync[0] >= 1
+    verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
+    assert verdicts == {
+        "helpline": "ok",
+        "same-helpline": "ok",
+        "old-page": "broken",
+        "elsewhere": "ok",
+    }
+    assert site.hits("/") == 2  # the check's, and the search's read of the home page
+    assert site.hits("/old") == 1
 
 
 async def test_table_groups_results_worst_first(
