@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from curator.errors import NotFoundError
 from curator.store.base import chunks, refresh_loaded
@@ -38,19 +38,24 @@ async def guide_by_slug(session: AsyncSession, *, slug: str) -> Guide | None:
 
 
 async def require_guide(session: AsyncSession, *, slug: str) -> Guide:
-    """The guide with `slug`, or NotFoundError."""
-    guide = await guide_by_slug(session, slug=slug)
+    """The guide with `slug`, its own fields only (`all_guides`), or NotFoundError."""
+    result = await session.execute(select(Guide).where(Guide.slug == slug).options(*_alone()))
+    guide = result.scalar_one_or_none()
     if guide is None:
         raise NotFoundError("guide", slug)
     return guide
 
 
 async def all_guides(session: AsyncSession) -> Sequence[Guide]:
-    """Every guide, by slug, with sections and resources loaded."""
-    result = await session.execute(
-        select(Guide).order_by(Guide.slug).options(*_with_children())  # type: ignore[arg-type]
-    )
+    """Every guide, by slug, its own fields only: its sections and resources are not loaded
+    (reading them raises), so a report or an email about a directory of 50,000 links does not
+    hold every resource to learn its guides' titles, editors and review dates."""
+    result = await session.execute(select(Guide).order_by(Guide.slug).options(*_alone()))
     return result.scalars().all()
+
+
+def _alone() -> tuple[Any, ...]:
+    return (raiseload(Guide.sections), raiseload(Guide.resources))
 
 
 async def guide_titles(session: AsyncSession) -> list[tuple[str, str]]:

@@ -3,20 +3,24 @@ every link's review baseline in bulk; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from curator.check.state import ConfirmPolicy
 from curator.domain import RunStatus, RunTrigger, Verdict
+from curator.report import build
 from curator.report.build import build_report
 from curator.runs.settle import apply_states
 from curator.settings import Settings
 from curator.store.models import Check, Guide, LinkState, Resource, Run, Section
+from curator.store.standings import standings
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 BEFORE_REVIEW = datetime(2026, 4, 1, 3, 0, tzinfo=UTC)
@@ -102,3 +106,26 @@ async def test_a_report_costs_the_same_queries_for_4_links_or_60(
             # The page as the editors approved it: the first check after their review.
             assert set(baselines) == {"f0" * 8}
     assert counted[60] == counted[4]
+
+
+async def test_a_report_of_every_guide_holds_one_guides_resources_at_a_time(
+    session: AsyncSession, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory of 50,000 links is reported a guide at a time: the guides are read
+    without their resources, and each guide's are let go before the next one's are read."""
+    async with session.begin():
+        for slug in ("alpha", "beta", "gamma"):
+            await seed_guide(session, slug, 30)
+    session.expunge_all()
+    held: list[int] = []
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        gc.collect()
+        held.append(sum(isinstance(o, Resource) for o in session.identity_map.values()))
+        return await standings(*args, **kwargs)
+
+    monkeypatch.setattr(build, "standings", counting)
+    async with session.begin():
+        report = await build_report(session, settings, now=NOW)
+    assert [g.counts.links for g in report.guides] == [30, 30, 30]
+    assert held == [0, 0, 0]
