@@ -124,6 +124,8 @@ PLACEHOLDER: dict[str, str] = {
     "fr": r"\bsite en construction\b|\bce site est en cours de construction\b"
     r"|\bvotre (?:h[ée]bergement|espace web|site(?: web| internet)?|compte) (?:est|a [ée]t[ée])"
     r" (?:pr[êe]t|activ[ée]|cr[ée]{1,2}|install[ée])\b"
+    r"|\bvotre (?:h[ée]bergement|espace web|offre d'h[ée]bergement) (?:est|a [ée]t[ée])"
+    r" (?:maintenant )?(?:actif|active|en ligne)\b"
     r"|\b(?:site|page)(?: web| internet)? (?:est )?(?:en (?:cours de )?construction"
     r"|bient[ôo]t en ligne)\b"
     r"|^\W*(?:en construction|bient[ôo]t (?:en ligne|disponible)|prochainement)\W*$",

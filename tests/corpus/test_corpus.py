@@ -21,10 +21,6 @@ CURRENT = load(CORPUS)
 
 KNOWN_MISSES: dict[str, str] = {
     # entry id: the verdict (and rule) curator gives it today
-    "planethoster-hebergement-actif-fr": (
-        'ok (ok): the French placeholder wording knows "votre hébergement est activé", not the'
-        ' adjective "est actif" of PlanetHoster\'s title, and no other sign is present'
-    ),
 }
 
 
