@@ -54,10 +54,8 @@ __all__ = ["as_json", "check", "result_json", "row_of", "write_json"]
 
 if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.catalog import GuideSpec
-    from curator.check.checker import Checker
     from curator.runs.adhoc import AddressReport, AddressResult
     from curator.runs.execute import CheckResult, RunReport
-    from curator.runs.headstart import HeadStart
     from curator.settings import Settings
 
 EXIT_INTERRUPTED = 130
@@ -256,81 +254,54 @@ async def _sync_check_and_print(
     from curator.check.checker import Checker
     from curator.runs.headstart import HeadStart
 
-    async with Checker.build(current.fetch_policy(), search=current.search_limits()) as checker:
-        async with HeadStart.of(checker, checked) as head:
-            del checked[:]  # the file's URLs are let go: the run reads its own
-            # The first connections go out before the store's modules load.
-            await asyncio.sleep(0)
-            return await _sync_and_run(
-                current,
-                checker,
-                head,
-                guides,
-                source_file,
-                slugs,
-                show_progress,
-                tally,
-                patterns,
-                said_synced=said_synced,
-                output=output,
-                quiet=quiet,
-            )
+    async with (
+        Checker.build(current.fetch_policy(), search=current.search_limits()) as checker,
+        HeadStart.of(checker, checked) as head,
+    ):
+        del checked[:]  # the file's URLs are let go: the run reads its own
+        await asyncio.sleep(0)  # the first connections go out before the store's modules load
+        from curator.cli.check_report import StoredRun, print_stored
+        from curator.domain import RunTrigger
+        from curator.runs.execute import execute_run
+        from curator.runs.selection import Selection
+        from curator.store.base import utcnow
+        from curator.store.catalog import active_resource_urls
+        from curator.store.engine import session_factory
+        from curator.sync import sync_guides
 
-
-async def _sync_and_run(
-    current: Settings,
-    checker: Checker,
-    head: HeadStart,
-    guides: Callable[[], Iterable[GuideSpec]],
-    source_file: str,
-    slugs: list[str],
-    show_progress: bool,
-    tally: Tally,
-    patterns: list[re.Pattern[str]],
-    *,
-    said_synced: Callable[[dict[str, int]], None],
-    output: Format,
-    quiet: bool,
-) -> tuple[bool, bool]:
-    from curator.cli.check_report import StoredRun, print_stored
-    from curator.domain import RunTrigger
-    from curator.runs.execute import execute_run
-    from curator.runs.selection import Selection
-    from curator.store.base import utcnow
-    from curator.store.catalog import active_resource_urls
-    from curator.store.engine import session_factory
-    from curator.sync import sync_guides
-
-    freeze_loaded()
-    async with migrated_engine(current) as engine:
-        sessions = session_factory(engine)
-        async with sessions() as session, session.begin():
-            plan = await sync_guides(session, guides(), source_file=source_file, keep_changes=False)
-        synced = plan.counts() if plan.changed_anything else None
-        del plan
-        async with sessions() as session:
-            chosen = await active_resource_urls(session, guide_slugs=slugs)
-        # In catalog order: the order the results are printed in.
-        ids = [resource_id for resource_id, url in chosen if not excluded(url, patterns)]
-        del chosen
-        selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
-        with _progress(show_progress, tally) as advance:
-            report = await execute_run(
-                sessions,
-                checker,
-                selection,
-                trigger=RunTrigger.CLI,
-                confirm=current.confirm_policy(),
-                on_result=advance,
-                keep_results=False,
-                sweep=head.sweep,
-            )
-        if synced is not None:
-            said_synced(synced)
-        # Only a broken verdict can fail the check: only those resources' standings are read.
-        stored = StoredRun(sessions, report, ids, now=utcnow())
-        terminal = out if output is Format.TABLE and is_terminal() else None
-        await print_stored(stored, output, quiet=quiet, terminal=terminal)
+        freeze_loaded()
+        async with migrated_engine(current) as engine:
+            sessions = session_factory(engine)
+            async with sessions() as session, session.begin():
+                plan = await sync_guides(
+                    session, guides(), source_file=source_file, keep_changes=False
+                )
+            synced = plan.counts() if plan.changed_anything else None
+            del plan
+            async with sessions() as session:
+                chosen = await active_resource_urls(session, guide_slugs=slugs)
+            # In catalog order: the order the results are printed in.
+            ids = [resource_id for resource_id, url in chosen if not excluded(url, patterns)]
+            del chosen
+            selection = Selection.resources(ids, guide_slug=slugs[0] if len(slugs) == 1 else None)
+            with _progress(show_progress, tally) as advance:
+                report = await execute_run(
+                    sessions,
+                    checker,
+                    selection,
+                    trigger=RunTrigger.CLI,
+                    confirm=current.confirm_policy(),
+                    on_result=advance,
+                    keep_results=False,
+                    sweep=head.sweep,
+                )
+            if synced is not None:
+                said_synced(synced)
+            # Only a broken verdict can fail the check: only those resources' standings are
+            # read.
+            stored = StoredRun(sessions, report, ids, now=utcnow())
+            terminal = out if output is Format.TABLE and is_terminal() else None
+            await print_stored(stored, output, quiet=quiet, terminal=terminal)
     return report.inconclusive, stored.fails
 
 
