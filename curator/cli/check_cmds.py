@@ -160,6 +160,18 @@ def check(
     chosen = [guide] if guide is not None else slugs
     show_progress = progress and output is Format.TABLE and is_terminal() and err.is_terminal
     checked = [url for url in urls if not excluded(url, patterns)]
+    if urls and not checked:  # as with addresses given ad hoc: checking nothing is no pass
+        where = f"guide {guide!r} in {path}" if guide is not None else str(path)
+        which = "the only address" if len(urls) == 1 else f"all {len(urls)} addresses"
+        by = " and ".join(
+            ([f"{path.name}'s exclude: list"] if shell.exclude else [])
+            + (["--exclude"] if exclude else [])
+        )
+        fail(
+            f"no links to check: {which} of {where} {'is' if len(urls) == 1 else 'are'} "
+            f"excluded (by {by}); nothing was written",
+            EXIT_INVALID,
+        )
     urls.clear()
     tally = Tally(planned=len(checked))
     source_file = str(path.resolve())

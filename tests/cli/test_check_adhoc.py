@@ -72,6 +72,17 @@ async def test_the_catalogs_exclude_list_and_exclude_option(
     assert [r["resource"] for r in json.loads(result.stdout)["results"]] == ["home"]
     assert count(database_url, Check) == 1
 
+    # Every link excluded: checking nothing is no pass, as with addresses given ad hoc.
+    nothing = await curator_async(
+        "check", "-x", "/old$", "-x", "/$", "--catalog", str(path), cwd=tmp_path, env=env
+    )
+    assert nothing.returncode == 2, nothing.stderr
+    assert (
+        f"error: no links to check: all 3 addresses of {path} are excluded (by "
+        "resources.yaml's exclude: list and --exclude); nothing was written"
+    ) in " ".join(nothing.stderr.split())
+    assert count(database_url, Check) == 1 and count(database_url, Run) == 1
+
     path.write_text(path.read_text().replace("/intranet/", "intranet(("))
     bad = await curator_async("validate", "--catalog", str(path), cwd=tmp_path, env=env)
     assert bad.returncode == 2
