@@ -120,6 +120,36 @@ SOFT = {
         "soft_404_error_page",
         evidence={"language": "cy"},
     ),
+    "ar": Example(
+        facts(body=page(ERROR_PAGE_TEXT, title="عذراً، الصفحة المطلوبة غير موجودة")),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        evidence={"language": "ar"},
+    ),
+    "fa": Example(
+        # As Docusaurus words it in Persian ("the page you were looking for was not found").
+        facts(body=page(ERROR_PAGE_TEXT, headings=("صفحه ای که دنبال آن بودید پیدا نشد.",))),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        evidence={"language": "fa"},
+    ),
+    "fa-joined": Example(
+        facts(body=page(ERROR_PAGE_TEXT, title="خطا: صفحه\u200cای که دنبالش بودید یافت نشد")),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        evidence={"language": "fa"},
+    ),
+    "he": Example(
+        facts(body=page(ERROR_PAGE_TEXT, title="אופס! הדף שחיפשת לא נמצא")),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        evidence={"language": "he"},
+    ),
+    "arabic-helpline-page-stays-ok": Example(
+        facts(body=page(REAL_TEXT, title="خط المساعدة: اتصل بنا إذا كنت بحاجة إلى الدعم")),
+        Verdict.OK,
+        "ok",
+    ),
     "law-section-404-stays-ok": Example(
         facts(body=page(REAL_TEXT, title="Section 404 of the Act explained")),
         Verdict.OK,
