@@ -10,6 +10,7 @@
     ├── StoreError            the database cannot do what was asked
     │   ├── DatabaseUnreachableError   it cannot be reached or opened at all
     │   ├── NotFoundError     a named row does not exist
+    │   ├── RevisionError     a schema revision asked for does not exist or cannot be reached
     │   └── ConflictError     an action conflicts with the current state
     │       └── RunConflictError   another check run is running
     └── (inside the checker, translated into facts at the fetcher's boundary, never raised
@@ -84,6 +85,16 @@ class NotFoundError(StoreError):
         self.kind = kind
         self.key = key
         super().__init__(f"no {kind} {key!r}")
+
+
+class RevisionError(StoreError):
+    """A schema revision asked for (`curator db upgrade REV`, `db downgrade REV`) does not
+    exist or cannot be reached from where the database is."""
+
+    def __init__(self, revision: str, problem: str, known: str) -> None:
+        self.revision = revision
+        self.problem = problem
+        super().__init__(f"cannot migrate to revision {revision!r}: {problem} ({known})")
 
 
 class ConflictError(StoreError):

@@ -16,6 +16,7 @@ from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, in
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from curator.errors import RevisionError
 from curator.store.engine import WRITE_OPTION
 
 if TYPE_CHECKING:
@@ -121,11 +122,16 @@ def _create_if_empty(connection: Connection) -> bool:
 
 async def _run(engine: AsyncEngine, verb: str, revision: str) -> None:
     from alembic import command
+    from alembic.util.exc import CommandError
 
     def run(connection: Connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
-        getattr(command, verb)(config, revision)
+        try:
+            getattr(command, verb)(config, revision)
+        except CommandError as exc:  # a revision that does not exist, or a range: bad input
+            known = f"curator's revisions are base, 0001 to {HEAD}, and head"
+            raise RevisionError(revision, str(exc).rstrip("."), known) from exc
 
     async with engine.begin() as connection:
         await connection.run_sync(run)

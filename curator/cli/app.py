@@ -24,6 +24,7 @@ from curator.errors import (
     ConflictError,
     CuratorError,
     NotFoundError,
+    RevisionError,
     RunConflictError,
     SettingsError,
 )
@@ -349,7 +350,7 @@ def run(factory: Callable[[], Awaitable[T]]) -> T:
         raise typer.Exit(EXIT_INVALID) from None
     except RunConflictError as exc:
         fail(str(exc), EXIT_ERROR, exc)
-    except (NotFoundError, ConflictError) as exc:
+    except (NotFoundError, ConflictError, RevisionError) as exc:
         fail(str(exc), EXIT_INVALID, exc)
     except CuratorError as exc:
         fail(str(exc), EXIT_ERROR, exc)
