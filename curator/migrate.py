@@ -12,7 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, inspect, select
+from sqlalchemy import (
+    Column,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -77,6 +86,20 @@ async def upgrade(engine: AsyncEngine, revision: str = "head", *, create: bool =
     await _run(engine, "upgrade", revision)
 
 
+MIGRATION_LOCK_KEY = 0x6375726D696772  # "curmigr": PostgreSQL's advisory lock of migrations
+
+
+def _one_at_a_time(connection: Connection) -> None:
+    """Hold the migration lock until this transaction ends, so processes migrating one
+    database at once take turns, each finding what the one before it made.
+
+    On SQLite the write transaction (BEGIN IMMEDIATE) already holds the one write lock; on
+    PostgreSQL a transaction-level advisory lock does (DDL takes no lock on tables that do not
+    exist yet, so two transactions could each create the same ones)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
     """Migrate the database down to `revision` ("base" empties it)."""
     await _run(engine, "downgrade", revision)
@@ -107,6 +130,7 @@ def _tables_unless_newest(connection: Connection) -> list[str] | None:
 def _create_if_empty(connection: Connection) -> bool:
     """Create the newest schema and stamp it at HEAD if the database is still empty; True when
     it is at HEAD now."""
+    _one_at_a_time(connection)
     tables = _tables_unless_newest(connection)
     if tables is None:
         return True  # another process created it meanwhile
@@ -125,6 +149,7 @@ async def _run(engine: AsyncEngine, verb: str, revision: str) -> None:
     from alembic.util.exc import CommandError
 
     def run(connection: Connection) -> None:
+        _one_at_a_time(connection)
         config = alembic_config()
         config.attributes["connection"] = connection
         try:
@@ -133,5 +158,7 @@ async def _run(engine: AsyncEngine, verb: str, revision: str) -> None:
             known = f"curator's revisions are base, 0001 to {HEAD}, and head"
             raise RevisionError(revision, str(exc).rstrip("."), known) from exc
 
-    async with engine.begin() as connection:
+    # A write transaction (BEGIN IMMEDIATE on SQLite), as creating a schema is: of two
+    # processes migrating at once, the second waits and finds the database migrated.
+    async with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
         await connection.run_sync(run)

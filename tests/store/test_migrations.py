@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from curator.migrate import HEAD, current_revision, downgrade, head_revision, upgrade
 from curator.store.engine import create_engine
 from curator.store.models import Base
+from tests.cli.script import environment, finish, start
 from tests.databases import RUN_TOKEN, create_postgres_database, drop_postgres_database
 
 
@@ -204,3 +205,28 @@ def test_a_sqlite_database_never_loads_postgresqls_dialect(tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "False"]
+
+
+async def test_processes_migrating_one_database_at_once_each_end_at_head(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    """Commands started together on an empty database (`curator check` in two CI jobs, `serve`
+    beside `sync`), or on one at an older revision, all end at head: on PostgreSQL they raced
+    to create the same tables and all but one failed on a duplicate key, and on both
+    databases two Alembic upgrades ran the same migration twice."""
+    env = environment(CURATOR_DATABASE_URL=empty_database_url)
+
+    async def together() -> None:
+        started = [await start("db", "upgrade", cwd=tmp_path, env=env) for _ in range(3)]
+        for process in started:
+            result = await finish(process)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.strip() == f"Database at revision {HEAD}."
+
+    await together()
+    engine = create_engine(empty_database_url)
+    try:
+        await downgrade(engine, "0005")
+    finally:
+        await engine.dispose()
+    await together()
