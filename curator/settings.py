@@ -7,8 +7,11 @@ Build one `Settings` at the edge (CLI, app factory, scheduler) and pass it in; t
 from __future__ import annotations
 
 import os
+import re
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +24,17 @@ from curator.registration.bootstrap import Bootstrap, load_bootstrap
 from curator.registration.warnings import WatchPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
+# Upper bounds of the settings that are times and counts: far beyond any sensible value, and
+# within what timers, time spans and the databases' integers hold (a typo of 1e300 seconds is
+# a bad setting, not an overflow deep in the scheduler).
+SECONDS_MAX = 86_400.0
+"""A day: the longest timeout, interval, deadline or grace period."""
+HOURS_MAX = 8_760.0
+"""A year, in hours."""
+DAYS_MAX = 3_650
+"""Ten years, in days."""
+BYTES_MAX = 1 << 30
+"""1 GiB: the largest body, sitemap or request read."""
 CONTACT_URL = "https://github.com/safeguarding-hub/curator"
 
 
@@ -50,22 +64,36 @@ class Settings(BaseSettings):
         default=False,
         description="let the fetcher connect to loopback/private addresses (tests, local setups)",
     )
-    concurrency: int = Field(default=128, ge=1, description="URLs checked at once, in all")
-    per_host_concurrency: int = Field(default=2, ge=1, description="requests at once per host")
+    concurrency: int = Field(
+        default=128, ge=1, le=10_000, description="URLs checked at once, in all"
+    )
+    per_host_concurrency: int = Field(
+        default=2, ge=1, le=1_000, description="requests at once per host"
+    )
     per_host_interval: float = Field(
-        default=0.5, ge=0, description="seconds between the starts of two requests to one host"
+        default=0.5,
+        ge=0,
+        le=SECONDS_MAX,
+        description="seconds between the starts of two requests to one host",
     )
-    connect_timeout: float = Field(default=10.0, gt=0)
-    read_timeout: float = Field(default=15.0, gt=0)
+    connect_timeout: float = Field(default=10.0, gt=0, le=SECONDS_MAX)
+    read_timeout: float = Field(default=15.0, gt=0, le=SECONDS_MAX)
     url_deadline: float = Field(
-        default=30.0, gt=0, description="wall-clock seconds for one URL, all hops and body"
+        default=30.0,
+        gt=0,
+        le=SECONDS_MAX,
+        description="wall-clock seconds for one URL, all hops and body",
     )
-    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
-    max_redirects: int = Field(default=10, ge=0)
-    retries: int = Field(default=2, ge=0, description="extra tries after a transient failure")
-    retry_backoff: float = Field(default=1.0, ge=0, description="first backoff in seconds")
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=BYTES_MAX)
+    max_redirects: int = Field(default=10, ge=0, le=100)
+    retries: int = Field(
+        default=2, ge=0, le=100, description="extra tries after a transient failure"
+    )
+    retry_backoff: float = Field(
+        default=1.0, ge=0, le=SECONDS_MAX, description="first backoff in seconds"
+    )
     max_retry_after: float = Field(
-        default=60.0, ge=0, description="longest Retry-After honoured, in seconds"
+        default=60.0, ge=0, le=SECONDS_MAX, description="longest Retry-After honoured, in seconds"
     )
     user_agent: str = Field(
         default=f"Mozilla/5.0 (compatible; curator/0.1; +{CONTACT_URL})",
@@ -86,12 +114,16 @@ class Settings(BaseSettings):
     silent_host_links: int = Field(
         default=3,
         ge=0,
+        le=1_000_000,
         description="links of one host in a row left unanswered (timeouts, refused "
         "connections) after which its next links are not asked for CURATOR_SILENT_HOST_HOLD "
         "seconds, each ending in the same failure; 0: always ask",
     )
     silent_host_hold: float = Field(
-        default=60.0, gt=0, description="seconds a host that stopped answering is not asked"
+        default=60.0,
+        gt=0,
+        le=SECONDS_MAX,
+        description="seconds a host that stopped answering is not asked",
     )
     # --- where a broken link's page went (curator.replacements) -------------------------------
     replacement_search: bool = Field(
@@ -99,19 +131,25 @@ class Settings(BaseSettings):
         description="look for a broken link's page on its own site (sitemaps, site links)",
     )
     replacement_deadline: float = Field(
-        default=60.0, gt=0, description="wall-clock seconds for one link's search"
+        default=60.0, gt=0, le=SECONDS_MAX, description="wall-clock seconds for one link's search"
     )
     replacement_pages: int = Field(
         default=6, ge=1, le=50, description="candidate pages fetched for one link"
     )
     sitemap_max_files: int = Field(
-        default=10, ge=1, description="sitemap files read per host per run (indexes included)"
+        default=10,
+        ge=1,
+        le=10_000,
+        description="sitemap files read per host per run (indexes included)",
     )
     sitemap_max_urls: int = Field(
-        default=50_000, ge=1, description="addresses kept from one host's sitemaps"
+        default=50_000, ge=1, le=10_000_000, description="addresses kept from one host's sitemaps"
     )
     sitemap_max_bytes: int = Field(
-        default=10 * 1024 * 1024, ge=1024, description="bytes read of one sitemap file"
+        default=10 * 1024 * 1024,
+        ge=1024,
+        le=BYTES_MAX,
+        description="bytes read of one sitemap file",
     )
 
     # --- domain watch: registrations over RDAP, certificates, warnings ----------------------
@@ -124,22 +162,37 @@ class Settings(BaseSettings):
         description="an RDAP bootstrap file (IANA's dns.json format) instead of the bundled one",
     )
     rdap_cache_hours: float = Field(
-        default=24.0, gt=0, description="hours a domain's registration is kept before asking again"
+        default=24.0,
+        gt=0,
+        le=HOURS_MAX,
+        description="hours a domain's registration is kept before asking again",
     )
     rdap_retry_hours: float = Field(
-        default=1.0, gt=0, description="hours before a failed look-up is tried again"
+        default=1.0, gt=0, le=HOURS_MAX, description="hours before a failed look-up is tried again"
     )
     rdap_deadline: float = Field(
-        default=15.0, gt=0, description="wall-clock seconds for one registration look-up"
+        default=15.0,
+        gt=0,
+        le=SECONDS_MAX,
+        description="wall-clock seconds for one registration look-up",
     )
     rdap_interval: float = Field(
-        default=1.0, ge=0, description="seconds between two look-ups at one registry server"
+        default=1.0,
+        ge=0,
+        le=SECONDS_MAX,
+        description="seconds between two look-ups at one registry server",
     )
     domain_expiry_warn_days: int = Field(
-        default=30, ge=1, description="warn when a domain expires within this many days"
+        default=30,
+        ge=1,
+        le=DAYS_MAX,
+        description="warn when a domain expires within this many days",
     )
     certificate_expiry_warn_days: int = Field(
-        default=14, ge=1, description="warn when a certificate expires within this many days"
+        default=14,
+        ge=1,
+        le=DAYS_MAX,
+        description="warn when a certificate expires within this many days",
     )
 
     @field_validator("rdap_bootstrap")
@@ -153,22 +206,26 @@ class Settings(BaseSettings):
         return value
 
     # --- confirmation policy: when a failure becomes `broken` --------------------------------
-    confirm_failures: int = Field(default=3, ge=1, description="failed checks needed")
-    confirm_days: float = Field(default=3.0, ge=0, description="over at least this many days")
+    confirm_failures: int = Field(default=3, ge=1, le=1_000, description="failed checks needed")
+    confirm_days: float = Field(
+        default=3.0, ge=0, le=DAYS_MAX, description="over at least this many days"
+    )
 
     # --- scheduler ---------------------------------------------------------------------------
     full_check_cron: str = Field(default="0 3 * * mon", description="full check of every guide")
     confirm_check_cron: str = Field(default="0 6 * * *", description="recheck failing links")
-    recheck_poll_seconds: float = Field(default=20.0, gt=0)
+    recheck_poll_seconds: float = Field(default=20.0, gt=0, le=SECONDS_MAX)
     timezone: str = Field(default="UTC")
     scheduler_lease_seconds: float = Field(
         default=30.0,
         gt=0,
+        le=SECONDS_MAX,
         description="a standby scheduler takes over within this after the active one dies",
     )
     shutdown_grace_seconds: float = Field(
         default=60.0,
         ge=0,
+        le=SECONDS_MAX,
         description="on SIGTERM, how long in-flight checks may take to finish",
     )
 
@@ -192,13 +249,16 @@ class Settings(BaseSettings):
 
     # --- API ---------------------------------------------------------------------------------
     public_base_url: str = Field(default="http://127.0.0.1:8000")
-    cache_max_age: int = Field(default=300, ge=0, description="Cache-Control max-age, seconds")
+    cache_max_age: int = Field(
+        default=300, ge=0, le=31_536_000, description="Cache-Control max-age, seconds"
+    )
     report_rate_limit: int = Field(
-        default=5, ge=1, description="reader reports per minute per client"
+        default=5, ge=1, le=1_000_000, description="reader reports per minute per client"
     )
     request_body_limit: int = Field(
         default=64 * 1024,
         ge=1024,
+        le=BYTES_MAX,
         description="bytes of a request body (a report, an editor's action), refused with 413 "
         "before it is parsed when over",
     )
@@ -208,12 +268,33 @@ class Settings(BaseSettings):
 
     # --- mail --------------------------------------------------------------------------------
     smtp_host: str = Field(default="127.0.0.1")
-    smtp_port: int = Field(default=1025)
+    smtp_port: int = Field(default=1025, ge=1, le=65_535)
     smtp_security: Literal["none", "starttls", "tls"] = Field(default="none")
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     mail_from: str = Field(default="curator@localhost")
     mail_to: str = Field(default="", description="comma-separated editors' addresses")
+
+    @field_validator("mail_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        # The SMTP client refuses a sender it cannot put on its MAIL FROM line, at the first
+        # email: say so at start, by the variable's name.
+        address = parseaddr(value)[1]
+        if _CONTROL.search(value) or not _MAILBOX.fullmatch(address):
+            raise ValueError(
+                "not an email address (curator@hub.example, or Curator <curator@hub.example>)"
+            )
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        # Every link of every email starts with it: an address readers' browsers can open.
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname or _CONTROL.search(value):
+            raise ValueError("not an http(s) address (e.g. https://curator.hub.example)")
+        return value
 
     @field_validator("user_agent")
     @classmethod
@@ -263,6 +344,10 @@ class Settings(BaseSettings):
         return [a.strip() for a in self.mail_to.split(",") if a.strip()]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MAILBOX = re.compile(r"[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+")
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with explicit overrides taking precedence.
 
@@ -296,13 +381,13 @@ def settings_problems(error: ValidationError) -> list[str]:
         if kind in _PROBLEMS:
             text = _PROBLEMS[kind]
         elif kind == "greater_than_equal":
-            text = f"must be at least {context['ge']:g}"
+            text = f"must be at least {_number(context['ge'])}"
         elif kind == "greater_than":
-            text = f"must be more than {context['gt']:g}"
+            text = f"must be more than {_number(context['gt'])}"
         elif kind == "less_than_equal":
-            text = f"must be at most {context['le']:g}"
+            text = f"must be at most {_number(context['le'])}"
         elif kind == "less_than":
-            text = f"must be less than {context['lt']:g}"
+            text = f"must be less than {_number(context['lt'])}"
         elif kind == "literal_error":
             text = f"must be one of {context.get('expected', '')}".replace("'", "")
         elif kind == "value_error":
@@ -311,6 +396,11 @@ def settings_problems(error: ValidationError) -> list[str]:
             text = problem["msg"][0].lower() + problem["msg"][1:] if problem["msg"] else kind
         lines.append(f"{variable}: {text}")
     return lines
+
+
+def _number(value: float) -> str:
+    """A bound as README writes it: 86400, 0.5, 1073741824."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _variable(name: str, field: object) -> str:

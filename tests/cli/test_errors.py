@@ -71,6 +71,36 @@ def test_bad_settings_are_named_by_their_variable(tmp_path: Path) -> None:
     ]
 
 
+def test_settings_out_of_any_sensible_range_are_bad_settings(tmp_path: Path) -> None:
+    """Values an email or a timer cannot use are refused at start by the variable's name
+    (`report --email` ended in "error: OverflowError: connect(): port must be 0-65535." or a
+    ValueError of the SMTP client, exit 4; the scheduler in an OverflowError of its timers)."""
+    env = environment(
+        CURATOR_SMTP_PORT="99999",
+        CURATOR_MAIL_FROM="curator at hub",
+        CURATOR_PUBLIC_BASE_URL="hub.example",
+        CURATOR_SCHEDULER_LEASE_SECONDS="1e300",
+        CURATOR_RECHECK_POLL_SECONDS="1e30",
+        CURATOR_CONFIRM_DAYS="1e10",
+        CURATOR_MAX_BODY_BYTES="99999999999999999999999",
+    )
+    result = curator("report", "--email", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: CURATOR_MAX_BODY_BYTES: must be at most 1073741824",
+        "error: CURATOR_CONFIRM_DAYS: must be at most 3650",
+        "error: CURATOR_RECHECK_POLL_SECONDS: must be at most 86400",
+        "error: CURATOR_SCHEDULER_LEASE_SECONDS: must be at most 86400",
+        "error: CURATOR_PUBLIC_BASE_URL: not an http(s) address (e.g. https://curator.hub.example)",
+        "error: CURATOR_SMTP_PORT: must be at most 65535",
+        "error: CURATOR_MAIL_FROM: not an email address (curator@hub.example, or Curator "
+        "<curator@hub.example>)",
+    ]
+    (tmp_path / "resources.yaml").write_text("guides: []\n")
+    named = environment(CURATOR_MAIL_FROM="Curator <curator@localhost>")
+    assert curator("validate", cwd=tmp_path, env=named).returncode == 0
+
+
 def test_a_bad_choice_lists_the_choices_plainly(tmp_path: Path) -> None:
     result = curator("report", "--format", "pdf", cwd=tmp_path)
     assert result.returncode == 2
