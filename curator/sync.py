@@ -29,6 +29,7 @@ from curator.store.catalog import (
     catalog_rows,
     insert_rows,
     insert_rows_returning_ids,
+    lock_catalog,
     update_rows,
 )
 from curator.store.models import Guide, Resource, Section
@@ -240,6 +241,7 @@ async def sync_guides(
     a time: `curator.catalog.load.catalog_guides`). With `keep_changes=False` the plan keeps
     only what the changes came to (`SyncPlan.tally`), not a change per resource."""
     now = now or utcnow()
+    await lock_catalog(session)  # syncs started at once take turns
     changes: list[Change] = []
     tally = None if keep_changes else SyncTally()
     writes = _Writes()

@@ -368,3 +368,35 @@ async def test_a_sync_of_guides_one_at_a_time_can_keep_only_its_counts(
     assert counted.counts()["retired"] == 1 and counted.changed_anything
     unchanged = await sync_guides(session, first.guides, keep_changes=False)  # type: ignore[attr-defined]
     assert unchanged.changes == () and not unchanged.changed_anything
+
+
+async def test_syncs_started_at_once_take_turns(database_url: str) -> None:
+    """Two `curator sync` (or `check`) of one file at once: one adds the guide, the other
+    finds it added. On PostgreSQL both read no guide and both inserted it, and one ended in
+    a duplicate key ('uq_guides_slug', exit 4)."""
+    import asyncio
+
+    from curator.store.engine import create_engine, session_factory
+
+    engines = [create_engine(database_url) for _ in range(3)]
+    started = asyncio.Event()
+
+    async def sync_once(engine: AsyncEngine) -> dict[str, int]:
+        async with session_factory(engine)() as session, session.begin():
+            await started.wait()
+            plan = await sync_catalog(session, catalog())  # type: ignore[arg-type]
+            await asyncio.sleep(0.05)  # the others read meanwhile, before this one commits
+            return plan.counts()
+
+    try:
+        syncing = [asyncio.ensure_future(sync_once(engine)) for engine in engines]
+        await asyncio.sleep(0.05)
+        started.set()
+        counts = await asyncio.gather(*syncing)
+        assert sorted(c["added"] for c in counts) == [0, 0, 3]
+        async with session_factory(engines[0])() as session:
+            assert [g.slug for g in (await session.execute(select(Guide))).scalars()] == ["g"]
+            assert len((await session.execute(select(Resource))).scalars().all()) == 3
+    finally:
+        for engine in engines:
+            await engine.dispose()

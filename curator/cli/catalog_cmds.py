@@ -123,13 +123,15 @@ def sync(
         freeze_loaded()
         async with migrated_engine(current) as engine:
             async with session_factory(engine)() as session:
+                # A write transaction (BEGIN IMMEDIATE on SQLite), as a check's sync is.
+                transaction = await session.begin()
                 plan = await sync_catalog(
                     session, loaded, source_file=str(path.resolve()), force=force
                 )
                 if dry_run:
-                    await session.rollback()
+                    await transaction.rollback()
                 else:
-                    await session.commit()
+                    await transaction.commit()
                 return plan
 
     plan = run(body)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, func, insert, select, update
+from sqlalchemy import Row, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload, selectinload
 
@@ -20,6 +20,21 @@ from curator.store.models import Guide, Resource, Section
 GUIDES = cast(Table, Guide.__table__)
 SECTIONS = cast(Table, Section.__table__)
 RESOURCES = cast(Table, Resource.__table__)
+
+
+CATALOG_LOCK_KEY = 0x637572737963  # "cursyc": PostgreSQL's advisory lock of catalog syncs
+
+
+async def lock_catalog(session: AsyncSession) -> None:
+    """Hold the catalog until the transaction ends, so syncs started at once (two `curator
+    sync` or `check` of one file, a sync beside a check) take turns: each reads what the one
+    before it wrote, and none adds a guide or resource another has just added.
+
+    On PostgreSQL a transaction-level advisory lock (under READ COMMITTED two syncs would read
+    the same stored rows and insert the same new ones); on SQLite the write transaction a sync
+    runs in (BEGIN IMMEDIATE) already holds the one write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CATALOG_LOCK_KEY})
 
 
 def _with_children() -> tuple[object, ...]:
