@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.background import Background
 from curator.settings import Settings
-from curator.store.base import utcnow
+from curator.store.base import ID_MAX, utcnow
 from curator.tokens import Editor, note_use, verify_token
 
 log = logging.getLogger(__name__)
 
-MAX_ID = 2**31 - 1
+MAX_ID = ID_MAX
 """Ids are 32-bit integers in the database: larger ones cannot exist, so they are refused
 early (as a 422 on the API, a 404 page on the dashboard), never sent to the database."""
 

@@ -78,6 +78,10 @@ def str_enum(enum_cls: type[StrEnum], length: int = 20) -> Enum:
 
 T = TypeVar("T")
 
+ID_MAX = 2**31 - 1
+"""The largest id a row can have: ids are 32-bit integers on PostgreSQL (a larger one bound
+to a query is an error there, and on SQLite past 2**63)."""
+
 CHUNK = 1000
 """Values a query binds at most at once (an IN list, rows of a bulk insert): well under
 SQLite's 32,766 and PostgreSQL's 65,535 bound parameters, whatever the run's size."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 
 from curator.domain import RunStatus, RunTrigger, Verdict
 from curator.errors import NotFoundError
-from curator.store.base import refresh_loaded
+from curator.store.base import ID_MAX, refresh_loaded
 from curator.store.models import (
     Check,
     Guide,
@@ -94,7 +94,10 @@ async def count_checks(session: AsyncSession, *, run_id: int, stored: int, now: 
 
 
 async def get_run(session: AsyncSession, *, run_id: int) -> Run | None:
-    """The run with this id, or None."""
+    """The run with this id, or None (an id no row can have included, such as a run number
+    mistyped on the command line)."""
+    if not 1 <= run_id <= ID_MAX:
+        return None
     return await session.get(Run, run_id)
 
 
