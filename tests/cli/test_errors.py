@@ -114,6 +114,7 @@ def test_names_that_do_not_exist_or_exist_already_are_invalid_input(
     env = environment(CURATOR_DATABASE_URL=database_url)
     cases = [
         (["report", "--guide", "nope"], "error: no guide 'nope'"),
+        (["watch", "--guide", "nope"], "error: no guide 'nope'"),
         (["report", "--since", "999"], "error: no run 999"),
         (["report", "--since", "99999999999999999999"], "error: no run 99999999999999999999"),
         (["token", "revoke", "nobody"], "error: no token 'nobody'"),
