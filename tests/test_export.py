@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -313,6 +315,34 @@ async def test_export_writes_a_new_file(session: AsyncSession, tmp_path: Path) -
     source.unlink()
     await export_catalog(session, source)
     assert load_catalog(source).guides[0].all_resources()[0][1].url == "https://a.example/"
+    # As any new file is made: readable by others as the umask allows (it was 0600, so a
+    # catalog exported for a server running as another user could not be read there).
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(source.stat().st_mode) == 0o666 & ~umask
+
+
+async def test_export_through_a_symlink_edits_the_file_it_points_to(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    """A catalog kept elsewhere (a checkout of the hub's repository) and linked into place:
+    export edits that file and keeps the link (it replaced the link with a file of its own,
+    and the linked catalog never saw the edit)."""
+    real = tmp_path / "repository" / "c.yaml"
+    real.parent.mkdir()
+    real.write_text(MINIMAL)
+    real.chmod(0o640)
+    link = tmp_path / "resources.yaml"
+    link.symlink_to(real)
+    resources = await _synced(session, link)
+    resources["a"].description = "New"
+    await session.commit()
+    result = await export_catalog(session, link)
+    assert result.resources_updated == 1
+    assert link.is_symlink() and link.resolve() == real
+    assert "description: New" in real.read_text()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+    assert sorted(p.name for p in real.parent.iterdir()) == ["c.yaml"]
 
 
 TRICKY = [

@@ -52,16 +52,25 @@ def dump_round_trip(document: Any) -> str:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically: a crash never leaves half a catalog."""
+    """Write `text` to `path` atomically: a crash never leaves half a catalog.
+
+    A symlinked catalog is written where the link points (the link stays); the file keeps its
+    permissions, and a new one gets those the umask gives any new file."""
+    target = path.resolve()
     # Write beside the file and rename, so readers see the old file or the new one.
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else _new_file_mode())
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _new_file_mode() -> int:
+    """The permissions `open` would give a new file (mkstemp's are 0600, owner only)."""
+    umask = os.umask(0o022)  # read by setting it: Python 3.11 has no getter
+    os.umask(umask)
+    return 0o666 & ~umask
