@@ -62,6 +62,13 @@ def async_url(database_url: str) -> URL:
         raise SettingsError(f"DATABASE_URL {database_url!r} is not a database URL") from exc
     backend = url.get_backend_name()
     if backend == "sqlite":
+        if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
+            # An in-memory database vanishes with the command: a sync, a token, a check would
+            # each say they were done and keep nothing.
+            raise SettingsError(
+                f"DATABASE_URL {database_url!r} names no file: curator keeps its data in a "
+                "file (sqlite:///./curator.db, or sqlite:////var/lib/curator/curator.db)"
+            )
         return url.set(drivername="sqlite+aiosqlite")
     if backend in ("postgresql", "postgres"):
         return url.set(drivername="postgresql+psycopg")

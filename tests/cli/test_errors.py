@@ -28,6 +28,21 @@ def test_sqlite_in_a_missing_folder_is_one_line_and_exit_4(tmp_path: Path) -> No
         assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://", "sqlite:///:memory:"])
+def test_an_sqlite_url_without_a_file_is_refused(tmp_path: Path, url: str) -> None:
+    """An in-memory database vanishes with the command: `sync` said "Applied: 9 added" and
+    `token create` printed a token, and nothing was kept."""
+    (tmp_path / "resources.yaml").write_text("guides: []\n")
+    for argv in (["sync"], ["token", "create", "alex"]):
+        result = curator(*argv, cwd=tmp_path, env=environment(CURATOR_DATABASE_URL=url))
+        assert result.returncode == 4, (argv, result.stdout)
+        assert one_error_line(result.stderr) == (
+            f"error: DATABASE_URL {url!r} names no file: curator keeps its data in a file "
+            "(sqlite:///./curator.db, or sqlite:////var/lib/curator/curator.db)"
+        )
+        assert result.stdout == ""
+
+
 def test_postgresql_down_is_one_line_and_exit_4(tmp_path: Path) -> None:
     port = closed_port()
     url = f"postgresql://curator:secret@127.0.0.1:{port}/curator"
