@@ -78,7 +78,7 @@ def _field_problems(exc: RequestValidationError) -> list[dict[str, str]]:
 def _detail(exc: CuratorError) -> object:
     if isinstance(exc, InvalidEditError):
         return [
-            {"field": name, "location": "body", "message": message}
+            {"field": name, "location": exc.location, "message": message}
             for name, message in exc.errors.items()
         ]
     return str(exc)

@@ -115,10 +115,12 @@ class PageError(CuratorError):
 
 
 class InvalidEditError(CuratorError):
-    """An action's values are not valid; `errors` maps each field to what is wrong with it."""
+    """An action's values are not valid; `errors` maps each field to what is wrong with it,
+    each field found in `location` (the request's "body", or its "query" string)."""
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
+    def __init__(self, errors: Mapping[str, str], *, location: str = "body") -> None:
         self.errors = dict(errors)
+        self.location = location
         super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.errors.items()))
 
 

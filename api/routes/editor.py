@@ -335,7 +335,8 @@ async def get_run(
         after = parse_result_cursor(results_after)
         if after is None:
             raise InvalidEditError(
-                {"results_after": "is not a cursor this API gave (`next_results`)"}
+                {"results_after": "is not a cursor this API gave (`next_results`)"},
+                location="query",
             )
     results = await run_results(session, run_id=run_id, after=after, limit=results_limit)
     return RunDetailOut.with_results(run, results)

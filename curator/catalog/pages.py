@@ -7,6 +7,7 @@ cap). Tests and tools may pass any `PageReader`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -34,20 +35,29 @@ class PageReader(Protocol):
         ...
 
 
+_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+"""A source written as an address of some scheme (ftp://, file://…) rather than a path."""
+
+
 def is_url(source: str) -> bool:
     """True when an import source is an http(s) address rather than a file."""
     return source.lower().startswith(("http://", "https://"))
 
 
-def read_page_file(path: str | Path) -> PublishedPage:
-    """A saved guide page from disk, or a PageError naming the file."""
-    path = Path(path)
+def read_page_file(source: str | Path) -> PublishedPage:
+    """A saved guide page from disk, or a PageError naming the file as it was given."""
+    path = Path(source)
+    named = str(source)  # as given: a Path folds "ftp://x" into "ftp:/x"
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise PageError(str(path), "no such file") from None
+        if _ADDRESS.match(named):
+            raise PageError(
+                named, "not an http(s) address (a page is imported from http(s) or a saved file)"
+            ) from None
+        raise PageError(named, "no such file") from None
     except OSError as exc:
-        raise PageError(str(path), f"cannot be read ({exc.strerror})") from None
+        raise PageError(named, f"cannot be read ({exc.strerror})") from None
     return PublishedPage(decode(data, None))
 
 

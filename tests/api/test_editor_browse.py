@@ -281,6 +281,7 @@ async def test_a_runs_results_page_by_page(editor: httpx.AsyncClient, seeded: Se
     )
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["field"] == "results_after"
+    assert bad.json()["detail"][0]["location"] == "query"  # where the client sent it
 
 
 # --- the scheduler on the runs list ----------------------------------------------------------

@@ -123,6 +123,9 @@ def test_import_refuses_what_it_cannot_use(tmp_path: Path, catalog_copy: Path) -
     code, _, error = _invoke("import", str(tmp_path / "missing.html"), "-c", str(catalog_copy))
     assert code == 2
     assert "missing.html: no such file" in error
+    code, _, error = _invoke("import", "ftp://hub.example/guide", "-c", str(catalog_copy))
+    assert code == 2
+    assert "ftp://hub.example/guide: not an http(s) address" in " ".join(error.split())
 
     empty = tmp_path / "empty.html"
     empty.write_text("<html><body><article><h1>Draft</h1><p>No links yet.</p></article>")
