@@ -115,6 +115,15 @@ async def invoke(*args: str) -> Result:
     return await asyncio.to_thread(runner.invoke, app, list(args))
 
 
+DEMO_VERDICTS = {"helpline": "ok", "same-helpline": "ok", "old-page": "broken", "elsewhere": "ok"}
+"""The demo catalog's verdicts by resource (`demo_catalog`)."""
+
+
+def demo_verdicts(stdout: str) -> dict[str, str]:
+    """Each resource's verdict in `curator check --format json`'s output."""
+    return {r["resource"]: r["verdict"] for r in json.loads(stdout)["results"]}
+
+
 async def demo_catalog(sites: Sites) -> tuple[str, Site]:
     """CATALOG on two loopback sites (a helpline page listed twice, a page that is gone, and
     another site's page), and the helpline's site."""
@@ -191,13 +200,7 @@ async def test_the_first_links_are_asked_for_while_the_catalog_is_synced(
     result = await invoke("check", "--catalog", str(path), "--format", "json")
     assert result.exit_code == 1, result.output
     assert asked_before_sync and asked_before_sync[0] >= 1
-    verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
-    assert verdicts == {
-        "helpline": "ok",
-        "same-helpline": "ok",
-        "old-page": "broken",
-        "elsewhere": "ok",
-    }
+    assert demo_verdicts(result.stdout) == DEMO_VERDICTS
     assert site.hits("/") == 2  # the check's, and the search's read of the home page
     assert site.hits("/old") == 1
 
@@ -268,13 +271,7 @@ async def test_a_catalog_given_through_a_pipe_is_read_once(
         writer.join(5)
         os.close(held)
     assert result.exit_code == 1, result.output
-    verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
-    assert verdicts == {
-        "helpline": "ok",
-        "same-helpline": "ok",
-        "old-page": "broken",
-        "elsewhere": "ok",
-    }
+    assert demo_verdicts(result.stdout) == DEMO_VERDICTS
 
 
 @pytest.mark.parametrize("held_bytes", [2_000_000, 0])
@@ -304,11 +301,5 @@ async def test_a_small_catalog_file_is_read_once_a_large_one_again_a_guide_at_a_
     path.write_text(text)
     result = await invoke("check", "--catalog", str(path), "--format", "json")
     assert result.exit_code == 1, result.output
-    verdicts = {r["resource"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
-    assert verdicts == {
-        "helpline": "ok",
-        "same-helpline": "ok",
-        "old-page": "broken",
-        "elsewhere": "ok",
-    }
+    assert demo_verdicts(result.stdout) == DEMO_VERDICTS
     assert read_again == ([] if held_bytes else [path])

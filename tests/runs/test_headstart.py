@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from curator.catalog.load import parse_catalog
+from curator.check.checker import Checker
 from curator.domain import RunTrigger
 from curator.errors import RunConflictError
-from curator.runs.execute import execute_run
+from curator.runs.execute import RunReport, execute_run
 from curator.runs.headstart import HeadStart
 from curator.runs.recovery import owner_id
 from curator.runs.selection import Selection
@@ -72,6 +73,23 @@ async def two_sites(sites: Sites, delay: float = 0.0) -> tuple[Site, Site, list[
     return one, two, [*urls, urls[0]]
 
 
+async def run_everything(
+    sessions: async_sessionmaker[AsyncSession],
+    checker: Checker,
+    head: HeadStart,
+    settings: Settings,
+) -> RunReport:
+    """`curator check`'s run of every resource, taking over the head start's fetches."""
+    return await execute_run(
+        sessions,
+        checker,
+        Selection.everything(),
+        trigger=RunTrigger.CLI,
+        confirm=settings.confirm_policy(),
+        sweep=head.sweep,
+    )
+
+
 def probe(test: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
     async def probed() -> bool:
         return test()
@@ -105,14 +123,7 @@ async def test_a_run_takes_over_the_head_starts_fetches_each_url_fetched_once(
             )
             async with sessions() as session, session.begin():
                 await sync_catalog(session, catalog(urls))
-            report = await execute_run(
-                sessions,
-                checker,
-                Selection.everything(),
-                trigger=RunTrigger.CLI,
-                confirm=run_settings.confirm_policy(),
-                sweep=head.sweep,
-            )
+            report = await run_everything(sessions, checker, head, run_settings)
     assert report.planned == 10
     assert {result.verdict.value for result in report.results} == {"ok"}
     for site, count in ((one, 6), (two, 4)):
@@ -140,14 +151,7 @@ async def test_a_run_that_never_starts_stores_nothing_and_stops_the_head_start(
             async with HeadStart.of(checker, urls) as head:
                 await asyncio.sleep(0.05)
                 assert head.sweep.fetches  # under way
-                await execute_run(
-                    sessions,
-                    checker,
-                    Selection.everything(),
-                    trigger=RunTrigger.CLI,
-                    confirm=run_settings.confirm_policy(),
-                    sweep=head.sweep,
-                )
+                await run_everything(sessions, checker, head, run_settings)
         await asyncio.sleep(0)
         assert all(task.cancelled() for task in head.sweep.fetches.values())
         assert checker.waiting_on(urls[0]) == 0
