@@ -28,6 +28,7 @@ from curator.runs.executor import CheckerExecutor
 from curator.runs.recovery import owner_id, recover_runs
 from curator.runs.selection import Selection
 from curator.settings import Settings
+from curator.store.catalog import any_active_resource
 from curator.store.job_states import job_state, plan_job
 from curator.store.link_states import failing_urls
 from curator.store.runs import (
@@ -56,7 +57,8 @@ JOB_OF_TRIGGER = {RunTrigger.SCHEDULE: FULL_CHECK, RunTrigger.CONFIRM: CONFIRM_C
 
 INCONCLUSIVE_RETRY = timedelta(hours=1)
 BUSY_RETRY = timedelta(minutes=10)
-"""When another run is running, a scheduled run waits this long and tries again."""
+"""When another run is running, or the database holds nothing to check yet, a scheduled full
+check waits this long and tries again."""
 RESUME_WITHIN = timedelta(days=7)
 """Interrupted runs older than this are not resumed: the next full check covers them."""
 REPORT_WITHIN = timedelta(days=1)
@@ -242,7 +244,17 @@ async def _scheduled_run(
 
 
 async def full_check(context: JobContext) -> JobOutcome:
-    """Check every active resource of every guide; then send the refresh report."""
+    """Check every active resource of every guide; then send the refresh report. With none
+    to check (a database no catalog was synced into), no run: the job is due again soon."""
+    async with context.sessions() as session:
+        empty = not await any_active_resource(session)
+    if empty:
+        when = await plan_sooner(context, FULL_CHECK, BUSY_RETRY)
+        return JobOutcome(
+            JobStatus.SKIPPED,
+            "nothing to check: the database holds no resource yet (`curator sync` loads the "
+            f"catalog file); trying again at {when:%Y-%m-%d %H:%M} UTC",
+        )
     return await _scheduled_run(
         context, FULL_CHECK, Selection.everything(), trigger=RunTrigger.SCHEDULE
     )

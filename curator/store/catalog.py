@@ -73,6 +73,14 @@ def _alone() -> tuple[Any, ...]:
     return (raiseload(Guide.sections), raiseload(Guide.resources))
 
 
+async def any_active_resource(session: AsyncSession) -> bool:
+    """Whether any guide lists a resource that is not retired (one row read at most)."""
+    found = await session.execute(
+        select(RESOURCES.c.id).where(RESOURCES.c.retired_at.is_(None)).limit(1)
+    )
+    return found.first() is not None
+
+
 async def guide_titles(session: AsyncSession) -> list[tuple[str, str]]:
     """Every guide's slug and title, by slug (no sections or resources loaded)."""
     result = await session.execute(select(Guide.slug, Guide.title).order_by(Guide.slug))

@@ -280,6 +280,21 @@ async def test_a_full_check_waits_while_another_run_is_going(
     assert len(await runs(sessions)) == 1
 
 
+async def test_a_full_check_of_an_empty_database_starts_no_run_and_says_to_sync(
+    job_settings: Settings, sessions: async_sessionmaker[AsyncSession], caplog: Any
+) -> None:
+    clock = Clock(MONDAY_3AM)
+    runner = make_runner(job_settings, sessions, clock, Outbox())
+    with caplog.at_level("WARNING", logger="jobs.scheduler"):
+        await runner.run(tasks.FULL_CHECK)
+    assert await runs(sessions) == []  # no run of nothing in the editors' list of runs
+    full = await state(sessions, tasks.FULL_CHECK)
+    assert full.last_status == JobStatus.SKIPPED
+    assert full.next_due_at is not None
+    assert full.next_due_at - MONDAY_3AM < timedelta(minutes=11)  # soon after a sync
+    assert "nothing to check: the database holds no resource yet (`curator sync`" in caplog.text
+
+
 async def test_queued_rechecks_are_drained(
     job_settings: Settings, sessions: async_sessionmaker[AsyncSession], sites: Sites
 ) -> None:
