@@ -195,6 +195,30 @@ async def test_a_reported_working_link_is_listed_last(
     assert "Asks me to log in" in html
 
 
+def _problem(html: str, resource_id: int) -> str:
+    """One problem's entry of the problems page."""
+    found = re.search(
+        rf'<li class="problem [^"]*" id="resource-{resource_id}">(.*?)</li>\n', html, re.S
+    )
+    assert found is not None, f"no problem {resource_id} on the page"
+    return found.group(1)
+
+
+async def test_only_a_failure_says_since_when_it_fails(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    # Tried as a new user would: a moved link said "Moved since: unknown", and a working one
+    # readers reported "Failing since: unknown", though neither was failing.
+    session.add(ReaderReport(resource_id=seeded.working_id, note="Asks me to log in"))
+    await session.commit()
+    html = (await editor.get("/editor/problems")).text
+    assert "unknown</dd>" not in html
+    assert "since</dt>" not in _problem(html, seeded.moved_id)
+    assert "since</dt>" not in _problem(html, seeded.working_id)
+    assert "<dt>Failing since</dt>" in _problem(html, seeded.flaky_id)
+    assert "<dt>Failing since</dt>" in _problem(html, seeded.broken_id)
+
+
 async def test_another_process_writes_show_on_the_next_problems_page(
     editor: httpx.AsyncClient, seeded: Seeded, engine: AsyncEngine
 ) -> None:
