@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.background import Background
 from api.dashboard import data
-from api.dashboard.pages import parse_day
+from api.dashboard.pages import parse_day, snooze_last
 from api.dashboard.routes import (
     EditorAction,
     ResourceId,
@@ -27,6 +27,7 @@ from api.dashboard.routes import (
 from api.dashboard.session import (
     Flash,
 )
+from api.dashboard.timeline import format_day
 from api.deps import BackgroundDep, SessionDep
 from curator import editing
 from curator.editing import ActionResult
@@ -114,6 +115,12 @@ async def snooze(
     if day is None or day <= today:
         return redirect_to(
             request, target, Flash("error", "Nothing was snoozed: choose a date after today.")
+        )
+    if day > (last := snooze_last(today)):
+        return redirect_to(
+            request,
+            target,
+            Flash("error", f"Nothing was snoozed: choose a date no later than {format_day(last)}."),
         )
     if not reason.strip():
         return redirect_to(

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from api.dashboard.session import BrowserSession, Flash
 from api.dashboard.timeline import format_day, format_moment
+from curator.editing import SNOOZE_MAX
 from curator.labels import GROUPS
 
 SNOOZE_DAYS = 30
@@ -34,6 +35,17 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
+
+
+def snooze_first(today: date) -> date:
+    """The first day a snooze may end on: tomorrow (a snooze ending today is refused)."""
+    return today + timedelta(days=1)
+
+
+def snooze_last(today: date) -> date:
+    """The last day a snooze may end on: as far ahead as a snooze may last, counted from the
+    start of that day (a snooze ends at 00:00 UTC of the day chosen)."""
+    return today + timedelta(days=SNOOZE_MAX.days)
 
 
 def is_web_url(value: object) -> bool:
@@ -153,8 +165,9 @@ def actions(
         f'        <label for="until-{rid_text}">Keep published, off the problems list, until'
         "</label>\n",
         f'        <input type="date" id="until-{rid_text}" name="until"'
-        f' min="{escape(today.isoformat())}" value="{escape(snooze_default.isoformat())}"'
-        " required>\n",
+        f' min="{escape(snooze_first(today).isoformat())}"'
+        f' max="{escape(snooze_last(today).isoformat())}"'
+        f' value="{escape(snooze_default.isoformat())}" required>\n',
         "      </div>\n",
         '      <div class="field">\n',
         f'        <label for="reason-{rid_text}">Why it is a false positive</label>\n',
@@ -190,7 +203,14 @@ def _environment() -> Environment:
     env.filters["day"] = format_day
     env.filters["ago"] = ago
     env.tests["web_url"] = is_web_url
-    env.globals.update(link_to=link_to, time_tag=time_tag, status_chip=status_chip, actions=actions)
+    env.globals.update(
+        link_to=link_to,
+        time_tag=time_tag,
+        status_chip=status_chip,
+        actions=actions,
+        snooze_first=snooze_first,
+        snooze_last=snooze_last,
+    )
     return env
 
 

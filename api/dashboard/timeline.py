@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from curator.domain import Group, Verdict, group_of
@@ -121,7 +121,7 @@ def summarise(checks: Sequence[CheckPoint]) -> str:
     return f"{len(checks)} {noun} {span}: {', '.join(parts)}. Latest: {latest}."
 
 
-def format_day(moment: datetime) -> str:
+def format_day(moment: date) -> str:
     """'24 Nov 2026'."""
     return f"{moment.day} {moment:%b %Y}"
 

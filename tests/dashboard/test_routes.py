@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from api.dashboard import data
 from curator.domain import RunStatus, Verdict
+from curator.editing import SNOOZE_MAX
 from curator.settings import Settings
 from curator.store.models import (
     Check,
@@ -377,6 +378,43 @@ async def test_snooze_hides_a_false_positive_until_the_date(
     assert resource is not None and resource.snoozed_until is not None
     assert resource.snoozed_until.date() == until
     assert resource.snooze_reason == "Works in a browser"
+
+
+async def test_the_snooze_form_offers_only_the_days_a_snooze_may_end(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    # Tried as a new user would: the date picker offered today (min was today), which the
+    # server refused, and any day years ahead, refused as "until: must be within 732 days"
+    # with the reason typed lost. The picker now offers tomorrow to the last day allowed.
+    page = await editor.get(f"/editor/resources/{seeded.flaky_id}")
+    today = datetime.now(UTC).date()
+    first, last = today + timedelta(days=1), today + timedelta(days=SNOOZE_MAX.days)
+    assert f'min="{first.isoformat()}" max="{last.isoformat()}"' in page.text
+    path = f"/editor/resources/{seeded.flaky_id}/snooze"
+    token = csrf_of(page.text)
+    for day, said in (
+        (today, "Nothing was snoozed: choose a date after today."),
+        (
+            last + timedelta(days=1),
+            f"Nothing was snoozed: choose a date no later than {last.day} {last:%b %Y}.",
+        ),
+    ):
+        refused = await editor.post(
+            path,
+            data={"csrf_token": token, "until": day.isoformat(), "reason": "Fine in a browser"},
+            follow_redirects=True,
+        )
+        assert said in refused.text
+        assert "732" not in refused.text
+    done = await editor.post(
+        path,
+        data={"csrf_token": token, "until": last.isoformat(), "reason": "Fine in a browser"},
+        follow_redirects=True,
+    )
+    assert "CEOP Safety Centre is snoozed as a false positive until" in done.text
+    resource = await session.get(Resource, seeded.flaky_id)
+    assert resource is not None and resource.snoozed_until is not None
+    assert resource.snoozed_until.date() == last
 
 
 async def test_retire_takes_it_off_the_problems(
