@@ -218,6 +218,14 @@ def _notes(value: object) -> str | None:
     return None if text is None else check_text(text, TEXT_MAX)
 
 
+def expected_text(item: object) -> str:
+    """One of `expect_text`'s texts, validated as the catalog validates it; else ValueError
+    saying what is wrong with it (the dashboard names its line, the API its item)."""
+    if not isinstance(item, str) or not item.strip():
+        raise ValueError("must be a text that is not empty")
+    return check_line(item.strip())
+
+
 def _expect_text(value: object) -> list[str]:
     if value is None:
         return []
@@ -227,10 +235,8 @@ def _expect_text(value: object) -> list[str]:
         raise ValueError(f"must have at most {LIST_MAX} items")
     texts = []
     for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            raise ValueError(f"item {index} must be a text that is not empty")
         try:
-            texts.append(check_line(item.strip()))
+            texts.append(expected_text(item))
         except ValueError as exc:
             raise ValueError(f"item {index} {exc}") from None
     return texts

@@ -34,7 +34,7 @@ from api.dashboard.views import (
 )
 from curator import editing, tokens
 from curator.domain import SEVERITY, ResourceKind
-from curator.errors import NotFoundError
+from curator.errors import InvalidEditError, NotFoundError
 from curator.labels import STATES, verdict_label
 from curator.registration.warnings import DomainFacts, WarningKind, WatchPolicy, WatchWarning
 from curator.registration.warnings import watch_line as summarise
@@ -601,6 +601,26 @@ async def edit(
     session: AsyncSession, *, resource_id: int, actor: str, values: Mapping[str, str]
 ) -> editing.ActionResult:
     """Change the resource's details; InvalidEditError names each field's problem."""
-    return await editing.edit_resource(
-        session, resource_id=resource_id, actor=actor, changes=form_changes(values)
-    )
+    try:
+        return await editing.edit_resource(
+            session, resource_id=resource_id, actor=actor, changes=form_changes(values)
+        )
+    except InvalidEditError as exc:
+        # The API counts expected texts as a list's items from 0; the form shows them as
+        # lines, blank ones included, so the problem names the line the editor sees.
+        line = _line_problem(values.get("expect_text", ""))
+        if "expect_text" in exc.errors and line is not None:
+            raise InvalidEditError({**exc.errors, "expect_text": line}) from None
+        raise
+
+
+def _line_problem(text: str) -> str | None:
+    """The first problem of the form's expected texts, by the line it is on; None if no line
+    has one (a problem of the whole list, such as too many, is said as the API says it)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                editing.expected_text(line)
+            except ValueError as exc:
+                return f"line {number} {exc}"
+    return None

@@ -617,3 +617,28 @@ async def test_edit_form_refuses_what_the_catalog_refuses(
     assert "port &#39;99999&#39; is not a number from 1 to 65535" in bad.text
     assert 'aria-describedby="f-title-error" aria-invalid="true"' in bad.text
     assert "Nothing was saved" in bad.text
+
+
+async def test_an_expected_text_problem_names_the_line_the_editor_sees(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # Tried as a new user would: a too-long second line of "Text the page must show" came back
+    # as "Item 1 must be at most 500 characters", counting from 0 and skipping blank lines.
+    path = f"/editor/resources/{seeded.broken_id}"
+    token = csrf_of((await editor.get(path)).text)
+    bad = await editor.post(
+        f"{path}/edit",
+        data={
+            "csrf_token": token,
+            "url": "not a url",
+            "title": "Report Remove",
+            "expect_text": "Report Remove\n\n" + "y" * 501,
+        },
+    )
+    assert bad.status_code == 400
+    assert (
+        '<p class="field-error" id="f-expect_text-error">'
+        "Line 3 must be at most 500 characters (it has 501)</p>" in bad.text
+    )
+    assert '<p class="field-error" id="f-url-error">' in bad.text  # every field's problem
+    assert "Item " not in bad.text
