@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -66,13 +66,7 @@ class DashboardRoute(APIRoute):
             try:
                 return await handler(request)
             except SignInRequired:
-                target = request.url.path
-                if request.method != "GET":
-                    target = request.url_for("dashboard_problems").path
-                query = urlencode({"next": target})
-                return RedirectResponse(
-                    f"{request.url_for('dashboard_sign_in').path}?{query}", status_code=303
-                )
+                return await _to_sign_in(request)
             except CsrfRejected as exc:
                 return error_page(
                     request,
@@ -107,6 +101,36 @@ class DashboardRoute(APIRoute):
                 )
 
         return dashboard_handler
+
+
+SESSION_ENDED = "Your session has ended: sign in again."
+ACTION_LOST = "Your session had ended, so nothing was changed: sign in again and try once more."
+
+
+async def _to_sign_in(request: Request) -> Response:
+    """The sign-in page, then back where the editor was: the page asked for (its filters
+    kept), or for a form, the page it was sent from. A browser whose session ended (it expired,
+    or its token was revoked) is told so, and an action that it was not carried out."""
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        form = await request.form()
+        back = form.get("back")
+        referer = urlsplit(request.headers.get("referer", ""))
+        from_page = referer.path + (f"?{referer.query}" if referer.query else "")
+        if referer.netloc != request.url.netloc:
+            from_page = ""
+        target = safe_back(
+            request,
+            back if isinstance(back, str) and back else from_page,
+            request.url_for("dashboard_problems").path,
+        )
+    to = f"{request.url_for('dashboard_sign_in').path}?{urlencode({'next': target})}"
+    browser = _jar(request).read_session(request)
+    if browser is None or not browser.signed_in:
+        return RedirectResponse(to, status_code=303)
+    ended = SESSION_ENDED if request.method in ("GET", "HEAD") else ACTION_LOST
+    return redirect_to(request, to, Flash("error", ended))
 
 
 # Healthiest first, as the timeline's bar heights fall.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from curator.editing import SNOOZE_MAX
 from curator.settings import Settings
 from curator.store.models import (
     Check,
+    DashboardSession,
     EditorAction,
     LinkState,
     ReaderReport,
@@ -642,3 +644,62 @@ async def test_an_expected_text_problem_names_the_line_the_editor_sees(
     )
     assert '<p class="field-error" id="f-url-error">' in bad.text  # every field's problem
     assert "Item " not in bad.text
+
+
+async def _end_sessions(session: AsyncSession) -> None:
+    await session.execute(
+        update(DashboardSession).values(expires_at=datetime(2020, 1, 1, tzinfo=UTC))
+    )
+    await session.commit()
+
+
+async def test_an_action_after_the_session_ended_says_it_was_not_made(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    # Tried as a new user would: when the session expired, a snooze sent from a filtered
+    # problems page led to a bare sign-in page (nothing said the snooze was not made), and
+    # then to the first problems page, not the one it was sent from.
+    page = await editor.get("/editor/problems", params={"state": "failing"})
+    token = csrf_of(page.text)
+    await _end_sessions(session)
+    # The edit form carries no `back`: the page it was sent from is where to return.
+    edited = await editor.post(
+        f"/editor/resources/{seeded.flaky_id}/edit",
+        data={"csrf_token": token, "title": "Lost"},
+        headers={"referer": f"http://testserver/editor/resources/{seeded.flaky_id}"},
+    )
+    assert edited.headers["location"] == "/editor/sign-in?" + urlencode(
+        {"next": f"/editor/resources/{seeded.flaky_id}"}
+    )
+    back = "/editor/problems?state=failing"
+    action = await editor.post(
+        f"/editor/resources/{seeded.flaky_id}/snooze",
+        data={"csrf_token": token, "until": "2099-01-01", "reason": "Fine", "back": back},
+    )
+    assert action.status_code == 303
+    assert action.headers["location"] == "/editor/sign-in?" + urlencode({"next": back})
+    sign_in_page = await editor.get(action.headers["location"])
+    assert "Your session had ended, so nothing was changed" in sign_in_page.text
+    assert f'name="next" value="{back}"' in sign_in_page.text
+    resource = await session.get(Resource, seeded.flaky_id)
+    assert resource is not None and resource.snoozed_until is None and resource.title != "Lost"
+
+
+async def test_a_page_asked_for_after_the_session_ended_keeps_its_filters(
+    editor: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # Tried as a new user would: signing in again led to the problems page without the
+    # filters asked for, and the sign-in page did not say why it was shown.
+    await _end_sessions(session)
+    asked = await editor.get("/editor/problems", params={"state": "moved", "guide": "sextortion"})
+    assert asked.headers["location"] == "/editor/sign-in?" + urlencode(
+        {"next": "/editor/problems?state=moved&guide=sextortion"}
+    )
+    assert "Your session has ended" in (await editor.get(asked.headers["location"])).text
+
+
+async def test_a_stranger_is_not_told_of_a_session_that_ended(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    asked = await client.get("/editor/runs")
+    assert "session" not in (await client.get(asked.headers["location"])).text.lower()
