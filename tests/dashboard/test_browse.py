@@ -9,10 +9,10 @@ from datetime import timedelta
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator.domain import JobStatus, ResourceKind
+from curator.domain import JobStatus, ResourceKind, RunStatus
 from curator.store.base import utcnow
 from curator.store.job_states import finish_job, plan_job, start_job
-from curator.store.models import ReaderReport, Resource
+from curator.store.models import ReaderReport, Resource, Run
 from tests.dashboard.app import csrf_of
 from tests.dashboard.seed import Seeded
 from tests.seeding import BROKEN_URL, NOW
@@ -249,3 +249,17 @@ async def test_a_readers_contact_stays_on_the_page_after_an_editor_dealt_with_it
     assert "Times out on my phone" in past
     assert '<a href="mailto:parent@example.org">parent@example.org</a>' in past
     assert "dealt with" in past
+
+
+async def test_a_running_run_says_it_is_still_running(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    # Tried as a new user would: a run still going on read "took running" on its page.
+    run = Run(trigger="editor", status=RunStatus.RUNNING, started_at=NOW, total_urls=4)
+    session.add(run)
+    await session.commit()
+    html = (await editor.get(f"/editor/runs/{run.id}")).text
+    assert "took running" not in html
+    assert " still running · 0 of 4 links checked" in html
+    done = (await editor.get(f"/editor/runs/{seeded.run_id}")).text
+    assert re.search(r" took \d+ (s|min)", done)
