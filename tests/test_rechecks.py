@@ -21,7 +21,7 @@ from curator.settings import Settings
 from curator.store.base import utcnow
 from curator.store.engine import session_factory
 from curator.store.models import Guide, RecheckRequest, Resource, Section
-from curator.store.rechecks import count_pending_rechecks
+from curator.store.rechecks import count_pending_rechecks, latest_rechecks
 from tests.executors import FakeExecutor
 
 
@@ -69,6 +69,23 @@ async def test_one_waiting_request_per_resource(session: AsyncSession) -> None:
     async with session.begin():
         third = await queue_recheck(session, resource_id=resource_id, reason="report")
         assert third.id != first.id
+
+
+async def test_latest_rechecks_gives_each_resources_newest_request(
+    session: AsyncSession,
+) -> None:
+    async with session.begin():
+        first_id, second_id, never_id = await _resources(session, 3)
+        older = await queue_recheck(session, resource_id=first_id, reason=RecheckReason.REPORT)
+        await claim_rechecks(session)  # started: the next request is a new one
+        newer = await queue_recheck(
+            session, resource_id=first_id, reason=RecheckReason.EDITOR, requested_by="alex"
+        )
+        other = await queue_recheck(session, resource_id=second_id, reason="report")
+        latest = await latest_rechecks(session, resource_ids=[first_id, second_id, never_id])
+        assert newer.id != older.id
+        assert {k: v.id for k, v in latest.items()} == {first_id: newer.id, second_id: other.id}
+        assert await latest_rechecks(session, resource_ids=[]) == {}
 
 
 async def test_two_claimers_never_take_the_same_request(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,7 @@ from api.dashboard.views import (
     JobRow,
     PastReport,
     ProblemView,
+    RecheckView,
     ReportGroup,
     ReportView,
     ResourceRow,
@@ -53,7 +54,7 @@ from curator.store.job_states import scheduler_overview
 from curator.store.link_states import link_states
 from curator.store.listing import ResourceAddress, resource_id_at
 from curator.store.listing import resource_page as listing_page
-from curator.store.models import Resource
+from curator.store.models import RecheckRequest, Resource
 from curator.store.problems import (
     CandidateCache,
     CheckEvidence,
@@ -63,6 +64,7 @@ from curator.store.problems import (
     ProblemFilter,
     ProblemPage,
 )
+from curator.store.rechecks import latest_rechecks
 from curator.store.standings import standing_of_row
 from curator.tokens import Editor
 from curator.watch.warnings import WatchedResource, watch_of, watched_resources
@@ -125,6 +127,19 @@ def _evidence(evidence: CheckEvidence | None) -> EvidenceView | None:
         elapsed_ms=evidence.elapsed_ms,
         attempts=evidence.attempts,
         hops=hops_of(evidence.hops),
+    )
+
+
+def _recheck(request: RecheckRequest | None) -> RecheckView | None:
+    if request is None:
+        return None
+    return RecheckView(
+        requested_at=request.requested_at,
+        requested_by=request.requested_by,
+        reason=request.reason,
+        started_at=request.started_at,
+        finished_at=request.finished_at,
+        run_id=request.run_id,
     )
 
 
@@ -196,7 +211,17 @@ async def problems(
         page = await store_problems.problem_page(
             session, now=utcnow(), where=where, limit=PROBLEMS_PAGE, cache=cache
         )
-    return _problem_list(page)
+    found = _problem_list(page)
+    # Each item's recheck, for the whole page in one query: never one query an item.
+    rechecks = await latest_rechecks(session, resource_ids=[p.resource_id for p in found.problems])
+    if not rechecks:
+        return found
+    return replace(
+        found,
+        problems=tuple(
+            replace(p, recheck=_recheck(rechecks.get(p.resource_id))) for p in found.problems
+        ),
+    )
 
 
 async def snoozed(
@@ -301,6 +326,7 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
     state = (await link_states(session, urls=[resource.url])).get(resource.url)
     latest = next((c for c in history.checks if c.url == resource.url), None)
     open_count = sum(1 for r in history.reports if r.resolved_at is None)
+    rechecks = await latest_rechecks(session, resource_ids=[resource.id])
     view = ProblemView(
         resource_id=resource.id,
         title=resource.title,
@@ -319,6 +345,7 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
         kind=resource.kind.value,
         audience=resource.audience,
         region=resource.region,
+        recheck=_recheck(rechecks.get(resource.id)),
     )
     return ResourcePage(
         problem=view,

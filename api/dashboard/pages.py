@@ -113,6 +113,32 @@ def status_chip(code: int | None) -> Markup:
     return Markup(f'<span class="{_STATUS_CLASS[kind]}">{_field(code)}</span>')
 
 
+def recheck_line(recheck: Any, href: Any) -> Markup:
+    """What became of the latest recheck asked for: 'Recheck asked for at … by NAME: waiting'
+    while no process has taken it up, 'running since …' once one has, 'done at …' after."""
+    asked = f"{time_tag(recheck.requested_at)} {escape(recheck.asker)}"
+    if recheck.progress == "waiting":
+        said = (
+            f"Recheck asked for at {asked}: <strong>waiting</strong> to start. "
+            "Reload the page to see its result."
+        )
+    elif recheck.progress == "running":
+        said = (
+            f"Recheck asked for at {asked}: <strong>running</strong> since "
+            f"{time_tag(recheck.started_at)}. Reload the page to see its result."
+        )
+    else:
+        run = ""
+        if recheck.run_id is not None:
+            run_path = escape(href("dashboard_run", run_id=recheck.run_id))
+            run = f' (<a href="{run_path}">run #{escape(recheck.run_id)}</a>)'
+        said = (
+            f"Last recheck asked for at {asked}: <strong>done</strong> at "
+            f"{time_tag(recheck.finished_at)}{run}."
+        )
+    return Markup(f'<p class="recheck {escape(recheck.progress)}">{said}</p>')
+
+
 def actions(
     item: Any,
     browser: Any,
@@ -208,6 +234,7 @@ def _environment() -> Environment:
         time_tag=time_tag,
         status_chip=status_chip,
         actions=actions,
+        recheck_line=recheck_line,
         snooze_first=snooze_first,
         snooze_last=snooze_last,
     )

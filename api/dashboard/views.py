@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from curator.domain import Group, State, Verdict, group_of
+from curator.domain import Group, RecheckReason, State, Verdict, group_of
 from curator.labels import STATES, verdict_label
 from curator.standing import ReadsStanding, Standing
 from curator.suggestions import Suggestion
@@ -87,6 +87,37 @@ class ReportView:
 
 
 @dataclass(frozen=True, slots=True)
+class RecheckView:
+    """A resource's latest recheck request: when and by whom it was asked for, how far it got."""
+
+    requested_at: datetime
+    requested_by: str | None
+    reason: RecheckReason
+    started_at: datetime | None
+    finished_at: datetime | None
+    run_id: int | None = None
+
+    @property
+    def progress(self) -> str:
+        """'waiting' (no process has taken it up yet), 'running' or 'done'."""
+        if self.finished_at is not None:
+            return "done"
+        return "running" if self.started_at is not None else "waiting"
+
+    @property
+    def done(self) -> bool:
+        """True once the recheck has finished."""
+        return self.finished_at is not None
+
+    @property
+    def asker(self) -> str:
+        """Who asked for it: 'by NAME', or 'after a reader's report'."""
+        if self.reason is RecheckReason.REPORT or not self.requested_by:
+            return "after a reader's report"
+        return f"by {self.requested_by}"
+
+
+@dataclass(frozen=True, slots=True)
 class PastReport:
     """A reader's report an editor has dealt with, and when."""
 
@@ -144,6 +175,8 @@ class ProblemView(ReadsStanding):
     kind: str | None = None
     audience: str | None = None
     region: str | None = None
+    recheck: RecheckView | None = None
+    """The latest recheck asked for, if any: the page says whether it waits, runs or is done."""
 
     @property
     def verdict_label(self) -> str:

@@ -7,7 +7,7 @@ processes drain the queue at once, each request is taken by exactly one of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
@@ -25,6 +25,22 @@ async def pending_recheck(session: AsyncSession, *, resource_id: int) -> Recheck
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def latest_rechecks(
+    session: AsyncSession, *, resource_ids: Collection[int]
+) -> dict[int, RecheckRequest]:
+    """Each resource's most recent recheck request, by resource id, in one query whatever the
+    number of resources (those never rechecked are absent)."""
+    if not resource_ids:
+        return {}
+    latest = (
+        select(func.max(RecheckRequest.id))
+        .where(RecheckRequest.resource_id.in_(list(resource_ids)))
+        .group_by(RecheckRequest.resource_id)
+    )
+    result = await session.execute(select(RecheckRequest).where(RecheckRequest.id.in_(latest)))
+    return {request.resource_id: request for request in result.scalars()}
 
 
 async def claimable_rechecks(
