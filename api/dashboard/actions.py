@@ -24,9 +24,7 @@ from api.dashboard.routes import (
     router,
     safe_back,
 )
-from api.dashboard.session import (
-    Flash,
-)
+from api.dashboard.session import Flash, RefusedForm
 from api.dashboard.timeline import format_day
 from api.deps import BackgroundDep, SessionDep
 from curator import editing
@@ -41,8 +39,10 @@ async def _act(
     back: str | None,
     default: str,
     action: Callable[[], Awaitable[ActionResult]],
+    refused: RefusedForm | None = None,
 ) -> Response:
-    """Run one action in its own transaction; report what happened on the next page."""
+    """Run one action in its own transaction; report what happened on the next page. A form
+    given as `refused` comes back as it was sent when the action is refused."""
     target = safe_back(request, back, default)
     await end_read(db)
     try:
@@ -51,7 +51,10 @@ async def _act(
     except NotFoundError:
         raise
     except CuratorError as exc:
-        return redirect_to(request, target, Flash("error", f"Nothing was changed: {exc}"))
+        if refused is not None and isinstance(exc, InvalidEditError):
+            errors = {k: v[:1].upper() + v[1:] + "." for k, v in exc.errors.items()}
+            refused = RefusedForm(refused.action, refused.resource_id, refused.values, errors)
+        return redirect_to(request, target, Flash("error", f"Nothing was changed: {exc}", refused))
     if result.recheck_id is not None:
         background.kick()  # recheck now, in this process, rather than at the next poll
     return redirect_to(request, target, Flash("success", result.message))
@@ -97,6 +100,12 @@ async def recheck(
     )
 
 
+REASON_SHOWN = 1000
+"""The most of a refused reason the form gets back: the snooze form's maxlength."""
+UNTIL_SHOWN = 40
+"""The most of a refused date the form gets back (a date is 10 characters)."""
+
+
 @router.post("/resources/{resource_id}/snooze", name="dashboard_snooze")
 async def snooze(
     request: Request,
@@ -110,22 +119,26 @@ async def snooze(
 ) -> Response:
     """Hide a false positive from the problems until a date."""
     target = safe_back(request, back, request.url_for("dashboard_problems").path)
-    day = parse_day(until)
-    today = datetime.now(UTC).date()
-    if day is None or day <= today:
-        return redirect_to(
-            request, target, Flash("error", "Nothing was snoozed: choose a date after today.")
-        )
-    if day > (last := snooze_last(today)):
+    # A refusal brings the form back as it was sent (the chosen date, the reason typed), the
+    # problem beside its field: nothing the editor chose is lost.
+    sent = {"until": until[:UNTIL_SHOWN], "reason": reason[:REASON_SHOWN]}
+
+    def refuse(field: str, problem: str) -> Response:
+        refused = RefusedForm("snooze", resource_id, sent, {field: problem})
         return redirect_to(
             request,
             target,
-            Flash("error", f"Nothing was snoozed: choose a date no later than {format_day(last)}."),
+            Flash("error", f"Nothing was snoozed: {problem[:1].lower()}{problem[1:]}", refused),
         )
+
+    day = parse_day(until)
+    today = datetime.now(UTC).date()
+    if day is None or day <= today:
+        return refuse("until", "Choose a date after today.")
+    if day > (last := snooze_last(today)):
+        return refuse("until", f"Choose a date no later than {format_day(last)}.")
     if not reason.strip():
-        return redirect_to(
-            request, target, Flash("error", "Nothing was snoozed: say why it is a false positive.")
-        )
+        return refuse("reason", "Say why it is a false positive.")
     until_at = datetime.combine(day, time.min, tzinfo=UTC)
     return await _act(
         request,
@@ -136,6 +149,7 @@ async def snooze(
         lambda: data.snooze(
             db, resource_id=resource_id, actor=editor.name, until=until_at, reason=reason.strip()
         ),
+        refused=RefusedForm("snooze", resource_id, sent),
     )
 
 

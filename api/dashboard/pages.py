@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 from typing import Any
@@ -139,6 +140,50 @@ def recheck_line(recheck: Any, href: Any) -> Markup:
     return Markup(f'<p class="recheck {escape(recheck.progress)}">{said}</p>')
 
 
+@dataclass(frozen=True, slots=True)
+class _SnoozeForm:
+    """The snooze form's changing parts: as new, or as a refused one was sent."""
+
+    rid: str
+    until: str
+    reason: str = ""
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rid: str, default: date, refused: Any, resource_id: int) -> _SnoozeForm:
+        """The form for this resource: the refused one's values when it is this one's."""
+        if refused is None or refused.action != "snooze" or refused.resource_id != resource_id:
+            return cls(rid, escape(default.isoformat()))
+        return cls(
+            rid,
+            escape(refused.values.get("until", default.isoformat())),
+            escape(refused.values.get("reason", "")),
+            refused.errors,
+        )
+
+    @property
+    def open(self) -> str:
+        """A refused form is shown open."""
+        return " open" if self.errors or self.reason else ""
+
+    def invalid(self, name: str) -> str:
+        """A field with a problem: marked invalid, its problem as its description, and the
+        first such field focused (the page has no script to move focus)."""
+        if name not in self.errors:
+            return ""
+        first = " autofocus" if next(iter(self.errors)) == name else ""
+        return f' aria-invalid="true" aria-describedby="{name}-{self.rid}-error"{first}'
+
+    def error(self, name: str) -> str:
+        """The field's problem, beside it."""
+        if name not in self.errors:
+            return ""
+        return (
+            f'        <p class="field-error" id="{name}-{self.rid}-error">'
+            f"{escape(self.errors[name])}</p>\n"
+        )
+
+
 def actions(
     item: Any,
     browser: Any,
@@ -147,10 +192,13 @@ def actions(
     snooze_default: date,
     back: str,
     on_resource_page: bool = False,
+    refused: Any = None,
 ) -> Markup:
     """A resource's action forms (accept a suggestion, edit, recheck, snooze, retire), as the
     Jinja macro of the same name wrote them, byte for byte: every problem of a page shows
-    them, and a macro's call costs several times what these lines do."""
+    them, and a macro's call costs several times what these lines do. A snooze the server
+    refused (`refused`, a RefusedForm of this resource) comes back open, as it was sent, with
+    each problem beside its field."""
     rid = item.resource_id
     title = escape(item.title)
 
@@ -176,13 +224,14 @@ def actions(
             f'#edit">Edit<span class="visually-hidden"> {title}</span></a>\n'
         )
     rid_text = escape(rid)
+    snooze = _SnoozeForm.of(rid_text, snooze_default, refused, rid)
     lines += [
         f'  <form method="post" action="{path("dashboard_recheck")}">\n',
         f"    {outer}",
         f'    <button type="submit">Recheck now<span class="visually-hidden"> {title}</span>'
         "</button>\n",
         "  </form>\n",
-        "  <details>\n",
+        f"  <details{snooze.open}>\n",
         "    <summary>Snooze as false positive"
         f'<span class="visually-hidden"> ({title})</span></summary>\n',
         f'    <form method="post" action="{path("dashboard_snooze")}">\n',
@@ -193,12 +242,14 @@ def actions(
         f'        <input type="date" id="until-{rid_text}" name="until"'
         f' min="{escape(snooze_first(today).isoformat())}"'
         f' max="{escape(snooze_last(today).isoformat())}"'
-        f' value="{escape(snooze_default.isoformat())}" required>\n',
+        f' value="{snooze.until}" required{snooze.invalid("until")}>\n',
+        snooze.error("until"),
         "      </div>\n",
         '      <div class="field">\n',
         f'        <label for="reason-{rid_text}">Why it is a false positive</label>\n',
-        f'        <textarea id="reason-{rid_text}" name="reason" maxlength="1000" required>'
-        "</textarea>\n",
+        f'        <textarea id="reason-{rid_text}" name="reason" maxlength="1000" required'
+        f"{snooze.invalid('reason')}>{snooze.reason}</textarea>\n",
+        snooze.error("reason"),
         "      </div>\n",
         f'      <button type="submit">Snooze<span class="visually-hidden"> {title}</span>'
         "</button>\n",
@@ -308,6 +359,7 @@ def render(
         "now": now,
         "today": today,
         "snooze_default": today + timedelta(days=SNOOZE_DAYS),
+        "refused": flash.refused if flash is not None else None,
     }
     values.update(context or {})
     return templates.TemplateResponse(

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -26,6 +26,9 @@ COOKIE_PATH = "/editor"
 SESSION_MAX_AGE = 12 * 60 * 60
 """Seconds a sign-in lasts (a working day), then the editor signs in again."""
 FLASH_MAX_AGE = 5 * 60
+FLASH_MAX_BYTES = 3800
+"""Browsers drop a cookie past 4 KB: a refused form's values that would cross it are left out
+(its message and each field's problem are kept)."""
 
 FlashKind = Literal["success", "error"]
 
@@ -65,11 +68,47 @@ class BrowserSession:
 
 
 @dataclass(frozen=True, slots=True)
+class RefusedForm:
+    """A form the server refused, as the editor filled it in, with each field's problem: the
+    next page shows it again (open, the values kept, each problem beside its field)."""
+
+    action: str
+    resource_id: int
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def to_cookie(self) -> dict[str, Any]:
+        """As the flash cookie carries it."""
+        return {"a": self.action, "r": self.resource_id, "v": self.values, "e": self.errors}
+
+    @classmethod
+    def from_cookie(cls, data: object) -> RefusedForm | None:
+        """From the flash cookie; None for anything not written by `to_cookie`."""
+        if not isinstance(data, dict):
+            return None
+        action, rid, values, errors = data.get("a"), data.get("r"), data.get("v"), data.get("e")
+        if not (isinstance(action, str) and isinstance(rid, int)):
+            return None
+        if not (_texts(values) and _texts(errors)):
+            return None
+        assert isinstance(values, dict) and isinstance(errors, dict)
+        return cls(action, rid, dict(values), dict(errors))
+
+
+def _texts(mapping: object) -> bool:
+    return isinstance(mapping, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Flash:
     """A one-time message shown on the page after an action (post/redirect/get)."""
 
     kind: FlashKind
     text: str
+    refused: RefusedForm | None = None
+    """The form the action came from, when it was refused: shown again as it was sent."""
 
 
 def new_session() -> BrowserSession:
@@ -132,11 +171,19 @@ class CookieJar:
         if not isinstance(data, dict) or data.get("k") not in ("success", "error"):
             return None
         text = data.get("m")
-        return Flash(kind=data["k"], text=text) if isinstance(text, str) else None
+        if not isinstance(text, str):
+            return None
+        return Flash(kind=data["k"], text=text, refused=RefusedForm.from_cookie(data.get("f")))
 
     def write_flash(self, request: Request, response: Response, flash: Flash) -> None:
-        """Leave a message for the next page the browser shows."""
-        value = self._flash.dumps({"k": flash.kind, "m": flash.text})
+        """Leave a message for the next page the browser shows (with the refused form)."""
+        data: dict[str, Any] = {"k": flash.kind, "m": flash.text}
+        if flash.refused is not None:
+            data["f"] = flash.refused.to_cookie()
+        value = self._flash.dumps(data)
+        if len(value) > FLASH_MAX_BYTES and flash.refused is not None:
+            data["f"] = replace(flash.refused, values={}).to_cookie()
+            value = self._flash.dumps(data)
         _set(request, response, FLASH_COOKIE, value, FLASH_MAX_AGE)
 
     def clear_flash(self, request: Request, response: Response) -> None:

@@ -188,6 +188,39 @@ def test_resource_page_timeline_and_edit(browser_page: Page, live_server: LiveSe
     )
 
 
+def test_a_snooze_refused_for_a_blank_reason_keeps_the_chosen_date(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    # Tried as a new user would: a reason of only spaces passed the browser's check, the
+    # server refused it, and the form came back closed with the default date. It now comes
+    # back open, the date chosen kept, the reason field focused and described by its problem.
+    page = browser_page
+    sign_in(page, live_server)
+    page.goto(f"{live_server.base_url}/editor/resources/{live_server.seeded.flaky_id}")
+    page.locator("summary", has_text="Snooze as false positive").click()
+    until = page.get_by_label("Keep published, off the problems list, until")
+    chosen = until.get_attribute("min")  # tomorrow: never the default, a month ahead
+    assert chosen is not None and chosen != until.input_value()
+    until.fill(chosen)
+    page.get_by_label("Why it is a false positive").fill("   ")
+    page.get_by_role("button", name=re.compile("^Snooze")).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Nothing was snoozed: say why it is a false positive."
+    )
+    until = page.get_by_label("Keep published, off the problems list, until")
+    expect(until).to_be_visible()
+    expect(until).to_have_value(chosen)
+    reason = page.get_by_label("Why it is a false positive")
+    expect(reason).to_be_focused()
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_have_accessible_description("Say why it is a false positive.")
+    reason.fill("Works in a browser")
+    page.get_by_role("button", name=re.compile("^Snooze")).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"snoozed as a false positive until {chosen} 00:00 UTC"
+    )
+
+
 def test_run_all_now(browser_page: Page, live_server: LiveServer) -> None:
     page = browser_page
     sign_in(page, live_server)

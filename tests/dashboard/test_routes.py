@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -703,3 +704,111 @@ async def test_a_stranger_is_not_told_of_a_session_that_ended(
 ) -> None:
     asked = await client.get("/editor/runs")
     assert "session" not in (await client.get(asked.headers["location"])).text.lower()
+
+
+def _snooze_form(html: str, resource_id: int) -> str:
+    found = re.search(
+        r"<details( open)?>\s*<summary>Snooze as false positive"
+        rf'(?:(?!</details>).)*id="until-{resource_id}".*?</details>',
+        html,
+        re.S,
+    )
+    assert found, "no snooze form"
+    return found.group(0)
+
+
+@pytest.mark.parametrize("back", ["/editor/resources/{id}", "/editor/problems?state=failing"])
+async def test_a_refused_snooze_comes_back_as_it_was_sent_with_the_problem_by_its_field(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession, back: str
+) -> None:
+    # Tried as a new user would: a reason of only spaces passed the browser's `required`, the
+    # server refused it, and the form came back closed with the default date, the date chosen
+    # lost. It now comes back open as it was sent, the problem tied to its field.
+    rid = seeded.flaky_id
+    back = back.format(id=rid)
+    page = await editor.get(back)
+    chosen = datetime.now(UTC).date() + timedelta(days=5)
+    refused = await editor.post(
+        f"/editor/resources/{rid}/snooze",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "until": chosen.isoformat(),
+            "reason": "   ",
+            "back": back,
+        },
+        follow_redirects=True,
+    )
+    assert str(refused.url).endswith(back)
+    assert "Nothing was snoozed: say why it is a false positive." in refused.text
+    form = _snooze_form(refused.text, rid)
+    assert form.startswith("<details open>")
+    assert f'value="{chosen.isoformat()}"' in form
+    assert (
+        f'<textarea id="reason-{rid}" name="reason" maxlength="1000" required '
+        f'aria-invalid="true" aria-describedby="reason-{rid}-error" autofocus>'
+    ) in form
+    assert (
+        f'<p class="field-error" id="reason-{rid}-error">Say why it is a false positive.</p>'
+    ) in form
+    # A date refused keeps the reason typed, the problem by the date.
+    reason = 'Works in a browser: <the> "bot wall" & more'
+    too_late = datetime.now(UTC).date() + timedelta(days=SNOOZE_MAX.days + 1)
+    refused = await editor.post(
+        f"/editor/resources/{rid}/snooze",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "until": too_late.isoformat(),
+            "reason": reason,
+            "back": back,
+        },
+        follow_redirects=True,
+    )
+    form = _snooze_form(refused.text, rid)
+    assert f'value="{too_late.isoformat()}" required aria-invalid="true"' in form
+    assert "Works in a browser: &lt;the&gt; &#34;bot wall&#34; &amp; more</textarea>" in form
+    assert f'id="until-{rid}-error">Choose a date no later than' in form
+    # Shown once: the next page's form is new again, and nothing was snoozed.
+    again = _snooze_form((await editor.get(back)).text, rid)
+    assert again.startswith("<details>") and "aria-invalid" not in again
+    resource = await session.get(Resource, rid)
+    assert resource is not None and resource.snoozed_until is None
+
+
+async def test_a_snooze_refused_by_the_domain_or_with_the_longest_reason_keeps_it(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    rid = seeded.flaky_id
+    back = f"/editor/resources/{rid}"
+    token = csrf_of((await editor.get(back)).text)
+    chosen = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()
+    # The form allows 1,000 characters, a snooze's reason at most 500: the domain's refusal
+    # comes back by its field, the reason kept.
+    long_reason = "Fine in a browser. " * 30
+    refused = await editor.post(
+        f"/editor/resources/{rid}/snooze",
+        data={"csrf_token": token, "until": chosen, "reason": long_reason, "back": back},
+        follow_redirects=True,
+    )
+    form = _snooze_form(refused.text, rid)
+    assert f'id="reason-{rid}-error">Must be at most 500 characters' in form
+    assert f'value="{chosen}"' in form and long_reason.strip() in form
+    # The longest reason the form sends, in any script, comes back with a refused date, in a
+    # cookie the browser keeps (past 4 KB it would drop it, message and all); a date of any
+    # length is cut to what a date could be.
+    rng = random.Random(7)
+    reason = "".join(chr(rng.randrange(0x1F300, 0x1FAFF)) for _ in range(1000))
+    response = await editor.post(
+        f"/editor/resources/{rid}/snooze",
+        data={"csrf_token": token, "until": "9" * 5000, "reason": reason, "back": back},
+    )
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("curator_flash=")
+    )
+    assert len(cookie) < 4096
+    shown = await editor.get(back)
+    assert "Nothing was snoozed: choose a date after today." in shown.text
+    form = _snooze_form(shown.text, rid)
+    assert f'id="until-{rid}-error">Choose a date after today.' in form
+    assert f'value="{"9" * 40}"' in form and f">{reason}</textarea>" in form
+    resource = await session.get(Resource, rid)
+    assert resource is not None and resource.snoozed_until is None
