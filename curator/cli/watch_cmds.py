@@ -48,9 +48,8 @@ def watch(
 
     async def body() -> tuple[LookupSummary | None, list[WatchedResource]]:
         from curator.check.transport import build_client
-        from curator.errors import NotFoundError
         from curator.store.base import utcnow
-        from curator.store.catalog import guide_titles
+        from curator.store.catalog import require_guide
         from curator.store.engine import session_factory
         from curator.watch.lookups import build_rdap, refresh_registrations
         from curator.watch.warnings import watched_resources
@@ -66,8 +65,8 @@ def watch(
                         sessions, rdap, settings=current, clock=utcnow
                     )
             async with sessions() as session:
-                if guide is not None and guide not in dict(await guide_titles(session)):
-                    raise NotFoundError("guide", guide)  # as report --guide says it: exit 2
+                if guide is not None:
+                    await require_guide(session, slug=guide)  # as report --guide says it: exit 2
                 found = await watched_resources(
                     session, now=utcnow(), policy=current.watch_policy(), guide_slug=guide
                 )
