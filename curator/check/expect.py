@@ -20,6 +20,7 @@ PHONE_REGION = "GB"
 _FOLDED = (("‘", "'"), ("’", "'"), ("‚", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"))
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
+_DIGITS = re.compile(r"\d")
 _MATCHER_TEXT_LIMIT = 200_000
 """Characters of a page phonenumbers reads: enough for any real page, bounded for hostile ones."""
 
@@ -112,13 +113,18 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
     if not phone:
         return None
     key = _phone_key(phone)
+    # A number the page offers to call or text (a "Call us free" button's tel: link) is on
+    # the page even where its text does not print it.
+    for dialled in page.dialled:
+        if _same_number(re.sub(r"\D", "", dialled), key):
+            return None
     text = " ".join((page.title or "", page.text, page.chrome))[:_MATCHER_TEXT_LIMIT]
     # The digits themselves first (cheap): the number however it is grouped, with its
     # country code or its trunk 0. phonenumbers is asked only when they are not there.
     for run in _DIGIT_RUN.finditer(text):
         if _same_number(re.sub(r"\D", "", run.group()), key):
             return None
-    seen: list[str] = []
+    seen: list[str] = [number for number in page.dialled if _DIGITS.search(number)]
     for match in phonenumbers.PhoneNumberMatcher(
         text, PHONE_REGION, leniency=phonenumbers.Leniency.POSSIBLE
     ):
@@ -128,7 +134,11 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
         ):
             return None
         seen.append(match.raw_string)
-    return seen
+    # Each number once (as first given), however many times and ways the page gives it.
+    once: dict[str, str] = {}
+    for shown in seen:
+        once.setdefault(re.sub(r"\D", "", shown), shown)
+    return list(once.values())
 
 
 @functools.lru_cache(maxsize=1024)

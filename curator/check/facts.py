@@ -100,6 +100,9 @@ class Page:
     parse_limit: str | None = None
     """Why only part of the page was parsed: "depth" (nesting flattened), "tags" (reading
     stopped after too many tags); None when all of it was (see curator.check.markup)."""
+    dialled: tuple[str, ...] = ()
+    """The numbers the page offers as links to call or text (`tel:`, `sms:`, `callto:`), as
+    written after the scheme: a "Call us free" button shows its number only there."""
 
     @property
     def blank(self) -> bool:

@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 from selectolax.lexbor import LexborNode as Node
@@ -54,6 +54,10 @@ _BLOCKS = frozenset(
     "th thead tr ul option button label title".split()
 )
 _LINK = re.compile(r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_DIALLED = re.compile(
+    r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*["']?\s*(?:tel|sms|callto):([^"'\s>]*)""", re.I
+)
+MAX_DIALLED = 50
 UNBUDGETED_BYTES = 64 * 1024
 """Bodies up to this size are read without a CPU budget (see `extract_page`)."""
 _COUNTED_TAGS = re.compile(rb"<(script|img|iframe|frame|embed|object|video|audio|canvas)")
@@ -204,6 +208,7 @@ def extract_page(
         fingerprint=fingerprint(visible) if fingerprinted else None,
         markup_sample=_sample(document),
         links=_links(bounded.markup),
+        dialled=_dialled(bounded.markup, names),
         scripts=counted.pop(b"script", 0),
         media=sum(counted.values()),
         player=_player(document),
@@ -234,6 +239,21 @@ def _links(markup: str) -> tuple[str, ...]:
         found.append((unescape(target) if "&" in target else target).strip())
         if len(found) == MAX_LINKS:
             break
+    return tuple(found)
+
+
+def _dialled(markup: str, names: bytes) -> tuple[str, ...]:
+    """The first MAX_DIALLED numbers of `tel:`, `sms:` and `callto:` links, as written
+    (percent-escapes decoded, `;ext=…` and other parameters left out)."""
+    if b"tel:" not in names and b"sms:" not in names and b"callto:" not in names:
+        return ()
+    found: list[str] = []
+    for match in _DIALLED.finditer(markup):
+        target = unquote(html.unescape(match.group(1))).split(";", 1)[0].split("?", 1)[0]
+        if target.strip():
+            found.append(target.strip())
+            if len(found) == MAX_DIALLED:
+                break
     return tuple(found)
 
 

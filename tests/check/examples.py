@@ -52,8 +52,10 @@ def page(
     player: tuple[tuple[str, str], ...] = (),
     site_name: str | None = None,
     chrome: str = "",
+    dialled: tuple[str, ...] = (),
 ) -> Page:
     return Page(
+        dialled=dialled,
         content_type=content_type,
         title=title,
         headings=headings,

@@ -46,6 +46,11 @@ CHANGED = {
     "phone-international": Example(
         facts(body=page("From abroad: +44 345 6000 459.")), Verdict.OK, "ok"
     ),
+    "phone-only-in-a-link-to-call": Example(
+        facts(body=page("Talk to us any time. Call us free.", dialled=("+443456000459",))),
+        Verdict.OK,
+        "ok",
+    ),
     "phone-with-bracketed-zero": Example(
         facts(body=page("Phone +44 (0)345 6000 459.")), Verdict.OK, "ok"
     ),
