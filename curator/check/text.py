@@ -53,9 +53,11 @@ _BLOCKS = frozenset(
     "figure form h1 h2 h3 h4 h5 h6 hr li main ol p pre section summary table tbody td tfoot "
     "th thead tr ul option button label title".split()
 )
-_LINK = re.compile(r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# An <a> tag's attributes are read up to the next "<" as well as ">": a page of unclosed
+# "<a " would otherwise have each one read to the end of the page (quadratic: minutes).
+_LINK = re.compile(r"""<[aA]\s[^<>]*?\b[hH][rR][eE][fF]\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _DIALLED = re.compile(
-    r"""<[aA]\s[^>]*?\b[hH][rR][eE][fF]\s*=\s*["']?\s*(?:tel|sms|callto):([^"'\s>]*)""", re.I
+    r"""<[aA]\s[^<>]*?\b[hH][rR][eE][fF]\s*=\s*["']?\s*(?:tel|sms|callto):([^"'\s>]*)""", re.I
 )
 MAX_DIALLED = 50
 UNBUDGETED_BYTES = 64 * 1024

@@ -24,6 +24,8 @@ HOSTILE = {
     "deep-then-closed": "<html><body>" + "<div>" * (MIB // 5) + "</div>" * (MIB // 6),
     "unterminated-comments": "<html><body>" + "<!--" * (2 * MIB // 4),
     "tags-without-ends": "<html><body>" + "<a" * (2 * MIB // 2),
+    "links-without-ends": "<html><body>" + "<a " * (2 * MIB // 3),
+    "links-to-call-without-ends": "<html><body>tel:" + "<a title=x " * (2 * MIB // 11),
 }
 
 
