@@ -98,8 +98,10 @@ class Page:
     """Fields of a video player's data embedded in the page, as (field, value): what the
     player itself says of the video (see `curator.check.quirks.PLAYER_FIELDS`)."""
     parse_limit: str | None = None
-    """Why only part of the page was parsed: "depth" (nesting flattened), "tags" (reading
-    stopped after too many tags); None when all of it was (see curator.check.markup)."""
+    """Why only part of the page was parsed: "depth" (nesting flattened), "options" (a
+    drop-down list's options past the limit left out), "tags" (reading stopped after too many
+    tags), "time" (the CPU budget was spent); None when all of it was (see
+    curator.check.markup)."""
     dialled: tuple[str, ...] = ()
     """The numbers the page offers as links to call or text (`tel:`, `sms:`, `callto:`), as
     written after the scheme: a "Call us free" button shows its number only there."""

@@ -6,7 +6,10 @@ stack of open elements, so a page that nests tens of thousands of elements (a 2 
 Browsers cap nesting depth; curator does the same before the parser sees the page: start
 tags beyond `MAX_DEPTH` open elements are dropped (their text stays, flattened), end tags
 closing nothing are dropped (parsers ignore them, but only after walking the whole stack),
-and reading stops after `MAX_TAGS` tags.
+and reading stops after `MAX_TAGS` tags. A `<select>` is the one element whose parsing grows
+with the square of its content: each `<option>` costs the tree builder a walk of the options
+before it (8,000 options take a quarter of a second, 64,000 over fifteen seconds), so
+`<option>` tags beyond `MAX_OPTIONS` are dropped too (their text stays).
 
 A page with few tags cannot be costly however it nests, and is handed over untouched. Nor
 can a page whose nesting provably stays shallow: one scan of its tags in C (`_shallow`)
@@ -28,6 +31,8 @@ MAX_TAGS = 100_000
 """Tags read at most; the rest of the page is not parsed."""
 SAFE_TAGS = 2_000
 """A page with at most this many tags parses quickly however it nests."""
+MAX_OPTIONS = 2_000
+"""`<option>` tags kept (real drop-down lists stay well below); see the module's note."""
 _VOID = frozenset(
     "area base br col embed hr img input link meta source track wbr param keygen frame "
     "basefont bgsound image".split()
@@ -98,8 +103,9 @@ class Bounded:
 
     markup: str
     limit: str | None = None
-    """Why the markup is not the page as served: "depth" (nesting flattened), "tags" (reading
-    stopped after MAX_TAGS) or "time" (the CPU budget was spent); None when it is."""
+    """Why the markup is not the page as served: "depth" (nesting flattened), "options"
+    (`<option>` tags past MAX_OPTIONS dropped), "tags" (reading stopped after MAX_TAGS) or
+    "time" (the CPU budget was spent); None when it is."""
 
 
 # Every tag as `_flatten` reads it, in one C scan: a comment, a raw-text element with its
@@ -142,11 +148,16 @@ def _shallow(document: str, lowered: str | None = None) -> bool:
     if not document.isascii() and any(c in document for c in _LOWER_TO_ASCII):
         return False
     depth = 0
+    options = 0
     open_count: dict[str, int] = {}
     get = open_count.get
     for _raw, closing, name in _TOKENS.findall(document.lower() if lowered is None else lowered):
         if not name:
             continue  # a comment or a raw-text element: nothing stays open
+        if name == "option" and not closing:
+            options += 1
+            if options > MAX_OPTIONS:
+                return False
         if closing:
             count = get(name)
             if count:
@@ -170,6 +181,7 @@ def _flatten(document: str, budget: Budget | None = None) -> Bounded:
     kept_from = 0
     position = 0
     tags = 0
+    options = 0
 
     def pop_to(name: str) -> None:
         while stack:
@@ -216,6 +228,13 @@ def _flatten(document: str, budget: Budget | None = None) -> Bounded:
             continue
         if name in _VOID:
             continue
+        if name == "option":
+            options += 1
+            if options > MAX_OPTIONS:
+                pieces.append(document[kept_from : match.start()])
+                kept_from = position
+                limit = limit or "options"
+                continue
         if match.group(3) and (open_count.get("svg", 0) or open_count.get("math", 0)):
             continue  # "/>" closes an element only inside SVG and MathML
         if name in _TABLE_PARTS and not open_count.get("table", 0):

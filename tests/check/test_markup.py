@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from curator.check.markup import MAX_DEPTH, MAX_TAGS, SAFE_TAGS, bound
+from curator.check.markup import MAX_DEPTH, MAX_OPTIONS, MAX_TAGS, SAFE_TAGS, bound
 from curator.check.text import decode, extract_page
 
 MIB = 1024 * 1024
@@ -25,6 +25,8 @@ HOSTILE = {
     "unterminated-comments": "<html><body>" + "<!--" * (2 * MIB // 4),
     "tags-without-ends": "<html><body>" + "<a" * (2 * MIB // 2),
     "links-without-ends": "<html><body>" + "<a " * (2 * MIB // 3),
+    "one-long-drop-down": "<html><body><select>" + "<option>x</option>" * (2 * MIB // 18),
+    "drop-downs-in-drop-downs": "<html><body>" + "<select><option>" * (2 * MIB // 16),
     "links-to-call-without-ends": "<html><body>tel:" + "<a title=x " * (2 * MIB // 11),
 }
 
@@ -85,6 +87,9 @@ ORDINARY = {
     * (SAFE_TAGS // 4)
     + "<svg><path d='M0'/><circle r='1'/></svg><!-- <div> --></body></html>",
     "unclosed-paragraphs-and-items": "<body>" + "<p>para<li>item<td>cell" * SAFE_TAGS,
+    "long-drop-down": "<body><form><select name=school>"
+    + "".join(f"<option value={i}>School {i}</option>" for i in range(MAX_OPTIONS))
+    + "</select></form>",
 }
 
 
@@ -93,6 +98,24 @@ def test_ordinary_pages_pass_through_untouched(document: str) -> None:
     bounded = bound(document)
     assert bounded.limit is None
     assert bounded.markup == document
+
+
+def test_options_past_the_limit_are_dropped_and_their_text_kept() -> None:
+    options = "".join(f"<option>choice {i}</option>" for i in range(MAX_OPTIONS + 10))
+    document = f"<body><p>Pick one</p><select>{options}</select><p>after</p>"
+    bounded = bound(document)
+    assert bounded.limit == "options"
+    assert bounded.markup.count("<option>") == MAX_OPTIONS
+    assert f"choice {MAX_OPTIONS + 9}" in bounded.markup and "<p>after</p>" in bounded.markup
+    page = extract_page(
+        document.encode(),
+        content_type="text/html",
+        base_url="https://a.test/",
+        bytes_read=len(document),
+        truncated=False,
+    )
+    assert page.parse_limit == "options"
+    assert "after" in page.text
 
 
 def test_depth_is_bounded_not_removed() -> None:
