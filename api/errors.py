@@ -75,6 +75,20 @@ def _field_problems(exc: RequestValidationError) -> list[dict[str, str]]:
     return problems
 
 
+def _not_json(exc: RequestValidationError) -> str | None:
+    """Why the request's body is not JSON at all (None when it is JSON, valid or not).
+
+    FastAPI reports a body that does not parse, or one not sent as JSON, as a field error
+    (`body.0: JSON decode error`); the API answers it as the 400 its schema documents."""
+    for error in exc.errors():
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error")
+            return "the body is not valid JSON" + (f" ({reason})" if reason else "")
+        if tuple(error.get("loc", ())) == ("body",) and isinstance(error.get("input"), bytes):
+            return "the body is not JSON: send it with Content-Type: application/json"
+    return None
+
+
 def _detail(exc: CuratorError) -> object:
     if isinstance(exc, InvalidEditError):
         return [
@@ -99,6 +113,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        not_json = _not_json(exc)
+        if not_json is not None:
+            return error_response(400, "bad request", not_json)
         return error_response(422, "invalid request", _field_problems(exc))
 
     @app.exception_handler(CuratorError)

@@ -309,6 +309,31 @@ async def test_report_takes_no_url_and_validates(client: httpx.AsyncClient, seed
     assert bad_contact.json()["detail"][0]["field"] == "contact"
 
 
+async def test_a_body_that_is_not_json_is_400_as_documented(
+    client: httpx.AsyncClient, editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    report = b'{"guide": "sextortion", "resource_id": "ceop"'
+    cases = [
+        (client, "POST", "/v1/reports", report, "application/json", "not valid JSON"),
+        (client, "POST", "/v1/reports", b"guide=sextortion", "application/json", "not valid JSON"),
+        # What fetch() sends when a website passes JSON.stringify(...) without a header.
+        (client, "POST", "/v1/reports", report + b"}", "text/plain;charset=UTF-8", "Content-Type"),
+        (editor, "PATCH", f"/v1/editor/resources/{seeded.ok_id}", b"{", "application/json", "JSON"),
+    ]
+    documented = (await client.get("/openapi.json")).json()["paths"]
+    for c, method, path, body, content_type, says in cases:
+        headers = {"Content-Type": content_type}
+        response = await c.request(method, path, content=body, headers=headers)
+        assert response.status_code == 400, (path, body, response.text)
+        assert response.json()["error"] == "bad request"
+        assert says in response.json()["detail"]
+        operation = documented[path.replace(str(seeded.ok_id), "{resource_id}")][method.lower()]
+        assert "400" in operation["responses"]
+    # JSON of the wrong shape is still a 422 naming the field.
+    listed = await client.post("/v1/reports", json=["sextortion", "ceop"])
+    assert listed.status_code == 422
+
+
 async def test_reports_are_rate_limited_per_address(
     app: FastAPI, settings: Settings, seeded: Seeded
 ) -> None:
