@@ -89,6 +89,18 @@ def _not_json(exc: RequestValidationError) -> str | None:
     return None
 
 
+def _with_head(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """A 405's `Allow` names HEAD wherever it names GET: every GET also answers HEAD
+    (api.head), though the routes name GET alone."""
+    allow = (headers or {}).get("Allow")
+    if allow is None:
+        return headers
+    methods = [m.strip() for m in allow.split(",")]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.insert(methods.index("GET") + 1, "HEAD")
+    return {**(headers or {}), "Allow": ", ".join(methods)}
+
+
 def _detail(exc: CuratorError) -> object:
     if isinstance(exc, InvalidEditError):
         return [
@@ -109,7 +121,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, _phrase(exc.status_code), exc.detail, exc.headers)
+        return error_response(
+            exc.status_code, _phrase(exc.status_code), exc.detail, _with_head(exc.headers)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

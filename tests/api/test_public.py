@@ -369,6 +369,17 @@ async def test_unknown_route_and_method_are_json(client: httpx.AsyncClient) -> N
     assert wrong.json()["error"] == "method not allowed"
 
 
+async def test_a_405_allows_head_wherever_it_allows_get(client: httpx.AsyncClient) -> None:
+    for path in ("/v1/guides", "/v1/guides/sextortion", "/healthz"):
+        wrong = await client.post(path)
+        assert wrong.status_code == 405
+        assert wrong.headers["allow"] == "GET, HEAD"
+        assert (await client.head(path)).status_code != 405
+    reports = await client.get("/v1/reports")
+    assert reports.status_code == 405
+    assert reports.headers["allow"] == "POST"
+
+
 class Clock:
     """A monotonic clock the test moves by hand."""
 
