@@ -111,7 +111,16 @@ def create_app(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST"],
-        allow_headers=["Content-Type", "If-None-Match"],
+        # What a page's script may add to a GET or a report: conditional and cache headers
+        # (fetch(url, {headers: {"Cache-Control": "no-cache"}}) is common), never
+        # Authorization.
+        allow_headers=[
+            "Content-Type",
+            "If-None-Match",
+            "If-Modified-Since",
+            "Cache-Control",
+            "Pragma",
+        ],
         expose_headers=["ETag", "Retry-After"],
         max_age=86400,
     )

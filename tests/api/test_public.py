@@ -210,6 +210,24 @@ async def test_cors_for_any_origin(client: httpx.AsyncClient, seeded: Seeded) ->
     assert "GET" in preflight.headers["access-control-allow-methods"]
 
 
+async def test_cors_lets_scripts_send_conditional_and_cache_headers(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # A refused preflight fails the whole fetch in the browser, not only the header.
+    for asked in ("Cache-Control", "cache-control, pragma", "If-None-Match, If-Modified-Since"):
+        preflight = await client.options(
+            "/v1/guides/sextortion",
+            headers={
+                "Origin": "https://hub.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": asked,
+            },
+        )
+        assert preflight.status_code == 200, asked
+        allowed = preflight.headers["access-control-allow-headers"].lower()
+        assert "authorization" not in allowed
+
+
 async def test_cors_does_not_let_browsers_send_editor_tokens(
     client: httpx.AsyncClient, seeded: Seeded
 ) -> None:
