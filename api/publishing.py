@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gzip
 import hashlib
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -142,14 +143,55 @@ class Rendered:
 
     body: bytes
     etag: str
+    max_age: int
     headers_200: tuple[tuple[bytes, bytes], ...]
     headers_304: tuple[tuple[bytes, bytes], ...]
+    compressed: list[asyncio.Future[Rendered]] = field(
+        default_factory=list, compare=False, repr=False
+    )
+    """The gzip-coded variant once one request asked for it (shared by those that wait)."""
 
     def response(self, *, not_modified: bool) -> Response:
         """The 200 (or the 304, no body) answer, without rebuilding any header."""
         if not_modified:
             return _Prebuilt(304, b"", self.headers_304)
         return _Prebuilt(200, self.body, self.headers_200)
+
+    @property
+    def compressible(self) -> bool:
+        """Whether gzip is worth it: the body is not tiny."""
+        return len(self.body) >= GZIP_MIN_BYTES
+
+    async def gzipped(self) -> Rendered:
+        """The same list gzip-coded, with an ETag of its own: made once, by a task of its own
+        that the requests asking for it share (in a worker thread when large), and reused
+        while the list is current."""
+        if not self.compressed:
+            task = asyncio.ensure_future(self._compress())
+            task.add_done_callback(_consume)
+            self.compressed.append(task)
+        made = self.compressed[0]
+        try:
+            return await asyncio.shield(made)
+        except Exception:
+            if self.compressed and self.compressed[0] is made and made.done():
+                self.compressed.clear()  # the next request tries again
+            raise
+
+    async def _compress(self) -> Rendered:
+        if len(self.body) > OFF_LOOP_GZIP_BYTES:
+            return await asyncio.to_thread(self._gzip_variant)
+        return self._gzip_variant()
+
+    def _gzip_variant(self) -> Rendered:
+        # mtime=0: the same list gives the same bytes in every process, as its ETag says.
+        body = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return rendered(
+            body,
+            max_age=self.max_age,
+            etag=self.etag[:-1] + '-gzip"',
+            encoding=b"gzip",
+        )
 
 
 class _Prebuilt(Response):
@@ -163,19 +205,30 @@ class _Prebuilt(Response):
         self.raw_headers = list(headers)
 
 
-def rendered(body: bytes, *, max_age: int) -> Rendered:
-    """Bytes with a strong ETag taken from their content, and their answers' headers."""
-    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+def rendered(
+    body: bytes,
+    *,
+    max_age: int,
+    etag: str | None = None,
+    encoding: bytes | None = None,
+) -> Rendered:
+    """Bytes with a strong ETag taken from their content, and their answers' headers.
+
+    Every answer says it varies by Accept-Encoding: a list may be sent gzip-coded."""
+    if etag is None:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
     common = (
         (b"etag", etag.encode()),
         (b"cache-control", f"public, max-age={max_age}".encode()),
+        (b"vary", b"Accept-Encoding"),
     )
     headers_200 = (
         (b"content-length", str(len(body)).encode()),
         (b"content-type", b"application/json"),
+        *(((b"content-encoding", encoding),) if encoding else ()),
         *common,
     )
-    return Rendered(body, etag, headers_200, common)
+    return Rendered(body, etag, max_age, headers_200, common)
 
 
 class GuideCache:
@@ -309,3 +362,7 @@ class GuideCache:
 
 OFF_LOOP_RESOURCES = 500
 """Resources beyond which a list is built in a worker thread."""
+GZIP_MIN_BYTES = 1024
+"""Bodies shorter than this are sent as they are: gzip would gain next to nothing."""
+OFF_LOOP_GZIP_BYTES = 256 * 1024
+"""Bodies longer than this are compressed in a worker thread."""

@@ -100,7 +100,32 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return False
 
 
-def _answer(request: Request, rendered: Rendered) -> Response:
+def _accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (by name or by `*`, with q above 0)."""
+    if not accept_encoding:
+        return False
+    anything = False
+    for part in accept_encoding.split(","):
+        coding, _, parameters = part.partition(";")
+        coding = coding.strip().lower()
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if coding in ("gzip", "x-gzip"):
+            return weight > 0
+        if coding == "*":
+            anything = weight > 0
+    return anything
+
+
+async def _answer(request: Request, rendered: Rendered) -> Response:
+    if rendered.compressible and _accepts_gzip(request.headers.get("accept-encoding")):
+        rendered = await rendered.gzipped()
     not_modified = _matches(request.headers.get("if-none-match"), rendered.etag)
     return rendered.response(not_modified=not_modified)
 
@@ -121,7 +146,7 @@ async def list_guides(request: Request) -> Response:
         slug=None, include_broken=_include_broken(request), full=_full(request)
     )
     assert rendered is not None  # the all-guides list always renders, empty or not
-    return _answer(request, rendered)
+    return await _answer(request, rendered)
 
 
 @router.get(
@@ -143,7 +168,7 @@ async def get_guide(request: Request, slug: str) -> Response:
         rendered = await cache.get(slug=slug, include_broken=include_broken)
     if rendered is None:
         raise NotFoundError("guide", slug)
-    return _answer(request, rendered)
+    return await _answer(request, rendered)
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from api.background import Background
+from api.publishing import GZIP_MIN_BYTES
 from curator import editing
 from curator.domain import Verdict
 from curator.settings import Settings
@@ -134,6 +136,44 @@ async def test_etag_and_304(client: httpx.AsyncClient, settings: Settings, seede
     assert stale.content == first.content
     everything = await client.get("/v1/guides/sextortion", params={"include": "all"})
     assert everything.headers["etag"] != etag
+
+
+async def test_gzip_when_asked_with_an_etag_of_its_own(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    plain = await client.get("/v1/guides?full=true", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert len(plain.content) >= GZIP_MIN_BYTES
+    for asked in ("gzip", "br;q=1.0, gzip;q=0.8", "*", "GZIP, deflate"):
+        # httpx would decode the body itself: read what came over the wire.
+        async with client.stream(
+            "GET", "/v1/guides?full=true", headers={"Accept-Encoding": asked}
+        ) as coded:
+            wire = b"".join([chunk async for chunk in coded.aiter_raw()])
+        assert coded.headers["content-encoding"] == "gzip", asked
+        assert int(coded.headers["content-length"]) == len(wire) < len(plain.content)
+        assert gzip.decompress(wire) == plain.content
+        # A representation of its own: caches keep the two apart by ETag and by Vary.
+        assert coded.headers["etag"] != plain.headers["etag"]
+        assert not coded.headers["etag"].startswith("W/")
+        assert "accept-encoding" in coded.headers["vary"].lower()
+        assert "accept-encoding" in plain.headers["vary"].lower()
+    for refused in ("identity", "gzip;q=0", "*;q=0", "br", "gzip;q=0, *"):
+        answer = await client.get("/v1/guides?full=true", headers={"Accept-Encoding": refused})
+        assert "content-encoding" not in answer.headers, refused
+        assert answer.headers["etag"] == plain.headers["etag"]
+    etag = coded.headers["etag"]
+    again = await client.get(
+        "/v1/guides?full=true", headers={"Accept-Encoding": "gzip", "If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.headers["etag"] == etag
+    assert "accept-encoding" in again.headers["vary"].lower()
+    head = await client.head("/v1/guides?full=true", headers={"Accept-Encoding": "gzip"})
+    assert head.headers["content-encoding"] == "gzip" and head.content == b""
+    # A short answer is sent as it is.
+    short = await client.get("/v1/guides", headers={"Accept-Encoding": "gzip"})
+    assert len(short.content) < GZIP_MIN_BYTES
+    assert "content-encoding" not in short.headers
 
 
 async def test_rendered_once_per_change_of_data(
@@ -477,3 +517,15 @@ async def test_version_read_serves_requests_within_freshness(
                 await editing.retire(session, resource_id=seeded.moved_id, actor="dashboard")
             listed = _resources((await client.get("/v1/guides/sextortion")).json())
             assert "stop-ncii" not in [r["id"] for r in listed]
+
+
+async def test_a_large_list_is_gzipped_once_off_the_loop_for_every_request_waiting() -> None:
+    from api.publishing import OFF_LOOP_GZIP_BYTES, rendered
+
+    body = b'{"guides": [' + b'{"title": "a resource"},' * (OFF_LOOP_GZIP_BYTES // 20) + b"]}"
+    listed = rendered(body, max_age=60)
+    variants = await asyncio.gather(*(listed.gzipped() for _ in range(8)))
+    assert all(variant is variants[0] for variant in variants)
+    assert gzip.decompress(variants[0].body) == body
+    assert variants[0].etag == listed.etag[:-1] + '-gzip"'
+    assert await listed.gzipped() is variants[0]
