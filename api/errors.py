@@ -7,6 +7,7 @@ same statuses with a page. A new error the edges should answer is one row of `AN
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from curator.errors import (
@@ -23,8 +25,18 @@ from curator.errors import (
     NotFoundError,
     RateLimitedError,
 )
+from curator.store.engine import unreachable
 
 log = logging.getLogger(__name__)
+
+_SQLITE_UNAVAILABLE = re.compile(
+    r"unable to open|is locked|disk i/o|readonly|no such table|not a database|malformed",
+    re.IGNORECASE,
+)
+"""SQLite's errors that say the file cannot serve now (its other errors are a statement's)."""
+DATABASE_RETRY_AFTER = 10
+"""Seconds a client is asked to wait when the database does not answer (a restart, a
+fail-over)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +150,25 @@ def install_error_handlers(app: FastAPI) -> None:
         if answer is None:
             return await server_error(request, exc)
         return error_response(answer.status, answer.error, _detail(exc), _headers(exc))
+
+    # Handlers of these classes run inside the middleware (CORS included), so a website's
+    # script can read the 503; the catch-all below answers outside it.
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        database_url = request.app.state.settings.database_url
+        if unreachable(database_url, exc) is None or (
+            database_url.startswith("sqlite") and not _SQLITE_UNAVAILABLE.search(reason)
+        ):
+            return await server_error(request, exc)  # a statement's fault, not an outage
+        log.warning("database not answering on %s %s: %s", request.method, request.url.path, reason)
+        return error_response(
+            503,
+            "service unavailable",
+            "the database is not answering: try again shortly",
+            {"Retry-After": str(DATABASE_RETRY_AFTER)},
+        )
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> JSONResponse:

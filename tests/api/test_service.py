@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,3 +98,36 @@ async def test_healthz_is_503_when_the_database_is_unreachable(settings: Setting
     assert body["status"] == "unavailable" and body["database"]["reachable"] is False
     assert "refused" in body["database"]["error"].lower()
     assert body["scheduler"]["state"] == "unknown"
+
+
+async def test_the_api_is_503_json_a_script_can_read_when_the_database_is_unreachable(
+    settings: Settings, tmp_path: Path
+) -> None:
+    if settings.database_url.startswith("sqlite"):
+        gone = f"sqlite:///{tmp_path}/removed/curator.db"  # its folder is gone
+    else:
+        gone = f"postgresql://postgres@127.0.0.1:{closed_port()}/curator"
+    down = settings.model_copy(update={"database_url": gone})
+    app = create_app(down, executor=FakeExecutor(), freshness=0)
+    origin = {"Origin": "https://hub.example"}
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            answers = [
+                await c.get("/v1/guides", headers=origin),
+                await c.get("/v1/guides/sextortion", headers=origin),
+                await c.post(
+                    "/v1/reports",
+                    json={"guide": "sextortion", "resource_id": "ceop"},
+                    headers=origin,
+                ),
+                await c.get("/v1/editor/problems", headers={"Authorization": "Bearer cur_x"}),
+            ]
+    for answer in answers:
+        assert answer.status_code == 503, answer.request.url
+        assert answer.json() == {
+            "error": "service unavailable",
+            "detail": "the database is not answering: try again shortly",
+        }
+        assert int(answer.headers["retry-after"]) > 0
+    assert all(a.headers["access-control-allow-origin"] == "*" for a in answers[:3])
