@@ -50,6 +50,7 @@ _INDEX_OPENAPI: dict[str, object] = {"parameters": [_INCLUDE, _FULL, _IF_NONE_MA
 _LIST_RESPONSES: dict[int | str, dict[str, object]] = {
     304: {"description": "Not modified: the ETag given in If-None-Match is current"},
     422: {"model": ErrorOut, "description": "Invalid query"},
+    503: {"model": ErrorOut, "description": "The database is not answering: see Retry-After"},
 }
 
 
@@ -179,6 +180,7 @@ async def get_guide(request: Request, slug: str) -> Response:
         404: {"model": ErrorOut, "description": "No such resource in that guide (or retired)"},
         422: {"model": ErrorOut, "description": "Invalid report"},
         429: {"model": ErrorOut, "description": "Too many reports from this address"},
+        503: {"model": ErrorOut, "description": "The database is not answering: see Retry-After"},
     },
     summary="Report a broken link",
 )

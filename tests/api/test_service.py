@@ -131,3 +131,10 @@ async def test_the_api_is_503_json_a_script_can_read_when_the_database_is_unreac
         }
         assert int(answer.headers["retry-after"]) > 0
     assert all(a.headers["access-control-allow-origin"] == "*" for a in answers[:3])
+    documented = app.openapi()["paths"]
+    for path, method in (
+        ("/v1/guides", "get"),
+        ("/v1/guides/{slug}", "get"),
+        ("/v1/reports", "post"),
+    ):
+        assert "503" in documented[path][method]["responses"], path
