@@ -262,9 +262,11 @@ class GuideCache:
         self.renders = 0
 
     async def aclose(self) -> None:
-        """Finish the version read and the renderings in progress, if any."""
+        """Finish the version read, the renderings and the compressions in progress, if any."""
         await self._probe.aclose()
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
+        compressing = [task for _, _, made in self._entries.values() for task in made.compressed]
+        await asyncio.gather(*compressing, return_exceptions=True)
 
     def invalidate(self) -> None:
         """This process changed the data: the next request reads the version anew."""

@@ -529,3 +529,17 @@ async def test_a_large_list_is_gzipped_once_off_the_loop_for_every_request_waiti
     assert gzip.decompress(variants[0].body) == body
     assert variants[0].etag == listed.etag[:-1] + '-gzip"'
     assert await listed.gzipped() is variants[0]
+
+
+async def test_closing_the_cache_waits_for_a_compression_in_progress(app: FastAPI) -> None:
+    from api.publishing import OFF_LOOP_GZIP_BYTES, GuideCache, rendered
+
+    cache: GuideCache = app.state.guide_cache
+    listed = rendered(b"[" + b"1," * OFF_LOOP_GZIP_BYTES + b"1]", max_age=60)
+    cache._entries[(None, False, True)] = ((0,), None, listed)
+    asking = asyncio.ensure_future(listed.gzipped())
+    await asyncio.sleep(0)  # the compression starts, in a worker thread
+    assert listed.compressed and not listed.compressed[0].done()
+    await cache.aclose()
+    assert listed.compressed[0].done()
+    await asking
