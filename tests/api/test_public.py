@@ -427,6 +427,20 @@ async def test_unknown_route_and_method_are_json(client: httpx.AsyncClient) -> N
     assert wrong.json()["error"] == "method not allowed"
 
 
+async def test_a_trailing_slash_redirects_to_the_list_keeping_the_query(
+    client: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    moved = await client.get("/v1/guides/sextortion/", params={"include": "all"})
+    assert moved.status_code == 307
+    assert moved.headers["location"].endswith("/v1/guides/sextortion?include=all")
+    followed = await client.get("/v1/guides/sextortion/?include=all", follow_redirects=True)
+    assert followed.status_code == 200 and followed.json()["slug"] == "sextortion"
+    ignored = await client.get(
+        "/v1/guides/sextortion", headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+    )
+    assert ignored.status_code == 200 and "last-modified" not in ignored.headers
+
+
 async def test_a_405_allows_head_wherever_it_allows_get(client: httpx.AsyncClient) -> None:
     for path in ("/v1/guides", "/v1/guides/sextortion", "/healthz"):
         wrong = await client.post(path)
