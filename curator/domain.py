@@ -198,6 +198,7 @@ class ActionKind(StrEnum):
     END_SNOOZE = "end_snooze"
     RECHECK = "recheck"
     START_RUN = "start_run"
+    CLOSE_REPORTS = "close_reports"
 
 
 class RecheckReason(StrEnum):

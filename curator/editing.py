@@ -1,5 +1,5 @@
 """Editors' actions on the catalog: accept a suggestion, edit, snooze and end a snooze, retire
-and restore, recheck, run.
+and restore, recheck, close readers' reports, run.
 
 Each function does one action in the caller's transaction (`async with session.begin():`),
 so the change, the queued recheck and the editor_actions row that records who did it and
@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator import labels
 from curator.catalog.schema import (
     LIST_MAX,
     TEXT_MAX,
@@ -85,9 +86,14 @@ async def _live_resource(session: AsyncSession, resource_id: int) -> Resource:
     return resource
 
 
-async def _resolve_reports(session: AsyncSession, resource_id: int, at: datetime) -> int:
+async def _resolve_reports(
+    session: AsyncSession, resource_id: int, at: datetime, actor: str, action: ActionKind
+) -> int:
     """Close the resource's open readers' reports: an editor has dealt with the resource."""
-    return await resolve_open_reports(session, resource_id=resource_id, at=at)
+    why = labels.REPORTS_CLOSED_BY.get(action, action.value.replace("_", " "))
+    return await resolve_open_reports(
+        session, resource_id=resource_id, at=at, by=actor, resolution=why
+    )
 
 
 async def _finish(
@@ -116,13 +122,18 @@ async def _finish(
         recheck_id = request.id
         payload["recheck_id"] = recheck_id
     if resource is not None and resolve:
-        resolved = await _resolve_reports(session, resource.id, at)
+        resolved = await _resolve_reports(session, resource.id, at, actor, action)
         if resolved:
             payload["resolved_reports"] = resolved
     row = await add_action(
         session, resource_id=resource_id, actor=actor, action=action, at=at, payload=payload
     )
     return ActionResult(action, actor, at, resource_id, message, payload, recheck_id, row.id)
+
+
+def _sentence(text: str) -> str:
+    """`text` ending as a sentence does."""
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 # --- the actions -----------------------------------------------------------------------------
@@ -491,6 +502,44 @@ async def recheck(
         message=f"{resource.title} will be rechecked shortly.",
         changes={},
         recheck=True,
+    )
+
+
+async def close_reports(
+    session: AsyncSession,
+    *,
+    resource_id: int,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+) -> ActionResult:
+    """Close the resource's open readers' reports, saying why (say, the link works when opened
+    by hand): it leaves the problems list unless its link needs an editor too. 409 when none is
+    open; the reports stay listed on the resource's page, with who closed them and why."""
+    at = now or utcnow()
+    if not reason or not reason.strip():
+        raise InvalidEditError({"reason": "must not be empty: say why the reports are closed"})
+    try:
+        check_text(reason, REASON_MAX)
+    except ValueError as exc:
+        raise InvalidEditError({"reason": str(exc)}) from None
+    why = reason.strip()
+    resource = await _live_resource(session, resource_id)
+    closed = await resolve_open_reports(
+        session, resource_id=resource.id, at=at, by=actor, resolution=why
+    )
+    if not closed:
+        raise ConflictError(
+            f"resource {resource_id} ({resource.title}) has no open readers' reports"
+        )
+    return await _finish(
+        session,
+        resource=resource,
+        actor=actor,
+        action=ActionKind.CLOSE_REPORTS,
+        at=at,
+        message=f"Closed {labels.reports(closed)} on {resource.title}: {_sentence(why)}",
+        changes={"reason": why, "resolved_reports": closed},
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from curator.domain import Group, Need, State, Verdict
+from curator.domain import ActionKind, Group, Need, State, Verdict
 
 VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.OK: "working",
@@ -90,8 +90,9 @@ STATES: dict[State, StateWords] = {
     State.WORKING: StateWords(
         "working",
         "Reported by readers",
-        "curator finds these links working, but readers reported a problem: look at the page,"
-        " then edit, recheck or snooze.",
+        "curator finds these links working, but readers reported a problem: compare their"
+        " reports with the latest check's evidence, open the page, then fix the resource or"
+        " close the reports saying why.",
     ),
     State.NEVER_CHECKED: StateWords(
         NOT_CHECKED,
@@ -117,7 +118,7 @@ NEEDS: dict[Need, str] = {
     Need.FAILING: "failing, not confirmed yet: recheck it, or snooze a false positive",
     Need.MOVED: "moved: accept the new address",
     Need.UNVERIFIABLE: "refuses automated checks: open it by hand",
-    Need.READER_REPORTS: "readers reported a problem",
+    Need.READER_REPORTS: "readers reported a problem: fix it, or close their reports saying why",
 }
 """Why a resource needs an editor, in words."""
 
@@ -155,3 +156,27 @@ def day(moment: datetime, *, now: datetime | None = None) -> str:
 def checks(count: int) -> str:
     """ "1 failed check", "2 failed checks"."""
     return f"{count} failed check{'s' if count != 1 else ''}"
+
+
+def reports(count: int) -> str:
+    """ "1 reader's report", "2 readers' reports"."""
+    return "1 reader's report" if count == 1 else f"{count} readers' reports"
+
+
+REPORTS_CLOSED_BY: dict[ActionKind, str] = {
+    ActionKind.ACCEPT_SUGGESTION: "the suggested address was accepted",
+    ActionKind.EDIT: "the resource was edited",
+    ActionKind.SNOOZE: "snoozed as a false positive",
+    ActionKind.RETIRE: "the resource was retired",
+}
+"""Why an action that deals with a resource closed its open readers' reports (closing them
+with a reason of one's own says that reason instead)."""
+
+
+def report_closed(at: datetime, by: str | None, why: str | None, *, now: datetime) -> str:
+    """How a closed reader's report reads everywhere: "closed 3 Dec by NAME: why" (a report
+    closed before who and why were kept says only when)."""
+    words = f"closed {day(at, now=now)}"
+    if by:
+        words += f" by {by}"
+    return f"{words}: {why}" if why else words

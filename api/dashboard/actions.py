@@ -1,6 +1,7 @@
 """The dashboard's actions (POST forms): accept a suggestion, recheck, snooze and end a snooze,
-retire and restore, edit, start a run. Each runs in its own transaction and reports what
-happened on the next page. They are registered on the dashboard's router (`api.dashboard.routes`).
+retire and restore, close readers' reports, edit, start a run. Each runs in its own transaction
+and answers with a redirect to a page that says what happened (a refused form comes back
+there as it was sent). They are registered on the dashboard's router (`api.dashboard.routes`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from api.dashboard.routes import (
     EditorAction,
     ResourceId,
     end_read,
+    jar,
     redirect_to,
     resource_response,
     router,
@@ -153,6 +155,42 @@ async def snooze(
     )
 
 
+CLOSE_REASON_SHOWN = 500
+"""The most of a refused reason the close form gets back: its maxlength."""
+
+
+@router.post("/resources/{resource_id}/close-reports", name="dashboard_close_reports")
+async def close_reports(
+    request: Request,
+    resource_id: ResourceId,
+    editor: EditorAction,
+    db: SessionDep,
+    background: BackgroundDep,
+    reason: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Close the resource's open readers' reports, saying why."""
+    target = safe_back(request, back, request.url_for("dashboard_problems").path)
+    sent = {"reason": reason[:CLOSE_REASON_SHOWN]}
+    if not reason.strip():
+        problem = "Say why the reports are closed."
+        refused = RefusedForm("close_reports", resource_id, sent, {"reason": problem})
+        return redirect_to(
+            request, target, Flash("error", f"Nothing was closed: {problem.lower()}", refused)
+        )
+    return await _act(
+        request,
+        db,
+        background,
+        back,
+        target,
+        lambda: data.close_reports(
+            db, resource_id=resource_id, actor=editor.name, reason=reason.strip()
+        ),
+        refused=RefusedForm("close_reports", resource_id, sent),
+    )
+
+
 @router.post("/resources/{resource_id}/end-snooze", name="dashboard_end_snooze")
 async def end_snooze(
     request: Request,
@@ -213,6 +251,9 @@ async def retire(
     )
 
 
+EDIT_REFUSED = "Nothing was saved: the edit form below says what to change."
+
+
 @router.post("/resources/{resource_id}/edit", name="dashboard_edit")
 async def edit(
     request: Request,
@@ -235,14 +276,21 @@ async def edit(
                 db, resource_id=resource_id, actor=editor.name, values=submitted
             )
     except InvalidEditError as exc:
-        return await resource_response(
-            request,
-            editor,
-            db,
-            resource_id,
-            errors={k: v[:1].upper() + v[1:] for k, v in exc.errors.items()},
-            submitted=submitted,
-        )
+        errors = {k: v[:1].upper() + v[1:] for k, v in exc.errors.items()}
+        # Post/redirect/get: the form comes back on the page the redirect shows, as it was
+        # sent (the fields that differ from the resource's values), so reloading that page
+        # sends nothing again.
+        kept = await data.changed_values(db, resource_id=resource_id, submitted=submitted)
+        await end_read(db)
+        refused = RefusedForm("edit", resource_id, kept, errors)
+        flash = Flash("error", EDIT_REFUSED, refused)
+        if not jar(request).fits(flash):
+            # Values past what a cookie holds (pages of notes): shown at once rather than
+            # lost; the only answer to a form that is not a redirect.
+            return await resource_response(
+                request, editor, db, resource_id, errors=errors, submitted=submitted
+            )
+        return redirect_to(request, page + "#edit", flash)
     except NotFoundError:
         raise
     except CuratorError as exc:

@@ -33,7 +33,7 @@ from api.dashboard.views import (
     hops_of,
     ordered_counts,
 )
-from curator import editing, tokens
+from curator import editing, labels, tokens
 from curator.domain import SEVERITY, ResourceKind
 from curator.errors import InvalidEditError, NotFoundError
 from curator.labels import STATES, verdict_label
@@ -41,7 +41,7 @@ from curator.registration.warnings import DomainFacts, WarningKind, WatchPolicy,
 from curator.registration.warnings import watch_line as summarise
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
-from curator.store.catalog import guide_titles
+from curator.store.catalog import guide_titles, resource_by_id
 from curator.store.history import (
     RunSummary,
     parse_result_cursor,
@@ -326,6 +326,7 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
     state = (await link_states(session, urls=[resource.url])).get(resource.url)
     latest = next((c for c in history.checks if c.url == resource.url), None)
     open_count = sum(1 for r in history.reports if r.resolved_at is None)
+    now = utcnow()
     rechecks = await latest_rechecks(session, resource_ids=[resource.id])
     view = ProblemView(
         resource_id=resource.id,
@@ -333,7 +334,7 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
         url=resource.url,
         guide_title=resource.guide.title,
         section_title=resource.section.title if resource.section else None,
-        standing=standing_of_row(resource, state, now=utcnow(), open_reports=open_count),
+        standing=standing_of_row(resource, state, now=now, open_reports=open_count),
         detail=(state.detail or "") if state else "",
         suggested_url=state.suggested_url if state else None,
         evidence=_evidence(latest),
@@ -358,17 +359,20 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
             ActionRow(a.at, a.actor, action_summary(a.action, a.payload)) for a in history.actions
         ),
         past_reports=tuple(
-            PastReport(ReportView(r.created_at, r.note, r.contact), r.resolved_at)
+            PastReport(
+                ReportView(r.created_at, r.note, r.contact),
+                r.resolved_at,
+                labels.report_closed(r.resolved_at, r.resolved_by, r.resolution, now=now),
+            )
             for r in history.reports
             if r.resolved_at is not None
         ),
     )
 
 
-def edit_fields(page: ResourcePage, submitted: Mapping[str, str] | None) -> list[EditField]:
-    """The edit form's fields, showing what was submitted when it comes back with errors."""
-    r = page.resource
-    current = {
+def form_values(r: Resource) -> dict[str, str]:
+    """The resource's values as the edit form shows them."""
+    return {
         "url": r.url,
         "title": r.title,
         "kind": r.kind.value,
@@ -379,7 +383,21 @@ def edit_fields(page: ResourcePage, submitted: Mapping[str, str] | None) -> list
         "region": r.region or "",
         "notes": r.notes or "",
     }
-    values = {**current, **(submitted or {})}
+
+
+async def changed_values(
+    session: AsyncSession, *, resource_id: int, submitted: Mapping[str, str]
+) -> dict[str, str]:
+    """The submitted fields that differ from the resource's values: what a refused edit form
+    must get back (the others show the resource's values anyway)."""
+    resource = await resource_by_id(session, resource_id=resource_id)
+    current = form_values(resource) if resource is not None else {}
+    return {k: v for k, v in submitted.items() if current.get(k) != v}
+
+
+def edit_fields(page: ResourcePage, submitted: Mapping[str, str] | None) -> list[EditField]:
+    """The edit form's fields, showing what was submitted when it comes back with errors."""
+    values = {**form_values(page.resource), **(submitted or {})}
     return [
         EditField("url", "Link (URL)", values["url"], "url", required=True),
         EditField("title", "Title", values["title"], required=True),
@@ -593,6 +611,13 @@ async def snooze(
 async def retire(session: AsyncSession, *, resource_id: int, actor: str) -> editing.ActionResult:
     """Take the resource off its guide's list."""
     return await editing.retire(session, resource_id=resource_id, actor=actor)
+
+
+async def close_reports(
+    session: AsyncSession, *, resource_id: int, actor: str, reason: str
+) -> editing.ActionResult:
+    """Close the resource's open readers' reports, saying why."""
+    return await editing.close_reports(session, resource_id=resource_id, actor=actor, reason=reason)
 
 
 async def end_snooze(

@@ -114,19 +114,49 @@ def status_chip(code: int | None) -> Markup:
     return Markup(f'<span class="{_STATUS_CLASS[kind]}">{_field(code)}</span>')
 
 
-def recheck_line(recheck: Any, href: Any) -> Markup:
+RECHECK_RELOAD_SECONDS = 5
+"""How often a resource's page reloads itself while its recheck waits or runs."""
+RECHECK_FOLLOWED = timedelta(minutes=10)
+"""How long after a recheck was asked for its page keeps reloading itself: a recheck takes
+seconds, so one still not done by then waits for a process that is not running, and the
+page stops asking the server every few seconds."""
+
+
+def follows_recheck(recheck: Any, now: datetime) -> bool:
+    """Whether a resource's page reloads itself to follow its recheck: while the recheck waits
+    or runs, for at most RECHECK_FOLLOWED after it was asked for."""
+    return (
+        recheck is not None
+        and recheck.finished_at is None
+        and now - recheck.requested_at < RECHECK_FOLLOWED
+    )
+
+
+def recheck_line(recheck: Any, href: Any, *, reloads: bool = False, here: str = "") -> Markup:
     """What became of the latest recheck asked for: 'Recheck asked for at … by NAME: waiting'
-    while no process has taken it up, 'running since …' once one has, 'done at …' after."""
+    while no process has taken it up, 'running since …' once one has, 'done at …' after.
+    `reloads`: the page reloads itself (a Refresh header) until the recheck is done; `here`:
+    the page's own address, a link that reloads it."""
     asked = f"{time_tag(recheck.requested_at)} {escape(recheck.asker)}"
-    if recheck.progress == "waiting":
-        said = (
-            f"Recheck asked for at {asked}: <strong>waiting</strong> to start. "
-            "Reload the page to see its result."
+    if reloads:
+        after = (
+            f"This page reloads itself every {RECHECK_RELOAD_SECONDS} seconds until it is done"
+            f' (<a href="{escape(here)}#recheck">reload now</a>).'
         )
+    elif here:
+        after = (
+            f'<a href="{escape(here)}#recheck">Reload the page</a> to see its result'
+            " (it stopped reloading itself: no process has finished the recheck within"
+            f" {RECHECK_FOLLOWED.seconds // 60} minutes)."
+        )
+    else:
+        after = "Reload the page to see its result."
+    if recheck.progress == "waiting":
+        said = f"Recheck asked for at {asked}: <strong>waiting</strong> to start. {after}"
     elif recheck.progress == "running":
         said = (
             f"Recheck asked for at {asked}: <strong>running</strong> since "
-            f"{time_tag(recheck.started_at)}. Reload the page to see its result."
+            f"{time_tag(recheck.started_at)}. {after}"
         )
     else:
         run = ""
@@ -137,7 +167,8 @@ def recheck_line(recheck: Any, href: Any) -> Markup:
             f"Last recheck asked for at {asked}: <strong>done</strong> at "
             f"{time_tag(recheck.finished_at)}{run}."
         )
-    return Markup(f'<p class="recheck {escape(recheck.progress)}">{said}</p>')
+    anchor = ' id="recheck"' if here else ""
+    return Markup(f'<p class="recheck {escape(recheck.progress)}"{anchor}>{said}</p>')
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -22,13 +22,21 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.dashboard import data
-from api.dashboard.pages import STYLESHEET, error_page, render, render_off_loop
+from api.dashboard.pages import (
+    RECHECK_RELOAD_SECONDS,
+    STYLESHEET,
+    error_page,
+    follows_recheck,
+    render,
+    render_off_loop,
+)
 from api.dashboard.session import (
     CSRF_FIELD,
     SESSION_MAX_AGE,
     BrowserSession,
     CookieJar,
     Flash,
+    RefusedForm,
     new_session,
 )
 from api.dashboard.timeline import build_timeline
@@ -74,7 +82,8 @@ class DashboardRoute(APIRoute):
                     status_code=403,
                     title="Action refused",
                     message="This form did not carry a valid security token, so nothing was "
-                    "changed. Reload the page and try again.",
+                    "changed. Open the page again (not this one: reloading it sends the "
+                    "same form) and try once more.",
                 )
             except CuratorError as exc:
                 answer = answer_for(exc)
@@ -153,8 +162,12 @@ router = APIRouter(prefix="/editor", route_class=DashboardRoute, include_in_sche
 # --- dependencies ----------------------------------------------------------------------------
 
 
-def _jar(request: Request) -> CookieJar:
+def jar(request: Request) -> CookieJar:
+    """The dashboard's cookies, signed with the service's key."""
     return CookieJar(get_settings(request).secret_key.get_secret_value())
+
+
+_jar = jar
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,16 +268,25 @@ async def sign_in_form(request: Request, db: SessionDep, next: str | None = None
         browser = None
     if browser is None:
         browser = new_session()
+    flash = _flash(request)
+    error = None
+    if flash is not None and flash.refused is not None and flash.refused.action == "sign_in":
+        # A token refused by the POST before the redirect: said beside the field.
+        error = flash.refused.errors.get("token")
+        flash = None
     response = render(
         request,
         "sign_in.html",
         browser=BrowserSession(csrf=browser.csrf),
         title="Sign in",
-        flash=_flash(request),
-        context={"next_path": safe_back(request, next, "")},
+        flash=flash,
+        context={"next_path": safe_back(request, next, ""), "error": error},
     )
     jar.write_session(request, response, browser)
     return _page_response(request, response)
+
+
+WRONG_TOKEN = "That token is not a valid editor token. Check it and try again."
 
 
 @router.post("/sign-in", name="dashboard_sign_in_submit")
@@ -282,17 +304,12 @@ async def sign_in(
         raise CsrfRejected(None)
     found = await data.sign_in(db, token=token.strip())
     if found is None:
-        return render(
-            request,
-            "sign_in.html",
-            browser=BrowserSession(csrf=browser.csrf),
-            title="Sign in",
-            status_code=401,
-            context={
-                "next_path": safe_back(request, next, ""),
-                "error": "That token is not a valid editor token. Check it and try again.",
-            },
-        )
+        # Post/redirect/get: reloading the page that says so sends no token again.
+        again = request.url_for("dashboard_sign_in").path
+        if target := safe_back(request, next, ""):
+            again += "?" + urlencode({"next": target})
+        refused = RefusedForm("sign_in", 0, {}, {"token": WRONG_TOKEN})
+        return redirect_to(request, again, Flash("error", WRONG_TOKEN, refused))
     signed, tag = found
     name = signed.name
     await db.rollback()  # the read is over; the token's use is noted in a write of its own
@@ -417,7 +434,16 @@ async def resource_response(
     submitted: dict[str, str] | None = None,
     flash: Flash | None = None,
 ) -> Response:
+    status_code = 400 if errors else 200  # a form refused by this very request
+    refused = flash.refused if flash is not None else None
+    if errors is None and refused is not None and refused.action == "edit":
+        if refused.resource_id == resource_id:
+            # An edit refused by the POST before the redirect: the form as it was sent.
+            errors, submitted = dict(refused.errors), dict(refused.values)
     page = await data.resource_page(db, resource_id=resource_id)
+    follows = (
+        not errors and refused is None and follows_recheck(page.problem.recheck, datetime.now(UTC))
+    )
     warnings, registration = await data.resource_warnings(
         db, url=page.resource.url, policy=get_settings(request).watch_policy()
     )
@@ -427,7 +453,7 @@ async def resource_response(
         browser=editor.browser,
         title=page.problem.title,
         flash=flash,
-        status_code=400 if errors else 200,
+        status_code=status_code,
         context={
             "r": page.problem,
             "timeline": build_timeline(page.checks),
@@ -445,8 +471,13 @@ async def resource_response(
             "warnings": warnings,
             "registration": registration,
             "back": request.url_for("dashboard_resource", resource_id=resource_id).path,
+            "follows_recheck": follows,
         },
     )
+    if follows:
+        # No script on the page: the browser reloads it (a plain GET) until the recheck is
+        # done, and never while a refused form waits there to be corrected.
+        response.headers["Refresh"] = str(RECHECK_RELOAD_SECONDS)
     return response
 
 

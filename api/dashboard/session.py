@@ -175,6 +175,13 @@ class CookieJar:
             return None
         return Flash(kind=data["k"], text=text, refused=RefusedForm.from_cookie(data.get("f")))
 
+    def fits(self, flash: Flash) -> bool:
+        """Whether the flash keeps its refused form's values within a cookie."""
+        data: dict[str, Any] = {"k": flash.kind, "m": flash.text}
+        if flash.refused is not None:
+            data["f"] = flash.refused.to_cookie()
+        return len(self._flash.dumps(data)) <= FLASH_MAX_BYTES
+
     def write_flash(self, request: Request, response: Response, flash: Flash) -> None:
         """Leave a message for the next page the browser shows (with the refused form)."""
         data: dict[str, Any] = {"k": flash.kind, "m": flash.text}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from curator import labels
 from curator.domain import Group, RecheckReason, State, Verdict, group_of
 from curator.labels import STATES, verdict_label
 from curator.standing import ReadsStanding, Standing
@@ -119,10 +120,12 @@ class RecheckView:
 
 @dataclass(frozen=True, slots=True)
 class PastReport:
-    """A reader's report an editor has dealt with, and when."""
+    """A reader's report an editor has closed: when, by whom and why, in words."""
 
     report: ReportView
     resolved_at: datetime
+    closed: str
+    """"closed 3 Dec by NAME: why" (curator.labels.report_closed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +185,15 @@ class ProblemView(ReadsStanding):
     def verdict_label(self) -> str:
         """The verdict in words."""
         return verdict_label(self.standing.verdict)
+
+    @property
+    def checked_after_reports(self) -> bool | None:
+        """Whether the latest check came after the newest open report (None: no reports, or
+        no check): what the reports block sets beside the readers' words."""
+        last = self.reports.last_at
+        if last is None or self.evidence is None or self.evidence.checked_at is None:
+            return None
+        return self.evidence.checked_at >= last
 
     @property
     def group(self) -> str:
@@ -289,6 +301,11 @@ def action_summary(action: str, payload: Mapping[str, Any]) -> str:
         return f"Retired: {reason}" if reason else "Retired"
     if action == "recheck":
         return "Asked for a recheck"
+    if action == "close_reports":
+        count = payload.get("resolved_reports")
+        what = labels.reports(count) if isinstance(count, int) else "readers' reports"
+        reason = payload.get("reason")
+        return f"Closed {what}: {reason}" if reason else f"Closed {what}"
     return action.replace("_", " ").capitalize()
 
 

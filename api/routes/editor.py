@@ -20,6 +20,7 @@ from api.deps import MAX_ID, BackgroundDep, EditorDep, SessionDep, SettingsDep, 
 from api.schemas.base import ErrorOut
 from api.schemas.editor import (
     ActionOut,
+    CloseReportsIn,
     HistoryOut,
     ProblemCountsOut,
     ProblemOut,
@@ -523,6 +524,26 @@ async def recheck(
     async with session.begin():
         result = await editing.recheck(session, resource_id=resource_id, actor=editor.name)
     background.kick()
+    return ActionOut.of(result)
+
+
+@resource_route(
+    "POST",
+    "/close-reports",
+    responses=_RESOURCE_RESPONSES,
+    summary="Close a resource's open readers' reports, saying why",
+)
+async def close_reports(
+    resource_id: int, body: CloseReportsIn, editor: EditorDep, session: SessionDep
+) -> ActionOut:
+    """For reports of a link that works (compare them with the problem's `evidence`, open the
+    page): closes every open report of the resource with the reason given, kept with who
+    closed them (`resolved_by`, `resolution` in its history). The resource leaves the problems
+    list unless its link needs an editor too; 409 when it has no open report."""
+    async with session.begin():
+        result = await editing.close_reports(
+            session, resource_id=resource_id, actor=editor.name, reason=body.reason
+        )
     return ActionOut.of(result)
 
 

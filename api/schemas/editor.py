@@ -108,7 +108,13 @@ class ReaderReportOut(_Out):
     created_at: datetime
     note: str
     contact: str | None
-    resolved_at: datetime | None
+    resolved_at: datetime | None = Field(description="when an editor closed it (null: open)")
+    resolved_by: str | None = Field(default=None, description="the editor who closed it")
+    resolution: str | None = Field(
+        default=None,
+        description="why it was closed: the reason the editor gave, or the action that closed "
+        "it (e.g. 'the resource was edited')",
+    )
 
     @classmethod
     def of(cls, report: OpenReport) -> ReaderReportOut:
@@ -119,6 +125,8 @@ class ReaderReportOut(_Out):
             note=report.note,
             contact=report.contact,
             resolved_at=report.resolved_at,
+            resolved_by=report.resolved_by,
+            resolution=report.resolution,
         )
 
 
@@ -394,7 +402,7 @@ class ResourceOut(_Out):
     snoozed_until: datetime | None
     snooze_reason: str | None
     retired_at: datetime | None
-    open_reports: int = Field(description="readers' reports no editor has dealt with yet")
+    open_reports: int = Field(description="readers' reports no editor has closed yet")
 
     @classmethod
     def of(cls, r: ResourceSummary) -> ResourceOut:
@@ -611,3 +619,10 @@ class RetireIn(_In):
     """Why the resource leaves the list (optional)."""
 
     reason: Annotated[CleanText, Field(max_length=500)] | None = None
+
+
+class CloseReportsIn(_In):
+    """Why the resource's open readers' reports are closed (say, the link works when opened
+    by hand)."""
+
+    reason: Annotated[CleanText, Field(min_length=1, max_length=500)]

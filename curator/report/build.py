@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator import labels
 from curator.archive import ArchiveLookup, NoArchive
 from curator.check.state import ConfirmPolicy
 from curator.check.text import similarity as text_similarity
@@ -540,6 +541,11 @@ async def _reader_reports(
                 resolved=row.resolved_at is not None,
                 has_contact=bool(row.contact),
                 link_verdict=standing_of[row.resource_id].verdict,
+                closed=None
+                if row.resolved_at is None
+                else labels.report_closed(
+                    row.resolved_at, row.resolved_by, row.resolution, now=period.end
+                ),
             )
         )
     return items

@@ -203,6 +203,8 @@ class ReaderReportItem:
     has_contact: bool
     link_verdict: Verdict | None
     """What the checker currently says of the link."""
+    closed: str | None = None
+    """How it was closed, in editors' words ("closed 3 Dec by NAME: why"); None while open."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,6 +346,10 @@ class ReaderReport(Base):
     client_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    """The editor who closed the report (none for reports closed before who was kept)."""
+    resolution: Mapped[str | None] = mapped_column(Text)
+    """Why it was closed, in editors' words: the reason given, or the action that did it."""
 
 
 class RecheckRequest(Base):

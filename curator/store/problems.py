@@ -68,6 +68,8 @@ class OpenReport:
     note: str
     contact: str | None
     resolved_at: datetime | None
+    resolved_by: str | None = None
+    resolution: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,14 @@ def evidence_of(check: Check) -> CheckEvidence:
 def report_of(row: ReaderReport) -> OpenReport:
     """A report row as editors see it."""
     return OpenReport(
-        row.id, row.resource_id, row.created_at, row.note, row.contact, row.resolved_at
+        row.id,
+        row.resource_id,
+        row.created_at,
+        row.note,
+        row.contact,
+        row.resolved_at,
+        row.resolved_by,
+        row.resolution,
     )
 
 

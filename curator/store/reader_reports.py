@@ -44,12 +44,15 @@ async def reports_from_client(
     return int(count), oldest
 
 
-async def resolve_open_reports(session: AsyncSession, *, resource_id: int, at: datetime) -> int:
-    """Close the resource's open reports; returns how many were open."""
+async def resolve_open_reports(
+    session: AsyncSession, *, resource_id: int, at: datetime, by: str, resolution: str
+) -> int:
+    """Close the resource's open reports, saying who closed them and why; returns how many
+    were open."""
     result = await session.execute(
         update(ReaderReport)
         .where(ReaderReport.resource_id == resource_id, ReaderReport.resolved_at.is_(None))
-        .values(resolved_at=at)
+        .values(resolved_at=at, resolved_by=by, resolution=resolution)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

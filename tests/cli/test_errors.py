@@ -146,10 +146,10 @@ def test_names_that_do_not_exist_or_exist_already_are_invalid_input(
 
 def test_a_revision_that_does_not_exist_is_invalid_input(tmp_path: Path, database_url: str) -> None:
     env = environment(CURATOR_DATABASE_URL=database_url)
-    known = "curator's revisions are base, 0001 to 0011, and head"
+    known = "curator's revisions are base, 0001 to 0012, and head"
     cases = [
         (["db", "upgrade", "nope"], "'nope': Can't locate revision identified by 'nope'"),
-        (["db", "downgrade", "0012"], "'0012': Can't locate revision identified by '0012'"),
+        (["db", "downgrade", "0013"], "'0013': Can't locate revision identified by '0013'"),
         (["db", "downgrade", "0005:0006"], "'0005:0006': Range revision not allowed"),
     ]
     for argv, problem in cases:
@@ -157,7 +157,7 @@ def test_a_revision_that_does_not_exist_is_invalid_input(tmp_path: Path, databas
         assert result.returncode == 2, (argv, result.stderr)
         assert result.stderr.strip() == f"error: cannot migrate to revision {problem} ({known})"
     current = curator("db", "current", cwd=tmp_path, env=env)
-    assert current.stdout.strip() == "Database at 0011; newest is 0011."
+    assert current.stdout.strip() == "Database at 0012; newest is 0012."
 
 
 def test_version_and_short_help(tmp_path: Path) -> None:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator import editing
+from curator.rechecks import claim_rechecks
+from curator.store.base import utcnow
+from curator.store.rechecks import finish_rechecks
 from tests.dashboard.app import ARTIFACTS, LiveServer
+from tests.seeding import stored
 
 pytestmark = pytest.mark.browser
+T = TypeVar("T")
 
 PHONE = {"width": 375, "height": 812}
 
@@ -219,6 +230,56 @@ def test_a_snooze_refused_for_a_blank_reason_keeps_the_chosen_date(
     expect(page.get_by_role("status")).to_contain_text(
         f"snoozed as a false positive until {chosen} 00:00 UTC"
     )
+
+
+def test_a_resource_page_follows_its_recheck_until_it_is_done(
+    browser_page: Page, live_server: LiveServer
+) -> None:
+    # Tried as a new user would: "Recheck asked for at …: waiting to start" stayed so until
+    # the editor thought of reloading. The page (no script) now reloads itself while the
+    # recheck waits or runs, and stops once it is done.
+    page = browser_page
+    sign_in(page, live_server)
+    resource_id = live_server.seeded.flaky_id
+
+    async def ask(session: AsyncSession) -> int:
+        async with session.begin():
+            result = await editing.recheck(
+                session, resource_id=resource_id, actor=live_server.seeded.editor
+            )
+        assert result.recheck_id is not None
+        return result.recheck_id
+
+    async def finish(session: AsyncSession) -> None:
+        async with session.begin():
+            await claim_rechecks(session)
+            await finish_rechecks(session, request_ids=[request_id], run_id=None, now=utcnow())
+
+    def in_thread(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        # Playwright's sync API keeps an event loop running in this thread.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, stored(live_server.database.url, work)).result()
+
+    request_id = in_thread(ask)
+    refreshes: list[str | None] = []
+    page.on(
+        "response",
+        lambda r: (
+            refreshes.append(r.headers.get("refresh"))
+            if r.request.resource_type == "document"
+            else None
+        ),
+    )
+    page.goto(f"{live_server.base_url}/editor/resources/{resource_id}")
+    line = page.locator("p.recheck")
+    expect(line).to_contain_text("waiting to start")
+    expect(line).to_contain_text("This page reloads itself every 5 seconds until it is done")
+    assert refreshes[-1] == "5"
+    in_thread(finish)
+    # Nobody touches the page: it reloads itself and says the recheck is done.
+    expect(line).to_contain_text("done at", timeout=15_000)
+    assert len(refreshes) >= 2
+    assert refreshes[-1] is None  # done: no more reloading
 
 
 def test_run_all_now(browser_page: Page, live_server: LiveServer) -> None:

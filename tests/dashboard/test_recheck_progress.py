@@ -39,7 +39,7 @@ def _said(html: str, item: str | None = None) -> str:
         found = re.search(rf'<li class="problem [^"]*" id="{item}">(.*?)</article>', html, re.S)
         assert found, f"no item {item}"
         html = found.group(1)
-    line = re.search(r'<p class="recheck [a-z]+">(.*?)</p>', html, re.S)
+    line = re.search(r'<p class="recheck [a-z]+"[^>]*>(.*?)</p>', html, re.S)
     return re.sub(r"<[^>]+>", "", line.group(1)) if line else ""
 
 
@@ -89,7 +89,8 @@ async def _recheck_now_and_wait(
     said = _said(after.text)
     assert re.fullmatch(
         rf"Recheck asked for at \d+ \w+ \d{{4}}, \d\d:\d\d UTC by {name}: "
-        r"(waiting to start|running since .+)\. Reload the page to see its result\.",
+        r"(waiting to start|running since .+)\. This page reloads itself every 5 seconds "
+        r"until it is done \(reload now\)\.",
         said,
     ), said
     assert re.search(rf"Recheck asked for at {TIME} by", after.text)
@@ -127,16 +128,20 @@ async def test_the_page_says_waiting_running_and_done_as_the_queue_goes(
     async with session.begin():  # asked for; no process has taken it up
         await editing.recheck(session, resource_id=seeded.broken_id, actor=seeded.editor, now=asked)
     said = _said((await editor.get(page_path)).text)
+    # Asked for long ago (as this test's clock goes): the page no longer reloads itself.
+    stale = (
+        "Reload the page to see its result (it stopped reloading itself: no process has "
+        "finished the recheck within 10 minutes)."
+    )
     assert said == (
-        f"Recheck asked for at 3 Dec 2026, 14:02 UTC by {seeded.editor}: waiting to start. "
-        "Reload the page to see its result."
+        f"Recheck asked for at 3 Dec 2026, 14:02 UTC by {seeded.editor}: waiting to start. " + stale
     )
     started = datetime(2026, 12, 3, 14, 3, tzinfo=UTC)
     async with session.begin():  # a process (the scheduler, the API's worker) claims it
         claimed = await claim_rechecks(session, now=started)
     assert _said((await editor.get(page_path)).text) == (
         f"Recheck asked for at 3 Dec 2026, 14:02 UTC by {seeded.editor}: running since "
-        "3 Dec 2026, 14:03 UTC. Reload the page to see its result."
+        "3 Dec 2026, 14:03 UTC. " + stale
     )
     async with session.begin():  # … and finishes (its run stored nothing here)
         await finish_rechecks(
@@ -169,3 +174,42 @@ async def test_the_problems_list_says_which_rechecks_wait_or_run_in_one_query(
     assert ": waiting to start." in _said(page.text, f"resource-{seeded.flaky_id}")
     # Three items with a recheck, one query of the queue for the whole page.
     assert len([s for s in statements if "recheck_requests" in s]) == 1
+
+
+async def test_the_page_reloads_itself_only_while_its_recheck_waits_or_runs(
+    editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
+) -> None:
+    # The pages run no script: a Refresh header reloads the resource's page (a GET) every 5
+    # seconds while its recheck waits or runs, and not once it is done, nor for ever.
+    page_path = f"/editor/resources/{seeded.flaky_id}"
+    assert "refresh" not in (await editor.get(page_path)).headers  # nothing asked for
+    async with session.begin():
+        asked = await editing.recheck(session, resource_id=seeded.flaky_id, actor=seeded.editor)
+    waiting = await editor.get(page_path)
+    assert waiting.headers["refresh"] == "5"
+    assert 'id="recheck"' in waiting.text
+    assert f'<a href="{page_path}#recheck">reload now</a>' in waiting.text
+    # A form refused and shown again there is never reloaded away.
+    refused = await editor.post(
+        f"{page_path}/snooze",
+        data={"csrf_token": csrf_of(waiting.text), "until": "", "reason": "x", "back": page_path},
+        follow_redirects=True,
+    )
+    assert "Nothing was snoozed" in refused.text
+    assert "refresh" not in refused.headers
+    async with session.begin():
+        claimed = await claim_rechecks(session)
+    assert (await editor.get(page_path)).headers["refresh"] == "5"  # running
+    async with session.begin():
+        await finish_rechecks(
+            session, request_ids=[r.id for r in claimed], run_id=None, now=datetime.now(UTC)
+        )
+    done = await editor.get(page_path)
+    assert "refresh" not in done.headers
+    assert ": done at " in _said(done.text)
+    # The problems list is never reloaded: it only says so.
+    async with session.begin():
+        await editing.recheck(session, resource_id=seeded.flaky_id, actor=seeded.editor)
+    problems = await editor.get("/editor/problems")
+    assert "refresh" not in problems.headers
+    assert asked.recheck_id is not None
