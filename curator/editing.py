@@ -402,8 +402,8 @@ async def snooze(
         action=ActionKind.SNOOZE,
         at=at,
         message=(
-            f"{resource.title} is snoozed as a false positive until {until:%Y-%m-%d %H:%M} UTC:"
-            " it stays published and leaves the problems list."
+            f"{resource.title} is snoozed as a false positive until"
+            f" {labels.day(until, now=at)}: it stays published and leaves the problems list."
         ),
         changes={"until": until.isoformat(), "reason": reason.strip()},
         resolve=True,

@@ -9,7 +9,7 @@ missing).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from curator.domain import ActionKind, Group, Need, State, Verdict
 
@@ -151,6 +151,17 @@ def day(moment: datetime, *, now: datetime | None = None) -> str:
     if now is not None and now.astimezone(UTC).year == local.year:
         return f"{local.day} {local:%b}"
     return f"{local.day} {local:%b %Y}"
+
+
+def date_label(moment: date) -> str:
+    """A date in full, as tables and time stamps show it: "24 Nov 2026"."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def moment_label(moment: datetime, zone: tzinfo = UTC) -> str:
+    """A moment in full: "24 Nov 2026, 16:20 UTC" (curator stores UTC)."""
+    local = moment.astimezone(zone)
+    return f"{date_label(local)}, {local:%H:%M} {local.tzname() or 'UTC'}"
 
 
 def checks(count: int) -> str:

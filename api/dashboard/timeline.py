@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from curator.domain import Group, Verdict, group_of
-from curator.labels import GROUPS, verdict_label
+from curator.labels import GROUPS, date_label, moment_label, verdict_label
 
 SLOTS = 40
 """The most checks the strip shows (the newest ones)."""
@@ -122,10 +122,10 @@ def summarise(checks: Sequence[CheckPoint]) -> str:
 
 
 def format_day(moment: date) -> str:
-    """'24 Nov 2026'."""
-    return f"{moment.day} {moment:%b %Y}"
+    """'24 Nov 2026' (curator.labels.date_label: the API's messages say dates alike)."""
+    return date_label(moment)
 
 
 def format_moment(moment: datetime) -> str:
-    """'24 Nov 2026, 16:20 UTC' (curator stores UTC)."""
-    return f"{format_day(moment)}, {moment:%H:%M} UTC"
+    """'24 Nov 2026, 16:20 UTC' (curator.labels.moment_label)."""
+    return moment_label(moment)

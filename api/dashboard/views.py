@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from curator import labels
@@ -277,6 +277,15 @@ def _to(change: object) -> str | None:
     return None
 
 
+def _moment(value: object) -> datetime | None:
+    """A moment an action's payload keeps (ISO 8601), or None."""
+    try:
+        found = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return found if found is None or found.tzinfo else found.replace(tzinfo=UTC)
+
+
 def action_summary(action: str, payload: Mapping[str, Any]) -> str:
     """An editor action in words, from the editor_actions row curator.editing writes."""
     if action == "accept_suggestion":
@@ -292,9 +301,13 @@ def action_summary(action: str, payload: Mapping[str, Any]) -> str:
             return "Edited " + ", ".join(parts)
         return "Edited"
     if action == "snooze":
-        until = str(payload.get("until") or "")[:10]
+        until = _moment(payload.get("until"))
         reason = payload.get("reason")
-        words = f"Snoozed as a false positive until {until}" if until else "Snoozed"
+        words = (
+            f"Snoozed as a false positive until {labels.day(until)}"
+            if until is not None
+            else "Snoozed"
+        )
         return f"{words}: {reason}" if reason else words
     if action == "retire":
         reason = payload.get("reason")

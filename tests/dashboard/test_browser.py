@@ -6,13 +6,14 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, time
 from typing import TypeVar
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from curator import editing
+from curator import editing, labels
 from curator.rechecks import claim_rechecks
 from curator.store.base import utcnow
 from curator.store.rechecks import finish_rechecks
@@ -228,7 +229,8 @@ def test_a_snooze_refused_for_a_blank_reason_keeps_the_chosen_date(
     reason.fill("Works in a browser")
     page.get_by_role("button", name=re.compile("^Snooze")).click()
     expect(page.get_by_role("status")).to_contain_text(
-        f"snoozed as a false positive until {chosen} 00:00 UTC"
+        "snoozed as a false positive until "
+        + labels.day(datetime.combine(date.fromisoformat(chosen), time.min, UTC), now=utcnow())
     )
 
 
