@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import phonenumbers
 
+from curator.check.common_words import COMMON_WORDS
 from curator.check.facts import Expectation, Page
 
 PHONE_REGION = "GB"
@@ -23,17 +24,6 @@ _DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
 _DIGITS = re.compile(r"\d")
 _MATCHER_TEXT_LIMIT = 200_000
 """Characters of a page phonenumbers reads: enough for any real page, bounded for hostile ones."""
-
-# Words too common to tell one site from another: they never count as "the resource's words".
-_COMMON = frozenset(
-    """
-    about also advice from guide guidance help home information page pages service services
-    site that their there this what when where which with your website online official more
-    news other useful links link video film have been support contact privacy policy terms
-    cookie cookies login search menu welcome click read learn find free best latest today
-    blog share follow sign account shop subscribe newsletter home main skip content
-    """.split()
-)
 
 
 def normal(text: str) -> str:
@@ -170,7 +160,7 @@ def _same_number(digits: str, key: tuple[int | None, str]) -> bool:
 def distinctive_words(text: str) -> frozenset[str]:
     """The words of `text` that tell one page from another: four letters or more, the words
     every site uses left out."""
-    return frozenset(w for w in _WORD.findall(normal(text)) if w not in _COMMON)
+    return frozenset(w for w in _WORD.findall(normal(text)) if w not in COMMON_WORDS)
 
 
 def expected_words(expectation: Expectation) -> frozenset[str]:

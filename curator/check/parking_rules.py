@@ -182,7 +182,11 @@ def parked_takeover(case: Case) -> Outcome | None:
     if not case.success or view is None or case.shows_resource is not False:
         return None
     page = view.page
-    trade = trade_of(normal(" ".join((page.title or "", *page.headings))), view.opening)
+    # The site's own menus and footer name its trade too ("Sportsbook", "Casino", "Please
+    # gamble responsibly"), where an advice page has its charity's.
+    trade = trade_of(
+        normal(" ".join((page.title or "", *page.headings))), view.opening, normal(page.chrome)
+    )
     sells = f" ({trade.name}: {', '.join(trade.terms[:4])})" if trade is not None else ""
     history = case.history
     different = (

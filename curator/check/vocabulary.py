@@ -53,6 +53,32 @@ VICE: dict[str, tuple[str, ...]] = {
         "tragamonedas",
         "cassino",
         "apostas esportivas",
+        "online betting",
+        "sports betting",
+        "in-play",
+        "virtual sports",
+        "special bets",
+        "online casino",
+        "casino online",
+        "poker",
+        "bingo",
+        "slots",
+        "gamble responsibly",
+        "gaming authority",
+        # Betting and casinos in the languages of Europe's operators (the bare word for
+        # gambling or betting is shared: see SHARED_WORDS).
+        "apuestas online",
+        "casa de apuestas",
+        "scommesse online",
+        "scommesse sportive",
+        "casinò",
+        "paris sportifs",
+        "casino en ligne",
+        "jeux de casino",
+        "pariuri sportive",
+        "pariuri live",
+        "joc responsabil",
+        "online wetten",
         # Chinese, Korean, Japanese, Thai, Vietnamese, Russian: what spam on lapsed
         # domains is written in.
         "百家乐",
@@ -128,6 +154,20 @@ VICE: dict[str, tuple[str, ...]] = {
         "live sex",
         "camgirls",
         "cam girls",
+        "free cams",
+        "live cams",
+        "adult webcams",
+        "free webcams",
+        "sex chat",
+        "live porn",
+        "pornstar",
+        "pornstars",
+        "porn stars",
+        "private shows",
+        "cam sex",
+        "webcam sex",
+        "annonces coquines",
+        "rencontres coquines",
         "webcam girls",
         "hot singles",
         "milf",
@@ -194,6 +234,19 @@ VICE: dict[str, tuple[str, ...]] = {
         "earn bitcoin",
         "bitcoin casino",
         "crypto trading",
+        "bitcoin futures",
+        "btc futures",
+        "crypto futures",
+        "futures and options",
+        "margin trading",
+        "perpetual futures",
+        "perpetual swaps",
+        "buy crypto",
+        "sell crypto",
+        "buy bitcoin",
+        "pay with crypto",
+        "deposit crypto",
+        "crypto card",
         "forex trading",
         "forex signals",
         "usdt",
@@ -217,12 +270,24 @@ VICE: dict[str, tuple[str, ...]] = {
 """Terms by trade: each one alone says little; several together say what the site sells."""
 
 SHARED_WORDS = frozenset(
-    "porn porno pornography sex sexual sexy nude nudes naked xxx adult escort escorts casino "
-    "casinos gambling gamble betting bets loan loans payday credit crypto bitcoin pharmacy "
-    "pills drugs dating webcam".split()
+    """
+    porn porno pornography sex sexual sexy nude nudes naked xxx adult escort escorts teen teens
+    casino casinos gambling gamble betting bets loan loans payday credit crypto bitcoin
+    pharmacy pills drugs dating webcam webcams
+
+    juego juegos apuestas pornografía pornografia sexo desnudos
+    jeu jeux pornographie sexe
+    glücksspiel glucksspiel spielsucht wetten nackt
+    gioco giochi azzardo scommesse sesso
+    jogo jogos apostas
+    noroc jocuri pariuri
+    gokken
+    hazard
+    """.split()
 )
-"""Words a safeguarding resource may share with such a site ("Revenge Porn Helpline"): on a
-page, they prove nothing about which of the two it is."""
+"""Words a safeguarding resource may share with such a site ("Revenge Porn Helpline", "Ayuda
+para familias afectadas por el juego", "Teen helpline"), in English and the languages of
+Europe's operators: on a page, they prove nothing about which of the two it is."""
 
 ENOUGH_TERMS = 3
 """Distinct terms of one trade that make a page that trade's site."""

@@ -21,32 +21,10 @@ CURRENT = load(CORPUS)
 
 KNOWN_MISSES: dict[str, str] = {
     # entry id: the verdict (and rule) curator gives it today
-    # Round 4, lapsed domains taken over by another trade (manifest/takeover.yaml). The trade
-    # is not recognised: too few of its terms in the title, headings and opening (betting
-    # words in Spanish, Italian, French and Romanian, a cam site's "webcams", "sex chat", a
-    # crypto exchange's "bitcoin futures" are not in the vocabulary) ...
-    "takeover-betfair-en-home": "ok (ok): one gambling term (sportsbook) on the page",
-    "takeover-betfair-it-deep-link": "soft_404 (soft_404_like_random_path): no trade found",
-    "takeover-unibet-be-fr-home": "ok (ok): one gambling term (casino) on the page",
+    # Round 4, lapsed domains taken over by another trade (manifest/takeover.yaml): an app
+    # shell whose text its scripts draw, with one or two trade terms in its title only.
     "takeover-fanduel-casino-shell-home": "ok (ok): an app shell titled 'FanDuel Casino'",
-    "takeover-cam-whitelabel-amateurliveshows-home": "ok (ok): two adult terms, three needed",
-    "takeover-cam-whitelabel-amateurliveshows-deep-link": "soft_404 (soft_404_like_random_path)",
-    "takeover-cam-whitelabel-annoncesintimes-fr-deep-link": "soft_404 (soft_404_like_random_path)",
-    "takeover-crypto-com-home": "ok (ok): two crypto terms, three needed",
-    "takeover-deribit-home": "ok (ok): no crypto term of the vocabulary on the page",
-    "takeover-deribit-deep-link": "soft_404 (soft_404_like_random_path): no trade found",
-    "takeover-betfair-en-deep-link": "soft_404 (soft_404_like_random_path): no trade found",
     "takeover-paddypower-beat-the-drop-deep-link": "unverifiable (app_shell_like_random_path)",
-    # ... or the page shows one common word of the catalogued title ("para", "pentru",
-    # "after", "line", "ligne", "teen", "Glücksspiel"), which counts as showing the resource, so
-    # parked_takeover never looks at the trade.
-    "takeover-betfair-es-home": "ok (ok): shows 'para', 'ayuda', 'juego' of the title",
-    "takeover-betfair-ro-home": "moved (moved_permanently): http to https; shows 'pentru'",
-    "takeover-unibet-at-deep-link": "ok (ok): gambling trade found, but shows 'glücksspiel'",
-    "takeover-chaturbate-home": "ok (ok): adult trade found, but shows 'teen' of the title",
-    "takeover-redtube-home": "ok (ok): adult trade found, but shows 'after' of the title",
-    "takeover-cam-whitelabel-beesexe-fr-home": "ok (ok): shows 'ligne'; two adult terms",
-    "takeover-cam-whitelabel-bathroomwall-home": "ok (ok): shows 'line'; two adult terms",
 }
 
 
