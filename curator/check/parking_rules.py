@@ -177,22 +177,35 @@ def parked_redirect(case: Case) -> Outcome | None:
 
 def parked_takeover(case: Case) -> Outcome | None:
     """The page now reads as another site: none of the resource's words, and unlike its last
-    good page, or a gambling, adult, pharmacy, crypto or loans site."""
+    good page, or a gambling, adult, pharmacy, crypto or loans site. Such a site's long pages
+    happen to hold a word of a title now and then ("financial", an Italian "possono" no list
+    of common words has): on a page whose vocabulary is a trade's, one word of a resource
+    named by several is chance, not the resource, unless the page names itself with it (its
+    title or site name: "GamCare - Gambling support" is GamCare's page, whatever casinos it
+    warns of)."""
     view = case.view
-    if not case.success or view is None or case.shows_resource is not False:
+    if not case.success or view is None or case.shows_resource is None:
         return None
     page = view.page
+    shown: frozenset[str] = frozenset()
+    if case.shows_resource:
+        words = case.resource_words
+        shown = view.shown_words(words)
+        if len(words) < 2 or len(shown) >= 2 or view.names_itself(shown):
+            return None
     # The site's own menus and footer name its trade too ("Sportsbook", "Casino", "Please
     # gamble responsibly"), where an advice page has its charity's.
     trade = trade_of(
         normal(" ".join((page.title or "", *page.headings))), view.opening, normal(page.chrome)
     )
+    if shown and trade is None:
+        return None
     sells = f" ({trade.name}: {', '.join(trade.terms[:4])})" if trade is not None else ""
     history = case.history
     different = (
         view.words >= TAKEOVER_WORDS or len(page.text) >= TAKEOVER_CHARS or trade is not None
     )
-    if history is not None and different and _reads_differently(view, history):
+    if not shown and history is not None and different and _reads_differently(view, history):
         was, now = _name(history), _name(Snapshot.of(page))
         return decide(
             case,
@@ -205,13 +218,19 @@ def parked_takeover(case: Case) -> Outcome | None:
         )
     if trade is None:
         return None
+    of_resource = (
+        f"with only {quote(next(iter(shown)))} of the resource's words"
+        if shown
+        else "with none of the resource's words"
+    )
     return decide(
         case,
         Verdict.PARKED,
-        f"The page now shows a {trade.name} site ({', '.join(trade.terms[:4])}) with none of "
-        "the resource's words: the domain may belong to someone else now.",
+        f"The page now shows a {trade.name} site ({', '.join(trade.terms[:4])}) {of_resource}: "
+        "the domain may belong to someone else now.",
         trade=trade.name,
         terms=list(trade.terms),
+        shown_words=sorted(shown) or None,
     )
 
 

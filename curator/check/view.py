@@ -150,6 +150,20 @@ class PageView:
                 return True
         return _shows_word(self.opening, words)
 
+    def shown_words(self, words: frozenset[str]) -> frozenset[str]:
+        """Which of `words` the title, headings, chrome or the start of the text show."""
+        page = self.page
+        said = [normal(t) for t in (page.title or "", " ".join(page.headings), page.chrome) if t]
+        said.append(self.opening)
+        return frozenset(w for w in words if any(_shows_word(text, (w,)) for text in said))
+
+    def names_itself(self, words: frozenset[str]) -> bool:
+        """True when the page's title or site name shows one of `words`."""
+        page = self.page
+        return any(
+            said and _shows_word(normal(said), words) for said in (page.title, page.site_name)
+        )
+
     @lazy
     def opening(self) -> str:
         """The start of the visible text, folded for comparison (see `expect.normal`)."""

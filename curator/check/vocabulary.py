@@ -65,6 +65,12 @@ VICE: dict[str, tuple[str, ...]] = {
         "slots",
         "gamble responsibly",
         "gaming authority",
+        "bet calculator",
+        "each way",
+        "super yankee",
+        "lucky 15",
+        "lucky 31",
+        "super heinz",
         # Betting and casinos in the languages of Europe's operators (the bare word for
         # gambling or betting is shared: see SHARED_WORDS).
         "apuestas online",
@@ -249,6 +255,14 @@ VICE: dict[str, tuple[str, ...]] = {
         "crypto card",
         "forex trading",
         "forex signals",
+        "forex",
+        "metatrader",
+        "mt4",
+        "mt5",
+        "cfds",
+        "cfd trading",
+        "copy trading",
+        "learn to trade",
         "usdt",
     ),
     "loans": (
@@ -265,6 +279,27 @@ VICE: dict[str, tuple[str, ...]] = {
         "loan approval",
         "guaranteed approval",
         "personal loans",
+        # Loans in the languages of Europe's lenders and brokers (the bare word for a loan or
+        # a debt is shared: see SHARED_WORDS).
+        "sofortkredit",
+        "kredit ohne schufa",
+        "kleinkredit",
+        "eilkredit",
+        "schnellkredit",
+        "blitzkredit",
+        "kurzzeitkredit",
+        "privatkredit",
+        "kreditvergleich",
+        "kreditrechner",
+        "geld leihen",
+        "crédit rapide",
+        "prêt rapide",
+        "mini prêt",
+        "préstamos rápidos",
+        "préstamo rápido",
+        "minicréditos",
+        "prestiti online",
+        "prestito veloce",
     ),
 }
 """Terms by trade: each one alone says little; several together say what the site sells."""
@@ -283,6 +318,8 @@ SHARED_WORDS = frozenset(
     noroc jocuri pariuri
     gokken
     hazard
+    kredit kredite schulden crédit crédits prêt prêts préstamo préstamos deuda deudas prestito
+    prestiti debiti
     """.split()
 )
 """Words a safeguarding resource may share with such a site ("Revenge Porn Helpline", "Ayuda

@@ -412,6 +412,42 @@ TAKEOVERS = {
         "parked_takeover",
         evidence={"trade": "pharmacy"},
     ),
+    "a-sportsbook-whose-menus-and-footer-name-its-trade": Example(
+        facts(
+            body=page(
+                "Join now. Football, tennis, horse racing and cricket markets, all in one "
+                "account. Remember me. Forgot your password?",
+                title="Online Betting » Get a free £20 bet",
+                chrome="Sportsbook Casino Poker Bingo. Please gamble responsibly. Licensed by the "
+                "Malta Gaming Authority.",
+            )
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=Expectation(title="Young people's gambling support service"),
+        evidence={"trade": "gambling"},
+    ),
+    "a-betting-site-sharing-only-a-common-word-of-a-spanish-title": Example(
+        facts(
+            body=page(
+                "Apuestas online para todos: casino en ligne, poker, bingo y apuestas deportivas. "
+                "Regístrate hoy. " * 2,
+                title="Apuestas online » La casa de apuestas más grande",
+            )
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=Expectation(title="Ayuda para familias afectadas por el juego"),
+        evidence={"trade": "gambling"},
+    ),
+    "a-casino-showing-one-word-of-a-title-it-does-not-carry": Example(
+        facts(body=page(CASINO_TEXT + " Financial limits apply.", title="Casino")),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=Expectation(title="Financial abuse of older people"),
+        detail="with only 'financial' of the resource's words",
+        evidence={"trade": "gambling", "shown_words": ["financial"]},
+    ),
 }
 
 
@@ -473,6 +509,18 @@ SAME_SITE = {
         Verdict.OK,
         "ok",
         expectation=Expectation(title="GamCare: support for gambling harms"),
+    ),
+    "spanish-gambling-help-speaks-of-betting": Example(
+        facts(
+            body=page(
+                "Jugar Bien ayuda a familias afectadas por el juego. Las apuestas deportivas, "
+                "el casino en ligne, el poker y el bingo pueden crear adicción. " * 3,
+                title="Jugar Bien - Ayuda para familias",
+            )
+        ),
+        Verdict.OK,
+        "ok",
+        expectation=Expectation(title="Jugar Bien: ayuda para familias afectadas por el juego"),
     ),
     "sextortion-advice-speaks-of-bitcoin": Example(
         facts(

@@ -25,6 +25,15 @@ KNOWN_MISSES: dict[str, str] = {
     # shell whose text its scripts draw, with one or two trade terms in its title only.
     "takeover-fanduel-casino-shell-home": "ok (ok): an app shell titled 'FanDuel Casino'",
     "takeover-paddypower-beat-the-drop-deep-link": "unverifiable (app_shell_like_random_path)",
+    # Round 5 (held-out set B): a dating platform (no dating trade in the vocabulary), a share-
+    # dealing app (not a trade of takeovers), an app shell, and a bet calculator titled with the
+    # word ("calculator") its catalogued resource's title has too.
+    "hb-badoo-home": "ok (ok): a dating site; no dating trade",
+    "hb-badoo-deep-link": "ok (ok): a dating site showing 'people' and 'friends' of the title",
+    "hb-hotornot-home": "ok (ok): a dating site; no dating trade",
+    "hb-robinhood-home": "ok (ok): a share-dealing app showing 'money' and 'financial'",
+    "hb-robinhood-promo-shell-deep-link": "unverifiable (app_shell_like_random_path)",
+    "hb-paddypower-bet-calculator-deep-link": "ok (ok): titled 'Bet Calculator'",
 }
 
 
