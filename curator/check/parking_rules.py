@@ -19,7 +19,7 @@ from curator.check.quirks import Found, Where
 from curator.check.signatures import PARKING, SCAMS, SITE_GONE_PAGES
 from curator.check.text import similarity
 from curator.check.view import PageView
-from curator.check.vocabulary import trade_of
+from curator.check.vocabulary import ENOUGH_IN_TITLE, trade_of
 from curator.domain import Verdict
 
 LANDER_SIGNS = 2
@@ -190,13 +190,15 @@ def parked_takeover(case: Case) -> Outcome | None:
     shown: frozenset[str] = frozenset()
     if case.shows_resource:
         words = case.resource_words
+        if len(words) < 2 or view.names_itself(words):
+            return None
         shown = view.shown_words(words)
-        if len(words) < 2 or len(shown) >= 2 or view.names_itself(shown):
+        if len(shown) >= 2:
             return None
     # The site's own menus and footer name its trade too ("Sportsbook", "Casino", "Please
     # gamble responsibly"), where an advice page has its charity's.
-    trade = trade_of(
-        normal(" ".join((page.title or "", *page.headings))), view.opening, normal(page.chrome)
+    trade = trade_of(*view.said, view.opening) or trade_of(
+        normal(page.title or ""), enough=ENOUGH_IN_TITLE
     )
     if shown and trade is None:
         return None

@@ -139,23 +139,26 @@ class PageView:
             return original[found.span[0] : found.span[1]]
         return original
 
+    @lazy
+    def said(self) -> tuple[str, ...]:
+        """The title, the headings and the chrome (those the page has), folded for comparison
+        (see `expect.normal`)."""
+        page = self.page
+        return tuple(normal(t) for t in (page.title, " ".join(page.headings), page.chrome) if t)
+
     def shows_any(self, words: frozenset[str]) -> bool:
         """True when the title, headings, chrome or the start of the text show one of `words`
         as a word; read in that order, so a page naming its subject early costs little."""
         if not words:
             return False
-        page = self.page
-        for said in (page.title or "", " ".join(page.headings), page.chrome):
-            if said and _shows_word(normal(said), words):
-                return True
-        return _shows_word(self.opening, words)
+        return any(_shows_word(said, words) for said in self.said) or _shows_word(
+            self.opening, words
+        )
 
     def shown_words(self, words: frozenset[str]) -> frozenset[str]:
         """Which of `words` the title, headings, chrome or the start of the text show."""
-        page = self.page
-        said = [normal(t) for t in (page.title or "", " ".join(page.headings), page.chrome) if t]
-        said.append(self.opening)
-        return frozenset(w for w in words if any(_shows_word(text, (w,)) for text in said))
+        texts = (*self.said, self.opening)
+        return frozenset(w for w in words if any(_shows_word(text, (w,)) for text in texts))
 
     def names_itself(self, words: frozenset[str]) -> bool:
         """True when the page's title or site name shows one of `words`."""

@@ -107,6 +107,16 @@ VICE: dict[str, tuple[str, ...]] = {
         "澳门赌",
         "线上赌场",
         "彩票",
+        # Lottery-results spam: draws, trend charts and the quick-draw games by name.
+        "开奖结果",
+        "开奖",
+        "走势图",
+        "快三",
+        "快3",
+        "双色球",
+        "福彩",
+        "幸运飞艇",
+        "11选5",
         "카지노",
         "바카라",
         "토토",
@@ -133,8 +143,6 @@ VICE: dict[str, tuple[str, ...]] = {
         "入金ボーナス",
         "スポーツベット",
         "賭け条件",
-        "入金",
-        "出金",
         "บาคาร่า",
         "สล็อต",
         "คาสิโน",
@@ -187,6 +195,13 @@ VICE: dict[str, tuple[str, ...]] = {
         "phim sex",
         "成人视频",
         "色情",
+        # Spam for porn-video apps: "free unlimited viewing", "download address", "dirty"
+        # (污) as such spam writes it next to an app's name.
+        "免费无限观看",
+        "视频app下载",
+        "app下载污",
+        "下载地址污",
+        "福利视频",
         "av女优",
         "无码",
         "無碼",
@@ -225,6 +240,13 @@ VICE: dict[str, tuple[str, ...]] = {
         "buy pills",
         "generic viagra",
         "erectile dysfunction",
+        "интернет-аптека",
+        "интернет аптека",
+        "заказать лекарства",
+        "купить лекарства",
+        "online apotheke",
+        "pharmacie en ligne",
+        "farmacia online",
     ),
     "crypto": (
         "crypto casino",
@@ -328,6 +350,11 @@ Europe's operators: on a page, they prove nothing about which of the two it is."
 
 ENOUGH_TERMS = 3
 """Distinct terms of one trade that make a page that trade's site."""
+ENOUGH_IN_TITLE = 2
+"""Distinct terms of one trade in a page's title alone that make it that trade's site: a site
+that names itself by its trade ("Situs Judi Casino Online", an online pharmacy's "Интернет-
+аптека: заказать лекарства"). Hence no term here is a word of ordinary business (a bank's
+"deposit" and "withdrawal")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,14 +372,24 @@ def _term(term: str) -> str:
     return rf"\b{escaped}\b" if term.isascii() else escaped
 
 
-_PATTERNS = {trade: re2.compile("|".join(_term(t) for t in terms)) for trade, terms in VICE.items()}
+_TRADE_OF_TERM: dict[str, str] = {}
+for _trade, _terms in VICE.items():
+    for _t in _terms:
+        _TRADE_OF_TERM.setdefault(_t, _trade)
+_ANY_TERM = re2.compile("|".join(_term(t) for t in sorted(_TRADE_OF_TERM, key=len, reverse=True)))
+"""Every trade's terms in one pattern, the longest first: one scan of a text finds them all."""
 
 
-def trade_of(*texts: str) -> Trade | None:
-    """The trade whose terms the (normalised) `texts` use most, when they use enough of them."""
+def trade_of(*texts: str, enough: int = ENOUGH_TERMS) -> Trade | None:
+    """The trade whose terms the (normalised) `texts` use most, when they use `enough` of
+    them."""
+    found: dict[str, dict[str, None]] = {}
+    for text in texts:
+        for term in _ANY_TERM.findall(text):
+            found.setdefault(_TRADE_OF_TERM[term], {})[term] = None
     best: Trade | None = None
-    for trade, pattern in _PATTERNS.items():
-        found = tuple(dict.fromkeys(t for text in texts for t in pattern.findall(text)))
-        if len(found) >= ENOUGH_TERMS and (best is None or len(found) > len(best.terms)):
-            best = Trade(trade, found)
+    for trade in VICE:
+        terms = tuple(found.get(trade, ()))
+        if len(terms) >= enough and (best is None or len(terms) > len(best.terms)):
+            best = Trade(trade, terms)
     return best

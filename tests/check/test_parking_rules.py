@@ -440,6 +440,30 @@ TAKEOVERS = {
         expectation=Expectation(title="Ayuda para familias afectadas por el juego"),
         evidence={"trade": "gambling"},
     ),
+    "a-frameset-named-by-its-trade-in-its-title-alone": Example(
+        facts(
+            body=page(
+                "Casino188: Situs Judi Casino Online Terpercaya",
+                title="Casino188: Situs Judi Casino Online Terpercaya",
+            )
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=Expectation(title="Young carers' support network"),
+        evidence={"trade": "gambling"},
+    ),
+    "an-online-pharmacy-named-in-russian": Example(
+        facts(
+            body=page(
+                "Сравнивайте цены и бронируйте лекарства.",
+                title="Интернет-аптека: заказать лекарства онлайн",
+            )
+        ),
+        Verdict.PARKED,
+        "parked_takeover",
+        expectation=Expectation(title="Drug advice for young people"),
+        evidence={"trade": "pharmacy"},
+    ),
     "a-casino-showing-one-word-of-a-title-it-does-not-carry": Example(
         facts(body=page(CASINO_TEXT + " Financial limits apply.", title="Casino")),
         Verdict.PARKED,

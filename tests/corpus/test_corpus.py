@@ -34,6 +34,14 @@ KNOWN_MISSES: dict[str, str] = {
     "hb-robinhood-home": "ok (ok): a share-dealing app showing 'money' and 'financial'",
     "hb-robinhood-promo-shell-deep-link": "unverifiable (app_shell_like_random_path)",
     "hb-paddypower-bet-calculator-deep-link": "ok (ok): titled 'Bet Calculator'",
+    # Round 6 (held-out set C): a dating site, a credit-score log-in page (its menus say credit
+    # cards and loans, words advice pages share), a crypto-mining page and a token app shell.
+    "hc-match-dating-home": "ok (ok): a dating site; no dating trade",
+    "hc-match-dating-deep-link": "ok (ok): a dating site; no dating trade",
+    "hc-creditkarma-login-home": "ok (ok): credit cards and loans in shared words only",
+    "hc-helium-hnt-home": "ok (ok): crypto mining; no term of the crypto trade",
+    "hc-helium-hnt-deep-link": "ok (ok): crypto mining; no term of the crypto trade",
+    "hc-codefi-activate-tokens-home": "ok (ok): an app shell with a title only",
 }
 
 
