@@ -31,7 +31,7 @@ from curator.store.engine import WRITE_OPTION
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0012"
+HEAD = "0013"
 """The newest migration's revision (tests/store/test_migrations.py checks it against
 migrations/versions): what a database created in one go is stamped with."""
 

@@ -236,6 +236,20 @@ def parked_takeover(case: Case) -> Outcome | None:
     )
 
 
+def harms_readers(outcome: Outcome) -> bool:
+    """True when a check found a site harmful to the resource's readers where the resource
+    was: a take-over by a trade's site (gambling, adult, pharmacy, crypto, loans: evidence
+    `trade`) or a scam page. The one definition: confirmation records it
+    (`curator.check.state.advance`) and a resource's standing hides the resource at once.
+    A page that only reads as another site (a plumber's) harms nobody: it waits for
+    confirmation like any broken page."""
+    if outcome.verdict is not Verdict.PARKED:
+        return False
+    if outcome.rule == parked_scam.__name__:
+        return True
+    return outcome.rule == parked_takeover.__name__ and bool(outcome.evidence.get("trade"))
+
+
 def parked_link_directory(case: Case) -> Outcome | None:
     """The page is now a directory of links to other sites with little prose and none of the
     resource's words: a lapsed domain turned into a link farm."""

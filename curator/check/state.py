@@ -20,6 +20,13 @@ The policy, in full:
   before is confirmed `unverifiable` (the best that is known). This deliberately differs
   from escalating unknowns to `broken`: a site that always shows a bot wall would otherwise
   drop off the public list while working for every reader.
+- A check that finds a site harmful to readers where the resource was (a take-over by a
+  gambling, adult, pharmacy, crypto or loans site, or a scam page:
+  `curator.check.parking_rules.harms_readers`) is remembered at once as `unsafe_since`,
+  whatever the streak: the resource's standing hides it from readers then, not days later,
+  since sending a child to a porn or betting site is far costlier than a day off the list.
+  Only a working or update verdict clears it; `unverifiable`, `transient` and other failures
+  (the same owner's site down, behind a bot wall or answering 404) keep it.
 - A working or update verdict also renews the link's snapshot (its last good page) when the
   page has text to remember; a page without text keeps the older, richer snapshot.
 """
@@ -31,6 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from curator.check.facts import Outcome, Snapshot
+from curator.check.parking_rules import harms_readers
 from curator.domain import Group, Verdict, group_of
 
 
@@ -66,6 +74,9 @@ class LinkStatus:
     snapshot: Snapshot | None = None
     """The last good page (see `Snapshot`)."""
     snapshot_at: datetime | None = None
+    unsafe_since: datetime | None = None
+    """Since when checks have found a site harmful to readers where the resource was (see
+    `harms_readers`), with no working check since; None otherwise."""
 
     @property
     def failing(self) -> bool:
@@ -112,11 +123,14 @@ def advance(
             first_failure_at=None,
             consecutive_failures=0,
             last_ok_at=now,
+            unsafe_since=None,
         )
     if outcome.verdict is Verdict.UNVERIFIABLE:
         believed = state.verdict or Verdict.UNVERIFIABLE
         since = _since(state, believed, now)
         return replace(state, **seen, verdict=believed, confirmed_since=since)
+    if harms_readers(outcome):
+        seen["unsafe_since"] = state.unsafe_since or now
     streak = state.consecutive_failures + 1
     first = state.first_failure_at or now
     confirmed = state.verdict

@@ -102,8 +102,13 @@ def check_snapshot(check: Check | Row[Any]) -> Snapshot | None:
 
 
 def outcome_of(check: Check | Row[Any]) -> Outcome:
-    """A stored check's verdict, as confirmation reads it."""
-    return Outcome(check.verdict, check.detail, check.suggested_url)
+    """A stored check's verdict with the rule that decided it and its evidence, as
+    confirmation reads it."""
+    evidence = dict(check.evidence or {})
+    rule = evidence.pop("rule", "")
+    return Outcome(
+        check.verdict, check.detail, check.suggested_url, rule=str(rule or ""), evidence=evidence
+    )
 
 
 def attempt_of(check: Check | Row[Any]) -> Attempt:

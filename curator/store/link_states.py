@@ -26,6 +26,7 @@ LINK_STATE_FIELDS = (
     "last_ok_at",
     "last_checked_at",
     "confirmed_since",
+    "unsafe_since",
 )
 """The columns of a link state that confirmation decides (see curator.check.state)."""
 

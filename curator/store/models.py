@@ -246,6 +246,9 @@ class LinkState(Base):
     change_version: Mapped[int] = mapped_column(BigInteger, server_default="0", index=True)
     """When the row last changed, stamped by the database (migration 0011; see
     curator.store.changes)."""
+    unsafe_since: Mapped[datetime | None]
+    """Since when checks have found a site harmful to readers at the URL, with no working
+    check since (see curator.check.state.advance; migration 0013)."""
 
 
 class DomainRegistration(Base):

@@ -250,13 +250,15 @@ SETTLING_COLUMNS = (
     "verdict",
     "detail",
     "suggested_url",
+    "evidence",
     "title",
     "heading",
     "site_name",
     "text_sample",
     "fingerprint",
 )
-"""What settling reads of a check: the verdict, when, and the page's snapshot."""
+"""What settling reads of a check: the verdict and its evidence, when, and the page's
+snapshot."""
 
 
 async def settling_page(
