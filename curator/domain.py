@@ -101,6 +101,10 @@ class State(StrEnum):
     """The site refuses automated checks: no evidence either way; published."""
     FAILING = "failing"
     """The latest checks failed, not (yet) long enough to be confirmed: still published."""
+    UNSAFE = "unsafe"
+    """The latest checks found a site harmful to readers where the resource was (a gambling,
+    adult, pharmacy, crypto or loans site, or a scam): hidden from readers at once, before
+    the failure is confirmed, until a check finds the page working again."""
     BROKEN = "broken"
     """A broken-group verdict confirmed over several checks: hidden from readers."""
     SNOOZED = "snoozed"
@@ -112,6 +116,7 @@ class State(StrEnum):
 class Need(StrEnum):
     """Why a resource needs an editor."""
 
+    UNSAFE = "unsafe"
     BROKEN = "broken"
     FAILING = "failing"
     MOVED = "moved"

@@ -64,6 +64,14 @@ class StateWords:
 
 
 STATES: dict[State, StateWords] = {
+    State.UNSAFE: StateWords(
+        "unsafe: now a harmful site",
+        "Unsafe: now a harmful site",
+        "Hidden from readers at once, before the failure is confirmed: the latest checks found"
+        " a gambling, adult, pharmacy, crypto or loans site, or a scam, where the resource was."
+        " Replace or retire it; a check that finds the page working publishes it again, and a"
+        " snooze keeps a false positive published.",
+    ),
     State.BROKEN: StateWords(
         "confirmed broken",
         "Confirmed broken",
@@ -114,6 +122,7 @@ STATES: dict[State, StateWords] = {
 """Each state's words, in the order editors' lists show them."""
 
 NEEDS: dict[Need, str] = {
+    Need.UNSAFE: "unsafe, now a harmful site: hidden at once; replace or retire it",
     Need.BROKEN: "confirmed broken: fix, replace or retire it",
     Need.FAILING: "failing, not confirmed yet: recheck it, or snooze a false positive",
     Need.MOVED: "moved: accept the new address",

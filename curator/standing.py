@@ -18,7 +18,15 @@ The rules, in order:
   report's counts and in `curator check`'s exit code, until the snooze ends. When it ends, the
   resource is what its link says again (hidden from then on if it is confirmed broken).
 - Confirmed broken (the confirmed verdict is in the broken group): hidden from readers since
-  the failure was confirmed.
+  the failure was confirmed (or since a check found a site harmful to readers there, when
+  that came first).
+- Unsafe (checks found a site harmful to readers where the resource was: a take-over by a
+  gambling, adult, pharmacy, crypto or loans site, or a scam page, as
+  `curator.check.parking_rules.harms_readers` defines it, and no check has found the page
+  working since): hidden from readers at once, before the failure is confirmed, and needing
+  an editor first of all. The harm is not symmetric: a false alarm costs a resource a day off
+  the list, a missed one sends readers, children among them, to a porn or betting site for
+  the days confirmation takes. A check that finds the page working publishes it again.
 - Failing, not confirmed yet (a failure streak is open): still published with the confirmed
   verdict it had before (unknown for a link never seen working), shown to editors with the
   latest check's verdict.
@@ -48,6 +56,9 @@ class Link:
     """The latest check's verdict."""
     first_failure_at: datetime | None = None
     consecutive_failures: int = 0
+    unsafe_since: datetime | None = None
+    """Since when checks have found a site harmful to readers at the URL, with no working
+    check since (None: they have not)."""
     last_checked_at: datetime | None = None
     last_ok_at: datetime | None = None
     confirmed_since: datetime | None = None
@@ -72,7 +83,7 @@ class Standing:
     public_verdict: Verdict | None
     """The verdict the public list gives (None: status unknown)."""
     hidden_since: datetime | None
-    """When readers stopped seeing it (confirmed broken, or retired)."""
+    """When readers stopped seeing it (unsafe, confirmed broken, or retired)."""
     failing_since: datetime | None
     failures: int
     """Consecutive failed checks."""
@@ -130,6 +141,8 @@ def checker_state(link: Link | None) -> State:
         return State.NEVER_CHECKED
     if link.verdict is not None and group_of(link.verdict) is Group.BROKEN:
         return State.BROKEN
+    if link.unsafe_since is not None:
+        return State.UNSAFE
     if link.consecutive_failures > 0:
         return State.FAILING
     if Verdict.UNVERIFIABLE in (link.last_verdict, link.verdict):
@@ -142,6 +155,7 @@ def checker_state(link: Link | None) -> State:
 
 
 _STATE_GROUP: dict[State, Group] = {
+    State.UNSAFE: Group.BROKEN,
     State.BROKEN: Group.BROKEN,
     State.FAILING: Group.UNKNOWN,
     State.UNVERIFIABLE: Group.UNKNOWN,
@@ -151,11 +165,16 @@ _STATE_GROUP: dict[State, Group] = {
 }
 
 _NEED_OF: dict[State, Need] = {
+    State.UNSAFE: Need.UNSAFE,
     State.BROKEN: Need.BROKEN,
     State.FAILING: Need.FAILING,
     State.MOVED: Need.MOVED,
     State.UNVERIFIABLE: Need.UNVERIFIABLE,
 }
+
+
+_HIDDEN = frozenset({State.RETIRED, State.BROKEN, State.UNSAFE})
+"""The states readers do not see."""
 
 
 def standing_of(
@@ -178,7 +197,7 @@ def standing_of(
         state = underlying
 
     confirmed_verdict = link.verdict if link is not None else None
-    if underlying is State.FAILING or (
+    if underlying in (State.FAILING, State.UNSAFE) or (
         underlying is State.UNVERIFIABLE and link is not None and link.last_verdict is not None
     ):
         assert link is not None
@@ -187,7 +206,7 @@ def standing_of(
         verdict = confirmed_verdict
     confirmed = verdict is not None and verdict is confirmed_verdict
 
-    public = state is not State.RETIRED and state is not State.BROKEN
+    public = state not in _HIDDEN
     public_verdict = confirmed_verdict if public else None
     if state is State.SNOOZED and underlying is State.BROKEN:
         public_verdict = Verdict.OK  # the editor vouches for the page: as before the failure
@@ -195,9 +214,13 @@ def standing_of(
     hidden_since: datetime | None = None
     if state is State.RETIRED:
         hidden_since = retired_at
-    elif state is State.BROKEN:
+    elif state in _HIDDEN:
         assert link is not None
-        hidden_since = link.confirmed_since or link.first_failure_at or link.last_checked_at
+        hidden_since = link.unsafe_since
+        if state is State.BROKEN:
+            confirmed_at = link.confirmed_since or link.first_failure_at or link.last_checked_at
+            if hidden_since is None or (confirmed_at is not None and confirmed_at < hidden_since):
+                hidden_since = confirmed_at
         if snoozed_until is not None and hidden_since is not None and snoozed_until > hidden_since:
             hidden_since = snoozed_until  # published while snoozed, hidden when it ended
 
@@ -243,7 +266,7 @@ def readers_sentence(standing: Standing, *, now: datetime) -> str:
     """What readers see, in words editors read on the dashboard and in the editor API."""
     state = standing.state
     label = labels.state_label(state)
-    if state is State.BROKEN:
+    if state in (State.BROKEN, State.UNSAFE):
         since = standing.hidden_since
         when = f" since {labels.day(since, now=now)}" if since is not None else ""
         return f"Hidden from readers{when} ({label})"

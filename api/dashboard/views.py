@@ -14,6 +14,7 @@ from curator.standing import ReadsStanding, Standing
 from curator.suggestions import Suggestion
 
 PROBLEM_STATES: tuple[State, ...] = (
+    State.UNSAFE,
     State.BROKEN,
     State.MOVED,
     State.FAILING,

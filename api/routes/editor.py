@@ -232,8 +232,8 @@ async def list_problems(
     limit: Annotated[int, _LIMIT_QUERY] = PAGE_SIZE,
     after: Annotated[str | None, _AFTER_QUERY] = None,
 ) -> ProblemsOut:
-    """The live resources whose standing needs an editor (confirmed broken, failing and not
-    confirmed yet, moved, refusing automated checks, or reported by readers), each saying
+    """The live resources whose standing needs an editor (unsafe, confirmed broken, failing
+    and not confirmed yet, moved, refusing automated checks, or reported by readers), each saying
     what readers see (`public`, `hidden_since`, `readers`), with the latest evidence,
     suggestions and warnings; most severe first, then oldest, a page at a time (`next_after`
     is the next page's `?after=`). `counts` says how many there are in each group, state and

@@ -27,8 +27,8 @@ _INCLUDE = {
     "in": "query",
     "required": False,
     "schema": {"type": "string", "enum": ["listed", "all"], "default": "listed"},
-    "description": "'all' also lists resources whose link is confirmed broken (left out by "
-    "default)",
+    "description": "'all' also lists resources whose link is confirmed broken, or whose "
+    "latest checks found a site harmful to readers (left out by default)",
 }
 _IF_NONE_MATCH = {
     "name": "If-None-Match",
@@ -160,7 +160,9 @@ async def list_guides(request: Request) -> Response:
 async def get_guide(request: Request, slug: str) -> Response:
     """A guide with its sections and resources in order, each with its link's status.
 
-    Resources whose link is confirmed broken are left out unless `include=all`.
+    Resources whose link is confirmed broken are left out unless `include=all`, and so, at
+    once, are those whose latest checks found a gambling, adult, pharmacy, crypto, loans or
+    scam site where the resource was (until a check finds the page working again).
     """
     include_broken = _include_broken(request)
     rendered = None

@@ -227,7 +227,8 @@ class ProblemOut(_Out):
     section: str | None
     state: State = Field(
         description="never_checked, working, moved, unverifiable, failing (not confirmed yet), "
-        "broken (confirmed), snoozed or retired"
+        "unsafe (a site harmful to readers found there: hidden at once), broken (confirmed), "
+        "snoozed or retired"
     )
     label: str = Field(description='the state in editors\' words ("failing, not confirmed yet")')
     readers: str = Field(

@@ -212,6 +212,12 @@ async def _build_guide(
         shown = standing.verdict
         assert shown is not None
         was_broken = then is not None and history.is_broken(then.verdict)
+        if standing.state is State.UNSAFE:
+            # Hidden at once, before the failure is confirmed: first of all the sections.
+            placed[Section.UNSAFE].append(
+                _link_item(ref, standing, state, check, standing.hidden_since, now, True, base)
+            )
+            continue
         if standing.state is State.BROKEN:
             since_ = state.first_failure_at or _streak_start(history_, history.FAILING)
             item = _link_item(ref, standing, state, check, since_, now, not was_broken, base)
@@ -254,6 +260,7 @@ async def _build_guide(
     counts = Counts(
         links=len(resources),
         working=working,
+        unsafe=len(placed[Section.UNSAFE]),
         broken=len(placed[Section.NEWLY_BROKEN]) + len(placed[Section.STILL_BROKEN]),
         newly_broken=len(placed[Section.NEWLY_BROKEN]),
         moved=len(placed[Section.MOVED]),

@@ -330,6 +330,9 @@ class Counts:
 
     links: int = 0
     working: int = 0
+    unsafe: int = 0
+    """Hidden at once: checks found a site harmful to readers there (not counted in `broken`
+    until confirmed)."""
     broken: int = 0
     newly_broken: int = 0
     moved: int = 0
@@ -351,6 +354,8 @@ class Section(StrEnum):
     its entry in `SECTIONS`, the rule in `curator.report.build` that places items in it, and one
     block named after it in each format's sections template (templates/sections.*.j2)."""
 
+    UNSAFE = "unsafe"
+    """Hidden at once, before confirmation: checks found a site harmful to readers there."""
     NEWLY_BROKEN = "newly_broken"
     STILL_BROKEN = "still_broken"
     FIXED = "fixed"
@@ -387,6 +392,13 @@ class SectionSpec:
 
 
 SECTIONS: dict[Section, SectionSpec] = {
+    Section.UNSAFE: SectionSpec(
+        STATES[State.UNSAFE].heading,
+        STATES[State.UNSAFE].advice,
+        since="Hidden since",
+        news=News.EVERY_ITEM,  # urgent while it lasts: every report says so until it ends
+        mark_new=False,
+    ),
     Section.NEWLY_BROKEN: SectionSpec(
         "Newly broken", since="Failing since", news=News.EVERY_ITEM, mark_new=False
     ),

@@ -36,6 +36,8 @@ def guide_summary(
     to say, whether its links work, and for a `first` report (the guide never had one) that
     no change is confirmed yet; with no link checked, whether runs were inconclusive."""
     parts: list[str] = []
+    if counts.unsafe:
+        parts.append(f"{counts.unsafe} {state_label(State.UNSAFE)}")
     if counts.broken:
         new = f" ({counts.newly_broken} new)" if 0 < counts.newly_broken < counts.broken else ""
         parts.append(f"{counts.broken} broken{new}")

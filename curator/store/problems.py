@@ -450,7 +450,7 @@ _REPORTS_MARKER = select(
 ).select_from(ReaderReport)  # fmt: skip
 """What says the readers' reports changed: how many, how many dealt with, the newest."""
 
-_REPORTED = 8
+_REPORTED = 9
 """Where a candidate row's count of open reports is (`_shared_rows`' columns)."""
 
 
@@ -484,7 +484,7 @@ _ALL_ROWS = _shared_rows()
 def _needs_looking_at(values: tuple[Any, ...]) -> bool:
     """What `_needs_a_look` says of a candidate row read by its id (SQL's NULLs as it reads
     them): its link is not plainly working, or it has open reports, or a snooze."""
-    _, snoozed_until, _, link_id, verdict, last_verdict, _, failures, reported, _ = values
+    _, snoozed_until, _, link_id, verdict, last_verdict, _, failures, _, reported, _ = values
     if snoozed_until is not None or reported:
         return True
     return link_id is not None and (

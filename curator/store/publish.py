@@ -1,8 +1,9 @@
 """Queries behind the public resource list: what a website may show, and a cheap data version.
 
 None of them commits. The list is the catalog's live resources in order, each as its standing
-(curator.standing) publishes it: a resource confirmed broken is left out unless asked for (a
-failure not confirmed yet never hides anything), and one snoozed as a false positive stays
+(curator.standing) publishes it: a resource confirmed broken is left out unless asked for, and
+so at once is one whose latest checks found a site harmful to readers where it was (any other
+failure not confirmed yet hides nothing), and one snoozed as a false positive stays
 listed, a confirmed broken verdict published as `ok`, until its snooze ends.
 """
 

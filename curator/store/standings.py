@@ -41,6 +41,7 @@ def link_of(row: LinkState | None) -> Link | None:
         last_verdict=row.last_verdict,
         first_failure_at=row.first_failure_at,
         consecutive_failures=row.consecutive_failures or 0,
+        unsafe_since=row.unsafe_since,
         last_checked_at=row.last_checked_at,
         last_ok_at=row.last_ok_at,
         confirmed_since=row.confirmed_since,
@@ -53,13 +54,14 @@ LINK_COLUMNS = (
     LinkState.last_verdict,
     LinkState.first_failure_at,
     LinkState.consecutive_failures,
+    LinkState.unsafe_since,
     LinkState.last_checked_at,
     LinkState.last_ok_at,
     LinkState.confirmed_since,
 )
 """A link-state row's decided values as plain columns, in `Link`'s order after the row's id.
-A query may select the first five only (what a state, group and verdict are decided from)."""
-DECIDING = 5
+A query may select the first six only (what a state, group and verdict are decided from)."""
+DECIDING = 6
 
 
 def link_of_columns(values: Sequence[Any]) -> Link | None:
@@ -67,8 +69,8 @@ def link_of_columns(values: Sequence[Any]) -> Link | None:
     when the outer join found no link-state row."""
     if values[0] is None:
         return None
-    verdict, last_verdict, first_failure_at, failures, *times = values[1:]
-    return Link(verdict, last_verdict, first_failure_at, failures or 0, *times)
+    verdict, last_verdict, first_failure_at, failures, unsafe_since, *times = values[1:]
+    return Link(verdict, last_verdict, first_failure_at, failures or 0, unsafe_since, *times)
 
 
 def standing_of_row(
