@@ -52,15 +52,17 @@ def state_after(
 
 
 def link_after(
-    checks: Sequence[tuple[datetime, Verdict]], *, policy: ConfirmPolicy = POLICY
+    checks: Sequence[tuple[datetime, Verdict | Outcome]], *, policy: ConfirmPolicy = POLICY
 ) -> Link | None:
-    """What confirmation believes after checks ending in these verdicts (oldest first), as
-    a standing reads it; None without checks."""
+    """What confirmation believes after checks ending in these verdicts (oldest first; an
+    outcome where the rule and evidence matter), as a standing reads it; None without
+    checks."""
     if not checks:
         return None
     status = LinkStatus()
-    for at, verdict in checks:
-        status = advance(status, Outcome(verdict, verdict.value), at, policy)
+    for at, ended in checks:
+        found = ended if isinstance(ended, Outcome) else Outcome(ended, ended.value)
+        status = advance(status, found, at, policy)
     return Link(**{name: getattr(status, name) for name in LINK_FIELDS})
 
 
@@ -68,14 +70,26 @@ LINK_FIELDS = tuple(f.name for f in fields(Link))
 
 
 def status_after(
-    checks: Sequence[tuple[datetime, Verdict]], *, policy: ConfirmPolicy = POLICY
+    checks: Sequence[tuple[datetime, Verdict | Outcome]], *, policy: ConfirmPolicy = POLICY
 ) -> LinkStatus:
-    """Confirmation's state after checks ending in these verdicts (oldest first), to be
-    written as a settled run writes it (`curator.runs.records.state_values`)."""
+    """Confirmation's state after checks ending in these verdicts (oldest first; an outcome
+    where the rule and evidence matter), to be written as a settled run writes it
+    (`curator.runs.records.state_values`)."""
     status = LinkStatus()
-    for at, verdict in checks:
-        status = advance(status, Outcome(verdict, verdict.value), at, policy)
+    for at, ended in checks:
+        found = ended if isinstance(ended, Outcome) else Outcome(ended, ended.value)
+        status = advance(status, found, at, policy)
     return status
+
+
+TAKEOVER = Outcome(
+    Verdict.PARKED,
+    "The page now shows a gambling site (casino, free spins, jackpot) with none of the "
+    "resource's words: the domain may belong to someone else now.",
+    rule="parked_takeover",
+    evidence={"trade": "gambling", "terms": ["casino", "free spins", "jackpot"]},
+)
+"""A check that found a casino where the resource was: harmful to readers."""
 
 
 async def create_run(session: AsyncSession, **values: Any) -> Run:

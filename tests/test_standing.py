@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from curator import labels
+from curator.check.facts import Outcome
 from curator.domain import Group, Need, State, Verdict
 from curator.standing import counts_as_broken, standing_of
-from tests.factories import link_after
+from tests.factories import TAKEOVER, link_after
 
 T0 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 OK, MOVED, BROKEN, PARKED = Verdict.OK, Verdict.MOVED, Verdict.BROKEN, Verdict.PARKED
@@ -197,3 +198,82 @@ def test_confirmed_since_is_kept_while_the_group_stays() -> None:
     assert link is not None
     assert link.verdict is PARKED
     assert link.confirmed_since == at(4)  # broken → parked is still the broken group
+
+
+PLUMBER = Outcome(
+    PARKED, "The page now reads as another site", rule="parked_takeover", evidence={"trade": None}
+)
+UNSAFE_WORDS = "Hidden from readers since 2 Dec (unsafe: now a harmful site)"
+
+
+@dataclass(frozen=True)
+class UnsafeCase:
+    checks: tuple[tuple[float, Verdict | Outcome], ...]
+    state: State
+    public: bool
+    hidden_since: float | None
+    needs: tuple[Need, ...]
+    readers: str
+
+
+UNSAFE_CASES = {
+    "a-casino-once-is-hidden-at-once": UnsafeCase(
+        ((0, OK), (1, TAKEOVER)), State.UNSAFE, False, 1, (Need.UNSAFE,), UNSAFE_WORDS
+    ),
+    "a-casino-on-a-link-never-seen-working": UnsafeCase(
+        ((1, TAKEOVER),), State.UNSAFE, False, 1, (Need.UNSAFE,), UNSAFE_WORDS
+    ),
+    "then-a-timeout-keeps-it-hidden": UnsafeCase(
+        ((0, OK), (1, TAKEOVER), (2, TRANSIENT)), State.UNSAFE, False, 1, (Need.UNSAFE,),
+        UNSAFE_WORDS,
+    ),
+    "confirmed-it-is-broken-hidden-since-the-casino-was-found": UnsafeCase(
+        ((0, OK), (1, TAKEOVER), (2, TAKEOVER), (4, TAKEOVER)), State.BROKEN, False, 1,
+        (Need.BROKEN,), "Hidden from readers since 2 Dec (confirmed broken)",
+    ),
+    "working-again-is-published-at-once": UnsafeCase(
+        ((0, OK), (1, TAKEOVER), (2, OK)), State.WORKING, True, None, (), "Published: working"
+    ),
+    "a-plumber-waits-for-confirmation": UnsafeCase(
+        ((0, OK), (1, PLUMBER)), State.FAILING, True, None, (Need.FAILING,),
+        "Still published: failing, not confirmed yet (1 failed check since 2 Dec)",
+    ),
+    "a-404-waits-for-confirmation": UnsafeCase(
+        ((0, OK), (1, BROKEN)), State.FAILING, True, None, (Need.FAILING,),
+        "Still published: failing, not confirmed yet (1 failed check since 2 Dec)",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", UNSAFE_CASES.values(), ids=UNSAFE_CASES.keys())
+def test_a_site_harmful_to_readers_hides_the_resource_at_once(case: UnsafeCase) -> None:
+    link = link_after([(at(d), v) for d, v in case.checks])
+    standing = standing_of(link, now=at(case.checks[-1][0] + 0.1))
+    assert standing.state is case.state
+    assert standing.public is case.public
+    assert standing.hidden_since == (at(case.hidden_since) if case.hidden_since else None)
+    assert standing.needs == case.needs
+    assert standing.readers == case.readers
+    assert standing.label == labels.STATES[case.state].label
+    if case.state is State.UNSAFE:
+        assert standing.verdict is not None and not standing.confirmed
+        assert standing.group is Group.BROKEN and standing.public_status is Group.BROKEN
+        assert standing.public_verdict is None
+        assert standing.why == labels.NEEDS[Need.UNSAFE]
+        assert not standing.broken  # not confirmed: the report counts it apart
+        assert counts_as_broken(PARKED, standing)
+
+
+def test_a_snoozed_false_positive_stays_published_though_unsafe_and_a_retired_one_out() -> None:
+    link = link_after([(at(0), OK), (at(1), TAKEOVER)])
+    snoozed = standing_of(link, now=at(2), snoozed_until=at(10), snooze_reason="it is the charity")
+    assert snoozed.state is State.SNOOZED and snoozed.checker_state is State.UNSAFE
+    assert snoozed.public and snoozed.public_verdict is OK and not snoozed.needs_editor
+    assert not counts_as_broken(PARKED, snoozed)
+
+    ended = standing_of(link, now=at(11), snoozed_until=at(10))
+    assert ended.state is State.UNSAFE and not ended.public
+    assert ended.hidden_since == at(10)  # published until the snooze ended
+
+    retired = standing_of(link, now=at(2), retired_at=at(1.5))
+    assert retired.state is State.RETIRED and not retired.public and not retired.needs_editor

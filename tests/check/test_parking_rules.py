@@ -4,7 +4,11 @@ small real pages that must stay `ok`."""
 
 from __future__ import annotations
 
-from curator.check.facts import Expectation, Snapshot
+import pytest
+
+from curator.check.classifier import classify
+from curator.check.facts import Expectation, Outcome, Snapshot
+from curator.check.parking_rules import harms_readers
 from curator.check.text import fingerprint
 from curator.domain import Verdict
 from tests.check.examples import (
@@ -576,3 +580,54 @@ def test_helpline_expectation_checks_still_come_first_for_a_real_page() -> None:
             history=WAS,
         )
     )
+
+
+HARMFUL = {
+    "a-casino-where-the-helpline-was": (TAKEOVERS["was-the-helpline-now-a-casino"], True),
+    "a-casino-with-none-of-the-resource": (
+        TAKEOVERS["no-history-but-a-casino-with-none-of-the-resource"],
+        True,
+    ),
+    "an-adult-site": (TAKEOVERS["adult-site-on-the-revenge-porn-helpline-domain"], True),
+    "pharmacy-spam": (TAKEOVERS["pharmacy-spam"], True),
+    "a-plumber-is-another-site-not-a-harmful-one": (
+        TAKEOVERS["was-the-helpline-now-a-plumber"],
+        False,
+    ),
+    "a-domain-for-sale": (KNOWN["sedo-style-adblock-key"], False),
+}
+
+
+@pytest.mark.parametrize(("example", "harmful"), list(HARMFUL.values()), ids=list(HARMFUL))
+def test_harms_readers_of_classified_pages(example: Example, harmful: bool) -> None:
+    outcome = classify(
+        example.facts,
+        example.expectation,
+        example.baseline,
+        example.video,
+        refresh=example.refresh,
+        history=example.history,
+    )
+    assert outcome.rule == example.rule
+    assert harms_readers(outcome) is harmful
+
+
+OUTCOMES = {
+    "a-scam": (Outcome(Verdict.PARKED, "scam", rule="parked_scam"), True),
+    "a-trade-s-takeover": (
+        Outcome(Verdict.PARKED, "casino", rule="parked_takeover", evidence={"trade": "crypto"}),
+        True,
+    ),
+    "a-takeover-with-no-trade": (
+        Outcome(Verdict.PARKED, "other", rule="parked_takeover", evidence={"trade": None}),
+        False,
+    ),
+    "a-parked-domain": (Outcome(Verdict.PARKED, "parked", rule="parked_domain"), False),
+    "a-404": (Outcome(Verdict.BROKEN, "gone", rule="gone"), False),
+    "an-outcome-with-no-rule": (Outcome(Verdict.PARKED, "parked"), False),
+}
+
+
+@pytest.mark.parametrize(("outcome", "harmful"), list(OUTCOMES.values()), ids=list(OUTCOMES))
+def test_harms_readers_is_a_trade_s_takeover_or_a_scam(outcome: Outcome, harmful: bool) -> None:
+    assert harms_readers(outcome) is harmful

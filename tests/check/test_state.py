@@ -182,3 +182,46 @@ def test_snapshot_of_a_page() -> None:
     assert snapshot.fingerprint == "00ff00ff00ff00ff"
     assert Snapshot.of(Page(content_type="application/pdf")) is None
     assert Snapshot.of(None) is None
+
+
+CASINO = Outcome(
+    PARKED,
+    "The page now shows a gambling site",
+    rule="parked_takeover",
+    evidence={"trade": "gambling", "terms": ["casino", "free spins", "jackpot"]},
+)
+PLUMBER = Outcome(
+    PARKED, "The page now reads as another site", rule="parked_takeover", evidence={"trade": None}
+)
+SCAM = Outcome(PARKED, "A scam page", rule="parked_scam", evidence={"scam": "push"})
+
+UNSAFE_STORIES = {
+    "a-casino-is-remembered-at-once": ((CASINO,), 0),
+    "a-scam-is-remembered-at-once": ((SCAM,), 0),
+    "from-the-first-harmful-check-on": ((CASINO, CASINO, SCAM), 0),
+    "after-a-404-since-the-casino": ((outcome(BROKEN), CASINO), 1),
+    "a-plumber-is-not-harmful": ((PLUMBER,), None),
+    "a-working-check-clears-it": ((CASINO, outcome(OK)), None),
+    "a-moved-check-clears-it": ((CASINO, outcome(MOVED)), None),
+    "a-bot-wall-keeps-it": ((CASINO, outcome(UNVERIFIABLE)), 0),
+    "a-timeout-keeps-it": ((CASINO, outcome(TRANSIENT)), 0),
+    "a-404-keeps-it": ((CASINO, outcome(BROKEN)), 0),
+    "confirmed-keeps-it": ((CASINO, CASINO, CASINO, CASINO), 0),
+}
+
+
+@pytest.mark.parametrize(
+    ("checks", "since"), list(UNSAFE_STORIES.values()), ids=list(UNSAFE_STORIES)
+)
+def test_a_site_harmful_to_readers_is_remembered_until_a_working_check(
+    checks: tuple[Outcome, ...], since: int | None
+) -> None:
+    """`unsafe_since` is the day of the check from which on checks found a harmful site (index
+    into `checks`), or None; confirmation itself is unchanged."""
+    state = CONFIRMED_OK
+    for day, check in enumerate(checks, start=1):
+        state = advance(state, check, T0 + timedelta(days=2 * day), POLICY)
+    expected = T0 + timedelta(days=2 * (since + 1)) if since is not None else None
+    assert state.unsafe_since == expected
+    if since is not None and len(checks) < POLICY.failures:
+        assert state.verdict is OK  # not confirmed: the standing hides it, not confirmation
