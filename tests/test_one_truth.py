@@ -1,7 +1,8 @@
 """One link's story, told the same everywhere: the editor API, the dashboard, the refresh report
 (text and JSON), the public list and `curator check`'s exit code agree at every step, in the
 same words (curator.labels), as the link goes from never checked to working, failing once,
-failing and not confirmed, confirmed broken, snoozed as a false positive, and working again.
+failing and not confirmed, confirmed broken, snoozed as a false positive, working again,
+taken over by a casino (hidden at once, unconfirmed) and working again.
 
 The link is a real loopback site checked by the real `curator` console script; confirmation is
 the real policy with its days set to 0 (three failed checks confirm).
@@ -47,6 +48,11 @@ guides:
 
 GONE = page("Page not found", "Sorry, this page does not exist.", status=404)
 HELPLINE = page("The helpline", "Call the helpline any day of the week: we listen and we help.")
+CASINO = page(
+    "Best Online Casino UK - Free Spins",
+    "Best online casino UK 2026. Claim 200 free spins and a no deposit bonus today. Play "
+    "roulette, blackjack and online slots with a jackpot every hour. Live casino tables open. " * 3,
+)
 
 
 def free_port(address: str) -> int:
@@ -191,6 +197,11 @@ async def test_one_link_tells_one_story_everywhere(
                     items = section["failing"] + section["newly_broken"]
                     assert [i["readers"] for i in items] == [expected.readers]
                     assert [i["label"] for i in items] == [expected.label]
+                if expected.state is State.UNSAFE:
+                    assert f"{expected.readers}." in text
+                    unsafe = data["guides"][0]["unsafe"]
+                    assert [i["readers"] for i in unsafe] == [expected.readers]
+                    assert [i["label"] for i in unsafe] == [expected.label]
 
                 # The dashboard: the resource's page and the problems page say the same.
                 resource_page = _text((await client.get(f"/editor/resources/{resource_id}")).text)
@@ -290,6 +301,29 @@ async def test_one_link_tells_one_story_everywhere(
             )
             assert ended.status_code == 200
             assert "no longer snoozed" in ended.text
+            code, output = await story.check()
+            await observe(
+                Expected(State.WORKING, "Published: working", "working", False, 0), code, output
+            )
+
+            # The domain lapsed and a casino bought it: hidden at once, not in three checks.
+            site.route("/help", CASINO)
+            code, output = await story.check()
+            await observe(
+                Expected(
+                    State.UNSAFE,
+                    f"Hidden from readers since {today} (unsafe: now a harmful site)",
+                    None,
+                    True,
+                    1,
+                    confirmed=False,
+                ),
+                code,
+                output,
+            )
+
+            # The charity has its domain back: published again at once.
+            site.route("/help", HELPLINE)
             code, output = await story.check()
             await observe(
                 Expected(State.WORKING, "Published: working", "working", False, 0), code, output
