@@ -146,10 +146,12 @@ def test_names_that_do_not_exist_or_exist_already_are_invalid_input(
 
 def test_a_revision_that_does_not_exist_is_invalid_input(tmp_path: Path, database_url: str) -> None:
     env = environment(CURATOR_DATABASE_URL=database_url)
-    known = "curator's revisions are base, 0001 to 0012, and head"
+    versions = Path(__file__).parents[2] / "migrations" / "versions"
+    newest = max(path.name[:4] for path in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    known = f"curator's revisions are base, 0001 to {newest}, and head"
     cases = [
         (["db", "upgrade", "nope"], "'nope': Can't locate revision identified by 'nope'"),
-        (["db", "downgrade", "0013"], "'0013': Can't locate revision identified by '0013'"),
+        (["db", "downgrade", "9999"], "'9999': Can't locate revision identified by '9999'"),
         (["db", "downgrade", "0005:0006"], "'0005:0006': Range revision not allowed"),
     ]
     for argv, problem in cases:
@@ -157,7 +159,7 @@ def test_a_revision_that_does_not_exist_is_invalid_input(tmp_path: Path, databas
         assert result.returncode == 2, (argv, result.stderr)
         assert result.stderr.strip() == f"error: cannot migrate to revision {problem} ({known})"
     current = curator("db", "current", cwd=tmp_path, env=env)
-    assert current.stdout.strip() == "Database at 0012; newest is 0012."
+    assert current.stdout.strip() == f"Database at {newest}; newest is {newest}."
 
 
 def test_version_and_short_help(tmp_path: Path) -> None:
