@@ -262,30 +262,35 @@ def actions(
         f'    <button type="submit">Recheck now<span class="visually-hidden"> {title}</span>'
         "</button>\n",
         "  </form>\n",
-        f"  <details{snooze.open}>\n",
-        "    <summary>Snooze as false positive"
-        f'<span class="visually-hidden"> ({title})</span></summary>\n',
-        f'    <form method="post" action="{path("dashboard_snooze")}">\n',
-        f"      {inner}",
-        '      <div class="field">\n',
-        f'        <label for="until-{rid_text}">Keep published, off the problems list, until'
-        "</label>\n",
-        f'        <input type="date" id="until-{rid_text}" name="until"'
-        f' min="{escape(snooze_first(today).isoformat())}"'
-        f' max="{escape(snooze_last(today).isoformat())}"'
-        f' value="{snooze.until}" required{snooze.invalid("until")}>\n',
-        snooze.error("until"),
-        "      </div>\n",
-        '      <div class="field">\n',
-        f'        <label for="reason-{rid_text}">Why it is a false positive</label>\n',
-        f'        <textarea id="reason-{rid_text}" name="reason" maxlength="1000" required'
-        f"{snooze.invalid('reason')}>{snooze.reason}</textarea>\n",
-        snooze.error("reason"),
-        "      </div>\n",
-        f'      <button type="submit">Snooze<span class="visually-hidden"> {title}</span>'
-        "</button>\n",
-        "    </form>\n",
-        "  </details>\n",
+    ]
+    if item.snoozable:
+        lines += [
+            f"  <details{snooze.open}>\n",
+            "    <summary>Snooze as false positive"
+            f'<span class="visually-hidden"> ({title})</span></summary>\n',
+            f'    <form method="post" action="{path("dashboard_snooze")}">\n',
+            f"      {inner}",
+            '      <div class="field">\n',
+            f'        <label for="until-{rid_text}">Keep published, off the problems list, until'
+            "</label>\n",
+            f'        <input type="date" id="until-{rid_text}" name="until"'
+            f' min="{escape(snooze_first(today).isoformat())}"'
+            f' max="{escape(snooze_last(today).isoformat())}"'
+            f' value="{snooze.until}" required{snooze.invalid("until")}>\n',
+            snooze.error("until"),
+            "      </div>\n",
+            '      <div class="field">\n',
+            f'        <label for="reason-{rid_text}">Why it is a false positive</label>\n',
+            f'        <textarea id="reason-{rid_text}" name="reason" maxlength="1000" required'
+            f"{snooze.invalid('reason')}>{snooze.reason}</textarea>\n",
+            snooze.error("reason"),
+            "      </div>\n",
+            f'      <button type="submit">Snooze<span class="visually-hidden"> {title}</span>'
+            "</button>\n",
+            "    </form>\n",
+            "  </details>\n",
+        ]
+    lines += [
         "  <details>\n",
         f'    <summary>Retire<span class="visually-hidden"> {title}</span></summary>\n',
         f'    <form method="post" action="{path("dashboard_retire")}">\n',

@@ -206,6 +206,12 @@ class ProblemView(ReadsStanding):
         """The state's name (section anchor)."""
         return self.standing.state.value
 
+    @property
+    def snoozable(self) -> bool:
+        """Whether the page offers to snooze it as a false positive: not while its link works
+        (there is nothing false to hide; readers' reports about it are closed instead)."""
+        return self.standing.group is not Group.WORKING
+
 
 @dataclass(frozen=True, slots=True)
 class ProblemSection:

@@ -123,6 +123,7 @@ class _Item:
     resource_id: int
     title: str
     suggested_url: str | None
+    snoozable: bool = True
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,9 @@ def _href(name: str, **params: object) -> str:
         _Item(7, "Report Remove", None),
         _Item(12, 'A "quoted" <title> & {braces}', "https://e.org/new?a=1&b=2"),
         _Item(3, Markup("<b>kept</b>"), ""),
+        _Item(5, "Working link", None, snoozable=False),
     ],
-    ids=["plain", "hostile, with a suggestion", "markup, empty suggestion"],
+    ids=["plain", "hostile, with a suggestion", "markup, empty suggestion", "working"],
 )
 @pytest.mark.parametrize("csrf", ["t0k3n", 'a"b<c>&{0}'], ids=["token", "hostile token"])
 def test_actions_are_what_the_macro_wrote(item: _Item, csrf: str, on_resource_page: bool) -> None:

@@ -816,3 +816,15 @@ async def test_a_snooze_refused_by_the_domain_or_with_the_longest_reason_keeps_i
     assert f'value="{"9" * 40}"' in form and f">{reason}</textarea>" in form
     resource = await session.get(Resource, rid)
     assert resource is not None and resource.snoozed_until is None
+
+
+async def test_a_working_link_is_not_offered_a_snooze(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # Tried as a new editor would: "Snooze as false positive" sat on the page of a link that
+    # works, where there is nothing false to hide.
+    working = (await editor.get(f"/editor/resources/{seeded.working_id}")).text
+    assert "Recheck now" in working
+    assert "Snooze as false positive" not in working
+    broken = (await editor.get(f"/editor/resources/{seeded.broken_id}")).text
+    assert "Snooze as false positive" in broken
