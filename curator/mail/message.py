@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from curator.catalog.schema import check_email
+from curator.labels import date_label
 from curator.report.model import GuideReport
 from curator.settings import Settings
 
@@ -129,4 +130,4 @@ def review_subject(guide: GuideReport) -> str:
     review = guide.review
     if review is None or review.due is None:
         return header_text(f"curator: time to review {guide.title}")
-    return header_text(f"curator: time to review {guide.title} (due {review.due.isoformat()})")
+    return header_text(f"curator: time to review {guide.title} (due {date_label(review.due)})")

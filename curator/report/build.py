@@ -153,8 +153,7 @@ async def report_period(
 
 def format_moment(moment: datetime, zone: ZoneInfo) -> str:
     """A date-time as the report prints it, in the configured time zone."""
-    local = moment.astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or zone.key}"
+    return labels.moment_label(moment, zone)
 
 
 async def _build_guide(
@@ -467,7 +466,7 @@ async def _add_archived_copies(context: _Context, *lists: list[LinkItem]) -> Non
             near = item.since
             copy = await context.archive.lookup(item.resource.url, near=near)
         if copy is not None:
-            note = f"archived copy of {copy.captured_at:%Y-%m-%d} ({copy.archive})"
+            note = f"archived copy of {labels.date_label(copy.captured_at)} ({copy.archive})"
             items[index] = dataclasses.replace(item, fix=Fix(FixKind.ARCHIVE, copy.url, note))
 
     async with asyncio.TaskGroup() as group:

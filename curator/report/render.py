@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from curator import labels
 from curator.domain import Verdict, group_of
 from curator.labels import colours, verdict_label
 from curator.report.model import SECTIONS, GuideReport, RefreshReport
@@ -72,18 +73,19 @@ def environment() -> Environment:
 def _context(report: RefreshReport, **extra: Any) -> dict[str, Any]:
     zone = ZoneInfo(report.timezone)
 
+    # Dates and times as the dashboard and the API's messages word them ("3 Dec 2026, 14:02
+    # GMT"), in the report's time zone: one way to say when, whatever editors read it in.
     def when(moment: datetime | None) -> str:
         if moment is None:
             return "unknown"
-        local = moment.astimezone(zone)
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname() or report.timezone}"
+        return labels.moment_label(moment, zone)
 
     def day(moment: datetime | date | None) -> str:
         if moment is None:
             return "unknown"
         if isinstance(moment, datetime):
-            return moment.astimezone(zone).date().isoformat()
-        return moment.isoformat()
+            return labels.date_label(moment.astimezone(zone).date())
+        return labels.date_label(moment)
 
     return {"report": report, "when": when, "day": day, **extra}
 

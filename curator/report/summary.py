@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from curator.domain import State
-from curator.labels import NOT_CHECKED, state_label
+from curator.labels import NOT_CHECKED, date_label, state_label
 from curator.registration.warnings import WarningKind, WatchPolicy, watch_line
 from curator.report.model import Counts, GuideReport, ReviewDue, Section, WatchItem
 
@@ -57,9 +57,9 @@ def guide_summary(
         if review.due is None:
             parts.append("review due (never reviewed)")
         elif review.overdue:
-            parts.append(f"review overdue since {review.due.isoformat()}")
+            parts.append(f"review overdue since {date_label(review.due)}")
         else:
-            parts.append(f"review due {review.due.isoformat()}")
+            parts.append(f"review due {date_label(review.due)}")
     if watch:
         parts.append(watch[0].lower() + watch[1:])
     if parts:

@@ -89,10 +89,10 @@ def test_since_a_run_and_a_date(seeded_env: Seeded) -> None:
     run_id = seeded_env.run_ids[1]
     by_run = runner.invoke(app, ["report", "--no-archive", "--since", str(run_id)])
     assert by_run.exit_code == 0, by_run.output
-    assert f"Period: since run {run_id} (2026-05-04 03:00 UTC)." in by_run.stdout
+    assert f"Period: since run {run_id} (4 May 2026, 03:00 UTC)." in by_run.stdout
     assert "NEWLY BROKEN (6)" in by_run.stdout
     by_date = runner.invoke(app, ["report", "--no-archive", "--since", "2026-06-10"])
-    assert "Period: since 2026-06-10 00:00 UTC." in by_date.stdout
+    assert "Period: since 10 Jun 2026, 00:00 UTC." in by_date.stdout
     assert "NEWLY BROKEN" not in by_date.stdout and "STILL BROKEN (6)" in by_date.stdout
 
 

@@ -59,7 +59,7 @@ async def test_refresh_report_is_delivered_as_multipart_to_every_editor(
     assert message["Subject"] == (
         "curator: Sextortion – Guide and Resources: 6 broken (4 new), 1 moved, 1 fixed, "
         "1 unverifiable, 2 failing, not confirmed yet, 2 readers' reports, 1 page changed, "
-        "review overdue since 2026-05-01"
+        "review overdue since 1 May 2026"
     )
     assert message["To"] == ", ".join([*EDITORS, GUIDE_EDITOR])
     assert message["Auto-Submitted"] == "auto-generated"
@@ -75,7 +75,7 @@ async def test_refresh_report_is_delivered_as_multipart_to_every_editor(
     assert "https://web.archive.org/web/20260115120000/https://gone.example/" in text
     assert f"Accept the new address: {accept_page}" in text and accept_api in text
     assert "The page says <b>not found</b> now." in text
-    assert "REVIEW DUE" in text and "due on 2026-05-01" in text
+    assert "REVIEW DUE" in text and "due on 1 May 2026" in text
     assert "Online scams" not in text  # one guide per email
 
     links = hrefs(html)
@@ -244,7 +244,7 @@ async def test_review_reminders_once_per_due_date(
     assert sent.key == "review:sextortion:2026-05-01"
     (received,) = inbox.messages
     assert received.message["Subject"] == (
-        "curator: time to review Sextortion – Guide and Resources (due 2026-05-01)"
+        "curator: time to review Sextortion – Guide and Resources (due 1 May 2026)"
     )
     text, html = parts(received.message)
     assert "Time to review" in text and "[ ] Webcam blackmail advice" in text

@@ -96,8 +96,8 @@ async def test_text_stands_on_its_own(report: RefreshReport, seeded: Seeded) -> 
     assert f"POST {BASE_URL}/v1/editor/resources/{moved}/accept-suggestion" in text
     assert "the address it now redirects to: https://police-new.example/advice" in text
     assert "https://web.archive.org/web/20260115120000/https://gone.example/" in text
-    assert "was due on 2026-05-01 (40 days overdue)" in text
-    assert "Its text is 52% alike the version of 2026-04-06" in text
+    assert "was due on 1 May 2026 (40 days overdue)" in text
+    assert "Its text is 52% alike the version of 6 Apr 2026" in text
     assert '"The page says <b>not found</b> now."' in text  # plain text: nothing to escape
     assert "reader@example.org" not in text  # readers' addresses stay on the dashboard
     assert "\n\n\n" not in text
@@ -129,7 +129,7 @@ async def test_html_is_email_safe_and_says_the_same(report: RefreshReport, seede
 
 async def test_markdown(report: RefreshReport, seeded: Seeded) -> None:
     markdown = render(report, Format.MARKDOWN)
-    assert markdown.startswith("# curator refresh report, 2026-06-10 09:00 UTC\n")
+    assert markdown.startswith("# curator refresh report, 10 Jun 2026, 09:00 UTC\n")
     assert "### Newly broken (4)" in markdown and "### Still broken (2)" in markdown
     moved = rid(seeded, "moved")
     assert f"[Accept the new address]({BASE_URL}/editor/problems#resource-{moved})" in markdown
@@ -169,7 +169,7 @@ async def test_review_reminder_is_a_checklist(report: RefreshReport, seeded: See
     guide = report.guides[1]
     text = render_review_text(report, guide)
     assert text.startswith('Time to review "Sextortion – Guide and Resources"\n')
-    assert "the review was due on 2026-05-01 (40 days overdue)" in text
+    assert "the review was due on 1 May 2026 (40 days overdue)" in text
     assert f"CHECKLIST ({len(RESOURCES)} resources)" in text
     for _, title, url, _ in RESOURCES.values():
         assert f"[ ] {title}" in text and url in text
@@ -237,8 +237,8 @@ async def test_repeated_readers_reports_of_one_resource_are_one_entry(
     text = render(report, Format.TEXT)
     block = text[text.index("Revenge Porn Helpline: 3 reports") :]
     block = block[: block.index("On the dashboard:")]
-    assert '- 2026-06-09 (new): "Still engaged this morning."' in block
-    assert '- 2026-05-20: "The number was engaged all afternoon." (left a contact' in block
+    assert '- 9 Jun 2026 (new): "Still engaged this morning."' in block
+    assert '- 20 May 2026: "The number was engaged all afternoon." (left a contact' in block
     assert "no note (left a contact address)" in block
     assert "2 of them left a contact address (on the dashboard)." in block
     assert "someone@example.org" not in text and "reader@example.org" not in text
