@@ -230,3 +230,64 @@ async def test_processes_migrating_one_database_at_once_each_end_at_head(
     finally:
         await engine.dispose()
     await together()
+
+
+async def test_links_whose_latest_check_found_a_harmful_site_are_unsafe_after_0013(
+    empty_database_url: str,
+) -> None:
+    """Migration 0013 dates `unsafe_since` from each link's latest stored check: a trade's
+    take-over or a scam page hides the resource on deploy; a page that only reads as another
+    site, or an older harmful check since followed by a working one, does not."""
+    engine = create_engine(empty_database_url)
+    at = "2026-11-30 03:00:00+00:00"
+    checks = [  # (check id, run id, url, verdict, evidence)
+        (1, 1, "https://casino.example/", "parked", '{"rule": "parked_takeover", "trade": "x"}'),
+        (2, 1, "https://scam.example/", "parked", '{"rule": "parked_scam", "scam": "push"}'),
+        (3, 1, "https://plumber.example/", "parked", '{"rule": "parked_takeover"}'),
+        (4, 1, "https://back.example/", "parked", '{"rule": "parked_takeover", "trade": "x"}'),
+        (5, 2, "https://back.example/", "ok", '{"rule": "ok"}'),
+    ]
+    latest = {url: (check_id, verdict) for check_id, _, url, verdict, _ in checks}
+    try:
+        await upgrade(engine, "0012")
+        async with engine.begin() as conn:
+            for run_id in (1, 2):
+                await conn.execute(
+                    text(
+                        "INSERT INTO runs (id, trigger, status, started_at, total_urls, "
+                        "checked_urls, counts) VALUES (:id, 'manual', 'completed', :at, 4, 4, "
+                        "'{}')"
+                    ),
+                    {"id": run_id, "at": at},
+                )
+            for check_id, run_id, url, verdict, evidence in checks:
+                await conn.execute(
+                    text(
+                        "INSERT INTO checks (id, run_id, url, checked_at, verdict, detail, "
+                        "attempts, hops, evidence) VALUES (:id, :run, :url, :at, :verdict, '', "
+                        "1, '[]', :evidence)"
+                    ),
+                    {
+                        "id": check_id,
+                        "run": run_id,
+                        "url": url,
+                        "at": at,
+                        "verdict": verdict,
+                        "evidence": evidence,
+                    },
+                )
+            for url, (check_id, verdict) in latest.items():
+                await conn.execute(
+                    text(
+                        "INSERT INTO link_states (url, last_verdict, consecutive_failures, "
+                        "last_checked_at, last_check_id) VALUES (:url, :verdict, 1, :at, :id)"
+                    ),
+                    {"url": url, "verdict": verdict, "at": at, "id": check_id},
+                )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT url, unsafe_since FROM link_states"))
+            unsafe = {url for url, since in rows if since is not None}
+        assert unsafe == {"https://casino.example/", "https://scam.example/"}
+    finally:
+        await engine.dispose()
