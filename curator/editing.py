@@ -557,7 +557,8 @@ async def start_run(
     at = now or utcnow()
     running = await running_full_run(session)  # a recheck beside it is no reason to refuse
     if running is not None:
-        raise ConflictError(f"run {running.id} is already running (started {running.started_at})")
+        started = labels.moment_label(running.started_at)
+        raise ConflictError(f"run {running.id} is already running (started {started})")
     changes = {"guide": guide_slug} if guide_slug else {}
     return await _finish(
         session,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -151,7 +151,10 @@ class RunConflictError(ConflictError):
 
     def __init__(self, *, run_id: int, started_at: datetime, checked: int, total: int) -> None:
         self.run_id = run_id
+        # As `curator.labels.moment_label` words a moment ("3 Dec 2026, 14:02 UTC"): errors sit
+        # below the wording's layer, so the form is written out here.
+        at = started_at.astimezone(UTC)
         super().__init__(
-            f"run {run_id} is already running (started {started_at:%Y-%m-%d %H:%M} UTC, "
+            f"run {run_id} is already running (started {at.day} {at:%b %Y}, {at:%H:%M} UTC, "
             f"{checked} of {total} addresses checked)"
         )

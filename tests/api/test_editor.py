@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -535,7 +536,11 @@ async def test_start_run_409_while_another_process_runs_one(
         await engine.dispose()
     response = await editor.post("/v1/editor/runs")
     assert response.status_code == 409
-    assert "already running" in response.json()["detail"]
+    # Worded as the dashboard words a moment ("3 Dec 2026, 14:02 UTC"), not a raw timestamp.
+    assert re.search(
+        r"already running \(started \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\)$",
+        response.json()["detail"],
+    )
     assert checker.calls == []
     assert await _actions(settings) == []
 

@@ -65,3 +65,14 @@ def test_a_snooze_is_said_by_its_day_the_year_left_out_in_this_one() -> None:
     now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
     assert labels.day(datetime(2026, 12, 10, tzinfo=UTC), now=now) == "10 Dec"
     assert labels.day(datetime(2027, 1, 10, 15, 30, tzinfo=UTC), now=now) == "10 Jan 2027"
+
+
+def test_a_run_already_running_says_when_it_started_as_the_dashboard_does() -> None:
+    from curator.errors import RunConflictError
+
+    started = datetime(2026, 12, 3, 14, 2, 41, tzinfo=UTC)
+    refused = RunConflictError(run_id=12, started_at=started, checked=5, total=9)
+    assert str(refused) == (
+        f"run 12 is already running (started {labels.moment_label(started)}, "
+        "5 of 9 addresses checked)"
+    )
