@@ -62,6 +62,16 @@ async def _act(
     return redirect_to(request, target, Flash("success", result.message))
 
 
+def _refuse(
+    request: Request, target: str, nothing: str, form: RefusedForm, field: str, problem: str
+) -> Response:
+    """Back to `target` with `form` as it was sent and `problem` beside its `field`; the
+    message says `nothing` ("Nothing was snoozed") happened, and why."""
+    refused = RefusedForm(form.action, form.resource_id, form.values, {field: problem})
+    text = f"{nothing}: {problem[:1].lower()}{problem[1:]}"
+    return redirect_to(request, target, Flash("error", text, refused))
+
+
 @router.post("/resources/{resource_id}/accept-suggestion", name="dashboard_accept")
 async def accept_suggestion(
     request: Request,
@@ -123,15 +133,12 @@ async def snooze(
     target = safe_back(request, back, request.url_for("dashboard_problems").path)
     # A refusal brings the form back as it was sent (the chosen date, the reason typed), the
     # problem beside its field: nothing the editor chose is lost.
-    sent = {"until": until[:UNTIL_SHOWN], "reason": reason[:REASON_SHOWN]}
+    form = RefusedForm(
+        "snooze", resource_id, {"until": until[:UNTIL_SHOWN], "reason": reason[:REASON_SHOWN]}
+    )
 
     def refuse(field: str, problem: str) -> Response:
-        refused = RefusedForm("snooze", resource_id, sent, {field: problem})
-        return redirect_to(
-            request,
-            target,
-            Flash("error", f"Nothing was snoozed: {problem[:1].lower()}{problem[1:]}", refused),
-        )
+        return _refuse(request, target, "Nothing was snoozed", form, field, problem)
 
     day = parse_day(until)
     today = datetime.now(UTC).date()
@@ -151,7 +158,7 @@ async def snooze(
         lambda: data.snooze(
             db, resource_id=resource_id, actor=editor.name, until=until_at, reason=reason.strip()
         ),
-        refused=RefusedForm("snooze", resource_id, sent),
+        refused=form,
     )
 
 
@@ -171,12 +178,10 @@ async def close_reports(
 ) -> Response:
     """Close the resource's open readers' reports, saying why."""
     target = safe_back(request, back, request.url_for("dashboard_problems").path)
-    sent = {"reason": reason[:CLOSE_REASON_SHOWN]}
+    form = RefusedForm("close_reports", resource_id, {"reason": reason[:CLOSE_REASON_SHOWN]})
     if not reason.strip():
-        problem = "Say why the reports are closed."
-        refused = RefusedForm("close_reports", resource_id, sent, {"reason": problem})
-        return redirect_to(
-            request, target, Flash("error", f"Nothing was closed: {problem.lower()}", refused)
+        return _refuse(
+            request, target, "Nothing was closed", form, "reason", "Say why the reports are closed."
         )
     return await _act(
         request,
@@ -187,7 +192,7 @@ async def close_reports(
         lambda: data.close_reports(
             db, resource_id=resource_id, actor=editor.name, reason=reason.strip()
         ),
-        refused=RefusedForm("close_reports", resource_id, sent),
+        refused=form,
     )
 
 
