@@ -9,9 +9,7 @@ from typing import Annotated
 from pydantic import EmailStr, Field
 
 from api.schemas.base import CleanText, Key, SlugText, _In, _Out
-from curator.catalog.schema import (
-    phone_e164,
-)
+from curator import phones
 from curator.domain import Group, ResourceKind, Verdict
 from curator.reader_reports import NOTE_MAX, FiledReport
 from curator.store.publish import PublicGuide, PublicResource
@@ -20,10 +18,17 @@ from curator.store.publish import PublicGuide, PublicResource
 
 
 class PhoneOut(_Out):
-    """A helpline number as the guide prints it and in E.164 for tel: links."""
+    """A helpline number as the guide prints it, and as a website links it."""
 
     printed: str
-    e164: str | None
+    e164: str | None = Field(
+        description="the international form (+443456000459); null for a UK short number "
+        "(116 123, 111, 85258), which has none"
+    )
+    tel: str | None = Field(
+        description="the number to link with: tel:+443456000459, or tel:116123 for a short "
+        "number (dialled from a phone in the UK)"
+    )
 
 
 class ResourceOut(_Out):
@@ -53,11 +58,11 @@ class ResourceOut(_Out):
         """The public view of a resource."""
         phone = None
         if resource.phone:
-            try:
-                e164: str | None = phone_e164(resource.phone)
-            except Exception:  # phonenumbers refuses what sync let through only if edited badly
-                e164 = None
-            phone = PhoneOut(printed=resource.phone, e164=e164)
+            phone = PhoneOut(
+                printed=resource.phone,
+                e164=phones.e164(resource.phone),
+                tel=phones.tel(resource.phone),
+            )
         return cls(
             id=resource.id,
             title=resource.title,

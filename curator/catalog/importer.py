@@ -20,6 +20,7 @@ import httpx
 import phonenumbers
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from curator import phones
 from curator.catalog.chrome import (
     CHROME_ROLES,
     CONTENT_SELECTORS,
@@ -483,10 +484,10 @@ class _Reader:
                 _Found(section, title, url, _description(sentence, link_text), link_text, sentence)
             )
             starts.append(anchor.start)
-        for match in phonenumbers.PhoneNumberMatcher(text.text, PHONE_REGION):
-            owner = _nearest_before(starts, match.start)
+        for start, raw in _numbers(text.text):
+            owner = _nearest_before(starts, start)
             if owner is not None and found[owner].phone is None:
-                found[owner].phone = _valid_phone(match.raw_string)
+                found[owner].phone = _valid_phone(raw)
         return found
 
 
@@ -509,10 +510,16 @@ def _valid_phone(raw: str) -> str | None:
         return None
 
 
+def _numbers(text: str) -> list[tuple[int, str]]:
+    """(position, as printed) of the phone numbers in `text`, in order: full numbers, and UK
+    short numbers offered to call or text ("call free on 116 123")."""
+    full = [(m.start, m.raw_string) for m in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION)]
+    return sorted([*full, *phones.offered_short_numbers(text)])
+
+
 def _phones(block: _Block) -> list[str]:
     text = _block_text(block.nodes).text
-    raw = (m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION))
-    return [p for p in (_valid_phone(r) for r in raw) if p]
+    return [p for p in (_valid_phone(raw) for _, raw in _numbers(text)) if p]
 
 
 def _site_hosts(*urls: str | None) -> tuple[str, ...]:

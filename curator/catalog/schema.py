@@ -11,13 +11,13 @@ import unicodedata
 from datetime import date
 from typing import Annotated, Any
 
-import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from curator import phones
 from curator.domain import ResourceKind, next_review_due, parse_interval
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-PHONE_REGION = "GB"
+PHONE_REGION = phones.REGION
 
 # Lengths the database stores (String(n) columns, and PostgreSQL's limit on an index entry for
 # the indexed URL), and bounds that keep a catalog's values to what an editor writes.
@@ -157,24 +157,10 @@ def _check_host(host: str) -> None:
 
 
 def check_phone(value: str) -> str:
-    """A phone number phonenumbers can read for the UK, kept as printed."""
+    """A phone number valid for the UK, or a UK short number (see `curator.phones`), kept
+    as printed."""
     check_line(value, PHONE_MAX)
-    try:
-        number = phonenumbers.parse(value, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        raise ValueError(
-            f"not a phone number phonenumbers can read for region {PHONE_REGION}"
-        ) from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"not a valid phone number for region {PHONE_REGION}")
-    return value
-
-
-def phone_e164(value: str) -> str:
-    """The E.164 form of a catalog phone number ("0345 6000 459" → "+443456000459")."""
-    return phonenumbers.format_number(
-        phonenumbers.parse(value, PHONE_REGION), phonenumbers.PhoneNumberFormat.E164
-    )
+    return phones.check(value)
 
 
 _DAYS_IN = {"day": 1, "week": 7, "month": 31, "year": 366}
@@ -189,7 +175,24 @@ def _check_interval(value: str) -> str:
 
 
 HttpUrl = Annotated[str, AfterValidator(check_http_url)]
-Phone = Annotated[str, AfterValidator(check_phone)]
+SHORT_NUMBER_DIGITS = 6
+
+
+def _phone_as_printed(value: Any) -> Any:
+    """A short number written without quotes (`phone: 111`) is read by YAML as an integer:
+    its digits are the number as printed. A longer one may have lost its + or leading 0 (or
+    been read as octal): it must be written in quotes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 0 < value < 10**SHORT_NUMBER_DIGITS:
+            return str(value)
+        raise ValueError(
+            "read as an integer, which loses a + or a leading 0: write the number in quotes "
+            'as printed ("+44 345 6000 459")'
+        )
+    return value
+
+
+Phone = Annotated[str, BeforeValidator(_phone_as_printed), AfterValidator(check_phone)]
 ReviewInterval = Annotated[str, Field(max_length=INTERVAL_MAX), AfterValidator(_check_interval)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Title = Annotated[str, AfterValidator(check_title)]

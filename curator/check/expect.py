@@ -2,7 +2,8 @@
 
 Texts compare case- and whitespace-insensitively (typographic quotes and dashes folded too).
 Phone numbers compare as numbers: phonenumbers finds them on the page for region GB, so
-"03456 000 459", "0345 6000 459" and "+44 345 6000 459" are the same helpline.
+"03456 000 459", "0345 6000 459" and "+44 345 6000 459" are the same helpline; a UK short
+number ("116 123", "111", "85258") is found as its digits standing on their own.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from collections.abc import Sequence
 
 import phonenumbers
 
+from curator import phones
 from curator.check.common_words import COMMON_WORDS
 from curator.check.facts import Expectation, Page
 
-PHONE_REGION = "GB"
+PHONE_REGION = phones.REGION
 _FOLDED = (("‘", "'"), ("’", "'"), ("‚", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"))
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().\-/]{5,}\d")
@@ -109,6 +111,10 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
         if _same_number(re.sub(r"\D", "", dialled), key):
             return None
     text = " ".join((page.title or "", page.text, page.chrome))[:_MATCHER_TEXT_LIMIT]
+    # A UK short number (116 123, 111, 85258) is its digits standing on their own.
+    number = phones.read(phone)
+    if number is not None and number.short and phones.shows_short(text, number):
+        return None
     # The digits themselves first (cheap): the number however it is grouped, with its
     # country code or its trunk 0. phonenumbers is asked only when they are not there.
     for run in _DIGIT_RUN.finditer(text):

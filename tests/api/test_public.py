@@ -48,7 +48,8 @@ async def test_guide_lists_resources_in_order_with_status(
     by_id = {r["id"]: r for r in _resources(guide)}
     assert by_id["police-advice"]["status"] == "working"
     assert by_id["police-advice"]["verdict"] == "ok"
-    assert by_id["police-advice"]["phone"] == {"printed": "101", "e164": "+44101"}
+    # A short number has no international form: websites link it as it is dialled in the UK.
+    assert by_id["police-advice"]["phone"] == {"printed": "101", "e164": None, "tel": "tel:101"}
     assert by_id["police-advice"]["last_ok_at"] is not None
     assert by_id["police-advice"]["description"] == "What the police advise."
     assert by_id["stop-ncii"]["status"] == "update"
@@ -68,7 +69,11 @@ async def test_include_all_lists_confirmed_broken_but_never_retired(
     assert ids == ["report-remove", "stop-ncii", "ceop", "police-advice", "new-page"]
     broken = _resources(guide)[0]
     assert broken["status"] == "broken"
-    assert broken["phone"] == {"printed": "0345 6000 459", "e164": "+443456000459"}
+    assert broken["phone"] == {
+        "printed": "0345 6000 459",
+        "e164": "+443456000459",
+        "tel": "tel:+443456000459",
+    }
     assert broken["kind"] == "helpline"
 
 

@@ -13,7 +13,7 @@ from curator.catalog.chrome import is_chrome
 from curator.catalog.importer import parse_guide
 from curator.catalog.kinds import guess_kind
 from curator.catalog.matching import normalise_url, without_tracking
-from curator.catalog.schema import phone_e164
+from curator.phones import e164 as phone_e164
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "sextortion-guide.html"
 PAGE_URL = "https://safeguardinghub.example/sextortion-guide-and-resources/"
@@ -182,6 +182,24 @@ def test_bold_paragraphs_are_headings_and_a_phone_on_its_own_line_belongs_to_the
     (samaritans,) = guide.sections[0].resources
     assert (samaritans.kind.value, samaritans.phone) == ("helpline", "0330 094 5717")
     assert [r.kind.value for r in guide.sections[1].resources] == ["video", "video"]
+
+
+def test_a_short_number_a_guide_offers_belongs_to_its_link_and_999_to_none() -> None:
+    html = _page(
+        """
+        <article>
+        <h2>Where to get help</h2>
+        <p><a href="https://www.samaritans.org/">Samaritans</a>: call free on 116 123.</p>
+        <p><a href="https://giveusashout.org/">Shout</a> is a text service.</p>
+        <p>Text SHOUT to 85258.</p>
+        <p><a href="https://www.police.uk/">Police advice</a>. Call 999 in an emergency.</p>
+        </article>
+        """
+    )
+    samaritans, shout, police = parse_guide(html).sections[0].resources
+    assert (samaritans.phone, samaritans.kind.value) == ("116 123", "helpline")
+    assert (shout.phone, shout.kind.value) == ("85258", "helpline")
+    assert police.phone is None
 
 
 def test_same_site_share_and_non_web_links_are_not_resources() -> None:

@@ -12,9 +12,10 @@ import pytest
 from curator.catalog import load_catalog
 from curator.catalog.document import MAX_CHARS
 from curator.catalog.load import catalog_guides, scan_catalog
-from curator.catalog.schema import GuideSpec, phone_e164, slugify
+from curator.catalog.schema import GuideSpec, slugify
 from curator.domain import Interval, parse_interval
 from curator.errors import CatalogError
+from curator.phones import e164 as phone_e164
 
 MINIMAL = """\
 guides:
@@ -48,6 +49,22 @@ def test_minimal_form_is_accepted_and_ids_are_derived(tmp_path: Path) -> None:
     assert (guide.slug, section.title, resource.key) == ("sextortion", "Police", "report-fraud")
     assert resource.kind.value == "webpage"
     assert guide.next_review_due() is None
+
+
+@pytest.mark.parametrize("phone", ["116 123", "111", "85258", "'116123'", "+44 345 6000 459"])
+def test_a_resource_may_list_a_uk_short_number(tmp_path: Path, phone: str) -> None:
+    # Unquoted, 111 and 85258 are integers to YAML: their digits are the number as printed.
+    catalog = load_catalog(write(tmp_path, MINIMAL + f"            phone: {phone}\n"))
+    assert catalog.guides[0].sections[0].resources[0].phone == phone.strip("'")
+
+
+def test_a_long_number_read_as_an_integer_must_be_quoted(tmp_path: Path) -> None:
+    # YAML reads +443456000459 as an integer: its + is gone, so it is refused, saying why.
+    path = write(tmp_path, MINIMAL + "            phone: +443456000459\n")
+    assert [p.split(": ", 1)[1] for p in problems_of(path)] == [
+        "guides[0].sections[0].resources[0].phone: read as an integer, which "
+        'loses a + or a leading 0: write the number in quotes as printed ("+44 345 6000 459")'
+    ]
 
 
 def test_the_shipped_catalog_holds_the_whole_guide(shipped_catalog: Path) -> None:
@@ -96,7 +113,9 @@ CASES = [
         MINIMAL + "            phone: call us maybe\n",
         [
             "catalog.yaml:9: guides[0].sections[0].resources[0].phone: "
-            "not a phone number phonenumbers can read for region GB"
+            "not a phone number valid for the UK (region GB): a full number, with its + "
+            "country code when abroad, or a UK short number (0345 6000 459, +44 345 6000 459, "
+            "116 123)"
         ],
     ),
     (
@@ -104,7 +123,9 @@ CASES = [
         MINIMAL + "            phone: 0345 600\n",
         [
             "catalog.yaml:9: guides[0].sections[0].resources[0].phone: "
-            "not a valid phone number for region GB"
+            "not a phone number valid for the UK (region GB): a full number, with its + "
+            "country code when abroad, or a UK short number (0345 6000 459, +44 345 6000 459, "
+            "116 123)"
         ],
     ),
     (

@@ -21,6 +21,10 @@ PRESENT = {
     "foreign-international": ("+49 30 854040", "Telefon +49 30 85 40 40"),
     "foreign-national": ("+49 30 854040", "Telefon 030 85 40 40"),
     "short-code": ("116 123", "Samaritans: call 116123 free."),
+    "short-code-grouped": ("116123", "Samaritans: call 116 123 free."),
+    "three-digit": ("111", "Call NHS 111 when it is less urgent than 999."),
+    "police-non-emergency": ("101", "Call 101, or 999 in an emergency."),
+    "text-service": ("85258", "Text SHOUT to 85258."),
 }
 
 
@@ -34,6 +38,15 @@ def test_a_missing_number_lists_the_numbers_the_page_shows() -> None:
     assert missing_phone(on("Call Report Fraud on 0300 123 2040."), "0345 6000 459") == [
         "0300 123 2040"
     ]
+
+
+def test_a_short_number_inside_a_longer_one_is_not_shown() -> None:
+    page = on("Call our office on 0116 123 4567 or 01011 234567.")
+    assert missing_phone(page, "116 123") == ["0116 123 4567", "01011 234567"]
+    assert missing_phone(page, "101") == ["0116 123 4567", "01011 234567"]
+    # A group of its own counts, even next to other digits: "call 116 123 24 hours a day"
+    # shows the number, and a false "number gone" costs an editor more than a late one.
+    assert missing_phone(on("Call 116 123 24 hours a day."), "116 123") is None
 
 
 @pytest.mark.parametrize(
