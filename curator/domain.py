@@ -23,7 +23,8 @@ class Verdict(StrEnum):
     OK = "ok"
     """Reachable, real content, expectations met."""
     MOVED = "moved"
-    """Works through a permanent redirect: update the URL to `suggested_url`."""
+    """Works, but at an address that should change: a permanent redirect's target, or the page
+    itself when the section its fragment names is gone; update the URL to `suggested_url`."""
     BROKEN = "broken"
     """Definitively gone: 404/410, no such domain, redirect loop, confirmed failure."""
     SOFT_404 = "soft_404"

@@ -87,7 +87,9 @@ STATES: dict[State, StateWords] = {
     State.MOVED: StateWords(
         "moved: update the address",
         "Moved",
-        "Still published and working through a permanent redirect: accept the new address.",
+        "Still published and working, at an address that should change: a permanent"
+        " redirect's target, or the page itself when the section a link names is gone."
+        " Accept the new address.",
     ),
     State.UNVERIFIABLE: StateWords(
         "refuses automated checks",

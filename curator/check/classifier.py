@@ -30,6 +30,7 @@ from curator.check.page_rules import (
     expectation_missing,
     moved_permanently,
     ok,
+    section_missing,
     soft_404_empty,
     soft_404_error_page,
     soft_404_error_page_forwarding,
@@ -143,6 +144,7 @@ RULES: tuple[Rule, ...] = (
     soft_404_like_random_path,
     expectation_missing,
     moved_permanently,
+    section_missing,
     ok,
 )
 _NAMED_RULES = tuple((rule, rule.__name__) for rule in RULES)

@@ -105,6 +105,10 @@ class Page:
     dialled: tuple[str, ...] = ()
     """The numbers the page offers as links to call or text (`tel:`, `sms:`, `callto:`), as
     written after the scheme: a "Call us free" button shows its number only there."""
+    section_found: bool | None = None
+    """Whether the page has the section the link's fragment names (`#reporting`: an element
+    with that id, or an `<a name>`); None when the link names none, or the page cannot tell
+    (its section anchors may be drawn by scripts, or only part of it was read)."""
 
     @property
     def blank(self) -> bool:

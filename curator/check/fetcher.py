@@ -40,7 +40,7 @@ from curator.check.politeness import (
 from curator.check.readers import PageReaders
 from curator.check.resolver import Resolver
 from curator.check.streams import ConnectTrace, connect_trace
-from curator.check.text import HTML_TYPES, decode, is_parsable, media_type
+from curator.check.text import HTML_TYPES, decode, is_parsable, media_type, section_of
 from curator.check.transport import GuardedClient, build_client
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -100,6 +100,8 @@ class _Try:
     """The run's record of hosts that stopped answering (None: every host is asked)."""
     silenced: bool = False
     """The try ended before a request, its host being silent."""
+    section: str | None = None
+    """The section the link's fragment names (`#reporting`), looked for on the final page."""
 
     def facts(self, error: ErrorKind | None = None, detail: str | None = None) -> Facts:
         return Facts(
@@ -317,6 +319,7 @@ class Fetcher:
                 current=url,
                 asked=asked,
                 silent=silent,
+                section=section_of(url) if extract else None,
             )
             facts = await self._try(state, target)
             if state.silenced:
@@ -496,6 +499,7 @@ class Fetcher:
                 bytes_read=body.raw_bytes,
                 truncated=body.truncated,
                 fingerprinted=200 <= response.status_code < 300,
+                section=state.section,
             )
             return None
         finally:

@@ -250,6 +250,25 @@ def moved_permanently(case: Case) -> Outcome | None:
     return decide(case, Verdict.MOVED, detail, suggested_url=target)
 
 
+def section_missing(case: Case) -> Outcome | None:
+    """The page works, but the section its link's fragment names (`#reporting`) is no
+    longer on it: readers land at its top. The page itself is the address to keep (or the
+    section's new anchor, which only an editor can tell)."""
+    page = case.facts.page
+    if not case.success or page is None or page.section_found is not False:
+        return None
+    address, _, fragment = case.facts.url.partition("#")
+    return decide(
+        case,
+        Verdict.MOVED,
+        f"Works ({reason(case.status or 200)}), but the section it links to (#{fragment}) is "
+        f"no longer on the page, so readers land at its top: link to the page itself, or to "
+        f"the section's new anchor.",
+        suggested_url=address,
+        missing_section=f"#{fragment}",
+    )
+
+
 def ok(case: Case) -> Outcome | None:
     """Reachable, real content, expectations met (temporary redirects included)."""
     page = case.facts.page

@@ -53,6 +53,7 @@ def read(
     bytes_read: int,
     truncated: bool,
     fingerprinted: bool = True,
+    section: str | None = None,
 ) -> Page:
     """`extract_page` within `PAGE_CPU_BUDGET` (what every reader runs, wherever it runs)."""
     return extract_page(
@@ -63,6 +64,7 @@ def read(
         truncated=truncated,
         fingerprinted=fingerprinted,
         budget=PAGE_CPU_BUDGET,
+        section=section,
     )
 
 
@@ -89,6 +91,7 @@ class PageReaders:
         bytes_read: int,
         truncated: bool,
         fingerprinted: bool = True,
+        section: str | None = None,
     ) -> Page:
         """The body read into a Page, where its size says (see the module's note)."""
         work = functools.partial(
@@ -99,6 +102,7 @@ class PageReaders:
             bytes_read=bytes_read,
             truncated=truncated,
             fingerprinted=fingerprinted,
+            section=section,
         )
         if len(data) <= INLINE_PAGE_BYTES:
             return work()

@@ -162,6 +162,7 @@ def extract_page(
     truncated: bool,
     fingerprinted: bool = True,
     budget: float | None = None,
+    section: str | None = None,
 ) -> Page:
     """Read a (decoded, capped) body into a Page; non-HTML/text bodies keep only their size.
 
@@ -171,7 +172,8 @@ def extract_page(
     stop once it is spent: the page is what was read by then, and `parse_limit` is "time".
     `fingerprinted=False` skips the fingerprint, which only pages that answered with success
     are compared by. A body of at most `UNBUDGETED_BYTES` is read without looking at the
-    clock: bounded as it is, it is read in milliseconds whatever it holds.
+    clock: bounded as it is, it is read in milliseconds whatever it holds. With a `section`
+    (the link's fragment, see `section_of`), `section_found` says whether the page has it.
     """
     spend = Budget(budget) if budget is not None and len(data) > UNBUDGETED_BYTES else None
     if not is_parsable(content_type, data):
@@ -215,7 +217,55 @@ def extract_page(
         media=sum(counted.values()),
         player=_player(document),
         parse_limit=limit,
+        section_found=(
+            _section_found(document, names, section)
+            if section is not None and not truncated and limit is None
+            else None
+        ),
     )
+
+
+_NOT_SECTIONS = ("/", "!", ":~:")
+"""Fragments that name no element: a script's route (`#/help`, `#!/help`), a text fragment."""
+MAX_SECTION_CHARS = 200
+_ANCHORS = re.compile(rb"<h[1-6]\s[^<>]*?\bid\s*=|<a\s[^<>]*?\b(?:name|id)\s*=")
+"""A heading with an id, or a link anchor: the page marks its sections in its markup."""
+_ID_VALUES = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>=`]+))""", re.I)
+"""An id or name attribute's value (quoted values end at a tag's edge: never quadratic)."""
+
+
+def section_of(url: str) -> str | None:
+    """The section a link's fragment names (`…/advice#reporting` → "reporting", percent-
+    escapes decoded); None when it has none or names no element: empty, `#top` (the top of
+    any page), a script's route (`#/help`, `#!help`), a text fragment (`#:~:text=…`), or
+    state a script reads (`#tab=2`)."""
+    _, mark, fragment = url.partition("#")
+    if not mark:
+        return None
+    fragment = unquote(fragment).split(":~:", 1)[0].strip()
+    if (
+        not fragment
+        or fragment.lower() == "top"
+        or fragment.startswith(_NOT_SECTIONS)
+        or "=" in fragment
+        or len(fragment) > MAX_SECTION_CHARS
+    ):
+        return None
+    return fragment
+
+
+def _section_found(document: str, names: bytes, section: str) -> bool | None:
+    """True when the page has an element with id `section`, or an `<a name>` of it (letter
+    case aside, HTML escapes undone); None when it has not, but it marks no section in its
+    markup at all (its headings' anchors are then drawn by scripts); False otherwise."""
+    wanted = section.casefold()
+    for match in _ID_VALUES.finditer(document):
+        value = match.group(match.lastindex or 1)
+        if "&" in value:
+            value = html.unescape(value)
+        if value.strip().casefold() == wanted:
+            return True
+    return False if _ANCHORS.search(names) is not None else None
 
 
 def _names(markup: str) -> bytes:
