@@ -24,10 +24,11 @@ _SHORT_CANDIDATE = re.compile(
 """A digit group a short number is printed as: 3 or 5 digits, or 3 and 3 (116 123, 118 118)."""
 _DIALLING = re.compile(
     r"\b(?:call|calls|calling|ring|phone|dial|text|texting|sms|free|freephone|helpline|"
-    r"hotline|line|number|tel|telephone|contact)\b[^\d\n]{0,24}$",
+    r"hotline|line|number|tel|telephone|contact)\b[^\d\n]{0,24}$|[^\W\d_]\s*[:\u2013\u2014-]\s*$",
     re.IGNORECASE,
 )
-"""The words that offer a number just before it ("call free on", "text SHOUT to")."""
+"""What offers a number just before it: a word ("call free on", "text SHOUT to"), or a name
+and a colon or dash ("Samaritans: 116 123", "NHS – 111")."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,8 +58,9 @@ def test_a_short_number_is_shown_as_digits_of_its_own(text: str, shown: bool) ->
 def test_a_guide_offers_short_numbers_after_a_word_that_dials_them() -> None:
     text = (
         "Samaritans: call free on 116 123. Text SHOUT to 85258. Call 999 in an emergency. "
-        "Read our 101 ways to stay safe. In 2024, 111 schools took part. Phone 111."
+        "Read our 101 ways to stay safe. In 2024, 111 schools took part. Phone 111. "
+        "NHS – 111. Police: 101. Pages 101-111."
     )
     offered = [printed for _, printed in phones.offered_short_numbers(text)]
-    # Not 999 (advice, not a resource's helpline), not "101 ways" nor "111 schools".
-    assert offered == ["116 123", "85258", "111"]
+    # Not 999 (advice, not a resource's helpline), not "101 ways", "111 schools" or a range.
+    assert offered == ["116 123", "85258", "111", "111", "101"]
