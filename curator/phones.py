@@ -49,10 +49,11 @@ def read(value: str) -> Number | None:
     except phonenumbers.NumberParseException:
         return None
     national = phonenumbers.national_significant_number(number)
+    country = number.country_code or 0  # set by every parse that succeeds
     if phonenumbers.is_valid_number(number):
-        return Number(number.country_code, national, short=False)
+        return Number(country, national, short=False)
     if phonenumbers.is_valid_short_number_for_region(number, REGION):
-        return Number(number.country_code, national, short=True)
+        return Number(country, national, short=True)
     return None
 
 

@@ -112,8 +112,8 @@ def missing_phone(page: Page, phone: str | None) -> list[str] | None:
             return None
     text = " ".join((page.title or "", page.text, page.chrome))[:_MATCHER_TEXT_LIMIT]
     # A UK short number (116 123, 111, 85258) is its digits standing on their own.
-    number = phones.read(phone)
-    if number is not None and number.short and phones.shows_short(text, number):
+    short = phones.read(phone)
+    if short is not None and short.short and phones.shows_short(text, short):
         return None
     # The digits themselves first (cheap): the number however it is grouped, with its
     # country code or its trunk 0. phonenumbers is asked only when they are not there.
