@@ -59,8 +59,11 @@ EXPIRED: dict[str, str] = {
     r"|\bdomain(?: name)? (?:registration )?(?:has )?expired\b|\bexpired domain\b"
     r"|\b(?:registration|domain) (?:is )?pending (?:renewal|deletion)\b"
     r"|\brenew (?:this|your) domain\b|\bthis domain (?:registration )?expired on\b"
-    r"|\b(?:web ?site|site|subscription) (?:has )?expired\b",
-    "de": r"\b(?:diese )?domain ist abgelaufen\b|\bdomain abgelaufen\b",
+    r"|\b(?:web ?site|site|subscription) (?:has )?expired\b"
+    r"|\b(?:web ?)?hosting (?:contract|account|package|plan|subscription|service) (?:has )?"
+    r"expired\b",
+    "de": r"\b(?:diese )?domain ist abgelaufen\b|\bdomain abgelaufen\b"
+    r"|\b(?:web)?hosting-?(?:vertrag|paket|account) (?:ist )?abgelaufen\b",
     "fr": r"\b(?:ce )?(?:nom de )?domaine (?:a )?expir[ée]\b",
     "es": r"\b(?:este )?dominio (?:ha )?(?:expirado|caducado)\b",
     "it": r"\b(?:questo )?dominio (?:[èe] )?scaduto\b",
@@ -98,8 +101,8 @@ PLACEHOLDER: dict[str, str] = {
     r" to launch\b"
     r"|\b(?:your |the )?(?:web ?)?hosting (?:account|package|plan|space) (?:is|has been) "
     r"(?:now )?(?:ready|set up|created|activated|active|live)\b"
-    r"|\byour (?:new )?(?:web ?site|site|web ?space|account|domain) (?:is|has been) (?:now )?"
-    r"(?:ready|set up|created|activated)\b"
+    r"|\byour (?:new )?(?:web ?site|site|web ?space|web ?server|server|account|domain) "
+    r"(?:is|has been) (?:now )?(?:ready|set up|created|activated)\b"
     r"|\bupload your (?:own )?(?:web ?site|site)?(?: )?(?:files|content)\b"
     r"|\b(?:replace|remove|delete) this (?:default )?(?:page|file|index(?:\.\w+)?)\b"
     r"|\b(?:web ?site|site|page) (?:is )?(?:coming soon|under construction|launching soon)\b"
@@ -156,6 +159,11 @@ SITE_GONE = (
     r"|\bweb ?site not found\b|\bsite not found\b|\bunknown site\b|\bhelp center closed\b"
     r"|\bthis (?:account|website|site|blog) has been (?:suspended|deactivated|disabled"
     r"|deleted|removed|archived)\b|\baccount (?:has been )?suspended\b"
+    # Hosting panels' and hosted-page platforms' words for a site switched off by its host
+    # ("This site is currently suspended", a status page "currently inactive").
+    r"|\bthis (?:account|web ?site|site|blog|page|status page|store|shop) is (?:currently |now "
+    r"|temporarily )?(?:suspended|deactivated|disabled|inactive|unpublished)\b"
+    r"|^\W*(?:web ?site|site|account|page) (?:suspended|inactive|deactivated)\W*$"
     r"|\bplease renew your subscription\b|\bthe feed has not been found\b"
     r"|\bthis (?:site|blog|page) is no longer available\b"
 )

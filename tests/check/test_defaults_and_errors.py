@@ -385,6 +385,78 @@ DEFAULTS["article-about-web-servers-stays-ok"] = Example(
     "ok",
 )
 
+# Hosting panels and hosted-page platforms switch a site off with their own page: suspended,
+# inactive, its hosting expired, or a new empty server.
+DEFAULTS |= {
+    name: Example(
+        facts(LAPSED_DEEP, status, body=page(text, title=title, headings=headings)),
+        Verdict.PARKED,
+        rule,
+        expectation=CHARITY,
+    )
+    for name, status, title, headings, text, rule in (
+        (
+            "panel-site-suspended",
+            200,
+            "Access Denied",
+            ("This website is temporarily suspended",),
+            "If you are the owner of this website, please contact your hosting provider.",
+            "parked_domain",
+        ),
+        (
+            "panel-site-suspended-403",
+            403,
+            "Suspended",
+            ("This site is suspended",),
+            "Contact support for more information.",
+            "parked_platform",
+        ),
+        (
+            "hosted-status-page-inactive",
+            200,
+            "Acme Status - Page Inactive",
+            (),
+            "This status page is currently inactive and can only be viewed by team members.",
+            "parked_domain",
+        ),
+        (
+            "panel-new-server-ready",
+            200,
+            "Success!",
+            ("Success!",),
+            "Your new server is ready to use.",
+            "parked_domain",
+        ),
+        (
+            "hosting-package-expired",
+            200,
+            "Hosting expired",
+            ("Your web hosting package has expired",),
+            "Renew it in the control panel to bring the site back.",
+            "parked_domain",
+        ),
+        (
+            "de-hosting-vertrag-abgelaufen",
+            200,
+            "Fehler",
+            ("Der Hosting-Vertrag ist abgelaufen",),
+            "Bitte wenden Sie sich an Ihren Anbieter.",
+            "parked_domain",
+        ),
+    )
+}
+DEFAULTS["article-quoting-a-suspended-site-stays-ok"] = Example(
+    facts(
+        URL,
+        body=page(
+            REAL_TEXT * 6 + " The old forum now only says: this site is currently suspended.",
+            title="Revenge Porn Helpline",
+        ),
+    ),
+    Verdict.OK,
+    "ok",
+)
+
 
 @table(DEFAULTS)
 def test_default_and_platform_pages_mean_the_site_is_gone(example: Example) -> None:
