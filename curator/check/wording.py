@@ -418,6 +418,15 @@ PLATFORM_GONE: dict[str, str] = {
     r"|\bis not a registered incloud youtrack\b|\btunnel [\w.-]{1,100} not found\b"
     r"|\bthere is no such company\b|\bwe didn't find your site\b|\bnon-hub domain\b"
     r"|\bno settings were found for this company\b|\bproject doesn'?t exist\.{0,3} yet\b",
+    # A whole site (a website, a weblog) not found, as platforms say it in other languages;
+    # a page not found is an error page (see `signatures.ERROR_PAGES`).
+    "nl": r"\b(?:web ?site|weblog|site) (?:werd )?niet gevonden\b",
+    # Not "Webseite": German says it of a single page too.
+    "de": r"\b(?:website|weblog) (?:wurde )?nicht gefunden\b",
+    "fr": r"\bsite (?:web |internet )?(?:introuvable|non trouv[ée]|inexistant)\b",
+    "es": r"\bsitio (?:web )?no (?:encontrado|existe)\b",
+    "it": r"\bsito (?:web )?(?:non trovato|inesistente)\b",
+    "pt": r"\bsite n[ãa]o (?:encontrado|existe)\b",
 }
 """A hosting platform's answer for an address where no site is any more (in addition to
 `SITE_GONE`)."""

@@ -386,7 +386,8 @@ DEFAULTS["article-about-web-servers-stays-ok"] = Example(
 )
 
 # Hosting panels and hosted-page platforms switch a site off with their own page: suspended,
-# inactive, its hosting expired, or a new empty server.
+# inactive, its hosting expired, or a new empty server; and platforms say "site not found" in
+# other languages than English.
 DEFAULTS |= {
     name: Example(
         facts(LAPSED_DEEP, status, body=page(text, title=title, headings=headings)),
@@ -443,8 +444,25 @@ DEFAULTS |= {
             "Bitte wenden Sie sich an Ihren Anbieter.",
             "parked_domain",
         ),
+        (
+            "nl-weblog-niet-gevonden",
+            200,
+            "Weblog niet gevonden - Blogs",
+            (),
+            "Zoeken",
+            "parked_domain",
+        ),
+        ("fr-site-introuvable", 404, "Erreur", ("Site introuvable",), "Accueil", "parked_platform"),
+        ("es-sitio-no-encontrado", 200, "Sitio no encontrado", (), "Inicio", "parked_domain"),
+        ("it-sito-non-trovato", 404, "Sito non trovato", (), "Home", "parked_platform"),
     )
 }
+DEFAULTS["de-webseite-nicht-gefunden-is-a-page-not-a-site"] = Example(
+    facts(LAPSED_DEEP, 404, body=page("Zur Startseite", title="Webseite nicht gefunden")),
+    Verdict.BROKEN,
+    "gone",
+    expectation=CHARITY,
+)
 DEFAULTS["article-quoting-a-suspended-site-stays-ok"] = Example(
     facts(
         URL,
