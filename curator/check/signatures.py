@@ -512,7 +512,11 @@ ERROR_PAGES = Table(
         r"|tried to access).{0,40}\b(?:not be found|cannot be found|can't be found|does not exist"
         r"|doesn't exist|no longer exists|has been (?:re)?moved|is not available)"
         r"|\bwe (?:can't|cannot|couldn't|could not) find (?:the|that|this) page\b"
-        r"|\b(?:might|may|could) have been removed, had its name changed\b",
+        r"|\b(?:might|may|could) have been removed, had its name changed\b"
+        # Hosts of images, pastes and posts: "it's probably been deleted or may not have
+        # existed at all", "may have been removed or never existed".
+        r"|\bbeen (?:deleted|removed|taken down)\b.{0,40}\bor (?:it )?(?:may|might|could)? ?"
+        r"(?:not|never) (?:have )?existed\b",
         lang="en",
     ),
     *_wording(

@@ -526,6 +526,39 @@ ERRORS |= {
         ("pt-theme-text", "Parece que nada foi encontrado neste local."),
     )
 }
+ERRORS |= {
+    name: Example(
+        facts(DEEP, 200, body=page(text, title="Kinderschutz", headings=(heading,))),
+        Verdict.SOFT_404,
+        "soft_404_error_page",
+        expectation=ADVICE,
+    )
+    for name, heading, text in (
+        (
+            "en-image-deleted-or-never-existed",
+            "Zoinks! Wrong way.",
+            "If you're looking for an image, it's probably been deleted or may not have existed "
+            "at all.",
+        ),
+        (
+            "en-post-removed-or-never-existed",
+            "Hmm…",
+            "This post may have been removed or never existed.",
+        ),
+    )
+}
+ERRORS["en-article-on-deleted-posts-stays-ok"] = Example(
+    facts(
+        URL,
+        body=page(
+            REAL_TEXT * 6 + " Evidence that has been deleted or may never have existed online "
+            "can still be reported.",
+            title="Revenge Porn Helpline",
+        ),
+    ),
+    Verdict.OK,
+    "ok",
+)
 ERRORS["de-article-about-404-pages-stays-ok"] = Example(
     facts(
         "https://www.webdesign-beispiel.de/ratgeber/404-seite",

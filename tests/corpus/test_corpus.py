@@ -42,9 +42,6 @@ KNOWN_MISSES: dict[str, str] = {
     "hc-helium-hnt-home": "ok (ok): crypto mining; no term of the crypto trade",
     "hc-helium-hnt-deep-link": "ok (ok): crypto mining; no term of the crypto trade",
     "hc-codefi-activate-tokens-home": "ok (ok): an app shell with a title only",
-    # Round 7 (held-out set D), measured once before any rule change: 28 of 34 exact, no false
-    # alarm; a deleted-image page with no "not found" words.
-    "hd-error-imgur-zoinks-as-200": "ok (ok): 'wrong turn … probably been deleted'",
 }
 
 
