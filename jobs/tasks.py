@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from curator.check.transport import build_client
 from curator.domain import CheckJob, JobStatus, RunStatus, RunTrigger
 from curator.errors import RunConflictError
+from curator.labels import moment_label
 from curator.mail import DeliveryResult, DeliveryStatus, Mailer, send_domain_alerts
 from curator.mail import retry_failed_deliveries as retry_deliveries
 from curator.mail import send_refresh_report as send_refresh
@@ -119,7 +120,7 @@ def log_deliveries(results: Sequence[DeliveryResult]) -> None:
             case DeliveryStatus.SENT:
                 log.info("email sent: %s for %s to %s", what, guide, ", ".join(r.recipients))
             case DeliveryStatus.FAILED | DeliveryStatus.PENDING:
-                when = f"{r.next_attempt_at:%Y-%m-%d %H:%M} UTC" if r.next_attempt_at else "soon"
+                when = moment_label(r.next_attempt_at) if r.next_attempt_at else "soon"
                 log.warning(
                     "email not sent: %s for %s (attempt %s): %s; retried from %s",
                     what,
@@ -231,7 +232,7 @@ async def _scheduled_run(
         )
     except RunConflictError as exc:
         when = await plan_sooner(context, job_id, BUSY_RETRY)
-        return JobOutcome(JobStatus.SKIPPED, f"{exc}; trying again at {when:%Y-%m-%d %H:%M} UTC")
+        return JobOutcome(JobStatus.SKIPPED, f"{exc}; trying again at {moment_label(when)}")
     outcome = run_outcome(report)
     if outcome.status == JobStatus.INCONCLUSIVE:
         when = await plan_sooner(context, job_id, INCONCLUSIVE_RETRY)
@@ -253,7 +254,7 @@ async def full_check(context: JobContext) -> JobOutcome:
         return JobOutcome(
             JobStatus.SKIPPED,
             "nothing to check: the database holds no resource yet (`curator sync` loads the "
-            f"catalog file); trying again at {when:%Y-%m-%d %H:%M} UTC",
+            f"catalog file); trying again at {moment_label(when)}",
         )
     return await _scheduled_run(
         context, FULL_CHECK, Selection.everything(), trigger=RunTrigger.SCHEDULE

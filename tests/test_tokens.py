@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -144,6 +145,19 @@ def test_token_commands(env_database: str) -> None:
     assert missing.exit_code == 2
     bad = runner.invoke(app, ["token", "create", "two words"])
     assert bad.exit_code == 2
+
+
+def test_token_list_says_moments_as_the_dashboard_does(env_database: str) -> None:
+    assert runner.invoke(app, ["token", "create", "alex"]).exit_code == 0
+    assert runner.invoke(app, ["token", "revoke", "alex"]).exit_code == 0
+    listed = runner.invoke(app, ["token", "list"])
+    assert listed.exit_code == 0, listed.output
+    today = utcnow()
+    # "3 Dec 2026, 14:02 UTC" (curator.labels.moment_label), twice: created and revoked.
+    stamp = re.compile(rf"{today.day} {today:%b %Y}, \d\d:\d\d UTC")
+    assert len(stamp.findall(listed.stdout)) == 2, listed.stdout
+    assert "revoked " in listed.stdout and "never" in listed.stdout
+    assert not re.search(r"\d{4}-\d\d-\d\d", listed.stdout)
 
 
 async def test_browser_sessions_end_on_sign_out_and_expire(session: AsyncSession) -> None:

@@ -76,7 +76,9 @@ def _since(value: str | None) -> Since | None:
 
 
 def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else "soon"
+    from curator.labels import moment_label
+
+    return moment_label(moment) if moment is not None else "soon"
 
 
 def describe(result: DeliveryResult) -> str:

@@ -62,13 +62,18 @@ def token_list() -> None:
         return
     from rich.table import Table
 
+    from curator.labels import moment_label
+
+    # Moments as the dashboard and the reports say them ("3 Dec 2026, 14:02 UTC"), unbroken.
     table = Table("name", "created", "last used", "status")
+    for column in table.columns[1:]:
+        column.no_wrap = True
     for info in tokens:
         table.add_row(
             info.name,
-            f"{info.created_at:%Y-%m-%d %H:%M}",
-            f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never",
-            "active" if info.active else f"revoked {info.revoked_at:%Y-%m-%d %H:%M}",
+            moment_label(info.created_at),
+            moment_label(info.last_used_at) if info.last_used_at else "never",
+            "active" if info.revoked_at is None else f"revoked {moment_label(info.revoked_at)}",
         )
     out.print(table)
 

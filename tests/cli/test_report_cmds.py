@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from curator.cli import app
+from curator.cli.report_cmds import describe
+from curator.domain import MailKind
+from curator.mail import DeliveryResult, DeliveryStatus
 from curator.store.engine import create_engine, session_factory
 from tests.databases import TestDatabase
 from tests.report.seed import BASE_URL, NOW, Seeded, seed
@@ -156,3 +160,18 @@ def test_email_without_recipients_says_what_to_set(
     )
     # Nothing to say about the other guide: no email was needed, so none is missing.
     assert "scams: no confirmed changes yet" in result.stdout
+
+
+def test_a_retry_is_said_as_the_dashboard_says_a_moment() -> None:
+    failed = DeliveryResult(
+        DeliveryStatus.FAILED,
+        MailKind.REFRESH,
+        "sextortion",
+        attempts=1,
+        error="SMTP refused",
+        next_attempt_at=datetime(2026, 12, 3, 14, 2, tzinfo=UTC),
+    )
+    assert describe(failed) == (
+        "sextortion: refresh report NOT sent (attempt 1): SMTP refused; "
+        "recorded, retried from 3 Dec 2026, 14:02 UTC"
+    )

@@ -4,7 +4,7 @@ inconclusive run's retry, each email sent or not and why."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
@@ -30,6 +30,14 @@ def test_each_email_is_one_line_saying_sent_or_why_not(caplog: pytest.LogCapture
             DeliveryResult(
                 DeliveryStatus.FAILED, MailKind.REFRESH, "fraud", attempts=2, error="refused"
             ),
+            DeliveryResult(
+                DeliveryStatus.PENDING,
+                MailKind.REFRESH,
+                "scams",
+                attempts=3,
+                error="refused",
+                next_attempt_at=datetime(2026, 12, 3, 14, 2, tzinfo=UTC),
+            ),
         ]
     )
     lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "jobs.tasks"]
@@ -44,6 +52,11 @@ def test_each_email_is_one_line_saying_sent_or_why_not(caplog: pytest.LogCapture
         (
             "WARNING",
             "email not sent: refresh report for fraud (attempt 2): refused; retried from soon",
+        ),
+        (
+            "WARNING",
+            "email not sent: refresh report for scams (attempt 3): refused; "
+            "retried from 3 Dec 2026, 14:02 UTC",
         ),
     ]
 
