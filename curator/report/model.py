@@ -114,6 +114,15 @@ class LatestCheck:
     hops: tuple[HopView, ...]
     elapsed_ms: int | None
 
+    @property
+    def answer(self) -> int | None:
+        """The last HTTP status the check received: the final response's, else the last hop's
+        (a chain of redirects cut short by a loop, too many redirects or a refused address
+        still got answers); None only when nothing answered."""
+        if self.status_code is not None:
+            return self.status_code
+        return next((hop.status for hop in reversed(self.hops) if hop.status is not None), None)
+
 
 class FixKind(StrEnum):
     """Where a suggested fix comes from."""

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from curator.domain import RunStatus, Verdict
 from curator.report.build import build_report
-from curator.report.model import ReaderReports, RefreshReport
+from curator.report.model import HopView, LatestCheck, ReaderReports, RefreshReport
 from curator.report.render import (
     Format,
+    environment,
     markdown_escape,
     render,
     render_review_html,
     render_review_text,
 )
 from curator.settings import Settings
-from curator.store.models import ReaderReport
+from curator.store.models import Check, Guide, ReaderReport, Resource, Run
+from tests.factories import replay_checks
 from tests.report.fakes import FakeArchive
 from tests.report.seed import BASE_URL, NOW, RESOURCES, Seeded
 
@@ -250,3 +253,75 @@ async def test_repeated_readers_reports_of_one_resource_are_one_entry(
     data_guide = next(g for g in data["guides"] if g["slug"] == "sextortion")
     found = [e for e in data_guide["reader_reports"] if e["resource"]["key"] == "helpline"]
     assert len(found) == 1 and len(found[0]["reports"]) == 3
+
+
+def _evidence(status_code: int | None, *hops: tuple[str, int | None]) -> LatestCheck:
+    return LatestCheck(
+        checked_at=NOW,
+        status_code=status_code,
+        final_url=None,
+        error_kind="redirect_loop" if status_code is None else None,
+        hops=tuple(HopView(url, status) for url, status in hops),
+        elapsed_ms=40,
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "words"),
+    [
+        (_evidence(404, ("https://a.example/", 404)), "HTTP 404"),
+        (_evidence(200), "HTTP 200"),
+        (
+            _evidence(None, ("https://a.example/", 301), ("https://a.example/b", 301)),
+            "HTTP 301",
+        ),
+        (_evidence(None, ("https://a.example/", None)), "no response"),
+        (_evidence(None), "no response"),
+    ],
+    ids=["final", "no-hops-stored", "redirect-loop", "connect-failed", "nothing"],
+)
+def test_only_a_check_nothing_answered_is_no_response(evidence: LatestCheck, words: str) -> None:
+    assert evidence.answer is not None or words == "no response"
+    text = environment().from_string("{{ e.answer|status }}").render(e=evidence)
+    assert text == words
+
+
+async def test_a_redirect_loop_is_evidence_of_the_answers_it_got(
+    session: AsyncSession, seeded: Seeded, report_settings: Settings, archive: FakeArchive
+) -> None:
+    guide = await session.get(Guide, seeded.other_guide_id)
+    assert guide is not None
+    url, back = "https://loop.example/", "https://loop.example/again"
+    session.add(
+        Resource(guide_id=guide.id, key="loop", title="A loop", url=url, position=2, expect_text=[])
+    )
+    run = Run(
+        trigger="confirm",
+        status=RunStatus.COMPLETED,
+        started_at=NOW - timedelta(hours=1),
+        finished_at=NOW - timedelta(minutes=50),
+    )
+    check = Check(
+        run=run,
+        url=url,
+        checked_at=NOW - timedelta(minutes=55),
+        verdict=Verdict.BROKEN,
+        detail="Redirect loop back to https://loop.example/.",
+        status_code=None,  # as the fetcher stores it: no final response, the redirects in hops
+        error_kind="redirect_loop",
+        hops=[
+            {"url": url, "status": 301, "location": back},
+            {"url": back, "status": 302, "location": url},
+        ],
+        evidence={"rule": "redirect_loop"},
+    )
+    session.add_all([run, check])
+    await session.flush()
+    session.add(replay_checks([check]))
+    await session.commit()
+    report = await build_report(session, report_settings, now=NOW, guide="scams", archive=archive)
+    await session.commit()
+    for fmt in (Format.TEXT, Format.MARKDOWN, Format.HTML):
+        shown = render(report, fmt)
+        assert "no response" not in shown, fmt
+        assert "Evidence: HTTP 302" in shown, fmt
