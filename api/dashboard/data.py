@@ -20,6 +20,7 @@ from api.dashboard.views import (
     CheckRow,
     EditField,
     EvidenceView,
+    HopView,
     JobRow,
     PastReport,
     ProblemView,
@@ -119,6 +120,11 @@ async def close_session(session: AsyncSession, *, key: str) -> None:
 def _evidence(evidence: CheckEvidence | None) -> EvidenceView | None:
     if evidence is None:
         return None
+    hops = hops_of(evidence.hops)
+    if not hops and evidence.status_code is not None:
+        # A check stored without its hops still got an answer: shown as the one hop it was,
+        # never as "no response".
+        hops = (HopView(evidence.final_url or evidence.url, evidence.status_code, None),)
     return EvidenceView(
         checked_at=evidence.checked_at,
         status_code=evidence.status_code,
@@ -126,7 +132,7 @@ def _evidence(evidence: CheckEvidence | None) -> EvidenceView | None:
         error_kind=evidence.error_kind,
         elapsed_ms=evidence.elapsed_ms,
         attempts=evidence.attempts,
-        hops=hops_of(evidence.hops),
+        hops=hops,
     )
 
 

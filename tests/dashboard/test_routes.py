@@ -506,6 +506,18 @@ async def test_resource_page_draws_its_health_timeline(
     assert html.count("<tr>") == 1 + 7  # header row and one row per check
 
 
+async def test_a_check_that_got_an_answer_is_never_no_response(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # The working link's latest check holds a status and no hops (seeded so): it answered 200.
+    page = await editor.get(f"/editor/resources/{seeded.working_id}")
+    assert page.status_code == 200
+    evidence = page.text[page.text.index('class="evidence"') :]
+    evidence = evidence[: evidence.index("</section>")]
+    assert "No response" not in evidence
+    assert 'class="status">200<' in evidence and WORKING_URL in evidence
+
+
 async def test_unknown_resource_is_a_404_page(editor: httpx.AsyncClient) -> None:
     for path in ("/editor/resources/999999", "/editor/resources/not-a-number"):
         response = await editor.get(path)
