@@ -169,8 +169,18 @@ async def _build_guide(
     urls = {r.url for r in resources}
     states = {f.link.url: f.link for f in found if f.link is not None}
     points = await check_queries.check_points(session, urls=urls)
+    # An unsafe link's evidence is the check that found the harmful site, which need not be
+    # its latest (a timeout since says nothing of the casino).
+    harms = {
+        f.resource.url: harm
+        for f in found
+        if f.standing.state is State.UNSAFE
+        and (harm := history.last_harm(points.get(f.resource.url, []))) is not None
+    }
     latest = await check_queries.checks_by_id(
-        session, ids={s.last_check_id for s in states.values() if s.last_check_id is not None}
+        session,
+        ids={s.last_check_id for s in states.values() if s.last_check_id is not None}
+        | {harm.check_id for harm in harms.values()},
     )
     baselines = await _refresh_baselines(session, states, points)
     refs = {r.id: _ref(r, base) for r in resources}
@@ -213,9 +223,16 @@ async def _build_guide(
         was_broken = then is not None and history.is_broken(then.verdict)
         if standing.state is State.UNSAFE:
             # Hidden at once, before the failure is confirmed: first of all the sections.
-            placed[Section.UNSAFE].append(
-                _link_item(ref, standing, state, check, standing.hidden_since, now, True, base)
+            harm = harms.get(resource.url)
+            seen = latest.get(harm.check_id) if harm is not None else None
+            new = then is None or then.unsafe_since is None
+            item = _link_item(
+                ref, standing, state, seen or check, standing.hidden_since, now, new, base
             )
+            if seen is not None:
+                # What was seen there, as that check said it, whatever the checks since said.
+                item = dataclasses.replace(item, verdict=seen.verdict, detail=seen.detail)
+            placed[Section.UNSAFE].append(item)
             continue
         if standing.state is State.BROKEN:
             since_ = state.first_failure_at or _streak_start(history_, history.FAILING)
@@ -224,6 +241,9 @@ async def _build_guide(
             continue
         if was_broken and then is not None and then.verdict is not None:
             placed[Section.FIXED].append(FixedItem(ref, then.verdict, shown, state.last_ok_at))
+        elif then is not None and then.unsafe_since is not None:
+            # Hidden as a harmful site when the period began, published again since.
+            placed[Section.FIXED].append(FixedItem(ref, Verdict.PARKED, shown, state.last_ok_at))
         if standing.state in (State.WORKING, State.MOVED):
             working += 1
         if standing.state is State.FAILING:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from curator.check.facts import Outcome
+from curator.check.parking_rules import harms_readers
 from curator.check.state import ConfirmPolicy, LinkStatus, advance, is_failure
 from curator.domain import Group, Verdict, group_of
 from curator.store.checks import CheckPoint
@@ -22,8 +23,25 @@ def replay(points: Sequence[CheckPoint], policy: ConfirmPolicy) -> LinkStatus:
     """
     status = LinkStatus()
     for point in points:
-        status = advance(status, Outcome(point.verdict, ""), point.checked_at, policy)
+        status = advance(status, outcome_of(point), point.checked_at, policy)
     return status
+
+
+def outcome_of(point: CheckPoint) -> Outcome:
+    """A past check's verdict with the rule and evidence that decided it (what tells a site
+    harmful to readers, `harms_readers`, from a parked page), as confirmation read it."""
+    if not point.evidence:
+        return Outcome(point.verdict, "")
+    evidence = dict(point.evidence)
+    rule = evidence.pop("rule", "")
+    return Outcome(point.verdict, "", rule=str(rule or ""), evidence=evidence)
+
+
+def last_harm(points: Sequence[CheckPoint]) -> CheckPoint | None:
+    """The newest check that found a site harmful to readers where the resource was: what
+    an unsafe link's evidence is, whatever the checks after it found (a timeout says nothing
+    of the casino)."""
+    return next((p for p in reversed(points) if harms_readers(outcome_of(p))), None)
 
 
 def until(points: Sequence[CheckPoint], at: datetime | None) -> Sequence[CheckPoint]:

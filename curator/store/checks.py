@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, case, func, null, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
@@ -161,6 +161,10 @@ class CheckPoint:
     checked_at: datetime
     verdict: Verdict
     fingerprint: str | None
+    evidence: Mapping[str, Any] | None = None
+    """A parked check's evidence, the rule that decided it included (what tells a site
+    harmful to readers from a parked page); None for other verdicts, whose evidence the
+    history does not need."""
 
 
 async def checks_by_id(session: AsyncSession, *, ids: Collection[int]) -> dict[int, Check]:
@@ -175,18 +179,30 @@ async def checks_by_id(session: AsyncSession, *, ids: Collection[int]) -> dict[i
 async def check_points(
     session: AsyncSession, *, urls: Collection[str]
 ) -> dict[str, list[CheckPoint]]:
-    """Every check of each URL, oldest first, except those of inconclusive runs."""
+    """Every check of each URL, oldest first, except those of inconclusive runs; a parked
+    check's evidence with it."""
     points: dict[str, list[CheckPoint]] = {url: [] for url in urls}
+    # Only parked checks' evidence is read: the few that may have found a harmful site.
+    parked = case((Check.verdict == Verdict.PARKED, Check.evidence), else_=null())
     for chunk in chunks(list(urls)):
         query = (
-            select(Check.id, Check.url, Check.checked_at, Check.verdict, Check.fingerprint)
+            select(
+                Check.id,
+                Check.url,
+                Check.checked_at,
+                Check.verdict,
+                Check.fingerprint,
+                type_coerce(parked, Check.evidence.type),
+            )
             .join(Run, Check.run_id == Run.id)
             .where(Check.url.in_(chunk), Run.status != RunStatus.INCONCLUSIVE)
             .order_by(Check.url, Check.checked_at, Check.id)
         )
         rows = (await session.execute(query)).all()
-        for check_id, url, checked_at, verdict, fingerprint in rows:
-            points[url].append(CheckPoint(check_id, url, checked_at, verdict, fingerprint))
+        for check_id, url, checked_at, verdict, fingerprint, evidence in rows:
+            points[url].append(
+                CheckPoint(check_id, url, checked_at, verdict, fingerprint, evidence or None)
+            )
     return points
 
 

@@ -11,6 +11,7 @@ from curator.domain import Verdict, next_review_due
 from curator.report.history import (
     baseline_point,
     is_broken,
+    last_harm,
     replay,
     until,
 )
@@ -121,3 +122,20 @@ def test_an_error_page_is_never_the_baseline() -> None:
 )
 def test_next_review(every: str | None, last: date | None, due: date | None) -> None:
     assert next_review_due(every, last) == due
+
+
+def test_replay_remembers_a_harmful_site_as_confirmation_did() -> None:
+    found = {"rule": "parked_takeover", "trade": "gambling", "terms": ["casino"]}
+    history = [
+        CheckPoint(1, "https://a.example/", T0, V.OK, None),
+        CheckPoint(2, "https://a.example/", T0 + timedelta(days=1), V.PARKED, None, found),
+        CheckPoint(3, "https://a.example/", T0 + timedelta(days=2), V.TRANSIENT, None),
+    ]
+    assert replay(history, POLICY).unsafe_since == T0 + timedelta(days=1)
+    assert last_harm(history) == history[1]
+    # A parked page that harms nobody (for sale) is no harm; a working check ends one.
+    parked = {"rule": "parked_for_sale"}
+    plain = [CheckPoint(1, "https://a.example/", T0, V.PARKED, None, parked)]
+    assert replay(plain, POLICY).unsafe_since is None and last_harm(plain) is None
+    ended = [*history, CheckPoint(4, "https://a.example/", T0 + timedelta(days=3), V.OK, None)]
+    assert replay(ended, POLICY).unsafe_since is None
