@@ -80,11 +80,14 @@ def guide_summary(
 
 
 def overall_summary(guides: Sequence[GuideReport], policy: WatchPolicy | None = None) -> str:
-    """The report's first line: "3 broken, 2 moved, 1 guide due for review"."""
+    """The report's first line: "1 unsafe: now a harmful site, 3 broken, 2 moved, 1 guide due
+    for review" (unsafe links first, as in each guide's line, and only when there are some)."""
+    unsafe = sum(g.counts.unsafe for g in guides)
     broken = sum(g.counts.broken for g in guides)
     moved = sum(g.counts.moved for g in guides)
     reviews = sum(1 for g in guides if g.review is not None)
-    parts = [f"{broken} broken", f"{moved} moved"]
+    parts = [f"{unsafe} {state_label(State.UNSAFE)}"] if unsafe else []
+    parts += [f"{broken} broken", f"{moved} moved"]
     if reviews:
         parts.append(_plural(reviews, "guide") + " due for review")
     reports = sum(g.counts.reader_reports for g in guides)

@@ -3,10 +3,12 @@ right (pure)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from curator.report.model import Counts
-from curator.report.summary import guide_summary
+from curator.report.model import Counts, GuideReport, Period, PeriodKind, sections_of
+from curator.report.summary import guide_summary, overall_summary
 
 CASES = {
     "later-report-all-work": (
@@ -46,3 +48,27 @@ CASES = {
 @pytest.mark.parametrize(("counts", "options", "line"), CASES.values(), ids=CASES.keys())
 def test_a_guides_first_line(counts: Counts, options: dict[str, object], line: str) -> None:
     assert guide_summary(counts, None, **options) == line  # type: ignore[arg-type]
+
+
+def _guide(counts: Counts) -> GuideReport:
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    return GuideReport(
+        slug="g",
+        title="G",
+        editors=(),
+        period=Period(PeriodKind.BEGINNING, None, now, "since checks began"),
+        summary="",
+        counts=counts,
+        sections=sections_of({}),
+        review=None,
+        next_review=None,
+        latest_run=None,
+        problems_url="",
+    )
+
+
+def test_the_reports_first_line_says_unsafe_links_first_as_each_guides_does() -> None:
+    guides = [_guide(Counts(links=3, unsafe=1, broken=1)), _guide(Counts(links=2, moved=1))]
+    assert overall_summary(guides) == "1 unsafe: now a harmful site, 1 broken, 1 moved"
+    assert guide_summary(guides[0].counts, None).startswith("1 unsafe: now a harmful site, ")
+    assert overall_summary([_guide(Counts(links=2, working=2))]) == "0 broken, 0 moved"
