@@ -469,7 +469,8 @@ class RunRow:
 
 
 def ordered_counts(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
-    """A run's counts per verdict, in the verdicts' own order, zeros left out."""
-    known = [(v.value, counts.get(v.value, 0)) for v in Verdict]
+    """A run's counts per verdict in editors' words ("expected content missing: 1", as the
+    problems and each check say it), in the verdicts' own order, zeros left out."""
+    known = [(verdict_label(v), counts.get(v.value, 0)) for v in Verdict]
     extra = [(k, n) for k, n in counts.items() if k not in {v.value for v in Verdict}]
     return tuple((k, n) for k, n in known + sorted(extra) if n)

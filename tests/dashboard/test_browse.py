@@ -112,6 +112,25 @@ async def test_a_run_opens_to_its_results(editor: httpx.AsyncClient, seeded: See
     assert (await editor.get("/editor/runs/999999")).status_code == 404
 
 
+async def test_a_runs_counts_say_verdicts_in_the_words_of_its_results(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # The run's results and the problems say "temporary failure (timeout, 5xx)"; its counts
+    # said "transient: 1".
+    for path in ("/editor/runs", f"/editor/runs/{seeded.run_id}"):
+        html = (await editor.get(path)).text
+        html = html[html.index(f"#{seeded.run_id}") :]
+        counts = html[html.index('<ul class="counts"') :]
+        counts = counts[: counts.index("</ul>")]
+        items = re.findall(r"<li>(.*?)</li>", counts)
+        assert items == [
+            "working: 1",
+            "moved: 1",
+            "broken: 1",
+            "temporary failure (timeout, 5xx): 1",
+        ], path
+
+
 async def test_runs_page_says_when_the_next_check_is_due_and_how_jobs_ended(
     editor: httpx.AsyncClient, seeded: Seeded, session: AsyncSession
 ) -> None:
