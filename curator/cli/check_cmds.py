@@ -125,7 +125,7 @@ def check(
         bool, typer.Option("--progress/--no-progress", help="a progress bar on a terminal")
     ] = True,
 ) -> None:
-    """Check the catalog's links and store the run, or any URLs ad hoc.
+    """Check the catalog's links (stored as a run), or URLs ad hoc.
 
     Without URL or --links: every link of the catalog once, stored as a run. With them: the
     URLs given and the links of each file, storing nothing.

@@ -31,7 +31,9 @@ def db_upgrade(
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, or base")]) -> None:
-    """Migrate the database down to REVISION ("base" removes every table)."""
+    """Migrate the database down to REVISION.
+
+    "base" removes every table."""
     current = settings()
 
     async def body() -> str | None:

@@ -19,7 +19,9 @@ NameArgument = Annotated[str, typer.Argument(help="who the token is for, e.g. al
 
 @token_app.command("create")
 def token_create(name: NameArgument) -> None:
-    """Create a token for NAME and print it once; only its hash is stored."""
+    """Create a token for NAME and print it once.
+
+    Only its hash is stored: a lost token is revoked and a new one created."""
     current = settings()
 
     async def body() -> tuple[TokenInfo, str]:
@@ -45,7 +47,7 @@ def token_create(name: NameArgument) -> None:
 
 @token_app.command("list")
 def token_list() -> None:
-    """List tokens by name with when they were created, last used and revoked."""
+    """List tokens: when each was created, last used and revoked."""
     current = settings()
 
     async def body() -> list[TokenInfo]:

@@ -169,3 +169,14 @@ def test_version_and_short_help(tmp_path: Path) -> None:
     assert short.returncode == 0 and "Commands" in short.stdout
     command = curator("check", "-h", cwd=tmp_path)
     assert command.returncode == 0 and "--format" in command.stdout
+
+
+@pytest.mark.parametrize("group", [(), ("db",), ("token",)], ids=["curator", "db", "token"])
+def test_every_command_list_fits_an_80_column_terminal(
+    tmp_path: Path, group: tuple[str, ...]
+) -> None:
+    # A real terminal 80 columns wide (CliRunner's listing was not cut where a terminal's is).
+    shown = curator(*group, "--help", cwd=tmp_path, env=environment(COLUMNS="80"))
+    assert shown.returncode == 0, shown.stderr
+    listing = shown.stdout.split("Commands:")[1]
+    assert "..." not in listing, listing
