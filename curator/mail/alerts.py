@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from curator.domain import MailKind
+from curator.labels import date_label
 from curator.mail.delivery import (
     Clock,
     DeliveryResult,
@@ -56,7 +57,7 @@ def _alert_text(
         first.detail[0].upper() + first.detail[1:] + ".",
     ]
     if first.since is not None:
-        lines.append(f"curator first saw this on {first.since.date().isoformat()}.")
+        lines.append(f"curator first saw this on {date_label(first.since.date())}.")
     lines += [
         "",
         "These resources are on it. Their links are not judged broken for this, and they stay "

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from curator.labels import date_label
 from curator.registration.parking import parking_provider
 from curator.registration.rdap import HOLD_STATUSES
 
@@ -117,7 +118,7 @@ def _expiry(facts: DomainFacts, now: datetime, policy: WatchPolicy) -> WatchWarn
     if days > policy.domain_expiry_days:
         return None
     by = f" (registrar {facts.registrar})" if facts.registrar else ""
-    on = expires.date().isoformat()
+    on = date_label(expires.date())
     if days < 0:
         detail = f"domain {facts.domain} expired on {on}{by}"
     else:
@@ -233,7 +234,7 @@ def certificate_warnings(
     days = _days(facts.expires_at, now)
     if days > policy.certificate_expiry_days:
         return []
-    on = facts.expires_at.date().isoformat()
+    on = date_label(facts.expires_at.date())
     by = f" (issuer {facts.issuer})" if facts.issuer else ""
     if days < 0:
         detail = f"certificate of {facts.host} expired on {on}{by}"
@@ -256,10 +257,10 @@ def certificate_warnings(
 
 def registration_evidence(facts: DomainFacts, *, now: datetime) -> tuple[str, dict[str, object]]:
     """The registration facts a parked verdict's evidence carries: a sentence and the values
-    ("expired 2026-11-20, name servers now ns1.sedoparking.com")."""
+    ("expired 20 Nov 2026, name servers now ns1.sedoparking.com")."""
     parts: list[str] = []
     if facts.expires_at is not None:
-        on = facts.expires_at.date().isoformat()
+        on = date_label(facts.expires_at.date())
         parts.append(f"expired {on}" if facts.expires_at <= now else f"expires {on}")
     held = [s for s in facts.statuses if s in HOLD_STATUSES or s in _LAPSED]
     if held:

@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from curator.check.facts import Page, Snapshot
+from curator.labels import date_label
 from curator.replacements.ranking import address_likeness, coverage, dice, name_words, words
 from curator.suggestions import Confidence
 
@@ -105,7 +106,7 @@ class Reference:
         """What the candidates were compared with, in words."""
         if self.origin is ReferenceOrigin.CATALOG:
             return "the catalog's title and description (the link never worked while checked)"
-        when = f" on {self.seen_at:%Y-%m-%d}" if self.seen_at is not None else ""
+        when = f" on {date_label(self.seen_at.date())}" if self.seen_at is not None else ""
         return f"the page as last seen working{when}"
 
 

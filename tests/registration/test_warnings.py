@@ -43,7 +43,7 @@ CASES = {
         [
             (
                 WarningKind.DOMAIN_EXPIRY,
-                "domain charity.org.uk expires in 12 days, on 2026-12-13 "
+                "domain charity.org.uk expires in 12 days, on 13 Dec 2026 "
                 "(registrar Example Registrar)",
             )
         ],
@@ -53,7 +53,7 @@ CASES = {
         [
             (
                 WarningKind.DOMAIN_EXPIRY,
-                "domain charity.org.uk expired on 2026-11-20 (registrar Example Registrar)",
+                "domain charity.org.uk expired on 20 Nov 2026 (registrar Example Registrar)",
             )
         ],
     ),
@@ -147,15 +147,15 @@ def test_a_hold_warning_says_since_when() -> None:
     [
         (
             9,
-            "certificate of charity.org.uk expires in 9 days, on 2026-12-10 "
+            "certificate of charity.org.uk expires in 9 days, on 10 Dec 2026 "
             "(issuer Let's Encrypt R11)",
         ),
         (
             1,
-            "certificate of charity.org.uk expires tomorrow, on 2026-12-02 "
+            "certificate of charity.org.uk expires tomorrow, on 2 Dec 2026 "
             "(issuer Let's Encrypt R11)",
         ),
-        (-2, "certificate of charity.org.uk expired on 2026-11-29 (issuer Let's Encrypt R11)"),
+        (-2, "certificate of charity.org.uk expired on 29 Nov 2026 (issuer Let's Encrypt R11)"),
         (15, None),
     ],
 )
@@ -184,7 +184,7 @@ def test_registration_evidence_for_a_parked_verdict() -> None:
         now=NOW,
     )
     assert sentence == (
-        "Registration of charity.org.uk: expired 2026-11-20, registry status redemption "
+        "Registration of charity.org.uk: expired 20 Nov 2026, registry status redemption "
         "period, name servers now ns1.sedoparking.com, ns2.sedoparking.com (Sedo), registrar "
         "Example Registrar"
     )

@@ -151,7 +151,7 @@ def test_the_snapshot_s_site_name_is_chrome() -> None:
     snapshot = Snapshot(title="Scams — Open Door", heading=None, site_name="Open Door", text="")
     reference = Reference.from_snapshot(snapshot, seen_at=datetime(2026, 5, 1, tzinfo=UTC))
     assert reference.origin is ReferenceOrigin.LAST_GOOD_PAGE
-    assert reference.described_as == "the page as last seen working on 2026-05-01"
+    assert reference.described_as == "the page as last seen working on 1 May 2026"
     other = compare(
         reference, page("News — Open Door", None, "x"), SiteChrome(), old_url=OLD, url=f"{SITE}/n"
     )

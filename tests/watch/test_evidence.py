@@ -38,7 +38,7 @@ def test_a_parked_verdict_gets_the_registration() -> None:
     assert found.verdict is Verdict.PARKED
     assert found.detail == (
         "The domain charity.org.uk is for sale. Registration of charity.org.uk: expired "
-        "2026-11-20, registry status redemption period, name servers now ns1.sedoparking.com, "
+        "20 Nov 2026, registry status redemption period, name servers now ns1.sedoparking.com, "
         "ns2.sedoparking.com (Sedo), registrar Example Registrar."
     )
     registration = found.evidence["registration"]
@@ -93,7 +93,7 @@ async def test_a_run_reports_a_parked_domain_with_its_registration(
         run = await check_run(sessions, settings, trigger=RunTrigger.CLI, checker=checker)
     (result,) = run.results
     assert result.verdict is Verdict.PARKED
-    assert "Registration of lapsed-charity.test: expired 2026-11-20" in result.outcome.detail
+    assert "Registration of lapsed-charity.test: expired 20 Nov 2026" in result.outcome.detail
     async with sessions() as session:
         stored = await latest_checks(session, urls=[site.url("/")])
     registration = stored[site.url("/")].evidence["registration"]
