@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from curator.domain import Verdict
+from curator.labels import verdict_label
 
 
 def completed_summary(counts: Mapping[str, int], planned: int) -> str:
-    """The summary of a completed run ("Checked 9 addresses: 7 ok, 2 broken.")."""
-    parts = ", ".join(f"{counts[v.value]} {v.value}" for v in Verdict if counts.get(v.value))
+    """The summary of a completed run, each verdict in the words the tables, the dashboard
+    and the report use ("Checked 9 addresses: 6 working; 1 broken; 2 temporary failure
+    (timeout, 5xx).": a label may hold a comma, so semicolons part them)."""
+    parts = "; ".join(
+        f"{counts[v.value]} {verdict_label(v)}" for v in Verdict if counts.get(v.value)
+    )
     return f"Checked {planned} address{'es' if planned != 1 else ''}" + (
         f": {parts}." if parts else "."
     )

@@ -36,7 +36,7 @@ async def test_addresses_and_a_file_of_links_are_checked_and_nothing_is_stored(
     document = json.loads(result.stdout)
     verdicts = {r["url"]: r["verdict"] for r in document["results"]}
     assert verdicts == {ok: "ok", gone: "broken"}
-    assert document["summary"] == "Checked 2 addresses: 1 ok, 1 broken."
+    assert document["summary"] == "Checked 2 addresses: 1 working; 1 broken."
 
     notes = tmp_path / "notes.md"
     notes.write_text(
@@ -46,7 +46,7 @@ async def test_addresses_and_a_file_of_links_are_checked_and_nothing_is_stored(
         "check", "--links", str(notes), "--exclude", "/gone$", cwd=tmp_path, env=env
     )
     assert listed.returncode == 0, listed.stdout + listed.stderr
-    assert "Checked 2 addresses: 2 ok." in listed.stdout
+    assert "Checked 2 addresses: 2 working." in listed.stdout
     assert "/gone" not in listed.stdout
     for model in (Run, Check, Resource):
         assert count(database_url, model) == 0

@@ -170,7 +170,7 @@ async def test_loopback_catalog_json_reports_each_resource_and_fetches_once(
     assert only.exit_code == 0, only.output
     assert "Working (1)" in only.stdout and "other/elsewhere" in only.stdout
     assert "demo/helpline" not in only.stdout
-    assert "Run 2 completed: Checked 1 address: 1 ok." in only.stdout
+    assert "Run 2 completed: Checked 1 address: 1 working." in only.stdout
 
 
 async def test_the_first_links_are_asked_for_while_the_catalog_is_synced(

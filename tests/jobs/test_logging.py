@@ -81,7 +81,7 @@ async def test_a_run_job_logs_its_start_its_counts_and_an_inconclusive_retry(
             JobStatus.INCONCLUSIVE,
             "run 3: Inconclusive: all 9 sites failed before answering. Trying again at 04:00 UTC.",
         ),
-        JobOutcome(JobStatus.SUCCEEDED, "run 4: Checked 9 addresses: 8 ok, 1 broken."),
+        JobOutcome(JobStatus.SUCCEEDED, "run 4: Checked 9 addresses: 8 working; 1 broken."),
     )
     spec = JobSpec(
         id="full_check", func=job, trigger=IntervalTrigger(hours=1), misfire_grace_time=None
@@ -99,5 +99,5 @@ async def test_a_run_job_logs_its_start_its_counts_and_an_inconclusive_retry(
             "answering. Trying again at 04:00 UTC.",
         ),
         ("INFO", "job full_check started: checking every active resource of every guide"),
-        ("INFO", "job full_check succeeded: run 4: Checked 9 addresses: 8 ok, 1 broken."),
+        ("INFO", "job full_check succeeded: run 4: Checked 9 addresses: 8 working; 1 broken."),
     ]
