@@ -82,6 +82,14 @@ class SmtpMailer:
             raise MailError(
                 s.smtp_host, s.smtp_port, f"every recipient refused ({reasons})"
             ) from exc
+        except (aiosmtplib.SMTPConnectError, ConnectionRefusedError) as exc:
+            # Nothing listens there: most often no mail server was set up yet.
+            raise MailError(
+                s.smtp_host,
+                s.smtp_port,
+                f"no mail server answers there ({exc}); start one, or set CURATOR_SMTP_HOST "
+                "and CURATOR_SMTP_PORT to yours",
+            ) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise MailError(s.smtp_host, s.smtp_port, str(exc) or type(exc).__name__) from exc
         return {address: f"{r.code} {r.message}" for address, r in refused.items()}

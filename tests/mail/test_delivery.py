@@ -161,6 +161,9 @@ async def test_server_down_is_recorded_and_retried_until_sent(
     failed = {r.guide_slug: r for r in results}["sextortion"]
     assert failed.status is DeliveryStatus.FAILED
     assert failed.error is not None and failed.error.startswith(f"SMTP {HOST}:{port}: ")
+    # What to do about it, for an operator who has not set a mail server up yet.
+    assert "no mail server answers there" in failed.error
+    assert failed.error.endswith("set CURATOR_SMTP_HOST and CURATOR_SMTP_PORT to yours")
     assert failed.next_attempt_at == NOW + timedelta(minutes=5)
     (row,) = await delivery_rows(sessions)
     assert (row.sent_at, row.attempts, row.last_error) == (None, 1, failed.error)
