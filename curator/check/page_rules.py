@@ -258,6 +258,9 @@ def section_missing(case: Case) -> Outcome | None:
     if not case.success or page is None or page.section_found is not False:
         return None
     address, _, fragment = case.facts.url.partition("#")
+    final = case.final
+    if not (urls.same_url(address, final) or urls.is_https_upgrade(address, final)):
+        return None  # a temporary redirect elsewhere (a log-in, a notice): not the page linked
     return decide(
         case,
         Verdict.MOVED,

@@ -14,7 +14,7 @@ from curator.check.classifier import classify
 from curator.check.text import extract_page, section_of
 from curator.domain import Verdict
 from curator.settings import Settings
-from tests.check.examples import HELPLINE, URL, facts, page
+from tests.check.examples import HELPLINE, URL, chain, facts, page
 from tests.corpus.manifests import CORPUS, load
 from tests.sites import Response, Sites, redirect
 
@@ -138,6 +138,19 @@ def test_a_missing_section_asks_to_link_to_the_page_itself() -> None:
     for known in (True, None):
         kept = classify(facts(url, body=replace(page(), section_found=known)), HELPLINE)
         assert kept.verdict is Verdict.OK
+
+
+def test_a_section_is_judged_only_on_the_page_linked() -> None:
+    """After a temporary redirect elsewhere (a log-in, a notice) the page read is not the one
+    linked: its sections say nothing of the link's. The same page with a slash added, or over
+    https, is."""
+    gone = replace(page(), section_found=False)
+    elsewhere = facts(URL + "#reporting", hops=chain((URL, 302), (URL + "-notice", 200)), body=gone)
+    assert classify(elsewhere, HELPLINE).verdict is Verdict.OK
+    plain = URL.replace("https://", "http://")
+    for final in (plain + "/", URL):
+        same = facts(plain + "#reporting", hops=chain((plain, 302), (final, 200)), body=gone)
+        assert classify(same, HELPLINE).rule == "section_missing"
 
 
 async def test_the_fetcher_looks_for_the_section_on_the_final_page(
