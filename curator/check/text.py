@@ -46,7 +46,11 @@ _CODE = tuple(
 _CHROME = tuple((tag, f"<{tag}".encode()) for tag in ("nav", "header", "footer"))
 """(tag, its opening as the markup's names show it: see `_names`)."""
 MAX_CHROME_CHARS = 5_000
+"""Characters of a page's header and navigation read (menus can list hundreds of links)."""
 MAX_CHROME_NODES = 40
+MAX_FOOTERS = 3
+MAX_FOOTER_CHARS = 5_000
+"""The page's last footers, read apart from its menus, up to this many characters."""
 MAX_HIDDEN = 2_000
 _BLOCKS = frozenset(
     "address article aside blockquote br dd details dialog div dl dt fieldset figcaption "
@@ -350,21 +354,34 @@ def _read_text(
     code = [tag for tag, opening in _CODE if names is None or opening in names]
     if code:
         tree.strip_tags(code)
-    chrome: list[str] = []
-    size = 0
+    menus = footer = ""
     tags = [tag for tag, opening in _CHROME if names is None or opening in names]
     if tags:
-        for node in _elements(tree, tags, names)[:MAX_CHROME_NODES]:
-            said = _walk(node, MAX_CHROME_CHARS, budget)
-            chrome.append(said)
-            size += len(said)
-            if size > MAX_CHROME_CHARS:
-                break
+        nodes = _elements(tree, tags, names)
+        # The page's own footer (its last ones) is read whatever the menus before it hold: a
+        # site's helpline number and name sit there, after menus (a list of every country, a
+        # header on every teaser) that can fill the menus' share.
+        menus = _read_chrome([n for n in nodes if n.tag != "footer"], MAX_CHROME_CHARS, budget)
+        footers = [n for n in nodes if n.tag == "footer"][-MAX_FOOTERS:]
+        footer = _read_chrome(footers, MAX_FOOTER_CHARS, budget)
         tree.strip_tags(tags)
     root = tree.body if tree.body is not None else tree.root
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)
-    return text, collapse(" ".join(chrome), MAX_CHROME_CHARS)
+    return text, collapse(f"{menus} {footer}", MAX_CHROME_CHARS + MAX_FOOTER_CHARS)
+
+
+def _read_chrome(nodes: list[Node], limit: int, budget: Budget | None) -> str:
+    """The text of the first MAX_CHROME_NODES `nodes`, until `limit` characters are read."""
+    said: list[str] = []
+    size = 0
+    for node in nodes[:MAX_CHROME_NODES]:
+        text = _walk(node, limit, budget)
+        said.append(text)
+        size += len(text)
+        if size > limit:
+            break
+    return " ".join(said)
 
 
 SMALL_TREE_TAGS = 150
