@@ -105,10 +105,20 @@ class Page:
     dialled: tuple[str, ...] = ()
     """The numbers the page offers as links to call or text (`tel:`, `sms:`, `callto:`), as
     written after the scheme: a "Call us free" button shows its number only there."""
+    text_capped: bool = False
+    """True when `text` is only the start of the page's text (its first MAX_TEXT_CHARS
+    characters): what the page says further down was not read."""
     section_found: bool | None = None
     """Whether the page has the section the link's fragment names (`#reporting`: an element
     with that id, or an `<a name>`); None when the link names none, or the page cannot tell
     (its section anchors may be drawn by scripts, or only part of it was read)."""
+
+    @property
+    def read_in_part(self) -> bool:
+        """True when only part of what the page says was read: its body was cut at the
+        size cap, its text at MAX_TEXT_CHARS, or its reading stopped (too many tags, the
+        CPU budget spent)."""
+        return self.truncated or self.text_capped or self.parse_limit in ("tags", "time")
 
     @property
     def blank(self) -> bool:

@@ -17,7 +17,7 @@ from curator.check.expect import (
     normal,
     quote,
 )
-from curator.check.facts import Outcome
+from curator.check.facts import Outcome, Page
 from curator.check.quirks import Parts, Where
 from curator.check.signatures import ERROR_PAGES, WEAK_ERROR
 from curator.check.text import similarity
@@ -213,6 +213,8 @@ def expectation_missing(case: Case) -> Outcome | None:
     phone = missing_phone(page, case.expectation.phone)
     if not texts and phone is None:
         return None
+    if page.read_in_part:
+        return None  # it may sit in the part not read: no evidence (`ok` says so)
     found = f" (numbers on it: {', '.join(phone[:3])})" if phone else ""
     number = f"the helpline number {case.expectation.phone}"
     if texts and phone is not None:
@@ -221,11 +223,10 @@ def expectation_missing(case: Case) -> Outcome | None:
         said = f"The page no longer shows {', '.join(quote(t) for t in texts)}"
     else:
         said = f"The page no longer shows {number}{found}"
-    cap = " (only the start of a long page was read)" if page.truncated else ""
     return decide(
         case,
         Verdict.CHANGED,
-        said + cap + ".",
+        said + ".",
         missing_text=list(texts) or None,
         missing_phone=case.expectation.phone if phone is not None else None,
         phones_found=phone or None,
@@ -248,6 +249,14 @@ def moved_permanently(case: Case) -> Outcome | None:
     else:
         detail = f"Moved permanently to {target}: update the link."
     return decide(case, Verdict.MOVED, detail, suggested_url=target)
+
+
+def _misses(case: Case, page: Page) -> bool:
+    """True when the page, as read, lacks an expected text or the phone number."""
+    expectation = case.expectation
+    return bool(missing_texts(page, expectation.expect_text)) or (
+        missing_phone(page, expectation.phone) is not None
+    )
 
 
 def section_missing(case: Case) -> Outcome | None:
@@ -291,4 +300,9 @@ def ok(case: Case) -> Outcome | None:
         detail += f" Its expected text cannot be read from {kind}."
     elif expects and case.view is not None and lander.script_only(case.view):
         detail += " Its text is drawn by scripts, so its expected text could not be checked."
+    elif expects and page is not None and page.read_in_part and _misses(case, page):
+        detail += (
+            " Its expected text is not in the part of this long page curator reads, so it "
+            "could not be checked further down."
+        )
     return decide(case, Verdict.OK, detail)

@@ -190,6 +190,7 @@ def extract_page(
         return Page(
             content_type=content_type,
             text=visible,
+            text_capped=len(visible) == MAX_TEXT_CHARS,
             bytes_read=bytes_read,
             truncated=truncated,
             fingerprint=fingerprint(visible) if fingerprinted else None,
@@ -199,7 +200,7 @@ def extract_page(
     tree = LexborHTMLParser(bounded.markup)
     names = _names(bounded.markup)
     said = _Said.of(tree, base_url, names)
-    visible, chrome = _read_text(tree, spend, names)
+    visible, chrome, capped = _read_text(tree, spend, names)
     counted = Counter(_COUNTED_TAGS.findall(names))
     limit = bounded.limit or ("time" if spend is not None and spend.spent else None)
     return Page(
@@ -221,6 +222,7 @@ def extract_page(
         media=sum(counted.values()),
         player=_player(document),
         parse_limit=limit,
+        text_capped=capped,
         section_found=(
             _section_found(document, names, section)
             if section is not None and not truncated and limit is None
@@ -341,10 +343,11 @@ def visible_text(tree: LexborHTMLParser) -> str:
 
 def _read_text(
     tree: LexborHTMLParser, budget: Budget | None = None, names: bytes | None = None
-) -> tuple[str, str]:
-    """(visible text without the page's chrome, the chrome's text): header, footer and
-    navigation are the same on every page of a site, so they are kept apart. Walking stops
-    when `budget` is spent: the text is what was read by then.
+) -> tuple[str, str, bool]:
+    """(visible text without the page's chrome, the chrome's text, whether the text is only
+    the start of a longer one): header, footer and navigation are the same on every page of
+    a site, so they are kept apart. Walking stops when `budget` is spent: the text is what
+    was read by then.
 
     With the parsed markup's `names` (see `_names`), elements whose tag or attribute it never
     names are not looked for: an element exists only where the markup names it."""
@@ -368,7 +371,8 @@ def _read_text(
     root = tree.body if tree.body is not None else tree.root
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)
-    return text, collapse(f"{menus} {footer}", MAX_CHROME_CHARS + MAX_FOOTER_CHARS)
+    capped = len(walked) > MAX_TEXT_CHARS * 2 or len(text) == MAX_TEXT_CHARS
+    return text, collapse(f"{menus} {footer}", MAX_CHROME_CHARS + MAX_FOOTER_CHARS), capped
 
 
 def _read_chrome(nodes: list[Node], limit: int, budget: Budget | None) -> str:

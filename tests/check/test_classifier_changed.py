@@ -7,6 +7,7 @@ from curator.check.facts import (
     Page,
     VideoFacts,
 )
+from curator.check.text import MAX_TEXT_CHARS, extract_page
 from curator.domain import Verdict
 from tests.check.examples import (
     Example,
@@ -97,3 +98,45 @@ CHANGED = {
 @table(CHANGED)
 def test_changed(example: Example) -> None:
     check(example)
+
+
+def test_what_a_long_page_read_only_in_part_lacks_is_no_evidence() -> None:
+    """An expected text or helpline number further down a long page than curator reads (its
+    text past the first 50,000 characters, its body past the size cap, reading stopped) is
+    not called gone: the page works, and the detail says what could not be checked."""
+    expectation = Expectation(
+        title="Helpline", expect_text=("Don't Panic and Don't Pay",), phone="0345 6000 459"
+    )
+    for part in ({"text_capped": True}, {"truncated": True}, {"parse_limit": "time"}):
+        body = Page(content_type="text/html", title="Helpline", text="Advice. " * 50, **part)
+        check(
+            Example(
+                facts(body=body),
+                Verdict.OK,
+                "ok",
+                expectation=expectation,
+                detail="Its expected text is not in the part of this long page curator reads",
+            )
+        )
+    # Read whole, the same page has lost them.
+    whole = Page(content_type="text/html", title="Helpline", text="Advice. " * 50)
+    check(
+        Example(facts(body=whole), Verdict.CHANGED, "expectation_missing", expectation=expectation)
+    )
+
+
+def test_a_long_page_says_its_text_was_cut() -> None:
+    def read(paragraphs: int) -> Page:
+        markup = "<p>Advice for professionals on what to do next.</p>" * paragraphs
+        data = f"<html><body>{markup}<p>Call 0345 6000 459</p></body></html>".encode()
+        return extract_page(
+            data,
+            content_type="text/html",
+            base_url="https://x.example/",
+            bytes_read=len(data),
+            truncated=False,
+        )
+
+    assert not read(10).text_capped
+    long = read(3000)
+    assert long.text_capped and len(long.text) == MAX_TEXT_CHARS and "0345" not in long.text
