@@ -54,8 +54,8 @@ MAX_FOOTER_CHARS = 5_000
 MAX_HIDDEN = 2_000
 _BLOCKS = frozenset(
     "address article aside blockquote br dd details dialog div dl dt fieldset figcaption "
-    "figure form h1 h2 h3 h4 h5 h6 hr li main ol p pre section summary table tbody td tfoot "
-    "th thead tr ul option button label title".split()
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr li main ol p pre section summary table tbody "
+    "td tfoot th thead tr ul option button label title".split()
 )
 # An <a> tag's attributes are read up to the next "<" as well as ">": a page of unclosed
 # "<a " would otherwise have each one read to the end of the page (quadratic: minutes).
@@ -361,18 +361,33 @@ def _read_text(
     tags = [tag for tag, opening in _CHROME if names is None or opening in names]
     if tags:
         nodes = _elements(tree, tags, names)
+        if names is None or b"<article" in names:
+            # An article's own header and footer (its headline, byline, image caption, "filed
+            # under") are its content, not the site's chrome.
+            nodes = [n for n in nodes if n.tag == "nav" or not _in_article(n)]
         # The page's own footer (its last ones) is read whatever the menus before it hold: a
         # site's helpline number and name sit there, after menus (a list of every country, a
         # header on every teaser) that can fill the menus' share.
         menus = _read_chrome([n for n in nodes if n.tag != "footer"], MAX_CHROME_CHARS, budget)
         footers = [n for n in nodes if n.tag == "footer"][-MAX_FOOTERS:]
         footer = _read_chrome(footers, MAX_FOOTER_CHARS, budget)
-        tree.strip_tags(tags)
+        for node in reversed(nodes):  # the nested ones first: each is removed once
+            node.decompose()
     root = tree.body if tree.body is not None else tree.root
     walked = _walk(root, MAX_TEXT_CHARS * 2, budget) if root is not None else ""
     text = collapse(walked, MAX_TEXT_CHARS)
     capped = len(walked) > MAX_TEXT_CHARS * 2 or len(text) == MAX_TEXT_CHARS
     return text, collapse(f"{menus} {footer}", MAX_CHROME_CHARS + MAX_FOOTER_CHARS), capped
+
+
+def _in_article(node: Node) -> bool:
+    """True when `node` is inside an <article> element."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "article":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _read_chrome(nodes: list[Node], limit: int, budget: Budget | None) -> str:

@@ -412,3 +412,15 @@ def test_a_footer_after_long_menus_is_read() -> None:
     page = page_of(f"<title>t</title><body>{body}</body>")
     assert page.chrome.endswith("Press office: 0300 123 4567")
     assert missing_phone(page, "0300 123 4567") is None
+
+
+def test_an_articles_own_header_and_footer_are_its_text() -> None:
+    body = (
+        "<header>Site name <nav>Home | News</nav></header>"
+        "<article><header><h1>Sextortion advice</h1><figure><figcaption>Photo: a phone"
+        "</figcaption></figure></header><p>Do not pay.</p><footer>Filed under safety</footer>"
+        "</article><footer>Charity no. 123</footer>"
+    )
+    page = page_of(f"<title>t</title><body>{body}</body>")
+    assert page.chrome == "Site name Home | News Home | News Charity no. 123"
+    assert page.text == "Sextortion advice Photo: a phone Do not pay. Filed under safety"
