@@ -18,7 +18,7 @@ from curator.check.facts import (
     Snapshot,
     VideoFacts,
 )
-from curator.check.text import fingerprint
+from curator.check.text import extract_page, fingerprint
 from curator.domain import Verdict
 
 URL = "https://helpline.example.org/support/sextortion"
@@ -159,4 +159,16 @@ def baseline_like(page_: Page, *, host: str = "helpline.example.org") -> SiteBas
         fingerprint=page_.fingerprint,
         text_sample=page_.text[:1000],
         headings=page_.headings,
+    )
+
+
+def read(data: bytes, *, truncated: bool = False, section: str | None = None) -> Page:
+    """The Page curator reads from an HTML body, as the fetcher would."""
+    return extract_page(
+        data,
+        content_type="text/html; charset=utf-8",
+        base_url="https://x.example/",
+        bytes_read=len(data),
+        truncated=truncated,
+        section=section,
     )

@@ -7,13 +7,14 @@ from curator.check.facts import (
     Page,
     VideoFacts,
 )
-from curator.check.text import MAX_TEXT_CHARS, extract_page
+from curator.check.text import MAX_TEXT_CHARS
 from curator.domain import Verdict
 from tests.check.examples import (
     Example,
     check,
     facts,
     page,
+    read,
     table,
 )
 
@@ -126,17 +127,10 @@ def test_what_a_long_page_read_only_in_part_lacks_is_no_evidence() -> None:
 
 
 def test_a_long_page_says_its_text_was_cut() -> None:
-    def read(paragraphs: int) -> Page:
+    def long_page(paragraphs: int) -> Page:
         markup = "<p>Advice for professionals on what to do next.</p>" * paragraphs
-        data = f"<html><body>{markup}<p>Call 0345 6000 459</p></body></html>".encode()
-        return extract_page(
-            data,
-            content_type="text/html",
-            base_url="https://x.example/",
-            bytes_read=len(data),
-            truncated=False,
-        )
+        return read(f"<html><body>{markup}<p>Call 0345 6000 459</p></body></html>".encode())
 
-    assert not read(10).text_capped
-    long = read(3000)
+    assert not long_page(10).text_capped
+    long = long_page(3000)
     assert long.text_capped and len(long.text) == MAX_TEXT_CHARS and "0345" not in long.text

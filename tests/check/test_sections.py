@@ -14,7 +14,7 @@ from curator.check.classifier import classify
 from curator.check.text import extract_page, section_of
 from curator.domain import Verdict
 from curator.settings import Settings
-from tests.check.examples import HELPLINE, URL, chain, facts, page
+from tests.check.examples import HELPLINE, URL, chain, facts, page, read
 from tests.corpus.manifests import CORPUS, load
 from tests.sites import Response, Sites, redirect
 
@@ -40,14 +40,8 @@ def test_which_fragments_name_a_section(url: str, section: str | None) -> None:
 
 
 def found(markup: str, section: str) -> bool | None:
-    data = f"<!doctype html><html><body>{markup}</body></html>".encode()
-    return extract_page(
-        data,
-        content_type="text/html; charset=utf-8",
-        base_url="https://x.example/",
-        bytes_read=len(data),
-        truncated=False,
-        section=section,
+    return read(
+        f"<!doctype html><html><body>{markup}</body></html>".encode(), section=section
     ).section_found
 
 
@@ -74,15 +68,7 @@ def test_a_section_is_found_by_its_id_or_anchor(
 
 def test_a_page_read_only_in_part_cannot_tell() -> None:
     data = b'<html><body><h2 id="a">A</h2><p>text</p></body></html>'
-    page_ = extract_page(
-        data,
-        content_type="text/html",
-        base_url="https://x.example/",
-        bytes_read=len(data),
-        truncated=True,
-        section="reporting",
-    )
-    assert page_.section_found is None
+    assert read(data, truncated=True, section="reporting").section_found is None
 
 
 def test_real_pages_find_the_sections_their_own_links_name() -> None:
