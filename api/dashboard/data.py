@@ -35,11 +35,12 @@ from api.dashboard.views import (
     ordered_counts,
 )
 from curator import editing, labels, tokens
-from curator.domain import SEVERITY, ResourceKind
+from curator.domain import SEVERITY, ResourceKind, State
 from curator.errors import InvalidEditError, NotFoundError
 from curator.labels import STATES, verdict_label
 from curator.registration.warnings import DomainFacts, WarningKind, WatchPolicy, WatchWarning
 from curator.registration.warnings import watch_line as summarise
+from curator.report.harm import harm_checks
 from curator.store import problems as store_problems
 from curator.store.base import utcnow
 from curator.store.catalog import guide_titles, resource_by_id
@@ -64,6 +65,7 @@ from curator.store.problems import (
     ProblemCounts,
     ProblemFilter,
     ProblemPage,
+    evidence_of,
 )
 from curator.store.rechecks import latest_rechecks
 from curator.store.standings import standing_of_row
@@ -133,7 +135,28 @@ def _evidence(evidence: CheckEvidence | None) -> EvidenceView | None:
         elapsed_ms=evidence.elapsed_ms,
         attempts=evidence.attempts,
         hops=hops,
+        verdict=evidence.verdict,
+        detail=evidence.detail,
+        check_id=evidence.check_id,
     )
+
+
+async def _harms(session: AsyncSession, views: Iterable[ProblemView]) -> dict[str, EvidenceView]:
+    """The check that found the harmful site of each unsafe resource among `views`, by URL
+    (the refresh report's reading of the history: `curator.report.harm`)."""
+    urls = {v.url for v in views if v.standing.state is State.UNSAFE}
+    found = await harm_checks(session, urls=urls)
+    return {url: view for url, check in found.items() if (view := _evidence(evidence_of(check)))}
+
+
+async def _with_harms(
+    session: AsyncSession, views: tuple[ProblemView, ...]
+) -> tuple[ProblemView, ...]:
+    """`views`, each unsafe one with the check that found the harmful site."""
+    harms = await _harms(session, views)
+    if not harms:
+        return views
+    return tuple(replace(v, harm=harms[v.url]) if v.url in harms else v for v in views)
 
 
 def _recheck(request: RecheckRequest | None) -> RecheckView | None:
@@ -218,6 +241,7 @@ async def problems(
             session, now=utcnow(), where=where, limit=PROBLEMS_PAGE, cache=cache
         )
     found = _problem_list(page)
+    found = replace(found, problems=await _with_harms(session, found.problems))
     # Each item's recheck, for the whole page in one query: never one query an item.
     rechecks = await latest_rechecks(session, resource_ids=[p.resource_id for p in found.problems])
     if not rechecks:
@@ -354,6 +378,7 @@ async def resource_page(session: AsyncSession, *, resource_id: int) -> ResourceP
         region=resource.region,
         recheck=_recheck(rechecks.get(resource.id)),
     )
+    (view,) = await _with_harms(session, (view,))
     return ResourcePage(
         problem=view,
         resource=resource,

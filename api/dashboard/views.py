@@ -59,8 +59,9 @@ class HopView:
 
 
 @dataclass(frozen=True, slots=True)
-class EvidenceView:
-    """What the latest check saw."""
+class EvidenceView(ShowsVerdict):
+    """What a check saw (the latest, or for an unsafe link the one that found the harmful
+    site), with its verdict and what it said."""
 
     checked_at: datetime | None
     status_code: int | None
@@ -69,6 +70,9 @@ class EvidenceView:
     elapsed_ms: int | None
     attempts: int
     hops: tuple[HopView, ...]
+    verdict: Verdict | None = None
+    detail: str = ""
+    check_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,11 +185,32 @@ class ProblemView(ReadsStanding):
     region: str | None = None
     recheck: RecheckView | None = None
     """The latest recheck asked for, if any: the page says whether it waits, runs or is done."""
+    harm: EvidenceView | None = None
+    """For an unsafe resource, the check that found the harmful site: what the page leads
+    with, whatever the checks since found (a timeout says nothing of the casino)."""
 
     @property
     def verdict_label(self) -> str:
         """The verdict in words."""
         return verdict_label(self.standing.verdict)
+
+    @property
+    def finding_label(self) -> str:
+        """The verdict the page leads with: the harmful site's, else the standing's."""
+        return self.harm.verdict_label if self.harm is not None else self.verdict_label
+
+    @property
+    def finding_detail(self) -> str:
+        """What the page says was found: the harmful site's check, else the link's detail."""
+        return self.harm.detail if self.harm is not None else self.detail
+
+    @property
+    def later_evidence(self) -> EvidenceView | None:
+        """The latest check's evidence, when it is not the one the page leads with (an unsafe
+        link checked again since the harmful site was found)."""
+        if self.harm is None or self.evidence is None:
+            return self.evidence
+        return None if self.evidence.check_id == self.harm.check_id else self.evidence
 
     @property
     def checked_after_reports(self) -> bool | None:
