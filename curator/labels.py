@@ -175,9 +175,15 @@ def moment_label(moment: datetime, zone: tzinfo = UTC) -> str:
     return f"{date_label(local)}, {local:%H:%M} {local.tzname() or 'UTC'}"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun: "1 guide", "9 resources" (`many` when adding "s" is wrong:
+    "2 readers' reports"). Never "guide(s)"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def checks(count: int) -> str:
     """ "1 failed check", "2 failed checks"."""
-    return f"{count} failed check{'s' if count != 1 else ''}"
+    return plural(count, "failed check")
 
 
 def reports(count: int) -> str:

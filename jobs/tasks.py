@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from curator.check.transport import build_client
 from curator.domain import CheckJob, JobStatus, RunStatus, RunTrigger
 from curator.errors import RunConflictError
-from curator.labels import moment_label
+from curator.labels import moment_label, plural
 from curator.mail import DeliveryResult, DeliveryStatus, Mailer, send_domain_alerts
 from curator.mail import retry_failed_deliveries as retry_deliveries
 from curator.mail import send_refresh_report as send_refresh
@@ -150,11 +150,11 @@ def mail_outcome(results: Sequence[DeliveryResult]) -> JobOutcome:
     failed = [r for r in results if r.status is DeliveryStatus.FAILED]
     sent = sum(1 for r in results if r.status is DeliveryStatus.SENT)
     if not failed:
-        return JobOutcome(JobStatus.SUCCEEDED, f"{sent} email(s) sent" if sent else None)
+        return JobOutcome(JobStatus.SUCCEEDED, f"{plural(sent, 'email')} sent" if sent else None)
     first = failed[0]
     return JobOutcome(
         JobStatus.FAILED,
-        f"{len(failed)} of {len(results)} email(s) failed, retried later; "
+        f"{len(failed)} of {plural(len(results), 'email')} failed, retried later; "
         f"{first.kind} for {first.guide_slug or 'all guides'}: {first.error}",
     )
 

@@ -20,6 +20,7 @@ from curator.cli.app import (
     scan_catalog,
     settings,
 )
+from curator.labels import plural
 
 if TYPE_CHECKING:  # the database and the sync load when a command runs
     from curator.catalog.schema import GuideSpec
@@ -51,7 +52,7 @@ def validate(file: CatalogArgument = None, catalog: CatalogOption = None) -> Non
         for spec in read_catalog(path).guides:
             count(spec)
     guides, resources = counted
-    out.print(f"{path}: valid: {guides} guide(s), {resources} resource(s).")
+    out.print(f"{path}: valid: {plural(guides, 'guide')}, {plural(resources, 'resource')}.")
 
 
 def _short(value: Any) -> str:
@@ -84,14 +85,14 @@ def print_plan(plan: SyncPlan, *, dry_run: bool, verbose: bool = False) -> None:
     )
     conflicts = plan.of(ChangeKind.CONFLICT)
     if not plan.changed_anything:
-        out.print(f"No changes: {counts['unchanged']} resources unchanged.")
+        out.print(f"No changes: {plural(counts['unchanged'], 'resource')} unchanged.")
     else:
         prefix = "Would apply" if dry_run else "Applied"
         out.print(f"{prefix}: {summary} (resources).")
     if conflicts:
         out.print(
-            f"[bold red]{len(conflicts)} conflict(s)[/]: values editors changed in the database "
-            "were kept. Run `curator export` to write them into the file, or "
+            f"[bold red]{plural(len(conflicts), 'conflict')}[/]: values editors changed in the"
+            " database were kept. Run `curator export` to write them into the file, or "
             "`curator sync --force` to take the file's values."
         )
 
@@ -158,7 +159,7 @@ def export(file: CatalogArgument = None, catalog: CatalogOption = None) -> None:
 
     result = run(body)
     out.print(
-        f"Exported {len(result.guides)} guide(s) to {result.path}: "
-        f"{result.resources_updated} resource(s) updated, {result.resources_added} added, "
+        f"Exported {plural(len(result.guides), 'guide')} to {result.path}: "
+        f"{plural(result.resources_updated, 'resource')} updated, {result.resources_added} added, "
         f"{result.resources_removed} removed."
     )

@@ -27,6 +27,7 @@ from curator.cli.app import (
     settings,
 )
 from curator.errors import CatalogError, PageError
+from curator.labels import plural
 
 if TYPE_CHECKING:  # the importer, the auditor and the fetcher load when a command runs
     from curator.catalog.audit import AuditReport, GuideAudit
@@ -141,11 +142,18 @@ def print_import_plan(plan: ImportPlan, spec: GuideSpec, path: Path, *, dry_run:
     on_page = len(spec.all_resources())
     verb = "Would add" if dry_run else "Added"
     if not plan.changed:
-        out.print(f"No changes: all {on_page} resources on the page are already in the catalog.")
+        every = (
+            "the page's one resource is"
+            if on_page == 1
+            else f"all {on_page} resources on the page are"
+        )
+        out.print(f"No changes: {every} already in the catalog.")
     else:
-        sections = f" in {len(plan.sections_added)} new section(s)" if plan.sections_added else ""
+        sections = (
+            f" in {plural(len(plan.sections_added), 'new section')}" if plan.sections_added else ""
+        )
         out.print(
-            f"{verb} {len(plan.added)} resource(s){sections} to {escape(str(path))}; "
+            f"{verb} {plural(len(plan.added), 'resource')}{sections} to {escape(str(path))}; "
             f"{len(plan.kept)} of the page's {on_page} already in the catalog."
         )
 
@@ -250,11 +258,12 @@ def print_audit(report: AuditReport) -> None:
             out.print(f"{head}\n  [yellow]not compared[/]: {escape(audit.detail or '')}")
             continue
         if not audit.drift:
-            out.print(f"{head}\n  page and catalog agree: {audit.matched} resources.")
+            out.print(f"{head}\n  page and catalog agree: {plural(audit.matched, 'resource')}.")
             continue
         out.print(
-            f"{head}\n  {len(audit.not_in_catalog)} link(s) on the page that the catalog lacks, "
-            f"{len(audit.not_on_page)} catalog resource(s) the page no longer shows:"
+            f"{head}\n  {plural(len(audit.not_in_catalog), 'link')} on the page that the catalog"
+            f" lacks, {plural(len(audit.not_on_page), 'catalog resource')} the page no longer"
+            " shows:"
         )
         for line in _difference_lines(audit):
             out.print(line)

@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from curator.domain import State
-from curator.labels import NOT_CHECKED, date_label, state_label
+from curator.labels import NOT_CHECKED, date_label, plural, state_label
 from curator.registration.warnings import WarningKind, WatchPolicy, watch_line
 from curator.report.model import Counts, GuideReport, ReviewDue, Section, WatchItem
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def watch_summary(items: Sequence[WatchItem], policy: WatchPolicy) -> str:
@@ -50,9 +46,9 @@ def guide_summary(
     if counts.failing:
         parts.append(f"{counts.failing} {state_label(State.FAILING)}")
     if counts.reader_reports:
-        parts.append(_plural(counts.reader_reports, "reader's report", "readers' reports"))
+        parts.append(plural(counts.reader_reports, "reader's report", "readers' reports"))
     if counts.content_changes:
-        parts.append(_plural(counts.content_changes, "page", "pages") + " changed")
+        parts.append(plural(counts.content_changes, "page", "pages") + " changed")
     if review is not None:
         if review.due is None:
             parts.append("review due (never reviewed)")
@@ -66,9 +62,9 @@ def guide_summary(
         return ", ".join(parts)
     if counts.unchecked == counts.links:
         if inconclusive_runs:
-            runs = _plural(inconclusive_runs, "run was", "runs were")
+            runs = plural(inconclusive_runs, "run was", "runs were")
             return f"no conclusive check yet: {runs} inconclusive (network down)"
-        return f"{_plural(counts.links, 'link')} {NOT_CHECKED}"
+        return f"{plural(counts.links, 'link')} {NOT_CHECKED}"
     works = (
         "the one checked link works"
         if counts.working == 1
@@ -89,13 +85,13 @@ def overall_summary(guides: Sequence[GuideReport], policy: WatchPolicy | None = 
     parts = [f"{unsafe} {state_label(State.UNSAFE)}"] if unsafe else []
     parts += [f"{broken} broken", f"{moved} moved"]
     if reviews:
-        parts.append(_plural(reviews, "guide") + " due for review")
+        parts.append(plural(reviews, "guide") + " due for review")
     reports = sum(g.counts.reader_reports for g in guides)
     if reports:
-        parts.append(_plural(reports, "reader's report", "readers' reports"))
+        parts.append(plural(reports, "reader's report", "readers' reports"))
     changed = sum(g.counts.content_changes for g in guides)
     if changed:
-        parts.append(_plural(changed, "page", "pages") + " changed")
+        parts.append(plural(changed, "page", "pages") + " changed")
     watch = watch_summary(
         [i for g in guides for i in g.items(Section.WATCH) if isinstance(i, WatchItem)],
         policy or WatchPolicy(),

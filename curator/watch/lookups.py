@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.urls import host, is_local_name, registrable_domain
+from curator.labels import plural
 from curator.registration.rdap import LookupFailure, RdapClient, Registration
 from curator.settings import Settings
 from curator.store import registrations as store
@@ -69,7 +70,7 @@ class LookupSummary:
         """One line for operators."""
         if not self.due:
             return "no registration due for a look-up"
-        text = f"{len(self.looked_up)} of {self.due} registration(s) looked up"
+        text = f"{len(self.looked_up)} of {plural(self.due, 'registration')} looked up"
         if self.failed:
             domain, why = self.failed[0]
             text += f"; {len(self.failed)} failed and keep what was known ({domain}: {why})"

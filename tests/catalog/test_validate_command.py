@@ -128,11 +128,11 @@ def test_validate_counts_a_file_and_a_pipe_alike(tmp_path: Path) -> None:
     path.write_text(TWO_GUIDES)
     code, out, err, _ = run_curator("validate", "--catalog", str(path), cwd=tmp_path)
     assert code == 0, err
-    assert out.split("valid: ")[1].strip() == "2 guide(s), 5 resource(s)."
+    assert out.split("valid: ")[1].strip() == "2 guides, 5 resources."
     env = {**os.environ, "CURATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'unused.db'}"}
     piped = subprocess.run(
         [CURATOR, "validate", "--catalog", "/dev/stdin"],
         input=TWO_GUIDES, env=env, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert piped.returncode == 0, piped.stderr
-    assert piped.stdout.split("valid: ")[1].strip() == "2 guide(s), 5 resource(s)."
+    assert piped.stdout.split("valid: ")[1].strip() == "2 guides, 5 resources."

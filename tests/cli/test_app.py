@@ -61,13 +61,13 @@ def test_help_lists_every_command_with_one_line() -> None:
 def test_validate_shipped_catalog(shipped_catalog: Path) -> None:
     result = runner.invoke(app, ["validate", "--catalog", str(shipped_catalog)])
     assert result.exit_code == 0
-    assert result.output.strip().endswith("valid: 1 guide(s), 9 resource(s).")
+    assert result.output.strip().endswith("valid: 1 guide, 9 resources.")
 
 
 def test_the_catalog_file_may_be_given_by_position(shipped_catalog: Path, tmp_path: Path) -> None:
     by_position = runner.invoke(app, ["validate", str(shipped_catalog)])
     assert by_position.exit_code == 0, by_position.output
-    assert by_position.output.strip() == f"{shipped_catalog}: valid: 1 guide(s), 9 resource(s)."
+    assert by_position.output.strip() == f"{shipped_catalog}: valid: 1 guide, 9 resources."
     both = runner.invoke(app, ["validate", str(shipped_catalog), "-c", str(shipped_catalog)])
     assert both.exit_code == 0 and both.output == by_position.output
     other = tmp_path / "other.yaml"
@@ -114,6 +114,8 @@ def test_sync_twice_then_export_then_sync(
     assert second.output.strip() == "No changes: 9 resources unchanged."
     exported = runner.invoke(app, ["export", str(path)])
     assert exported.exit_code == 0, exported.output
+    assert "Exported 1 guide to " in exported.output
+    assert exported.output.strip().endswith(": 0 resources updated, 0 added, 0 removed.")
     assert path.read_text() == shipped_catalog.read_text()
     third = runner.invoke(app, ["sync", "--catalog", str(path)])
     assert third.output.strip() == "No changes: 9 resources unchanged."

@@ -81,12 +81,12 @@ def test_import_a_saved_page_dry_run_then_for_real_then_again(
         f"guide sextortion (Sextortion – Guide and Resources) found in {catalog_copy} by its title",
         f"set      source_url {PUBLISHED}",
     ]
-    assert "Would add 0 resource(s)" in output
+    assert "Would add 0 resources" in output
     assert catalog_copy.read_text() == shipped_catalog.read_text()
 
     code, output, _ = _invoke("import", str(FIXTURE), "--catalog", str(catalog_copy))
     assert code == 0, output
-    assert f"Added 0 resource(s) to {catalog_copy}; 9 of the page's 9 already" in output
+    assert f"Added 0 resources to {catalog_copy}; 9 of the page's 9 already" in output
     assert load_catalog(catalog_copy).guides[0].source_url == PUBLISHED
 
     code, output, _ = _invoke("import", str(FIXTURE), "--catalog", str(catalog_copy))
@@ -111,12 +111,11 @@ def test_import_into_a_new_catalog_names_every_addition(tmp_path: Path) -> None:
     assert sum(line.startswith("added    section  sx: ") for line in lines) == 4
     assert sum(line.startswith("added    resource sx/") for line in lines) == 9
     assert lines[-1] == (
-        f"Added 9 resource(s) in 4 new section(s) to {path}; 0 of the page's 9 already in the "
-        "catalog."
+        f"Added 9 resources in 4 new sections to {path}; 0 of the page's 9 already in the catalog."
     )
     validated = runner.invoke(app, ["validate", "--catalog", str(path)])
     assert validated.exit_code == 0
-    assert validated.stdout.strip().endswith("valid: 1 guide(s), 9 resource(s).")
+    assert validated.stdout.strip().endswith("valid: 1 guide, 9 resources.")
 
 
 def test_import_refuses_what_it_cannot_use(tmp_path: Path, catalog_copy: Path) -> None:
@@ -183,7 +182,7 @@ def test_import_a_url_through_the_fetcher_then_audit(
 
     code, output, _ = _invoke("audit", "--catalog", str(catalog_copy), "--guide", "sextortion")
     assert code == 1
-    assert "1 link(s) on the page that the catalog lacks, 1 catalog resource(s)" in output
+    assert "1 link on the page that the catalog lacks, 1 catalog resource" in output
     assert "on the page only" in output and "not on the page" in output
 
     # Importing the changed page adds the new link; the audit then finds only the removal.

@@ -73,7 +73,7 @@ def test_watch_looks_up_and_prints_warnings(watch_env: str) -> None:
         result = runner.invoke(app, ["watch", "--lookup", "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.output)
-    assert document["lookups"].startswith("1 of 2 registration(s) looked up; 1 failed")
+    assert document["lookups"].startswith("1 of 2 registrations looked up; 1 failed")
     (held,) = document["resources"]
     assert held["title"] == "Held Helpline"
     assert [w["kind"] for w in held["warnings"]] == ["registry_hold"]

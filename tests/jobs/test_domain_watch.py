@@ -67,7 +67,7 @@ async def test_the_job_looks_up_within_the_cache_and_alerts_once(
         assert "Held Helpline" in outbox.messages[0].get_body(("plain",)).get_content()
         done = await state(sessions, tasks.DOMAIN_WATCH)
         assert done.last_status is JobStatus.SUCCEEDED
-        assert "2 of 2 registration(s) looked up" in (done.last_error or "")
+        assert "2 of 2 registrations looked up" in (done.last_error or "")
 
         # An hour later: nothing is due (cached for a day), nothing is sent again.
         clock.set(NOW + timedelta(hours=1))

@@ -181,7 +181,7 @@ async def test_a_full_check_checks_every_link_and_sends_the_refresh_report(
     assert full.next_due_at == MONDAY_3AM + timedelta(days=7)
     assert full.last_error is not None and f"run {run.id}" in full.last_error
     assert len(outbox.messages) == 1, full.last_error
-    assert "1 email(s) sent" in full.last_error
+    assert "1 email sent" in full.last_error
     assert outbox.messages[0]["To"] == "editors@hub.example"
     # The report sweep (after a restart, say) finds the report sent: nothing twice.
     await runner.run(tasks.REFRESH_REPORTS)
