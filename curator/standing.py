@@ -108,6 +108,11 @@ class Standing:
         return readers_sentence(self, now=self.as_of)
 
     @property
+    def readers_since(self) -> datetime | None:
+        """The moment `readers` says "since" of, if any (see `readers_since`)."""
+        return readers_since(self)
+
+    @property
     def needs_editor(self) -> bool:
         """Something for an editor to do."""
         return bool(self.needs)
@@ -262,21 +267,30 @@ def standing_of(
     )
 
 
+def readers_since(standing: Standing) -> datetime | None:
+    """The moment the readers' sentence says "since" of (None: it says none): when readers
+    stopped seeing the resource, or for a failure not confirmed yet its first failed check. A
+    view that would show the same moment beside the sentence says it once."""
+    if standing.state in (State.BROKEN, State.UNSAFE):
+        return standing.hidden_since
+    if standing.state is State.RETIRED:
+        return standing.retired_at
+    if standing.state is State.FAILING:
+        return standing.failing_since
+    return None
+
+
 def readers_sentence(standing: Standing, *, now: datetime) -> str:
     """What readers see, in words editors read on the dashboard and in the editor API."""
     state = standing.state
     label = labels.state_label(state)
+    since = readers_since(standing)
+    when = f" since {labels.day(since, now=now)}" if since is not None else ""
     if state in (State.BROKEN, State.UNSAFE):
-        since = standing.hidden_since
-        when = f" since {labels.day(since, now=now)}" if since is not None else ""
         return f"Hidden from readers{when} ({label})"
     if state is State.RETIRED:
-        since = standing.retired_at
-        when = f" since {labels.day(since, now=now)}" if since is not None else ""
         return f"Off the list{when} ({label})"
     if state is State.FAILING:
-        since = standing.failing_since
-        when = f" since {labels.day(since, now=now)}" if since is not None else ""
         return f"Still published: {label} ({labels.checks(standing.failures)}{when})"
     if state is State.SNOOZED:
         assert standing.snoozed_until is not None
@@ -326,6 +340,12 @@ class ReadsStanding:
     def since(self) -> datetime | None:
         """The first failure of the current streak."""
         return self.standing.failing_since
+
+    @property
+    def readers_say_since(self) -> bool:
+        """`readers` already says since when the streak began (a failure not confirmed yet):
+        a view leaves out its own "Failing since" rather than say it twice."""
+        return self.since is not None and self.since == self.standing.readers_since
 
     @property
     def consecutive_failures(self) -> int:

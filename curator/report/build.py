@@ -443,6 +443,7 @@ def _link_item(
         accept=accept,
         label=standing.label,
         readers=standing.readers,
+        readers_say_since=since is not None and since == standing.readers_since,
         confirmed=standing.confirmed,
     )
 

@@ -181,6 +181,9 @@ class LinkItem:
     """The link's state in editors' words ("failing, not confirmed yet"; curator.labels)."""
     readers: str = ""
     """What readers see ("Hidden from readers since 3 Dec (confirmed broken)")."""
+    readers_say_since: bool = False
+    """`readers` already says `since` (a failure not confirmed yet, or a harmful site hidden
+    since it was found): the item says it once, leaving out its own since line."""
     confirmed: bool = True
     """`verdict` is confirmed over several checks, not only the latest check's."""
 

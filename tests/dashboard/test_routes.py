@@ -221,8 +221,24 @@ async def test_only_a_failure_says_since_when_it_fails(
     assert "unknown</dd>" not in html
     assert "since</dt>" not in _problem(html, seeded.moved_id)
     assert "since</dt>" not in _problem(html, seeded.working_id)
-    assert "<dt>Failing since</dt>" in _problem(html, seeded.flaky_id)
     assert "<dt>Failing since</dt>" in _problem(html, seeded.broken_id)
+
+
+async def test_a_failing_link_says_since_when_once(
+    editor: httpx.AsyncClient, seeded: Seeded
+) -> None:
+    # Tried as an editor reads it: "Still published: failing, not confirmed yet (1 failed
+    # check since 3 Dec)" over "Failing since 3 Dec 2026, 17:37 UTC (2 hours ago), 1 failed
+    # check", the same fact twice.
+    problems = (await editor.get("/editor/problems")).text
+    page = (await editor.get(f"/editor/resources/{seeded.flaky_id}")).text
+    for said in (_problem(problems, seeded.flaky_id), page):
+        assert "Still published: failing, not confirmed yet (1 failed check since" in said
+        assert "Failing since" not in said and said.count("1 failed check") == 1
+    # A confirmed broken link says two facts: hidden since it was confirmed, failing since
+    # its first failure.
+    broken = _problem(problems, seeded.broken_id)
+    assert "Hidden from readers since" in broken and "<dt>Failing since</dt>" in broken
 
 
 async def test_another_process_writes_show_on_the_next_problems_page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -325,3 +326,17 @@ async def test_a_redirect_loop_is_evidence_of_the_answers_it_got(
         shown = render(report, fmt)
         assert "no response" not in shown, fmt
         assert "Evidence: HTTP 302" in shown, fmt
+
+
+@pytest.mark.parametrize("format_", [Format.TEXT, Format.MARKDOWN, Format.HTML], ids=str)
+async def test_a_failing_link_says_since_when_once(report: RefreshReport, format_: Format) -> None:
+    # Tried as an editor reads it: "Still published: failing, not confirmed yet (2 failed
+    # checks since 4 May)" and then "Failing since 4 May 2026 (…)", the same fact twice.
+    rendered = unescape(render(report, format_))
+    failing = rendered[rendered.index("Still published: failing") :]
+    failing = failing[: failing.lower().index("readers' reports")]
+    assert failing.count("Still published: failing, not confirmed yet (") == 2
+    assert "failing since" not in failing.lower()
+    # A confirmed broken link says two facts: hidden since its confirmation, failing since
+    # its first failure.
+    assert "failing since" in rendered.lower() and "Hidden from readers since" in rendered

@@ -98,6 +98,8 @@ async def test_an_unsafe_link_keeps_what_was_seen_after_a_timeout(
     text = render(report, Format.TEXT)
     assert "gambling site (casino, free spins, jackpot)" in text
     assert "Timed out" not in text
+    # Hidden since the casino was found, said once: not again as "Hidden since 1 Jun 2026".
+    assert "Hidden from readers since" in text and "Hidden since" not in text
 
 
 async def test_a_link_published_again_is_told_as_fixed(
