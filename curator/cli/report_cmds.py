@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -93,7 +93,7 @@ def describe(result: DeliveryResult) -> str:
         case DeliveryStatus.FAILED:
             return (
                 f"{who}: {what} NOT sent (attempt {result.attempts}): {result.error}; "
-                f"recorded, retried from {_when(result.next_attempt_at)}"
+                f"still owed, retried from {_when(result.next_attempt_at)}"
             )
         case DeliveryStatus.PENDING:
             return (
@@ -109,6 +109,21 @@ def describe(result: DeliveryResult) -> str:
             return f"{who}: nothing changed since the last report and no review is due; no email"
         case DeliveryStatus.NO_RECIPIENTS:
             return f"{who}: no recipients: set CURATOR_MAIL_TO or the guide's editors"
+
+
+def once_each(results: Sequence[DeliveryResult]) -> list[DeliveryResult]:
+    """One result per email: an owed email this command just tried is said by that attempt
+    ("NOT sent (attempt 2) …; still owed"), not again as waiting to be sent or already sent
+    when the report it is comes round again."""
+    from curator.mail import DeliveryStatus
+
+    tried = {
+        r.delivery_id
+        for r in results
+        if r.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED) and r.delivery_id is not None
+    }
+    again = (DeliveryStatus.PENDING, DeliveryStatus.ALREADY_SENT)
+    return [r for r in results if not (r.status in again and r.delivery_id in tried)]
 
 
 @app.command()
@@ -187,7 +202,7 @@ def report(
     if not email:
         sys.stdout.write(run(show))
         return
-    results = run(send)
+    results = once_each(run(send))
     from curator.mail import DeliveryStatus
 
     for result in results:

@@ -136,14 +136,22 @@ def test_email_with_the_server_down_fails_loudly_then_goes_out(mail_env: int) ->
     down = runner.invoke(app, ["report", "--email", "--no-archive"])
     assert down.exit_code == 4
     assert "sextortion: refresh report NOT sent (attempt 1): SMTP 127.0.0.1:" in down.stderr
-    assert "recorded, retried from" in down.stderr
+    assert "still owed, retried from" in down.stderr
+    # Tried again with the server still down: one line for the one email owed, not a FAILED
+    # line and then "waiting to be sent again" for the same email.
+    again = runner.invoke(app, ["report", "--email", "--no-archive"])
+    assert again.exit_code == 4
+    said = [line for line in again.output.splitlines() if line.startswith("sextortion:")]
+    assert len(said) == 1, again.output
+    assert "refresh report NOT sent (attempt 2)" in said[0]
+    assert "still owed, retried from" in said[0]
     inbox = Inbox()
     with smtp_server(inbox, port=mail_env):
         # An operator at the terminal does not wait for the backoff.
         up = runner.invoke(app, ["report", "--email", "--no-archive"])
     assert up.exit_code == 0, up.output
-    assert "sextortion: refresh report sent to" in up.stdout
-    assert "sextortion: refresh report already sent" in up.stdout
+    said = [line for line in up.output.splitlines() if line.startswith("sextortion:")]
+    assert len(said) == 1 and said[0].startswith("sextortion: refresh report sent to"), up.output
     assert len(inbox.messages) == 1
 
 
@@ -173,5 +181,5 @@ def test_a_retry_is_said_as_the_dashboard_says_a_moment() -> None:
     )
     assert describe(failed) == (
         "sextortion: refresh report NOT sent (attempt 1): SMTP refused; "
-        "recorded, retried from 3 Dec 2026, 14:02 UTC"
+        "still owed, retried from 3 Dec 2026, 14:02 UTC"
     )
