@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from curator.errors import (
     CatalogError,
@@ -70,6 +70,23 @@ class CuratorGroup(TyperGroup):
                 err.print(f"(--debug or {DEBUG_VARIABLE}=1 shows the traceback)", style="dim")
             sys.exit(EXIT_ERROR)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+class CuratorCommand(TyperCommand):
+    """A command whose usage line names a required argument as its help does, `NAME` (an
+    optional one `[NAME]`), not as Typer writes it, `{NAME}`. Commands that take a required
+    argument say `cls=CuratorCommand`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [_unbraced(piece) for piece in pieces]
+
+
+def _unbraced(piece: str) -> str:
+    if piece.startswith("{") and "}" in piece:
+        name, _, rest = piece[1:].partition("}")
+        return name + rest
+    return piece
 
 
 def _one_line(error: BaseException) -> str:

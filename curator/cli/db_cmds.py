@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from curator.cli.app import app, database, out, run, settings
+from curator.cli.app import CuratorCommand, app, database, out, run, settings
 
 db_app = typer.Typer(help="Create or migrate the database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -14,7 +14,7 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="target revision")] = "head",
+    revision: Annotated[str, typer.Argument(metavar="REVISION", help="target revision")] = "head",
 ) -> None:
     """Migrate the database to the newest schema (or to REVISION)."""
     current = settings()
@@ -29,8 +29,10 @@ def db_upgrade(
     out.print(f"Database at revision {run(body)}.")
 
 
-@db_app.command("downgrade")
-def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, or base")]) -> None:
+@db_app.command("downgrade", cls=CuratorCommand)
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(metavar="REVISION", help="target revision, or base")],
+) -> None:
     """Migrate the database down to REVISION.
 
     "base" removes every table."""

@@ -17,6 +17,7 @@ from curator.cli.app import (
     EXIT_INVALID,
     EXIT_OK,
     CatalogOption,
+    CuratorCommand,
     app,
     catalog_path,
     err,
@@ -80,9 +81,12 @@ def _read(source: str, current: Settings) -> PublishedPage:
         raise typer.Exit(EXIT_INVALID) from None
 
 
-@app.command("import")
+@app.command("import", cls=CuratorCommand)
 def import_page(
-    source: Annotated[str, typer.Argument(help="the published guide page: a saved file or a URL")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="the published guide page: a saved file or a URL"),
+    ],
     catalog: CatalogOption = None,
     guide: GuideOption = None,
     dry_run: Annotated[

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from curator.cli.app import EXIT_INVALID, app, err, migrated_engine, out, run, settings
+from curator.cli.app import (
+    EXIT_INVALID,
+    CuratorCommand,
+    app,
+    err,
+    migrated_engine,
+    out,
+    run,
+    settings,
+)
 
 if TYPE_CHECKING:  # the database loads when a command runs
     from curator.tokens import TokenInfo
@@ -14,10 +23,12 @@ if TYPE_CHECKING:  # the database loads when a command runs
 token_app = typer.Typer(help="Create, list and revoke editors' API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
-NameArgument = Annotated[str, typer.Argument(help="who the token is for, e.g. alex or newsroom")]
+NameArgument = Annotated[
+    str, typer.Argument(metavar="NAME", help="who the token is for, e.g. alex or newsroom")
+]
 
 
-@token_app.command("create")
+@token_app.command("create", cls=CuratorCommand)
 def token_create(name: NameArgument) -> None:
     """Create a token for NAME and print it once.
 
@@ -80,7 +91,7 @@ def token_list() -> None:
     out.print(table)
 
 
-@token_app.command("revoke")
+@token_app.command("revoke", cls=CuratorCommand)
 def token_revoke(name: NameArgument) -> None:
     """Revoke NAME's token: requests carrying it are refused from now on."""
     current = settings()

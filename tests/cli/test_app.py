@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from curator.cli import app
@@ -29,6 +32,35 @@ guides:
             url: https://b.org/
             kind: tv
 """
+
+
+def _commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command's words (`("token", "create")`), nested groups included."""
+    found: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+def test_every_argument_is_named_in_capitals_in_help() -> None:
+    # Tried as a new user would: `curator token create --help` showed "{name}" and
+    # "name <str>" where every other command shows its argument as CATALOG or URL.
+    commands = _commands(typer.main.get_command(app))
+    assert ("token", "create") in commands
+    for words in commands:
+        result = runner.invoke(app, [*words, "--help"])
+        assert result.exit_code == 0, words
+        usage = result.output.splitlines()[0]
+        assert "{" not in usage, usage
+        assert not re.search(r"\[[a-z]+\]", usage), usage
+        if "Arguments:" in result.output:
+            for line in result.output.split("Arguments:")[1].split("Options:")[0].splitlines():
+                if line.strip() and line.startswith("  ") and not line.startswith("   "):
+                    name = line.split()[0]
+                    assert name.isupper(), (words, line)
 
 
 def test_help_lists_every_command_with_one_line() -> None:
