@@ -105,6 +105,21 @@ class SettingsError(CuratorError):
     """A setting has a value curator cannot use."""
 
 
+class DatabaseUrlError(SettingsError):
+    """The database URL is not one curator can use; the message names the environment
+    variable it came from ("CURATOR_DATABASE_URL 'mysql://…': curator supports …")."""
+
+    def __init__(self, url: str, problem: str, variable: str = "DATABASE_URL") -> None:
+        self.url = url
+        self.problem = problem
+        self.variable = variable
+        super().__init__(f"{variable} {url!r}: {problem}")
+
+    def named(self, variable: str) -> DatabaseUrlError:
+        """The same error, naming the variable the URL was actually read from."""
+        return DatabaseUrlError(self.url, self.problem, variable)
+
+
 class PageError(CuratorError):
     """A guide page could not be read: it names the page and says why."""
 

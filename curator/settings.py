@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,18 @@ from curator.registration.bootstrap import Bootstrap, load_bootstrap
 from curator.registration.warnings import WatchPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./curator.db"
+DATABASE_VARIABLES = ("CURATOR_DATABASE_URL", "DATABASE_URL")
+"""Where the database URL is read from, the first one set winning."""
+
+
+def database_variable(environ: Mapping[str, str] | None = None) -> str:
+    """The environment variable the database URL was read from: the first of
+    DATABASE_VARIABLES that is set (in any case, as the settings read them), else
+    CURATOR_DATABASE_URL, the one to set."""
+    names = {name.upper() for name in (os.environ if environ is None else environ)}
+    return next((v for v in DATABASE_VARIABLES if v in names), DATABASE_VARIABLES[0])
+
+
 # Upper bounds of the settings that are times and counts: far beyond any sensible value, and
 # within what timers, time spans and the databases' integers hold (a typo of 1e300 seconds is
 # a bad setting, not an overflow deep in the scheduler).
@@ -54,7 +67,7 @@ class Settings(BaseSettings):
     # --- store -----------------------------------------------------------------------------
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
-        validation_alias=AliasChoices("CURATOR_DATABASE_URL", "DATABASE_URL", "database_url"),
+        validation_alias=AliasChoices(*DATABASE_VARIABLES, "database_url"),
         description="SQLAlchemy URL; sqlite:///… (embedded default) or postgresql+psycopg://…",
     )
     catalog_path: Path = Field(default=Path("resources.yaml"), description="the catalog file")
@@ -404,7 +417,10 @@ def _number(value: float) -> str:
 
 
 def _variable(name: str, field: object) -> str:
-    """The environment variable a field is read from (the first alias when it has several)."""
+    """The environment variable a field is read from (the first alias when it has several;
+    for the database URL, the one that is set)."""
+    if name == "database_url":
+        return database_variable()
     alias = getattr(field, "validation_alias", None)
     if isinstance(alias, AliasChoices):
         first = alias.choices[0]

@@ -386,12 +386,18 @@ async def migrated_engine(current: Settings) -> AsyncIterator[AsyncEngine]:
 @asynccontextmanager
 async def database(current: Settings) -> AsyncIterator[AsyncEngine]:
     """An engine on the configured database, reachable (else one line, exit 4), disposed after."""
+    from curator.errors import DatabaseUrlError
+    from curator.settings import database_variable
     from curator.store.engine import create_engine, missing_folder, unreachable
 
-    missing = missing_folder(current.database_url)
-    if missing is not None:
-        raise missing  # before a connection is tried: aiosqlite's thread would outlive the loop
-    engine = create_engine(current.database_url)
+    try:
+        missing = missing_folder(current.database_url)
+        if missing is not None:
+            raise missing  # before a connection is tried: aiosqlite's thread would outlive it
+        engine = create_engine(current.database_url)
+    except DatabaseUrlError as exc:
+        # Said with the variable the URL came from: CURATOR_DATABASE_URL or DATABASE_URL.
+        raise exc.named(database_variable()) from None
     try:
         try:
             async with engine.connect():

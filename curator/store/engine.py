@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, SessionTransactionOrigin
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.util import await_only
 
-from curator.errors import DatabaseUnreachableError, SettingsError
+from curator.errors import DatabaseUnreachableError, DatabaseUrlError
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +59,21 @@ def async_url(database_url: str) -> URL:
     try:
         url = make_url(database_url)
     except Exception as exc:  # sqlalchemy raises ArgumentError with a terse message
-        raise SettingsError(f"DATABASE_URL {database_url!r} is not a database URL") from exc
+        raise DatabaseUrlError(database_url, "not a database URL") from exc
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
             # An in-memory database vanishes with the command: a sync, a token, a check would
             # each say they were done and keep nothing.
-            raise SettingsError(
-                f"DATABASE_URL {database_url!r} names no file: curator keeps its data in a "
-                "file (sqlite:///./curator.db, or sqlite:////var/lib/curator/curator.db)"
+            raise DatabaseUrlError(
+                database_url,
+                "it names no file: curator keeps its data in a file (sqlite:///./curator.db,"
+                " or sqlite:////var/lib/curator/curator.db)",
             )
         return url.set(drivername="sqlite+aiosqlite")
     if backend in ("postgresql", "postgres"):
         return url.set(drivername="postgresql+psycopg")
-    raise SettingsError(
-        f"DATABASE_URL {database_url!r}: curator supports sqlite and postgresql, not {backend}"
-    )
+    raise DatabaseUrlError(database_url, f"curator supports sqlite and postgresql, not {backend}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -165,3 +165,32 @@ def test_bad_database_url_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 4
     assert "curator supports sqlite and postgresql, not mysql" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"CURATOR_DATABASE_URL": "mysql://x/y"}, "CURATOR_DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+        # CURATOR_DATABASE_URL wins when both are set: it is the one curator read.
+        (
+            {"CURATOR_DATABASE_URL": "mysql://x/y", "DATABASE_URL": "sqlite:///x.db"},
+            "CURATOR_DATABASE_URL",
+        ),
+    ],
+    ids=["curator-prefix", "bare", "both"],
+)
+def test_a_bad_database_url_names_the_variable_that_set_it(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], named: str
+) -> None:
+    # Tried as an operator would: CURATOR_DATABASE_URL=mysql://… was answered with
+    # "DATABASE_URL 'mysql://…'", a variable they never set.
+    monkeypatch.delenv("CURATOR_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["token", "list"])
+    assert result.exit_code == 4
+    assert result.stderr.startswith(
+        f"error: {named} 'mysql://x/y': curator supports sqlite and postgresql, not mysql"
+    ), result.stderr

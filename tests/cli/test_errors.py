@@ -37,8 +37,8 @@ def test_an_sqlite_url_without_a_file_is_refused(tmp_path: Path, url: str) -> No
         result = curator(*argv, cwd=tmp_path, env=environment(CURATOR_DATABASE_URL=url))
         assert result.returncode == 4, (argv, result.stdout)
         assert one_error_line(result.stderr) == (
-            f"error: DATABASE_URL {url!r} names no file: curator keeps its data in a file "
-            "(sqlite:///./curator.db, or sqlite:////var/lib/curator/curator.db)"
+            f"error: CURATOR_DATABASE_URL {url!r}: it names no file: curator keeps its data in a"
+            " file (sqlite:///./curator.db, or sqlite:////var/lib/curator/curator.db)"
         )
         assert result.stdout == ""
 
