@@ -41,12 +41,25 @@ def latest_run() -> Run:
     )
 
 
+ADDRESS = "192.0.2.10"
+"""The address a seeded request reached (a documentation address)."""
+
+
+def hop(url: str, status: int | None, *, location: str | None = None) -> dict[str, Any]:
+    """One request as the fetcher records it on a check (`curator.runs.records.hops_of`):
+    every request is one, a timeout or a refused connection too (with no status)."""
+    return {
+        "url": url,
+        "status": status,
+        "address": ADDRESS if status is not None else None,
+        "location": location,
+        "elapsed_ms": 120,
+    }
+
+
 def moved_hops() -> list[dict[str, Any]]:
     """The moved link's redirect: a permanent one to MOVED_TO, which answers."""
-    return [
-        {"url": MOVED_URL, "status": 301, "location": MOVED_TO},
-        {"url": MOVED_TO, "status": 200},
-    ]
+    return [hop(MOVED_URL, 301, location=MOVED_TO), hop(MOVED_TO, 200)]
 
 
 def check(
@@ -58,7 +71,9 @@ def check(
     detail: str | None = None,
     **extra: object,
 ) -> Check:
-    """A check of `url` in `run` (already flushed), at CHECKED_AT."""
+    """A check of `url` in `run` (already flushed), at CHECKED_AT; unless `extra` gives its
+    hops, the one request the fetcher would have recorded for that answer."""
+    extra.setdefault("hops", [hop(url, status)])
     return Check(
         run_id=run.id,
         url=url,

@@ -19,6 +19,7 @@ from tests.seeding import (
     NOW,
     OK_URL,
     check,
+    hop,
     latest_run,
     link_states,
     moved_hops,
@@ -126,7 +127,7 @@ async def seed(session: AsyncSession) -> Seeded:
         404,
         final_url=BROKEN_URL,
         title="Page not found",
-        hops=[{"url": BROKEN_URL, "status": 404}],
+        hops=[hop(BROKEN_URL, 404)],
         suggestion=PERHAPS.to_json(),
     )
     flaky_check = check(run, FLAKY_URL, Verdict.TRANSIENT, 503, attempts=3)

@@ -21,7 +21,7 @@ from curator.store.models import EditorAction, RecheckRequest, Run
 from curator.tokens import revoke_token
 from tests.api.seed import PERHAPS_URL, Seeded
 from tests.executors import FakeExecutor
-from tests.seeding import MOVED_TO, MOVED_URL
+from tests.seeding import BROKEN_URL, MOVED_TO, MOVED_URL, hop
 
 ENDPOINTS = [
     ("GET", "/v1/editor/problems"),
@@ -106,9 +106,7 @@ async def test_problems_most_severe_first_with_evidence(
     assert broken["since"] is not None
     assert broken["evidence"]["status_code"] == 404
     assert broken["evidence"]["title"] == "Page not found"
-    assert broken["evidence"]["hops"] == [
-        {"url": "https://helpline.example.org/report-remove", "status": 404}
-    ]
+    assert broken["evidence"]["hops"] == [hop(BROKEN_URL, 404)]  # as the fetcher records it
     assert [r["note"] for r in broken["reports"]] == ["The Report Remove link says page not found."]
     assert moved["suggested_url"] == MOVED_TO
     assert moved["suggestion"] == {

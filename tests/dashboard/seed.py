@@ -17,6 +17,7 @@ from tests.seeding import (
     MOVED_URL,
     NOW,
     check,
+    hop,
     latest_run,
     link_states,
     moved_hops,
@@ -115,6 +116,7 @@ async def seed(session: AsyncSession) -> Seeded:
                 verdict=verdict,
                 status_code=status,
                 detail=f"Status {status}.",
+                hops=[hop(BROKEN_URL, status)],
             )
         )
     latest = check(
@@ -126,12 +128,8 @@ async def seed(session: AsyncSession) -> Seeded:
         detail="The page is gone: 404 Not Found after a redirect.",
         elapsed_ms=412,
         hops=[
-            {
-                "url": BROKEN_URL,
-                "status": 301,
-                "location": "https://helpline.example.org/report-remove/",
-            },
-            {"url": "https://helpline.example.org/report-remove/", "status": 404},
+            hop(BROKEN_URL, 301, location="https://helpline.example.org/report-remove/"),
+            hop("https://helpline.example.org/report-remove/", 404),
         ],
     )
     moved_check = check(
@@ -151,7 +149,6 @@ async def seed(session: AsyncSession) -> Seeded:
         503,
         detail="Server error 503; not yet confirmed.",
         attempts=3,
-        hops=[{"url": FLAKY_URL, "status": 503}],
     )
     working_check = check(run, WORKING_URL, Verdict.OK, 200, detail="OK")
     session.add_all([latest, moved_check, flaky_check, working_check])

@@ -525,7 +525,7 @@ async def test_resource_page_draws_its_health_timeline(
 async def test_a_check_that_got_an_answer_is_never_no_response(
     editor: httpx.AsyncClient, seeded: Seeded
 ) -> None:
-    # The working link's latest check holds a status and no hops (seeded so): it answered 200.
+    # The working link's latest check answered 200 at its one request: shown as that answer.
     page = await editor.get(f"/editor/resources/{seeded.working_id}")
     assert page.status_code == 200
     evidence = page.text[page.text.index('class="evidence"') :]

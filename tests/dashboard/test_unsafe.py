@@ -16,7 +16,7 @@ from curator.domain import RunStatus, Verdict
 from curator.store.models import Check, Guide, Resource, Run
 from tests.dashboard.seed import Seeded
 from tests.factories import TAKEOVER, replay_checks
-from tests.seeding import CHECKED_AT, NOW
+from tests.seeding import CHECKED_AT, NOW, hop
 
 URL = "https://lapsed-charity.example/"
 TIMEOUT = "Timed out reading the response."
@@ -51,7 +51,7 @@ async def _lapsed(session: AsyncSession, seeded: Seeded) -> int:
                 verdict=verdict,
                 status_code=status,
                 detail=detail,
-                hops=[{"url": URL, "status": status}],
+                hops=[hop(URL, status)],
                 evidence=evidence,
             )
         )
@@ -64,7 +64,7 @@ async def _lapsed(session: AsyncSession, seeded: Seeded) -> int:
             status_code=None,
             detail=TIMEOUT,
             error_kind="read_timeout",
-            hops=[],
+            hops=[hop(URL, None)],
         )
     )
     session.add_all(checks)
