@@ -50,6 +50,14 @@ LOCK_RETRIES = (0.2, 1.0, 3.0)
 """Seconds slept before each further try to take SQLite's write lock, after a busy timeout."""
 IDLE_IN_TRANSACTION_SECONDS = 60.0
 """PostgreSQL ends a transaction idle this long: only a hung process leaves one so."""
+CONNECT_TIMEOUT_SECONDS = 10
+"""How long a new PostgreSQL connection may take: a server that accepts it and never answers
+(hung, or a half-open network path) is then unreachable, not waited on for ever."""
+TCP_USER_TIMEOUT_MS = 30_000
+"""PostgreSQL: sent data left unacknowledged this long ends the connection (a network path
+that went silent mid-query), instead of the kernel's retransmissions for about 15 minutes."""
+KEEPALIVE_IDLE_SECONDS = 30
+"""PostgreSQL: an idle pooled connection is probed after this long, so a dead path is noticed."""
 WRITE_OPTION = "curator_write"
 """The execution option that marks a write transaction's connection."""
 
@@ -112,11 +120,17 @@ def _sqlite_begin(conn: Connection) -> None:
 
 
 def create_engine(
-    database_url: str, *, idle_in_transaction: float = IDLE_IN_TRANSACTION_SECONDS, **kwargs: Any
+    database_url: str,
+    *,
+    idle_in_transaction: float = IDLE_IN_TRANSACTION_SECONDS,
+    connect_timeout: int = CONNECT_TIMEOUT_SECONDS,
+    **kwargs: Any,
 ) -> AsyncEngine:
     """An async engine for `database_url`, with SQLite tuned for a shared file; on PostgreSQL
     a transaction left idle `idle_in_transaction` seconds (its process hung mid-way) is ended
-    by the server, so the locks it holds never stall the other processes for long."""
+    by the server, so the locks it holds never stall the other processes for long, and a
+    connection that gets no answer within `connect_timeout` seconds fails as unreachable
+    (a value given in the URL's query wins over these)."""
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         dialect = url.get_dialect()
@@ -134,6 +148,18 @@ def create_engine(
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     connect_args = dict(kwargs.pop("connect_args", {}))
+    given = set(url.query)
+    defaults = {
+        "connect_timeout": connect_timeout,
+        "keepalives": 1,
+        "keepalives_idle": KEEPALIVE_IDLE_SECONDS,
+        "keepalives_interval": 10,
+        "keepalives_count": 3,
+        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+    }
+    for name, value in defaults.items():
+        if name not in given:
+            connect_args.setdefault(name, value)
     timeout = f"-c idle_in_transaction_session_timeout={int(idle_in_transaction * 1000)}"
     connect_args["options"] = f"{connect_args.get('options', '')} {timeout}".strip()
     return create_async_engine(url, connect_args=connect_args, **kwargs)
