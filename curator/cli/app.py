@@ -38,6 +38,22 @@ if TYPE_CHECKING:  # the database and the catalog are loaded by the commands tha
 T = TypeVar("T")
 
 
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT), as a shell reports it."""
+EXIT_TERMINATED = 143
+"""SIGTERM (128 + SIGTERM): a CI runner, systemd or `timeout` stopping the command."""
+
+
+class Terminated(KeyboardInterrupt):
+    """The command was stopped by SIGTERM: it ends as Ctrl-C ends it (the same clean-up and
+    message), with exit 143."""
+
+
+def interrupted_code(exc: BaseException) -> int:
+    """The exit code of a command stopped by `exc` (Ctrl-C or SIGTERM)."""
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
 class CuratorGroup(TyperGroup):
     """The command group with curator's endings: a clean usage error (exit 2), and one line
     instead of a traceback (exit 4) for whatever a command did not expect."""
@@ -59,9 +75,9 @@ class CuratorGroup(TyperGroup):
             exc.message = exc.message.replace("Value error, ", "")
             exc.show()
             sys.exit(EXIT_INVALID)
-        except (KeyboardInterrupt, typer.Abort):
+        except (KeyboardInterrupt, typer.Abort) as exc:
             err.print("Interrupted.")
-            sys.exit(130)
+            sys.exit(interrupted_code(exc))
         except Exception as exc:  # an environment problem no command foresaw: one line
             if debugging():
                 traceback.print_exception(exc, file=sys.stderr)
@@ -350,17 +366,37 @@ def run(factory: Callable[[], Awaitable[T]]) -> T:
     unreachable database or another environment problem exits 4 with one line.
     """
     import asyncio
+    import signal
 
     returned: list[T] = []
+    terminated: list[int] = []
 
     async def main() -> None:
+        # SIGTERM cancels the command as Ctrl-C does (a run records itself interrupted), where
+        # Python's default would end the process on the spot. A command that stops on signals
+        # its own way (the scheduler) installs its handler over this one.
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+
+        def on_sigterm() -> None:
+            terminated.append(signal.SIGTERM)
+            task.cancel()
+
+        if threading.current_thread() is threading.main_thread():  # signals go to it alone
+            loop.add_signal_handler(signal.SIGTERM, on_sigterm)
         # The main task returns nothing: on its way out, Python 3.11's asyncio.run formats
         # the main task, its result included, while restoring the Ctrl-C handler, and a
         # run's report of 50,000 results is hundreds of megabytes as text.
         returned.append(await factory())
 
     try:
-        asyncio.run(main())
+        try:
+            asyncio.run(main())
+        except asyncio.CancelledError:
+            if not terminated:
+                raise
+            raise Terminated from None
         return returned[0]
     except CatalogError as exc:
         report_catalog_error(exc)

@@ -30,6 +30,7 @@ from curator.cli.app import (
     err,
     fail,
     freeze_loaded,
+    interrupted_code,
     is_terminal,
     leave,
     migrated_engine,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.runs.execute import CheckResult, RunReport
     from curator.settings import Settings
 
-EXIT_INTERRUPTED = 130
 INCONCLUSIVE_MESSAGE = (
     "Inconclusive: every site failed before answering (DNS or connect), so the checker's own "
     "network looks down. No resource's state was changed. Check the network and run "
@@ -200,11 +200,11 @@ def check(
 
     try:
         inconclusive, broken = run(body)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
         from curator.runs.summaries import cancelled_summary
 
         err.print(cancelled_summary(tally.done, tally.planned))
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(interrupted_code(exc)) from None
     if inconclusive:
         err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
         leave(EXIT_INCONCLUSIVE)
@@ -425,9 +425,9 @@ def check_ad_hoc(
 
     try:
         report = run(body)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
         err.print(f"Interrupted after {tally.done} of {tally.planned} addresses.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(interrupted_code(exc)) from None
     summary = report.summary
     if output is Format.JSON:
         writer = JsonResults(sys.stdout.write)

@@ -129,9 +129,21 @@ def test_an_inconclusive_run_prints_one_summary(
         assert "network looks down" in result.stderr
 
 
-async def test_ctrl_c_stops_the_run_and_changes_nothing(
-    tmp_path: Path, sites: Sites, env: dict[str, str], database_url: str
+@pytest.mark.parametrize(
+    ("sent", "code"),
+    [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+    ids=["ctrl-c", "sigterm"],
+)
+async def test_ctrl_c_or_sigterm_stops_the_run_and_changes_nothing(
+    tmp_path: Path,
+    sites: Sites,
+    env: dict[str, str],
+    database_url: str,
+    sent: signal.Signals,
+    code: int,
 ) -> None:
+    # SIGTERM is how a CI runner, systemd or `timeout` stop a job: the run is recorded as
+    # interrupted at once (not left `running` for the next start to find), as for Ctrl-C.
     fast = await sites.add("fast.test", {"/1": page("One", "One."), "/2": page("Two", "Two.")})
     slow = await sites.add("slow.test", fallback=Hang())
     urls = {"one": fast.address_url("/1"), "two": fast.address_url("/2")}
@@ -145,9 +157,9 @@ async def test_ctrl_c_stops_the_run_and_changes_nothing(
 
     await wait_until(two_stored, within=60, what="the two quick checks to be stored")
     await asyncio.sleep(0.2)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(sent)
     result = await finish(process, within=60)
-    assert result.returncode == 130, result.stderr
+    assert result.returncode == code, result.stderr
     assert result.stderr.strip().splitlines()[-1] == (
         "Interrupted after 2 of 9 addresses; nothing changed."
     )
