@@ -443,9 +443,49 @@ async def database(current: Settings) -> AsyncIterator[AsyncEngine]:
             if explained is None:
                 raise
             raise explained from exc
-        yield engine
+        try:
+            yield engine
+        except Exception as exc:
+            lost = lost_database(current.database_url, exc)
+            if lost is None:
+                raise
+            raise lost from exc
     finally:
         await engine.dispose()
+
+
+def lost_database(database_url: str, error: BaseException) -> CuratorError | None:
+    """PostgreSQL gone during a command (stopped, restarted, the network cut), as the one line
+    that says so; None for any other error (SQLite's are the statements' own)."""
+    from sqlalchemy.engine import make_url
+
+    from curator.errors import DatabaseUnreachableError
+    from curator.store.engine import unreachable
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return None
+    for leaf in _leaves(error):  # a run's workers raise theirs in an exception group
+        if isinstance(leaf, CuratorError):
+            return None
+        explained = unreachable(database_url, leaf)
+        if explained is not None:
+            host = f"{url.host or 'localhost'}:{url.port or 5432}"
+            return DatabaseUnreachableError(
+                explained.database,
+                f"it stopped answering during the command ({explained.cause})",
+                f"Once PostgreSQL on {host} answers again, run the command again: "
+                "what it stored is kept",
+            )
+    return None
+
+
+def _leaves(error: BaseException) -> Iterable[BaseException]:
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            yield from _leaves(inner)
+    else:
+        yield error
 
 
 def is_terminal() -> bool:

@@ -38,7 +38,7 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from curator.check.checker import Checker, Sweep
@@ -647,5 +647,10 @@ async def _abandon(work: _Work, status: RunStatus, why: str | None) -> None:
                 summary=summary,
             ),
         )
+    except (OperationalError, InterfaceError) as exc:
+        # The database is not answering: the error the run stopped on says so to the caller,
+        # and the next start finds the run left `running` and marks it (no second traceback).
+        reason = next((line for line in str(exc.orig or exc).splitlines() if line.strip()), "")
+        log.info("could not record the end of run %s: %s", work.run_id, reason)
     except Exception:
         log.exception("could not record the end of run %s", work.run_id)

@@ -1,0 +1,149 @@
+"""PostgreSQL going away under `curator check` (the server stopped, the network cut): one line
+naming the database and why, exit 4, never a traceback; the next check, once the database is
+back, is not refused by the run the lost one left behind."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from curator.store.models import Check
+from tests.cli.script import environment, finish, start
+from tests.cli.test_check_cmds import count
+from tests.databases import TestDatabase
+from tests.polling import wait_until
+from tests.sites import Hang, Sites, page
+
+
+class Cuttable:
+    """A TCP proxy on loopback in front of the test PostgreSQL that can be cut (every
+    connection closed, new ones refused) and restored."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.up = True
+        self.pairs: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = set()
+        self.server: asyncio.Server | None = None
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        return int(self.server.sockets[0].getsockname()[1])
+
+    async def __aenter__(self) -> Cuttable:
+        self.server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self.cut()
+        assert self.server is not None
+        self.server.close()
+        await self.server.wait_closed()
+
+    def cut(self) -> None:
+        self.up = False
+        for client, server in self.pairs:
+            client.transport.abort()
+            server.transport.abort()
+        self.pairs.clear()
+
+    def restore(self) -> None:
+        self.up = True
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if not self.up:
+            writer.transport.abort()
+            return
+        upstream_reader, upstream_writer = await asyncio.open_connection(
+            "127.0.0.1", self.target_port
+        )
+        pair = (writer, upstream_writer)
+        self.pairs.add(pair)
+        try:
+            await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
+        finally:
+            self.pairs.discard(pair)
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        writer.transport.abort()
+
+
+@pytest.fixture
+def pg(test_databases: dict[str, TestDatabase]) -> Iterator[TestDatabase]:
+    database = test_databases["postgresql"]
+    database.clean()
+    yield database
+    database.clean()
+
+
+@pytest.fixture
+async def proxy(pg: TestDatabase) -> AsyncIterator[Cuttable]:
+    async with Cuttable(make_url(pg.url).port or 5432) as cuttable:
+        yield cuttable
+
+
+async def test_the_database_lost_mid_run_is_one_line_and_exit_4(
+    tmp_path: Path, sites: Sites, pg: TestDatabase, proxy: Cuttable
+) -> None:
+    fast = await sites.add("fast.test", {"/1": page("One", "One."), "/2": page("Two", "Two.")})
+    slow = await sites.add("slow.test", fallback=Hang())
+    urls = [fast.address_url("/1"), fast.address_url("/2")]
+    urls += [slow.address_url(f"/{n}") for n in range(3)]
+    resources = "".join(
+        f"          - id: r{n}\n            title: R{n}\n            url: {url}\n"
+        for n, url in enumerate(urls)
+    )
+    path = tmp_path / "resources.yaml"
+    path.write_text(
+        "guides:\n  - slug: demo\n    title: Demo\n    sections:\n"
+        f"      - title: Links\n        resources:\n{resources}"
+    )
+    env = environment(
+        CURATOR_DATABASE_URL=make_url(pg.url)
+        .set(port=proxy.port)
+        .render_as_string(hide_password=False),
+        CURATOR_ALLOW_PRIVATE_ADDRESSES="true",
+        CURATOR_PER_HOST_INTERVAL="0",
+        CURATOR_PER_HOST_CONCURRENCY="8",
+        CURATOR_VIDEO_OEMBED="false",
+        CURATOR_REPLACEMENT_SEARCH="false",
+        CURATOR_RETRIES="0",
+        # The run learns of the loss at its next write: when a hanging page gives up.
+        CURATOR_READ_TIMEOUT="2",
+        CURATOR_URL_DEADLINE="3",
+    )
+    process = await start("check", "--catalog", str(path), cwd=tmp_path, env=env)
+
+    async def two_stored() -> bool:
+        return await asyncio.to_thread(count, pg.url, Check) == 2
+
+    await wait_until(two_stored, within=60, what="the two quick checks to be stored")
+    proxy.cut()
+    result = await finish(process, within=60)
+    assert result.returncode == 4, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) <= 2, result.stderr  # the error, and how to see the traceback
+    assert lines[0].startswith("error: database postgresql"), result.stderr
+    assert "is unreachable" in lines[0] and f":{proxy.port}/" in lines[0]
+
+    # Back again: the next check is not refused by the run the lost one left `running`.
+    proxy.restore()
+    slow.fallback = page("Slow", "Slow.")
+    again = await finish(
+        await start("check", "--catalog", str(path), cwd=tmp_path, env=env), within=60
+    )
+    assert again.returncode in (0, 1), again.stderr  # a verdict, not "already running"
+    assert again.stdout.splitlines()[-1].startswith("Run 2 completed"), again.stdout
