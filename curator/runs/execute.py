@@ -231,7 +231,10 @@ class _Work:
     """Keep each result for the report (else only how many, by verdict)."""
     results: list[CheckResult] = field(default_factory=list)
     done: int = 0
-    """How many URLs are checked."""
+    """How many URLs are checked (their checks stored)."""
+    reported: int = 0
+    """How many results the run has handed on (`on_result`), each once its follow-ups (the
+    host's probe, the search for a broken page) are done."""
     counts: Counter[str] = field(default_factory=Counter)
     """Checks per verdict value, in the order each verdict first came."""
     hosts: dict[str, bool] = field(default_factory=dict)
@@ -286,6 +289,10 @@ class _Work:
             url,
             check_values(run_id=self.run_id, facts=facts, outcome=outcome, checked_at=checked_at),
         )
+        # Counted once stored: a run stopped during what follows (the host's probe, the search
+        # for a broken page) reports the checks it keeps, as its stored count of them does.
+        self.done += 1
+        self.counts[outcome.verdict.value] += 1
         if reading is not None:
             # Stored as first read; the host's probe (queued ahead of its links) may change it.
             refined_facts, refined = await refine_check(
@@ -294,6 +301,7 @@ class _Work:
             if self.watch is not None:
                 refined = with_registration(refined, self.watch.domain(url), now=checked_at)
             if refined != outcome:
+                self._recount(outcome.verdict, refined.verdict)
                 facts, outcome = refined_facts, refined
                 self.writer.amend(url, facts_values(facts) | outcome_values(facts, outcome))
         tally(self.hosts, Attempt.of(facts))  # as stored: the refined facts, when refined
@@ -312,12 +320,11 @@ class _Work:
             targets=targets,
             check_id=None,
             checked_at=checked_at,
-            position=self.done + 1,
+            position=self.reported + 1,
             planned=len(self.plan),
             suggestion=suggestion,
         )
-        self.done += 1
-        self.counts[outcome.verdict.value] += 1
+        self.reported += 1
         if self.keep:
             self.results.append(result)
         if self.on_result is not None:
@@ -326,6 +333,15 @@ class _Work:
             except Exception:
                 log.exception("the run's callback failed on the result for %s", url)
         return result
+
+    def _recount(self, stored: Verdict, amended: Verdict) -> None:
+        """A stored check's verdict was amended: count it under its new verdict."""
+        if stored is amended:
+            return
+        self.counts[stored.value] -= 1
+        if not self.counts[stored.value]:
+            del self.counts[stored.value]
+        self.counts[amended.value] += 1
 
     async def search(
         self, url: str, facts: Facts, expectation: Expectation, targets: tuple[Target, ...]
