@@ -104,9 +104,11 @@ async def _lead(
             waiter.cancel()
             with suppress(asyncio.CancelledError):
                 await waiter
-        # No new work: pause the clock first, then tell running jobs to wind down.
+        # No new work: pause the clock first, then tell running jobs to wind down, and start
+        # no new request: links a run has taken but that wait for their host are not asked.
         scheduler.pause()
         context.stop.set()
+        context.executor.checker.stop_requests()
         if not await runner.drain(context.settings.shutdown_grace_seconds):
             cut = await tasks.interrupt_own_runs(context)
             log.error("shutdown grace ran out; runs %s marked interrupted", cut)

@@ -121,6 +121,11 @@ class Checker:
         """A fresh sweep for one run: each URL it meets fetched once."""
         return Sweep(self)
 
+    def stop_requests(self) -> None:
+        """Start no new request (the process is shutting down): what is in flight finishes,
+        and a run's checks that have not started end in RequestsStopped, unmade."""
+        self.fetcher.stop_requests()
+
     async def aclose(self) -> None:
         """Close what this checker opened (nothing it was given)."""
         for shared in list(self._in_flight.values()):

@@ -261,6 +261,11 @@ class Fetcher:
         `silent`, a host it holds silent is not asked, and how the URL ended is told to it."""
         return (await self._fetch(url, silent=silent))[0]
 
+    def stop_requests(self) -> None:
+        """Start no new request (a shutdown): those going on finish; a fetch that has not
+        started, or would start another (a retry, a redirect's hop), raises RequestsStopped."""
+        self._limiter.close()
+
     def silent_hosts(self) -> SilentHosts:
         """A record of hosts that stopped answering, as the policy sets it: one per run, so
         an editor's recheck of one link is always asked."""

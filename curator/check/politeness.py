@@ -226,6 +226,15 @@ def spread_by_host(urls: Iterable[str]) -> list[str]:
     return [url for _, _, url in keyed]
 
 
+class RequestsStopped(Exception):
+    """No new request starts: the process is shutting down (`HostLimiter.close`). Not a fact
+    about the URL: its check is not made, and a resumed run makes it."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        super().__init__(f"no new request to {host}: the checker is stopping")
+
+
 class HostLimiter:
     """At most `concurrency` requests in all, `per_host` per host, starts `interval` apart."""
 
@@ -246,10 +255,19 @@ class HostLimiter:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._next_start: dict[str, float] = {}
         self._last_start: dict[str, float] = {}
+        self._closed = False
+
+    def close(self) -> None:
+        """Start no new request: the requests going on finish, and those waiting for a slot
+        (and any asked for later) raise RequestsStopped when their turn comes."""
+        self._closed = True
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one request slot for `host`; entering waits for capacity and spacing."""
+        """Hold one request slot for `host`; entering waits for capacity and spacing (raises
+        RequestsStopped once the limiter is closed)."""
+        if self._closed:
+            raise RequestsStopped(host)
         key = host.lower()
         semaphore = self._hosts.get(key)
         if semaphore is None:
@@ -259,6 +277,8 @@ class HostLimiter:
         async with semaphore:
             await self._space(key)
             async with self._global:
+                if self._closed:  # closed while this request waited for its turn
+                    raise RequestsStopped(host)
                 await self._started(key)
                 yield
 

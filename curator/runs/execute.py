@@ -45,6 +45,7 @@ from curator.check.checker import Checker, Sweep
 from curator.check.evidence import final_url
 from curator.check.facts import Expectation, Facts, Outcome, Snapshot
 from curator.check.outage import Attempt, answered, tally
+from curator.check.politeness import RequestsStopped
 from curator.check.state import ConfirmPolicy
 from curator.check.urls import host
 from curator.domain import Group, RunStatus, RunTrigger, Verdict, group_of
@@ -359,6 +360,8 @@ class _Work:
             found = await self.finder.find(
                 url, reference=reference, expectation=expectation, final_url=final_url(facts)
             )
+        except RequestsStopped:
+            raise
         except Exception:
             log.exception("the search for where %s went failed", url)
             return None
@@ -505,7 +508,11 @@ async def _drain(work: _Work, concurrency: int, stop: asyncio.Event) -> None:
             url = await work.next_url()
             if url is None or stop.is_set():
                 return
-            await work.check(url)
+            try:
+                await work.check(url)
+            except RequestsStopped:
+                return  # shutting down: this URL's request never started (or its check is
+                # stored and only its follow-up was not made); a resumed run checks the rest
 
     async def heartbeat() -> None:
         while True:

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from curator.check.checker import Reading, Sweep
 from curator.check.facts import ErrorKind, Expectation, Facts, Outcome, Page, Snapshot
+from curator.check.politeness import RequestsStopped
 from curator.domain import Verdict
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,14 @@ async def first_check(
     sweep.expect(url)
     try:
         facts = await sweep.fetch(url)
+    except RequestsStopped:
+        raise  # not the URL's trouble: the check is not made
     except Exception as exc:
         return (*failed(Facts(url=url, attempts=0), "fetch", exc), None)
     try:
         reading = await sweep.read(facts, expectation, history)
+    except RequestsStopped:
+        raise
     except Exception as exc:
         return (*failed(facts, "classification", exc), None)
     return facts, reading.outcome, reading if reading.wants_baseline else None
@@ -79,6 +84,8 @@ async def refine_check(
     """The first check classified again with the host's answer to a made-up address."""
     try:
         return facts, await sweep.refine(facts, expectation, history, reading)
+    except RequestsStopped:
+        raise
     except Exception as exc:
         return failed(facts, "probe", exc)
 

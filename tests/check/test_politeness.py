@@ -10,6 +10,7 @@ import pytest
 from curator.check.facts import ErrorKind
 from curator.check.politeness import (
     HostLimiter,
+    RequestsStopped,
     RetryPolicy,
     SilentHosts,
     is_retryable,
@@ -317,3 +318,30 @@ NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 )
 def test_retry_after_values(value: str | None, seconds: float | None) -> None:
     assert parse_retry_after(value, NOW) == seconds
+
+
+async def test_a_closed_limiter_lets_the_request_in_flight_finish_and_starts_no_other() -> None:
+    limiter = HostLimiter(concurrency=10, per_host=1, interval=0)
+    holding = asyncio.Event()
+    release = asyncio.Event()
+    started: list[str] = []
+
+    async def request(name: str) -> str:
+        async with limiter.slot("a.test"):
+            started.append(name)
+            holding.set()
+            await release.wait()
+        return name
+
+    first = asyncio.create_task(request("first"))
+    await holding.wait()
+    waiting = asyncio.create_task(request("waiting"))
+    await asyncio.sleep(0)
+    limiter.close()
+    release.set()
+    assert await first == "first"
+    with pytest.raises(RequestsStopped):
+        await waiting
+    with pytest.raises(RequestsStopped):
+        await request("later")
+    assert started == ["first"]

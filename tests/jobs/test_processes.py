@@ -318,6 +318,34 @@ async def test_sigterm_interrupts_the_run_and_the_next_start_resumes_it(
     assert len(inbox.messages) == 1
 
 
+async def test_sigterm_starts_no_link_that_waits_for_its_host(
+    pg: Database, sites: Sites, children: list[Child], tmp_path: Path
+) -> None:
+    # Many workers, one request at a time to the host: the other links are taken by workers
+    # but wait for the host. SIGTERM lets the one in flight finish and asks for no other.
+    paths = [f"/p{i}" for i in range(8)]
+    site = await sites.add(
+        "polite.test", {p: Response(200, page_body(p), delay=0.5) for p in paths}
+    )
+    await load(pg, [{"title": f"Page {p}", "url": site.address_url(p)} for p in paths])
+    env = environment(pg.url, concurrency=16, per_host_concurrency=1)
+    child = await start(children, tmp_path, env, "scheduler")
+    run = await wait_until(
+        lambda: _run_with_checks(pg), within=START_WITHIN, what="the full run's first check"
+    )
+    child.signal(signal.SIGTERM)
+    assert await child.exit_code(within=30) == 0, child.output()
+    async with pg.sessions() as session:
+        stopped = await session.get(Run, run.id, populate_existing=True)
+        full = await session.get(JobState, tasks.FULL_CHECK, populate_existing=True)
+    assert stopped is not None and full is not None
+    assert stopped.status is RunStatus.INTERRUPTED, child.output()
+    assert stopped.checked_urls <= 3, child.output()  # the first, and what was in flight
+    assert sum(site.hits(p) for p in paths) == stopped.checked_urls
+    assert full.last_status == JobStatus.INTERRUPTED
+    assert "Traceback" not in child.output()
+
+
 def page_body(path: str) -> str:
     return f"<html><head><title>Page {path}</title></head><body>Advice {path}.</body></html>"
 
