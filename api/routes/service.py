@@ -17,7 +17,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
+from api.errors import DATABASE_RETRY_AFTER
 from curator import __version__
+from curator.store.engine import unreachable
 from curator.store.job_states import last_heartbeat
 
 router = APIRouter(include_in_schema=False)
@@ -103,7 +105,12 @@ async def healthz(request: Request) -> JSONResponse:
                 heartbeat = await last_heartbeat(session)
         body["database"] = {"reachable": True}
     except Exception as exc:  # noqa: BLE001 - any failure means: not reachable now
-        reason = next((line for line in str(exc).splitlines() if line.strip()), "")
+        explained = unreachable(request.app.state.settings.database_url, exc)
+        reason = (
+            explained.cause
+            if explained is not None
+            else next((line for line in str(exc).splitlines() if line.strip()), "")
+        )
         body["status"] = "unavailable"
         body["database"] = {"reachable": False, "error": reason or type(exc).__name__}
     age = (now - heartbeat).total_seconds() if heartbeat is not None else None
@@ -120,5 +127,8 @@ async def healthz(request: Request) -> JSONResponse:
             else "stale"
         ),
     }
+    headers = {"Cache-Control": "no-store"}
+    if not body["database"]["reachable"]:
+        headers["Retry-After"] = str(DATABASE_RETRY_AFTER)  # as every answer while it is down
     status = 200 if body["database"]["reachable"] else 503
-    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    return JSONResponse(body, status_code=status, headers=headers)

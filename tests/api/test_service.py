@@ -97,7 +97,10 @@ async def test_healthz_is_503_when_the_database_is_unreachable(settings: Setting
     body = answer.json()
     assert body["status"] == "unavailable" and body["database"]["reachable"] is False
     assert "refused" in body["database"]["error"].lower()
+    assert not body["database"]["error"].startswith("(psycopg")  # the cause, not the wrapper
     assert body["scheduler"]["state"] == "unknown"
+    # As every other answer while the database is down: when to ask again.
+    assert int(answer.headers["retry-after"]) > 0
 
 
 async def test_the_api_is_503_json_a_script_can_read_when_the_database_is_unreachable(
