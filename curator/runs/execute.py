@@ -57,7 +57,7 @@ from curator.runs.records import (
     outcome_values,
     snapshots,
 )
-from curator.runs.recovery import owner_id, recover_runs
+from curator.runs.recovery import owner_id, recover_runs, running_here
 from curator.runs.selection import Selection
 from curator.runs.settle import attempted_hosts, settle_states
 from curator.runs.suggest import redirect_suggestion, reference_for, wants_search
@@ -466,9 +466,10 @@ async def execute_run(
         keep=keep_results,
     )
     try:
-        async with writer:
-            await _drain(work, checker.concurrency, stop)
-        return await _finish(work, confirm, targets, trigger, started, selection.resume)
+        with running_here(run_id):
+            async with writer:
+                await _drain(work, checker.concurrency, stop)
+            return await _finish(work, confirm, targets, trigger, started, selection.resume)
     except Exception as exc:
         await _abandon(work, RunStatus.FAILED, f"{type(exc).__name__}: {exc}")
         raise

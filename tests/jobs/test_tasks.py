@@ -17,7 +17,7 @@ from curator.catalog.load import parse_catalog
 from curator.check.fetcher import Fetcher
 from curator.domain import JobStatus, RunStatus, RunTrigger, Verdict
 from curator.rechecks import queue_recheck
-from curator.runs.recovery import owner_id
+from curator.runs.recovery import owner_id, running_here
 from curator.settings import Settings
 from curator.store.engine import session_factory
 from curator.store.job_states import job_state
@@ -264,7 +264,7 @@ async def test_a_full_check_waits_while_another_run_is_going(
     await load(sessions, [{"title": "Helpline", "url": site.address_url("/")}])
     clock = Clock(MONDAY_3AM)
     async with sessions() as session, session.begin():
-        await create_run(
+        going = await create_run(
             session,
             trigger="editor",
             planned_urls=[site.address_url("/")],
@@ -272,7 +272,8 @@ async def test_a_full_check_waits_while_another_run_is_going(
             owner=owner_id(),  # this very process: alive
         )
     runner = make_runner(job_settings, sessions, clock, Outbox())
-    await runner.run(tasks.FULL_CHECK)
+    with running_here(going.id):  # and running it
+        await runner.run(tasks.FULL_CHECK)
     full = await state(sessions, tasks.FULL_CHECK)
     assert full.last_status == JobStatus.SKIPPED
     assert full.next_due_at is not None

@@ -18,7 +18,7 @@ from curator.domain import RunTrigger
 from curator.errors import RunConflictError
 from curator.runs.execute import RunReport, execute_run
 from curator.runs.headstart import HeadStart
-from curator.runs.recovery import owner_id
+from curator.runs.recovery import owner_id, running_here
 from curator.runs.selection import Selection
 from curator.runs.targets import Plan
 from curator.settings import Settings
@@ -139,7 +139,7 @@ async def test_a_run_that_never_starts_stores_nothing_and_stops_the_head_start(
     async with sessions() as session, session.begin():
         await sync_catalog(session, catalog(urls))
         # Another live run, which this one must not start beside.
-        await create_run(
+        going = await create_run(
             session,
             trigger=RunTrigger.SCHEDULE,
             planned_urls=[],
@@ -147,7 +147,7 @@ async def test_a_run_that_never_starts_stores_nothing_and_stops_the_head_start(
             owner=owner_id(),
         )
     async with sites.checker(run_settings) as checker:
-        with pytest.raises(RunConflictError):
+        with running_here(going.id), pytest.raises(RunConflictError):
             async with HeadStart.of(checker, urls) as head:
                 await asyncio.sleep(0.05)
                 assert head.sweep.fetches  # under way
