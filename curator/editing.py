@@ -32,6 +32,7 @@ from curator.catalog.schema import (
 from curator.domain import ActionKind, RecheckReason, ResourceKind
 from curator.errors import ConflictError, InvalidEditError, NotFoundError
 from curator.rechecks import queue_recheck
+from curator.runs.recovery import recover_runs
 from curator.store.base import utcnow
 from curator.store.catalog import resource_by_id
 from curator.store.editor_actions import add_action
@@ -555,6 +556,9 @@ async def start_run(
     The caller starts the run itself (in the background) once this is committed.
     """
     at = now or utcnow()
+    # A run left `running` by a process that died, or whose end the database could not take,
+    # is no reason to refuse: marked interrupted first, as the run itself would mark it.
+    await recover_runs(session, now=at)
     running = await running_full_run(session)  # a recheck beside it is no reason to refuse
     if running is not None:
         started = labels.moment_label(running.started_at)

@@ -543,6 +543,33 @@ async def test_start_run_409_while_another_process_runs_one(
     assert await _actions(settings) == []
 
 
+async def test_start_run_is_not_refused_by_a_run_its_process_left_behind(
+    app: FastAPI, editor: httpx.AsyncClient, settings: Settings, seeded: Seeded
+) -> None:
+    # A run whose process died (or whose end the database could not take) is marked
+    # interrupted, as a run started anywhere else would, not reported as "already running".
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            left = Run(
+                trigger="schedule",
+                status=RunStatus.RUNNING,
+                started_at=an_hour_ago,
+                heartbeat_at=an_hour_ago,
+                owner="elsewhere:4242",
+            )
+            session.add(left)
+    finally:
+        await engine.dispose()
+    response = await editor.post("/v1/editor/runs")
+    assert response.status_code == 202, response.json()
+    background: Background = app.state.background
+    await background.wait_run()
+    left_now = (await editor.get(f"/v1/editor/runs/{left.id}")).json()
+    assert left_now["status"] == "interrupted"
+
+
 async def test_an_unexpected_failure_is_a_500_in_json(
     app: FastAPI, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
