@@ -38,7 +38,17 @@ async def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @pytest.fixture
 def run_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"retries": 1, "video_oembed": False, "concurrency": 4})
+    # Timeouts far past the pages' delays: a fetch the fetcher retried after a read timeout on
+    # a machine stalled by other work would ask for its page twice, which these tests count.
+    return settings.model_copy(
+        update={
+            "retries": 1,
+            "video_oembed": False,
+            "concurrency": 4,
+            "read_timeout": 30.0,
+            "url_deadline": 60.0,
+        }
+    )
 
 
 def catalog(urls: list[str]) -> Any:
