@@ -571,6 +571,38 @@ def parse_guide(html: str, *, url: str | None = None, slug: str | None = None) -
     )
 
 
+_MARKUP = re.compile(r"<(?:!doctype|html|head|body|p|div|a|li|h[1-6]|br|article|main)\b", re.I)
+
+
+def why_no_resources(html: str, *, url: str | None = None) -> str:
+    """Why `parse_guide` found no resource on a page, as an editor can act on it."""
+    if _MARKUP.search(html) is None:
+        return (
+            "it is plain text, not a web page (a copy saved as text keeps none of the page's "
+            "links). Import the published page from its address (curator import https://…) "
+            "or from the HTML a browser saves of it"
+        )
+    tree = LexborHTMLParser(html)
+    page_url = _http_url(url)
+    hrefs = [attr(a, "href") or "" for a in tree.css("a[href]")]
+    if not hrefs:
+        return "the page links nowhere (it has no <a href> link)"
+    reader = _Reader(page_url, _site_hosts(page_url, _canonical(tree, page_url)))
+    outbound = {u for u in map(reader.outbound, hrefs) if u is not None}
+    if not outbound:
+        return (
+            "its one link leads to its own site or is not a web address"
+            if len(hrefs) == 1
+            else f"its {len(hrefs)} links all lead to its own site or are not web addresses"
+        )
+    where = (
+        "its one link to another site is not"
+        if len(outbound) == 1
+        else f"none of its {len(outbound)} links to other sites is"
+    )
+    return f"{where} in the page's article (menus, headers, footers and share buttons are left out)"
+
+
 def _sections(found: list[_Found]) -> list[SectionSpec]:
     """Resources grouped by section in page order; a link repeated with its title, or as
     'here', is one."""

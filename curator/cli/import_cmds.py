@@ -94,7 +94,7 @@ def import_page(
     ] = False,
 ) -> None:
     """Add a published guide page's resource list to the catalog file."""
-    from curator.catalog.importer import parse_guide
+    from curator.catalog.importer import parse_guide, why_no_resources
     from curator.catalog.merge import import_guide
 
     current = settings()
@@ -102,8 +102,10 @@ def import_page(
     page = _read(source, current)
     spec = parse_guide(page.html, url=page.url)
     if not spec.all_resources():
+        why = why_no_resources(page.html, url=page.url)
         err.print(
-            f"[red]error:[/] {source}: no resource links found on the page; nothing was written."
+            f"[red]error:[/] {escape(source)}: no resource links found: "
+            f"{escape(why)}. Nothing was written."
         )
         raise typer.Exit(EXIT_INVALID)
     try:

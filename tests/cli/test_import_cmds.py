@@ -119,6 +119,7 @@ def test_import_into_a_new_catalog_names_every_addition(tmp_path: Path) -> None:
 
 
 def test_import_refuses_what_it_cannot_use(tmp_path: Path, catalog_copy: Path) -> None:
+    shipped_before = catalog_copy.read_bytes()
     code, _, error = _invoke("import", str(tmp_path / "missing.html"), "-c", str(catalog_copy))
     assert code == 2
     assert "missing.html: no such file" in error
@@ -130,7 +131,45 @@ def test_import_refuses_what_it_cannot_use(tmp_path: Path, catalog_copy: Path) -
     empty.write_text("<html><body><article><h1>Draft</h1><p>No links yet.</p></article>")
     code, _, error = _invoke("import", str(empty), "-c", str(catalog_copy))
     assert code == 2
-    assert "no resource links found on the page; nothing was written." in error
+    said = " ".join(error.split())
+    assert "empty.html: no resource links found: the page links nowhere" in said
+    assert said.endswith("Nothing was written.")
+
+    # The guide as a text copy (the project's seed, as published): its links are lost.
+    text = tmp_path / "sextortion-guide.txt"
+    text.write_text(
+        "The Resources\n\nFrom the Police\n\nWebpage from Cleveland Police given good "
+        "practical advice on being a victim of Sextortion.\n\nTel: 03456 000 459\n"
+    )
+    code, _, error = _invoke("import", str(text), "-c", str(catalog_copy))
+    assert code == 2
+    said = " ".join(error.split())
+    assert "no resource links found: it is plain text, not a web page" in said
+    assert "Import the published page from its address" in said
+
+    article = (
+        '<html><head><link rel="canonical" href="https://hub.example/guide/"></head><body>'
+        '<article><h2>The Resources</h2><p><a href="/contact">Contact us</a> and '
+        '<a href="mailto:editors@hub.example">write</a>.</p></article>'
+    )
+    own = tmp_path / "own.html"
+    own.write_text(article + "</body></html>")
+    code, _, error = _invoke("import", str(own), "-c", str(catalog_copy))
+    assert code == 2
+    assert "its 2 links all lead to its own site or are not web addresses" in " ".join(
+        error.split()
+    )
+    own.write_text(
+        article + '<nav><a href="https://one.example/">One</a><a href="https://two.example/">'
+        "Two</a></nav></body></html>"
+    )
+    code, _, error = _invoke("import", str(own), "-c", str(catalog_copy))
+    assert code == 2
+    assert (
+        "none of its 2 links to other sites is in the page's article (menus, headers, footers "
+        "and share buttons are left out)" in " ".join(error.split())
+    )
+    assert catalog_copy.read_bytes() == shipped_before
 
     broken = tmp_path / "broken.yaml"
     broken.write_text("guides:\n  - slug: x\n")
