@@ -21,10 +21,18 @@ VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.PARKED: "parked or taken over",
     Verdict.CHANGED: "expected content missing",
     Verdict.INSECURE: "TLS failure",
-    Verdict.TRANSIENT: "temporary failure (timeout, 5xx)",
+    Verdict.TRANSIENT: "temporary failure (no answer, 5xx)",
     Verdict.UNVERIFIABLE: "refuses automated checks",
 }
 """One check's verdict in words."""
+
+_VERDICT_PLURALS: dict[Verdict, str] = {
+    Verdict.SOFT_404: "soft 404s (error pages)",
+    Verdict.INSECURE: "TLS failures",
+    Verdict.TRANSIENT: "temporary failures (no answer, 5xx)",
+}
+"""The verdicts whose words are a noun, counted more than once (the others are adjectives:
+"2 broken", "3 moved")."""
 
 NOT_CHECKED = "not checked yet"
 """A link with no verdict."""
@@ -137,6 +145,14 @@ NEEDS: dict[Need, str] = {
 def verdict_label(verdict: Verdict | str | None) -> str:
     """A verdict in editors' words ("not checked yet" for none)."""
     return NOT_CHECKED if verdict is None else VERDICT_LABELS[Verdict(verdict)]
+
+
+def verdict_count(verdict: Verdict, count: int) -> str:
+    """A count of checks with their verdict: "1 temporary failure (no answer, 5xx)", "2
+    temporary failures (no answer, 5xx)", "3 broken"."""
+    return plural(
+        count, VERDICT_LABELS[verdict], _VERDICT_PLURALS.get(verdict, VERDICT_LABELS[verdict])
+    )
 
 
 def group_label(group: Group | str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from curator.cli.app import (
     EXIT_BROKEN,
@@ -59,11 +60,17 @@ if TYPE_CHECKING:  # the checker and the store load when a check starts
     from curator.runs.execute import CheckResult, RunReport
     from curator.settings import Settings
 
-INCONCLUSIVE_MESSAGE = (
-    "Inconclusive: every site failed before answering (DNS or connect), so the checker's own "
-    "network looks down. No resource's state was changed. Check the network and run "
-    "`curator check` again."
+INCONCLUSIVE_ADVICE = (
+    "Check this machine's network (DNS, a proxy, a firewall) and run the check again."
 )
+
+
+def say_inconclusive(output: Format, summary: str) -> None:
+    """On stderr, what to do about an inconclusive check; with its summary too when stdout
+    does not say it in words (JSON, JUnit), so a CI log shows why it stopped."""
+    said = summary if output in (Format.TABLE, Format.MARKDOWN) else ""
+    said = INCONCLUSIVE_ADVICE if said else f"{summary} {INCONCLUSIVE_ADVICE}"
+    err.print(f"[bold yellow]{escape(said)}[/]")
 
 
 @dataclass
@@ -183,7 +190,7 @@ def check(
                 f"{synced['retired']} retired."
             )
 
-    async def body() -> tuple[bool, bool]:
+    async def body() -> tuple[str | None, bool]:
         return await _sync_check_and_print(
             current,
             guides,
@@ -199,14 +206,14 @@ def check(
         )
 
     try:
-        inconclusive, broken = run(body)
+        inconclusive, broken = run(body)  # the summary of an inconclusive run, or None
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Terminated)
         from curator.runs.summaries import cancelled_summary
 
         err.print(cancelled_summary(tally.done, tally.planned))
         raise typer.Exit(interrupted_code(exc)) from None
-    if inconclusive:
-        err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
+    if inconclusive is not None:
+        say_inconclusive(output, inconclusive)
         leave(EXIT_INCONCLUSIVE)
     leave(EXIT_BROKEN if broken else EXIT_OK)
 
@@ -255,11 +262,11 @@ async def _sync_check_and_print(
     said_synced: Callable[[dict[str, int]], None],
     output: Format,
     quiet: bool,
-) -> tuple[bool, bool]:
+) -> tuple[str | None, bool]:
     """Sync the catalog's `guides` (a file known valid, read again a guide at a time;
     `said_synced` is given its counts when it changed anything), run keeping no result, print
-    the run's results read back from the store, and say whether the run was inconclusive and
-    whether it fails the check (exit 1).
+    the run's results read back from the store, and give the summary of an inconclusive run
+    (None for any other) and whether it fails the check (exit 1).
 
     The run's first URLs of `checked` (the file's, in catalog order) are fetched from the
     start, while the store loads and the catalog is synced (`curator.runs.headstart`)."""
@@ -314,7 +321,7 @@ async def _sync_check_and_print(
             stored = StoredRun(sessions, report, ids, now=utcnow())
             terminal = out if output is Format.TABLE and is_terminal() else None
             await print_stored(stored, output, quiet=quiet, terminal=terminal)
-    return report.inconclusive, stored.fails
+    return (report.summary if report.inconclusive else None), stored.fails
 
 
 @contextmanager
@@ -452,7 +459,7 @@ def check_ad_hoc(
         ]
         _print_rows(rows, output, summary=summary, quiet=quiet, inconclusive=report.inconclusive)
     if report.inconclusive:
-        err.print(f"[bold yellow]{INCONCLUSIVE_MESSAGE}[/]")
+        say_inconclusive(output, summary)
         leave(EXIT_INCONCLUSIVE)
     leave(EXIT_BROKEN if report.broken_found else EXIT_OK)
 

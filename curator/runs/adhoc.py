@@ -111,7 +111,7 @@ async def check_addresses(
     down = network_down(attempts)
     counts = dict(Counter(r.verdict.value for r in results))
     summary = (
-        down_summary(len({a.host for a in attempts}))
+        down_summary(len({a.host for a in attempts}), stored=False)
         if down
         else completed_summary(counts, len(unique))
     )

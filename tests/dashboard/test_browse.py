@@ -115,7 +115,7 @@ async def test_a_run_opens_to_its_results(editor: httpx.AsyncClient, seeded: See
 async def test_a_runs_counts_say_verdicts_in_the_words_of_its_results(
     editor: httpx.AsyncClient, seeded: Seeded
 ) -> None:
-    # The run's results and the problems say "temporary failure (timeout, 5xx)"; its counts
+    # The run's results and the problems say "temporary failure (no answer, 5xx)"; its counts
     # said "transient: 1".
     for path in ("/editor/runs", f"/editor/runs/{seeded.run_id}"):
         html = (await editor.get(path)).text
@@ -127,7 +127,7 @@ async def test_a_runs_counts_say_verdicts_in_the_words_of_its_results(
             "working: 1",
             "moved: 1",
             "broken: 1",
-            "temporary failure (timeout, 5xx): 1",
+            "temporary failure (no answer, 5xx): 1",
         ], path
 
 

@@ -29,7 +29,7 @@ def test_newest_check_sits_at_the_right_edge_and_order_is_by_time() -> None:
     timeline = build_timeline(list(reversed(checks)), slots=10)
     assert [b.label.split(": ")[1] for b in timeline.bars] == [
         "working, status 200",
-        "temporary failure (timeout, 5xx), status 200",
+        "temporary failure (no answer, 5xx), status 200",
         "broken, status 200",
     ]
     assert timeline.bars[-1].x + BAR_WIDTH == timeline.width
